@@ -1,0 +1,92 @@
+/* Mitigation actions: what a backend can do (a table in its probe file),
+ * the request the UI builds from the selected row, and the worker thread
+ * that runs confirmed requests off the UI thread. Every request is written
+ * to the timeline before it runs (intent) and after (result).
+ *
+ * Target formats, set by the pane from the selected row and parsed by the
+ * probe module that owns the backend:
+ *   pod         "NAMESPACE/POD"
+ *   deployment  "NAMESPACE/DEPLOYMENT"
+ *   session     "pid=PID start=BACKEND_START_US"
+ *   client      "id=ID addr=ADDR"
+ *   keys        the pattern is the request's arg
+ *   alert       "FINGERPRINT"
+ *   silence     "SILENCE_ID"
+ */
+#ifndef WARROOM_ACTION_H
+#define WARROOM_ACTION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+
+struct config_section;
+struct state;
+struct timeline;
+
+struct action_req;
+
+struct action_def {
+	const char *name;       /* "terminate" (journal, tests) */
+	const char *label;      /* "Terminate session" (menus, help) */
+	int key;                /* key that starts it in its pane */
+	const char *target_kind;        /* see above */
+	bool destructive;       /* removed by --read-only */
+	/* When set, the operator is asked for req->arg first ("Replicas:"). */
+	const char *arg_prompt;
+	/* Writes the exact operation (SQL, HTTP method + path + body summary,
+	 * Redis command), the target and its consequence, for the confirm
+	 * dialog and the journal. Lines separated by '\n'. Any thread. */
+	void (*describe)(const struct action_req *req, char *buf, size_t n);
+	/* Runs on the action worker thread; writes a one-line result.
+	 * Returns 0, or -1 with a reason in err. */
+	int (*run)(const struct action_req *req, char *result, size_t n,
+		   struct err *err);
+};
+
+struct action_req {
+	uint64_t id;            /* set by actions_submit() */
+	const struct action_def *def;
+	const struct config_section *section;   /* the source's config */
+	char source[64];        /* "postgres.main" */
+	char target[256];       /* machine form, see above */
+	char target_label[256]; /* human form for dialogs and the journal */
+	char arg[256];          /* operator input, or "" */
+	char who[128];          /* operator, filled by actions_submit() */
+};
+
+/* A finished request, as the UI reads it. */
+struct action_done {
+	uint64_t id;
+	bool ok;
+	char source[64];
+	char name[32];
+	char message[ERR_MSG_MAX];      /* result or error, one line */
+};
+
+struct actions;
+
+/* Starts the worker. Completions go to tl and wake st. read_only refuses
+ * every destructive request. */
+struct actions *actions_new(struct state *st, struct timeline *tl,
+			    bool read_only);
+/* Stops the worker after the running request (waits at most deadline_ms;
+ * a request stuck past it is abandoned) and frees everything. */
+void actions_free(struct actions *a, int deadline_ms);
+
+/* Queues a copy of req; returns its id, or 0 with err set when refused
+ * (read-only, no run function). UI thread. */
+uint64_t actions_submit(struct actions *a, const struct action_req *req,
+			struct err *err);
+/* Pops one finished request; returns false when none. UI thread. */
+bool actions_poll_done(struct actions *a, struct action_done *out);
+/* Requests queued or running. */
+size_t actions_pending(struct actions *a);
+
+/* "alice (via sudo from bob, ssh 10.0.0.5)": the operator, from the OS
+ * user, SUDO_USER and SSH_CONNECTION. */
+void actions_who(char *buf, size_t n);
+
+#endif

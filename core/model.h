@@ -1,0 +1,279 @@
+/* What each kind of source reports: the payload of a snapshot. Plain data,
+ * built by a probe thread, read-only once published. Every optional number
+ * is a double that is NAN when unknown; widgets draw "—" for NAN, never 0.
+ * Strings are never NULL once published ("" when absent) and are raw text
+ * from outside: they must go through core/sanitize before reaching a screen.
+ * All memory belongs to the snapshot that holds the model. */
+#ifndef WARROOM_MODEL_H
+#define WARROOM_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum snap_kind {
+	SNAP_PODS,
+	SNAP_PG,
+	SNAP_REDIS,
+	SNAP_KAFKA,
+	SNAP_METRICS,
+	SNAP_ALERTS,
+	SNAP_KIND_COUNT,
+};
+
+enum health {
+	HEALTH_UNKNOWN,
+	HEALTH_OK,
+	HEALTH_WARN,
+	HEALTH_CRIT,
+};
+
+/* A series of samples for a sparkline, oldest first. */
+struct series {
+	double *v;              /* NAN for a gap */
+	size_t n;
+	int64_t step_ms;        /* time between samples */
+};
+
+/* ---- Kubernetes ---------------------------------------------------- */
+
+struct pod_row {
+	const char *ns;
+	const char *name;
+	const char *owner;      /* deployment (or other controller) name */
+	const char *phase;      /* Running, Pending, Failed, Succeeded */
+	const char *reason;     /* CrashLoopBackOff, OOMKilled, ... or "" */
+	const char *node;
+	int ready;              /* containers ready */
+	int containers;
+	int restarts;
+	int64_t started_ms;     /* wall ms the pod started, 0 unknown */
+	double cpu_mcores;      /* NAN unknown */
+	double mem_bytes;       /* NAN unknown */
+	double mem_limit_bytes; /* NAN unknown */
+};
+
+struct deploy_row {
+	const char *ns;
+	const char *name;
+	int replicas;           /* desired */
+	int ready;
+	int updated;
+	int available;
+	int revision;           /* 0 unknown */
+	const char *image;
+};
+
+struct event_row {
+	int64_t at_ms;          /* wall ms */
+	const char *type;       /* Normal, Warning */
+	const char *reason;
+	const char *object;     /* kind/name */
+	const char *message;
+};
+
+struct pods_model {
+	const char *context;    /* kube context or "" */
+	struct pod_row *pods;
+	size_t n_pods;
+	struct deploy_row *deploys;
+	size_t n_deploys;
+	struct event_row *events;       /* newest first */
+	size_t n_events;
+};
+
+/* ---- PostgreSQL ---------------------------------------------------- */
+
+struct pg_session {
+	int pid;
+	const char *user;
+	const char *db;
+	const char *client;     /* addr:port or "local" */
+	const char *app;
+	const char *state;      /* active, idle in transaction, ... */
+	const char *wait_event; /* "Lock:transactionid" or "" */
+	const char *query;
+	int64_t backend_start_us;       /* identifies the backend with pid */
+	double query_s;         /* seconds since query_start, NAN unknown */
+	double xact_s;          /* seconds since xact_start, NAN unknown */
+	int *blocked_by;        /* pids this session waits for */
+	size_t n_blocked_by;
+	const char *lock_mode;  /* mode it waits for, "" when not waiting */
+	const char *lock_rel;   /* relation it waits on, "" unknown */
+	double wait_s;          /* how long it has waited for the lock, NAN */
+};
+
+struct pg_replica {
+	const char *name;       /* application_name */
+	const char *client;
+	const char *state;      /* streaming, catchup, ... */
+	double write_lag_s;
+	double flush_lag_s;
+	double replay_lag_s;
+};
+
+struct pg_statement {
+	const char *query;
+	double calls;
+	double total_ms;
+	double mean_ms;
+};
+
+struct pg_model {
+	const char *server_version;
+	double max_connections;
+	double conns_active;
+	double conns_idle;
+	double conns_idle_xact;
+	double conns_other;
+	double oldest_idle_xact_s;
+	struct pg_session *sessions;    /* every session the role can see */
+	size_t n_sessions;
+	struct pg_replica *replicas;
+	size_t n_replicas;
+	bool is_standby;
+	double replay_delay_s;  /* on a standby */
+	double xact_per_s;
+	double rollback_per_s;
+	double deadlocks;       /* total since stats reset */
+	double db_size_bytes;
+	bool has_stat_statements;
+	struct pg_statement *statements;
+	size_t n_statements;
+	const char *notice;     /* what the role may not see, or "" */
+};
+
+/* ---- Redis --------------------------------------------------------- */
+
+struct redis_slowlog {
+	int64_t id;
+	int64_t at_ms;          /* wall ms */
+	double duration_us;
+	const char *command;
+	const char *client;
+};
+
+struct redis_client {
+	int64_t id;
+	const char *addr;
+	const char *name;
+	double age_s;
+	double idle_s;
+	const char *cmd;
+};
+
+struct redis_replica {
+	const char *addr;
+	const char *state;
+	double offset_lag;      /* bytes behind the master */
+};
+
+struct redis_model {
+	const char *version;
+	const char *role;       /* master, slave */
+	const char *policy;     /* maxmemory-policy */
+	double used_bytes;
+	double max_bytes;       /* 0 means no limit */
+	double rss_bytes;
+	double peak_bytes;
+	double frag_ratio;
+	double evicted_per_s;
+	double expired_per_s;
+	double hit_ratio;       /* 0..1 */
+	double ops_per_s;
+	double clients;
+	double blocked_clients;
+	double rejected_per_s;
+	double ping_ms;
+	double keys;
+	struct series mem_history;      /* used_bytes */
+	struct redis_replica *replicas;
+	size_t n_replicas;
+	struct redis_slowlog *slowlog;
+	size_t n_slowlog;
+	struct redis_client *client_list;
+	size_t n_client_list;
+};
+
+/* ---- Kafka --------------------------------------------------------- */
+
+struct kafka_partition {
+	int partition;
+	double committed;       /* NAN: no commit */
+	double high;            /* high watermark */
+	double lag;
+};
+
+struct kafka_group {
+	const char *group;
+	const char *topic;
+	const char *state;      /* Stable, Empty, ... or "" */
+	double total_lag;
+	double lag_per_s;       /* growth rate; > 0 means falling behind */
+	struct kafka_partition *partitions;
+	size_t n_partitions;
+	struct series lag_history;
+};
+
+struct kafka_model {
+	const char *bootstrap;
+	int brokers_up;
+	int brokers_total;
+	struct kafka_group *groups;
+	size_t n_groups;
+};
+
+/* ---- Prometheus panels --------------------------------------------- */
+
+enum metric_unit {
+	UNIT_NONE,
+	UNIT_RATIO,             /* 0..1 shown as % */
+	UNIT_SECONDS,
+	UNIT_BYTES,
+	UNIT_PER_SECOND,
+};
+
+struct metric_row {
+	const char *label;      /* value of the split label, or "" */
+	double value;           /* NAN: no data */
+	const char *error;      /* Prometheus's own error text, or "" */
+	struct series history;
+};
+
+struct metric_panel {
+	const char *name;
+	const char *expr;
+	enum metric_unit unit;
+	double warn;            /* NAN: no threshold */
+	double crit;
+	struct metric_row *rows;
+	size_t n_rows;
+};
+
+struct metrics_model {
+	struct metric_panel *panels;
+	size_t n_panels;
+};
+
+/* ---- Alerts -------------------------------------------------------- */
+
+struct alert_row {
+	const char *fingerprint;
+	const char *name;       /* alertname */
+	const char *severity;   /* critical, warning, info, "" */
+	const char *labels;     /* key labels, "k=v k=v" */
+	const char *summary;
+	int64_t starts_ms;      /* wall ms */
+	bool silenced;
+	const char *silence_id; /* "" when not silenced */
+};
+
+struct alerts_model {
+	struct alert_row *alerts;
+	size_t n_alerts;
+};
+
+/* Human name of a kind ("Pods", "Database", ...). */
+const char *snap_kind_title(enum snap_kind kind);
+
+#endif

@@ -1,0 +1,72 @@
+/* One immutable, reference-counted picture of one source, taken by one poll.
+ * Built on a probe thread, then published to core/state and never changed.
+ * Any thread may hold a reference; the last snapshot_unref() frees it. */
+#ifndef WARROOM_SNAPSHOT_H
+#define WARROOM_SNAPSHOT_H
+
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/err.h"
+#include "core/model.h"
+
+struct snapshot_block;
+
+struct snapshot {
+	enum snap_kind kind;
+	const char *source;     /* "postgres.main" */
+	int64_t taken_ms;       /* wall ms when the poll finished */
+	int64_t taken_mono_ms;  /* monotonic ms, for age and staleness */
+	int32_t poll_ms;        /* how long the poll took */
+	int32_t interval_ms;    /* the source's poll interval */
+	/* Empty when the poll succeeded; otherwise a one-line reason fit for
+	 * the pane ("connection refused (127.0.0.1:5432)"). */
+	char error[ERR_MSG_MAX];
+	/* On an error snapshot: the last snapshot that had data, or NULL.
+	 * Lets a pane keep showing old data with its age. */
+	struct snapshot *last_good;
+	/* The model for kind (struct pods_model *, struct pg_model *, ...);
+	 * NULL on an error snapshot. */
+	void *data;
+
+	/* private */
+	atomic_int refs;
+	struct snapshot_block *blocks;
+	void **owned;
+	size_t n_owned, cap_owned;
+};
+
+/* Returns a new snapshot with one reference, kind and a copy of source set,
+ * taken_ms/taken_mono_ms set to now. */
+struct snapshot *snapshot_new(enum snap_kind kind, const char *source);
+struct snapshot *snapshot_ref(struct snapshot *s);
+void snapshot_unref(struct snapshot *s);
+
+/* Zeroed memory that lives as long as the snapshot. */
+void *snapshot_alloc(struct snapshot *s, size_t size);
+/* A copy of str (NULL becomes "") that lives as long as the snapshot. */
+char *snapshot_strdup(struct snapshot *s, const char *str);
+char *snapshot_strndup(struct snapshot *s, const char *str, size_t n);
+/* Hands a heap pointer (from xmalloc) to the snapshot, which frees it. */
+void snapshot_own(struct snapshot *s, void *ptr);
+
+/* Sets the error message (printf-style) on s. */
+void snapshot_set_error(struct snapshot *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* Age in ms at monotonic time now_mono_ms. */
+int64_t snapshot_age_ms(const struct snapshot *s, int64_t now_mono_ms);
+/* True when the data is older than 3 intervals. */
+bool snapshot_is_stale(const struct snapshot *s, int64_t now_mono_ms);
+
+/* Typed views of data: NULL when the kind differs or there is no data. */
+const struct pods_model *snapshot_pods(const struct snapshot *s);
+const struct pg_model *snapshot_pg(const struct snapshot *s);
+const struct redis_model *snapshot_redis(const struct snapshot *s);
+const struct kafka_model *snapshot_kafka(const struct snapshot *s);
+const struct metrics_model *snapshot_metrics(const struct snapshot *s);
+const struct alerts_model *snapshot_alerts(const struct snapshot *s);
+
+#endif

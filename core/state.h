@@ -1,0 +1,51 @@
+/* The only memory the probe threads and the UI share: the latest snapshot
+ * of every source, a generation counter, and a wakeup fd.
+ *
+ * Sources are added before any probe thread starts (any thread, once);
+ * after that every call is safe from any thread. Publishing swaps a pointer
+ * under one mutex and writes one byte to a non-blocking pipe; readers take a
+ * reference and draw without holding any lock. */
+#ifndef WARROOM_STATE_H
+#define WARROOM_STATE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/model.h"
+#include "core/snapshot.h"
+
+struct state;
+
+struct state *state_new(void);
+/* Frees the state and drops its references. No thread may use it after. */
+void state_free(struct state *st);
+
+/* Registers a named source ("postgres.main") of a kind; returns its index,
+ * or -1 if the name is already taken. */
+int state_add_source(struct state *st, const char *name, enum snap_kind kind);
+size_t state_source_count(const struct state *st);
+const char *state_source_name(const struct state *st, int idx);
+enum snap_kind state_source_kind(const struct state *st, int idx);
+/* Index of a source by name, or -1. */
+int state_find_source(const struct state *st, const char *name);
+
+/* Replaces the source's snapshot with snap (taking the caller's reference),
+ * bumps the generation and wakes the UI. */
+void state_publish(struct state *st, int idx, struct snapshot *snap);
+/* A new reference to the source's latest snapshot (NULL before the first
+ * poll); the caller must snapshot_unref() it. */
+struct snapshot *state_get(struct state *st, int idx);
+
+/* Counts every publish and every state_wakeup(). */
+uint64_t state_generation(struct state *st);
+/* Counts publishes of one source. */
+uint64_t state_source_generation(struct state *st, int idx);
+
+/* Readable when something changed. The UI polls it, then state_drain(). */
+int state_wakeup_fd(const struct state *st);
+/* Wakes the UI without publishing (actions, timeline, incident timers). */
+void state_wakeup(struct state *st);
+/* Empties the wakeup pipe. UI thread only. */
+void state_drain(struct state *st);
+
+#endif

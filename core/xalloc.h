@@ -1,0 +1,22 @@
+/* Allocation that aborts on out-of-memory, and small string helpers.
+ * Any thread. The caller frees everything these return. */
+#ifndef WARROOM_XALLOC_H
+#define WARROOM_XALLOC_H
+
+#include <stdarg.h>
+#include <stddef.h>
+
+void *xmalloc(size_t size);
+void *xcalloc(size_t nmemb, size_t size);
+void *xrealloc(void *ptr, size_t size);
+/* Grows an array of nmemb elements of size bytes; checks for overflow. */
+void *xreallocarray(void *ptr, size_t nmemb, size_t size);
+char *xstrdup(const char *s);
+char *xstrndup(const char *s, size_t n);
+char *xasprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+char *xvasprintf(const char *fmt, va_list ap);
+
+/* Copies src into dst of size n, always NUL-terminated; returns strlen(src). */
+size_t strlcpy_safe(char *dst, const char *src, size_t n);
+
+#endif

@@ -1,0 +1,90 @@
+/* A pane turns one kind of snapshot into widget calls. The event loop
+ * (tui/app.c) owns the panes, draws each one's frame, title, source name,
+ * data age and error line, and hands the pane the inside rectangle.
+ * UI thread only. */
+#ifndef WARROOM_PANE_H
+#define WARROOM_PANE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <curses.h>
+
+#include "core/action.h"
+#include "core/model.h"
+#include "core/snapshot.h"
+#include "core/timeline.h"
+#include "themes/theme.h"
+#include "widgets/table.h"
+
+#define PANE_FILTER_MAX 64
+
+/* What a pane may read while it draws or handles a key. */
+struct pane_ctx {
+	const struct theme *theme;
+	/* The shown source's latest snapshot (may carry an error), or NULL
+	 * before its first poll. */
+	const struct snapshot *snap;
+	/* The snapshot whose data to draw: snap when it has data, else
+	 * snap->last_good; NULL when there is none. */
+	const struct snapshot *data;
+	struct timeline *timeline;      /* the Timeline pane's source */
+	int64_t now_mono_ms;
+	int64_t now_wall_ms;
+	bool focused;
+	bool zoomed;
+	bool read_only;
+};
+
+struct pane;
+
+struct pane_ops {
+	const char *title;      /* "Pods" */
+	enum snap_kind kind;    /* SNAP_KIND_COUNT: not fed by a source */
+	/* Draws the inside of the frame: h lines of w columns at (y, x). */
+	void (*draw)(struct pane *p, const struct pane_ctx *c, WINDOW *win,
+		     int y, int x, int h, int w);
+	/* A key the loop did not take (navigation, 's' sort, sub-views);
+	 * returns true when the pane changed and must be redrawn. */
+	bool (*key)(struct pane *p, const struct pane_ctx *c, int key);
+	/* A click at (dy, dx) inside the rectangle of the last draw. */
+	bool (*click)(struct pane *p, const struct pane_ctx *c, int dy, int dx);
+	/* Fills req->target and req->target_label from the selected row for
+	 * an action of target_kind; false when the selection has none. */
+	bool (*target)(struct pane *p, const struct pane_ctx *c,
+		       const char *target_kind, struct action_req *req);
+	/* The selected row's full record for the detail view (xmalloc'd,
+	 * raw text; the caller frees), or NULL. */
+	char *(*detail)(struct pane *p, const struct pane_ctx *c);
+	/* Frees priv. May be NULL. */
+	void (*free)(struct pane *p);
+};
+
+struct pane {
+	const struct pane_ops *ops;
+	int number;             /* 1..7, the focus key */
+	int source;             /* state index of the source shown, -1 none */
+	struct table_view view;
+	char filter[PANE_FILTER_MAX];   /* '/' filter, "" for none */
+	int sort_col;           /* index into the pane's sortable columns */
+	bool sort_desc;
+	int sub;                /* the pane's sub-view (e.g. slow log) */
+	void *priv;             /* the pane's own */
+	/* Set by the pane in draw(): a short hint for the status line
+	 * ("T terminate  C cancel"), static storage. */
+	const char *hints;
+};
+
+/* The seven panes, in focus order 1..7. */
+extern const struct pane_ops pane_pods_ops;
+extern const struct pane_ops pane_db_ops;
+extern const struct pane_ops pane_redis_ops;
+extern const struct pane_ops pane_kafka_ops;
+extern const struct pane_ops pane_metrics_ops;
+extern const struct pane_ops pane_alerts_ops;
+extern const struct pane_ops pane_timeline_ops;
+
+/* Case-insensitive substring match of the pane filter (true when empty). */
+bool pane_filter_match(const struct pane *p, const char *s);
+
+#endif

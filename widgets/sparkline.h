@@ -1,0 +1,24 @@
+/* A sparkline: one character per sample, Unicode blocks "▁▂▃▄▅▆▇█", or
+ * ASCII "_.-=^" when the locale is not UTF-8. NAN samples are blank.
+ * UI thread for drawing; sparkline_render is pure. */
+#ifndef WARROOM_SPARKLINE_H
+#define WARROOM_SPARKLINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include <curses.h>
+
+#include "core/model.h"
+#include "themes/theme.h"
+
+/* Renders the last width samples of v[0..n) scaled between lo and hi (NAN:
+ * from the data) into out (size n_out, UTF-8). Returns columns written. */
+int sparkline_render(const double *v, size_t n, int width, double lo,
+		     double hi, bool utf8, char *out, size_t n_out);
+
+void sparkline_draw(WINDOW *win, int y, int x, int width,
+		    const struct series *s, double lo, double hi,
+		    enum role role, const struct theme *t);
+
+#endif
