@@ -54,7 +54,8 @@ int config_from_env(struct config *cfg);
  * ~/.config/warroom/config.ini. The caller frees it. */
 char *config_default_path(void);
 
-/* Adds a section by hand (the demo, tests). Returns it; owned by cfg. */
+/* Adds a section by hand (the demo, tests). Returns it; owned by cfg and
+ * valid until the next config_add_section() (the array may move). */
 struct config_section *config_add_section(struct config *cfg,
 					  const char *name);
 /* Adds or replaces key in sec. */
@@ -67,6 +68,10 @@ const char *config_get(const struct config_section *sec, const char *key);
 /* Parses "2s", "500ms", "1m", "1h" or a bare number of seconds into ms.
  * Returns -1 on anything else. */
 int config_parse_duration(const char *s, int *ms);
+
+/* Parses true/false, yes/no, on/off, 1/0 (any case) into *out. Returns 0,
+ * or -1 on anything else. */
+int config_parse_bool(const char *s, bool *out);
 
 void config_finish(struct config *cfg);
 

@@ -38,4 +38,17 @@ void rules_tracker_free(struct rules_tracker *rt);
 void rules_track(struct rules_tracker *rt, const char *source,
 		 const struct snapshot *s);
 
+/* What the tracker holds for source: the health of the last snapshot fed
+ * (CRIT while it fails), raised by findings only a series of snapshots
+ * shows (a pod whose restart count keeps rising: "restarts:ns/pod");
+ * UNKNOWN for a source never fed. */
+enum health rules_tracker_health(const struct rules_tracker *rt,
+				 const char *source);
+/* Copies up to max open findings of source (worst first, as
+ * rules_findings() plus the tracker's own); returns how many are open.
+ * While a source fails, these are the findings of its last good data. */
+size_t rules_tracker_findings(const struct rules_tracker *rt,
+			      const char *source, struct finding *out,
+			      size_t max);
+
 #endif

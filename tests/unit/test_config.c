@@ -1,0 +1,624 @@
+/* Configuration: the INI loader's accepted files and exact error messages,
+ * durations, booleans, the environment fallback and the default path.
+ * Each test runs in its own process with its own temporary directory. */
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "core/config.h"
+#include "core/xalloc.h"
+
+static char tmpdir[] = "/tmp/warroom-config-XXXXXX";
+static char *written[16];
+static size_t n_written;
+
+static void
+setup(void)
+{
+	cr_assert_not_null(mkdtemp(tmpdir));
+}
+
+static void
+teardown(void)
+{
+	size_t i;
+
+	for (i = 0; i < n_written; i++) {
+		unlink(written[i]);
+		free(written[i]);
+	}
+	rmdir(tmpdir);
+}
+
+/* Writes text to a fresh file in the temporary directory; returns its path
+ * (freed by teardown). */
+static const char *
+write_file(const char *name, const char *text)
+{
+	char *path;
+	FILE *f;
+
+	cr_assert(n_written < sizeof(written) / sizeof(written[0]));
+	path = xasprintf("%s/%s", tmpdir, name);
+	f = fopen(path, "w");
+	cr_assert_not_null(f);
+	cr_assert_eq(fwrite(text, 1, strlen(text), f), strlen(text));
+	cr_assert_eq(fclose(f), 0);
+	written[n_written++] = path;
+	return path;
+}
+
+static const struct config_section *
+find_section(const struct config *cfg, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->n_sections; i++) {
+		if (strcmp(cfg->sections[i].name, name) == 0) {
+			return &cfg->sections[i];
+		}
+	}
+	return NULL;
+}
+
+/* ---- bad files: exact messages ---------------------------------------- */
+
+/* Parameters are copied into each test's process (which may not share the
+ * parent's addresses), so they hold arrays, not pointers. */
+struct bad_case {
+	char text[96];
+	char want[160];         /* after "PATH:" */
+};
+
+ParameterizedTestParameters(config, bad_files)
+{
+	static struct bad_case cases[] = {
+		{ "[mysql.main]\ndsn = host=db\n",
+		  "1: unknown backend 'mysql' in section [mysql.main]" },
+		{ "; comment\n\nurl = http://x\n",
+		  "3: key outside a section" },
+		{ "[redis.cache]\nurl = redis://h\n\n\n\n\n\n\ninterval = 5x\n",
+		  "9: bad duration '5x' for interval" },
+		{ "[redis.cache]\nurl = redis://h\ntimeout = 0\n",
+		  "3: bad duration '0' for timeout" },
+		{ "[postgres.main]\ndsn = x\nlong_query = -1s\n",
+		  "3: bad duration '-1s' for long_query" },
+		{ "[redis.cache]\nurl = redis://a\n[redis.cache]\n",
+		  "3: duplicate section [redis.cache]" },
+		{ "\n[redis.cache]\ninterval = 1s\n[postgres.main]\ndsn = x\n",
+		  "2: missing required key 'url' in [redis.cache]" },
+		{ "[k8s.prod]\n[kafka.events]\ngroups = billing\n",
+		  "2: missing required key 'brokers' in [kafka.events]" },
+		{ "[prometheus.prod]\n",
+		  "1: missing required key 'url' in [prometheus.prod]" },
+		{ "[redis.cache]\nurl = redis://h\nx = 1\n",
+		  "3: unknown key 'x' in [redis.cache]" },
+		{ "[k8s.prod]\ndsn = x\n",
+		  "2: unknown key 'dsn' in [k8s.prod]" },
+		{ "[redis]\nurl = redis://h\n",
+		  "1: section [redis] needs a name, e.g. [redis.main]" },
+		{ "[foo]\n",
+		  "1: unknown section [foo] (expected [warroom] or "
+		  "[BACKEND.NAME])" },
+		{ "[redis.a b]\n",
+		  "1: bad source name in section [redis.a b] (use up to 48 "
+		  "letters, digits, '_' and '-')" },
+		{ "[redis.a.b]\n",
+		  "1: bad source name in section [redis.a.b] (use up to 48 "
+		  "letters, digits, '_' and '-')" },
+		{ "[redis.]\n",
+		  "1: bad source name in section [redis.] (use up to 48 "
+		  "letters, digits, '_' and '-')" },
+		{ "[]\n", "1: empty section name" },
+		{ "[redis.cache\nurl = redis://h\n",
+		  "1: unterminated section header (missing ']')" },
+		{ "[redis.cache] url = redis://h\n",
+		  "1: unexpected text after section header" },
+		{ "[redis.cache]\nurl = redis://h\njust some words\n",
+		  "3: expected 'key = value'" },
+		{ "[redis.cache]\n= redis://h\n",
+		  "2: expected 'key = value'" },
+		{ "[redis.cache]\nurl = redis://a\nurl = redis://b\n",
+		  "3: duplicate key 'url' in [redis.cache]" },
+		{ "[redis.cache]\nurl =\n",
+		  "2: empty value for url in [redis.cache]" },
+		{ "[warroom]\nread_only = maybe\n",
+		  "2: bad boolean 'maybe' for read_only (use true or false)" },
+		{ "[warroom]\ncolour = red\n",
+		  "2: unknown key 'colour' in [warroom]" },
+		{ "[warroom]\ntheme = light\ntheme = dark\n",
+		  "3: duplicate key 'theme' in [warroom]" },
+		{ "[warroom]\n[warroom]\n",
+		  "2: duplicate section [warroom]" },
+		{ "[redis.cache]\nurl = redis://h\ninterval = 50ms\n",
+		  "3: interval '50ms' is too short (at least 100ms)" },
+		{ "[kafka.events]\nbrokers = a:9092,b:99999\n",
+		  "2: bad value for brokers in [kafka.events] (expected "
+		  "HOST:PORT[,HOST:PORT...])" },
+		{ "[kafka.events]\nbrokers = a:9092\ngroups = a,,b\n",
+		  "3: bad value for groups in [kafka.events] (expected "
+		  "NAME[,NAME...])" },
+		{ "[redis.cache]\nurl = http://h:6379\n",
+		  "2: bad value for url in [redis.cache] (expected "
+		  "redis://HOST[:PORT][/DB] or unix:///PATH)" },
+		{ "[prometheus.prod]\nurl = prom:9090\n",
+		  "2: bad value for url in [prometheus.prod] (expected "
+		  "http://HOST[:PORT][/PATH] or https://...)" },
+		{ "[alertmanager.prod]\nurl = http://am\ntls_verify = sure\n",
+		  "3: bad boolean 'sure' for tls_verify (use true or false)" },
+		{ "[prometheus.prod]\nurl = http://p\nbearer_token_env = a-b\n",
+		  "3: bad value for bearer_token_env in [prometheus.prod] "
+		  "(expected the name of an environment variable)" },
+		{ "[redis.cache]\nurl = redis://h\npassword = pw\n",
+		  "3: unknown key 'password' in [redis.cache] (give secrets "
+		  "as a file: password_file, bearer_token_file)" },
+		/* Only the first error is reported. */
+		{ "[redis.cache]\nurl = redis://h\ninterval = 1y\n[foo.bar]\n",
+		  "3: bad duration '1y' for interval" },
+		/* An indented line is a key, not a continuation. */
+		{ "[redis.cache]\n  url = redis://h\n  bogus = 1\n",
+		  "3: unknown key 'bogus' in [redis.cache]" },
+	};
+
+	return cr_make_param_array(struct bad_case, cases,
+				   sizeof(cases) / sizeof(cases[0]));
+}
+
+ParameterizedTest(struct bad_case *c, config, bad_files, .init = setup,
+		  .fini = teardown)
+{
+	struct config cfg = { 0 };
+	struct err err = { { 0 } };
+	const char *path = write_file("bad.ini", c->text);
+	char want[2 * ERR_MSG_MAX];
+
+	snprintf(want, sizeof(want), "%s:%s", path, c->want);
+	cr_assert_eq(config_load_file(&cfg, path, &err), -1,
+		     "accepted: %s", c->text);
+	cr_assert_str_eq(err.msg, want);
+	config_finish(&cfg);
+}
+
+Test(config, line_too_long, .init = setup, .fini = teardown)
+{
+	char text[400], want[2 * ERR_MSG_MAX];
+	struct config cfg = { 0 };
+	struct err err = { { 0 } };
+	const char *path;
+
+	snprintf(text, sizeof(text), "[postgres.main]\ndsn = %0250d\n", 7);
+	path = write_file("long.ini", text);
+	cr_assert_eq(config_load_file(&cfg, path, &err), -1);
+	snprintf(want, sizeof(want),
+		 "%s:2: line too long (at most 198 characters)", path);
+	cr_assert_str_eq(err.msg, want);
+	config_finish(&cfg);
+}
+
+Test(config, missing_file, .init = setup, .fini = teardown)
+{
+	struct config cfg = { 0 };
+	struct err err = { { 0 } };
+	char path[128], want[2 * ERR_MSG_MAX];
+
+	snprintf(path, sizeof(path), "%s/nope.ini", tmpdir);
+	snprintf(want, sizeof(want), "%s: No such file or directory", path);
+	cr_assert_eq(config_load_file(&cfg, path, &err), -1);
+	cr_assert_str_eq(err.msg, want);
+	cr_assert_str_eq(cfg.path, path);
+	config_finish(&cfg);
+	cr_assert_null(cfg.path);
+}
+
+Test(config, directory_is_an_error, .init = setup, .fini = teardown)
+{
+	struct config cfg = { 0 };
+	struct err err = { { 0 } };
+	char want[2 * ERR_MSG_MAX];
+
+	snprintf(want, sizeof(want), "%s: Is a directory", tmpdir);
+	cr_assert_eq(config_load_file(&cfg, tmpdir, &err), -1);
+	cr_assert_str_eq(err.msg, want);
+	config_finish(&cfg);
+}
+
+/* ---- secrets never reach a message ------------------------------------ */
+
+struct secret_case {
+	char text[96];
+};
+
+ParameterizedTestParameters(config, secret_not_echoed)
+{
+	static struct secret_case cases[] = {
+		{ "[prometheus.prod]\nurl = htp://admin:s3cretpw@prom\n" },
+		{ "[alertmanager.prod]\nurl = https:///s3cretpw\n" },
+		{ "[redis.cache]\nurl = redis//:s3cretpw@cache:6379\n" },
+		{ "[redis.cache]\nurl = redis://:s3cretpw@cache :6379\n" },
+		{ "[kafka.events]\nbrokers = user:s3cretpw@kafka:x\n" },
+		{ "[postgres.main]\ndsn = password=s3cretpw\x01\n" },
+		{ "[redis.cache]\nurl = redis://h\npassword = s3cretpw\n" },
+		{ "[redis.cache]\nurl = redis://h\npassword s3cretpw\n" },
+		{ "[redis.cache]\npassword s3cretpw: x\n" },
+		{ "[prometheus.p]\nurl = http://p\n"
+		  "bearer_token_env = s3cretpw.x\n" },
+		{ "[redis.cache]\nurl = redis://:s3cretpw@h\n"
+		  "url = redis://h\n" },
+		{ "url = redis://:s3cretpw@h\n" },
+	};
+
+	return cr_make_param_array(struct secret_case, cases,
+				   sizeof(cases) / sizeof(cases[0]));
+}
+
+ParameterizedTest(struct secret_case *c, config, secret_not_echoed,
+		  .init = setup, .fini = teardown)
+{
+	struct config cfg = { 0 };
+	struct err err = { { 0 } };
+	const char *path = write_file("secret.ini", c->text);
+
+	cr_assert_eq(config_load_file(&cfg, path, &err), -1, "accepted: %s",
+		     c->text);
+	cr_assert(err.msg[0] != '\0');
+	cr_assert_null(strstr(err.msg, "s3cretpw"), "leaked: %s", err.msg);
+	config_finish(&cfg);
+}
+
+/* ---- good files ------------------------------------------------------- */
+
+static const char realistic[] =
+	"; warroom configuration\n"
+	"# both comment styles\n"
+	"[warroom]\n"
+	"theme = high-contrast\n"
+	"read_only = yes\n"
+	"\n"
+	"[postgres.main]\n"
+	"dsn = host=db1 dbname=app user=warroom\n"
+	"long_query = 10s\n"
+	"\n"
+	"[postgres.billing]\n"
+	"dsn = postgresql://warroom@db2:5432/billing?sslmode=require\n"
+	"password_file = /run/secrets/billing-db\n"
+	"interval = 500ms\n"
+	"timeout = 2s\n"
+	"\n"
+	"[redis.cache]\n"
+	"    url = redis://cache:6379/0   ; indented, inline comment\n"
+	"    user = warroom\n"
+	"\n"
+	"[prometheus.prod]\n"
+	"url = https://prometheus.example:9090/\n"
+	"bearer_token_file = /run/secrets/prom-token\n"
+	"tls_verify = false\n"
+	"[alertmanager.prod]\n"
+	"url: http://alertmanager:9093\n"
+	"interval = 1m\n"
+	"[kafka.events]\n"
+	"brokers = k1:9092, k2:9092,k3\n"
+	"groups = billing,shipping\n"
+	"[k8s.prod]\n";
+
+Test(config, realistic_file, .init = setup, .fini = teardown)
+{
+	struct config cfg = { 0 };
+	struct err err = { { 0 } };
+	const char *path = write_file("config.ini", realistic);
+	const struct config_section *s;
+
+	cr_assert_eq(config_load_file(&cfg, path, &err), 0, "%s", err.msg);
+	cr_assert_str_eq(cfg.path, path);
+	cr_assert_not(cfg.from_env);
+	cr_assert_str_eq(cfg.theme, "high-contrast");
+	cr_assert(cfg.read_only);
+	cr_assert_eq(cfg.n_sections, 7);
+	cr_assert_str_eq(cfg.sections[0].name, "postgres.main");
+	cr_assert_str_eq(cfg.sections[6].name, "k8s.prod");
+
+	s = find_section(&cfg, "postgres.main");
+	cr_assert_str_eq(s->backend, "postgres");
+	cr_assert_str_eq(s->instance, "main");
+	cr_assert_eq(s->line, 7);
+	cr_assert_eq(s->interval_ms, 2000);
+	cr_assert_eq(s->timeout_ms, 5000);
+	cr_assert_str_eq(config_get(s, "dsn"),
+			 "host=db1 dbname=app user=warroom");
+	cr_assert_str_eq(config_get(s, "long_query"), "10s");
+
+	s = find_section(&cfg, "postgres.billing");
+	cr_assert_eq(s->interval_ms, 500);
+	cr_assert_eq(s->timeout_ms, 2000);
+	cr_assert_str_eq(config_get(s, "password_file"),
+			 "/run/secrets/billing-db");
+	cr_assert_str_eq(config_get(s, "long_query"), "5s");
+
+	s = find_section(&cfg, "redis.cache");
+	cr_assert_str_eq(config_get(s, "url"), "redis://cache:6379/0");
+	cr_assert_str_eq(config_get(s, "user"), "warroom");
+	cr_assert_null(config_get(s, "password_file"));
+
+	s = find_section(&cfg, "prometheus.prod");
+	cr_assert_eq(s->interval_ms, 5000);
+	cr_assert_str_eq(config_get(s, "tls_verify"), "false");
+
+	s = find_section(&cfg, "alertmanager.prod");
+	cr_assert_str_eq(config_get(s, "url"), "http://alertmanager:9093");
+	cr_assert_eq(s->interval_ms, 60000);
+	cr_assert_str_eq(config_get(s, "tls_verify"), "true");
+
+	s = find_section(&cfg, "kafka.events");
+	cr_assert_str_eq(config_get(s, "brokers"), "k1:9092, k2:9092,k3");
+	cr_assert_str_eq(config_get(s, "groups"), "billing,shipping");
+
+	s = find_section(&cfg, "k8s.prod");
+	cr_assert_eq(s->n_kv, 0);
+	cr_assert_eq(s->line, 31);
+	cr_assert_eq(s->interval_ms, 2000);
+	config_finish(&cfg);
+	cr_assert_eq(cfg.n_sections, 0);
+}
+
+Test(config, crlf_bom_and_defaults, .init = setup, .fini = teardown)
+{
+	struct config cfg = { 0 };
+	struct err err = { { 0 } };
+	const char *path = write_file("crlf.ini",
+		"\xef\xbb\xbf[redis.a-1_B]\r\nurl = unix:///run/redis.sock\r\n"
+		"[ k8s.x ] ; spaced\r\ncontext = prod\r\n");
+	const struct config_section *s;
+
+	cr_assert_eq(config_load_file(&cfg, path, &err), 0, "%s", err.msg);
+	cr_assert_null(cfg.theme);
+	cr_assert_not(cfg.read_only);
+	cr_assert_eq(cfg.n_sections, 2);
+	s = find_section(&cfg, "redis.a-1_B");
+	cr_assert_not_null(s);
+	cr_assert_str_eq(config_get(s, "url"), "unix:///run/redis.sock");
+	s = find_section(&cfg, "k8s.x");
+	cr_assert_not_null(s);
+	cr_assert_str_eq(config_get(s, "context"), "prod");
+	cr_assert_eq(s->line, 3);
+	config_finish(&cfg);
+}
+
+Test(config, empty_file_has_no_sections, .init = setup, .fini = teardown)
+{
+	struct config cfg = { 0 };
+	struct err err = { { 0 } };
+	const char *path = write_file("empty.ini", "; nothing yet\n");
+
+	cr_assert_eq(config_load_file(&cfg, path, &err), 0, "%s", err.msg);
+	cr_assert_eq(cfg.n_sections, 0);
+	config_finish(&cfg);
+}
+
+/* ---- durations and booleans ------------------------------------------ */
+
+struct duration_case {
+	char text[32];
+	int ms;                 /* -1: rejected */
+};
+
+ParameterizedTestParameters(config, durations)
+{
+	static struct duration_case cases[] = {
+		{ "2s", 2000 }, { "500ms", 500 }, { "1m", 60000 },
+		{ "1h", 3600000 }, { "3", 3000 }, { "1.5s", 1500 },
+		{ "0.25", 250 }, { "1ms", 1 }, { "24h", 86400000 },
+		{ "1440m", 86400000 }, { "007s", 7000 },
+		{ "", -1 }, { "-1s", -1 }, { "5x", -1 }, { "1.5.2s", -1 },
+		{ "0", -1 }, { "0s", -1 }, { "0.0001s", -1 }, { "1.5ms", -1 },
+		{ "25h", -1 }, { "86400001ms", -1 },
+		{ "99999999999999999999s", -1 }, { "4294967297", -1 },
+		{ "s", -1 }, { ".5s", -1 }, { "5.s", -1 }, { " 2s", -1 },
+		{ "2 s", -1 }, { "2s ", -1 }, { "2S", -1 }, { "1e3", -1 },
+		{ "+1s", -1 }, { "2sec", -1 }, { "1d", -1 },
+	};
+
+	return cr_make_param_array(struct duration_case, cases,
+				   sizeof(cases) / sizeof(cases[0]));
+}
+
+ParameterizedTest(struct duration_case *c, config, durations)
+{
+	int ms = -12345;
+	int rc = config_parse_duration(c->text, &ms);
+
+	if (c->ms < 0) {
+		cr_assert_eq(rc, -1, "'%s' accepted as %d", c->text, ms);
+		cr_assert_eq(ms, -12345);
+	} else {
+		cr_assert_eq(rc, 0, "'%s' rejected", c->text);
+		cr_assert_eq(ms, c->ms, "'%s' gave %d", c->text, ms);
+	}
+}
+
+Test(config, duration_null)
+{
+	int ms = 0;
+
+	cr_assert_eq(config_parse_duration(NULL, &ms), -1);
+}
+
+Test(config, booleans)
+{
+	static const char *yes[] = { "true", "yes", "1", "on", "TRUE", "Yes" };
+	static const char *no[] = { "false", "no", "0", "off", "False" };
+	static const char *bad[] = { "", "maybe", "2", "tru", "yes ", NULL };
+	bool b;
+	size_t i;
+
+	for (i = 0; i < sizeof(yes) / sizeof(yes[0]); i++) {
+		b = false;
+		cr_assert_eq(config_parse_bool(yes[i], &b), 0, "%s", yes[i]);
+		cr_assert(b, "%s", yes[i]);
+	}
+	for (i = 0; i < sizeof(no) / sizeof(no[0]); i++) {
+		b = true;
+		cr_assert_eq(config_parse_bool(no[i], &b), 0, "%s", no[i]);
+		cr_assert_not(b, "%s", no[i]);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		cr_assert_eq(config_parse_bool(bad[i], &b), -1, "%s", bad[i]);
+	}
+}
+
+/* ---- environment fallback -------------------------------------------- */
+
+static void
+clear_env(void)
+{
+	static const char *const vars[] = {
+		"DATABASE_URL", "REDIS_URL", "PROMETHEUS_URL",
+		"ALERTMANAGER_URL", "KAFKA_BROKERS", "KUBECONFIG",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
+		unsetenv(vars[i]);
+	}
+}
+
+Test(config, env_all_variables)
+{
+	struct config cfg = { 0 };
+	const struct config_section *s;
+
+	clear_env();
+	setenv("DATABASE_URL", "postgres://u:pw@db/app", 1);
+	setenv("REDIS_URL", "redis://cache:6379", 1);
+	setenv("PROMETHEUS_URL", "http://prom:9090", 1);
+	setenv("ALERTMANAGER_URL", "http://am:9093", 1);
+	setenv("KAFKA_BROKERS", "k1:9092,k2:9092", 1);
+	setenv("KUBECONFIG", "/etc/kube/config", 1);
+	cr_assert_eq(config_from_env(&cfg), 6);
+	cr_assert(cfg.from_env);
+	cr_assert_eq(cfg.n_sections, 6);
+
+	s = find_section(&cfg, "postgres.env");
+	cr_assert_not_null(s);
+	cr_assert_str_eq(s->backend, "postgres");
+	cr_assert_str_eq(s->instance, "env");
+	cr_assert_eq(s->line, 0);
+	cr_assert_eq(s->interval_ms, 2000);
+	cr_assert_eq(s->timeout_ms, 5000);
+	cr_assert_str_eq(config_get(s, "dsn"), "postgres://u:pw@db/app");
+	cr_assert_str_eq(config_get(find_section(&cfg, "redis.env"), "url"),
+			 "redis://cache:6379");
+	s = find_section(&cfg, "prometheus.env");
+	cr_assert_str_eq(config_get(s, "url"), "http://prom:9090");
+	cr_assert_eq(s->interval_ms, 5000);
+	cr_assert_str_eq(config_get(find_section(&cfg, "alertmanager.env"),
+				    "url"), "http://am:9093");
+	cr_assert_str_eq(config_get(find_section(&cfg, "kafka.env"),
+				    "brokers"), "k1:9092,k2:9092");
+	cr_assert_str_eq(config_get(find_section(&cfg, "k8s.env"),
+				    "kubeconfig"), "/etc/kube/config");
+	config_finish(&cfg);
+}
+
+Test(config, env_empty_values_ignored)
+{
+	struct config cfg = { 0 };
+
+	clear_env();
+	setenv("DATABASE_URL", "", 1);
+	setenv("REDIS_URL", "redis://cache", 1);
+	cr_assert_eq(config_from_env(&cfg), 1);
+	cr_assert(cfg.from_env);
+	cr_assert_eq(cfg.n_sections, 1);
+	cr_assert_str_eq(cfg.sections[0].name, "redis.env");
+	config_finish(&cfg);
+}
+
+Test(config, env_nothing_set)
+{
+	struct config cfg = { 0 };
+
+	clear_env();
+	cr_assert_eq(config_from_env(&cfg), 0);
+	cr_assert_not(cfg.from_env);
+	cr_assert_eq(cfg.n_sections, 0);
+	config_finish(&cfg);
+}
+
+/* ---- default path ----------------------------------------------------- */
+
+Test(config, default_path_xdg)
+{
+	char *p;
+
+	setenv("XDG_CONFIG_HOME", "/srv/cfg", 1);
+	setenv("HOME", "/home/op", 1);
+	p = config_default_path();
+	cr_assert_str_eq(p, "/srv/cfg/warroom/config.ini");
+	free(p);
+}
+
+Test(config, default_path_home)
+{
+	char *p;
+
+	unsetenv("XDG_CONFIG_HOME");
+	setenv("HOME", "/home/op", 1);
+	p = config_default_path();
+	cr_assert_str_eq(p, "/home/op/.config/warroom/config.ini");
+	free(p);
+}
+
+Test(config, default_path_relative_xdg_ignored)
+{
+	char *p;
+
+	setenv("XDG_CONFIG_HOME", "relative/dir", 1);
+	setenv("HOME", "/home/op", 1);
+	p = config_default_path();
+	cr_assert_str_eq(p, "/home/op/.config/warroom/config.ini");
+	free(p);
+}
+
+/* ---- building by hand ------------------------------------------------- */
+
+Test(config, add_section_and_set)
+{
+	struct config cfg = { 0 };
+	struct config_section *s;
+
+	s = config_add_section(&cfg, "alertmanager.lab");
+	cr_assert_str_eq(s->backend, "alertmanager");
+	cr_assert_str_eq(s->instance, "lab");
+	cr_assert_eq(s->interval_ms, 5000);
+	cr_assert_str_eq(config_get(s, "tls_verify"), "true");
+	config_section_set(s, "url", "http://a");
+	config_section_set(s, "url", "http://b");
+	cr_assert_str_eq(config_get(s, "url"), "http://b");
+	cr_assert_eq(s->n_kv, 2);
+	cr_assert_null(config_get(s, "nope"));
+
+	s = config_add_section(&cfg, "demo");
+	cr_assert_str_eq(s->backend, "demo");
+	cr_assert_str_eq(s->instance, "");
+	cr_assert_eq(s->interval_ms, 2000);
+	cr_assert_eq(cfg.n_sections, 2);
+	config_finish(&cfg);
+}
+
+Test(config, backends_list)
+{
+	static const char *const want[] = {
+		"k8s", "postgres", "redis", "kafka", "prometheus",
+		"alertmanager",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		cr_assert_str_eq(config_backends[i], want[i]);
+	}
+	cr_assert_null(config_backends[i]);
+}

@@ -1,0 +1,811 @@
+/* Rules: health and findings for hand-built snapshots of every kind, and
+ * the tracker's timeline entries (open/close, down/up) appearing exactly
+ * once. */
+#include <criterion/criterion.h>
+
+#include <math.h>
+#include <string.h>
+
+#include "core/rules.h"
+#include "core/snapshot.h"
+#include "core/timeline.h"
+
+/* ---- building snapshots ----------------------------------------------- */
+
+static struct pod_row
+pod(const char *name, const char *owner, const char *reason, int restarts)
+{
+	struct pod_row p = {
+		.ns = "prod",
+		.name = name,
+		.owner = owner,
+		.phase = "Running",
+		.reason = reason,
+		.node = "node-1",
+		.ready = reason[0] == '\0' ? 1 : 0,
+		.containers = 1,
+		.restarts = restarts,
+		.cpu_mcores = NAN,
+		.mem_bytes = NAN,
+		.mem_limit_bytes = NAN,
+	};
+
+	return p;
+}
+
+static struct deploy_row
+deploy(const char *name, int replicas, int ready)
+{
+	struct deploy_row d = {
+		.ns = "prod",
+		.name = name,
+		.replicas = replicas,
+		.ready = ready,
+		.updated = replicas,
+		.available = ready,
+		.image = "registry/app:1",
+	};
+
+	return d;
+}
+
+static struct snapshot *
+pods_snap(const struct pod_row *pods, size_t n,
+	  const struct deploy_row *deploys, size_t nd)
+{
+	struct snapshot *s = snapshot_new(SNAP_PODS, "k8s.prod");
+	struct pods_model *m = snapshot_alloc(s, sizeof(*m));
+
+	m->context = "prod";
+	m->pods = snapshot_alloc(s, (n + 1) * sizeof(*m->pods));
+	if (n > 0) {
+		memcpy(m->pods, pods, n * sizeof(*pods));
+	}
+	m->n_pods = n;
+	m->deploys = snapshot_alloc(s, (nd + 1) * sizeof(*m->deploys));
+	if (nd > 0) {
+		memcpy(m->deploys, deploys, nd * sizeof(*deploys));
+	}
+	m->n_deploys = nd;
+	s->data = m;
+	return s;
+}
+
+static struct pg_model *
+pg_new(struct snapshot **out)
+{
+	struct snapshot *s = snapshot_new(SNAP_PG, "postgres.main");
+	struct pg_model *m = snapshot_alloc(s, sizeof(*m));
+
+	m->server_version = "15.4";
+	m->max_connections = 200;
+	m->conns_active = 10;
+	m->conns_idle = 5;
+	m->conns_idle_xact = 0;
+	m->conns_other = 0;
+	m->oldest_idle_xact_s = NAN;
+	m->notice = "";
+	m->sessions = snapshot_alloc(s, 16 * sizeof(*m->sessions));
+	s->data = m;
+	*out = s;
+	return m;
+}
+
+/* Adds a session; blockers ends with 0. */
+static struct pg_session *
+pg_add(struct snapshot *s, struct pg_model *m, int pid, double wait_s,
+       const int *blockers)
+{
+	struct pg_session *x = &m->sessions[m->n_sessions++];
+	size_t n = 0;
+
+	cr_assert(m->n_sessions <= 16);
+	x->pid = pid;
+	x->user = "app";
+	x->db = "app";
+	x->client = "10.0.0.1:5000";
+	x->app = "api";
+	x->state = "active";
+	x->wait_event = blockers != NULL ? "Lock:transactionid" : "";
+	x->query = "UPDATE t SET x = 1";
+	x->query_s = 1;
+	x->xact_s = 1;
+	x->lock_mode = "";
+	x->lock_rel = "";
+	x->wait_s = wait_s;
+	while (blockers != NULL && blockers[n] != 0) {
+		n++;
+	}
+	x->blocked_by = snapshot_alloc(s, (n + 1) * sizeof(int));
+	if (n > 0) {
+		memcpy(x->blocked_by, blockers, n * sizeof(int));
+	}
+	x->n_blocked_by = n;
+	return x;
+}
+
+static struct snapshot *
+redis_snap(double used, double max, double evicted)
+{
+	struct snapshot *s = snapshot_new(SNAP_REDIS, "redis.cache");
+	struct redis_model *m = snapshot_alloc(s, sizeof(*m));
+
+	m->version = "7.0.11";
+	m->role = "master";
+	m->policy = "allkeys-lru";
+	m->used_bytes = used;
+	m->max_bytes = max;
+	m->evicted_per_s = evicted;
+	m->hit_ratio = NAN;
+	s->data = m;
+	return s;
+}
+
+static struct snapshot *
+kafka_snap(const char *group, const char *topic, double lag, double rate)
+{
+	struct snapshot *s = snapshot_new(SNAP_KAFKA, "kafka.events");
+	struct kafka_model *m = snapshot_alloc(s, sizeof(*m));
+
+	m->bootstrap = "k1:9092";
+	m->brokers_up = 1;
+	m->brokers_total = 1;
+	m->groups = snapshot_alloc(s, sizeof(*m->groups));
+	m->groups[0].group = group;
+	m->groups[0].topic = topic;
+	m->groups[0].state = "Stable";
+	m->groups[0].total_lag = lag;
+	m->groups[0].lag_per_s = rate;
+	m->n_groups = 1;
+	s->data = m;
+	return s;
+}
+
+static struct snapshot *
+metric_snap(const char *name, enum metric_unit unit, double warn,
+	    double crit, const char *label, double value)
+{
+	struct snapshot *s = snapshot_new(SNAP_METRICS, "prometheus.prod");
+	struct metrics_model *m = snapshot_alloc(s, sizeof(*m));
+	struct metric_panel *p = snapshot_alloc(s, sizeof(*p));
+
+	p->name = name;
+	p->expr = "sum(rate(x[5m]))";
+	p->unit = unit;
+	p->warn = warn;
+	p->crit = crit;
+	p->rows = snapshot_alloc(s, sizeof(*p->rows));
+	p->rows[0].label = label;
+	p->rows[0].value = value;
+	p->rows[0].error = "";
+	p->n_rows = 1;
+	m->panels = p;
+	m->n_panels = 1;
+	s->data = m;
+	return s;
+}
+
+struct alert_spec {
+	const char *fp;
+	const char *name;
+	const char *severity;
+	bool silenced;
+};
+
+static struct snapshot *
+alerts_snap(const struct alert_spec *a, size_t n)
+{
+	struct snapshot *s = snapshot_new(SNAP_ALERTS, "alertmanager.prod");
+	struct alerts_model *m = snapshot_alloc(s, sizeof(*m));
+	size_t i;
+
+	m->alerts = snapshot_alloc(s, (n + 1) * sizeof(*m->alerts));
+	for (i = 0; i < n; i++) {
+		m->alerts[i].fingerprint = a[i].fp;
+		m->alerts[i].name = a[i].name;
+		m->alerts[i].severity = a[i].severity;
+		m->alerts[i].labels = "service=api";
+		m->alerts[i].summary = "";
+		m->alerts[i].silenced = a[i].silenced;
+		m->alerts[i].silence_id = a[i].silenced ? "s-1" : "";
+	}
+	m->n_alerts = n;
+	s->data = m;
+	return s;
+}
+
+/* Asserts that s has exactly one finding, with key, sev and text. */
+static void
+assert_one(struct snapshot *s, const char *key, enum health sev,
+	   const char *text)
+{
+	struct finding f[4];
+
+	cr_assert_eq(rules_findings(s, f, 4), 1);
+	cr_assert_str_eq(f[0].key, key);
+	cr_assert_str_eq(f[0].text, text);
+	cr_assert_eq(f[0].sev, sev, "%s: sev %d", key, f[0].sev);
+	cr_assert_eq(rules_health(s), sev);
+}
+
+static void
+assert_none(struct snapshot *s)
+{
+	struct finding f[4];
+	size_t n = rules_findings(s, f, 4);
+
+	cr_assert_eq(n, 0, "unexpected finding: %s", n ? f[0].text : "");
+	cr_assert_eq(rules_health(s), HEALTH_OK);
+}
+
+/* ---- no data, errors -------------------------------------------------- */
+
+Test(rules, null_and_empty)
+{
+	struct snapshot *s = snapshot_new(SNAP_PG, "postgres.main");
+	struct finding f[2];
+
+	cr_assert_eq(rules_health(NULL), HEALTH_UNKNOWN);
+	cr_assert_eq(rules_findings(NULL, f, 2), 0);
+	cr_assert_eq(rules_health(s), HEALTH_UNKNOWN);
+	cr_assert_eq(rules_findings(s, f, 2), 0);
+	snapshot_set_error(s, "connection refused (127.0.0.1:5432)");
+	cr_assert_eq(rules_health(s), HEALTH_CRIT);
+	cr_assert_eq(rules_findings(s, f, 2), 0);
+	snapshot_unref(s);
+}
+
+/* ---- pods ------------------------------------------------------------- */
+
+Test(rules, pods_healthy)
+{
+	struct pod_row p[] = { pod("api-1", "api", "", 0),
+			       pod("api-2", "api", "", 2) };
+	struct deploy_row d[] = { deploy("api", 2, 2) };
+	struct snapshot *s = pods_snap(p, 2, d, 1);
+
+	assert_none(s);
+	snapshot_unref(s);
+}
+
+Test(rules, pods_crashloop_majority_is_crit)
+{
+	struct pod_row p[] = {
+		pod("api-1", "api", "CrashLoopBackOff", 7),
+		pod("api-2", "api", "CrashLoopBackOff", 6),
+		pod("api-3", "api", "CrashLoopBackOff", 5),
+		pod("api-4", "api", "", 0),
+		pod("api-5", "api", "", 0),
+	};
+	struct deploy_row d[] = { deploy("api", 5, 2) };
+	struct snapshot *s = pods_snap(p, 5, d, 1);
+
+	assert_one(s, "crashloop:prod/api", HEALTH_CRIT,
+		   "api: 3/5 pods CrashLoopBackOff");
+	snapshot_unref(s);
+}
+
+Test(rules, pods_crashloop_minority_is_warn)
+{
+	struct pod_row p[] = {
+		pod("api-1", "api", "Error", 1),
+		pod("api-2", "api", "CrashLoopBackOff", 1),
+		pod("api-3", "api", "", 0),
+		pod("api-4", "api", "", 0),
+		pod("api-5", "api", "", 0),
+	};
+	struct deploy_row d[] = { deploy("api", 5, 3) };
+	struct snapshot *s = pods_snap(p, 5, d, 1);
+
+	assert_one(s, "crashloop:prod/api", HEALTH_WARN,
+		   "api: 2/5 pods failing");
+	snapshot_unref(s);
+}
+
+Test(rules, pods_oom)
+{
+	struct pod_row p[] = {
+		pod("worker-1", "worker", "OOMKilled", 4),
+		pod("worker-2", "worker", "", 0),
+		pod("worker-3", "worker", "", 0),
+	};
+	struct snapshot *s = pods_snap(p, 3, NULL, 0);
+
+	assert_one(s, "oom:prod/worker-1", HEALTH_WARN,
+		   "pod worker-1 OOMKilled (4 restarts)");
+	snapshot_unref(s);
+}
+
+Test(rules, pods_deployment_nothing_ready_is_crit)
+{
+	struct deploy_row d[] = { deploy("web", 3, 0) };
+	struct snapshot *s = pods_snap(NULL, 0, d, 1);
+
+	assert_one(s, "deploy:prod/web", HEALTH_CRIT,
+		   "web: 0/3 replicas ready");
+	snapshot_unref(s);
+}
+
+Test(rules, pods_deployment_partly_ready_is_warn)
+{
+	struct pod_row p[] = { pod("web-1", "web", "", 0) };
+	struct deploy_row d[] = { deploy("web", 3, 2), deploy("idle", 0, 0) };
+	struct snapshot *s = pods_snap(p, 1, d, 2);
+
+	assert_one(s, "deploy:prod/web", HEALTH_WARN,
+		   "web: 2/3 replicas ready");
+	snapshot_unref(s);
+}
+
+Test(rules, pods_findings_worst_first_and_max)
+{
+	struct pod_row p[] = {
+		pod("a-1", "a", "CrashLoopBackOff", 3),
+		pod("a-2", "a", "", 0),
+		pod("a-3", "a", "", 0),
+		pod("b-1", "b", "CrashLoopBackOff", 3),
+	};
+	struct deploy_row d[] = { deploy("c", 2, 1) };
+	struct snapshot *s = pods_snap(p, 4, d, 1);
+	struct finding f[3];
+
+	cr_assert_eq(rules_findings(s, f, 1), 3);
+	cr_assert_str_eq(f[0].key, "crashloop:prod/b");
+	cr_assert_eq(f[0].sev, HEALTH_CRIT);
+	cr_assert_eq(rules_findings(s, f, 3), 3);
+	cr_assert_str_eq(f[1].key, "crashloop:prod/a");
+	cr_assert_str_eq(f[2].key, "deploy:prod/c");
+	cr_assert_eq(f[2].sev, HEALTH_WARN);
+	cr_assert_eq(rules_health(s), HEALTH_CRIT);
+	snapshot_unref(s);
+}
+
+/* ---- postgres --------------------------------------------------------- */
+
+Test(rules, pg_blocked_chain_counts_transitively)
+{
+	struct snapshot *s;
+	struct pg_model *m = pg_new(&s);
+	int by_root[] = { 4242, 0 }, by_100[] = { 100, 0 };
+
+	pg_add(s, m, 4242, NAN, NULL);
+	pg_add(s, m, 100, 42, by_root);
+	pg_add(s, m, 101, 5, by_100);
+	pg_add(s, m, 102, 10, by_root);
+	assert_one(s, "pg-blocked:4242", HEALTH_CRIT,
+		   "3 sessions blocked behind pid 4242 (longest 42s)");
+	snapshot_unref(s);
+}
+
+Test(rules, pg_one_short_wait_is_warn)
+{
+	struct snapshot *s;
+	struct pg_model *m = pg_new(&s);
+	int by[] = { 7, 0 };
+
+	/* The blocker is not visible to the role: still the root. */
+	pg_add(s, m, 8, 3, by);
+	assert_one(s, "pg-blocked:7", HEALTH_WARN,
+		   "1 session blocked behind pid 7 (longest 3s)");
+	snapshot_unref(s);
+}
+
+Test(rules, pg_five_blocked_is_crit)
+{
+	struct snapshot *s;
+	struct pg_model *m = pg_new(&s);
+	int by[] = { 1, 0 };
+	int pid;
+
+	pg_add(s, m, 1, NAN, NULL);
+	for (pid = 2; pid <= 6; pid++) {
+		pg_add(s, m, pid, NAN, by);
+	}
+	assert_one(s, "pg-blocked:1", HEALTH_CRIT,
+		   "5 sessions blocked behind pid 1");
+	snapshot_unref(s);
+}
+
+Test(rules, pg_lock_cycle)
+{
+	struct snapshot *s;
+	struct pg_model *m = pg_new(&s);
+	int by_a[] = { 11, 0 }, by_b[] = { 10, 0 };
+
+	pg_add(s, m, 10, 1, by_a);
+	pg_add(s, m, 11, 1, by_b);
+	assert_one(s, "pg-blocked:cycle", HEALTH_CRIT,
+		   "2 sessions blocked in a lock cycle");
+	snapshot_unref(s);
+}
+
+Test(rules, pg_connections)
+{
+	struct snapshot *s;
+	struct pg_model *m = pg_new(&s);
+
+	m->conns_active = 150;
+	m->conns_idle = 34;
+	assert_one(s, "pg-conns", HEALTH_WARN,
+		   "connections at 92% of max_connections (184/200)");
+	m->conns_idle = 42;
+	assert_one(s, "pg-conns", HEALTH_CRIT,
+		   "connections at 96% of max_connections (192/200)");
+	m->conns_idle = 10;     /* exactly 80 % */
+	assert_none(s);
+	m->conns_idle = 100;
+	m->max_connections = NAN;
+	assert_none(s);
+	snapshot_unref(s);
+}
+
+Test(rules, pg_idle_in_transaction)
+{
+	struct snapshot *s;
+	struct pg_model *m = pg_new(&s);
+	struct pg_session *x;
+
+	x = pg_add(s, m, 777, NAN, NULL);
+	x->state = "idle in transaction";
+	x->xact_s = 723;
+	x = pg_add(s, m, 778, NAN, NULL);
+	x->state = "idle in transaction";
+	x->xact_s = 60;
+	assert_one(s, "pg-idle-xact", HEALTH_WARN,
+		   "1 session idle in transaction for more than 5m "
+		   "(oldest 12m03s, pid 777)");
+	snapshot_unref(s);
+}
+
+Test(rules, pg_idle_in_transaction_unseen_session)
+{
+	struct snapshot *s;
+	struct pg_model *m = pg_new(&s);
+
+	m->oldest_idle_xact_s = 301;
+	assert_one(s, "pg-idle-xact", HEALTH_WARN,
+		   "a session is idle in transaction for 5m01s");
+	m->oldest_idle_xact_s = 299;
+	assert_none(s);
+	snapshot_unref(s);
+}
+
+/* ---- redis ------------------------------------------------------------ */
+
+Test(rules, redis_memory)
+{
+	struct snapshot *s = redis_snap(97, 100, 120);
+
+	assert_one(s, "redis-memory", HEALTH_CRIT,
+		   "memory at 97% of maxmemory, evicting 120 keys/s");
+	snapshot_unref(s);
+	s = redis_snap(96, 100, 0);
+	assert_one(s, "redis-memory", HEALTH_CRIT,
+		   "memory at 96% of maxmemory");
+	snapshot_unref(s);
+	s = redis_snap(85, 100, 0);
+	assert_one(s, "redis-memory", HEALTH_WARN,
+		   "memory at 85% of maxmemory");
+	snapshot_unref(s);
+	s = redis_snap(50, 100, NAN);
+	assert_none(s);
+	snapshot_unref(s);
+}
+
+Test(rules, redis_no_limit)
+{
+	struct snapshot *s = redis_snap(1e12, 0, 0);
+
+	assert_none(s);
+	snapshot_unref(s);
+	s = redis_snap(10, 0, 0.5);
+	assert_one(s, "redis-memory", HEALTH_CRIT, "evicting 0.5 keys/s");
+	snapshot_unref(s);
+}
+
+/* ---- kafka ------------------------------------------------------------ */
+
+Test(rules, kafka_lag)
+{
+	struct snapshot *s = kafka_snap("billing", "orders", 120000, 1200);
+
+	assert_one(s, "kafka-lag:billing/orders", HEALTH_CRIT,
+		   "group billing lag 120k and growing 1.2k/s (topic orders)");
+	snapshot_unref(s);
+	s = kafka_snap("billing", "orders", 5000, 12);
+	assert_one(s, "kafka-lag:billing/orders", HEALTH_WARN,
+		   "group billing lag 5.0k and growing 12/s (topic orders)");
+	snapshot_unref(s);
+	s = kafka_snap("billing", "orders", 5000, -40);
+	assert_none(s);
+	snapshot_unref(s);
+	s = kafka_snap("billing", "orders", 900, 40);
+	assert_none(s);
+	snapshot_unref(s);
+	s = kafka_snap("billing", "orders", 5000000, NAN);
+	assert_none(s);
+	snapshot_unref(s);
+}
+
+/* ---- metrics ---------------------------------------------------------- */
+
+Test(rules, metrics_thresholds)
+{
+	struct snapshot *s;
+
+	s = metric_snap("5xx ratio", UNIT_RATIO, 0.01, 0.05, "", 0.073);
+	assert_one(s, "metric:5xx ratio", HEALTH_CRIT,
+		   "5xx ratio 7.3 % (crit > 5 %)");
+	snapshot_unref(s);
+	s = metric_snap("5xx ratio", UNIT_RATIO, 0.01, 0.05, "api", 0.02);
+	assert_one(s, "metric:5xx ratio:api", HEALTH_WARN,
+		   "5xx ratio [api] 2 % (warn > 1 %)");
+	snapshot_unref(s);
+	s = metric_snap("p99 latency", UNIT_SECONDS, 0.25, NAN, "", 0.35);
+	assert_one(s, "metric:p99 latency", HEALTH_WARN,
+		   "p99 latency 350 ms (warn > 250 ms)");
+	snapshot_unref(s);
+	s = metric_snap("hit ratio", UNIT_RATIO, 0.9, 0.8, "", 0.85);
+	assert_one(s, "metric:hit ratio", HEALTH_WARN,
+		   "hit ratio 85 % (warn < 90 %)");
+	snapshot_unref(s);
+}
+
+Test(rules, metrics_nan_ignored)
+{
+	struct snapshot *s;
+
+	s = metric_snap("5xx ratio", UNIT_RATIO, 0.01, 0.05, "", NAN);
+	assert_none(s);
+	snapshot_unref(s);
+	s = metric_snap("rps", UNIT_PER_SECOND, NAN, NAN, "", 1e9);
+	assert_none(s);
+	snapshot_unref(s);
+	s = metric_snap("5xx ratio", UNIT_RATIO, 0.01, 0.05, "", 0.01);
+	assert_none(s);
+	snapshot_unref(s);
+}
+
+/* ---- alerts ----------------------------------------------------------- */
+
+Test(rules, alerts)
+{
+	struct alert_spec crit[] = {
+		{ "abc123", "HighErrorRate", "critical", false },
+		{ "def456", "DiskFilling", "warning", false },
+		{ "0a0a0a", "NodeDown", "critical", true },
+	};
+	struct alert_spec quiet[] = {
+		{ "0a0a0a", "NodeDown", "critical", true },
+	};
+	struct snapshot *s = alerts_snap(crit, 3);
+	struct finding f[4];
+
+	cr_assert_eq(rules_findings(s, f, 4), 2);
+	cr_assert_str_eq(f[0].key, "alert:abc123");
+	cr_assert_str_eq(f[0].text, "alert HighErrorRate firing (critical)");
+	cr_assert_eq(f[0].sev, HEALTH_CRIT);
+	cr_assert_str_eq(f[1].key, "alert:def456");
+	cr_assert_str_eq(f[1].text, "alert DiskFilling firing (warning)");
+	cr_assert_eq(f[1].sev, HEALTH_WARN);
+	cr_assert_eq(rules_health(s), HEALTH_CRIT);
+	snapshot_unref(s);
+	s = alerts_snap(quiet, 1);
+	assert_none(s);
+	snapshot_unref(s);
+}
+
+/* ---- the tracker ------------------------------------------------------ */
+
+struct tracker_fixture {
+	struct timeline *tl;
+	struct rules_tracker *rt;
+};
+
+static struct tracker_fixture fx;
+
+static void
+tracker_setup(void)
+{
+	fx.tl = timeline_new(NULL, NULL);
+	fx.rt = rules_tracker_new(fx.tl);
+}
+
+static void
+tracker_teardown(void)
+{
+	rules_tracker_free(fx.rt);
+	timeline_free(fx.tl);
+}
+
+static void
+assert_entry(size_t idx, enum tl_kind kind, const char *source,
+	     const char *text)
+{
+	const struct tl_entry *e = timeline_get(fx.tl, idx);
+
+	cr_assert_not_null(e, "no entry %zu", idx);
+	cr_assert_eq(e->kind, kind, "entry %zu: kind %s", idx,
+		     tl_kind_name(e->kind));
+	cr_assert_str_eq(e->source, source);
+	cr_assert_str_eq(e->text, text);
+}
+
+static void
+feed(const char *source, struct snapshot *s)
+{
+	rules_track(fx.rt, source, s);
+	snapshot_unref(s);
+}
+
+Test(rules, tracker_alert_open_close, .init = tracker_setup,
+     .fini = tracker_teardown)
+{
+	struct alert_spec firing[] = {
+		{ "abc123", "HighErrorRate", "critical", false },
+	};
+
+	feed("alertmanager.prod", alerts_snap(firing, 1));
+	cr_assert_eq(timeline_count(fx.tl), 1);
+	assert_entry(0, TL_ALERT_OPEN, "alertmanager.prod",
+		     "alert HighErrorRate firing (critical)");
+	cr_assert_eq(rules_tracker_health(fx.rt, "alertmanager.prod"),
+		     HEALTH_CRIT);
+	feed("alertmanager.prod", alerts_snap(firing, 1));
+	cr_assert_eq(timeline_count(fx.tl), 1);
+	feed("alertmanager.prod", alerts_snap(NULL, 0));
+	cr_assert_eq(timeline_count(fx.tl), 2);
+	assert_entry(1, TL_ALERT_CLOSE, "alertmanager.prod",
+		     "resolved: alert HighErrorRate firing (critical)");
+	feed("alertmanager.prod", alerts_snap(NULL, 0));
+	cr_assert_eq(timeline_count(fx.tl), 2);
+	cr_assert_eq(rules_tracker_health(fx.rt, "alertmanager.prod"),
+		     HEALTH_OK);
+	cr_assert_eq(rules_tracker_health(fx.rt, "other"), HEALTH_UNKNOWN);
+}
+
+Test(rules, tracker_uses_source_argument, .init = tracker_setup,
+     .fini = tracker_teardown)
+{
+	feed("redis.sessions", redis_snap(99, 100, 0));
+	cr_assert_eq(timeline_count(fx.tl), 1);
+	assert_entry(0, TL_FINDING_OPEN, "redis.sessions",
+		     "memory at 99% of maxmemory");
+	/* Another source with the same finding is tracked apart. */
+	feed("redis.cache", redis_snap(99, 100, 0));
+	cr_assert_eq(timeline_count(fx.tl), 2);
+	assert_entry(1, TL_FINDING_OPEN, "redis.cache",
+		     "memory at 99% of maxmemory");
+	feed("redis.cache", redis_snap(10, 100, 0));
+	cr_assert_eq(timeline_count(fx.tl), 3);
+	assert_entry(2, TL_FINDING_CLOSE, "redis.cache",
+		     "resolved: memory at 99% of maxmemory");
+	cr_assert_eq(rules_tracker_findings(fx.rt, "redis.sessions", NULL, 0),
+		     1);
+	cr_assert_eq(rules_tracker_findings(fx.rt, "redis.cache", NULL, 0),
+		     0);
+}
+
+Test(rules, tracker_down_up_keeps_findings, .init = tracker_setup,
+     .fini = tracker_teardown)
+{
+	struct snapshot *s;
+	struct pg_model *m;
+	struct finding f[2];
+	int by[] = { 4242, 0 };
+
+	m = pg_new(&s);
+	pg_add(s, m, 4242, NAN, NULL);
+	pg_add(s, m, 5, 2, by);
+	s->taken_mono_ms = 1000000;
+	feed("postgres.main", s);
+	cr_assert_eq(timeline_count(fx.tl), 1);
+	assert_entry(0, TL_FINDING_OPEN, "postgres.main",
+		     "1 session blocked behind pid 4242 (longest 2s)");
+
+	s = snapshot_new(SNAP_PG, "postgres.main");
+	snapshot_set_error(s, "connection refused (127.0.0.1:5432)");
+	s->taken_mono_ms = 1010000;
+	feed("postgres.main", s);
+	cr_assert_eq(timeline_count(fx.tl), 2);
+	assert_entry(1, TL_SOURCE_DOWN, "postgres.main",
+		     "postgres.main down: connection refused (127.0.0.1:5432)");
+	cr_assert_eq(rules_tracker_health(fx.rt, "postgres.main"),
+		     HEALTH_CRIT);
+	cr_assert_eq(rules_tracker_findings(fx.rt, "postgres.main", f, 2), 1);
+	cr_assert_str_eq(f[0].key, "pg-blocked:4242");
+
+	s = snapshot_new(SNAP_PG, "postgres.main");
+	snapshot_set_error(s, "timeout");
+	feed("postgres.main", s);
+	cr_assert_eq(timeline_count(fx.tl), 2);
+
+	m = pg_new(&s);
+	s->taken_mono_ms = 1075000;
+	feed("postgres.main", s);
+	cr_assert_eq(timeline_count(fx.tl), 4);
+	assert_entry(2, TL_SOURCE_UP, "postgres.main",
+		     "postgres.main up (down for 1m05s)");
+	assert_entry(3, TL_FINDING_CLOSE, "postgres.main",
+		     "resolved: 1 session blocked behind pid 4242 "
+		     "(longest 2s)");
+	cr_assert_eq(rules_tracker_health(fx.rt, "postgres.main"),
+		     HEALTH_OK);
+	(void)m;
+}
+
+Test(rules, tracker_first_snapshot_error, .init = tracker_setup,
+     .fini = tracker_teardown)
+{
+	struct snapshot *s = snapshot_new(SNAP_REDIS, "redis.cache");
+
+	/* A healthy first snapshot says nothing. */
+	feed("redis.cache", redis_snap(1, 100, 0));
+	cr_assert_eq(timeline_count(fx.tl), 0);
+	snapshot_set_error(s, "no route to host");
+	feed("redis.cache", s);
+	cr_assert_eq(timeline_count(fx.tl), 1);
+	assert_entry(0, TL_SOURCE_DOWN, "redis.cache",
+		     "redis.cache down: no route to host");
+}
+
+Test(rules, tracker_restarts_rising, .init = tracker_setup,
+     .fini = tracker_teardown)
+{
+	struct pod_row p[] = { pod("api-1", "api", "", 1),
+			       pod("api-2", "api", "", 0) };
+	struct deploy_row d[] = { deploy("api", 2, 2) };
+	struct snapshot *s;
+	struct finding f[2];
+
+	s = pods_snap(p, 2, d, 1);
+	s->taken_mono_ms = 100000;
+	feed("k8s.prod", s);
+	cr_assert_eq(timeline_count(fx.tl), 0);
+
+	p[0].restarts = 3;
+	s = pods_snap(p, 2, d, 1);
+	s->taken_mono_ms = 110000;
+	cr_assert_eq(rules_health(s), HEALTH_OK);
+	feed("k8s.prod", s);
+	cr_assert_eq(timeline_count(fx.tl), 1);
+	assert_entry(0, TL_FINDING_OPEN, "k8s.prod",
+		     "pod api-1 restarting (3 restarts)");
+	cr_assert_eq(rules_tracker_health(fx.rt, "k8s.prod"), HEALTH_WARN);
+	cr_assert_eq(rules_tracker_findings(fx.rt, "k8s.prod", f, 2), 1);
+	cr_assert_str_eq(f[0].key, "restarts:prod/api-1");
+
+	/* Still within the window: stays open, no new entry. */
+	s = pods_snap(p, 2, d, 1);
+	s->taken_mono_ms = 110000 + 5 * 60 * 1000;
+	feed("k8s.prod", s);
+	cr_assert_eq(timeline_count(fx.tl), 1);
+
+	s = pods_snap(p, 2, d, 1);
+	s->taken_mono_ms = 110000 + 10 * 60 * 1000;
+	feed("k8s.prod", s);
+	cr_assert_eq(timeline_count(fx.tl), 2);
+	assert_entry(1, TL_FINDING_CLOSE, "k8s.prod",
+		     "resolved: pod api-1 restarting (3 restarts)");
+	cr_assert_eq(rules_tracker_health(fx.rt, "k8s.prod"), HEALTH_OK);
+}
+
+Test(rules, tracker_pods_crashloop_entries_once, .init = tracker_setup,
+     .fini = tracker_teardown)
+{
+	struct pod_row p[] = { pod("api-1", "api", "CrashLoopBackOff", 4),
+			       pod("api-2", "api", "", 0) };
+	struct deploy_row d[] = { deploy("api", 2, 1) };
+	struct snapshot *s;
+
+	s = pods_snap(p, 2, d, 1);
+	feed("k8s.prod", s);
+	/* Restarts of a crashing pod do not add a second finding. */
+	p[0].restarts = 5;
+	s = pods_snap(p, 2, d, 1);
+	feed("k8s.prod", s);
+	cr_assert_eq(timeline_count(fx.tl), 1);
+	assert_entry(0, TL_FINDING_OPEN, "k8s.prod",
+		     "api: 1/2 pods CrashLoopBackOff");
+	cr_assert_eq(rules_tracker_health(fx.rt, "k8s.prod"), HEALTH_CRIT);
+}
