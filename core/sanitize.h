@@ -31,9 +31,22 @@ int text_width(const char *s);
 size_t text_fit(const char *s, int cols, int *used);
 
 /* Copies sanitized s into dst, truncated to cols display columns with a
- * trailing "…" (or "~" when !utf8) when it did not fit. Returns the columns
- * used. */
+ * trailing "…" (or "~" when !utf8) when it did not fit. When !utf8 every
+ * non-ASCII character becomes "?", so the result is plain ASCII. An escape
+ * ("\x1b") is never split. Returns the columns used. */
 int text_truncate(char *dst, size_t n, const char *s, int cols, bool utf8);
+
+/* The longest visible form of one input character ("\u202e") plus NUL. */
+#define SANITIZE_UNIT_MAX 8
+
+/* Sanitizes the first character (or invalid byte) of src[0..len): writes
+ * its visible form into out (NUL-terminated) and returns the bytes of src it
+ * took, 0 when len is 0. *escaped (may be NULL) tells whether it became an
+ * escape, so that a widget can draw escapes in their own colour. Unicode
+ * bidi controls (U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069)
+ * are escaped too: they reorder what the operator reads. */
+size_t sanitize_next(const char *src, size_t len,
+		     char out[SANITIZE_UNIT_MAX], bool *escaped);
 
 /* Whether the locale's charset is UTF-8 (set once by the UI at start). */
 extern bool text_utf8;

@@ -76,11 +76,12 @@ char *
 xvasprintf(const char *fmt, va_list ap)
 {
 	va_list copy;
+	char probe[1];
 	int len;
 	char *p;
 
 	va_copy(copy, ap);
-	len = vsnprintf(NULL, 0, fmt, copy);
+	len = vsnprintf(probe, sizeof(probe), fmt, copy);
 	va_end(copy);
 	if (len < 0) {
 		return xstrdup("");

@@ -69,7 +69,8 @@ const char *theme_choose(const char *name, bool has_colors);
 /* After start_color(): registers the colour pairs. UI thread. */
 void theme_apply(const struct theme *t);
 
-/* Attributes (colour pair | attrs) to draw role r with. UI thread. */
+/* Attributes (colour pair | attrs) to draw role r with; t NULL gives the
+ * built-in monochrome attributes. UI thread. */
 attr_t theme_attr(const struct theme *t, enum role r);
 
 #endif
