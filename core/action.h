@@ -41,9 +41,20 @@ struct action_def {
 	 * dialog and the journal. Lines separated by '\n'. Any thread. */
 	void (*describe)(const struct action_req *req, char *buf, size_t n);
 	/* Runs on the action worker thread; writes a one-line result.
-	 * Returns 0, or -1 with a reason in err. */
+	 * Returns 0, or -1 with a reason in err. A long run reports progress
+	 * with action_progress() and stops early when action_cancelled(). */
 	int (*run)(const struct action_req *req, char *result, size_t n,
 		   struct err *err);
+	/* Optional. Runs on the worker before the confirm dialog opens, for a
+	 * confirmation that needs the backend (how many keys match, which
+	 * sessions would be terminated): writes lines shown under describe()'s
+	 * text. Read-only; returns 0, or -1 with err (the action is then not
+	 * offered). */
+	int (*preview)(const struct action_req *req, char *buf, size_t n,
+		       struct err *err);
+	/* Optional. The word the operator must type to confirm (a database
+	 * number for FLUSHDB) instead of answering y. */
+	void (*confirm_word)(const struct action_req *req, char *buf, size_t n);
 };
 
 struct action_req {
@@ -64,6 +75,8 @@ struct action_done {
 	char source[64];
 	char name[32];
 	char message[ERR_MSG_MAX];      /* result or error, one line */
+	bool is_preview;        /* a preview: text holds its lines */
+	char text[2048];        /* preview text */
 };
 
 struct actions;
@@ -84,6 +97,26 @@ uint64_t actions_submit(struct actions *a, const struct action_req *req,
 bool actions_poll_done(struct actions *a, struct action_done *out);
 /* Requests queued or running. */
 size_t actions_pending(struct actions *a);
+
+/* Inside run() on the worker: true once the operator cancelled the running
+ * request (actions_cancel()); a run checks it between batches. */
+bool action_cancelled(void);
+/* Inside run(): a one-line progress report ("deleted 40000 of ~120000
+ * keys") that the UI shows while the request runs. */
+void action_progress(const char *fmt, ...)
+	__attribute__((format(printf, 1, 2)));
+
+/* UI thread: asks the running request to stop (if it is id). */
+void actions_cancel(struct actions *a, uint64_t id);
+/* UI thread: the running request's latest progress line; false when none
+ * is running. */
+bool actions_progress(struct actions *a, uint64_t *id, char *buf, size_t n);
+
+/* Queues def->preview for req; the result arrives through
+ * actions_poll_done() with is_preview set. UI thread. */
+uint64_t actions_submit_preview(struct actions *a,
+				const struct action_req *req,
+				struct err *err);
 
 /* "alice (via sudo from bob, ssh 10.0.0.5)": the operator, from the OS
  * user, SUDO_USER and SSH_CONNECTION. */

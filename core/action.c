@@ -1,0 +1,572 @@
+/* The action worker: runs confirmed mitigation requests off the UI thread
+ * and journals each one before and after. actions_submit/poll_done from the
+ * UI thread; actions_new/free from the main thread.
+ *
+ * DESIGN
+ * ------
+ * One worker thread and two queues, as in redis's bio.c: the UI appends a
+ * copy of each request to the job queue under a mutex and signals a
+ * condition variable; the worker pops one job at a time, writes the intent
+ * to the timeline, runs it unlocked, writes the result, appends a completion
+ * to the done queue and wakes the UI through the state's pipe. The UI pops
+ * completions with actions_poll_done().
+ *
+ * Previews (def->preview, for a confirm dialog that needs the backend)
+ * share the queue and the worker but are not journaled: they only read.
+ * A running request may report progress (action_progress()) and check for
+ * the operator's cancel (action_cancelled()); both find their request
+ * through a thread-local pointer that only the worker sets.
+ *
+ * The worker is created with every signal blocked, so signals (SIGINT,
+ * SIGWINCH, ...) are always delivered to the main thread.
+ *
+ * A run() may hang on a dead backend. actions_free() waits on a "finished"
+ * condition variable with a deadline instead of joining forever; a worker
+ * still running past it is detached and marked abandoned, and everything it
+ * may still touch (this struct, its job) is leaked on purpose and kept
+ * reachable from a static list. An abandoned worker touches neither the
+ * timeline nor the state again: after run() returns it checks the flag
+ * under the lock, which actions_free() sets under the same lock. */
+#include "core/action.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/state.h"
+#include "core/timeline.h"
+#include "core/xalloc.h"
+
+/* Enough for describe(): SQL text, an HTTP body summary. */
+#define ACTION_DESCRIBE_MAX 4096
+/* What a preview may write: struct action_done's text. */
+#define ACTION_PREVIEW_MAX (sizeof(((struct action_done *)NULL)->text))
+
+struct action_job {
+	struct action_req req;
+	bool preview;           /* run def->preview, not def->run */
+	struct action_job *next;
+};
+
+struct action_done_node {
+	struct action_done done;
+	struct action_done_node *next;
+};
+
+struct actions {
+	struct state *st;
+	struct timeline *tl;
+	bool read_only;
+
+	pthread_t thread;
+	pthread_mutex_t lock;   /* guards everything below */
+	pthread_cond_t work;    /* a job was queued or stop was set */
+	pthread_cond_t finished_cond;   /* the worker has finished */
+	struct action_job *head, *tail;
+	struct action_job *running;
+	struct action_done_node *done_head, *done_tail;
+	size_t pending;         /* queued + running */
+	uint64_t next_id;
+	bool cancel;            /* the running request was asked to stop */
+	char progress[ERR_MSG_MAX];     /* its latest progress line */
+	bool stop;
+	bool finished;
+	bool abandoned;
+
+	struct actions *next_abandoned;
+};
+
+/* Workers that outlived actions_free(), kept reachable on purpose. */
+static pthread_mutex_t abandoned_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct actions *abandoned_list;
+
+/* The worker's own struct, for action_cancelled()/action_progress(). */
+static _Thread_local struct actions *worker_self;
+
+static void
+deadline_after(struct timespec *ts, int ms)
+{
+	clock_gettime(CLOCK_MONOTONIC, ts);
+	ts->tv_sec += ms / 1000;
+	ts->tv_nsec += (long)(ms % 1000) * 1000000L;
+	if (ts->tv_nsec >= 1000000000L) {
+		ts->tv_sec++;
+		ts->tv_nsec -= 1000000000L;
+	}
+}
+
+static const char *
+def_label(const struct action_def *def)
+{
+	if (def == NULL) {
+		return "action";
+	}
+	return def->label ? def->label : (def->name ? def->name : "action");
+}
+
+/* Writes the intent; called with a->lock held. */
+static void
+journal_intent(struct actions *a, const struct action_req *req)
+{
+	char text[600];
+	char *detail;
+
+	if (a->tl == NULL) {
+		return;
+	}
+	detail = xcalloc(1, ACTION_DESCRIBE_MAX);
+	if (req->def->describe != NULL) {
+		req->def->describe(req, detail, ACTION_DESCRIBE_MAX);
+	}
+	snprintf(text, sizeof(text), "%s on %s", def_label(req->def),
+		 req->target_label[0] ? req->target_label : req->target);
+	timeline_append(a->tl, TL_ACTION_INTENT, req->source, req->who, text,
+			detail);
+	free(detail);
+}
+
+static void
+push_done(struct actions *a, struct action_done_node *n)
+{
+	if (a->done_tail != NULL) {
+		a->done_tail->next = n;
+	} else {
+		a->done_head = n;
+	}
+	a->done_tail = n;
+}
+
+/* Queues a preview's completion; called with a->lock held. */
+static void
+finish_preview(struct actions *a, const struct action_req *req, bool ok,
+	       const char *text, const char *error)
+{
+	struct action_done_node *n = xcalloc(1, sizeof(*n));
+
+	n->done.id = req->id;
+	n->done.ok = ok;
+	n->done.is_preview = true;
+	strlcpy_safe(n->done.source, req->source, sizeof(n->done.source));
+	strlcpy_safe(n->done.name, req->def->name ? req->def->name : "",
+		     sizeof(n->done.name));
+	strlcpy_safe(n->done.message, ok ? "" : error,
+		     sizeof(n->done.message));
+	strlcpy_safe(n->done.text, ok ? text : "", sizeof(n->done.text));
+	push_done(a, n);
+}
+
+/* Writes the result and queues the completion; called with a->lock held. */
+static void
+finish_job(struct actions *a, const struct action_req *req, bool ok,
+	   const char *message)
+{
+	struct action_done_node *n;
+	char text[900];
+
+	if (a->tl != NULL) {
+		snprintf(text, sizeof(text), "%s on %s: %s: %s",
+			 def_label(req->def),
+			 req->target_label[0] ? req->target_label : req->target,
+			 ok ? "ok" : "failed", message);
+		timeline_append(a->tl, TL_ACTION_RESULT, req->source, req->who,
+				text, message);
+	}
+	n = xcalloc(1, sizeof(*n));
+	n->done.id = req->id;
+	n->done.ok = ok;
+	strlcpy_safe(n->done.source, req->source, sizeof(n->done.source));
+	strlcpy_safe(n->done.name, req->def->name ? req->def->name : "",
+		     sizeof(n->done.name));
+	strlcpy_safe(n->done.message, message, sizeof(n->done.message));
+	push_done(a, n);
+}
+
+static void *
+worker_main(void *arg)
+{
+	struct actions *a = arg;
+	struct action_job *job;
+	char result[ERR_MSG_MAX];
+	char *preview_text;
+	struct err err;
+	bool ok;
+
+	worker_self = a;
+	preview_text = xmalloc(ACTION_PREVIEW_MAX);
+	pthread_mutex_lock(&a->lock);
+	for (;;) {
+		while (!a->stop && a->head == NULL) {
+			pthread_cond_wait(&a->work, &a->lock);
+		}
+		if (a->stop) {
+			break;
+		}
+		job = a->head;
+		a->head = job->next;
+		if (a->head == NULL) {
+			a->tail = NULL;
+		}
+		a->running = job;
+		a->cancel = false;
+		a->progress[0] = '\0';
+		if (!job->preview) {
+			journal_intent(a, &job->req);
+		}
+		pthread_mutex_unlock(&a->lock);
+
+		result[0] = '\0';
+		preview_text[0] = '\0';
+		err_clear(&err);
+		if (job->preview) {
+			ok = job->req.def->preview(&job->req, preview_text,
+						   ACTION_PREVIEW_MAX,
+						   &err) == 0;
+		} else {
+			ok = job->req.def->run(&job->req, result,
+					       sizeof(result), &err) == 0;
+		}
+		if (!ok && err.msg[0] == '\0') {
+			strlcpy_safe(err.msg, "failed", sizeof(err.msg));
+		}
+
+		pthread_mutex_lock(&a->lock);
+		if (a->abandoned) {
+			/* actions_free() gave up on us: the timeline and the
+			 * state may be gone, and a is leaked. */
+			pthread_mutex_unlock(&a->lock);
+			free(preview_text);
+			return NULL;
+		}
+		if (job->preview) {
+			finish_preview(a, &job->req, ok, preview_text,
+				       err.msg);
+		} else {
+			finish_job(a, &job->req, ok, ok ? result : err.msg);
+		}
+		a->running = NULL;
+		a->cancel = false;
+		a->progress[0] = '\0';
+		a->pending--;
+		free(job);
+		if (a->st != NULL) {
+			state_wakeup(a->st);
+		}
+	}
+	a->finished = true;
+	pthread_cond_broadcast(&a->finished_cond);
+	pthread_mutex_unlock(&a->lock);
+	free(preview_text);
+	return NULL;
+}
+
+struct actions *
+actions_new(struct state *st, struct timeline *tl, bool read_only)
+{
+	struct actions *a = xcalloc(1, sizeof(*a));
+	pthread_condattr_t attr;
+	sigset_t all, old;
+	int rc;
+
+	a->st = st;
+	a->tl = tl;
+	a->read_only = read_only;
+	pthread_mutex_init(&a->lock, NULL);
+	pthread_cond_init(&a->work, NULL);
+	pthread_condattr_init(&attr);
+	pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+	pthread_cond_init(&a->finished_cond, &attr);
+	pthread_condattr_destroy(&attr);
+
+	/* The worker inherits this mask: no signal is ever delivered to it. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	rc = pthread_create(&a->thread, NULL, worker_main, a);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (rc != 0) {
+		fprintf(stderr, "warroom: cannot start the action worker: %s\n",
+			strerror(rc));
+		abort();
+	}
+	return a;
+}
+
+static void
+free_queues(struct actions *a)
+{
+	struct action_job *j, *jn;
+	struct action_done_node *d, *dn;
+
+	for (j = a->head; j != NULL; j = jn) {
+		jn = j->next;
+		free(j);
+	}
+	a->head = a->tail = NULL;
+	for (d = a->done_head; d != NULL; d = dn) {
+		dn = d->next;
+		free(d);
+	}
+	a->done_head = a->done_tail = NULL;
+}
+
+void
+actions_free(struct actions *a, int deadline_ms)
+{
+	struct timespec end;
+	bool finished;
+
+	if (a == NULL) {
+		return;
+	}
+	deadline_after(&end, deadline_ms < 0 ? 0 : deadline_ms);
+	pthread_mutex_lock(&a->lock);
+	a->stop = true;
+	pthread_cond_broadcast(&a->work);
+	while (!a->finished) {
+		if (pthread_cond_timedwait(&a->finished_cond, &a->lock,
+					   &end) == ETIMEDOUT) {
+			break;
+		}
+	}
+	finished = a->finished;
+	if (!finished) {
+		a->abandoned = true;
+	}
+	pthread_mutex_unlock(&a->lock);
+
+	if (!finished) {
+		pthread_detach(a->thread);
+		pthread_mutex_lock(&abandoned_lock);
+		a->next_abandoned = abandoned_list;
+		abandoned_list = a;
+		pthread_mutex_unlock(&abandoned_lock);
+		return;
+	}
+	pthread_join(a->thread, NULL);
+	free_queues(a);
+	free(a->running);
+	pthread_cond_destroy(&a->work);
+	pthread_cond_destroy(&a->finished_cond);
+	pthread_mutex_destroy(&a->lock);
+	free(a);
+}
+
+static uint64_t
+enqueue(struct actions *a, const struct action_req *req, bool preview,
+	struct err *err)
+{
+	struct action_job *job;
+	uint64_t id;
+
+	job = xcalloc(1, sizeof(*job));
+	job->req = *req;
+	job->preview = preview;
+	actions_who(job->req.who, sizeof(job->req.who));
+
+	pthread_mutex_lock(&a->lock);
+	if (a->stop) {
+		pthread_mutex_unlock(&a->lock);
+		free(job);
+		err_set(err, "shutting down: %s was not run",
+			def_label(req->def));
+		return 0;
+	}
+	id = ++a->next_id;
+	job->req.id = id;
+	if (a->tail != NULL) {
+		a->tail->next = job;
+	} else {
+		a->head = job;
+	}
+	a->tail = job;
+	a->pending++;
+	pthread_cond_signal(&a->work);
+	pthread_mutex_unlock(&a->lock);
+	return id;
+}
+
+uint64_t
+actions_submit(struct actions *a, const struct action_req *req,
+	       struct err *err)
+{
+	if (req->def == NULL) {
+		err_set(err, "no action given");
+		return 0;
+	}
+	if (req->def->destructive && a->read_only) {
+		err_set(err, "read-only mode: %s is disabled",
+			def_label(req->def));
+		return 0;
+	}
+	if (req->def->run == NULL) {
+		err_set(err, "%s is not available for this source",
+			def_label(req->def));
+		return 0;
+	}
+	return enqueue(a, req, false, err);
+}
+
+uint64_t
+actions_submit_preview(struct actions *a, const struct action_req *req,
+		       struct err *err)
+{
+	if (req->def == NULL) {
+		err_set(err, "no action given");
+		return 0;
+	}
+	/* The action it previews would be refused anyway. */
+	if (req->def->destructive && a->read_only) {
+		err_set(err, "read-only mode: %s is disabled",
+			def_label(req->def));
+		return 0;
+	}
+	if (req->def->preview == NULL) {
+		err_set(err, "%s has no preview", def_label(req->def));
+		return 0;
+	}
+	return enqueue(a, req, true, err);
+}
+
+bool
+actions_poll_done(struct actions *a, struct action_done *out)
+{
+	struct action_done_node *n;
+
+	pthread_mutex_lock(&a->lock);
+	n = a->done_head;
+	if (n != NULL) {
+		a->done_head = n->next;
+		if (a->done_head == NULL) {
+			a->done_tail = NULL;
+		}
+	}
+	pthread_mutex_unlock(&a->lock);
+	if (n == NULL) {
+		return false;
+	}
+	*out = n->done;
+	free(n);
+	return true;
+}
+
+size_t
+actions_pending(struct actions *a)
+{
+	size_t n;
+
+	pthread_mutex_lock(&a->lock);
+	n = a->pending;
+	pthread_mutex_unlock(&a->lock);
+	return n;
+}
+
+bool
+action_cancelled(void)
+{
+	struct actions *a = worker_self;
+	bool c;
+
+	if (a == NULL) {
+		return false;
+	}
+	pthread_mutex_lock(&a->lock);
+	c = a->cancel;
+	pthread_mutex_unlock(&a->lock);
+	return c;
+}
+
+void
+action_progress(const char *fmt, ...)
+{
+	struct actions *a = worker_self;
+	va_list ap;
+
+	if (a == NULL) {
+		return;
+	}
+	pthread_mutex_lock(&a->lock);
+	va_start(ap, fmt);
+	vsnprintf(a->progress, sizeof(a->progress), fmt, ap);
+	va_end(ap);
+	pthread_mutex_unlock(&a->lock);
+	if (a->st != NULL) {
+		state_wakeup(a->st);
+	}
+}
+
+void
+actions_cancel(struct actions *a, uint64_t id)
+{
+	pthread_mutex_lock(&a->lock);
+	if (a->running != NULL && a->running->req.id == id) {
+		a->cancel = true;
+	}
+	pthread_mutex_unlock(&a->lock);
+}
+
+bool
+actions_progress(struct actions *a, uint64_t *id, char *buf, size_t n)
+{
+	bool running;
+
+	pthread_mutex_lock(&a->lock);
+	running = a->running != NULL;
+	if (running) {
+		if (id != NULL) {
+			*id = a->running->req.id;
+		}
+		strlcpy_safe(buf, a->progress, n);
+	}
+	pthread_mutex_unlock(&a->lock);
+	return running;
+}
+
+void
+actions_who(char *buf, size_t n)
+{
+	char pwbuf[1024], user[64], ip[64];
+	struct passwd pw, *res = NULL;
+	const char *sudo = getenv("SUDO_USER");
+	const char *ssh = getenv("SSH_CONNECTION");
+	const char *env_user = getenv("USER");
+	size_t len;
+
+	if (getpwuid_r(geteuid(), &pw, pwbuf, sizeof(pwbuf), &res) == 0 &&
+	    res != NULL && res->pw_name[0] != '\0') {
+		strlcpy_safe(user, res->pw_name, sizeof(user));
+	} else if (env_user != NULL && env_user[0] != '\0') {
+		strlcpy_safe(user, env_user, sizeof(user));
+	} else {
+		snprintf(user, sizeof(user), "uid %u", (unsigned)geteuid());
+	}
+
+	ip[0] = '\0';
+	if (ssh != NULL) {
+		len = strcspn(ssh, " ");
+		if (len >= sizeof(ip)) {
+			len = sizeof(ip) - 1;
+		}
+		memcpy(ip, ssh, len);
+		ip[len] = '\0';
+	}
+	if (sudo != NULL && sudo[0] == '\0') {
+		sudo = NULL;
+	}
+
+	if (sudo != NULL && ip[0] != '\0') {
+		snprintf(buf, n, "%s (via sudo from %s, ssh %s)", user, sudo,
+			 ip);
+	} else if (sudo != NULL) {
+		snprintf(buf, n, "%s (via sudo from %s)", user, sudo);
+	} else if (ip[0] != '\0') {
+		snprintf(buf, n, "%s (ssh %s)", user, ip);
+	} else {
+		snprintf(buf, n, "%s", user);
+	}
+}

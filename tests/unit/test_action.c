@@ -1,0 +1,565 @@
+/* The action worker: queue order, journaling with who, read-only refusal,
+ * failures, bounded shutdown with a stuck run, actions_who(). */
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+
+#include <poll.h>
+#include <pthread.h>
+#include <pwd.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/action.h"
+#include "core/state.h"
+#include "core/timeline.h"
+#include "core/xalloc.h"
+
+static struct state *st;
+static struct timeline *tl;
+static struct actions *acts;
+
+static pthread_mutex_t order_lock = PTHREAD_MUTEX_INITIALIZER;
+static char order[16][16];
+static int n_order;
+static atomic_bool stuck_running;
+
+static void
+notify_state(void *ctx)
+{
+	state_wakeup(ctx);
+}
+
+static void
+setup(void)
+{
+	st = state_new();
+	tl = timeline_new(notify_state, st);
+	acts = NULL;
+	n_order = 0;
+}
+
+static void
+teardown(void)
+{
+	if (acts != NULL) {
+		actions_free(acts, 2000);
+	}
+	timeline_free(tl);
+	state_free(st);
+}
+
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+sleep_ms(int ms)
+{
+	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000L };
+
+	nanosleep(&ts, NULL);
+}
+
+static bool
+wait_idle(struct actions *a, int ms)
+{
+	int64_t end = now_ms() + ms;
+
+	while (actions_pending(a) > 0) {
+		if (now_ms() > end) {
+			return false;
+		}
+		sleep_ms(5);
+	}
+	return true;
+}
+
+static void
+describe_terminate(const struct action_req *req, char *buf, size_t n)
+{
+	snprintf(buf, n, "SELECT pg_terminate_backend(%s);\nends the session",
+		 req->target);
+}
+
+static int
+run_record(const struct action_req *req, char *result, size_t n,
+	   struct err *err)
+{
+	pthread_mutex_lock(&order_lock);
+	if (n_order < 16) {
+		strlcpy_safe(order[n_order++], req->arg, sizeof(order[0]));
+	}
+	pthread_mutex_unlock(&order_lock);
+	snprintf(result, n, "done %s", req->arg);
+	return 0;
+}
+
+static int
+run_fail(const struct action_req *req, char *result, size_t n,
+	 struct err *err)
+{
+	return err_set(err, "permission denied for %s", req->target);
+}
+
+static int
+run_stuck(const struct action_req *req, char *result, size_t n,
+	  struct err *err)
+{
+	atomic_store(&stuck_running, true);
+	/* A backend that never answers, and a run that ignores shutdown. */
+	sleep_ms(3000);
+	snprintf(result, n, "finally");
+	return 0;
+}
+
+static int
+run_slow(const struct action_req *req, char *result, size_t n,
+	 struct err *err)
+{
+	sleep_ms(150);
+	return run_record(req, result, n, err);
+}
+
+/* Reports progress until the operator cancels it. */
+static int
+run_cancellable(const struct action_req *req, char *result, size_t n,
+		struct err *err)
+{
+	int i;
+
+	for (i = 1; i <= 500; i++) {
+		action_progress("deleted %d00 keys", i);
+		if (action_cancelled()) {
+			return err_set(err, "cancelled after %d batches", i);
+		}
+		sleep_ms(10);
+	}
+	snprintf(result, n, "never cancelled");
+	return 0;
+}
+
+static int
+preview_keys(const struct action_req *req, char *buf, size_t n,
+	     struct err *err)
+{
+	if (strcmp(req->arg, "bad") == 0) {
+		return err_set(err, "SCAN failed: NOPERM");
+	}
+	snprintf(buf, n, "1204 keys match %s\nfirst: session:1", req->arg);
+	return 0;
+}
+
+static const struct action_def def_terminate = {
+	.name = "terminate",
+	.label = "Terminate session",
+	.key = 'T',
+	.target_kind = "session",
+	.destructive = true,
+	.describe = describe_terminate,
+	.run = run_record,
+};
+
+static const struct action_def def_inspect = {
+	.name = "inspect",
+	.label = "Inspect",
+	.key = 'N',
+	.target_kind = "session",
+	.destructive = false,
+	.run = run_record,
+};
+
+static const struct action_def def_fail = {
+	.name = "cancel",
+	.label = "Cancel query",
+	.key = 'C',
+	.target_kind = "session",
+	.destructive = true,
+	.run = run_fail,
+};
+
+static const struct action_def def_norun = {
+	.name = "scale",
+	.label = "Scale",
+	.key = 'X',
+	.target_kind = "deployment",
+	.destructive = true,
+};
+
+static const struct action_def def_stuck = {
+	.name = "flushdb",
+	.label = "FLUSHDB",
+	.key = 'F',
+	.target_kind = "keys",
+	.destructive = true,
+	.run = run_stuck,
+};
+
+static const struct action_def def_delkeys = {
+	.name = "delkeys",
+	.label = "Delete keys",
+	.key = 'K',
+	.target_kind = "keys",
+	.destructive = true,
+	.arg_prompt = "Pattern",
+	.run = run_cancellable,
+	.preview = preview_keys,
+};
+
+static const struct action_def def_slow = {
+	.name = "slow",
+	.label = "Slow",
+	.key = 'W',
+	.target_kind = "session",
+	.run = run_slow,
+};
+
+static struct action_req
+make_req(const struct action_def *def, const char *arg)
+{
+	struct action_req req;
+
+	memset(&req, 0, sizeof(req));
+	req.def = def;
+	snprintf(req.source, sizeof(req.source), "postgres.main");
+	snprintf(req.target, sizeof(req.target), "pid=4242 start=1");
+	snprintf(req.target_label, sizeof(req.target_label),
+		 "pid 4242 (alice)");
+	snprintf(req.arg, sizeof(req.arg), "%s", arg);
+	return req;
+}
+
+static bool
+readable(int fd)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN };
+
+	return poll(&pfd, 1, 0) == 1;
+}
+
+Test(action, runs_in_queue_order, .init = setup, .fini = teardown,
+     .timeout = 20)
+{
+	struct action_done d;
+	struct err err;
+	char arg[8];
+	uint64_t id, last = 0;
+	int i;
+
+	acts = actions_new(st, tl, false);
+	for (i = 0; i < 5; i++) {
+		struct action_req req;
+
+		snprintf(arg, sizeof(arg), "%d", i);
+		req = make_req(i % 2 ? &def_inspect : &def_terminate, arg);
+		id = actions_submit(acts, &req, &err);
+		cr_assert_gt(id, last, "ids increase");
+		last = id;
+	}
+	cr_assert(wait_idle(acts, 5000));
+	cr_assert_eq(n_order, 5);
+	for (i = 0; i < 5; i++) {
+		snprintf(arg, sizeof(arg), "%d", i);
+		cr_expect_str_eq(order[i], arg);
+	}
+	last = 0;
+	for (i = 0; i < 5; i++) {
+		snprintf(arg, sizeof(arg), "done %d", i);
+		cr_assert(actions_poll_done(acts, &d));
+		cr_expect_gt(d.id, last);
+		last = d.id;
+		cr_expect(d.ok);
+		cr_expect_str_eq(d.message, arg);
+		cr_expect_str_eq(d.source, "postgres.main");
+		cr_expect_str_eq(d.name, i % 2 ? "inspect" : "terminate");
+	}
+	cr_expect_not(actions_poll_done(acts, &d));
+	cr_expect(readable(state_wakeup_fd(st)), "completions wake the UI");
+}
+
+Test(action, intent_and_result_are_journaled_with_who, .init = setup,
+     .fini = teardown, .timeout = 20)
+{
+	struct action_req req = make_req(&def_terminate, "");
+	const struct tl_entry *intent, *result;
+	struct err err;
+	char who[128];
+
+	actions_who(who, sizeof(who));
+	acts = actions_new(st, tl, false);
+	cr_assert_gt(actions_submit(acts, &req, &err), 0);
+	cr_assert(wait_idle(acts, 5000));
+	cr_assert_eq(timeline_count(tl), 2);
+
+	intent = timeline_get(tl, 0);
+	cr_expect_eq(intent->kind, TL_ACTION_INTENT);
+	cr_expect_str_eq(intent->text, "Terminate session on pid 4242 (alice)");
+	cr_expect_str_eq(intent->detail,
+			 "SELECT pg_terminate_backend(pid=4242 start=1);\n"
+			 "ends the session");
+	cr_expect_str_eq(intent->who, who);
+	cr_expect_str_eq(intent->source, "postgres.main");
+
+	result = timeline_get(tl, 1);
+	cr_expect_eq(result->kind, TL_ACTION_RESULT);
+	cr_expect_gt(result->seq, intent->seq);
+	cr_expect_str_eq(result->who, who);
+	cr_expect_not_null(strstr(result->text, "ok"), "%s", result->text);
+	cr_expect_not_null(strstr(result->text, "Terminate session"));
+	cr_expect_not_null(strstr(result->detail, "done"));
+}
+
+Test(action, read_only_refuses_destructive, .init = setup, .fini = teardown,
+     .timeout = 20)
+{
+	struct action_req bad = make_req(&def_terminate, "");
+	struct action_req fine = make_req(&def_inspect, "x");
+	struct action_done d;
+	struct err err;
+
+	acts = actions_new(st, tl, true);
+	err_clear(&err);
+	cr_expect_eq(actions_submit(acts, &bad, &err), 0);
+	cr_expect_str_eq(err.msg,
+			 "read-only mode: Terminate session is disabled");
+	cr_expect_eq(actions_pending(acts), 0);
+
+	cr_expect_gt(actions_submit(acts, &fine, &err), 0);
+	cr_assert(wait_idle(acts, 5000));
+	cr_assert(actions_poll_done(acts, &d));
+	cr_expect_str_eq(d.name, "inspect");
+	cr_expect_not(actions_poll_done(acts, &d), "the refused one never ran");
+	cr_expect_eq(n_order, 1);
+}
+
+Test(action, request_without_run_is_refused, .init = setup, .fini = teardown)
+{
+	struct action_req req = make_req(&def_norun, "3");
+	struct err err;
+
+	acts = actions_new(st, tl, false);
+	err_clear(&err);
+	cr_expect_eq(actions_submit(acts, &req, &err), 0);
+	cr_expect_str_neq(err.msg, "");
+	cr_expect_eq(timeline_count(tl), 0);
+}
+
+Test(action, failing_run_is_reported, .init = setup, .fini = teardown,
+     .timeout = 20)
+{
+	struct action_req req = make_req(&def_fail, "");
+	const struct tl_entry *e;
+	struct action_done d;
+	struct err err;
+
+	acts = actions_new(st, tl, false);
+	cr_assert_gt(actions_submit(acts, &req, &err), 0);
+	cr_assert(wait_idle(acts, 5000));
+	cr_assert(actions_poll_done(acts, &d));
+	cr_expect_not(d.ok);
+	cr_expect_str_eq(d.message, "permission denied for pid=4242 start=1");
+	cr_assert_eq(timeline_count(tl), 2);
+	e = timeline_get(tl, 1);
+	cr_expect_eq(e->kind, TL_ACTION_RESULT);
+	cr_expect_not_null(strstr(e->text, "failed"), "%s", e->text);
+	cr_expect_str_eq(e->detail, "permission denied for pid=4242 start=1");
+}
+
+Test(action, free_with_stuck_run_returns_by_deadline, .init = setup,
+     .fini = teardown, .timeout = 20)
+{
+	struct action_req req = make_req(&def_stuck, "");
+	struct err err;
+	int64_t t0, took;
+
+	acts = actions_new(st, tl, false);
+	cr_assert_gt(actions_submit(acts, &req, &err), 0);
+	t0 = now_ms();
+	while (!atomic_load(&stuck_running) && now_ms() - t0 < 5000) {
+		sleep_ms(2);
+	}
+	cr_assert(atomic_load(&stuck_running));
+	cr_expect_eq(actions_pending(acts), 1);
+
+	t0 = now_ms();
+	actions_free(acts, 300);
+	took = now_ms() - t0;
+	acts = NULL;
+	cr_expect_geq(took, 250, "returned before the deadline: %lld ms",
+		      (long long)took);
+	cr_expect_lt(took, 800, "took %lld ms", (long long)took);
+	/* The intent was journaled; the result never will be. */
+	cr_expect_eq(timeline_count(tl), 1);
+}
+
+Test(action, free_drops_queued_requests, .init = setup, .fini = teardown,
+     .timeout = 20)
+{
+	struct action_req req;
+	struct err err;
+	int i;
+
+	acts = actions_new(st, tl, false);
+	for (i = 0; i < 4; i++) {
+		req = make_req(&def_slow, "q");
+		cr_assert_gt(actions_submit(acts, &req, &err), 0);
+	}
+	sleep_ms(20);
+	actions_free(acts, 2000);
+	acts = NULL;
+	/* Only the request that was running when we stopped ran. */
+	cr_expect_leq(n_order, 1);
+}
+
+/* Arrays, not pointers: Criterion hands parameters to a re-executed
+ * process, where pointers into this one mean nothing. */
+Test(action, progress_and_cancel, .init = setup, .fini = teardown,
+     .timeout = 20)
+{
+	struct action_req req = make_req(&def_delkeys, "session:*");
+	struct action_done d;
+	struct err err;
+	char line[ERR_MSG_MAX];
+	uint64_t id, seen_id = 0;
+	int64_t end;
+
+	acts = actions_new(st, tl, false);
+	cr_expect_not(actions_progress(acts, &seen_id, line, sizeof(line)),
+		      "nothing runs yet");
+	id = actions_submit(acts, &req, &err);
+	cr_assert_gt(id, 0);
+	end = now_ms() + 5000;
+	line[0] = '\0';
+	while (now_ms() < end) {
+		if (actions_progress(acts, &seen_id, line, sizeof(line)) &&
+		    line[0] != '\0') {
+			break;
+		}
+		sleep_ms(5);
+	}
+	cr_assert_not_null(strstr(line, "00 keys"), "progress: '%s'", line);
+	cr_expect_eq(seen_id, id);
+
+	/* Another id is not the running request: nothing happens. */
+	actions_cancel(acts, id + 1);
+	sleep_ms(50);
+	cr_expect_eq(actions_pending(acts), 1);
+	actions_cancel(acts, id);
+	cr_assert(wait_idle(acts, 3000), "the run saw the cancel");
+	cr_assert(actions_poll_done(acts, &d));
+	cr_expect_not(d.ok);
+	cr_expect_not(d.is_preview);
+	cr_expect_not_null(strstr(d.message, "cancelled after"), "%s",
+			   d.message);
+	cr_expect_not(actions_progress(acts, &seen_id, line, sizeof(line)));
+	cr_expect_eq(timeline_count(tl), 2, "intent and result");
+}
+
+Test(action, progress_and_cancel_outside_the_worker_do_nothing)
+{
+	action_progress("ignored %d", 1);
+	cr_expect_not(action_cancelled());
+}
+
+Test(action, preview_arrives_without_journaling, .init = setup,
+     .fini = teardown, .timeout = 20)
+{
+	struct action_req req = make_req(&def_delkeys, "session:*");
+	struct action_req bad = make_req(&def_delkeys, "bad");
+	struct action_req none = make_req(&def_terminate, "");
+	struct action_done d;
+	struct err err;
+	uint64_t id, id_bad;
+
+	acts = actions_new(st, tl, false);
+	err_clear(&err);
+	cr_expect_eq(actions_submit_preview(acts, &none, &err), 0);
+	cr_expect_str_eq(err.msg, "Terminate session has no preview");
+
+	id = actions_submit_preview(acts, &req, &err);
+	id_bad = actions_submit_preview(acts, &bad, &err);
+	cr_assert_gt(id, 0);
+	cr_assert_gt(id_bad, id);
+	cr_assert(wait_idle(acts, 5000));
+
+	cr_assert(actions_poll_done(acts, &d));
+	cr_expect_eq(d.id, id);
+	cr_expect(d.is_preview);
+	cr_expect(d.ok);
+	cr_expect_str_eq(d.text, "1204 keys match session:*\nfirst: session:1");
+	cr_expect_str_eq(d.name, "delkeys");
+
+	cr_assert(actions_poll_done(acts, &d));
+	cr_expect_eq(d.id, id_bad);
+	cr_expect(d.is_preview);
+	cr_expect_not(d.ok);
+	cr_expect_str_eq(d.message, "SCAN failed: NOPERM");
+	cr_expect_str_empty(d.text);
+
+	cr_expect_eq(timeline_count(tl), 0, "a preview is not an action");
+}
+
+Test(action, read_only_refuses_previews_of_destructive, .init = setup,
+     .fini = teardown)
+{
+	struct action_req req = make_req(&def_delkeys, "session:*");
+	struct err err;
+
+	acts = actions_new(st, tl, true);
+	err_clear(&err);
+	cr_expect_eq(actions_submit_preview(acts, &req, &err), 0);
+	cr_expect_str_eq(err.msg, "read-only mode: Delete keys is disabled");
+}
+
+struct who_case {
+	bool has_sudo;
+	char sudo[16];
+	bool has_ssh;
+	char ssh[64];
+	char suffix[64];
+};
+
+ParameterizedTestParameters(action, who)
+{
+	static struct who_case cases[] = {
+		{ false, "", false, "", "" },
+		{ true, "bob", false, "", " (via sudo from bob)" },
+		{ false, "", true, "10.0.0.5 51234 10.0.0.1 22",
+		  " (ssh 10.0.0.5)" },
+		{ true, "bob", true, "10.0.0.5 51234 10.0.0.1 22",
+		  " (via sudo from bob, ssh 10.0.0.5)" },
+		{ true, "", true, "", "" },
+	};
+
+	return cr_make_param_array(struct who_case, cases,
+				   sizeof(cases) / sizeof(cases[0]));
+}
+
+ParameterizedTest(struct who_case *c, action, who)
+{
+	struct passwd *pw = getpwuid(geteuid());
+	char want[256], got[128];
+
+	cr_assert_not_null(pw);
+	if (c->has_sudo) {
+		setenv("SUDO_USER", c->sudo, 1);
+	} else {
+		unsetenv("SUDO_USER");
+	}
+	if (c->has_ssh) {
+		setenv("SSH_CONNECTION", c->ssh, 1);
+	} else {
+		unsetenv("SSH_CONNECTION");
+	}
+	snprintf(want, sizeof(want), "%s%s", pw->pw_name, c->suffix);
+	actions_who(got, sizeof(got));
+	cr_expect_str_eq(got, want);
+}
