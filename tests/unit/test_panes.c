@@ -1,0 +1,1372 @@
+/* tui/pane_*: each pane drawn from hand-built snapshots into a real
+ * ncurses screen and read back: the lock tree, filters, sort orders,
+ * targets, sanitized and wide text, small rectangles. */
+#include <criterion/criterion.h>
+
+#include <limits.h>
+#include <locale.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <wchar.h>
+
+#include "core/clock.h"
+#include "core/sanitize.h"
+#include "core/snapshot.h"
+#include "core/timeline.h"
+#include "themes/theme.h"
+#include "tui/pane.h"
+
+#define ROWS 48
+#define COLS 180
+/* 2026-11-22 03:12:07Z */
+#define WALL0 1795317127000LL
+#define MONO0 5000000LL
+
+static SCREEN *scr;
+static FILE *scr_out, *scr_in;
+static struct theme theme;
+
+static void
+setup(void)
+{
+	cr_assert_not_null(setlocale(LC_ALL, "C.UTF-8"));
+	setenv("TERM", "xterm-256color", 1);
+	scr_out = fopen("/dev/null", "w");
+	scr_in = fopen("/dev/null", "r");
+	scr = newterm("xterm-256color", scr_out, scr_in);
+	cr_assert_not_null(scr);
+	set_term(scr);
+	resizeterm(ROWS, COLS);
+	if (has_colors()) {
+		start_color();
+		use_default_colors();
+	}
+	theme_defaults(&theme);
+	theme_apply(&theme);
+	text_utf8 = true;
+	clock_set_fake(MONO0, WALL0);
+}
+
+static void
+teardown(void)
+{
+	endwin();
+	delscreen(scr);
+	fclose(scr_out);
+	fclose(scr_in);
+	clock_set_real();
+}
+
+TestSuite(panes, .init = setup, .fini = teardown);
+
+/* ---- reading the screen back --------------------------------------------- */
+
+/* One screen row as UTF-8 (a wide character once) with the screen column
+ * of every byte. */
+struct line {
+	char s[COLS * 4 + 1];
+	int col[COLS * 4 + 1];
+};
+
+static struct line *
+read_line(int y, struct line *l)
+{
+	size_t o = 0;
+	mbstate_t st;
+
+	memset(&st, 0, sizeof(st));
+	for (int c = 0; c < COLS; c++) {
+		cchar_t cc;
+		wchar_t wc[CCHARW_MAX + 1] = { 0 };
+		attr_t a;
+		short pair;
+		char mb[MB_LEN_MAX];
+		size_t k;
+
+		mvwin_wch(stdscr, y, c, &cc);
+		getcchar(&cc, wc, &a, &pair, NULL);
+		k = wcrtomb(mb, wc[0] ? wc[0] : L' ', &st);
+		cr_assert(k != (size_t)-1 && o + k < sizeof(l->s));
+		for (size_t i = 0; i < k; i++) {
+			l->col[o + i] = c;
+		}
+		memcpy(l->s + o, mb, k);
+		o += k;
+		if (wcwidth(wc[0]) == 2) {
+			c++;
+		}
+	}
+	while (o > 0 && l->s[o - 1] == ' ') {
+		o--;
+	}
+	l->s[o] = '\0';
+	return l;
+}
+
+/* The first screen row (from y0) containing needle, or -1. */
+static int
+find_row(const char *needle, int y0)
+{
+	struct line l;
+
+	for (int y = y0; y < ROWS; y++) {
+		if (strstr(read_line(y, &l)->s, needle) != NULL) {
+			return y;
+		}
+	}
+	return -1;
+}
+
+/* The screen column where needle starts on row y, or -1. */
+static int
+col_of(int y, const char *needle)
+{
+	static struct line l;
+	const char *hit;
+
+	read_line(y, &l);
+	hit = strstr(l.s, needle);
+	return hit ? l.col[hit - l.s] : -1;
+}
+
+static int
+count_rows(const char *needle)
+{
+	struct line l;
+	int n = 0;
+
+	for (int y = 0; y < ROWS; y++) {
+		if (strstr(read_line(y, &l)->s, needle) != NULL) {
+			n++;
+		}
+	}
+	return n;
+}
+
+static short
+pair_at(int y, int x)
+{
+	cchar_t cc;
+	wchar_t wc[CCHARW_MAX + 1];
+	attr_t a;
+	short pair;
+
+	mvwin_wch(stdscr, y, x, &cc);
+	getcchar(&cc, wc, &a, &pair, NULL);
+	return pair;
+}
+
+static short
+role_pair(enum role r)
+{
+	return (short)PAIR_NUMBER(theme_attr(&theme, r));
+}
+
+/* ---- panes and contexts -------------------------------------------------- */
+
+static struct pane
+make_pane(const struct pane_ops *ops)
+{
+	struct pane p;
+
+	memset(&p, 0, sizeof(p));
+	p.ops = ops;
+	p.number = 1;
+	p.source = 0;
+	return p;
+}
+
+static struct pane_ctx
+make_ctx(const struct snapshot *s, struct timeline *tl)
+{
+	struct pane_ctx c;
+
+	memset(&c, 0, sizeof(c));
+	c.theme = &theme;
+	c.snap = s;
+	c.data = s;
+	c.timeline = tl;
+	c.now_mono_ms = clock_mono_ms();
+	c.now_wall_ms = clock_wall_ms();
+	c.focused = true;
+	return c;
+}
+
+static void
+draw_full(struct pane *p, const struct pane_ctx *c)
+{
+	werase(stdscr);
+	p->ops->draw(p, c, stdscr, 0, 0, ROWS, COLS);
+}
+
+static void
+press(struct pane *p, const struct pane_ctx *c, int key)
+{
+	p->ops->key(p, c, key);
+}
+
+static const char *
+S(struct snapshot *s, const char *str)
+{
+	return snapshot_strdup(s, str);
+}
+
+static struct series
+make_series(struct snapshot *s, size_t n, double base, double step)
+{
+	struct series sr;
+
+	sr.v = snapshot_alloc(s, n * sizeof(double));
+	for (size_t i = 0; i < n; i++) {
+		sr.v[i] = base + step * (double)i;
+	}
+	sr.n = n;
+	sr.step_ms = 15000;
+	return sr;
+}
+
+/* ---- builders ------------------------------------------------------------ */
+
+static void
+set_pod(struct snapshot *s, struct pod_row *r, const char *ns,
+	const char *name, const char *owner, const char *phase,
+	const char *reason, int ready, int restarts)
+{
+	r->ns = S(s, ns);
+	r->name = S(s, name);
+	r->owner = S(s, owner);
+	r->phase = S(s, phase);
+	r->reason = S(s, reason);
+	r->node = S(s, "node-1");
+	r->ready = ready;
+	r->containers = 1;
+	r->restarts = restarts;
+	r->started_ms = WALL0 - 3600 * 1000;
+	r->cpu_mcores = 120;
+	r->mem_bytes = 256.0 * 1024 * 1024;
+	r->mem_limit_bytes = 512.0 * 1024 * 1024;
+}
+
+/* 27 pods: 3 api pods (one crashing, one pending), a cache pod killed
+ * by OOM, a proxy being created, 22 healthy workers; 2 deployments; 2
+ * events. */
+static struct snapshot *
+build_pods(void)
+{
+	struct snapshot *s = snapshot_new(SNAP_PODS, "k8s.prod");
+	struct pods_model *m = snapshot_alloc(s, sizeof(*m));
+	char name[64];
+	size_t i = 0;
+
+	m->context = S(s, "prod");
+	m->pods = snapshot_alloc(s, 27 * sizeof(*m->pods));
+	for (int k = 0; k < 22; k++) {
+		snprintf(name, sizeof(name), "worker-%02d", k);
+		set_pod(s, &m->pods[i++], "prod", name, "worker", "Running",
+			"", 1, k % 3);
+	}
+	set_pod(s, &m->pods[i++], "prod", "api-7d9f-bbb", "api", "Running",
+		"", 1, 0);
+	set_pod(s, &m->pods[i++], "prod", "db-proxy", "db-proxy", "Pending",
+		"ContainerCreating", 0, 0);
+	set_pod(s, &m->pods[i++], "prod", "api-7d9f-ccc", "api", "Pending",
+		"", 0, 0);
+	set_pod(s, &m->pods[i++], "prod", "cache-0", "cache", "Running",
+		"OOMKilled", 0, 3);
+	set_pod(s, &m->pods[i++], "prod", "api-7d9f-aaa", "api", "Running",
+		"CrashLoopBackOff", 0, 12);
+	m->n_pods = i;
+	m->deploys = snapshot_alloc(s, 2 * sizeof(*m->deploys));
+	m->deploys[0] = (struct deploy_row){ S(s, "prod"), S(s, "worker"), 22,
+					     22, 22, 22, 7,
+					     S(s, "registry/worker:1.4") };
+	m->deploys[1] = (struct deploy_row){ S(s, "prod"), S(s, "api"), 3, 1,
+					     3, 1, 42,
+					     S(s, "registry/api:2.0") };
+	m->n_deploys = 2;
+	m->events = snapshot_alloc(s, 2 * sizeof(*m->events));
+	m->events[0] = (struct event_row){ WALL0 - 5000, S(s, "Warning"),
+					   S(s, "BackOff"),
+					   S(s, "Pod/api-7d9f-aaa"),
+					   S(s, "Back-off restarting failed "
+					      "container") };
+	m->events[1] = (struct event_row){ WALL0 - 600000, S(s, "Normal"),
+					   S(s, "Scheduled"),
+					   S(s, "Pod/api-7d9f-ccc"),
+					   S(s, "Successfully assigned") };
+	m->n_events = 2;
+	s->data = m;
+	return s;
+}
+
+static struct pg_session *
+add_session(struct snapshot *s, struct pg_model *m, int pid,
+	    const char *state, const char *query, double query_s)
+{
+	struct pg_session *x = &m->sessions[m->n_sessions++];
+
+	x->pid = pid;
+	x->user = S(s, "billing");
+	x->db = S(s, "orders");
+	x->client = S(s, "10.0.0.5:51234");
+	x->app = S(s, "billing-api");
+	x->state = S(s, state);
+	x->wait_event = S(s, "");
+	x->query = S(s, query);
+	x->backend_start_us = (WALL0 - 3600 * 1000) * 1000 + pid;
+	x->query_s = query_s;
+	x->xact_s = query_s;
+	x->lock_mode = S(s, "");
+	x->lock_rel = S(s, "");
+	x->wait_s = NAN;
+	return x;
+}
+
+static void
+block(struct snapshot *s, struct pg_session *x, const int *pids, size_t n,
+      double wait_s)
+{
+	x->blocked_by = snapshot_alloc(s, n * sizeof(int));
+	memcpy(x->blocked_by, pids, n * sizeof(int));
+	x->n_blocked_by = n;
+	x->lock_mode = S(s, "ShareLock");
+	x->lock_rel = S(s, "accounts");
+	x->wait_event = S(s, "Lock:transactionid");
+	x->wait_s = wait_s;
+	x->state = S(s, "active");
+}
+
+static struct pg_model *
+new_pg(struct snapshot *s, size_t cap)
+{
+	struct pg_model *m = snapshot_alloc(s, sizeof(*m));
+
+	m->server_version = S(s, "15.4");
+	m->max_connections = 100;
+	m->conns_active = 41;
+	m->conns_idle = 12;
+	m->conns_idle_xact = 3;
+	m->conns_other = NAN;
+	m->oldest_idle_xact_s = 252;
+	m->sessions = snapshot_alloc(s, cap * sizeof(*m->sessions));
+	m->replay_delay_s = NAN;
+	m->xact_per_s = 1200;
+	m->rollback_per_s = 3;
+	m->deadlocks = 0;
+	m->db_size_bytes = 12.0 * 1024 * 1024 * 1024;
+	m->notice = S(s, "");
+	s->data = m;
+	return m;
+}
+
+/* Two roots: 4300 (listed first) blocks one session; 4242, idle in
+ * transaction for 4m12s, blocks 5012 and 5013, and 5012 blocks 5020. */
+static struct snapshot *
+build_pg(void)
+{
+	struct snapshot *s = snapshot_new(SNAP_PG, "postgres.main");
+	struct pg_model *m = new_pg(s, 16);
+	struct pg_session *x;
+	static const int by4242[] = { 4242 };
+	static const int by4300[] = { 4300 };
+	static const int by5012[] = { 5012 };
+
+	add_session(s, m, 4300, "active",
+		    "ALTER TABLE invoices ADD COLUMN note text", 20);
+	x = add_session(s, m, 6001, "active", "SELECT * FROM invoices", 8);
+	block(s, x, by4300, 1, 8);
+	x = add_session(s, m, 5013, "active",
+			"UPDATE accounts SET balance = 0 WHERE id = 2", 40);
+	block(s, x, by4242, 1, 40);
+	x = add_session(s, m, 5020, "active",
+			"DELETE FROM accounts WHERE id = 1", 30);
+	block(s, x, by5012, 1, 30);
+	x = add_session(s, m, 4242, "idle in transaction",
+			"UPDATE accounts SET balance = balance - 10\n"
+			"  WHERE id = 1", 252);
+	x->backend_start_us = WALL0 * 1000 + 123456;
+	x = add_session(s, m, 5012, "active",
+			"UPDATE accounts SET balance = balance + 10 "
+			"WHERE id = 1", 42);
+	block(s, x, by4242, 1, 42);
+	add_session(s, m, 7000, "idle", "SELECT 1", 600);
+	add_session(s, m, 7001, "active", "SELECT pg_sleep(12)", 12);
+	return s;
+}
+
+static struct snapshot *
+build_redis(double max_bytes)
+{
+	struct snapshot *s = snapshot_new(SNAP_REDIS, "redis.cache");
+	struct redis_model *m = snapshot_alloc(s, sizeof(*m));
+
+	m->version = S(s, "7.0.11");
+	m->role = S(s, "master");
+	m->policy = S(s, "allkeys-lru");
+	m->used_bytes = 1.9 * 1024 * 1024 * 1024;
+	m->max_bytes = max_bytes;
+	m->rss_bytes = 2.1 * 1024 * 1024 * 1024;
+	m->peak_bytes = 1.95 * 1024 * 1024 * 1024;
+	m->frag_ratio = 1.1;
+	m->evicted_per_s = 120;
+	m->expired_per_s = 3;
+	m->hit_ratio = 0.92;
+	m->ops_per_s = 12000;
+	m->clients = 420;
+	m->blocked_clients = 2;
+	m->rejected_per_s = 0;
+	m->ping_ms = 0.4;
+	m->keys = 1200000;
+	m->mem_history = make_series(s, 40, 1.0e9, 2.0e7);
+	m->slowlog = snapshot_alloc(s, 12 * sizeof(*m->slowlog));
+	for (int i = 0; i < 12; i++) {
+		char cmd[64];
+
+		snprintf(cmd, sizeof(cmd), "KEYS session:%d:*", i);
+		m->slowlog[i] = (struct redis_slowlog){
+			100 + i, WALL0 - 1000 * i, 1000.0 * (i + 1), S(s, cmd),
+			S(s, "10.0.0.9:4000") };
+	}
+	m->n_slowlog = 12;
+	m->client_list = snapshot_alloc(s, 2 * sizeof(*m->client_list));
+	m->client_list[0] = (struct redis_client){ 7, S(s, "10.0.0.5:51234"),
+						   S(s, "worker"), 3600, 900,
+						   S(s, "blpop") };
+	m->client_list[1] = (struct redis_client){ 8, S(s, "10.0.0.6:40000"),
+						   S(s, ""), 60, 1,
+						   S(s, "get") };
+	m->n_client_list = 2;
+	s->data = m;
+	return s;
+}
+
+static struct snapshot *
+build_kafka(void)
+{
+	struct snapshot *s = snapshot_new(SNAP_KAFKA, "kafka.main");
+	struct kafka_model *m = snapshot_alloc(s, sizeof(*m));
+	struct kafka_group *g;
+
+	m->bootstrap = S(s, "127.0.0.1:9092");
+	m->brokers_up = 2;
+	m->brokers_total = 3;
+	m->groups = snapshot_alloc(s, 2 * sizeof(*m->groups));
+	g = &m->groups[0];
+	g->group = S(s, "billing");
+	g->topic = S(s, "payments");
+	g->state = S(s, "Stable");
+	g->total_lag = 10;
+	g->lag_per_s = 0;
+	g->lag_history = make_series(s, 20, 10, 0);
+	g = &m->groups[1];
+	g->group = S(s, "orders-consumer");
+	g->topic = S(s, "orders");
+	g->state = S(s, "Stable");
+	g->total_lag = 12000;
+	g->lag_per_s = 1200;
+	g->lag_history = make_series(s, 20, 0, 600);
+	g->partitions = snapshot_alloc(s, 2 * sizeof(*g->partitions));
+	g->partitions[0] = (struct kafka_partition){ 0, 5000, 11000, 6000 };
+	g->partitions[1] = (struct kafka_partition){ 1, NAN, 6000, 6000 };
+	g->n_partitions = 2;
+	m->n_groups = 2;
+	s->data = m;
+	return s;
+}
+
+static struct snapshot *
+build_metrics(void)
+{
+	struct snapshot *s = snapshot_new(SNAP_METRICS, "prometheus.main");
+	struct metrics_model *m = snapshot_alloc(s, sizeof(*m));
+	struct metric_panel *pn;
+
+	m->panels = snapshot_alloc(s, 2 * sizeof(*m->panels));
+	pn = &m->panels[0];
+	pn->name = S(s, "5xx ratio");
+	pn->expr = S(s, "sum(rate(http_requests_total{code=~\"5..\"}[5m]))");
+	pn->unit = UNIT_RATIO;
+	pn->warn = 0.01;
+	pn->crit = 0.05;
+	pn->rows = snapshot_alloc(s, 3 * sizeof(*pn->rows));
+	pn->rows[0] = (struct metric_row){ S(s, "api"), 0.042, S(s, ""),
+					   make_series(s, 30, 0.01, 0.001) };
+	pn->rows[1] = (struct metric_row){ S(s, "web"), NAN, S(s, ""),
+					   { NULL, 0, 15000 } };
+	pn->rows[2] = (struct metric_row){ S(s, "auth"), NAN,
+					   S(s, "query timed out"),
+					   { NULL, 0, 15000 } };
+	pn->n_rows = 3;
+	pn = &m->panels[1];
+	pn->name = S(s, "p95 latency");
+	pn->expr = S(s, "histogram_quantile(0.95, ...)");
+	pn->unit = UNIT_SECONDS;
+	pn->warn = NAN;
+	pn->crit = NAN;
+	pn->rows = snapshot_alloc(s, sizeof(*pn->rows));
+	pn->rows[0] = (struct metric_row){ S(s, "checkout"), 0.87, S(s, ""),
+					   make_series(s, 30, 0.5, 0.01) };
+	pn->n_rows = 1;
+	m->n_panels = 2;
+	s->data = m;
+	return s;
+}
+
+static struct snapshot *
+build_alerts(void)
+{
+	struct snapshot *s = snapshot_new(SNAP_ALERTS, "alertmanager.main");
+	struct alerts_model *m = snapshot_alloc(s, sizeof(*m));
+
+	m->alerts = snapshot_alloc(s, 5 * sizeof(*m->alerts));
+	m->alerts[0] = (struct alert_row){ S(s, "fp-warn"), S(s, "DiskFilling"),
+					   S(s, "warning"), S(s, "node=n1"),
+					   S(s, "disk 85 % full"),
+					   WALL0 - 7200000, false, S(s, "") };
+	m->alerts[1] = (struct alert_row){ S(s, "fp-crit-new"),
+					   S(s, "PodCrashLooping"),
+					   S(s, "critical"), S(s, "pod=api"),
+					   S(s, "api is crash looping"),
+					   WALL0 - 60000, false, S(s, "") };
+	m->alerts[2] = (struct alert_row){ S(s, "fp-info"), S(s, "Deploy"),
+					   S(s, "info"), S(s, ""),
+					   S(s, "a deploy happened"),
+					   WALL0 - 9000000, false, S(s, "") };
+	m->alerts[3] = (struct alert_row){ S(s, "fp-crit-old"),
+					   S(s, "HighErrorRate"),
+					   S(s, "critical"),
+					   S(s, "service=api"),
+					   S(s, "5xx above 5 %"),
+					   WALL0 - 600000, true,
+					   S(s, "sil-1") };
+	m->alerts[4] = (struct alert_row){ S(s, "fp-none"), S(s, "Watchdog"),
+					   S(s, ""), S(s, ""),
+					   S(s, "always firing"),
+					   WALL0 - 99000000, false, S(s, "") };
+	m->n_alerts = 5;
+	s->data = m;
+	return s;
+}
+
+/* ---- the lock tree ------------------------------------------------------- */
+
+Test(panes, lock_tree_order_and_nesting)
+{
+	struct snapshot *s = build_pg();
+	struct pane p = make_pane(&pane_db_ops);
+	struct pane_ctx c = make_ctx(s, NULL);
+	struct line l;
+	int r4242, rq, r5012, r5020, r5013, r4300, r6001;
+
+	draw_full(&p, &c);
+	r4242 = find_row("pid 4242", 0);
+	r5012 = find_row("pid 5012", 0);
+	r5020 = find_row("pid 5020", 0);
+	r5013 = find_row("pid 5013", 0);
+	r4300 = find_row("pid 4300", 0);
+	r6001 = find_row("pid 6001", 0);
+	cr_assert(r4242 >= 0 && r5012 >= 0 && r5020 >= 0 && r5013 >= 0 &&
+		  r4300 >= 0 && r6001 >= 0);
+	/* Root first, by sessions blocked: 4242 (3) before 4300 (1). */
+	cr_assert_lt(r4242, r5012);
+	cr_assert_lt(r5012, r5020);
+	cr_assert_lt(r5020, r5013);
+	cr_assert_lt(r5013, r4300);
+	cr_assert_lt(r4300, r6001);
+	/* The root line says what it is and how many it blocks. */
+	read_line(r4242, &l);
+	cr_assert(strstr(l.s, "pid 4242 billing@orders idle in transaction "
+			 "4m12s") != NULL, "%s", l.s);
+	cr_assert(strstr(l.s, "blocks 3") != NULL, "%s", l.s);
+	cr_assert_eq(col_of(r4242, "pid 4242"), 0);
+	/* Selected (and focused) it is highlighted; else critical. */
+	cr_assert_eq(pair_at(r4242, 0), role_pair(ROLE_SELECTED));
+	c.focused = false;
+	draw_full(&p, &c);
+	cr_assert_eq(pair_at(r4242, 0), role_pair(ROLE_CRIT));
+	cr_assert_eq(pair_at(r5012, 3), role_pair(ROLE_WARN));
+	/* Its query on the next line, on one line, under a pipe. */
+	rq = r4242 + 1;
+	read_line(rq, &l);
+	cr_assert(strncmp(l.s, "│  UPDATE accounts SET balance = balance - 10 "
+			  "WHERE id = 1", 60) == 0, "%s", l.s);
+	/* Waiters one level in, the waiter's waiter two. */
+	read_line(r5012, &l);
+	cr_assert(strncmp(l.s, "├─ pid 5012 waits 42s ShareLock on accounts",
+			  45) == 0, "%s", l.s);
+	cr_assert(strstr(l.s, "blocks 1") != NULL, "%s", l.s);
+	cr_assert(strstr(l.s, "— UPDATE accounts SET balance = balance + 10")
+		  != NULL, "%s", l.s);
+	cr_assert_eq(col_of(r5012, "pid 5012"), 3);
+	read_line(r5020, &l);
+	cr_assert(strncmp(l.s, "│  └─ pid 5020 waits 30s", 30) == 0, "%s", l.s);
+	cr_assert_eq(col_of(r5020, "pid 5020"), 6);
+	read_line(r5013, &l);
+	cr_assert(strncmp(l.s, "└─ pid 5013 waits 40s", 24) == 0, "%s", l.s);
+	read_line(r6001, &l);
+	cr_assert(strncmp(l.s, "└─ pid 6001", 14) == 0, "%s", l.s);
+	/* The heading counts them. */
+	cr_assert(find_row("LOCKS 2 blockers", 0) >= 0);
+	p.ops->free(&p);
+	snapshot_unref(s);
+}
+
+Test(panes, lock_tree_ascii_guides)
+{
+	struct snapshot *s = build_pg();
+	struct pane p = make_pane(&pane_db_ops);
+	struct pane_ctx c = make_ctx(s, NULL);
+	struct line l;
+
+	text_utf8 = false;
+	draw_full(&p, &c);
+	read_line(find_row("pid 5020", 0), &l);
+	cr_assert(strncmp(l.s, "|  `- pid 5020", 14) == 0, "%s", l.s);
+	read_line(find_row("pid 5012", 0), &l);
+	cr_assert(strncmp(l.s, "|- pid 5012", 11) == 0, "%s", l.s);
+	p.ops->free(&p);
+	snapshot_unref(s);
+}
+
+Test(panes, lock_tree_cycle_terminates, .timeout = 5)
+{
+	struct snapshot *s = snapshot_new(SNAP_PG, "postgres.main");
+	struct pg_model *m = new_pg(s, 4);
+	struct pane p = make_pane(&pane_db_ops);
+	struct pane_ctx c;
+	struct pg_session *a, *b, *w;
+	static const int by1[] = { 101 }, by2[] = { 102 };
+
+	a = add_session(s, m, 101, "active", "UPDATE t SET x = 1", 3);
+	b = add_session(s, m, 102, "active", "UPDATE t SET x = 2", 3);
+	w = add_session(s, m, 103, "active", "SELECT * FROM t FOR UPDATE", 2);
+	block(s, a, by2, 1, 3);
+	block(s, b, by1, 1, 2);
+	block(s, w, by1, 1, 1);
+	c = make_ctx(s, NULL);
+	draw_full(&p, &c);
+	cr_assert_eq(count_rows("pid 101 "), 1);
+	cr_assert_eq(count_rows("pid 102 "), 1);
+	cr_assert_eq(count_rows("pid 103 "), 1);
+	cr_assert_eq(count_rows("deadlock cycle"), 1);
+	/* Walking the selection over it terminates too. */
+	for (int i = 0; i < 6; i++) {
+		press(&p, &c, 'j');
+	}
+	draw_full(&p, &c);
+	p.ops->free(&p);
+	snapshot_unref(s);
+}
+
+Test(panes, lock_tree_several_blockers_and_hidden_ones)
+{
+	struct snapshot *s = snapshot_new(SNAP_PG, "postgres.main");
+	struct pg_model *m = new_pg(s, 4);
+	struct pane p = make_pane(&pane_db_ops);
+	struct pane_ctx c;
+	struct pg_session *w, *h;
+	static const int two[] = { 201, 202 }, hidden[] = { 999 };
+	struct line l;
+	int r;
+
+	add_session(s, m, 201, "idle in transaction", "UPDATE a SET x = 1", 90);
+	add_session(s, m, 202, "idle in transaction", "UPDATE a SET x = 2", 80);
+	w = add_session(s, m, 203, "active", "LOCK TABLE a", 10);
+	block(s, w, two, 2, 10);
+	h = add_session(s, m, 204, "active", "UPDATE b SET y = 0", 5);
+	block(s, h, hidden, 1, 5);
+	c = make_ctx(s, NULL);
+	draw_full(&p, &c);
+	/* Listed once, under its first blocker, with the other counted. */
+	cr_assert_eq(count_rows("pid 203 "), 1);
+	r = find_row("pid 203 ", 0);
+	read_line(r, &l);
+	cr_assert(strstr(l.s, "(+1 more blocker)") != NULL, "%s", l.s);
+	cr_assert_gt(r, find_row("pid 201 ", 0));
+	/* 202 blocks 203 too: it is a root that says so. */
+	read_line(find_row("pid 202 ", 0), &l);
+	cr_assert(strstr(l.s, "blocks 1") != NULL, "%s", l.s);
+	/* A blocker the role cannot see still heads its waiters. */
+	r = find_row("pid 999 (not visible to this role)", 0);
+	cr_assert_geq(r, 0);
+	cr_assert_gt(find_row("pid 204 ", 0), r);
+	p.ops->free(&p);
+	snapshot_unref(s);
+}
+
+Test(panes, db_target_and_detail)
+{
+	struct snapshot *s = build_pg();
+	struct pane p = make_pane(&pane_db_ops);
+	struct pane_ctx c = make_ctx(s, NULL);
+	struct action_req req;
+	char *d;
+
+	draw_full(&p, &c);
+	memset(&req, 0, sizeof(req));
+	cr_assert(p.ops->target(&p, &c, "session", &req));
+	cr_assert_str_eq(req.target, "pid=4242 start=1795317127123456");
+	cr_assert_str_eq(req.target_label, "pid 4242 (billing@orders, "
+			 "started 03:12:07Z, idle in transaction)");
+	cr_assert_not(p.ops->target(&p, &c, "pod", &req));
+	d = p.ops->detail(&p, &c);
+	cr_assert_not_null(d);
+	/* The raw query, newline and all. */
+	cr_assert(strstr(d, "UPDATE accounts SET balance = balance - 10\n"
+			 "  WHERE id = 1") != NULL, "%s", d);
+	cr_assert(strstr(d, "state: idle in transaction") != NULL, "%s", d);
+	free(d);
+	/* Down the tree: the first waiter. */
+	press(&p, &c, 'j');
+	cr_assert(p.ops->target(&p, &c, "session", &req));
+	cr_assert_str_eq(req.target, "pid=5012 start=1795313527005012");
+	p.ops->free(&p);
+	snapshot_unref(s);
+}
+
+Test(panes, db_selection_follows_session_across_snapshots)
+{
+	struct snapshot *s1 = build_pg(), *s2 = build_pg();
+	struct pane p = make_pane(&pane_db_ops);
+	struct pane_ctx c = make_ctx(s1, NULL);
+	struct action_req req;
+	struct pg_model *m2 = s2->data;
+
+	draw_full(&p, &c);
+	press(&p, &c, 'j');
+	press(&p, &c, 'j');     /* 5020 */
+	cr_assert(p.ops->target(&p, &c, "session", &req));
+	cr_assert(strncmp(req.target, "pid=5020 ", 9) == 0, "%s", req.target);
+	/* 5012 lets go of 5020's lock: 5020 is no longer in the tree. */
+	for (size_t i = 0; i < m2->n_sessions; i++) {
+		if (m2->sessions[i].pid == 5020) {
+			m2->sessions[i].n_blocked_by = 0;
+		}
+	}
+	c = make_ctx(s2, NULL);
+	draw_full(&p, &c);
+	cr_assert(p.ops->target(&p, &c, "session", &req));
+	/* 5020 (30 s) is now a long query only: still selected. */
+	cr_assert(strncmp(req.target, "pid=5020 ", 9) == 0, "%s", req.target);
+	p.ops->free(&p);
+	snapshot_unref(s1);
+	snapshot_unref(s2);
+}
+
+Test(panes, db_long_queries_and_subviews)
+{
+	struct snapshot *s = build_pg();
+	struct pane p = make_pane(&pane_db_ops);
+	struct pane_ctx c = make_ctx(s, NULL);
+	struct pg_model *m = s->data;
+	int r;
+
+	draw_full(&p, &c);
+	/* Long-running list: active and > 5 s, not the idle one. */
+	r = find_row("LONG QUERIES", 0);
+	cr_assert_geq(r, 0);
+	cr_assert_gt(find_row("pg_sleep(12)", r), r);
+	cr_assert_lt(find_row("SELECT 1", r), 0);
+	cr_assert_geq(find_row("conns ", 0), 0);
+	cr_assert_geq(find_row("idle in tx 3 (oldest 4m12s)", 0), 0);
+	/* Sessions, with a filter. */
+	press(&p, &c, 'v');
+	strcpy(p.filter, "pg_sleep");
+	draw_full(&p, &c);
+	cr_assert_geq(find_row("filter: pg_sleep (1 of 8)", 0), 0);
+	cr_assert_geq(find_row("7001", 0), 0);
+	cr_assert_lt(find_row("4242", 0), 0);
+	p.filter[0] = '\0';
+	/* Replication. */
+	press(&p, &c, 'v');
+	draw_full(&p, &c);
+	cr_assert_geq(find_row("no replicas", 0), 0);
+	/* Statements without the extension. */
+	press(&p, &c, 'v');
+	draw_full(&p, &c);
+	cr_assert_geq(find_row("pg_stat_statements not installed", 0), 0);
+	/* With it. */
+	m->has_stat_statements = true;
+	m->statements = snapshot_alloc(s, sizeof(*m->statements));
+	m->statements[0] = (struct pg_statement){
+		S(s, "SELECT * FROM orders WHERE id = $1"), 120000, 60000,
+		0.5 };
+	m->n_statements = 1;
+	{
+		/* A new snapshot object, as a probe would publish. */
+		struct pane q = make_pane(&pane_db_ops);
+
+		q.sub = 3;
+		draw_full(&q, &c);
+		cr_assert_lt(find_row("pg_stat_statements not installed", 0),
+			     0);
+		cr_assert_geq(find_row("SELECT * FROM orders WHERE id = $1", 0),
+			      0);
+		q.ops->free(&q);
+	}
+	/* Back to the overview. */
+	press(&p, &c, 'v');
+	cr_assert_eq(p.sub, 0);
+	p.ops->free(&p);
+	snapshot_unref(s);
+}
+
+Test(panes, db_notice_is_shown)
+{
+	struct snapshot *s = build_pg();
+	struct pane p = make_pane(&pane_db_ops);
+	struct pane_ctx c = make_ctx(s, NULL);
+	struct pg_model *m = s->data;
+
+	m->notice = S(s, "role lacks pg_read_all_stats: other users' "
+		      "queries hidden");
+	draw_full(&p, &c);
+	cr_assert_eq(find_row("role lacks pg_read_all_stats", 0), ROWS - 1);
+	p.ops->free(&p);
+	snapshot_unref(s);
+}
+
+/* ---- pods ---------------------------------------------------------------- */
+
+Test(panes, pods_problems_first)
+{
+	struct snapshot *s = build_pods();
+	struct pane p = make_pane(&pane_pods_ops);
+	struct pane_ctx c = make_ctx(s, NULL);
+	struct line l;
+	int h;
+
+	draw_full(&p, &c);
+	read_line(0, &l);
+	cr_assert(strstr(l.s, "pods 27") != NULL, "%s", l.s);
+	cr_assert(strstr(l.s, "CrashLoopBackOff 1") != NULL, "%s", l.s);
+	cr_assert(strstr(l.s, "OOMKilled 1") != NULL, "%s", l.s);
+	cr_assert(strstr(l.s, "deployments degraded 1/2") != NULL, "%s", l.s);
+	h = find_row("NAMESPACE", 0);
+	cr_assert_eq(h, 1);
+	/* Broken (most restarts first), then not there yet, then fine. */
+	cr_assert(strstr(read_line(h + 1, &l)->s, "api-7d9f-aaa") != NULL);
+	cr_assert(strstr(l.s, "CrashLoopBackOff") != NULL, "%s", l.s);
+	cr_assert(strstr(read_line(h + 2, &l)->s, "cache-0") != NULL);
+	cr_assert(strstr(l.s, "OOMKilled") != NULL, "%s", l.s);
+	cr_assert(strstr(read_line(h + 3, &l)->s, "api-7d9f-ccc") != NULL);
+	cr_assert(strstr(read_line(h + 4, &l)->s, "db-proxy") != NULL);
+	cr_assert(strstr(read_line(h + 5, &l)->s, "Running") != NULL);
+	cr_assert_eq(pair_at(h + 1, col_of(h + 1, "CrashLoopBackOff")),
+		     role_pair(ROLE_SELECTED));
+	cr_assert_eq(pair_at(h + 2, col_of(h + 2, "OOMKilled")),
+		     role_pair(ROLE_CRIT));
+	cr_assert_eq(pair_at(h + 3, col_of(h + 3, "Pending")),
+		     role_pair(ROLE_WARN));
+	/* 's': by restarts, then by name. */
+	press(&p, &c, 's');
+	draw_full(&p, &c);
+	cr_assert(strstr(read_line(h + 1, &l)->s, "api-7d9f-aaa") != NULL);
+	cr_assert(strstr(read_line(h + 2, &l)->s, "cache-0") != NULL);
+	press(&p, &c, 's');
+	press(&p, &c, 's');
+	draw_full(&p, &c);
+	cr_assert(strstr(read_line(h + 1, &l)->s, "api-7d9f-aaa") != NULL);
+	cr_assert(strstr(read_line(h + 2, &l)->s, "api-7d9f-bbb") != NULL);
+	/* 'S' (the app flips sort_desc): by name, reversed. */
+	p.sort_desc = true;
+	draw_full(&p, &c);
+	cr_assert(strstr(read_line(h + 1, &l)->s, "worker-21") != NULL,
+		  "%s", l.s);
+	p.ops->free(&p);
+	snapshot_unref(s);
+}
+
+Test(panes, pods_filter)
+{
+	struct snapshot *s = build_pods();
+	struct pane p = make_pane(&pane_pods_ops);
+	struct pane_ctx c = make_ctx(s, NULL);
+	struct line l;
+	int h, n = 0;
+
+	strcpy(p.filter, "API-7d");
+	draw_full(&p, &c);
+	cr_assert_geq(find_row("filter: API-7d (3 of 27)", 0), 0);
+	h = find_row("NAMESPACE", 0);
+	cr_assert_geq(h, 0);
+	for (int y = h + 1; y < ROWS; y++) {
+		read_line(y, &l);
+		if (l.s[0] == '\0') {
+			continue;
+		}
+		cr_assert(strstr(l.s, "api-7d9f-") != NULL, "%s", l.s);
+		n++;
+	}
+	cr_assert_eq(n, 3);
+	/* Problem first within the filter too. */
+	cr_assert(strstr(read_line(h + 1, &l)->s, "api-7d9f-aaa") != NULL);
+	/* By status. */
+	strcpy(p.filter, "oomkilled");
+	draw_full(&p, &c);
+	cr_assert_geq(find_row("(1 of 27)", 0), 0);
+	cr_assert_geq(find_row("cache-0", 0), 0);
+	p.ops->free(&p);
+	snapshot_unref(s);
+}
+
+Test(panes, pods_targets_and_views)
+{
+	struct snapshot *s = build_pods();
+	struct pane p = make_pane(&pane_pods_ops);
+	struct pane_ctx c = make_ctx(s, NULL);
+	struct action_req req;
+	char *d;
+
+	draw_full(&p, &c);
+	memset(&req, 0, sizeof(req));
+	cr_assert(p.ops->target(&p, &c, "pod", &req));
+	cr_assert_str_eq(req.target, "prod/api-7d9f-aaa");
+	cr_assert(p.ops->target(&p, &c, "deployment", &req));
+	cr_assert_str_eq(req.target, "prod/api");
+	cr_assert_not(p.ops->target(&p, &c, "session", &req));
+	d = p.ops->detail(&p, &c);
+	cr_assert(strstr(d, "restarts: 12") != NULL, "%s", d);
+	cr_assert(strstr(d, "Back-off restarting failed container") != NULL,
+		  "%s", d);
+	free(d);
+	/* Deployments: degraded first. */
+	press(&p, &c, 'v');
+	draw_full(&p, &c);
+	cr_assert_geq(find_row("UP-TO-DATE", 0), 0);
+	cr_assert(p.ops->target(&p, &c, "deployment", &req));
+	cr_assert_str_eq(req.target, "prod/api");
+	cr_assert_not(p.ops->target(&p, &c, "pod", &req));
+	press(&p, &c, 'j');
+	cr_assert(p.ops->target(&p, &c, "deployment", &req));
+	cr_assert_str_eq(req.target, "prod/worker");
+	/* Events, newest first. */
+	press(&p, &c, 'v');
+	draw_full(&p, &c);
+	cr_assert_lt(find_row("BackOff", 0), find_row("Scheduled", 0));
+	cr_assert_geq(find_row("BackOff", 0), 0);
+	/* Back to pods: the selection there was kept. */
+	press(&p, &c, 'v');
+	cr_assert_eq(p.sub, 0);
+	cr_assert(p.ops->target(&p, &c, "pod", &req));
+	cr_assert_str_eq(req.target, "prod/api-7d9f-aaa");
+	p.ops->free(&p);
+	snapshot_unref(s);
+}
+
+Test(panes, pods_escape_shown_as_text)
+{
+	struct snapshot *s = build_pods();
+	struct pods_model *m = s->data;
+	struct pane p = make_pane(&pane_pods_ops);
+	struct pane_ctx c = make_ctx(s, NULL);
+	int r;
+
+	m->pods[0].name = S(s, "evil\x1b[2Jpod");
+	m->pods[0].reason = S(s, "Error");
+	draw_full(&p, &c);
+	r = find_row("evil\\x1b[2Jpod", 0);
+	cr_assert_geq(r, 0);
+	p.ops->free(&p);
+	snapshot_unref(s);
+}
+
+Test(panes, pods_wide_names_keep_columns)
+{
+	struct snapshot *s = snapshot_new(SNAP_PODS, "k8s.prod");
+	struct pods_model *m = snapshot_alloc(s, sizeof(*m));
+	struct pane p = make_pane(&pane_pods_ops);
+	struct pane_ctx c;
+	int a, b;
+
+	m->context = S(s, "");
+	m->pods = snapshot_alloc(s, 2 * sizeof(*m->pods));
+	set_pod(s, &m->pods[0], "prod", "ascii-pod", "x", "Running", "", 1,
+		0);
+	set_pod(s, &m->pods[1], "prod", "支付服务-日本語", "y", "Running", "",
+		1, 1);
+	m->n_pods = 2;
+	s->data = m;
+	c = make_ctx(s, NULL);
+	draw_full(&p, &c);
+	a = find_row("ascii-pod", 0);
+	b = find_row("支付服务-日本語", 0);
+	cr_assert(a >= 0 && b >= 0);
+	cr_assert_eq(col_of(a, "Running"), col_of(b, "Running"));
+	cr_assert_eq(col_of(a, "1/1"), col_of(b, "1/1"));
+	cr_assert_gt(col_of(a, "Running"), 0);
+	p.ops->free(&p);
+	snapshot_unref(s);
+}
+
+Test(panes, pods_ten_thousand, .timeout = 20)
+{
+	struct snapshot *s = snapshot_new(SNAP_PODS, "k8s.big");
+	struct pods_model *m = snapshot_alloc(s, sizeof(*m));
+	struct pane p = make_pane(&pane_pods_ops);
+	struct pane_ctx c;
+	char name[32];
+	struct line l;
+	int h;
+
+	m->context = S(s, "");
+	m->pods = snapshot_alloc(s, 10000 * sizeof(*m->pods));
+	for (int i = 0; i < 10000; i++) {
+		snprintf(name, sizeof(name), "pod-%05d", i);
+		set_pod(s, &m->pods[i], i % 2 ? "prod" : "staging", name, "app",
+			"Running", i % 997 == 5 ? "CrashLoopBackOff" : "", 1,
+			i % 7);
+	}
+	m->n_pods = 10000;
+	s->data = m;
+	c = make_ctx(s, NULL);
+	draw_full(&p, &c);
+	draw_full(&p, &c);
+	press(&p, &c, 'j');
+	press(&p, &c, KEY_NPAGE);
+	press(&p, &c, 'G');
+	draw_full(&p, &c);
+	press(&p, &c, 'g');
+	draw_full(&p, &c);
+	h = find_row("NAMESPACE", 0);
+	cr_assert(strstr(read_line(h + 1, &l)->s, "CrashLoopBackOff") != NULL,
+		  "%s", l.s);
+	read_line(0, &l);
+	cr_assert(strstr(l.s, "pods 10000") != NULL, "%s", l.s);
+	cr_assert(strstr(l.s, "CrashLoopBackOff 11") != NULL, "%s", l.s);
+	p.ops->free(&p);
+	snapshot_unref(s);
+}
+
+/* ---- redis, kafka, metrics, alerts --------------------------------------- */
+
+Test(panes, redis_overview_clients_and_targets)
+{
+	struct snapshot *s = build_redis(2.0 * 1024 * 1024 * 1024);
+	struct pane p = make_pane(&pane_redis_ops);
+	struct pane_ctx c = make_ctx(s, NULL);
+	struct action_req req;
+	int r;
+
+	draw_full(&p, &c);
+	cr_assert_geq(find_row("1.9 GiB/2.0 GiB", 0), 0);
+	r = find_row("evicted 120/s", 0);
+	cr_assert_geq(r, 0);
+	cr_assert_eq(pair_at(r, col_of(r, "evicted")), role_pair(ROLE_CRIT));
+	/* Slow log: ten at most, the slowest first. */
+	r = find_row("SLOW LOG", 0);
+	cr_assert_geq(r, 0);
+	cr_assert_lt(find_row("KEYS session:11:*", 0),
+		     find_row("KEYS session:10:*", 0));
+	cr_assert_lt(find_row("KEYS session:1:*", 0), 0);
+	memset(&req, 0, sizeof(req));
+	cr_assert(p.ops->target(&p, &c, "keys", &req));
+	cr_assert_str_eq(req.target, "");
+	cr_assert_str_eq(req.target_label, "redis.cache");
+	cr_assert_not(p.ops->target(&p, &c, "client", &req));
+	press(&p, &c, 'v');
+	draw_full(&p, &c);
+	cr_assert_geq(find_row("ADDR", 0), 0);
+	cr_assert(p.ops->target(&p, &c, "client", &req));
+	/* Most idle first. */
+	cr_assert_str_eq(req.target, "id=7 addr=10.0.0.5:51234");
+	cr_assert(strstr(req.target_label, "worker") != NULL);
+	p.ops->free(&p);
+	snapshot_unref(s);
+}
+
+Test(panes, redis_no_limit)
+{
+	struct snapshot *s = build_redis(0);
+	struct pane p = make_pane(&pane_redis_ops);
+	struct pane_ctx c = make_ctx(s, NULL);
+
+	draw_full(&p, &c);
+	cr_assert_geq(find_row("no limit", 0), 0);
+	p.ops->free(&p);
+	snapshot_unref(s);
+}
+
+Test(panes, kafka_groups_and_partitions)
+{
+	struct snapshot *s = build_kafka();
+	struct pane p = make_pane(&pane_kafka_ops);
+	struct pane_ctx c = make_ctx(s, NULL);
+	struct line l;
+	int r, h;
+
+	draw_full(&p, &c);
+	r = find_row("brokers 2/3 up", 0);
+	cr_assert_eq(r, 0);
+	cr_assert_eq(pair_at(0, 0), role_pair(ROLE_CRIT));
+	h = find_row("GROUP", 0);
+	/* Largest lag first, its growth signed. */
+	read_line(h + 1, &l);
+	cr_assert(strstr(l.s, "orders-consumer") != NULL, "%s", l.s);
+	cr_assert(strstr(l.s, "+1.2k/s") != NULL, "%s", l.s);
+	cr_assert_geq(find_row("lag orders-consumer", 0), 0);
+	press(&p, &c, 'v');
+	draw_full(&p, &c);
+	cr_assert_geq(find_row("PARTITION", 0), 0);
+	r = find_row("group orders-consumer topic orders", 0);
+	cr_assert_geq(r, 0);
+	/* Partition 1 never committed: a dash, not 0. */
+	h = find_row("PARTITION", 0);
+	read_line(h + 1, &l);
+	cr_assert(strstr(l.s, "—") != NULL || strstr(l.s, "5000") != NULL,
+		  "%s", l.s);
+	cr_assert_geq(find_row("—", h), 0);
+	cr_assert_geq(find_row("11000", h), 0);
+	p.ops->free(&p);
+	snapshot_unref(s);
+}
+
+Test(panes, metrics_no_data_is_never_zero)
+{
+	struct snapshot *s = build_metrics();
+	struct pane p = make_pane(&pane_metrics_ops);
+	struct pane_ctx c = make_ctx(s, NULL);
+	struct line l;
+	int r;
+
+	c.focused = false;      /* no selection bar over the colours */
+	draw_full(&p, &c);
+	cr_assert_geq(find_row("5xx ratio", 0), 0);
+	r = find_row("  web", 0);
+	cr_assert_geq(r, 0);
+	read_line(r, &l);
+	cr_assert(strstr(l.s, "no data") != NULL, "%s", l.s);
+	cr_assert(strstr(l.s, "0") == NULL, "%s", l.s);
+	cr_assert_eq(pair_at(r, col_of(r, "no data")), role_pair(ROLE_DIM));
+	r = find_row("  api", 0);
+	cr_assert(strstr(read_line(r, &l)->s, "4.2 %") != NULL, "%s", l.s);
+	cr_assert_eq(pair_at(r, col_of(r, "4.2 %")), role_pair(ROLE_WARN));
+	r = find_row("  auth", 0);
+	cr_assert(strstr(read_line(r, &l)->s, "query timed out") != NULL);
+	cr_assert_eq(pair_at(r, col_of(r, "query timed out")),
+		     role_pair(ROLE_CRIT));
+	cr_assert_geq(find_row("870 ms", 0), 0);
+	/* Compact: one line per row, named by panel. */
+	press(&p, &c, 'v');
+	draw_full(&p, &c);
+	r = find_row("5xx ratio web", 0);
+	cr_assert_geq(r, 0);
+	cr_assert(strstr(read_line(r, &l)->s, "no data") != NULL);
+	p.ops->free(&p);
+	snapshot_unref(s);
+}
+
+Test(panes, alerts_order_and_targets)
+{
+	struct snapshot *s = build_alerts();
+	struct pane p = make_pane(&pane_alerts_ops);
+	struct pane_ctx c = make_ctx(s, NULL);
+	struct action_req req;
+	struct line l;
+	int h;
+	char *d;
+
+	draw_full(&p, &c);
+	h = find_row("SEVERITY", 0);
+	cr_assert_geq(h, 0);
+	cr_assert(strstr(read_line(h + 1, &l)->s, "HighErrorRate") != NULL);
+	cr_assert(strstr(l.s, "silenced") != NULL, "%s", l.s);
+	cr_assert(strstr(read_line(h + 2, &l)->s, "PodCrashLooping") != NULL);
+	cr_assert(strstr(read_line(h + 3, &l)->s, "DiskFilling") != NULL);
+	cr_assert(strstr(read_line(h + 4, &l)->s, "Deploy") != NULL);
+	cr_assert(strstr(read_line(h + 5, &l)->s, "Watchdog") != NULL);
+	cr_assert(strstr(read_line(h + 1, &l)->s, "10m00s") != NULL, "%s",
+		  l.s);
+	memset(&req, 0, sizeof(req));
+	cr_assert(p.ops->target(&p, &c, "alert", &req));
+	cr_assert_str_eq(req.target, "fp-crit-old");
+	cr_assert_str_eq(req.target_label, "HighErrorRate {service=api}");
+	cr_assert(p.ops->target(&p, &c, "silence", &req));
+	cr_assert_str_eq(req.target, "sil-1");
+	d = p.ops->detail(&p, &c);
+	cr_assert(strstr(d, "fingerprint: fp-crit-old") != NULL, "%s", d);
+	free(d);
+	press(&p, &c, 'j');
+	cr_assert(p.ops->target(&p, &c, "alert", &req));
+	cr_assert_str_eq(req.target, "fp-crit-new");
+	cr_assert_not(p.ops->target(&p, &c, "silence", &req));
+	/* Selection stays on the alert when the sort changes. */
+	press(&p, &c, 's');
+	draw_full(&p, &c);
+	cr_assert(p.ops->target(&p, &c, "alert", &req));
+	cr_assert_str_eq(req.target, "fp-crit-new");
+	p.ops->free(&p);
+	snapshot_unref(s);
+}
+
+/* ---- timeline ------------------------------------------------------------ */
+
+Test(panes, timeline_newest_first)
+{
+	struct timeline *tl = timeline_new(NULL, NULL);
+	struct pane p = make_pane(&pane_timeline_ops);
+	struct pane_ctx c;
+	struct line l;
+	char *d;
+	int h;
+
+	timeline_append(tl, TL_NOTE, "", "alice", "first note", "");
+	clock_advance_fake(1000);
+	timeline_append(tl, TL_ACTION_INTENT, "postgres.main", "alice",
+			"terminate pid 4242",
+			"SELECT pg_terminate_backend(4242)");
+	clock_advance_fake(1000);
+	timeline_append(tl, TL_ACTION_RESULT, "postgres.main", "alice",
+			"terminate failed: permission denied", "");
+	c = make_ctx(NULL, tl);
+	draw_full(&p, &c);
+	h = find_row("TIME", 0);
+	cr_assert_geq(h, 0);
+	read_line(h + 1, &l);
+	cr_assert(strstr(l.s, "terminate failed") != NULL, "%s", l.s);
+	cr_assert(strstr(l.s, "03:12:09Z") != NULL, "%s", l.s);
+	cr_assert(strstr(read_line(h + 3, &l)->s, "first note") != NULL);
+	cr_assert(strstr(l.s, "03:12:07Z") != NULL, "%s", l.s);
+	cr_assert_eq(pair_at(h + 2, col_of(h + 2, "action")),
+		     role_pair(ROLE_WARN));
+	/* A new entry goes on top; the selected one stays selected. */
+	press(&p, &c, 'j');
+	clock_advance_fake(1000);
+	timeline_append(tl, TL_SOURCE_DOWN, "redis.cache", "",
+			"redis.cache down", "");
+	draw_full(&p, &c);
+	cr_assert(strstr(read_line(h + 1, &l)->s, "redis.cache down") != NULL);
+	d = p.ops->detail(&p, &c);
+	cr_assert(strstr(d, "time: 2026-11-22 03:12:08Z") != NULL, "%s", d);
+	cr_assert(strstr(d, "SELECT pg_terminate_backend(4242)") != NULL,
+		  "%s", d);
+	free(d);
+	/* Filter over any field, the detail included. */
+	strcpy(p.filter, "pg_terminate");
+	draw_full(&p, &c);
+	cr_assert_geq(find_row("(1 of 4)", 0), 0);
+	cr_assert_lt(find_row("first note", 0), 0);
+	p.ops->free(&p);
+	timeline_free(tl);
+}
+
+/* ---- every pane in small and odd rectangles ------------------------------ */
+
+static void
+fill_screen(void)
+{
+	for (int y = 0; y < ROWS; y++) {
+		for (int x = 0; x < COLS; x++) {
+			mvwaddch(stdscr, y, x, '#');
+		}
+	}
+}
+
+/* Nothing drawn outside the rectangle at (ry, rx). */
+static void
+check_outside(int ry, int rx, int h, int w, const char *what)
+{
+	for (int y = 0; y < ROWS; y++) {
+		for (int x = 0; x < COLS; x++) {
+			chtype ch;
+
+			if (y >= ry && y < ry + h && x >= rx && x < rx + w) {
+				continue;
+			}
+			ch = mvwinch(stdscr, y, x) & A_CHARTEXT;
+			cr_assert_eq(ch, (chtype)'#',
+				     "%s: drew at %d,%d (rect %d,%d %dx%d)",
+				     what, y, x, ry, rx, h, w);
+		}
+	}
+}
+
+#define N_HS 8
+#define N_WS 5
+
+static void
+squeeze(const struct pane_ops *ops, struct snapshot *s, struct timeline *tl)
+{
+	static const int hs[N_HS] = { 1, 2, 3, 4, 5, 6, 8, 12 };
+	static const int ws[N_WS] = { 1, 7, 24, 60, 120 };
+	struct pane p = make_pane(ops);
+	struct pane_ctx c = make_ctx(s, tl);
+	char what[96];
+
+	for (int sub = 0; sub < 4; sub++) {
+		for (size_t k = 0; k < N_HS * N_WS; k++) {
+			int h = hs[k / N_WS], w = ws[k % N_WS];
+
+			fill_screen();
+			ops->draw(&p, &c, stdscr, 3, 5, h, w);
+			snprintf(what, sizeof(what), "%s sub %d", ops->title,
+				 p.sub);
+			check_outside(3, 5, h, w, what);
+			ops->key(&p, &c, 'j');
+			ops->click(&p, &c, h - 1, 0);
+		}
+		/* Something is drawn even in 3 lines. */
+		fill_screen();
+		ops->draw(&p, &c, stdscr, 3, 5, 3, 60);
+		cr_assert((mvwinch(stdscr, 3, 5) & A_CHARTEXT) != '#' ||
+			  (mvwinch(stdscr, 4, 5) & A_CHARTEXT) != '#',
+			  "%s sub %d drew nothing in 3 lines", ops->title,
+			  p.sub);
+		ops->key(&p, &c, 'v');
+	}
+	free(ops->detail(&p, &c));
+	ops->free(&p);
+}
+
+Test(panes, small_rectangles_stay_inside)
+{
+	struct snapshot *s;
+	struct timeline *tl = timeline_new(NULL, NULL);
+
+	s = build_pods();
+	squeeze(&pane_pods_ops, s, NULL);
+	snapshot_unref(s);
+	s = build_pg();
+	((struct pg_model *)s->data)->notice = S(s, "some rows hidden");
+	squeeze(&pane_db_ops, s, NULL);
+	snapshot_unref(s);
+	s = build_redis(2e9);
+	squeeze(&pane_redis_ops, s, NULL);
+	snapshot_unref(s);
+	s = build_kafka();
+	squeeze(&pane_kafka_ops, s, NULL);
+	snapshot_unref(s);
+	s = build_metrics();
+	squeeze(&pane_metrics_ops, s, NULL);
+	snapshot_unref(s);
+	s = build_alerts();
+	squeeze(&pane_alerts_ops, s, NULL);
+	snapshot_unref(s);
+	timeline_append(tl, TL_NOTE, "", "alice", "a note", "");
+	squeeze(&pane_timeline_ops, NULL, tl);
+	timeline_free(tl);
+}
+
+Test(panes, no_data_yet)
+{
+	const struct pane_ops *ops[] = {
+		&pane_pods_ops, &pane_db_ops, &pane_redis_ops, &pane_kafka_ops,
+		&pane_metrics_ops, &pane_alerts_ops,
+	};
+	struct action_req req;
+
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
+		struct pane p = make_pane(ops[i]);
+		struct pane_ctx c = make_ctx(NULL, NULL);
+
+		draw_full(&p, &c);
+		cr_assert_geq(find_row("no ", 0), 0, "%s", ops[i]->title);
+		cr_assert_not(ops[i]->key(&p, &c, 'j'));
+		cr_assert_null(ops[i]->detail(&p, &c));
+		cr_assert_not(ops[i]->target(&p, &c, "pod", &req));
+		cr_assert_not_null(p.hints);
+		ops[i]->free(&p);
+	}
+}
