@@ -1,0 +1,1253 @@
+/* The incident record and its timers, kept in memory under one mutex and
+ * made durable through the journal. Any thread; declare, resume, close and
+ * the action gate wait for the disk and say so in incident.h.
+ *
+ * Every change is a journal record first: the same apply_rec() turns a
+ * record into state whether it was just made or read back by
+ * incident_resume(), so a resumed incident is exactly what was written.
+ *
+ * Lock order: inc->lock, then the timeline's lock, then the journal's.
+ * The journal's writer calls on_write() with no journal lock held, and
+ * on_write() takes inc->lock; so nothing here waits for a record's fsync
+ * while holding inc->lock. */
+#include "core/incident.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/action.h"
+#include "core/clock.h"
+#include "core/timeline.h"
+#include "core/xalloc.h"
+
+#define MIN_MS (60 * 1000LL)
+#define HOUR_MS (60 * MIN_MS)
+#define DAY_MS (24 * HOUR_MS)
+
+struct incident {
+	char id[24];
+	char *path;
+	struct journal *j;
+	struct incident_policy pol;
+	struct journal_load_report report;
+
+	pthread_mutex_t lock;   /* guards everything below */
+	struct incident_info st;        /* history owned here */
+	char (*escalated)[96];  /* keys of the escalations emitted */
+	size_t n_escalated;
+	struct journal_rec *recs;       /* loaded + written, file order */
+	size_t n_recs, cap_recs;
+	size_t n_loaded;        /* of recs, read by incident_resume() */
+	struct timeline *tl;
+	uint64_t tl_done;       /* timeline seqs up to this are handled */
+	uint64_t *own;          /* seqs of entries the incident appended */
+	size_t n_own, own_pos;
+};
+
+/* Set while this thread appends an entry of the incident's own, so the
+ * sink that the timeline calls back from inside the append ignores it. */
+static _Thread_local bool tl_self;
+
+static const char *const sev_names[INCIDENT_SEV_COUNT] = {
+	"P0", "P1", "P2", "P3",
+};
+
+static const char *const status_names[INCIDENT_STATUS_COUNT] = {
+	"Investigating", "Identified", "Mitigating", "Monitoring", "Resolved",
+};
+
+const char *
+incident_sev_name(enum incident_sev sev)
+{
+	return (unsigned)sev < INCIDENT_SEV_COUNT ? sev_names[sev] : "?";
+}
+
+const char *
+incident_status_name(enum incident_status st)
+{
+	return (unsigned)st < INCIDENT_STATUS_COUNT ? status_names[st] : "?";
+}
+
+int
+incident_sev_parse(const char *s)
+{
+	if (s == NULL) {
+		return -1;
+	}
+	if (s[0] == 'P' || s[0] == 'p') {
+		s++;
+	} else if (strncasecmp(s, "SEV-", 4) == 0) {
+		s += 4;
+	} else if (strncasecmp(s, "SEV", 3) == 0) {
+		s += 3;
+	} else {
+		return -1;
+	}
+	if (s[0] >= '0' && s[0] <= '3' && s[1] == '\0') {
+		return s[0] - '0';
+	}
+	return -1;
+}
+
+int
+incident_status_parse(const char *s)
+{
+	int i;
+
+	for (i = 0; s != NULL && i < INCIDENT_STATUS_COUNT; i++) {
+		if (strcasecmp(s, status_names[i]) == 0) {
+			return i;
+		}
+	}
+	return -1;
+}
+
+/* ---- policy ------------------------------------------------------------ */
+
+static void
+add_escalation(struct incident_policy *pol, int sev, bool security,
+	       int64_t after_ms, const char *to)
+{
+	struct incident_escalation *e;
+
+	if (pol->n_escalations >= INCIDENT_MAX_ESCALATIONS) {
+		return;
+	}
+	e = &pol->escalations[pol->n_escalations++];
+	e->severity = sev;
+	e->security = security;
+	e->after_ms = after_ms;
+	strlcpy_safe(e->to, to, sizeof(e->to));
+}
+
+void
+incident_policy_default(struct incident_policy *pol)
+{
+	memset(pol, 0, sizeof(*pol));
+	pol->response_ms[INCIDENT_P0] = 15 * MIN_MS;
+	pol->response_ms[INCIDENT_P1] = HOUR_MS;
+	pol->response_ms[INCIDENT_P2] = 4 * HOUR_MS;
+	pol->response_ms[INCIDENT_P3] = INCIDENT_NEXT_BUSINESS_DAY;
+	pol->update_ms[INCIDENT_P0] = 30 * MIN_MS;
+	pol->update_ms[INCIDENT_P1] = 30 * MIN_MS;
+	pol->update_ms[INCIDENT_P2] = DAY_MS;
+	pol->update_ms[INCIDENT_P3] = 0;
+	pol->update_warn_ms = 5 * MIN_MS;
+	add_escalation(pol, INCIDENT_P0, false, 30 * MIN_MS,
+		       "engineering manager");
+	add_escalation(pol, INCIDENT_P0, false, HOUR_MS, "CTO");
+	add_escalation(pol, INCIDENT_P1, false, 2 * HOUR_MS,
+		       "engineering manager");
+	add_escalation(pol, -1, true, 0, "CTO");
+}
+
+/* "0", "90s", "500ms", "30m", "2h", "1d"; at most 366 days. */
+static int
+parse_span(const char *s, int64_t *out)
+{
+	int64_t v = 0, unit;
+	int n = 0;
+
+	while (isdigit((unsigned char)*s)) {
+		if (++n > 12) {
+			return -1;
+		}
+		v = v * 10 + (*s++ - '0');
+	}
+	if (n == 0) {
+		return -1;
+	}
+	if (*s == '\0' || strcmp(s, "s") == 0) {
+		unit = 1000;
+	} else if (strcmp(s, "ms") == 0) {
+		unit = 1;
+	} else if (strcmp(s, "m") == 0 || strcmp(s, "min") == 0) {
+		unit = MIN_MS;
+	} else if (strcmp(s, "h") == 0) {
+		unit = HOUR_MS;
+	} else if (strcmp(s, "d") == 0) {
+		unit = DAY_MS;
+	} else {
+		return -1;
+	}
+	if (v > 366 * DAY_MS / unit) {
+		return -1;
+	}
+	*out = v * unit;
+	return 0;
+}
+
+/* Index 0-3 of "KEY.pN", or -1. */
+static int
+key_sev(const char *key, const char *prefix)
+{
+	size_t len = strlen(prefix);
+
+	if (strncmp(key, prefix, len) != 0) {
+		return -1;
+	}
+	return incident_sev_parse(key + len);
+}
+
+static int
+parse_escalations(struct incident_policy *pol, const char *value,
+		  struct err *err)
+{
+	char *copy = xstrdup(value), *item, *save = NULL;
+	char *sev, *span, *to;
+	int64_t ms;
+	int s, rc = 0;
+
+	pol->n_escalations = 0;
+	for (item = strtok_r(copy, ";", &save); item != NULL;
+	     item = strtok_r(NULL, ";", &save)) {
+		char *save2 = NULL;
+		bool security = false;
+
+		sev = strtok_r(item, " \t", &save2);
+		if (sev == NULL) {
+			continue;
+		}
+		span = strtok_r(NULL, " \t", &save2);
+		to = strtok_r(NULL, "", &save2);
+		while (to != NULL && (*to == ' ' || *to == '\t')) {
+			to++;
+		}
+		if (strcasecmp(sev, "any") == 0) {
+			s = -1;
+		} else if (strcasecmp(sev, "security") == 0) {
+			s = -1;
+			security = true;
+		} else if ((s = incident_sev_parse(sev)) < 0) {
+			rc = err_set(err, "escalations: unknown severity "
+				     "'%.16s' (use P0-P3, any or security)",
+				     sev);
+			break;
+		}
+		if (span == NULL || parse_span(span, &ms) != 0) {
+			rc = err_set(err, "escalations: bad duration after "
+				     "'%.16s' (e.g. 30m, 2h)", sev);
+			break;
+		}
+		if (to == NULL || *to == '\0' || strlen(to) >= 48) {
+			rc = err_set(err, "escalations: who to escalate to is "
+				     "missing or too long after '%.16s %.16s'",
+				     sev, span);
+			break;
+		}
+		if (pol->n_escalations == INCIDENT_MAX_ESCALATIONS) {
+			rc = err_set(err, "escalations: more than %d rules",
+				     INCIDENT_MAX_ESCALATIONS);
+			break;
+		}
+		add_escalation(pol, s, security, ms, to);
+	}
+	free(copy);
+	return rc;
+}
+
+int
+incident_policy_set(struct incident_policy *pol, const char *key,
+		    const char *value, struct err *err)
+{
+	struct incident_policy next = *pol;
+	int64_t ms;
+	int s;
+
+	if ((s = key_sev(key, "response.")) >= 0) {
+		if (strcasecmp(value, "next-business-day") == 0) {
+			next.response_ms[s] = INCIDENT_NEXT_BUSINESS_DAY;
+		} else if (parse_span(value, &ms) == 0 && ms > 0) {
+			next.response_ms[s] = ms;
+		} else {
+			return err_set(err, "%s: bad duration '%.32s' (e.g. "
+				       "15m, 1h, next-business-day)", key,
+				       value);
+		}
+	} else if ((s = key_sev(key, "update.")) >= 0) {
+		if (strcasecmp(value, "none") == 0) {
+			next.update_ms[s] = 0;
+		} else if (parse_span(value, &ms) == 0 && ms > 0) {
+			next.update_ms[s] = ms;
+		} else {
+			return err_set(err, "%s: bad duration '%.32s' (e.g. "
+				       "30m, 1d, none)", key, value);
+		}
+	} else if (strcmp(key, "update_warn") == 0) {
+		if (parse_span(value, &ms) != 0) {
+			return err_set(err, "%s: bad duration '%.32s'", key,
+				       value);
+		}
+		next.update_warn_ms = ms;
+	} else if (strcmp(key, "escalations") == 0) {
+		if (parse_escalations(&next, value, err) != 0) {
+			return -1;
+		}
+	} else {
+		return err_set(err, "unknown incident setting '%.32s'", key);
+	}
+	*pol = next;
+	return 0;
+}
+
+int64_t
+incident_response_deadline(const struct incident_policy *pol,
+			   enum incident_sev sev, int64_t from_ms)
+{
+	int64_t day, next;
+	int wday;
+
+	if (pol->response_ms[sev] != INCIDENT_NEXT_BUSINESS_DAY) {
+		return from_ms + pol->response_ms[sev];
+	}
+	/* The end of the first weekday after from_ms's day (UTC). Day 0 of
+	 * the epoch was a Thursday. */
+	day = from_ms / DAY_MS;
+	next = day + 1;
+	for (;;) {
+		wday = (int)((next + 4) % 7);   /* 0 = Sunday */
+		if (wday != 0 && wday != 6) {
+			break;
+		}
+		next++;
+	}
+	return (next + 1) * DAY_MS;
+}
+
+/* ---- paths ------------------------------------------------------------- */
+
+char *
+incident_default_dir(void)
+{
+	const char *xdg = getenv("XDG_STATE_HOME");
+	const char *home = getenv("HOME");
+	struct passwd *pw;
+
+	if (xdg != NULL && xdg[0] == '/') {
+		return xasprintf("%s/warroom/incidents", xdg);
+	}
+	if (home == NULL || home[0] == '\0') {
+		pw = getpwuid(getuid());
+		home = pw != NULL ? pw->pw_dir : "/tmp";
+	}
+	return xasprintf("%s/.local/state/warroom/incidents", home);
+}
+
+bool
+incident_id_valid(const char *id)
+{
+	int i;
+
+	if (id == NULL || strlen(id) != 16 || strncmp(id, "INC-", 4) != 0 ||
+	    id[12] != '-') {
+		return false;
+	}
+	for (i = 4; i < 16; i++) {
+		if (i != 12 && !isdigit((unsigned char)id[i])) {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* fsyncs the directory that holds path, so a new entry in it lasts. */
+static void
+sync_parent(const char *path)
+{
+	char *d = xstrdup(path), *slash = strrchr(d, '/');
+	int fd;
+
+	if (slash != NULL && slash != d) {
+		*slash = '\0';
+		fd = open(d, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		if (fd >= 0) {
+			(void)fsync(fd);
+			close(fd);
+		}
+	}
+	free(d);
+}
+
+/* mkdir -p; the directories it creates get mode 0700. */
+static int
+make_dirs(const char *dir, struct err *err)
+{
+	char *p = xstrdup(dir), *s;
+	int rc = 0;
+
+	for (s = p + 1; ; s++) {
+		if (*s == '/' || *s == '\0') {
+			char c = *s;
+
+			*s = '\0';
+			if (mkdir(p, 0700) == 0) {
+				sync_parent(p);
+			} else if (errno != EEXIST) {
+				rc = err_set(err, "cannot create %s: %s", p,
+					     strerror(errno));
+				break;
+			}
+			*s = c;
+			if (c == '\0') {
+				break;
+			}
+		}
+	}
+	free(p);
+	return rc;
+}
+
+/* ---- state ------------------------------------------------------------- */
+
+static void
+who_or_default(const char *who, char *buf, size_t n)
+{
+	if (who != NULL) {
+		strlcpy_safe(buf, who, n);
+	} else {
+		actions_who(buf, n);
+	}
+}
+
+static void
+rec_init(struct incident *inc, struct journal_rec *rec, enum tl_kind kind,
+	 const char *who, int64_t ts_ms)
+{
+	memset(rec, 0, sizeof(*rec));
+	rec->ok = JOURNAL_OK_UNSET;
+	rec->kind = kind;
+	rec->ts_ms = ts_ms;
+	rec->incident = inc->id;
+	rec->who = (char *)who;
+}
+
+static bool
+escalated(const struct incident *inc, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < inc->n_escalated; i++) {
+		if (strcmp(inc->escalated[i], key) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Whether someone was already asked in: an emitted key ending in ":to". */
+static bool
+escalated_to(const struct incident *inc, const char *to)
+{
+	size_t i, len = strlen(to), klen;
+
+	for (i = 0; i < inc->n_escalated; i++) {
+		klen = strlen(inc->escalated[i]);
+		if (klen > len && inc->escalated[i][klen - len - 1] == ':' &&
+		    strcmp(inc->escalated[i] + klen - len, to) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static void
+add_history(struct incident *inc, enum incident_status from,
+	    enum incident_status to, int64_t at_ms, const char *who)
+{
+	struct incident_status_change *c;
+
+	inc->st.history = xreallocarray(inc->st.history, inc->st.n_history + 1,
+					sizeof(*inc->st.history));
+	c = &inc->st.history[inc->st.n_history++];
+	c->from = from;
+	c->to = to;
+	c->at_ms = at_ms;
+	strlcpy_safe(c->who, who != NULL ? who : "", sizeof(c->who));
+}
+
+static bool
+is_event(const struct journal_rec *rec, const char *name)
+{
+	return rec->event != NULL && strcmp(rec->event, name) == 0;
+}
+
+/* Turns one record into state; inc->lock held (or inc not shared yet). */
+static void
+apply_rec(struct incident *inc, const struct journal_rec *rec)
+{
+	struct incident_info *st = &inc->st;
+	int v;
+
+	if (is_event(rec, "declare")) {
+		strlcpy_safe(st->title, rec->title ? rec->title : "",
+			     sizeof(st->title));
+		strlcpy_safe(st->commander,
+			     rec->commander ? rec->commander : "",
+			     sizeof(st->commander));
+		v = incident_sev_parse(rec->severity);
+		st->severity = v >= 0 ? (enum incident_sev)v : INCIDENT_P1;
+		st->declared_severity = st->severity;
+		v = incident_status_parse(rec->status);
+		st->status = v >= 0 ? (enum incident_status)v
+				    : INCIDENT_INVESTIGATING;
+		st->declared_ms = rec->ts_ms;
+		st->last_update_ms = rec->ts_ms;
+		add_history(inc, st->status, st->status, rec->ts_ms, rec->who);
+	} else if (rec->kind == TL_STATUS &&
+		   (v = incident_status_parse(rec->status)) >= 0) {
+		if ((enum incident_status)v != st->status) {
+			add_history(inc, st->status, (enum incident_status)v,
+				    rec->ts_ms, rec->who);
+			st->status = (enum incident_status)v;
+		}
+		st->resolved_ms = v == INCIDENT_RESOLVED ? rec->ts_ms : 0;
+	} else if (rec->kind == TL_SEVERITY &&
+		   (v = incident_sev_parse(rec->severity)) >= 0) {
+		st->severity = (enum incident_sev)v;
+	} else if (is_event(rec, "escalation") && rec->escalation != NULL) {
+		if (!escalated(inc, rec->escalation)) {
+			inc->escalated = xreallocarray(inc->escalated,
+						       inc->n_escalated + 1,
+						       sizeof(*inc->escalated));
+			strlcpy_safe(inc->escalated[inc->n_escalated++],
+				     rec->escalation,
+				     sizeof(*inc->escalated));
+		}
+	} else if (is_event(rec, "update")) {
+		st->last_update_ms = rec->ts_ms;
+		st->n_updates++;
+	} else if (is_event(rec, "impact")) {
+		strlcpy_safe(st->impact, rec->text ? rec->text : "",
+			     sizeof(st->impact));
+	} else if (is_event(rec, "security")) {
+		st->security = true;
+	} else if (is_event(rec, "commander") && rec->commander != NULL) {
+		strlcpy_safe(st->commander, rec->commander,
+			     sizeof(st->commander));
+	}
+}
+
+/* Keeps a copy of rec in inc->recs; inc->lock held. */
+static void
+keep_rec(struct incident *inc, const struct journal_rec *rec)
+{
+	if (inc->n_recs == inc->cap_recs) {
+		inc->cap_recs = inc->cap_recs ? inc->cap_recs * 2 : 64;
+		inc->recs = xreallocarray(inc->recs, inc->cap_recs,
+					  sizeof(*inc->recs));
+	}
+	journal_rec_copy(&inc->recs[inc->n_recs++], rec);
+}
+
+static void
+on_write(void *ctx, const struct journal_rec *rec)
+{
+	struct incident *inc = ctx;
+
+	pthread_mutex_lock(&inc->lock);
+	keep_rec(inc, rec);
+	pthread_mutex_unlock(&inc->lock);
+}
+
+/* Appends rec to the attached timeline as the incident's own entry;
+ * inc->lock held. */
+static void
+own_append(struct incident *inc, enum tl_kind kind, const char *source,
+	   const char *who, const char *text, const char *detail)
+{
+	uint64_t seq;
+
+	if (inc->tl == NULL) {
+		return;
+	}
+	tl_self = true;
+	seq = timeline_append(inc->tl, kind, source, who, text, detail);
+	tl_self = false;
+	if (inc->own_pos > 0 && inc->own_pos == inc->n_own) {
+		inc->n_own = inc->own_pos = 0;
+	}
+	inc->own = xreallocarray(inc->own, inc->n_own + 1, sizeof(*inc->own));
+	inc->own[inc->n_own++] = seq;
+}
+
+/* Applies, journals (queued) and shows a new record; inc->lock held. */
+static void
+commit(struct incident *inc, const struct journal_rec *rec)
+{
+	apply_rec(inc, rec);
+	journal_append(inc->j, rec);
+	own_append(inc, rec->kind, rec->source, rec->who, rec->text,
+		   rec->detail);
+}
+
+static struct incident *
+incident_alloc(const char *id, const char *path,
+	       const struct incident_policy *pol)
+{
+	struct incident *inc = xcalloc(1, sizeof(*inc));
+
+	strlcpy_safe(inc->id, id, sizeof(inc->id));
+	strlcpy_safe(inc->st.id, id, sizeof(inc->st.id));
+	inc->path = xstrdup(path);
+	if (pol != NULL) {
+		inc->pol = *pol;
+	} else {
+		incident_policy_default(&inc->pol);
+	}
+	pthread_mutex_init(&inc->lock, NULL);
+	return inc;
+}
+
+static void
+incident_free(struct incident *inc)
+{
+	journal_recs_free(inc->recs, inc->n_recs);
+	free(inc->st.history);
+	free(inc->escalated);
+	free(inc->own);
+	free(inc->path);
+	pthread_mutex_destroy(&inc->lock);
+	free(inc);
+}
+
+/* The highest NNN of DIR/INC-<day>-NNN.jsonl, 0 when none. */
+static int
+highest_number(const char *dir, const char *day)
+{
+	char prefix[32];
+	struct dirent *de;
+	int best = 0, n;
+	DIR *d;
+
+	snprintf(prefix, sizeof(prefix), "INC-%s-", day);
+	d = opendir(dir);
+	if (d == NULL) {
+		return 0;
+	}
+	while ((de = readdir(d)) != NULL) {
+		char id[17];
+
+		if (strlen(de->d_name) != 22 ||
+		    strcmp(de->d_name + 16, ".jsonl") != 0) {
+			continue;
+		}
+		memcpy(id, de->d_name, 16);
+		id[16] = '\0';
+		if (!incident_id_valid(id) || strncmp(id, prefix, 13) != 0) {
+			continue;
+		}
+		n = atoi(id + 13);
+		if (n > best) {
+			best = n;
+		}
+	}
+	closedir(d);
+	return best;
+}
+
+struct incident *
+incident_declare(const char *dir, const char *title, enum incident_sev sev,
+		 const char *commander, const struct incident_policy *pol,
+		 struct err *err)
+{
+	struct journal_rec rec;
+	struct incident *inc;
+	struct journal *j = NULL;
+	char day[16], id[24], who[256], cmd[128], text[512], detail[256];
+	char *path = NULL;
+	time_t t = (time_t)(clock_wall_ms() / 1000);
+	struct tm tm;
+	int n;
+
+	if ((unsigned)sev >= INCIDENT_SEV_COUNT) {
+		err_set(err, "unknown severity");
+		return NULL;
+	}
+	if (title == NULL || title[0] == '\0') {
+		err_set(err, "an incident needs a title");
+		return NULL;
+	}
+	if (make_dirs(dir, err) != 0) {
+		return NULL;
+	}
+	gmtime_r(&t, &tm);
+	strftime(day, sizeof(day), "%Y%m%d", &tm);
+	for (n = highest_number(dir, day) + 1; n <= 999; n++) {
+		snprintf(id, sizeof(id), "INC-%s-%03d", day, n);
+		free(path);
+		path = xasprintf("%s/%s.jsonl", dir, id);
+		j = journal_open(path, JOURNAL_CREATE, err);
+		if (j != NULL || errno != EEXIST) {
+			break;
+		}
+	}
+	if (j == NULL) {
+		if (n > 999) {
+			err_set(err, "no incident id left for %s in %s", day,
+				dir);
+		}
+		free(path);
+		return NULL;
+	}
+
+	if (commander == NULL || commander[0] == '\0') {
+		const char *user = getenv("USER");
+		struct passwd *pw = NULL;
+
+		if (user == NULL || user[0] == '\0') {
+			pw = getpwuid(getuid());
+			user = pw != NULL ? pw->pw_name : "unknown";
+		}
+		strlcpy_safe(cmd, user, sizeof(cmd));
+	} else {
+		strlcpy_safe(cmd, commander, sizeof(cmd));
+	}
+	who_or_default(NULL, who, sizeof(who));
+
+	inc = incident_alloc(id, path, pol);
+	free(path);
+	inc->j = j;
+	journal_set_callbacks(j, on_write, NULL, inc);
+
+	snprintf(text, sizeof(text), "Declared %s: %s", id, title);
+	snprintf(detail, sizeof(detail), "Severity %s, commander %s",
+		 incident_sev_name(sev), cmd);
+	rec_init(inc, &rec, TL_INFO, who, clock_wall_ms());
+	rec.event = (char *)"declare";
+	rec.title = (char *)title;
+	rec.commander = cmd;
+	rec.severity = (char *)incident_sev_name(sev);
+	rec.status = (char *)incident_status_name(INCIDENT_INVESTIGATING);
+	rec.text = text;
+	rec.detail = detail;
+	pthread_mutex_lock(&inc->lock);
+	apply_rec(inc, &rec);
+	pthread_mutex_unlock(&inc->lock);
+	if (journal_append_sync(j, &rec, err) < 0) {
+		journal_close(j);
+		unlink(inc->path);
+		incident_free(inc);
+		return NULL;
+	}
+	return inc;
+}
+
+struct incident *
+incident_resume(const char *dir, const char *id,
+		const struct incident_policy *pol, struct err *err)
+{
+	struct journal_load_report rep;
+	struct journal_rec *recs, rec;
+	struct incident *inc;
+	char *path, who[256], text[320];
+	size_t n, i;
+	bool declared = false;
+
+	if (!incident_id_valid(id)) {
+		err_set(err, "'%.40s' is not an incident id (INC-YYYYMMDD-NNN)",
+			id ? id : "");
+		return NULL;
+	}
+	path = xasprintf("%s/%s.jsonl", dir, id);
+	if (journal_load(path, &recs, &n, &rep, err) != 0) {
+		free(path);
+		return NULL;
+	}
+	for (i = 0; i < n && !declared; i++) {
+		declared = is_event(&recs[i], "declare") &&
+			   recs[i].incident != NULL &&
+			   strcmp(recs[i].incident, id) == 0;
+	}
+	if (!declared) {
+		err_set(err, "%s holds no declaration of %s", path, id);
+		journal_recs_free(recs, n);
+		free(path);
+		return NULL;
+	}
+
+	inc = incident_alloc(id, path, pol);
+	free(path);
+	inc->report = rep;
+	inc->recs = recs;
+	inc->n_recs = inc->cap_recs = inc->n_loaded = n;
+	for (i = 0; i < n; i++) {
+		apply_rec(inc, &recs[i]);
+	}
+	inc->j = journal_open(inc->path, 0, err);
+	if (inc->j == NULL) {
+		incident_free(inc);
+		return NULL;
+	}
+	journal_set_callbacks(inc->j, on_write, NULL, inc);
+
+	who_or_default(NULL, who, sizeof(who));
+	snprintf(text, sizeof(text), "Resumed %s by %s", id, who);
+	rec_init(inc, &rec, TL_INFO, who, clock_wall_ms());
+	rec.event = (char *)"resume";
+	rec.text = text;
+	rec.detail = rep.msg;
+	/* Not fatal: a failed journal is reported by incident_healthy(). */
+	journal_append_sync(inc->j, &rec, NULL);
+	return inc;
+}
+
+void
+incident_close(struct incident *inc)
+{
+	if (inc == NULL) {
+		return;
+	}
+	journal_close(inc->j);
+	incident_free(inc);
+}
+
+const char *
+incident_id(const struct incident *inc)
+{
+	return inc->id;
+}
+
+void
+incident_get(struct incident *inc, struct incident_info *out)
+{
+	pthread_mutex_lock(&inc->lock);
+	*out = inc->st;
+	out->history = NULL;
+	if (inc->st.n_history > 0) {
+		out->history = xreallocarray(NULL, inc->st.n_history,
+					     sizeof(*out->history));
+		memcpy(out->history, inc->st.history,
+		       inc->st.n_history * sizeof(*out->history));
+	}
+	out->update_every_ms = inc->pol.update_ms[out->severity];
+	out->response_ms = inc->pol.response_ms[out->severity];
+	pthread_mutex_unlock(&inc->lock);
+}
+
+void
+incident_info_finish(struct incident_info *info)
+{
+	free(info->history);
+	info->history = NULL;
+	info->n_history = 0;
+}
+
+void
+incident_load_report(struct incident *inc, struct journal_load_report *out)
+{
+	*out = inc->report;
+}
+
+struct journal *
+incident_journal(struct incident *inc)
+{
+	return inc->j;
+}
+
+bool
+incident_healthy(struct incident *inc, char *msg, size_t n)
+{
+	return journal_healthy(inc->j, msg, n);
+}
+
+/* ---- changes ----------------------------------------------------------- */
+
+int
+incident_set_status(struct incident *inc, enum incident_status st,
+		    const char *who, struct err *err)
+{
+	struct journal_rec rec;
+	char w[256], text[128];
+
+	if ((unsigned)st >= INCIDENT_STATUS_COUNT) {
+		return err_set(err, "unknown status");
+	}
+	who_or_default(who, w, sizeof(w));
+	pthread_mutex_lock(&inc->lock);
+	if (inc->st.status == st) {
+		pthread_mutex_unlock(&inc->lock);
+		return err_set(err, "%s is already %s", inc->id,
+			       incident_status_name(st));
+	}
+	snprintf(text, sizeof(text), "Status: %s -> %s",
+		 incident_status_name(inc->st.status),
+		 incident_status_name(st));
+	rec_init(inc, &rec, TL_STATUS, w, clock_wall_ms());
+	rec.event = (char *)"status";
+	rec.status = (char *)incident_status_name(st);
+	rec.text = text;
+	commit(inc, &rec);
+	pthread_mutex_unlock(&inc->lock);
+	return 0;
+}
+
+int
+incident_set_severity(struct incident *inc, enum incident_sev sev,
+		      const char *who, struct err *err)
+{
+	struct journal_rec rec;
+	char w[256], text[128];
+
+	if ((unsigned)sev >= INCIDENT_SEV_COUNT) {
+		return err_set(err, "unknown severity");
+	}
+	who_or_default(who, w, sizeof(w));
+	pthread_mutex_lock(&inc->lock);
+	if (inc->st.severity == sev) {
+		pthread_mutex_unlock(&inc->lock);
+		return err_set(err, "%s is already %s", inc->id,
+			       incident_sev_name(sev));
+	}
+	snprintf(text, sizeof(text), "Severity: %s -> %s",
+		 incident_sev_name(inc->st.severity), incident_sev_name(sev));
+	rec_init(inc, &rec, TL_SEVERITY, w, clock_wall_ms());
+	rec.event = (char *)"severity";
+	rec.severity = (char *)incident_sev_name(sev);
+	rec.text = text;
+	commit(inc, &rec);
+	pthread_mutex_unlock(&inc->lock);
+	return 0;
+}
+
+/* A record of kind with event, text and optional fields; inc->lock held. */
+static void
+commit_event(struct incident *inc, enum tl_kind kind, const char *event,
+	     const char *who, const char *text, const char *detail,
+	     const char *commander)
+{
+	struct journal_rec rec;
+	char w[256];
+
+	who_or_default(who, w, sizeof(w));
+	rec_init(inc, &rec, kind, w, clock_wall_ms());
+	rec.event = (char *)event;
+	rec.text = (char *)text;
+	rec.detail = (char *)detail;
+	rec.commander = (char *)commander;
+	commit(inc, &rec);
+}
+
+void
+incident_note(struct incident *inc, const char *who, const char *text)
+{
+	pthread_mutex_lock(&inc->lock);
+	commit_event(inc, TL_NOTE, NULL, who, text, NULL, NULL);
+	pthread_mutex_unlock(&inc->lock);
+}
+
+void
+incident_set_impact(struct incident *inc, const char *who,
+		    const char *impact)
+{
+	pthread_mutex_lock(&inc->lock);
+	commit_event(inc, TL_INFO, "impact", who, impact, NULL, NULL);
+	pthread_mutex_unlock(&inc->lock);
+}
+
+void
+incident_set_security(struct incident *inc, const char *who)
+{
+	pthread_mutex_lock(&inc->lock);
+	if (!inc->st.security) {
+		commit_event(inc, TL_INFO, "security", who,
+			     "Marked as a security incident", NULL, NULL);
+	}
+	pthread_mutex_unlock(&inc->lock);
+}
+
+void
+incident_set_commander(struct incident *inc, const char *who,
+		       const char *commander)
+{
+	char text[192];
+
+	snprintf(text, sizeof(text), "Incident commander: %s", commander);
+	pthread_mutex_lock(&inc->lock);
+	commit_event(inc, TL_INFO, "commander", who, text, NULL, commander);
+	pthread_mutex_unlock(&inc->lock);
+}
+
+void
+incident_mark_update_sent(struct incident *inc, const char *who,
+			  const char *channel, const char *text)
+{
+	char line[128];
+
+	pthread_mutex_lock(&inc->lock);
+	snprintf(line, sizeof(line), "Status update #%d sent (%s)",
+		 inc->st.n_updates + 1, channel ? channel : "?");
+	commit_event(inc, TL_INFO, "update", who, line, text, NULL);
+	pthread_mutex_unlock(&inc->lock);
+}
+
+/* ---- timers ------------------------------------------------------------ */
+
+/* "30 min", "1 h", "90 min", "2 days". */
+static void
+span_words(int64_t ms, char *buf, size_t n)
+{
+	if (ms % DAY_MS == 0 && ms >= DAY_MS) {
+		snprintf(buf, n, "%lld day%s", (long long)(ms / DAY_MS),
+			 ms == DAY_MS ? "" : "s");
+	} else if (ms % HOUR_MS == 0 && ms >= HOUR_MS) {
+		snprintf(buf, n, "%lld h", (long long)(ms / HOUR_MS));
+	} else if (ms >= MIN_MS) {
+		snprintf(buf, n, "%lld min", (long long)(ms / MIN_MS));
+	} else {
+		snprintf(buf, n, "%lld s", (long long)(ms / 1000));
+	}
+}
+
+static void
+escalation_key(const struct incident_escalation *e, char *buf, size_t n)
+{
+	snprintf(buf, n, "%s%s@%llds:%s",
+		 e->severity >= 0 ? incident_sev_name(e->severity) : "any",
+		 e->security ? "/security" : "",
+		 (long long)(e->after_ms / 1000), e->to);
+}
+
+static void
+escalation_text(const struct incident_escalation *e, enum incident_sev sev,
+		char *buf, size_t n)
+{
+	char span[32];
+
+	span_words(e->after_ms, span, sizeof(span));
+	if (e->security && e->after_ms == 0) {
+		snprintf(buf, n, "Escalate to %s: security incident", e->to);
+	} else {
+		snprintf(buf, n, "Escalate to %s: %s%s incident open more than "
+			 "%s", e->to, e->security ? "security " : "",
+			 incident_sev_name(sev), span);
+	}
+}
+
+size_t
+incident_timers(struct incident *inc, int64_t now_ms,
+		struct incident_timers *out)
+{
+	const struct incident_info *st = &inc->st;
+	struct journal_rec rec;
+	struct incident_escalation_due *d;
+	int64_t every, due;
+	size_t i, emitted = 0;
+
+	memset(out, 0, sizeof(*out));
+	pthread_mutex_lock(&inc->lock);
+	if (st->status == INCIDENT_RESOLVED) {
+		out->elapsed_ms = st->resolved_ms - st->declared_ms;
+		out->update_state = INCIDENT_TIMER_NONE;
+		pthread_mutex_unlock(&inc->lock);
+		return 0;
+	}
+	out->elapsed_ms = now_ms - st->declared_ms;
+	every = inc->pol.update_ms[st->severity];
+	if (every > 0) {
+		out->next_update_ms = st->last_update_ms + every;
+		out->update_in_ms = out->next_update_ms - now_ms;
+		if (out->update_in_ms <= 0) {
+			out->update_state = INCIDENT_TIMER_CRIT;
+		} else if (out->update_in_ms <= inc->pol.update_warn_ms) {
+			out->update_state = INCIDENT_TIMER_WARN;
+		} else {
+			out->update_state = INCIDENT_TIMER_OK;
+		}
+	}
+
+	for (i = 0; i < inc->pol.n_escalations; i++) {
+		const struct incident_escalation *e = &inc->pol.escalations[i];
+
+		if ((e->severity >= 0 && e->severity != (int)st->severity) ||
+		    (e->security && !st->security)) {
+			continue;
+		}
+		due = st->declared_ms + e->after_ms;
+		if (now_ms < due) {
+			continue;
+		}
+		d = &out->escalations[out->n_escalations];
+		escalation_key(e, d->key, sizeof(d->key));
+		if (!escalated(inc, d->key) && escalated_to(inc, e->to)) {
+			/* Already asked in by another rule (a P0 security
+			 * incident reaches the CTO once, not twice). */
+			continue;
+		}
+		out->n_escalations++;
+		strlcpy_safe(d->to, e->to, sizeof(d->to));
+		escalation_text(e, st->severity, d->text, sizeof(d->text));
+		d->due_ms = due;
+		if (escalated(inc, d->key)) {
+			continue;
+		}
+		d->new_now = true;
+		emitted++;
+		rec_init(inc, &rec, TL_INFO, "warroom", now_ms);
+		rec.event = (char *)"escalation";
+		rec.escalation = d->key;
+		rec.text = d->text;
+		commit(inc, &rec);
+	}
+	pthread_mutex_unlock(&inc->lock);
+	return emitted;
+}
+
+/* ---- action gate ------------------------------------------------------- */
+
+int64_t
+incident_action_intent(struct incident *inc, const char *source,
+		       const char *who, const char *action,
+		       const char *target, const char *op, const char *text,
+		       struct err *err)
+{
+	struct journal_rec rec;
+	char w[256];
+
+	who_or_default(who, w, sizeof(w));
+	rec_init(inc, &rec, TL_ACTION_INTENT, w, clock_wall_ms());
+	rec.source = (char *)source;
+	rec.action = (char *)(action ? action : "");
+	rec.target = (char *)(target ? target : "");
+	rec.op = (char *)(op ? op : "");
+	rec.text = (char *)text;
+	return journal_append_sync(inc->j, &rec, err);
+}
+
+int
+incident_action_result(struct incident *inc, int64_t intent_seq,
+		       const char *source, const char *who,
+		       const char *action, const char *target, bool ok,
+		       const char *result, struct err *err)
+{
+	struct journal_rec rec;
+	char w[256], text[512];
+
+	who_or_default(who, w, sizeof(w));
+	snprintf(text, sizeof(text), "%s on %s: %s", action ? action : "action",
+		 target ? target : "", ok ? "ok" : "failed");
+	rec_init(inc, &rec, TL_ACTION_RESULT, w, clock_wall_ms());
+	rec.source = (char *)source;
+	rec.action = (char *)(action ? action : "");
+	rec.target = (char *)(target ? target : "");
+	rec.text = text;
+	rec.result = (char *)(result ? result : "");
+	rec.ok = ok ? 1 : 0;
+	rec.intent_seq = intent_seq > 0 ? (uint64_t)intent_seq : 0;
+	return journal_append_sync(inc->j, &rec, err) < 0 ? -1 : 0;
+}
+
+/* ---- timeline ---------------------------------------------------------- */
+
+/* Journals every entry of inc->tl past inc->tl_done that is not the
+ * incident's own; inc->lock held. */
+static void
+catch_up(struct incident *inc)
+{
+	const struct tl_entry *e;
+	struct journal_rec rec;
+	size_t count;
+	uint64_t seq;
+
+	if (inc->tl == NULL) {
+		return;
+	}
+	count = timeline_count(inc->tl);
+	while (inc->tl_done < count) {
+		seq = ++inc->tl_done;
+		while (inc->own_pos < inc->n_own &&
+		       inc->own[inc->own_pos] < seq) {
+			inc->own_pos++;
+		}
+		if (inc->own_pos < inc->n_own &&
+		    inc->own[inc->own_pos] == seq) {
+			continue;
+		}
+		e = timeline_get(inc->tl, (size_t)(seq - 1));
+		if (e == NULL || e->kind == TL_ACTION_INTENT ||
+		    e->kind == TL_ACTION_RESULT) {
+			continue;
+		}
+		rec_init(inc, &rec, e->kind, e->who, e->at_ms);
+		rec.source = (char *)e->source;
+		rec.text = (char *)e->text;
+		rec.detail = (char *)e->detail;
+		journal_append(inc->j, &rec);
+	}
+}
+
+void
+incident_attach(struct incident *inc, struct timeline *tl)
+{
+	const struct journal_rec *r;
+	char text[600];
+	size_t i;
+
+	/* Every record made so far reaches inc->recs first. */
+	journal_flush(inc->j);
+	pthread_mutex_lock(&inc->lock);
+	inc->tl = tl;
+	for (i = 0; i < inc->n_recs; i++) {
+		r = &inc->recs[i];
+		own_append(inc, r->kind, r->source, r->who, r->text, r->detail);
+		if (i < inc->n_loaded && r->kind == TL_ACTION_INTENT &&
+		    journal_find_result(inc->recs, inc->n_loaded, r->seq) ==
+		    NULL) {
+			snprintf(text, sizeof(text), "Outcome unknown: %s "
+				 "(no result was recorded)", r->text ? r->text
+								     : "");
+			own_append(inc, TL_INFO, r->source, r->who, text,
+				   r->op);
+		}
+	}
+	catch_up(inc);
+	pthread_mutex_unlock(&inc->lock);
+}
+
+void
+incident_timeline_sink(void *ctx, const struct tl_entry *e)
+{
+	struct incident *inc = ctx;
+
+	(void)e;
+	if (tl_self) {
+		return;
+	}
+	pthread_mutex_lock(&inc->lock);
+	catch_up(inc);
+	pthread_mutex_unlock(&inc->lock);
+}
+
+void
+incident_sync_timeline(struct incident *inc)
+{
+	pthread_mutex_lock(&inc->lock);
+	catch_up(inc);
+	pthread_mutex_unlock(&inc->lock);
+}
+
+struct journal_rec *
+incident_records(struct incident *inc, size_t *n)
+{
+	struct journal_rec *out;
+	size_t i;
+
+	pthread_mutex_lock(&inc->lock);
+	*n = inc->n_recs;
+	out = xcalloc(inc->n_recs ? inc->n_recs : 1, sizeof(*out));
+	for (i = 0; i < inc->n_recs; i++) {
+		journal_rec_copy(&out[i], &inc->recs[i]);
+	}
+	pthread_mutex_unlock(&inc->lock);
+	return out;
+}

@@ -1,0 +1,979 @@
+/* The incident journal: JSON Lines records appended and fsynced by a writer
+ * thread. journal_append/append_sync/flush/healthy from any thread;
+ * journal_open/close/load do blocking I/O (main thread or a worker).
+ *
+ * DESIGN
+ * ------
+ * As in redis's bio.c: callers push a deep copy of each record onto a queue
+ * under a mutex and signal a condition variable; the writer pops one record
+ * at a time, writes it and fsyncs it, then marks it done and broadcasts a
+ * second condition variable that journal_append_sync() and journal_flush()
+ * wait on. A record counts as written only after its fsync returned.
+ *
+ * Crash safety. Each record is one line handed to one write() call on an
+ * O_APPEND descriptor while the writer holds flock(LOCK_EX), so two
+ * processes appending to one file never interleave (O_APPEND alone does not
+ * promise that for regular files). A process killed mid-write can leave a
+ * torn last line: journal_load() ignores it, and the next writer ends it
+ * with '\n' before appending, so it stays one bad line that load skips. A
+ * write that fails half-way (a full disk) is cut off again with ftruncate.
+ * Seqs come from the file: under the lock the writer compares the file size
+ * with where its own last write ended and, when another process appended
+ * meanwhile, reads the new lines to continue after their highest seq.
+ *
+ * Failure is sticky: after the first failed write or fsync every record is
+ * refused with the same message, and journal_healthy() says so, because an
+ * action that cannot be journaled must not run.
+ *
+ * The writer thread is created with every signal blocked. */
+#include "core/journal.h"
+
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/clock.h"
+#include "core/xalloc.h"
+
+/* A sync caller's slot, on its stack; filled by the writer under lock. */
+struct journal_wait {
+	bool done;
+	int64_t seq;            /* -1 when not written */
+	char msg[ERR_MSG_MAX];
+};
+
+struct journal_item {
+	struct journal_rec rec;
+	uint64_t ticket;
+	struct journal_wait *wait;      /* NULL for journal_append() */
+	struct journal_item *next;
+};
+
+struct journal {
+	char *path;
+	int fd;
+	pthread_t thread;
+
+	pthread_mutex_t lock;   /* guards everything down to the writer part */
+	pthread_cond_t work;    /* an item was queued, or stop was set */
+	pthread_cond_t done;    /* an item was written or refused */
+	struct journal_item *head, *tail;
+	uint64_t last_ticket;   /* the ticket of the newest queued item */
+	uint64_t done_ticket;   /* every item up to this one is finished */
+	bool stop;
+	bool failed;
+	char fail_msg[ERR_MSG_MAX];
+	long fail_after;        /* test hook, -1 when off */
+	void (*on_write)(void *ctx, const struct journal_rec *rec);
+	void (*on_fail)(void *ctx);
+	void *ctx;
+
+	/* The writer's own (journal_open before the thread starts, then
+	 * only the writer thread). */
+	off_t end;              /* file size after our last write or scan */
+	uint64_t last_seq;      /* highest seq in the file up to end */
+};
+
+/* ---- records ---------------------------------------------------------- */
+
+static char *
+dup_or_null(const char *s)
+{
+	return s != NULL ? xstrdup(s) : NULL;
+}
+
+void
+journal_rec_copy(struct journal_rec *dst, const struct journal_rec *src)
+{
+	*dst = *src;
+	dst->incident = dup_or_null(src->incident);
+	dst->who = dup_or_null(src->who);
+	dst->source = dup_or_null(src->source);
+	dst->text = dup_or_null(src->text);
+	dst->detail = dup_or_null(src->detail);
+	dst->action = dup_or_null(src->action);
+	dst->target = dup_or_null(src->target);
+	dst->op = dup_or_null(src->op);
+	dst->result = dup_or_null(src->result);
+	dst->event = dup_or_null(src->event);
+	dst->title = dup_or_null(src->title);
+	dst->commander = dup_or_null(src->commander);
+	dst->severity = dup_or_null(src->severity);
+	dst->status = dup_or_null(src->status);
+	dst->escalation = dup_or_null(src->escalation);
+}
+
+void
+journal_rec_finish(struct journal_rec *rec)
+{
+	free(rec->incident);
+	free(rec->who);
+	free(rec->source);
+	free(rec->text);
+	free(rec->detail);
+	free(rec->action);
+	free(rec->target);
+	free(rec->op);
+	free(rec->result);
+	free(rec->event);
+	free(rec->title);
+	free(rec->commander);
+	free(rec->severity);
+	free(rec->status);
+	free(rec->escalation);
+	memset(rec, 0, sizeof(*rec));
+	rec->ok = JOURNAL_OK_UNSET;
+}
+
+void
+journal_recs_free(struct journal_rec *recs, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		journal_rec_finish(&recs[i]);
+	}
+	free(recs);
+}
+
+char *
+journal_format_ts(int64_t wall_ms, char *buf, size_t n)
+{
+	time_t t = (time_t)(wall_ms / 1000);
+	int ms = (int)(wall_ms % 1000);
+	struct tm tm;
+
+	if (ms < 0) {
+		t--;
+		ms += 1000;
+	}
+	gmtime_r(&t, &tm);
+	snprintf(buf, n, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
+		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+		 tm.tm_min, tm.tm_sec, ms);
+	return buf;
+}
+
+/* Reads exactly n digits at s; returns -1 unless they are all digits. */
+static int
+digits(const char *s, int n)
+{
+	int v = 0, i;
+
+	for (i = 0; i < n; i++) {
+		if (s[i] < '0' || s[i] > '9') {
+			return -1;
+		}
+		v = v * 10 + (s[i] - '0');
+	}
+	return v;
+}
+
+/* Parses exactly the form journal_format_ts() writes. */
+static int
+parse_ts(const char *s, int64_t *out)
+{
+	struct tm tm;
+	int f[7];
+	time_t t;
+
+	if (strlen(s) != 24 || s[4] != '-' || s[7] != '-' || s[10] != 'T' ||
+	    s[13] != ':' || s[16] != ':' || s[19] != '.' || s[23] != 'Z') {
+		return -1;
+	}
+	f[0] = digits(s, 4);
+	f[1] = digits(s + 5, 2);
+	f[2] = digits(s + 8, 2);
+	f[3] = digits(s + 11, 2);
+	f[4] = digits(s + 14, 2);
+	f[5] = digits(s + 17, 2);
+	f[6] = digits(s + 20, 3);
+	for (int i = 0; i < 7; i++) {
+		if (f[i] < 0) {
+			return -1;
+		}
+	}
+	if (f[1] < 1 || f[1] > 12 || f[2] < 1 || f[2] > 31 || f[3] > 23 ||
+	    f[4] > 59 || f[5] > 60) {
+		return -1;
+	}
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = f[0] - 1900;
+	tm.tm_mon = f[1] - 1;
+	tm.tm_mday = f[2];
+	tm.tm_hour = f[3];
+	tm.tm_min = f[4];
+	tm.tm_sec = f[5];
+	t = timegm(&tm);
+	*out = (int64_t)t * 1000 + f[6];
+	return 0;
+}
+
+int
+journal_kind_from_name(const char *name)
+{
+	int k;
+
+	for (k = 0; k < TL_KIND_COUNT; k++) {
+		if (strcmp(tl_kind_name((enum tl_kind)k), name) == 0) {
+			return k;
+		}
+	}
+	return -1;
+}
+
+static void
+add_str(cJSON *o, const char *key, const char *s, bool always)
+{
+	if (s != NULL || always) {
+		cJSON_AddStringToObject(o, key, s != NULL ? s : "");
+	}
+}
+
+char *
+journal_rec_format(const struct journal_rec *rec)
+{
+	char ts[32];
+	cJSON *o = cJSON_CreateObject();
+	char *json, *line;
+	size_t len;
+
+	if (o == NULL) {
+		abort();
+	}
+	cJSON_AddNumberToObject(o, "v", JOURNAL_VERSION);
+	cJSON_AddNumberToObject(o, "seq", (double)rec->seq);
+	cJSON_AddStringToObject(o, "ts", journal_format_ts(rec->ts_ms, ts,
+							  sizeof(ts)));
+	cJSON_AddStringToObject(o, "kind", tl_kind_name(rec->kind));
+	add_str(o, "incident", rec->incident, true);
+	add_str(o, "who", rec->who, true);
+	add_str(o, "source", rec->source, true);
+	add_str(o, "text", rec->text, true);
+	add_str(o, "detail", rec->detail, true);
+	add_str(o, "action", rec->action, false);
+	add_str(o, "target", rec->target, false);
+	add_str(o, "op", rec->op, false);
+	add_str(o, "result", rec->result, false);
+	if (rec->ok != JOURNAL_OK_UNSET) {
+		cJSON_AddBoolToObject(o, "ok", rec->ok != 0);
+	}
+	if (rec->intent_seq != 0) {
+		cJSON_AddNumberToObject(o, "intent_seq",
+					(double)rec->intent_seq);
+	}
+	add_str(o, "event", rec->event, false);
+	add_str(o, "title", rec->title, false);
+	add_str(o, "commander", rec->commander, false);
+	add_str(o, "severity", rec->severity, false);
+	add_str(o, "status", rec->status, false);
+	add_str(o, "escalation", rec->escalation, false);
+
+	/* cJSON escapes every control character, so this is one line. */
+	json = cJSON_PrintUnformatted(o);
+	cJSON_Delete(o);
+	if (json == NULL) {
+		abort();
+	}
+	len = strlen(json);
+	line = xmalloc(len + 2);
+	memcpy(line, json, len);
+	line[len] = '\n';
+	line[len + 1] = '\0';
+	cJSON_free(json);
+	return line;
+}
+
+/* A string member's copy; NULL when absent or not a string. */
+static char *
+get_str(const cJSON *o, const char *key)
+{
+	const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	return cJSON_IsString(it) ? xstrdup(it->valuestring) : NULL;
+}
+
+/* A whole number member in [min, 2^53]; -1 when absent or anything else. */
+static int64_t
+get_uint(const cJSON *o, const char *key, int64_t min)
+{
+	const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, key);
+	double d;
+
+	if (!cJSON_IsNumber(it)) {
+		return -1;
+	}
+	d = it->valuedouble;
+	if (d < (double)min || d > 9007199254740992.0 ||
+	    d != (double)(int64_t)d) {
+		return -1;
+	}
+	return (int64_t)d;
+}
+
+int
+journal_rec_parse(const char *line, size_t len, struct journal_rec *out,
+		  struct err *err)
+{
+	const char *end = NULL;
+	const cJSON *it;
+	cJSON *o;
+	int64_t v, seq, ts;
+	int kind;
+
+	memset(out, 0, sizeof(*out));
+	out->ok = JOURNAL_OK_UNSET;
+	o = cJSON_ParseWithLengthOpts(line, len, &end, false);
+	if (o == NULL) {
+		return err_set(err, "not JSON");
+	}
+	while (end != NULL && end < line + len &&
+	       (*end == ' ' || *end == '\t' || *end == '\r')) {
+		end++;
+	}
+	if (!cJSON_IsObject(o) || end != line + len) {
+		cJSON_Delete(o);
+		return err_set(err, "not one JSON object");
+	}
+	v = get_uint(o, "v", 1);
+	if (v < 1 || v > JOURNAL_VERSION) {
+		cJSON_Delete(o);
+		return err_set(err, "missing or unknown format version");
+	}
+	seq = get_uint(o, "seq", 1);
+	it = cJSON_GetObjectItemCaseSensitive(o, "ts");
+	if (seq < 1 || !cJSON_IsString(it) ||
+	    parse_ts(it->valuestring, &ts) != 0) {
+		cJSON_Delete(o);
+		return err_set(err, "bad seq or ts");
+	}
+	it = cJSON_GetObjectItemCaseSensitive(o, "kind");
+	kind = cJSON_IsString(it) ? journal_kind_from_name(it->valuestring)
+				  : -1;
+	if (kind < 0 ||
+	    !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(o, "incident"))) {
+		cJSON_Delete(o);
+		return err_set(err, "bad kind or incident");
+	}
+	out->v = (int)v;
+	out->seq = (uint64_t)seq;
+	out->ts_ms = ts;
+	out->kind = (enum tl_kind)kind;
+	out->incident = get_str(o, "incident");
+	out->who = get_str(o, "who");
+	out->source = get_str(o, "source");
+	out->text = get_str(o, "text");
+	out->detail = get_str(o, "detail");
+	out->action = get_str(o, "action");
+	out->target = get_str(o, "target");
+	out->op = get_str(o, "op");
+	out->result = get_str(o, "result");
+	it = cJSON_GetObjectItemCaseSensitive(o, "ok");
+	if (cJSON_IsBool(it)) {
+		out->ok = cJSON_IsTrue(it) ? 1 : 0;
+	}
+	seq = get_uint(o, "intent_seq", 1);
+	out->intent_seq = seq > 0 ? (uint64_t)seq : 0;
+	out->event = get_str(o, "event");
+	out->title = get_str(o, "title");
+	out->commander = get_str(o, "commander");
+	out->severity = get_str(o, "severity");
+	out->status = get_str(o, "status");
+	out->escalation = get_str(o, "escalation");
+	cJSON_Delete(o);
+	return 0;
+}
+
+const struct journal_rec *
+journal_find_result(const struct journal_rec *recs, size_t n,
+		    uint64_t intent_seq)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (recs[i].kind == TL_ACTION_RESULT &&
+		    recs[i].intent_seq == intent_seq) {
+			return &recs[i];
+		}
+	}
+	return NULL;
+}
+
+/* ---- file helpers ------------------------------------------------------ */
+
+/* Reads fd[from, to) into a new buffer (NUL-terminated); NULL on error. */
+static char *
+read_range(int fd, off_t from, off_t to)
+{
+	size_t len = (size_t)(to - from), got = 0;
+	char *buf = xmalloc(len + 1);
+	ssize_t r;
+
+	while (got < len) {
+		r = pread(fd, buf + got, len - got, from + (off_t)got);
+		if (r < 0 && errno == EINTR) {
+			continue;
+		}
+		if (r <= 0) {
+			if (r == 0) {
+				errno = EIO;
+			}
+			free(buf);
+			return NULL;
+		}
+		got += (size_t)r;
+	}
+	buf[len] = '\0';
+	return buf;
+}
+
+static int
+write_all(int fd, const char *buf, size_t len)
+{
+	ssize_t r;
+
+	while (len > 0) {
+		r = write(fd, buf, len);
+		if (r < 0 && errno == EINTR) {
+			continue;
+		}
+		if (r <= 0) {
+			if (r == 0) {
+				errno = ENOSPC;
+			}
+			return -1;
+		}
+		buf += r;
+		len -= (size_t)r;
+	}
+	return 0;
+}
+
+static int
+lock_fd(int fd, int op)
+{
+	while (flock(fd, op) != 0) {
+		if (errno != EINTR) {
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int
+fsync_dir_of(const char *path)
+{
+	char *dir = xstrdup(path);
+	char *slash = strrchr(dir, '/');
+	int fd, rc, saved;
+
+	if (slash == dir) {
+		slash[1] = '\0';
+	} else if (slash != NULL) {
+		*slash = '\0';
+	} else {
+		strcpy(dir, ".");
+	}
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	free(dir);
+	if (fd < 0) {
+		return -1;
+	}
+	rc = fsync(fd);
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return rc;
+}
+
+/* The writer's catch-up, with the file locked: reads the lines between
+ * j->end and size for their highest seq, and ends a torn last line with
+ * '\n' so the next record starts on a line of its own. A file shorter than
+ * j->end (cut by another writer's ftruncate) is read again from the start.
+ * Returns 0, or -1 with errno set. */
+static int
+scan_tail(struct journal *j, off_t size)
+{
+	struct journal_rec rec;
+	off_t from = j->end;
+	size_t len, pos = 0;
+	const char *nl;
+	char *buf;
+
+	if (size < from) {
+		from = 0;
+		j->last_seq = 0;
+	}
+	if (size == from) {
+		j->end = size;
+		return 0;
+	}
+	buf = read_range(j->fd, from, size);
+	if (buf == NULL) {
+		return -1;
+	}
+	len = (size_t)(size - from);
+	while (pos < len) {
+		nl = memchr(buf + pos, '\n', len - pos);
+		if (nl == NULL) {
+			break;
+		}
+		if (journal_rec_parse(buf + pos, (size_t)(nl - buf) - pos, &rec,
+				      NULL) == 0) {
+			if (rec.seq > j->last_seq) {
+				j->last_seq = rec.seq;
+			}
+			journal_rec_finish(&rec);
+		}
+		pos = (size_t)(nl - buf) + 1;
+	}
+	free(buf);
+	if (pos < len) {
+		/* A torn line: a writer died inside write(). */
+		if (write_all(j->fd, "\n", 1) != 0 || fsync(j->fd) != 0) {
+			return -1;
+		}
+		size++;
+	}
+	j->end = size;
+	return 0;
+}
+
+/* Writes one record under the file lock and fsyncs it. Returns 0, or -1
+ * with errno set and *what naming the failing step. */
+static int
+write_record(struct journal *j, struct journal_rec *rec, bool inject_enospc,
+	     const char **what)
+{
+	struct stat st;
+	char *line;
+	size_t len;
+	int saved;
+
+	*what = "write";
+	if (lock_fd(j->fd, LOCK_EX) != 0) {
+		*what = "lock";
+		return -1;
+	}
+	if (fstat(j->fd, &st) != 0) {
+		goto fail_unlock;
+	}
+	if (st.st_size != j->end && scan_tail(j, st.st_size) != 0) {
+		goto fail_unlock;
+	}
+	rec->seq = j->last_seq + 1;
+	line = journal_rec_format(rec);
+	len = strlen(line);
+	if (inject_enospc) {
+		/* What a full disk does: part of the line, then ENOSPC. */
+		(void)write_all(j->fd, line, len / 2);
+		errno = ENOSPC;
+		goto fail_cut;
+	}
+	if (write_all(j->fd, line, len) != 0) {
+		goto fail_cut;
+	}
+	free(line);
+	j->end += (off_t)len;
+	j->last_seq = rec->seq;
+	if (fsync(j->fd) != 0) {
+		*what = "fsync";
+		goto fail_unlock;
+	}
+	lock_fd(j->fd, LOCK_UN);
+	return 0;
+
+fail_cut:
+	saved = errno;
+	free(line);
+	/* Drop the partial line so the file still ends on a record; if that
+	 * fails too it stays a torn line, which load and the next writer
+	 * (finding the file longer than j->end) skip. */
+	(void)!ftruncate(j->fd, j->end);
+	errno = saved;
+fail_unlock:
+	saved = errno;
+	lock_fd(j->fd, LOCK_UN);
+	errno = saved;
+	return -1;
+}
+
+/* ---- writer thread ----------------------------------------------------- */
+
+static void
+item_free(struct journal_item *it)
+{
+	journal_rec_finish(&it->rec);
+	free(it);
+}
+
+static void *
+writer_main(void *arg)
+{
+	struct journal *j = arg;
+	struct journal_item *it;
+	void (*on_write)(void *, const struct journal_rec *);
+	void (*on_fail)(void *);
+	void *ctx;
+	const char *what = "write";
+	bool was_failed, inject, newly_failed;
+	int rc, errnum;
+
+	pthread_mutex_lock(&j->lock);
+	for (;;) {
+		while (j->head == NULL && !j->stop) {
+			pthread_cond_wait(&j->work, &j->lock);
+		}
+		if (j->head == NULL) {
+			break;
+		}
+		it = j->head;
+		j->head = it->next;
+		if (j->head == NULL) {
+			j->tail = NULL;
+		}
+		was_failed = j->failed;
+		inject = j->fail_after == 0;
+		if (j->fail_after >= 0) {
+			j->fail_after--;
+		}
+		on_write = j->on_write;
+		on_fail = j->on_fail;
+		ctx = j->ctx;
+		pthread_mutex_unlock(&j->lock);
+
+		rc = -1;
+		errnum = 0;
+		if (!was_failed) {
+			rc = write_record(j, &it->rec, inject, &what);
+			errnum = errno;
+		}
+		if (rc == 0 && on_write != NULL) {
+			on_write(ctx, &it->rec);
+		}
+
+		pthread_mutex_lock(&j->lock);
+		newly_failed = rc != 0 && !j->failed;
+		if (newly_failed) {
+			j->failed = true;
+			snprintf(j->fail_msg, sizeof(j->fail_msg),
+				 "journal %s failed: %s — destructive "
+				 "actions refused", what, strerror(errnum));
+		}
+		if (it->wait != NULL) {
+			it->wait->seq = rc == 0 ? (int64_t)it->rec.seq : -1;
+			if (rc != 0) {
+				strlcpy_safe(it->wait->msg, j->fail_msg,
+					     sizeof(it->wait->msg));
+			}
+			it->wait->done = true;
+		}
+		j->done_ticket = it->ticket;
+		pthread_cond_broadcast(&j->done);
+		pthread_mutex_unlock(&j->lock);
+
+		if (newly_failed && on_fail != NULL) {
+			on_fail(ctx);
+		}
+		item_free(it);
+		pthread_mutex_lock(&j->lock);
+	}
+	pthread_mutex_unlock(&j->lock);
+	return NULL;
+}
+
+/* ---- public ------------------------------------------------------------ */
+
+struct journal *
+journal_open(const char *path, int flags, struct err *err)
+{
+	struct journal *j;
+	struct stat st;
+	sigset_t all, old;
+	int fd, oflags = O_RDWR | O_APPEND | O_CLOEXEC | O_NOFOLLOW, saved;
+
+	if (flags & JOURNAL_CREATE) {
+		oflags |= O_CREAT | O_EXCL;
+	}
+	fd = open(path, oflags, 0600);
+	if (fd < 0) {
+		saved = errno;
+		err_set(err, "journal %s: %s", path, strerror(saved));
+		errno = saved;
+		return NULL;
+	}
+	if ((flags & JOURNAL_CREATE) && (fsync(fd) != 0 ||
+					 fsync_dir_of(path) != 0)) {
+		saved = errno;
+		close(fd);
+		unlink(path);
+		err_set(err, "journal %s: fsync: %s", path, strerror(saved));
+		errno = saved;
+		return NULL;
+	}
+	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+		saved = EINVAL;
+		close(fd);
+		err_set(err, "journal %s: not a regular file", path);
+		errno = saved;
+		return NULL;
+	}
+
+	j = xcalloc(1, sizeof(*j));
+	j->path = xstrdup(path);
+	j->fd = fd;
+	j->fail_after = -1;
+	pthread_mutex_init(&j->lock, NULL);
+	pthread_cond_init(&j->work, NULL);
+	pthread_cond_init(&j->done, NULL);
+
+	/* Learn the last seq (and end a torn line) before the first ticket. */
+	if (lock_fd(fd, LOCK_EX) != 0 || fstat(fd, &st) != 0 ||
+	    scan_tail(j, st.st_size) != 0) {
+		j->failed = true;
+		snprintf(j->fail_msg, sizeof(j->fail_msg),
+			 "journal read failed: %s — destructive actions "
+			 "refused", strerror(errno));
+	}
+	lock_fd(fd, LOCK_UN);
+	j->last_ticket = j->last_seq;
+	j->done_ticket = j->last_seq;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	if (pthread_create(&j->thread, NULL, writer_main, j) != 0) {
+		abort();
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return j;
+}
+
+void
+journal_close(struct journal *j)
+{
+	if (j == NULL) {
+		return;
+	}
+	pthread_mutex_lock(&j->lock);
+	j->stop = true;
+	pthread_cond_signal(&j->work);
+	pthread_mutex_unlock(&j->lock);
+	pthread_join(j->thread, NULL);
+	close(j->fd);
+	pthread_cond_destroy(&j->work);
+	pthread_cond_destroy(&j->done);
+	pthread_mutex_destroy(&j->lock);
+	free(j->path);
+	free(j);
+}
+
+void
+journal_set_callbacks(struct journal *j,
+		      void (*on_write)(void *ctx,
+				       const struct journal_rec *rec),
+		      void (*on_fail)(void *ctx), void *ctx)
+{
+	pthread_mutex_lock(&j->lock);
+	j->on_write = on_write;
+	j->on_fail = on_fail;
+	j->ctx = ctx;
+	pthread_mutex_unlock(&j->lock);
+}
+
+/* Queues a copy of rec; called with j->lock held. */
+static uint64_t
+enqueue(struct journal *j, const struct journal_rec *rec,
+	struct journal_wait *wait)
+{
+	struct journal_item *it = xcalloc(1, sizeof(*it));
+
+	journal_rec_copy(&it->rec, rec);
+	it->rec.v = JOURNAL_VERSION;
+	if (it->rec.ts_ms == 0) {
+		it->rec.ts_ms = clock_wall_ms();
+	}
+	it->wait = wait;
+	it->ticket = ++j->last_ticket;
+	if (j->tail != NULL) {
+		j->tail->next = it;
+	} else {
+		j->head = it;
+	}
+	j->tail = it;
+	pthread_cond_signal(&j->work);
+	return it->ticket;
+}
+
+uint64_t
+journal_append(struct journal *j, const struct journal_rec *rec)
+{
+	uint64_t ticket = 0;
+
+	pthread_mutex_lock(&j->lock);
+	if (!j->failed && !j->stop) {
+		ticket = enqueue(j, rec, NULL);
+	}
+	pthread_mutex_unlock(&j->lock);
+	return ticket;
+}
+
+int64_t
+journal_append_sync(struct journal *j, const struct journal_rec *rec,
+		    struct err *err)
+{
+	struct journal_wait wait = { .done = false, .seq = -1 };
+
+	pthread_mutex_lock(&j->lock);
+	if (j->failed || j->stop) {
+		err_set(err, "%s", j->failed ? j->fail_msg
+					     : "journal is closing");
+		pthread_mutex_unlock(&j->lock);
+		return -1;
+	}
+	enqueue(j, rec, &wait);
+	while (!wait.done) {
+		pthread_cond_wait(&j->done, &j->lock);
+	}
+	pthread_mutex_unlock(&j->lock);
+	if (wait.seq < 0) {
+		err_set(err, "%s", wait.msg);
+	}
+	return wait.seq;
+}
+
+int
+journal_flush(struct journal *j)
+{
+	uint64_t upto;
+	int rc;
+
+	pthread_mutex_lock(&j->lock);
+	upto = j->last_ticket;
+	while (j->done_ticket < upto) {
+		pthread_cond_wait(&j->done, &j->lock);
+	}
+	rc = j->failed ? -1 : 0;
+	pthread_mutex_unlock(&j->lock);
+	return rc;
+}
+
+bool
+journal_healthy(struct journal *j, char *msg, size_t n)
+{
+	bool ok;
+
+	pthread_mutex_lock(&j->lock);
+	ok = !j->failed;
+	if (msg != NULL && n > 0) {
+		strlcpy_safe(msg, j->fail_msg, n);
+	}
+	pthread_mutex_unlock(&j->lock);
+	return ok;
+}
+
+const char *
+journal_path(const struct journal *j)
+{
+	return j->path;
+}
+
+void
+journal_set_fail_after(struct journal *j, long n)
+{
+	pthread_mutex_lock(&j->lock);
+	j->fail_after = n;
+	pthread_mutex_unlock(&j->lock);
+}
+
+/* ---- load -------------------------------------------------------------- */
+
+int
+journal_load(const char *path, struct journal_rec **out, size_t *n,
+	     struct journal_load_report *rep, struct err *err)
+{
+	struct journal_load_report local;
+	struct journal_rec *recs = NULL;
+	size_t cap = 0, count = 0, torn_len = 0;
+	const char *p, *nl, *stop;
+	struct stat st;
+	char *buf;
+	int fd, saved;
+
+	if (rep == NULL) {
+		rep = &local;
+	}
+	memset(rep, 0, sizeof(*rep));
+	*out = NULL;
+	*n = 0;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) != 0) {
+		saved = errno;
+		if (fd >= 0) {
+			close(fd);
+		}
+		return err_set(err, "journal %s: %s", path, strerror(saved));
+	}
+	buf = read_range(fd, 0, st.st_size);
+	saved = errno;
+	close(fd);
+	if (buf == NULL) {
+		return err_set(err, "journal %s: %s", path, strerror(saved));
+	}
+
+	p = buf;
+	stop = buf + st.st_size;
+	while (p < stop) {
+		struct journal_rec rec;
+
+		nl = memchr(p, '\n', (size_t)(stop - p));
+		rep->n_lines++;
+		if (nl == NULL) {
+			/* No '\n': the write never finished. */
+			rep->torn_tail = true;
+			torn_len = (size_t)(stop - p);
+		} else if (journal_rec_parse(p, (size_t)(nl - p), &rec,
+					     NULL) == 0) {
+			if (count == cap) {
+				cap = cap ? cap * 2 : 64;
+				recs = xreallocarray(recs, cap, sizeof(*recs));
+			}
+			recs[count++] = rec;
+			p = nl + 1;
+			continue;
+		}
+		rep->n_skipped++;
+		if (rep->first_bad_line == 0) {
+			rep->first_bad_line = rep->n_lines;
+		}
+		if (nl == NULL) {
+			break;
+		}
+		p = nl + 1;
+	}
+	free(buf);
+
+	if (rep->torn_tail && rep->n_skipped == 1) {
+		snprintf(rep->msg, sizeof(rep->msg),
+			 "journal: ignored a torn last line (%zu bytes) at "
+			 "line %zu", torn_len, rep->n_lines);
+	} else if (rep->n_skipped > 0) {
+		snprintf(rep->msg, sizeof(rep->msg),
+			 "journal: skipped %zu invalid line%s, first at line "
+			 "%zu%s", rep->n_skipped,
+			 rep->n_skipped == 1 ? "" : "s",
+			 rep->first_bad_line,
+			 rep->torn_tail ? " (the last one torn)" : "");
+	}
+	*out = recs;
+	*n = count;
+	return 0;
+}
