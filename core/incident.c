@@ -563,8 +563,9 @@ on_write(void *ctx, const struct journal_rec *rec)
 /* Appends rec to the attached timeline as the incident's own entry;
  * inc->lock held. */
 static void
-own_append(struct incident *inc, enum tl_kind kind, const char *source,
-	   const char *who, const char *text, const char *detail)
+own_append(struct incident *inc, int64_t at_ms, enum tl_kind kind,
+	   const char *source, const char *who, const char *text,
+	   const char *detail)
 {
 	uint64_t seq;
 
@@ -572,7 +573,8 @@ own_append(struct incident *inc, enum tl_kind kind, const char *source,
 		return;
 	}
 	tl_self = true;
-	seq = timeline_append(inc->tl, kind, source, who, text, detail);
+	seq = timeline_append_at(inc->tl, at_ms, kind, source, who, text,
+				 detail);
 	tl_self = false;
 	if (inc->own_pos > 0 && inc->own_pos == inc->n_own) {
 		inc->n_own = inc->own_pos = 0;
@@ -587,8 +589,8 @@ commit(struct incident *inc, const struct journal_rec *rec)
 {
 	apply_rec(inc, rec);
 	journal_append(inc->j, rec);
-	own_append(inc, rec->kind, rec->source, rec->who, rec->text,
-		   rec->detail);
+	own_append(inc, rec->ts_ms, rec->kind, rec->source, rec->who,
+		   rec->text, rec->detail);
 }
 
 static struct incident *
@@ -1199,14 +1201,15 @@ incident_attach(struct incident *inc, struct timeline *tl)
 	inc->tl = tl;
 	for (i = 0; i < inc->n_recs; i++) {
 		r = &inc->recs[i];
-		own_append(inc, r->kind, r->source, r->who, r->text, r->detail);
+		own_append(inc, r->ts_ms, r->kind, r->source, r->who, r->text,
+			   r->detail);
 		if (i < inc->n_loaded && r->kind == TL_ACTION_INTENT &&
 		    journal_find_result(inc->recs, inc->n_loaded, r->seq) ==
 		    NULL) {
 			snprintf(text, sizeof(text), "Outcome unknown: %s "
 				 "(no result was recorded)", r->text ? r->text
 								     : "");
-			own_append(inc, TL_INFO, r->source, r->who, text,
+			own_append(inc, r->ts_ms, TL_INFO, r->source, r->who, text,
 				   r->op);
 		}
 	}

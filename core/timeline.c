@@ -25,6 +25,9 @@ struct timeline {
 	size_t count;
 	void (*notify)(void *ctx);
 	void *ctx;
+	/* Set once before other threads append (timeline_set_sink()). */
+	void (*sink)(void *ctx, const struct tl_entry *e);
+	void *sink_ctx;
 };
 
 struct timeline *
@@ -73,15 +76,35 @@ put(char **p, const char *s)
 	return dst;
 }
 
+void
+timeline_set_sink(struct timeline *tl,
+		  void (*sink)(void *ctx, const struct tl_entry *e), void *ctx)
+{
+	pthread_mutex_lock(&tl->lock);
+	tl->sink = sink;
+	tl->sink_ctx = ctx;
+	pthread_mutex_unlock(&tl->lock);
+}
+
 uint64_t
 timeline_append(struct timeline *tl, enum tl_kind kind, const char *source,
 		const char *who, const char *text, const char *detail)
+{
+	return timeline_append_at(tl, 0, kind, source, who, text, detail);
+}
+
+uint64_t
+timeline_append_at(struct timeline *tl, int64_t at_ms, enum tl_kind kind,
+		   const char *source, const char *who, const char *text,
+		   const char *detail)
 {
 	struct tl_entry *e;
 	char *mem, *p;
 	size_t slot;
 	uint64_t seq;
-	int64_t now = clock_wall_ms();
+	int64_t now = at_ms > 0 ? at_ms : clock_wall_ms();
+	void (*sink)(void *ctx, const struct tl_entry *e);
+	void *sink_ctx;
 
 	source = source ? source : "";
 	who = who ? who : "";
@@ -109,8 +132,13 @@ timeline_append(struct timeline *tl, enum tl_kind kind, const char *source,
 	e->at_ms = now;
 	seq = ++tl->count;
 	e->seq = seq;
+	sink = tl->sink;
+	sink_ctx = tl->sink_ctx;
 	pthread_mutex_unlock(&tl->lock);
 
+	if (sink != NULL) {
+		sink(sink_ctx, e);
+	}
 	if (tl->notify != NULL) {
 		tl->notify(tl->ctx);
 	}

@@ -45,6 +45,18 @@ void timeline_free(struct timeline *tl);
 uint64_t timeline_append(struct timeline *tl, enum tl_kind kind,
 			 const char *source, const char *who, const char *text,
 			 const char *detail);
+/* As timeline_append(), at a given wall time (replaying a journal); at_ms
+ * <= 0 means now. */
+uint64_t timeline_append_at(struct timeline *tl, int64_t at_ms,
+			    enum tl_kind kind, const char *source,
+			    const char *who, const char *text,
+			    const char *detail);
+/* Calls sink(ctx, entry) after every append, from the appending thread,
+ * with no timeline lock held (the incident journal uses it). Entries of
+ * concurrent appenders may reach the sink out of seq order. */
+void timeline_set_sink(struct timeline *tl,
+		       void (*sink)(void *ctx, const struct tl_entry *e),
+		       void *ctx);
 size_t timeline_count(struct timeline *tl);
 /* Entry idx (0 = oldest), valid while tl lives; NULL past the end. */
 const struct tl_entry *timeline_get(struct timeline *tl, size_t idx);

@@ -199,3 +199,42 @@ Test(timeline, null_notify_is_allowed)
 	cr_expect_eq(timeline_append(t, TL_INFO, "", "", "x", ""), 1);
 	timeline_free(t);
 }
+
+static uint64_t sunk[8];
+static int n_sunk;
+
+static void
+record_sink(void *ctx, const struct tl_entry *e)
+{
+	cr_assert_eq(ctx, &n_sunk);
+	if (n_sunk < 8) {
+		sunk[n_sunk++] = e->seq;
+	}
+}
+
+Test(timeline, sink_sees_every_entry_and_append_at_keeps_its_time)
+{
+	struct timeline *t = timeline_new(NULL, NULL);
+	const struct tl_entry *e;
+
+	clock_set_fake(1000, 1763780000000);
+	timeline_append(t, TL_INFO, "", "", "before the sink", "");
+	timeline_set_sink(t, record_sink, &n_sunk);
+	timeline_append(t, TL_NOTE, "", "alice", "now", "");
+	timeline_append_at(t, 1700000000123, TL_STATUS, "", "", "replayed",
+			   "");
+	timeline_append_at(t, 0, TL_INFO, "", "", "zero means now", "");
+
+	cr_assert_eq(n_sunk, 3);
+	cr_expect_eq(sunk[0], 2);
+	cr_expect_eq(sunk[1], 3);
+	cr_expect_eq(sunk[2], 4);
+	e = timeline_get(t, 2);
+	cr_assert_not_null(e);
+	cr_expect_eq(e->at_ms, 1700000000123);
+	cr_expect_str_eq(e->text, "replayed");
+	cr_expect_eq(timeline_get(t, 1)->at_ms, 1763780000000);
+	cr_expect_eq(timeline_get(t, 3)->at_ms, 1763780000000);
+	timeline_free(t);
+	clock_set_real();
+}
