@@ -80,6 +80,8 @@ struct actions {
 	bool finished;
 	bool abandoned;
 
+	struct action_gate gate;        /* .intent NULL: none */
+
 	struct actions *next_abandoned;
 };
 
@@ -111,25 +113,37 @@ def_label(const struct action_def *def)
 	return def->label ? def->label : (def->name ? def->name : "action");
 }
 
-/* Writes the intent; called with a->lock held. */
-static void
-journal_intent(struct actions *a, const struct action_req *req)
+/* Makes the intent durable through the gate (no lock held: the gate may
+ * wait for an fsync), then shows it in the timeline. Returns false when a
+ * destructive action must not run because its intent was not written;
+ * err says why. */
+static bool
+write_intent(struct actions *a, const struct action_gate *gate,
+	     const struct action_req *req, int64_t *token, struct err *err)
 {
 	char text[600];
 	char *detail;
+	bool go = true;
 
-	if (a->tl == NULL) {
-		return;
-	}
 	detail = xcalloc(1, ACTION_DESCRIBE_MAX);
 	if (req->def->describe != NULL) {
 		req->def->describe(req, detail, ACTION_DESCRIBE_MAX);
 	}
 	snprintf(text, sizeof(text), "%s on %s", def_label(req->def),
 		 req->target_label[0] ? req->target_label : req->target);
-	timeline_append(a->tl, TL_ACTION_INTENT, req->source, req->who, text,
-			detail);
+	*token = -1;
+	if (gate->intent != NULL) {
+		*token = gate->intent(gate->ctx, req, detail, text, err);
+		if (*token < 0 && req->def->destructive) {
+			go = false;
+		}
+	}
+	if (go && a->tl != NULL) {
+		timeline_append(a->tl, TL_ACTION_INTENT, req->source, req->who,
+				text, detail);
+	}
 	free(detail);
+	return go;
 }
 
 static void
@@ -193,10 +207,12 @@ worker_main(void *arg)
 {
 	struct actions *a = arg;
 	struct action_job *job;
+	struct action_gate gate;
 	char result[ERR_MSG_MAX];
 	char *preview_text;
 	struct err err;
-	bool ok;
+	int64_t token;
+	bool ok, refused;
 
 	worker_self = a;
 	preview_text = xmalloc(ACTION_PREVIEW_MAX);
@@ -216,24 +232,35 @@ worker_main(void *arg)
 		a->running = job;
 		a->cancel = false;
 		a->progress[0] = '\0';
-		if (!job->preview) {
-			journal_intent(a, &job->req);
-		}
+		gate = a->gate;
 		pthread_mutex_unlock(&a->lock);
 
 		result[0] = '\0';
 		preview_text[0] = '\0';
 		err_clear(&err);
+		token = -1;
+		refused = false;
 		if (job->preview) {
 			ok = job->req.def->preview(&job->req, preview_text,
 						   ACTION_PREVIEW_MAX,
 						   &err) == 0;
+		} else if (!write_intent(a, &gate, &job->req, &token, &err)) {
+			char why[ERR_MSG_MAX];
+
+			strlcpy_safe(why, err.msg, sizeof(why));
+			err_set(&err, "refused: %s", why);
+			ok = false;
+			refused = true;
 		} else {
 			ok = job->req.def->run(&job->req, result,
 					       sizeof(result), &err) == 0;
 		}
 		if (!ok && err.msg[0] == '\0') {
 			strlcpy_safe(err.msg, "failed", sizeof(err.msg));
+		}
+		if (!job->preview && !refused && gate.result != NULL) {
+			gate.result(gate.ctx, token, &job->req, ok,
+				    ok ? result : err.msg);
 		}
 
 		pthread_mutex_lock(&a->lock);
@@ -264,6 +291,18 @@ worker_main(void *arg)
 	pthread_mutex_unlock(&a->lock);
 	free(preview_text);
 	return NULL;
+}
+
+void
+actions_set_gate(struct actions *a, const struct action_gate *gate)
+{
+	pthread_mutex_lock(&a->lock);
+	if (gate != NULL) {
+		a->gate = *gate;
+	} else {
+		memset(&a->gate, 0, sizeof(a->gate));
+	}
+	pthread_mutex_unlock(&a->lock);
 }
 
 struct actions *

@@ -98,6 +98,24 @@ bool actions_poll_done(struct actions *a, struct action_done *out);
 /* Requests queued or running. */
 size_t actions_pending(struct actions *a);
 
+/* Where actions become durable (the incident journal). Both run on the
+ * worker with no lock held and may wait for the disk. intent() is called
+ * before run() with the exact operation (describe()'s text) and returns a
+ * token >= 0 once the intent is written, or -1 with err: a destructive
+ * action then does not run and fails with "refused: <err>". result() is
+ * called after run() with the token. */
+struct action_gate {
+	int64_t (*intent)(void *ctx, const struct action_req *req,
+			  const char *op, const char *text, struct err *err);
+	void (*result)(void *ctx, int64_t token, const struct action_req *req,
+		       bool ok, const char *message);
+	void *ctx;
+};
+
+/* Sets (a copy of) the gate, or clears it with NULL. Any thread; applies
+ * from the next request. */
+void actions_set_gate(struct actions *a, const struct action_gate *gate);
+
 /* Inside run() on the worker: true once the operator cancelled the running
  * request (actions_cancel()); a run checks it between batches. */
 bool action_cancelled(void);

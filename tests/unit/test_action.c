@@ -563,3 +563,82 @@ ParameterizedTest(struct who_case *c, action, who)
 	actions_who(got, sizeof(got));
 	cr_expect_str_eq(got, want);
 }
+
+/* A journal that fails after `budget` intents, recording what it saw. */
+struct fake_gate {
+	int budget;
+	int intents;
+	int results;
+	int64_t last_token;
+	bool last_ok;
+	char last_op[128];
+};
+
+static int64_t
+gate_intent(void *ctx, const struct action_req *req, const char *op,
+	    const char *text, struct err *err)
+{
+	struct fake_gate *g = ctx;
+
+	if (g->budget-- <= 0) {
+		return err_set(err, "journal write failed: No space left on "
+			       "device");
+	}
+	strlcpy_safe(g->last_op, op, sizeof(g->last_op));
+	return 100 + g->intents++;
+}
+
+static void
+gate_result(void *ctx, int64_t token, const struct action_req *req, bool ok,
+	    const char *message)
+{
+	struct fake_gate *g = ctx;
+
+	g->results++;
+	g->last_token = token;
+	g->last_ok = ok;
+}
+
+Test(action, gate_writes_intent_first_and_refuses_when_it_cannot,
+     .init = setup, .fini = teardown, .timeout = 20)
+{
+	static struct fake_gate g = { .budget = 1 };
+	struct action_gate gate = {
+		.intent = gate_intent, .result = gate_result, .ctx = &g,
+	};
+	struct action_req first = make_req(&def_terminate, "first");
+	struct action_req second = make_req(&def_terminate, "second");
+	struct action_req look = make_req(&def_inspect, "look");
+	struct action_done d;
+	struct err err;
+
+	acts = actions_new(st, tl, false);
+	actions_set_gate(acts, &gate);
+
+	cr_assert_neq(actions_submit(acts, &first, &err), 0);
+	cr_assert(wait_idle(acts, 5000));
+	cr_assert(actions_poll_done(acts, &d));
+	cr_expect(d.ok, "%s", d.message);
+	cr_expect_eq(g.results, 1);
+	cr_expect_eq(g.last_token, 100);
+	cr_expect(g.last_ok);
+	cr_expect(strstr(g.last_op, "pg_terminate_backend") != NULL);
+
+	/* The journal is now full: a destructive action must not run. */
+	cr_assert_neq(actions_submit(acts, &second, &err), 0);
+	cr_assert(wait_idle(acts, 5000));
+	cr_assert(actions_poll_done(acts, &d));
+	cr_expect_not(d.ok);
+	cr_expect(strstr(d.message, "refused: journal write failed") != NULL,
+		  "%s", d.message);
+	cr_expect_eq(n_order, 1, "the refused action ran");
+	cr_expect_eq(g.results, 1);
+
+	/* A non-destructive one still runs. */
+	cr_assert_neq(actions_submit(acts, &look, &err), 0);
+	cr_assert(wait_idle(acts, 5000));
+	cr_assert(actions_poll_done(acts, &d));
+	cr_expect(d.ok, "%s", d.message);
+	cr_expect_eq(n_order, 2);
+	cr_expect_str_eq(order[1], "look");
+}
