@@ -1,0 +1,881 @@
+/* The command line: option parsing, config errors, and the built binary
+ * (WARROOM_BIN) run for --snapshot, --help, startup checks and terminal
+ * restore on fatal signals. Each test runs in its own process. */
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "core/config.h"
+#include "core/err.h"
+#include "tui/cli.h"
+#include "tui/layout.h"
+#include "tui/pane.h"
+
+/* ---- parsing ------------------------------------------------------ */
+
+#define MAX_ARGS 8
+
+/* Criterion copies parameters into each test's process: they hold arrays,
+ * never pointers. args is split on spaces into argv[1..]. */
+struct good_case {
+	char args[96];
+	bool demo, snapshot, read_only, help, version;
+	double speed;
+	int cols, rows;
+	char config[32], theme[32];
+};
+
+static int
+split_args(char *args, char **argv)
+{
+	int n = 0;
+
+	argv[n++] = (char *)"warroom";
+	for (char *tok = strtok(args, " "); tok != NULL && n < MAX_ARGS;
+	     tok = strtok(NULL, " ")) {
+		argv[n++] = tok;
+	}
+	argv[n] = NULL;
+	return n;
+}
+
+ParameterizedTestParameters(cli, parse_good)
+{
+	static struct good_case cases[] = {
+		{ "", .speed = 1, .cols = 160, .rows = 48 },
+		{ "--demo", .demo = true, .speed = 1, .cols = 160,
+		  .rows = 48 },
+		{ "--demo --snapshot --size 80x24", .demo = true,
+		  .snapshot = true, .speed = 1, .cols = 80, .rows = 24 },
+		{ "--snapshot --size=200x60", .snapshot = true, .speed = 1,
+		  .cols = 200, .rows = 60 },
+		{ "--demo --demo-speed 20", .demo = true, .speed = 20,
+		  .cols = 160, .rows = 48 },
+		{ "--demo --demo-speed=0.5", .demo = true, .speed = 0.5,
+		  .cols = 160, .rows = 48 },
+		{ "--read-only --config /etc/w.ini", .read_only = true,
+		  .speed = 1, .cols = 160, .rows = 48,
+		  .config = "/etc/w.ini" },
+		{ "--theme=light --config=x.ini", .speed = 1, .cols = 160,
+		  .rows = 48, .config = "x.ini", .theme = "light" },
+		{ "--theme ./my.theme", .speed = 1, .cols = 160, .rows = 48,
+		  .theme = "./my.theme" },
+		{ "--help", .help = true, .speed = 1, .cols = 160,
+		  .rows = 48 },
+		{ "-h", .help = true, .speed = 1, .cols = 160, .rows = 48 },
+		{ "--version", .version = true, .speed = 1, .cols = 160,
+		  .rows = 48 },
+		{ "--snapshot --size 10x5", .snapshot = true, .speed = 1,
+		  .cols = 10, .rows = 5 },
+	};
+
+	return cr_make_param_array(struct good_case, cases,
+				   sizeof(cases) / sizeof(cases[0]));
+}
+
+ParameterizedTest(struct good_case *c, cli, parse_good)
+{
+	struct cli_opts o;
+	struct err err = { { 0 } };
+	char *argv[MAX_ARGS + 1];
+	int argc = split_args(c->args, argv);
+
+	cr_assert_eq(cli_parse(argc, argv, &o, &err), 0, "%s", err.msg);
+	cr_expect_eq(o.demo, c->demo);
+	cr_expect_eq(o.snapshot, c->snapshot);
+	cr_expect_eq(o.read_only, c->read_only);
+	cr_expect_eq(o.help, c->help);
+	cr_expect_eq(o.version, c->version);
+	cr_expect_float_eq(o.demo_speed, c->speed, 1e-9);
+	cr_expect_eq(o.cols, c->cols);
+	cr_expect_eq(o.rows, c->rows);
+	if (c->config[0] != '\0') {
+		cr_expect_str_eq(o.config_path, c->config);
+	} else {
+		cr_expect_null(o.config_path);
+	}
+	if (c->theme[0] != '\0') {
+		cr_expect_str_eq(o.theme, c->theme);
+	} else {
+		cr_expect_null(o.theme);
+	}
+}
+
+struct bad_case {
+	char args[96];
+	char says[64];
+};
+
+ParameterizedTestParameters(cli, parse_bad)
+{
+	static struct bad_case cases[] = {
+		{ "--bogus", "unknown option '--bogus'" },
+		{ "-x", "unexpected argument '-x'" },
+		{ "extra", "unexpected argument 'extra'" },
+		{ "--snapshot --size 10", "--size" },
+		{ "--snapshot --size 0x10", "--size" },
+		{ "--snapshot --size 80x", "--size" },
+		{ "--snapshot --size x24", "--size" },
+		{ "--snapshot --size 80x24x3", "--size" },
+		{ "--snapshot --size -80x24", "--size" },
+		{ "--snapshot --size 99999x24", "--size" },
+		{ "--snapshot --size", "--size needs" },
+		{ "--size 80x24", "only to --snapshot" },
+		{ "--demo --demo-speed 0", "--demo-speed" },
+		{ "--demo --demo-speed -2", "--demo-speed" },
+		{ "--demo --demo-speed fast", "--demo-speed" },
+		{ "--demo --demo-speed nan", "--demo-speed" },
+		{ "--demo-speed 2", "only to --demo" },
+		{ "--config", "--config needs" },
+		{ "--config=", "--config needs" },
+		{ "--theme", "--theme needs" },
+		{ "--demo=yes", "unknown option" },
+	};
+
+	return cr_make_param_array(struct bad_case, cases,
+				   sizeof(cases) / sizeof(cases[0]));
+}
+
+ParameterizedTest(struct bad_case *c, cli, parse_bad)
+{
+	struct cli_opts o;
+	struct err err = { { 0 } };
+	char *argv[MAX_ARGS + 1];
+	int argc = split_args(c->args, argv);
+
+	cr_assert_eq(cli_parse(argc, argv, &o, &err), -1);
+	cr_expect(strstr(err.msg, c->says) != NULL, "'%s' lacks '%s'",
+		  err.msg, c->says);
+	cr_expect(strchr(err.msg, '\n') == NULL);
+}
+
+Test(cli, size_parser)
+{
+	int c = 0, r = 0;
+
+	cr_expect_eq(cli_parse_size("80x24", &c, &r), 0);
+	cr_expect_eq(c, 80);
+	cr_expect_eq(r, 24);
+	cr_expect_eq(cli_parse_size("1X1", &c, &r), 0);
+	cr_expect_eq(c, 1);
+	cr_expect_eq(cli_parse_size("1000x1000", &c, &r), 0);
+	cr_expect_eq(cli_parse_size("1001x10", &c, &r), -1);
+	cr_expect_eq(cli_parse_size("", &c, &r), -1);
+	cr_expect_eq(cli_parse_size("80 x24", &c, &r), -1);
+	cr_expect_eq(cli_parse_size(" 80x24", &c, &r), -1);
+}
+
+Test(cli, usage_lists_every_option_and_keys)
+{
+	static const char *const want[] = {
+		"--help", "--version", "--read-only", "--config", "--theme",
+		"--demo", "--demo-speed", "--snapshot", "--size", "160x48",
+		"Tab", "quit", "zoom", "filter", "help",
+	};
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+
+	cli_usage(f);
+	fclose(f);
+	for (size_t i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		cr_expect(strstr(text, want[i]) != NULL, "no %s", want[i]);
+	}
+	free(text);
+}
+
+/* ---- layout and filter -------------------------------------------- */
+
+static bool
+overlap(struct rect a, struct rect b)
+{
+	return a.h > 0 && b.h > 0 && a.y < b.y + b.h && b.y < a.y + a.h &&
+	       a.x < b.x + b.w && b.x < a.x + a.w;
+}
+
+static void
+expect_tiled(const struct layout *l)
+{
+	for (int i = 0; i < LAYOUT_PANES; i++) {
+		struct rect r = l->pane[i];
+
+		if (r.h == 0) {
+			continue;
+		}
+		cr_expect(r.y >= 1 && r.y + r.h <= l->rows - 1,
+			  "pane %d rows %d+%d outside the body", i, r.y, r.h);
+		cr_expect(r.x >= 0 && r.x + r.w <= l->cols);
+		for (int j = i + 1; j < LAYOUT_PANES; j++) {
+			cr_expect_not(overlap(r, l->pane[j]),
+				      "panes %d and %d overlap", i, j);
+		}
+	}
+}
+
+Test(layout, grid_at_160x48)
+{
+	struct layout l;
+	int used = 0;
+
+	layout_compute(&l, 160, 48, 0, false);
+	cr_assert_eq(l.mode, LAYOUT_GRID);
+	expect_tiled(&l);
+	for (int i = 0; i < LAYOUT_PANES; i++) {
+		cr_expect(layout_is_framed(&l, i), "pane %d not framed", i);
+		cr_expect_geq(l.pane[i].h, 8);
+		used += l.pane[i].h * l.pane[i].w;
+	}
+	/* The panes fill the body. */
+	cr_expect_eq(used, 160 * 46);
+	cr_expect_eq(l.header.y, 0);
+	cr_expect_eq(l.status.y, 47);
+	cr_expect_eq(layout_pane_at(&l, 5, 100), 1);
+	cr_expect_eq(layout_pane_at(&l, 0, 5), -1);
+}
+
+Test(layout, accordion_at_80x24)
+{
+	struct layout l;
+
+	for (int focus = 0; focus < LAYOUT_PANES; focus++) {
+		layout_compute(&l, 80, 24, focus, false);
+		cr_assert_eq(l.mode, LAYOUT_ACCORDION);
+		expect_tiled(&l);
+		for (int i = 0; i < LAYOUT_PANES; i++) {
+			if (i == focus) {
+				cr_expect(layout_is_framed(&l, i));
+				cr_expect_geq(l.pane[i].h, 10);
+			} else {
+				cr_expect_eq(l.pane[i].h, 1);
+			}
+		}
+	}
+}
+
+Test(layout, zoom_and_too_small)
+{
+	struct layout l;
+	char msg[80];
+
+	layout_compute(&l, 160, 48, 3, true);
+	cr_expect_eq(l.mode, LAYOUT_ZOOMED);
+	for (int i = 0; i < LAYOUT_PANES; i++) {
+		cr_expect_eq(l.pane[i].h > 0, i == 3);
+	}
+	cr_expect_eq(l.pane[3].h, 46);
+
+	layout_compute(&l, LAYOUT_MIN_COLS, LAYOUT_MIN_ROWS, 0, false);
+	cr_expect_eq(l.mode, LAYOUT_ACCORDION);
+	layout_compute(&l, LAYOUT_MIN_COLS - 1, 40, 0, false);
+	cr_expect_eq(l.mode, LAYOUT_TOO_SMALL);
+	layout_compute(&l, 40, 10, 0, false);
+	cr_expect_eq(l.mode, LAYOUT_TOO_SMALL);
+	cr_expect_eq(layout_pane_at(&l, 3, 3), -1);
+	layout_too_small_text(&l, msg, sizeof(msg));
+	cr_expect_str_eq(msg, "warroom needs at least 60x16 (now 40x10)");
+}
+
+Test(pane, filter_match)
+{
+	struct pane p = { 0 };
+
+	cr_expect(pane_filter_match(&p, "anything"));
+	strcpy(p.filter, "API");
+	cr_expect(pane_filter_match(&p, "prod/api-7d9f"));
+	cr_expect(pane_filter_match(&p, "Api"));
+	cr_expect_not(pane_filter_match(&p, "ap"));
+	cr_expect_not(pane_filter_match(&p, "web-1"));
+	cr_expect_not(pane_filter_match(&p, NULL));
+	strcpy(p.filter, "4242");
+	cr_expect(pane_filter_match(&p, "14242"));
+	cr_expect_not(pane_filter_match(&p, "424"));
+}
+
+/* ---- configuration ------------------------------------------------ */
+
+static char tmpdir[64];
+
+static void
+make_tmpdir(void)
+{
+	strcpy(tmpdir, "/tmp/warroom-cli-XXXXXX");
+	cr_assert_not_null(mkdtemp(tmpdir));
+}
+
+static void
+remove_tmpdir(void)
+{
+	char cmd[128];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmpdir);
+	if (system(cmd) != 0) {
+		cr_log_warn("could not remove %s", tmpdir);
+	}
+}
+
+static char *
+write_file(const char *name, const char *text)
+{
+	size_t n = strlen(tmpdir) + strlen(name) + 2;
+	char *path = malloc(n);
+	FILE *f;
+
+	cr_assert_not_null(path);
+	snprintf(path, n, "%s/%s", tmpdir, name);
+	f = fopen(path, "w");
+	cr_assert_not_null(f);
+	fputs(text, f);
+	fclose(f);
+	return path;
+}
+
+Test(cli, bad_config_reports_file_and_line, .init = make_tmpdir,
+     .fini = remove_tmpdir)
+{
+	char *path = write_file("bad.ini", "[warroom]\nread_only = true\n"
+				"[nosuch.main]\nurl = x\n");
+	char want[160];
+	struct cli_opts o;
+	struct config cfg;
+	struct err err = { { 0 } };
+	const char *argv[] = { "warroom", "--config", path, NULL };
+
+	cr_assert_eq(cli_parse(3, (char *const *)argv, &o, &err), 0);
+	cr_expect_eq(cli_load_config(&o, &cfg, &err), -1);
+	snprintf(want, sizeof(want), "%s:3:", path);
+	cr_expect(strncmp(err.msg, want, strlen(want)) == 0, "got '%s'",
+		  err.msg);
+	config_finish(&cfg);
+	free(path);
+}
+
+Test(cli, missing_config_file_is_an_error, .init = make_tmpdir,
+     .fini = remove_tmpdir)
+{
+	char path[128];
+	struct cli_opts o;
+	struct config cfg;
+	struct err err = { { 0 } };
+	const char *argv[] = { "warroom", "--config", path, NULL };
+
+	snprintf(path, sizeof(path), "%s/absent.ini", tmpdir);
+	cr_assert_eq(cli_parse(3, (char *const *)argv, &o, &err), 0);
+	cr_expect_eq(cli_load_config(&o, &cfg, &err), -1);
+	cr_expect(strstr(err.msg, "absent.ini") != NULL, "%s", err.msg);
+	config_finish(&cfg);
+}
+
+Test(cli, default_file_then_environment, .init = make_tmpdir,
+     .fini = remove_tmpdir)
+{
+	char dir[128];
+	char *path;
+	struct cli_opts o;
+	struct config cfg;
+	struct err err = { { 0 } };
+	const char *argv[] = { "warroom", NULL };
+
+	setenv("XDG_CONFIG_HOME", tmpdir, 1);
+	unsetenv("DATABASE_URL");
+	unsetenv("KUBECONFIG");
+	unsetenv("REDIS_URL");
+	unsetenv("PROMETHEUS_URL");
+	unsetenv("ALERTMANAGER_URL");
+	setenv("KAFKA_BROKERS", "127.0.0.1:1", 1);
+	cr_assert_eq(cli_parse(1, (char *const *)argv, &o, &err), 0);
+
+	/* No file: the environment. */
+	cr_expect_eq(cli_load_config(&o, &cfg, &err), 0, "%s", err.msg);
+	cr_expect(cfg.from_env);
+	cr_expect_eq(cfg.n_sections, 1);
+	config_finish(&cfg);
+
+	/* A file in the default place wins over the environment. */
+	snprintf(dir, sizeof(dir), "%s/warroom", tmpdir);
+	cr_assert_eq(mkdir(dir, 0700), 0);
+	path = write_file("warroom/config.ini", "[warroom]\nread_only = "
+			  "true\n");
+	cr_expect_eq(cli_load_config(&o, &cfg, &err), 0, "%s", err.msg);
+	cr_expect_not(cfg.from_env);
+	cr_expect_eq(cfg.n_sections, 0);
+	cr_expect(cfg.read_only);
+	config_finish(&cfg);
+	free(path);
+}
+
+/* ---- the binary --------------------------------------------------- */
+
+struct run {
+	char *out;              /* stdout (or the pty's output) */
+	size_t out_len;
+	char *err;
+	int status;             /* from waitpid */
+};
+
+static const char *
+warroom_bin(void)
+{
+	const char *bin = getenv("WARROOM_BIN");
+
+	cr_assert_not_null(bin, "WARROOM_BIN is not set (run via meson "
+			   "test)");
+	return bin;
+}
+
+static void
+append(char **buf, size_t *len, const char *data, size_t n)
+{
+	*buf = realloc(*buf, *len + n + 1);
+	cr_assert_not_null(*buf);
+	memcpy(*buf + *len, data, n);
+	*len += n;
+	(*buf)[*len] = '\0';
+}
+
+/* A clean environment for the child: no config file, no source from the
+ * environment, a fixed TERM. */
+static void
+child_env(const char *term)
+{
+	static const char *const drop[] = {
+		"DATABASE_URL", "REDIS_URL", "PROMETHEUS_URL",
+		"ALERTMANAGER_URL", "KAFKA_BROKERS", "KUBECONFIG", "NO_COLOR",
+		"LINES", "COLUMNS",
+	};
+
+	for (size_t i = 0; i < sizeof(drop) / sizeof(drop[0]); i++) {
+		unsetenv(drop[i]);
+	}
+	setenv("XDG_CONFIG_HOME", "/nonexistent-warroom-test", 1);
+	if (term != NULL) {
+		setenv("TERM", term, 1);
+	}
+}
+
+/* Runs the binary with argv; stdout to a pipe (or, with pty, stdin and
+ * stdout on a new pseudo-terminal of 80x24), stderr to a pipe. When
+ * kill_after_ms >= 0, sends kill_sig that long after start. Waits up to
+ * 10 s in all. */
+static void
+run_bin(const char *const *args, const char *term, bool pty,
+	int kill_after_ms, int kill_sig, struct run *res)
+{
+	int out_pipe[2], err_pipe[2], master = -1;
+	char slave_name[64] = "";
+	pid_t pid;
+	struct timespec t0, t1;
+	bool killed = false, out_open = true, err_open = true;
+
+	memset(res, 0, sizeof(*res));
+	append(&res->out, &res->out_len, "", 0);
+	{
+		size_t z = 0;
+
+		append(&res->err, &z, "", 0);
+	}
+	cr_assert_eq(pipe(err_pipe), 0);
+	if (pty) {
+		struct winsize ws = { .ws_row = 24, .ws_col = 80 };
+
+		master = posix_openpt(O_RDWR | O_NOCTTY);
+		cr_assert(master >= 0);
+		cr_assert_eq(grantpt(master), 0);
+		cr_assert_eq(unlockpt(master), 0);
+		strncpy(slave_name, ptsname(master), sizeof(slave_name) - 1);
+		ioctl(master, TIOCSWINSZ, &ws);
+		out_pipe[0] = master;
+		out_pipe[1] = -1;
+	} else {
+		cr_assert_eq(pipe(out_pipe), 0);
+	}
+	pid = fork();
+	cr_assert(pid >= 0);
+	if (pid == 0) {
+		int devnull = open("/dev/null", O_RDONLY);
+
+		if (pty) {
+			int s;
+
+			setsid();
+			s = open(slave_name, O_RDWR);
+			ioctl(s, TIOCSCTTY, 0);
+			dup2(s, 0);
+			dup2(s, 1);
+			close(s);
+			close(master);
+		} else {
+			dup2(devnull, 0);
+			dup2(out_pipe[1], 1);
+			close(out_pipe[0]);
+			close(out_pipe[1]);
+		}
+		dup2(err_pipe[1], 2);
+		close(err_pipe[0]);
+		close(err_pipe[1]);
+		close(devnull);
+		child_env(term);
+		execv(args[0], (char *const *)args);
+		_exit(127);
+	}
+	if (!pty) {
+		close(out_pipe[1]);
+	}
+	close(err_pipe[1]);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		struct pollfd fds[2] = {
+			{ .fd = out_open ? out_pipe[0] : -1, .events = POLLIN },
+			{ .fd = err_open ? err_pipe[0] : -1, .events = POLLIN },
+		};
+		long ms;
+		char buf[4096];
+		ssize_t n;
+
+		clock_gettime(CLOCK_MONOTONIC, &t1);
+		ms = (t1.tv_sec - t0.tv_sec) * 1000 +
+		     (t1.tv_nsec - t0.tv_nsec) / 1000000;
+		if (kill_after_ms >= 0 && !killed && ms >= kill_after_ms) {
+			kill(pid, kill_sig);
+			killed = true;
+		}
+		if (ms > 10000) {
+			kill(pid, SIGKILL);
+			cr_assert_fail("warroom did not exit within 10 s");
+			break;
+		}
+		if (!out_open && !err_open) {
+			break;
+		}
+		if (poll(fds, 2, 50) <= 0) {
+			/* A pty does not report EOF until the child is
+			 * gone: check for that. */
+			if (pty && waitpid(pid, &res->status, WNOHANG) == pid) {
+				pid = -1;
+				break;
+			}
+			continue;
+		}
+		if (fds[0].revents) {
+			n = read(out_pipe[0], buf, sizeof(buf));
+			if (n > 0) {
+				append(&res->out, &res->out_len, buf,
+				       (size_t)n);
+			} else {
+				out_open = false;
+			}
+		}
+		if (fds[1].revents) {
+			size_t len = strlen(res->err);
+
+			n = read(err_pipe[0], buf, sizeof(buf));
+			if (n > 0) {
+				append(&res->err, &len, buf, (size_t)n);
+			} else {
+				err_open = false;
+			}
+		}
+	}
+	if (pid > 0) {
+		waitpid(pid, &res->status, 0);
+	}
+	/* Whatever the pty still holds after the exit. */
+	if (pty) {
+		char buf[4096];
+		ssize_t n;
+
+		fcntl(master, F_SETFL, O_NONBLOCK);
+		while ((n = read(master, buf, sizeof(buf))) > 0) {
+			append(&res->out, &res->out_len, buf, (size_t)n);
+		}
+		close(master);
+	} else {
+		close(out_pipe[0]);
+	}
+	close(err_pipe[0]);
+}
+
+static void
+run_free(struct run *r)
+{
+	free(r->out);
+	free(r->err);
+}
+
+static int
+count_lines(const char *s)
+{
+	int n = 0;
+
+	for (; *s != '\0'; s++) {
+		n += *s == '\n';
+	}
+	return n;
+}
+
+static int
+exit_code(const struct run *r)
+{
+	return WIFEXITED(r->status) ? WEXITSTATUS(r->status) : -1;
+}
+
+static const char *const pane_titles[] = {
+	"Pods", "Database", "Redis", "Kafka", "Metrics", "Alerts",
+	"Timeline",
+};
+
+Test(bin, snapshot_160x48_has_every_pane, .timeout = 20)
+{
+	const char *args[] = { warroom_bin(), "--demo", "--snapshot",
+			       "--size", "160x48", NULL };
+	struct run r;
+
+	run_bin(args, "xterm-256color", false, -1, 0, &r);
+	cr_assert_eq(exit_code(&r), 0, "stderr: %s", r.err);
+	cr_expect_eq(count_lines(r.out), 48, "%s", r.out);
+	for (size_t i = 0; i < 7; i++) {
+		cr_expect(strstr(r.out, pane_titles[i]) != NULL, "no %s in\n%s",
+			  pane_titles[i], r.out);
+	}
+	cr_expect(strstr(r.out, "postgres.demo") != NULL, "%s", r.out);
+	cr_expect(strstr(r.out, "[DEMO]") != NULL);
+	cr_expect(strstr(r.out, "R restart") != NULL, "%s", r.out);
+	cr_expect(strchr(r.out, '\033') == NULL, "ESC in the snapshot");
+	cr_expect(strstr(r.out, "needs at least") == NULL);
+	cr_expect_str_empty(r.err);
+	run_free(&r);
+}
+
+Test(bin, snapshot_80x24, .timeout = 20)
+{
+	const char *args[] = { warroom_bin(), "--demo", "--snapshot",
+			       "--size", "80x24", NULL };
+	struct run r;
+
+	run_bin(args, NULL, false, -1, 0, &r);
+	cr_assert_eq(exit_code(&r), 0, "stderr: %s", r.err);
+	cr_expect_eq(count_lines(r.out), 24, "%s", r.out);
+	for (size_t i = 0; i < 7; i++) {
+		cr_expect(strstr(r.out, pane_titles[i]) != NULL, "no %s in\n%s",
+			  pane_titles[i], r.out);
+	}
+	cr_expect(strchr(r.out, '\033') == NULL);
+	run_free(&r);
+}
+
+Test(bin, snapshot_below_minimum_says_so, .timeout = 20)
+{
+	const char *args[] = { warroom_bin(), "--demo", "--snapshot",
+			       "--size", "50x12", NULL };
+	struct run r;
+	char want[64];
+
+	run_bin(args, NULL, false, -1, 0, &r);
+	cr_assert_eq(exit_code(&r), 0, "stderr: %s", r.err);
+	cr_expect_eq(count_lines(r.out), 12);
+	snprintf(want, sizeof(want), "needs at least %dx%d (now 50x12)",
+		 LAYOUT_MIN_COLS, LAYOUT_MIN_ROWS);
+	cr_expect(strstr(r.out, want) != NULL, "%s", r.out);
+	cr_expect(strstr(r.out, "Database") == NULL);
+	run_free(&r);
+}
+
+Test(bin, snapshot_read_only_marks_header, .timeout = 20)
+{
+	const char *args[] = { warroom_bin(), "--demo", "--read-only",
+			       "--snapshot", NULL };
+	struct run r;
+
+	run_bin(args, NULL, false, -1, 0, &r);
+	cr_assert_eq(exit_code(&r), 0, "stderr: %s", r.err);
+	cr_expect(strstr(r.out, "[READ-ONLY]") != NULL, "%s", r.out);
+	/* The destructive actions are gone from the key hints. */
+	cr_expect(strstr(r.out, "R restart") == NULL, "%s", r.out);
+	cr_expect(strstr(r.out, "? help") != NULL);
+	run_free(&r);
+}
+
+Test(bin, snapshot_first_run_screen, .timeout = 20)
+{
+	const char *args[] = { warroom_bin(), "--snapshot", "--size",
+			       "100x30", NULL };
+	struct run r;
+
+	run_bin(args, NULL, false, -1, 0, &r);
+	cr_assert_eq(exit_code(&r), 0, "stderr: %s", r.err);
+	cr_expect_eq(count_lines(r.out), 30);
+	cr_expect(strstr(r.out, "No source is configured") != NULL, "%s",
+		  r.out);
+	cr_expect(strstr(r.out, "DATABASE_URL") != NULL);
+	cr_expect(strstr(r.out, "KUBECONFIG") != NULL);
+	cr_expect(strstr(r.out, "docs/configuration.md") != NULL);
+	cr_expect(strstr(r.out, "to start the demo") != NULL);
+	cr_expect(strstr(r.out, "/nonexistent-warroom-test/warroom/"
+			 "config.ini") != NULL, "%s", r.out);
+	run_free(&r);
+}
+
+Test(bin, help_and_version, .timeout = 20)
+{
+	const char *help[] = { warroom_bin(), "--help", NULL };
+	const char *version[] = { warroom_bin(), "--version", NULL };
+	struct run r;
+
+	run_bin(help, NULL, false, -1, 0, &r);
+	cr_expect_eq(exit_code(&r), 0);
+	cr_expect(strstr(r.out, "--snapshot") != NULL);
+	cr_expect(strstr(r.out, "Keys:") != NULL);
+	run_free(&r);
+	run_bin(version, NULL, false, -1, 0, &r);
+	cr_expect_eq(exit_code(&r), 0);
+	cr_expect(strncmp(r.out, "warroom ", 8) == 0, "%s", r.out);
+	run_free(&r);
+}
+
+static void
+expect_one_line_error(const struct run *r, int code, const char *says)
+{
+	cr_expect_eq(exit_code(r), code, "exit %d, stderr: %s", exit_code(r),
+		     r->err);
+	cr_expect_eq(count_lines(r->err), 1, "stderr: '%s'", r->err);
+	cr_expect(strstr(r->err, says) != NULL, "stderr '%s' lacks '%s'",
+		  r->err, says);
+}
+
+Test(bin, bad_argument_exits_2, .timeout = 20)
+{
+	const char *args[] = { warroom_bin(), "--frobnicate", NULL };
+	struct run r;
+
+	run_bin(args, NULL, false, -1, 0, &r);
+	expect_one_line_error(&r, 2, "try --help");
+	run_free(&r);
+}
+
+Test(bin, bad_config_exits_1_with_file_and_line, .init = make_tmpdir,
+     .fini = remove_tmpdir, .timeout = 20)
+{
+	char *path = write_file("bad.ini", "\n[redis.cache]\nurl = "
+				"redis://127.0.0.1:1\n[bogus]\n");
+	const char *args[] = { warroom_bin(), "--config", path, NULL };
+	char want[160];
+	struct run r;
+
+	snprintf(want, sizeof(want), "%s:4:", path);
+	run_bin(args, NULL, false, -1, 0, &r);
+	expect_one_line_error(&r, 1, want);
+	free(path);
+	run_free(&r);
+}
+
+Test(bin, bad_theme_exits_1, .timeout = 20)
+{
+	const char *args[] = { warroom_bin(), "--demo", "--snapshot",
+			       "--theme", "/nonexistent/x.theme", NULL };
+	struct run r;
+
+	run_bin(args, NULL, false, -1, 0, &r);
+	expect_one_line_error(&r, 1, "x.theme");
+	cr_expect_str_empty(r.out);
+	run_free(&r);
+}
+
+Test(bin, stdout_not_a_terminal, .timeout = 20)
+{
+	const char *args[] = { warroom_bin(), "--demo", NULL };
+	struct run r;
+
+	run_bin(args, "xterm-256color", false, -1, 0, &r);
+	expect_one_line_error(&r, 1, "not a terminal");
+	cr_expect_str_empty(r.out);
+	run_free(&r);
+}
+
+Test(bin, term_dumb_refused, .timeout = 20)
+{
+	const char *args[] = { warroom_bin(), "--demo", NULL };
+	struct run r;
+
+	run_bin(args, "dumb", true, -1, 0, &r);
+	expect_one_line_error(&r, 1, "TERM=dumb");
+	cr_expect(strchr(r.out, '\033') == NULL, "drew on a dumb terminal");
+	run_free(&r);
+}
+
+Test(bin, unknown_term_refused, .timeout = 20)
+{
+	const char *args[] = { warroom_bin(), "--demo", NULL };
+	struct run r;
+
+	run_bin(args, "no-such-terminal-xyz", true, -1, 0, &r);
+	expect_one_line_error(&r, 1, "unknown terminal type");
+	run_free(&r);
+}
+
+/* The alternate screen is left (rmcup of xterm-256color) on the way out,
+ * and nothing is drawn after it. */
+static void
+expect_restored(const struct run *r)
+{
+	const char *enter = strstr(r->out, "\033[?1049h");
+	const char *leave = NULL, *p = r->out;
+
+	cr_assert_not_null(enter, "never entered the alternate screen");
+	while ((p = strstr(p, "\033[?1049l")) != NULL) {
+		leave = p;
+		p++;
+	}
+	cr_assert_not_null(leave, "the alternate screen was not left");
+	cr_expect(leave > enter);
+	cr_expect(strstr(r->out, "\033[?25h") != NULL, "cursor not shown");
+}
+
+Test(bin, sigterm_restores_terminal, .timeout = 20)
+{
+	const char *args[] = { warroom_bin(), "--demo", NULL };
+	struct run r;
+
+	run_bin(args, "xterm-256color", true, 700, SIGTERM, &r);
+	cr_expect_eq(exit_code(&r), 128 + SIGTERM, "status %d, stderr %s",
+		     r.status, r.err);
+	expect_restored(&r);
+	/* Nothing on stderr: no leak report, no stray message. */
+	cr_expect_str_empty(r.err);
+	run_free(&r);
+}
+
+Test(bin, sighup_restores_terminal, .timeout = 20)
+{
+	const char *args[] = { warroom_bin(), "--demo", NULL };
+	struct run r;
+
+	run_bin(args, "xterm-256color", true, 700, SIGHUP, &r);
+	cr_expect_eq(exit_code(&r), 128 + SIGHUP);
+	expect_restored(&r);
+	cr_expect_str_empty(r.err);
+	run_free(&r);
+}
+
+Test(bin, crash_restores_terminal_and_dies_by_signal, .timeout = 20)
+{
+	const char *args[] = { warroom_bin(), "--demo", NULL };
+	struct run r;
+
+	run_bin(args, "xterm-256color", true, 700, SIGABRT, &r);
+	cr_expect(WIFSIGNALED(r.status) && WTERMSIG(r.status) == SIGABRT,
+		  "status %#x", r.status);
+	expect_restored(&r);
+	run_free(&r);
+}

@@ -1,0 +1,171 @@
+/* The UI context and the event loop: what the dashboard shows (panes,
+ * focus, zoom, overlays, status line), which parts need drawing, and the
+ * loop that sleeps in poll() until a key, a signal, a snapshot or the next
+ * second. UI thread only. */
+#ifndef WARROOM_APP_H
+#define WARROOM_APP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <curses.h>
+
+#include "core/action.h"
+#include "core/config.h"
+#include "core/rules.h"
+#include "core/state.h"
+#include "core/timeline.h"
+#include "probes/runner.h"
+#include "themes/theme.h"
+#include "tui/layout.h"
+#include "tui/pane.h"
+#include "widgets/dialog.h"
+#include "widgets/textview.h"
+
+#define APP_PANES LAYOUT_PANES
+#define APP_STATUS_MAX 256
+
+/* What a pane needs redrawn. */
+enum {
+	PANE_DIRTY_TITLE = 1,   /* the top border: title, source, age */
+	PANE_DIRTY_BODY = 2,    /* everything inside */
+};
+
+enum app_overlay {
+	OVERLAY_NONE,
+	OVERLAY_HELP,
+	OVERLAY_DETAIL,
+};
+
+/* What an open dialog is for (dialog.tag). */
+enum app_dialog_tag {
+	APP_DLG_QUIT = 1,
+	APP_DLG_FILTER,
+	APP_DLG_ACTION_ARG,
+	APP_DLG_ACTION_CONFIRM,
+};
+
+/* The incident shown in the header. Filled by the incident module (a later
+ * issue) through app_set_incident(); inactive until then. */
+struct app_incident {
+	bool active;
+	char id[48];            /* "INC-20261122-01" */
+	char severity[16];      /* "SEV1" */
+	int64_t started_wall_ms;
+};
+
+/* An action between its key and its confirmation. */
+struct app_pending {
+	const struct action_def *def;
+	int pane;
+	int source;
+	struct action_req req;
+};
+
+struct app {
+	/* What runs underneath (not owned). */
+	struct state *st;
+	struct runner *r;
+	struct timeline *tl;
+	struct actions *act;
+	struct rules_tracker *rt;
+
+	struct theme theme;
+	WINDOW *win;            /* stdscr of the screen drawn on */
+	int cols, rows;
+	bool read_only;
+	bool demo;
+	/* No sources: the first-run screen instead of the dashboard. */
+	bool first_run;
+	/* The first-run screen asked for the demo (key d). */
+	bool start_demo;
+	const char *config_path;        /* shown on the first-run screen */
+
+	struct pane panes[APP_PANES];
+	/* Per kind, the state indices of its sources in order. */
+	int *kind_src[SNAP_KIND_COUNT];
+	size_t n_kind_src[SNAP_KIND_COUNT];
+	int focus;              /* 0..6 */
+	bool zoomed;
+	struct layout lay;
+
+	enum app_overlay overlay;
+	char overlay_title[128];
+	struct textview tv;
+	struct dialog dlg;
+	struct app_pending pending;
+
+	char status[APP_STATUS_MAX];
+	enum role status_role;
+
+	/* What was last seen, to find what changed. */
+	size_t n_sources;
+	uint64_t *seen_gen;     /* per source */
+	enum health *health;    /* per source */
+	size_t seen_timeline;
+
+	/* Redraw flags: set by changes, cleared by screen_draw(). */
+	bool dirty_all;
+	bool dirty_header;
+	bool dirty_status;
+	bool dirty_overlay;
+	unsigned pane_dirty[APP_PANES];
+	/* Each pane's drawing rectangle at the last draw, for clicks. */
+	struct rect pane_body[APP_PANES];
+	char title_age[APP_PANES][48];  /* age text drawn in each frame */
+	int64_t header_second;          /* wall second the clock shows */
+
+	struct app_incident incident;
+
+	bool quit;
+	int exit_status;
+};
+
+/* Sets up a in place over the running parts; app_bind_sources() once the
+ * sources are registered. theme is copied. */
+void app_init(struct app *a, struct state *st, struct runner *r,
+	      struct timeline *tl, struct actions *act,
+	      struct rules_tracker *rt, const struct theme *theme,
+	      bool read_only, bool demo);
+void app_finish(struct app *a);
+
+/* Maps every registered source to the pane of its kind. */
+void app_bind_sources(struct app *a);
+
+/* Takes in what changed since the last call (snapshots, the timeline,
+ * finished actions, the clock) and marks what must be drawn. Returns true
+ * when anything is dirty. */
+bool app_collect(struct app *a);
+
+/* True when anything is marked for drawing (tui/screen.c draws it). */
+bool app_any_dirty(const struct app *a);
+
+/* Sets the screen size and lays out again (marks everything dirty). */
+void app_resize(struct app *a, int rows, int cols);
+
+/* Runs the interactive loop on the terminal term_open() started until the
+ * operator quits or a signal ends it; returns the exit status. */
+int app_run(struct app *a);
+
+/* Sets the status line (printf-style). */
+void app_set_status(struct app *a, enum role role, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Focuses pane i (0..6). */
+void app_focus(struct app *a, int i);
+/* Shows the source at position pos among the pane's kind. */
+void app_switch_source(struct app *a, int pane, int delta);
+
+/* A pane's context for drawing or a key. Holds a snapshot reference that
+ * app_ctx_release() drops. */
+void app_ctx_get(struct app *a, int pane, struct pane_ctx *c);
+void app_ctx_release(struct pane_ctx *c);
+
+/* The incident for the header; inactive clears it. */
+void app_set_incident(struct app *a, const struct app_incident *inc);
+
+/* Marks everything dirty (overlays opened or closed, layout changed). */
+void app_touch_all(struct app *a);
+
+#endif

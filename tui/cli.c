@@ -1,0 +1,491 @@
+/* The command line and the program's life: options, configuration, theme,
+ * start of the probes and the action worker, the dashboard (or one
+ * --snapshot frame), and an orderly shutdown. Main thread. */
+#include "tui/cli.h"
+
+#include <langinfo.h>
+#include <locale.h>
+#include <math.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "build-config.h"
+#include "core/action.h"
+#include "core/rules.h"
+#include "core/sanitize.h"
+#include "core/state.h"
+#include "core/timeline.h"
+#include "core/xalloc.h"
+#include "probes/demo.h"
+#include "probes/probe.h"
+#include "probes/runner.h"
+#include "themes/theme.h"
+#include "tui/app.h"
+#include "tui/keymap.h"
+#include "tui/snapshot_text.h"
+#include "tui/term.h"
+
+/* Bounds the wait of --snapshot for the sources' first polls beyond their
+ * own timeouts. */
+#define SNAPSHOT_GRACE_MS 500
+/* Shutdown: probes, then the action worker; under a second in all. */
+#define STOP_RUNNER_MS 900
+#define STOP_ACTIONS_MS 100
+
+static const char *
+option_value(int argc, char *const argv[], int *i, const char *name,
+	     const char *inline_value, struct err *err)
+{
+	if (inline_value != NULL) {
+		return inline_value;
+	}
+	if (*i + 1 >= argc) {
+		err_set(err, "%s needs a value", name);
+		return NULL;
+	}
+	(*i)++;
+	return argv[*i];
+}
+
+int
+cli_parse_size(const char *s, int *cols, int *rows)
+{
+	char *end;
+	long c, r;
+
+	if (s == NULL || s[0] < '0' || s[0] > '9') {
+		return -1;
+	}
+	c = strtol(s, &end, 10);
+	if (*end != 'x' && *end != 'X') {
+		return -1;
+	}
+	s = end + 1;
+	if (s[0] < '0' || s[0] > '9') {
+		return -1;
+	}
+	r = strtol(s, &end, 10);
+	if (*end != '\0' || c < 1 || r < 1 || c > CLI_MAX_SIZE ||
+	    r > CLI_MAX_SIZE) {
+		return -1;
+	}
+	*cols = (int)c;
+	*rows = (int)r;
+	return 0;
+}
+
+static int
+parse_speed(const char *s, double *out)
+{
+	char *end;
+	double v;
+
+	if (s == NULL || s[0] == '\0') {
+		return -1;
+	}
+	v = strtod(s, &end);
+	if (*end != '\0' || !isfinite(v) || v <= 0 || v > 1000) {
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+int
+cli_parse(int argc, char *const argv[], struct cli_opts *o, struct err *err)
+{
+	memset(o, 0, sizeof(*o));
+	o->demo_speed = 1.0;
+	o->cols = CLI_DEFAULT_COLS;
+	o->rows = CLI_DEFAULT_ROWS;
+	bool speed_set = false;
+
+	for (int i = 1; i < argc; i++) {
+		const char *arg = argv[i];
+		char name[32];
+		const char *eq, *val;
+
+		if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
+			o->help = true;
+			continue;
+		}
+		if (strcmp(arg, "-V") == 0 || strcmp(arg, "--version") == 0) {
+			o->version = true;
+			continue;
+		}
+		if (strncmp(arg, "--", 2) != 0 || arg[2] == '\0') {
+			return err_set(err, "unexpected argument '%.64s'", arg);
+		}
+		eq = strchr(arg, '=');
+		strlcpy_safe(name, arg,
+			     eq != NULL && (size_t)(eq - arg) < sizeof(name) ?
+			     (size_t)(eq - arg) + 1 : sizeof(name));
+		if (strcmp(name, "--read-only") == 0 && eq == NULL) {
+			o->read_only = true;
+		} else if (strcmp(name, "--demo") == 0 && eq == NULL) {
+			o->demo = true;
+		} else if (strcmp(name, "--snapshot") == 0 && eq == NULL) {
+			o->snapshot = true;
+		} else if (strcmp(name, "--config") == 0) {
+			val = option_value(argc, argv, &i, name,
+					   eq ? eq + 1 : NULL, err);
+			if (val == NULL) {
+				return -1;
+			}
+			if (val[0] == '\0') {
+				return err_set(err, "--config needs a file");
+			}
+			o->config_path = val;
+		} else if (strcmp(name, "--theme") == 0) {
+			val = option_value(argc, argv, &i, name,
+					   eq ? eq + 1 : NULL, err);
+			if (val == NULL) {
+				return -1;
+			}
+			if (val[0] == '\0') {
+				return err_set(err, "--theme needs a name or "
+					       "a path");
+			}
+			o->theme = val;
+		} else if (strcmp(name, "--demo-speed") == 0) {
+			val = option_value(argc, argv, &i, name,
+					   eq ? eq + 1 : NULL, err);
+			if (val == NULL) {
+				return -1;
+			}
+			if (parse_speed(val, &o->demo_speed) < 0) {
+				return err_set(err, "--demo-speed wants a "
+					       "number above 0 and up to "
+					       "1000, not '%.32s'", val);
+			}
+			speed_set = true;
+		} else if (strcmp(name, "--size") == 0) {
+			val = option_value(argc, argv, &i, name,
+					   eq ? eq + 1 : NULL, err);
+			if (val == NULL) {
+				return -1;
+			}
+			if (cli_parse_size(val, &o->cols, &o->rows) < 0) {
+				return err_set(err, "--size wants COLSxROWS "
+					       "(1 to %d each), not '%.32s'",
+					       CLI_MAX_SIZE, val);
+			}
+			o->size_set = true;
+		} else {
+			return err_set(err, "unknown option '%.64s'", arg);
+		}
+	}
+	if (o->help || o->version) {
+		return 0;
+	}
+	if (o->size_set && !o->snapshot) {
+		return err_set(err, "--size applies only to --snapshot");
+	}
+	if (speed_set && !o->demo) {
+		return err_set(err, "--demo-speed applies only to --demo");
+	}
+	return 0;
+}
+
+void
+cli_usage(FILE *f)
+{
+	fputs("Usage: warroom [OPTION]...\n"
+	      "A terminal dashboard for production incidents: pods, database "
+	      "sessions,\nRedis, Kafka lag, metrics and alerts on one "
+	      "screen, with actions.\n"
+	      "\n"
+	      "Options:\n"
+	      "  --config FILE      read sources from FILE (default: "
+	      "$XDG_CONFIG_HOME/warroom/\n"
+	      "                     config.ini, else the environment: "
+	      "DATABASE_URL,\n"
+	      "                     REDIS_URL, PROMETHEUS_URL, "
+	      "ALERTMANAGER_URL, KAFKA_BROKERS,\n"
+	      "                     KUBECONFIG)\n"
+	      "  --read-only        remove every destructive action\n"
+	      "  --theme NAME|PATH  default, light, high-contrast, monochrome, "
+	      "or a file\n"
+	      "  --demo             run a scripted incident instead of the "
+	      "configured sources\n"
+	      "  --demo-speed N     play the demo N times faster (default 1)\n"
+	      "  --snapshot         print one frame as plain text and exit, "
+	      "after every\n"
+	      "                     source's first poll\n"
+	      "  --size COLSxROWS   the frame size for --snapshot "
+	      "(default 160x48)\n"
+	      "  -h, --help         show this help and exit\n"
+	      "  -V, --version      show the version and exit\n"
+	      "\n"
+	      "Keys:\n", f);
+	for (const struct keymap_entry *k = keymap_global; k->keys != NULL;
+	     k++) {
+		fprintf(f, "  %-18s %s\n", k->keys, k->what);
+	}
+	fputs("  Each pane's actions (upper-case keys) are listed by ? "
+	      "in the dashboard.\n"
+	      "\n"
+	      "Exit status: 0 on quit, 1 on a configuration, theme or "
+	      "terminal error,\n"
+	      "2 on bad arguments, 128+N when ended by signal N.\n"
+	      "See warroom(1) and docs/configuration.md.\n", f);
+}
+
+int
+cli_load_config(const struct cli_opts *o, struct config *cfg,
+		struct err *err)
+{
+	char *path;
+	int rc = 0;
+
+	memset(cfg, 0, sizeof(*cfg));
+	if (o->config_path != NULL) {
+		return config_load_file(cfg, o->config_path, err);
+	}
+	path = config_default_path();
+	if (path != NULL && access(path, F_OK) == 0) {
+		rc = config_load_file(cfg, path, err);
+	} else {
+		config_from_env(cfg);
+	}
+	free(path);
+	return rc;
+}
+
+/* Loads the theme the options ask for. A bad name or file is an error
+ * even with --snapshot, which then draws in monochrome. */
+static int
+load_theme(const struct cli_opts *o, const struct config *cfg,
+	   struct theme *t, struct err *err)
+{
+	const char *want = o->theme != NULL ? o->theme : cfg->theme;
+
+	if (theme_load(t, theme_choose(want, true), err) < 0) {
+		return -1;
+	}
+	if (o->snapshot && theme_load(t, "monochrome", err) < 0) {
+		theme_defaults(t);
+		t->mono = true;
+	}
+	return 0;
+}
+
+static void
+timeline_wake(void *ctx)
+{
+	state_wakeup(ctx);
+}
+
+static int
+add_sources(struct config *cfg, struct runner *r, struct err *err)
+{
+	for (size_t i = 0; i < cfg->n_sections; i++) {
+		const struct config_section *sec = &cfg->sections[i];
+		const struct probe_ops *ops = probe_find(sec->backend);
+
+		if (ops == NULL) {
+			return err_set(err, "%s:%d: unknown backend '%.32s'",
+				       cfg->path ? cfg->path : "environment",
+				       sec->line, sec->backend);
+		}
+		if (runner_add(r, ops, sec, err) < 0) {
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* The probe threads (and, with act, the action worker) start with the
+ * loop's signals blocked, so that only the UI thread ever runs their
+ * handlers. */
+static int
+start_threads(struct runner *r, bool start_runner, struct actions **act,
+	      struct state *st, struct timeline *tl, bool read_only,
+	      struct err *err)
+{
+	sigset_t saved;
+	int rc = 0;
+
+	term_block_signals(&saved);
+	if (start_runner) {
+		rc = runner_start(r, err);
+	}
+	if (rc == 0 && act != NULL) {
+		*act = actions_new(st, tl, read_only);
+	}
+	term_unblock_signals(&saved);
+	return rc;
+}
+
+static int
+snapshot_wait_ms(const struct config *cfg)
+{
+	int ms = 0;
+
+	for (size_t i = 0; i < cfg->n_sections; i++) {
+		if (cfg->sections[i].timeout_ms > ms) {
+			ms = cfg->sections[i].timeout_ms;
+		}
+	}
+	return ms + SNAPSHOT_GRACE_MS;
+}
+
+static int
+run_interactive(struct app *a, struct config *demo_cfg, double speed)
+{
+	struct err err = { { 0 } };
+
+	if (term_open(&err) < 0) {
+		fprintf(stderr, "warroom: %s\n", err.msg);
+		return CLI_EXIT_ERROR;
+	}
+	if (has_colors() && !a->theme.mono) {
+		start_color();
+		use_default_colors();
+	} else if (!a->theme.mono &&
+		   theme_load(&a->theme, theme_choose("monochrome", false),
+			      &err) < 0) {
+		a->theme.mono = true;
+	}
+	theme_apply(&a->theme);
+	a->win = stdscr;
+	for (;;) {
+		int status = app_run(a);
+
+		if (!a->start_demo || a->quit) {
+			term_close();
+			return status;
+		}
+		a->start_demo = false;
+		if (demo_setup(demo_cfg, a->r, speed, &err) < 0 ||
+		    start_threads(a->r, true, NULL, NULL, NULL, false,
+				  &err) < 0) {
+			app_set_status(a, ROLE_CRIT, "demo: %s", err.msg);
+			continue;
+		}
+		a->first_run = false;
+		a->demo = true;
+		app_bind_sources(a);
+		app_touch_all(a);
+	}
+}
+
+int
+cli_main(int argc, char *argv[])
+{
+	struct cli_opts o;
+	struct err err = { { 0 } };
+	struct config cfg, demo_cfg;
+	struct theme theme;
+	struct state *st;
+	struct timeline *tl;
+	struct runner *r;
+	struct actions *act = NULL;
+	struct rules_tracker *rt;
+	struct app *a;
+	char *first_run_path = NULL;
+	int status, abandoned;
+	bool read_only;
+
+	setlocale(LC_ALL, "");
+	text_utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
+
+	if (cli_parse(argc, argv, &o, &err) < 0) {
+		fprintf(stderr, "warroom: %s (try --help)\n", err.msg);
+		return CLI_EXIT_USAGE;
+	}
+	if (o.help) {
+		cli_usage(stdout);
+		return CLI_EXIT_OK;
+	}
+	if (o.version) {
+		printf("warroom %s\n", WARROOM_VERSION);
+		return CLI_EXIT_OK;
+	}
+	if (cli_load_config(&o, &cfg, &err) < 0) {
+		fprintf(stderr, "warroom: %s\n", err.msg);
+		config_finish(&cfg);
+		return CLI_EXIT_ERROR;
+	}
+	read_only = o.read_only || cfg.read_only;
+	if (load_theme(&o, &cfg, &theme, &err) < 0) {
+		fprintf(stderr, "warroom: %s\n", err.msg);
+		config_finish(&cfg);
+		return CLI_EXIT_ERROR;
+	}
+	if (!o.snapshot && term_check(&err) < 0) {
+		fprintf(stderr, "warroom: %s\n", err.msg);
+		config_finish(&cfg);
+		return CLI_EXIT_ERROR;
+	}
+
+	memset(&demo_cfg, 0, sizeof(demo_cfg));
+	st = state_new();
+	tl = timeline_new(timeline_wake, st);
+	r = runner_new(st);
+	if (o.demo) {
+		status = demo_setup(&demo_cfg, r, o.demo_speed, &err);
+	} else {
+		status = add_sources(&cfg, r, &err);
+	}
+	if (status == 0) {
+		status = start_threads(r, state_source_count(st) > 0, &act,
+				       st, tl, read_only, &err);
+	}
+	if (status < 0) {
+		fprintf(stderr, "warroom: %s\n", err.msg);
+		runner_stop(r, STOP_RUNNER_MS);
+		runner_free(r);
+		timeline_free(tl);
+		state_free(st);
+		config_finish(&demo_cfg);
+		config_finish(&cfg);
+		return CLI_EXIT_ERROR;
+	}
+	rt = rules_tracker_new(tl);
+
+	a = xcalloc(1, sizeof(*a));
+	app_init(a, st, r, tl, act, rt, &theme, read_only, o.demo);
+	app_bind_sources(a);
+	a->first_run = state_source_count(st) == 0;
+	if (a->first_run) {
+		first_run_path = cfg.path != NULL ? xstrdup(cfg.path) :
+			config_default_path();
+		a->config_path = first_run_path;
+	}
+
+	if (o.snapshot) {
+		if (!a->first_run) {
+			runner_wait_first(r, snapshot_wait_ms(o.demo ?
+							      &demo_cfg : &cfg));
+		}
+		status = CLI_EXIT_OK;
+		if (snapshot_text_render(a, o.cols, o.rows, stdout,
+					 &err) < 0) {
+			fprintf(stderr, "warroom: %s\n", err.msg);
+			status = CLI_EXIT_ERROR;
+		}
+		fflush(stdout);
+	} else {
+		status = run_interactive(a, &demo_cfg, o.demo_speed);
+	}
+
+	abandoned = runner_stop(r, STOP_RUNNER_MS);
+	actions_free(act, STOP_ACTIONS_MS);
+	app_finish(a);
+	free(a);
+	rules_tracker_free(rt);
+	runner_free(r);
+	/* A probe thread stuck past the deadline may still publish: leave
+	 * the state and timeline to the process exit. */
+	if (abandoned == 0) {
+		timeline_free(tl);
+		state_free(st);
+	}
+	free(first_run_path);
+	config_finish(&demo_cfg);
+	config_finish(&cfg);
+	return status;
+}

@@ -1,0 +1,302 @@
+/* The header line (name, incident, modes, a health dot per source, UTC
+ * clock) and the status line (last message, the focused pane's key hints).
+ * UI thread. */
+#include "tui/header.h"
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/sanitize.h"
+#include "tui/app.h"
+#include "widgets/draw.h"
+#include "widgets/statusbar.h"
+
+static enum role
+dot_role(enum health h)
+{
+	switch (h) {
+	case HEALTH_OK:
+		return ROLE_OK;
+	case HEALTH_WARN:
+		return ROLE_WARN;
+	case HEALTH_CRIT:
+		return ROLE_CRIT;
+	case HEALTH_UNKNOWN:
+		break;
+	}
+	return ROLE_DIM;
+}
+
+enum dot_style {
+	DOTS_FULL,      /* "● postgres.main" */
+	DOTS_BACKEND,   /* "● postgres" */
+	DOTS_SHORT,     /* "● pg" */
+	DOTS_ONLY,      /* "●" */
+};
+
+static const struct {
+	const char *backend;
+	const char *abbrev;
+} short_names[] = {
+	{ "postgres", "pg" },
+	{ "prometheus", "prom" },
+	{ "alertmanager", "am" },
+	{ "kafka", "kafka" },
+	{ "redis", "redis" },
+	{ "k8s", "k8s" },
+};
+
+/* The first len bytes of name, abbreviated when it is a known backend. */
+static const char *
+abbrev(const char *name, size_t len)
+{
+	for (size_t i = 0; i < sizeof(short_names) / sizeof(short_names[0]);
+	     i++) {
+		if (strlen(short_names[i].backend) == len &&
+		    strncmp(short_names[i].backend, name, len) == 0) {
+			return short_names[i].abbrev;
+		}
+	}
+	return NULL;
+}
+
+static void
+dot_label(struct app *a, size_t i, enum dot_style style, char *buf,
+	  size_t n)
+{
+	const char *name = state_source_name(a->st, (int)i);
+	const char *dot = strchr(name, '.');
+	const char *sym;
+
+	if (text_utf8) {
+		sym = "\u25cf";
+	} else {
+		sym = a->health[i] == HEALTH_UNKNOWN ? "o" : "*";
+	}
+	switch (style) {
+	case DOTS_FULL:
+		snprintf(buf, n, "%s %s", sym, name);
+		break;
+	case DOTS_BACKEND:
+		snprintf(buf, n, "%s %.*s", sym,
+			 dot ? (int)(dot - name) : (int)strlen(name), name);
+		break;
+	case DOTS_SHORT: {
+		size_t len = dot ? (size_t)(dot - name) : strlen(name);
+		const char *ab = abbrev(name, len);
+
+		snprintf(buf, n, "%s %.*s", sym, ab ? (int)strlen(ab) :
+			 (len > 5 ? 5 : (int)len), ab ? ab : name);
+		break;
+	}
+	case DOTS_ONLY:
+		snprintf(buf, n, "%s", sym);
+		break;
+	}
+}
+
+/* The widest labels that fit in width columns. */
+static enum dot_style
+dot_style_for(struct app *a, int width)
+{
+	char buf[128];
+
+	for (int s = DOTS_FULL; s <= DOTS_ONLY; s++) {
+		int need = 0;
+
+		for (size_t i = 0; i < a->n_sources; i++) {
+			dot_label(a, i, (enum dot_style)s, buf, sizeof(buf));
+			need += text_width(buf) + 2;
+		}
+		if (need <= width) {
+			return (enum dot_style)s;
+		}
+	}
+	return DOTS_ONLY;
+}
+
+static void
+format_elapsed(int64_t ms, char *buf, size_t n)
+{
+	int64_t s = ms < 0 ? 0 : ms / 1000;
+
+	snprintf(buf, n, "%02lld:%02lld:%02lld", (long long)(s / 3600),
+		 (long long)(s / 60 % 60), (long long)(s % 60));
+}
+
+void
+header_draw(struct app *a)
+{
+	WINDOW *win = a->win;
+	const struct theme *t = &a->theme;
+	int y = a->lay.header.y, w = a->lay.header.w;
+	int x = 1, x_end;
+	char buf[160], clock[32];
+	enum dot_style style;
+
+	if (a->lay.header.h == 0) {
+		return;
+	}
+	draw_fill(win, y, 0, 1, w, ROLE_HEADER, t);
+	clock_format_utc(clock_wall_ms(), 1, clock, sizeof(clock));
+	strncat(clock, "Z", sizeof(clock) - strlen(clock) - 1);
+	x_end = w - 1 - text_width(clock) - 2;
+	draw_text_right(win, y, w - 1, text_width(clock), clock, ROLE_HEADER,
+			t);
+
+	x += draw_text(win, y, x, x_end - x, "warroom", ROLE_TITLE, t);
+	if (a->incident.active) {
+		char elapsed[32];
+
+		format_elapsed(clock_wall_ms() - a->incident.started_wall_ms,
+			       elapsed, sizeof(elapsed));
+		snprintf(buf, sizeof(buf), "  %s %s %s", a->incident.id,
+			 a->incident.severity, elapsed);
+		x += draw_text(win, y, x, x_end - x, buf, ROLE_CRIT, t);
+	}
+	if (a->demo) {
+		x += draw_text(win, y, x, x_end - x, "  [DEMO]", ROLE_WARN, t);
+	}
+	if (a->read_only) {
+		x += draw_text(win, y, x, x_end - x, "  [READ-ONLY]", ROLE_WARN,
+			       t);
+	}
+	x += 3;
+	style = dot_style_for(a, x_end - x);
+	for (size_t i = 0; i < a->n_sources && x < x_end; i++) {
+		char *name;
+
+		dot_label(a, i, style, buf, sizeof(buf));
+		/* The dot in the health colour, the name in the header's. */
+		name = strchr(buf, ' ');
+		if (name != NULL) {
+			*name++ = '\0';
+		}
+		x += draw_text(win, y, x, x_end - x, buf,
+			       dot_role(a->health[i]), t);
+		if (name != NULL && x + 1 < x_end) {
+			x += 1;
+			x += draw_text(win, y, x, x_end - x, name, ROLE_HEADER,
+				       t);
+		}
+		x += 2;
+	}
+}
+
+/* True when key starts a destructive action of the source: read-only
+ * mode leaves it out of the hints. */
+static bool
+key_disabled(struct app *a, int src, const char *key)
+{
+	const struct action_def *d;
+
+	if (!a->read_only || src < 0 || key[0] == '\0' || key[1] != '\0') {
+		return false;
+	}
+	for (d = runner_actions(a->r, src); d != NULL && d->name; d++) {
+		if (d->key == key[0] && d->destructive) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Appends one hint "key\tlabel\n" unless its action is disabled. */
+static void
+add_hint(struct app *a, int src, char *buf, size_t n, const char *key,
+	 size_t key_len, const char *label, size_t label_len)
+{
+	char k[32];
+	size_t len = strlen(buf);
+
+	if (key_len == 0 || key_len >= sizeof(k)) {
+		return;
+	}
+	memcpy(k, key, key_len);
+	k[key_len] = '\0';
+	if (key_disabled(a, src, k)) {
+		return;
+	}
+	snprintf(buf + len, n - len, "%s\t%.*s\n", k, (int)label_len, label);
+}
+
+/* Adds a pane's hints, written "T terminate  C cancel" (two spaces
+ * between hints) or already as "T\tterminate\n...". */
+static void
+add_pane_hints(struct app *a, int src, const char *hints, char *buf,
+	       size_t n)
+{
+	const char *s = hints;
+
+	while (*s != '\0') {
+		const char *end, *sep;
+		size_t key_len;
+
+		while (*s == ' ' || *s == '\n') {
+			s++;
+		}
+		if (*s == '\0') {
+			break;
+		}
+		end = strstr(s, "  ");
+		sep = strchr(s, '\n');
+		if (end == NULL || (sep != NULL && sep < end)) {
+			end = sep;
+		}
+		if (end == NULL) {
+			end = s + strlen(s);
+		}
+		key_len = strcspn(s, " \t");
+		if (key_len > (size_t)(end - s)) {
+			key_len = (size_t)(end - s);
+		}
+		sep = s + key_len;
+		if (sep < end) {
+			sep++;
+		}
+		add_hint(a, src, buf, n, s, key_len, sep, (size_t)(end - sep));
+		s = end;
+	}
+}
+
+void
+header_hints(struct app *a, char *buf, size_t n)
+{
+	struct pane *p = &a->panes[a->focus];
+	size_t len;
+
+	/* Help and quit first: the status bar drops hints from the end
+	 * when the line is narrow, and these two must stay findable. */
+	snprintf(buf, n, "?\thelp\nq\tquit\n");
+	if (p->hints != NULL && p->hints[0] != '\0') {
+		add_pane_hints(a, p->source, p->hints, buf, n);
+	} else if (p->source >= 0) {
+		const struct action_def *d = runner_actions(a->r, p->source);
+
+		for (; d != NULL && d->name != NULL; d++) {
+			char key[2] = { (char)d->key, '\0' };
+
+			add_hint(a, p->source, buf, n, key, 1, d->label,
+				 strlen(d->label));
+		}
+	}
+	len = strlen(buf);
+	snprintf(buf + len, n - len, "%s", a->zoomed ?
+		 "Enter\tdetails\nEsc\tunzoom\n/\tfilter" :
+		 "z\tzoom\n/\tfilter");
+}
+
+void
+header_draw_status(struct app *a)
+{
+	char hints[512];
+
+	if (a->lay.status.h == 0) {
+		return;
+	}
+	header_hints(a, hints, sizeof(hints));
+	statusbar_draw(a->win, a->lay.status.y, a->lay.status.w, a->status,
+		       a->status_role, hints, &a->theme);
+}

@@ -1,0 +1,536 @@
+/* Key and mouse dispatch: an open dialog takes every key, then an overlay,
+ * then the global bindings, then the focused pane's actions, then the
+ * pane. Actions go key -> (argument) -> target -> confirmation showing the
+ * exact operation -> the action worker. UI thread. */
+#include "tui/keymap.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/sanitize.h"
+#include "core/xalloc.h"
+#include "tui/app.h"
+#include "tui/help.h"
+
+#define KEY_ESC 27
+#define KEY_CTRL_L 12
+#define WHEEL_STEP 3
+
+const struct keymap_entry keymap_global[] = {
+	{ "q", "quit (asks first)" },
+	{ "?", "show every key binding" },
+	{ "Tab S-Tab", "focus the next / previous pane" },
+	{ "1-7", "focus a pane: 1 Pods 2 Database 3 Redis 4 Kafka "
+		 "5 Metrics 6 Alerts 7 Timeline" },
+	{ "z Enter", "zoom the focused pane (Enter when zoomed: details "
+		     "of the selected row)" },
+	{ "Esc", "close a dialog or view, or unzoom" },
+	{ "/", "filter the focused pane (an empty filter clears it)" },
+	{ "r", "refresh the focused pane's source now" },
+	{ "< >", "previous / next source of the pane's kind" },
+	{ "s S", "next sort column / reverse the sort" },
+	{ "v", "next view of the pane" },
+	{ "Up Down j k", "move the selection" },
+	{ "PgUp PgDn", "move a page" },
+	{ "g G Home End", "first / last row" },
+	{ "Ctrl-L", "redraw the screen" },
+	{ "mouse", "a click focuses a pane and selects a row; the wheel "
+		   "moves the selection" },
+	{ NULL, NULL },
+};
+
+static struct pane *
+focused(struct app *a)
+{
+	return &a->panes[a->focus];
+}
+
+static void
+pane_dirty(struct app *a, int i)
+{
+	a->pane_dirty[i] |= PANE_DIRTY_TITLE | PANE_DIRTY_BODY;
+}
+
+static bool
+pane_key(struct app *a, int i, int key)
+{
+	struct pane *p = &a->panes[i];
+	struct pane_ctx c;
+	bool changed = false;
+
+	if (p->ops->key == NULL) {
+		return false;
+	}
+	app_ctx_get(a, i, &c);
+	changed = p->ops->key(p, &c, key);
+	app_ctx_release(&c);
+	if (changed) {
+		pane_dirty(a, i);
+		/* A pane's hints may follow its selection or view. */
+		a->dirty_status = true;
+	}
+	return changed;
+}
+
+static void
+close_overlay(struct app *a)
+{
+	a->overlay = OVERLAY_NONE;
+	app_touch_all(a);
+}
+
+static void
+toggle_zoom(struct app *a)
+{
+	a->zoomed = !a->zoomed;
+	app_resize(a, a->rows, a->cols);
+}
+
+static void
+open_detail(struct app *a)
+{
+	struct pane *p = focused(a);
+	struct pane_ctx c;
+	char *text = NULL;
+
+	if (p->ops->detail != NULL) {
+		app_ctx_get(a, a->focus, &c);
+		text = p->ops->detail(p, &c);
+		app_ctx_release(&c);
+	}
+	if (text == NULL) {
+		app_set_status(a, ROLE_DIM, "nothing selected");
+		return;
+	}
+	textview_set(&a->tv, text);
+	free(text);
+	snprintf(a->overlay_title, sizeof(a->overlay_title), " %d %s ",
+		 p->number, p->ops->title);
+	a->overlay = OVERLAY_DETAIL;
+	a->dirty_overlay = true;
+}
+
+/* ---- actions ------------------------------------------------------ */
+
+static const struct action_def *
+find_action(struct app *a, int key)
+{
+	struct pane *p = focused(a);
+	const struct action_def *d;
+
+	if (p->source < 0) {
+		return NULL;
+	}
+	for (d = runner_actions(a->r, p->source); d && d->name; d++) {
+		if (d->key == key) {
+			return d;
+		}
+	}
+	return NULL;
+}
+
+/* Asks the pane for the selected row's target; for "keys" the operator's
+ * pattern is the target. */
+static bool
+pending_target(struct app *a)
+{
+	struct app_pending *pd = &a->pending;
+	struct pane *p = &a->panes[pd->pane];
+	struct pane_ctx c;
+	bool ok = false;
+
+	if (p->ops->target != NULL) {
+		app_ctx_get(a, pd->pane, &c);
+		ok = p->ops->target(p, &c, pd->def->target_kind, &pd->req);
+		app_ctx_release(&c);
+	}
+	if (!ok && strcmp(pd->def->target_kind, "keys") == 0 &&
+	    pd->req.arg[0] != '\0') {
+		strlcpy_safe(pd->req.target, pd->req.arg,
+			     sizeof(pd->req.target));
+		strlcpy_safe(pd->req.target_label, pd->req.arg,
+			     sizeof(pd->req.target_label));
+		ok = true;
+	}
+	return ok;
+}
+
+static void
+no_target(struct app *a)
+{
+	const char *kind = a->pending.def->target_kind;
+
+	if (strcmp(kind, "keys") == 0) {
+		app_set_status(a, ROLE_WARN, "%s needs a pattern",
+			       a->pending.def->label);
+	} else {
+		app_set_status(a, ROLE_WARN, "select a %s first", kind);
+	}
+}
+
+static void
+confirm_action(struct app *a)
+{
+	struct app_pending *pd = &a->pending;
+	char body[DIALOG_TEXT_MAX];
+
+	if (!pending_target(a)) {
+		no_target(a);
+		return;
+	}
+	body[0] = '\0';
+	if (pd->def->describe != NULL) {
+		pd->def->describe(&pd->req, body, sizeof(body));
+	} else {
+		snprintf(body, sizeof(body), "%s\n%s", pd->def->label,
+			 pd->req.target_label);
+	}
+	dialog_open_confirm(&a->dlg, APP_DLG_ACTION_CONFIRM, pd->def->label,
+			    body);
+	a->dirty_overlay = true;
+}
+
+static void
+start_action(struct app *a, const struct action_def *d)
+{
+	struct app_pending *pd = &a->pending;
+	const struct config_section *sec;
+
+	if (d->destructive && a->read_only) {
+		app_set_status(a, ROLE_WARN, "read-only: %s disabled",
+			       d->label);
+		return;
+	}
+	memset(pd, 0, sizeof(*pd));
+	pd->def = d;
+	pd->pane = a->focus;
+	pd->source = focused(a)->source;
+	pd->req.def = d;
+	sec = runner_section(a->r, pd->source);
+	pd->req.section = sec;
+	strlcpy_safe(pd->req.source, state_source_name(a->st, pd->source),
+		     sizeof(pd->req.source));
+	/* No point asking for an argument when there is nothing to act on. */
+	if (strcmp(d->target_kind, "keys") != 0 && !pending_target(a)) {
+		no_target(a);
+		return;
+	}
+	if (d->arg_prompt != NULL) {
+		dialog_open_input(&a->dlg, APP_DLG_ACTION_ARG, d->label,
+				  d->arg_prompt, "");
+		a->dirty_overlay = true;
+		return;
+	}
+	confirm_action(a);
+}
+
+static void
+submit_action(struct app *a)
+{
+	struct app_pending *pd = &a->pending;
+	struct err err = { { 0 } };
+
+	if (actions_submit(a->act, &pd->req, &err) == 0) {
+		app_set_status(a, ROLE_CRIT, "%s: %s", pd->def->label,
+			       err.msg);
+		return;
+	}
+	app_set_status(a, ROLE_STATUS, "%s: %s on %s ...", pd->def->label,
+		       pd->req.target_label, pd->req.source);
+}
+
+/* ---- dialogs ------------------------------------------------------ */
+
+static void
+dialog_done(struct app *a, enum dialog_result res)
+{
+	int tag = a->dlg.tag;
+	struct pane *p = focused(a);
+
+	app_touch_all(a);
+	if (tag == APP_DLG_QUIT) {
+		if (res == DIALOG_YES) {
+			a->quit = true;
+			a->exit_status = 0;
+		}
+	} else if (tag == APP_DLG_FILTER) {
+		if (res == DIALOG_YES) {
+			strlcpy_safe(p->filter, a->dlg.input,
+				     sizeof(p->filter));
+			memset(&p->view, 0, sizeof(p->view));
+			pane_dirty(a, a->focus);
+			if (p->filter[0] != '\0') {
+				app_set_status(a, ROLE_STATUS, "%s: filter "
+					       "\"%s\"", p->ops->title,
+					       p->filter);
+			} else {
+				app_set_status(a, ROLE_STATUS,
+					       "%s: filter cleared",
+					       p->ops->title);
+			}
+		}
+	} else if (tag == APP_DLG_ACTION_ARG) {
+		if (res == DIALOG_YES) {
+			strlcpy_safe(a->pending.req.arg, a->dlg.input,
+				     sizeof(a->pending.req.arg));
+			dialog_close(&a->dlg);
+			confirm_action(a);
+			return;
+		}
+		app_set_status(a, ROLE_DIM, "%s: cancelled",
+			       a->pending.def->label);
+	} else if (tag == APP_DLG_ACTION_CONFIRM) {
+		if (res == DIALOG_YES) {
+			dialog_close(&a->dlg);
+			submit_action(a);
+			return;
+		}
+		app_set_status(a, ROLE_DIM, "%s: cancelled",
+			       a->pending.def->label);
+	}
+	dialog_close(&a->dlg);
+}
+
+/* ---- keys --------------------------------------------------------- */
+
+static void
+focus_step(struct app *a, int delta)
+{
+	app_focus(a, (a->focus + delta + APP_PANES) % APP_PANES);
+}
+
+static void
+open_filter(struct app *a)
+{
+	struct pane *p = focused(a);
+	char title[64];
+
+	snprintf(title, sizeof(title), "Filter %s", p->ops->title);
+	dialog_open_input(&a->dlg, APP_DLG_FILTER, title,
+			  "Show rows containing (empty: all)", p->filter);
+	a->dirty_overlay = true;
+}
+
+static void
+refresh_source(struct app *a)
+{
+	struct pane *p = focused(a);
+
+	if (p->source < 0) {
+		app_set_status(a, ROLE_DIM, "%s has no source to refresh",
+			       p->ops->title);
+		return;
+	}
+	runner_refresh(a->r, p->source);
+	app_set_status(a, ROLE_STATUS, "refreshing %s",
+		       state_source_name(a->st, p->source));
+}
+
+/* The loop's own keys; returns false for keys it leaves to the pane. */
+static bool
+global_key(struct app *a, int key, bool is_wchar)
+{
+	if (!is_wchar) {
+		switch (key) {
+		case KEY_BTAB:
+			focus_step(a, -1);
+			return true;
+		case KEY_ENTER:
+			break;
+		case KEY_RESIZE:
+			return true;
+		default:
+			return false;
+		}
+		key = '\n';
+	}
+	switch (key) {
+	case 'q':
+		dialog_open_confirm(&a->dlg, APP_DLG_QUIT, "Quit warroom?",
+				    "The probes stop; actions already "
+				    "running finish on their own.");
+		a->dirty_overlay = true;
+		return true;
+	case '?':
+		help_open(a);
+		return true;
+	case '\t':
+		focus_step(a, 1);
+		return true;
+	case '1': case '2': case '3': case '4': case '5': case '6': case '7':
+		app_focus(a, key - '1');
+		return true;
+	case 'z':
+		toggle_zoom(a);
+		return true;
+	case '\n':
+	case '\r':
+		if (a->zoomed) {
+			open_detail(a);
+		} else {
+			toggle_zoom(a);
+		}
+		return true;
+	case KEY_ESC:
+		if (a->zoomed) {
+			toggle_zoom(a);
+		}
+		return true;
+	case '/':
+		open_filter(a);
+		return true;
+	case 'r':
+		refresh_source(a);
+		return true;
+	case '<':
+		app_switch_source(a, a->focus, -1);
+		return true;
+	case '>':
+		app_switch_source(a, a->focus, 1);
+		return true;
+	case 'S':
+		focused(a)->sort_desc = !focused(a)->sort_desc;
+		pane_dirty(a, a->focus);
+		return true;
+	case KEY_CTRL_L:
+		clearok(curscr, TRUE);
+		app_touch_all(a);
+		return true;
+	default:
+		return false;
+	}
+}
+
+static void
+overlay_key(struct app *a, int key, bool is_wchar)
+{
+	if (is_wchar && (key == KEY_ESC || key == 'q' ||
+			 (key == '?' && a->overlay == OVERLAY_HELP) ||
+			 (key == '\n' && a->overlay == OVERLAY_DETAIL))) {
+		close_overlay(a);
+		return;
+	}
+	if (textview_key(&a->tv, key)) {
+		a->dirty_overlay = true;
+	}
+}
+
+static void
+first_run_key(struct app *a, int key, bool is_wchar)
+{
+	if (!is_wchar) {
+		return;
+	}
+	if (key == 'd' || key == 'D') {
+		a->start_demo = true;
+	} else if (key == 'q' || key == 'Q' || key == KEY_ESC) {
+		a->quit = true;
+		a->exit_status = 0;
+	}
+}
+
+void
+keymap_key(struct app *a, int key, bool is_wchar)
+{
+	const struct action_def *d;
+
+	if (a->first_run) {
+		first_run_key(a, key, is_wchar);
+		return;
+	}
+	if (a->lay.mode == LAYOUT_TOO_SMALL) {
+		/* Nothing on screen to confirm with; q just quits. */
+		if (is_wchar && key == 'q') {
+			a->quit = true;
+			a->exit_status = 0;
+		}
+		return;
+	}
+	if (dialog_is_open(&a->dlg)) {
+		enum dialog_result res = dialog_key(&a->dlg, key, is_wchar);
+
+		if (res == DIALOG_PENDING) {
+			a->dirty_overlay = true;
+		} else {
+			dialog_done(a, res);
+		}
+		return;
+	}
+	if (a->overlay != OVERLAY_NONE) {
+		overlay_key(a, key, is_wchar);
+		return;
+	}
+	if (global_key(a, key, is_wchar)) {
+		return;
+	}
+	if (is_wchar && key >= 'A' && key <= 'Z' &&
+	    (d = find_action(a, key)) != NULL) {
+		start_action(a, d);
+		return;
+	}
+	if (is_wchar && key > 0x7f) {
+		return;
+	}
+	pane_key(a, a->focus, key);
+}
+
+void
+keymap_mouse(struct app *a, const MEVENT *ev)
+{
+	bool framed;
+	int i;
+
+	if (a->first_run || a->lay.mode == LAYOUT_TOO_SMALL ||
+	    dialog_is_open(&a->dlg)) {
+		return;
+	}
+	if (a->overlay != OVERLAY_NONE) {
+		if (ev->bstate & BUTTON4_PRESSED) {
+			for (int k = 0; k < WHEEL_STEP; k++) {
+				textview_key(&a->tv, KEY_UP);
+			}
+			a->dirty_overlay = true;
+		} else if (ev->bstate & BUTTON5_PRESSED) {
+			for (int k = 0; k < WHEEL_STEP; k++) {
+				textview_key(&a->tv, KEY_DOWN);
+			}
+			a->dirty_overlay = true;
+		}
+		return;
+	}
+	i = layout_pane_at(&a->lay, ev->y, ev->x);
+	if (i < 0) {
+		return;
+	}
+	if (ev->bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED)) {
+		int key = ev->bstate & BUTTON4_PRESSED ? KEY_UP : KEY_DOWN;
+
+		for (int k = 0; k < WHEEL_STEP; k++) {
+			pane_key(a, i, key);
+		}
+		return;
+	}
+	if (!(ev->bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED))) {
+		return;
+	}
+	/* A click on a closed pane's summary line only opens it. */
+	framed = layout_is_framed(&a->lay, i);
+	app_focus(a, i);
+	if (framed && a->panes[i].ops->click != NULL) {
+		struct rect b = a->pane_body[i];
+		struct pane_ctx c;
+
+		if (ev->y >= b.y && ev->y < b.y + b.h && ev->x >= b.x &&
+		    ev->x < b.x + b.w) {
+			app_ctx_get(a, i, &c);
+			if (a->panes[i].ops->click(&a->panes[i], &c,
+						   ev->y - b.y,
+						   ev->x - b.x)) {
+				pane_dirty(a, i);
+				a->dirty_status = true;
+			}
+			app_ctx_release(&c);
+		}
+	}
+}

@@ -1,0 +1,22 @@
+/* Drawing the dashboard from the app's dirty flags onto its window (no
+ * refresh: the loop does one doupdate() per wakeup). UI thread. */
+#ifndef WARROOM_SCREEN_H
+#define WARROOM_SCREEN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "tui/pane.h"
+
+struct app;
+
+/* Draws what is dirty and clears the flags. Returns true when it drew
+ * anything. */
+bool screen_draw(struct app *a);
+
+/* The text a pane's frame shows for the age of its data (and of the last
+ * good data under an error); it changes at most once a second, so
+ * comparing it tells whether the frame needs drawing. */
+void screen_age_key(const struct pane_ctx *c, char *buf, size_t n);
+
+#endif
