@@ -1,0 +1,481 @@
+/* The demo scenario's clock, shared state, noise, probe ops and setup.
+ * demo_setup()/demo_reset() on the main thread; the probes poll on their
+ * runner threads and actions run on the action worker, both through the
+ * one mutex below. The per-pane scripts live in probes/demo_*.c. */
+#include "probes/demo.h"
+
+#include <math.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/xalloc.h"
+#include "probes/demo_sim.h"
+
+static pthread_mutex_t sim_mutex = PTHREAD_MUTEX_INITIALIZER;
+static struct demo_sim sim_state;
+
+static const char *const source_names[SNAP_KIND_COUNT] = {
+	[SNAP_PODS] = "k8s.demo",
+	[SNAP_PG] = "postgres.demo",
+	[SNAP_REDIS] = "redis.demo",
+	[SNAP_KAFKA] = "kafka.demo",
+	[SNAP_METRICS] = "prometheus.demo",
+	[SNAP_ALERTS] = "alertmanager.demo",
+};
+
+struct demo_sim *
+demo_sim_lock(void)
+{
+	pthread_mutex_lock(&sim_mutex);
+	return &sim_state;
+}
+
+void
+demo_sim_unlock(void)
+{
+	pthread_mutex_unlock(&sim_mutex);
+}
+
+struct demo_sim *
+demo_sim_copy(void)
+{
+	struct demo_sim *copy = xmalloc(sizeof(*copy));
+
+	pthread_mutex_lock(&sim_mutex);
+	*copy = sim_state;
+	pthread_mutex_unlock(&sim_mutex);
+	return copy;
+}
+
+double
+demo_sim_now(const struct demo_sim *sim)
+{
+	if (!sim->started) {
+		return 0;
+	}
+	return (double)(clock_mono_ms() - sim->start_mono_ms) / 1000.0 *
+	       sim->speed;
+}
+
+int64_t
+demo_sim_wall(const struct demo_sim *sim, double t)
+{
+	/* What happened before the start (pod ages, old alerts) keeps its
+	 * real distance; the script itself runs at speed. */
+	if (t < 0) {
+		return sim->start_wall_ms + (int64_t)llround(t * 1000.0);
+	}
+	return sim->start_wall_ms + (int64_t)llround(t * 1000.0 / sim->speed);
+}
+
+/* A copy of the state; before any demo_reset(), the script as it would
+ * start now. */
+static struct demo_sim *
+sim_snapshot(void)
+{
+	struct demo_sim *sim = demo_sim_copy();
+
+	if (!sim->started) {
+		sim->started = true;
+		sim->speed = 1;
+		sim->start_wall_ms = clock_wall_ms();
+		sim->start_mono_ms = clock_mono_ms();
+		demo_k8s_init(sim);
+	}
+	return sim;
+}
+
+void
+demo_reset(double speed)
+{
+	if (!(speed > 0) || speed > 1e6) {
+		speed = 1;
+	}
+	pthread_mutex_lock(&sim_mutex);
+	memset(&sim_state, 0, sizeof(sim_state));
+	sim_state.started = true;
+	sim_state.speed = speed;
+	sim_state.start_mono_ms = clock_mono_ms();
+	sim_state.start_wall_ms = clock_wall_ms();
+	demo_k8s_init(&sim_state);
+	pthread_mutex_unlock(&sim_mutex);
+}
+
+double
+demo_time(void)
+{
+	double t;
+
+	pthread_mutex_lock(&sim_mutex);
+	t = demo_sim_now(&sim_state);
+	pthread_mutex_unlock(&sim_mutex);
+	return t;
+}
+
+int64_t
+demo_wall_ms(double t)
+{
+	struct demo_sim *sim = sim_snapshot();
+	int64_t ms;
+
+	ms = demo_sim_wall(sim, t);
+	free(sim);
+	return ms;
+}
+
+int
+demo_interval_ms(double speed)
+{
+	int ms;
+
+	/* Slow motion still polls every second; fast runs at most 10/s. */
+	if (!(speed > 1) || speed > 1e6) {
+		return 1000;
+	}
+	ms = (int)(1000.0 / speed);
+	return ms < 100 ? 100 : ms;
+}
+
+const char *
+demo_source_name(enum snap_kind kind)
+{
+	if ((unsigned)kind >= SNAP_KIND_COUNT) {
+		return NULL;
+	}
+	return source_names[kind];
+}
+
+/* ---- noise ---- */
+
+uint64_t
+demo_hash(uint64_t a, uint64_t b)
+{
+	/* splitmix64 finaliser over a mix of both words */
+	uint64_t z = a * 0x9e3779b97f4a7c15ULL + b + 0x632be59bd9b4e019ULL;
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+uint64_t
+demo_str_hash(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+double
+demo_noise01(uint64_t series, int64_t i)
+{
+	return (double)(demo_hash(series, (uint64_t)i) >> 11) /
+	       9007199254740992.0;
+}
+
+static double
+smooth01(double x)
+{
+	if (x <= 0) {
+		return 0;
+	}
+	if (x >= 1) {
+		return 1;
+	}
+	return x * x * (3 - 2 * x);
+}
+
+double
+demo_vnoise(uint64_t series, double t, double period)
+{
+	double x = t / period;
+	double f = floor(x);
+	int64_t i = (int64_t)f;
+	double a = demo_noise01(series, i);
+	double b = demo_noise01(series, i + 1);
+
+	return (a + (b - a) * smooth01(x - f)) * 2 - 1;
+}
+
+double
+demo_ramp(double t, double a, double b)
+{
+	return smooth01((t - a) / (b - a));
+}
+
+void
+demo_appendf(char *buf, size_t n, const char *fmt, ...)
+{
+	size_t len = strnlen(buf, n);
+	va_list ap;
+
+	if (len + 1 >= n) {
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(buf + len, n - len, fmt, ap);
+	va_end(ap);
+}
+
+bool
+demo_target_field(const char *target, const char *key, char *out, size_t n)
+{
+	size_t klen = strlen(key);
+	const char *p = target;
+
+	while (p && *p) {
+		while (*p == ' ') {
+			p++;
+		}
+		if (strncmp(p, key, klen) == 0 && p[klen] == '=') {
+			const char *v = p + klen + 1;
+			size_t vlen = strcspn(v, " ");
+
+			if (vlen + 1 > n) {
+				return false;
+			}
+			memcpy(out, v, vlen);
+			out[vlen] = '\0';
+			return true;
+		}
+		p = strchr(p, ' ');
+	}
+	return false;
+}
+
+void
+demo_history(struct snapshot *s, struct series *out, size_t n,
+	     double step_s, double t,
+	     double (*fn)(const struct demo_sim *, double, const void *),
+	     const struct demo_sim *sim, const void *arg)
+{
+	double last = floor(t / step_s) * step_s;
+	size_t i;
+
+	out->v = snapshot_alloc(s, n * sizeof(double));
+	out->n = n;
+	out->step_ms = (int64_t)(step_s * 1000);
+	for (i = 0; i + 1 < n; i++) {
+		double at = last - (double)(n - 1 - i) * step_s;
+
+		out->v[i] = fn(sim, at, arg);
+	}
+	out->v[n - 1] = fn(sim, t, arg);
+}
+
+/* ---- snapshots ---- */
+
+static void *
+build_data(struct snapshot *s, const struct demo_sim *sim, double t)
+{
+	switch (s->kind) {
+	case SNAP_PODS:
+		return demo_build_pods(s, sim, t);
+	case SNAP_PG:
+		return demo_build_pg(s, sim, t);
+	case SNAP_REDIS:
+		return demo_build_redis(s, sim, t);
+	case SNAP_KAFKA:
+		return demo_build_kafka(s, sim, t);
+	case SNAP_METRICS:
+		return demo_build_metrics(s, sim, t);
+	case SNAP_ALERTS:
+		return demo_build_alerts(s, sim, t);
+	case SNAP_KIND_COUNT:
+		break;
+	}
+	return NULL;
+}
+
+struct snapshot *
+demo_snapshot_at(enum snap_kind kind, double t)
+{
+	struct demo_sim *sim;
+	struct snapshot *s;
+
+	if ((unsigned)kind >= SNAP_KIND_COUNT) {
+		return NULL;
+	}
+	sim = sim_snapshot();
+	s = snapshot_new(kind, source_names[kind]);
+	s->interval_ms = demo_interval_ms(sim->speed);
+	s->data = build_data(s, sim, t);
+	free(sim);
+	return s;
+}
+
+/* ---- probe ops ---- */
+
+static int
+demo_open(struct probe *p, const struct config_section *sec,
+	  struct err *err)
+{
+	return 0;
+}
+
+static int
+demo_poll(struct probe *p, struct snapshot **out, struct err *err)
+{
+	int64_t t0 = clock_mono_ms();
+	struct demo_sim *sim = sim_snapshot();
+	struct snapshot *s = probe_snapshot_new(p);
+
+	s->data = build_data(s, sim, demo_sim_now(sim));
+	s->poll_ms = (int32_t)(clock_mono_ms() - t0);
+	free(sim);
+	*out = s;
+	return 0;
+}
+
+static void
+demo_close(struct probe *p)
+{
+}
+
+static const struct probe_ops demo_ops[SNAP_KIND_COUNT] = {
+	[SNAP_PODS] = {
+		.name = "demo",
+		.kind = SNAP_PODS,
+		.open = demo_open,
+		.poll = demo_poll,
+		.close = demo_close,
+		.actions = demo_pods_actions,
+	},
+	[SNAP_PG] = {
+		.name = "demo",
+		.kind = SNAP_PG,
+		.open = demo_open,
+		.poll = demo_poll,
+		.close = demo_close,
+		.actions = demo_pg_actions,
+	},
+	[SNAP_REDIS] = {
+		.name = "demo",
+		.kind = SNAP_REDIS,
+		.open = demo_open,
+		.poll = demo_poll,
+		.close = demo_close,
+		.actions = demo_redis_actions,
+	},
+	[SNAP_KAFKA] = {
+		.name = "demo",
+		.kind = SNAP_KAFKA,
+		.open = demo_open,
+		.poll = demo_poll,
+		.close = demo_close,
+		.actions = NULL,
+	},
+	[SNAP_METRICS] = {
+		.name = "demo",
+		.kind = SNAP_METRICS,
+		.open = demo_open,
+		.poll = demo_poll,
+		.close = demo_close,
+		.actions = NULL,
+	},
+	[SNAP_ALERTS] = {
+		.name = "demo",
+		.kind = SNAP_ALERTS,
+		.open = demo_open,
+		.poll = demo_poll,
+		.close = demo_close,
+		.actions = demo_alerts_actions,
+	},
+};
+
+const struct probe_ops *
+demo_probe_ops(enum snap_kind kind)
+{
+	if ((unsigned)kind >= SNAP_KIND_COUNT) {
+		return NULL;
+	}
+	return &demo_ops[kind];
+}
+
+const struct action_def *
+demo_actions(enum snap_kind kind)
+{
+	if ((unsigned)kind >= SNAP_KIND_COUNT) {
+		return NULL;
+	}
+	return demo_ops[kind].actions;
+}
+
+/* The order the panes read best in: pods first, alerts last. */
+static const enum snap_kind setup_order[SNAP_KIND_COUNT] = {
+	SNAP_PODS, SNAP_METRICS, SNAP_PG, SNAP_REDIS, SNAP_KAFKA, SNAP_ALERTS,
+};
+
+static struct config_section *
+find_section(struct config *cfg, const char *name)
+{
+	size_t i;
+
+	for (i = cfg->n_sections; i-- > 0;) {
+		if (cfg->sections[i].name &&
+		    strcmp(cfg->sections[i].name, name) == 0) {
+			return &cfg->sections[i];
+		}
+	}
+	return NULL;
+}
+
+int
+demo_setup(struct config *cfg, struct runner *r, double speed,
+	   struct err *err)
+{
+	int interval;
+	char buf[32];
+	size_t i;
+
+	if (!(speed > 0) || speed > 1e6) {
+		return err_set(err, "demo speed must be above 0, got %g",
+			       speed);
+	}
+	interval = demo_interval_ms(speed);
+	snprintf(buf, sizeof(buf), "%dms", interval);
+	/* All sections first: adding one may move the others in memory,
+	 * and the runner keeps pointers to them. */
+	for (i = 0; i < SNAP_KIND_COUNT; i++) {
+		const char *name = source_names[setup_order[i]];
+		struct config_section *sec = config_add_section(cfg, name);
+
+		if (!sec) {
+			return err_set(err, "demo: cannot add source %s",
+				       name);
+		}
+		if (!sec->backend) {
+			sec->backend = xstrndup(name, strcspn(name, "."));
+		}
+		if (!sec->instance) {
+			sec->instance = xstrdup("demo");
+		}
+		config_section_set(sec, "interval", buf);
+		config_section_set(sec, "timeout", "2s");
+		sec->interval_ms = interval;
+		sec->timeout_ms = 2000;
+	}
+	demo_reset(speed);
+	for (i = 0; i < SNAP_KIND_COUNT; i++) {
+		enum snap_kind kind = setup_order[i];
+		struct config_section *sec =
+			find_section(cfg, source_names[kind]);
+
+		if (!sec) {
+			return err_set(err, "demo: source %s went missing",
+				       source_names[kind]);
+		}
+		if (runner_add(r, &demo_ops[kind], sec, err) < 0) {
+			return -1;
+		}
+	}
+	return 0;
+}
