@@ -113,6 +113,45 @@ static const struct key_spec http_keys[] = {
 	{ NULL, KEY_TEXT },
 };
 
+/* [prometheus.NAME] also takes panel.PANEL.FIELD keys; the probe checks
+ * their values. */
+static const struct key_spec panel_key_spec = { "panel", KEY_TEXT };
+
+static const char *const panel_fields[] = {
+	"expr", "unit", "warn", "crit", "split", "title", NULL,
+};
+
+#define PANEL_NAME_MAX 32
+
+static bool
+is_panel_key(const char *backend, const char *key)
+{
+	const char *name = key + 6, *dot;
+	size_t i, len;
+
+	if (strcmp(backend, "prometheus") != 0 ||
+	    strncmp(key, "panel.", 6) != 0) {
+		return false;
+	}
+	dot = strchr(name, '.');
+	len = dot != NULL ? (size_t)(dot - name) : 0;
+	if (len == 0 || len > PANEL_NAME_MAX) {
+		return false;
+	}
+	for (i = 0; i < len; i++) {
+		if (!isalnum((unsigned char)name[i]) && name[i] != '_' &&
+		    name[i] != '-') {
+			return false;
+		}
+	}
+	for (i = 0; panel_fields[i] != NULL; i++) {
+		if (strcmp(dot + 1, panel_fields[i]) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
 static const struct key_default no_defaults[] = {
 	{ NULL, NULL },
 };
@@ -967,6 +1006,9 @@ load_handle(void *user, const char *section, const char *name,
 	spec = key_spec_find(common_keys, name);
 	if (spec == NULL) {
 		spec = key_spec_find(bspec->keys, name);
+	}
+	if (spec == NULL && is_panel_key(sec->backend, name)) {
+		spec = &panel_key_spec;
 	}
 	if (spec == NULL) {
 		if (!echoable_key(name)) {

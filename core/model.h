@@ -141,6 +141,9 @@ struct pg_model {
 	struct pg_statement *statements;
 	size_t n_statements;
 	const char *notice;     /* what the role may not see, or "" */
+	/* The source's long_query setting: a query running longer counts as
+	 * long. 0 or NAN: not set, use the default (5 s). */
+	double long_query_s;
 };
 
 /* ---- Redis --------------------------------------------------------- */
@@ -185,7 +188,7 @@ struct redis_model {
 	double blocked_clients;
 	double rejected_per_s;
 	double ping_ms;
-	double keys;
+	double keys;            /* in database db */
 	struct series mem_history;      /* used_bytes */
 	struct redis_replica *replicas;
 	size_t n_replicas;
@@ -193,6 +196,11 @@ struct redis_model {
 	size_t n_slowlog;
 	struct redis_client *client_list;
 	size_t n_client_list;
+	int db;                 /* the database keys and actions refer to */
+	/* What could not be read (a command renamed or denied by an ACL:
+	 * "SLOWLOG: NOPERM ..."), or "". Builders older than this field
+	 * leave it NULL, which means "". */
+	const char *notice;
 };
 
 /* ---- Kafka --------------------------------------------------------- */
@@ -268,9 +276,20 @@ struct alert_row {
 	const char *silence_id; /* "" when not silenced */
 };
 
+/* An active silence (Alertmanager). */
+struct silence_row {
+	const char *id;
+	const char *matchers;   /* alertname="X" service=~"api|web" */
+	const char *created_by;
+	const char *comment;
+	int64_t ends_ms;        /* wall ms */
+};
+
 struct alerts_model {
 	struct alert_row *alerts;
 	size_t n_alerts;
+	struct silence_row *silences;   /* active ones, soonest end first */
+	size_t n_silences;
 };
 
 /* Human name of a kind ("Pods", "Database", ...). */

@@ -1,0 +1,797 @@
+/* The alerts sources (see alertmanager.h): Alertmanager's alerts and
+ * silences, or Prometheus's /api/v1/alerts; and the silence / expire
+ * actions. Poller and ops on the probe thread, actions on the action
+ * worker (each with its own HTTP client). */
+#include "probes/alertmanager.h"
+
+#include <cjson/cJSON.h>
+#include <ctype.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "core/clock.h"
+#include "core/xalloc.h"
+#include "probes/http.h"
+
+/* Labels shown first when an alert has them, in this order. */
+static const char *const key_labels[] = {
+	"service", "namespace", "job", "instance", NULL,
+};
+
+/* ---- helpers ----------------------------------------------------------- */
+
+int
+am_parse_silence_arg(const char *arg, int64_t *dur_ms, const char **comment,
+		     struct err *err)
+{
+	const char *p = arg;
+	int64_t total = 0;
+	bool any = false;
+
+	while (*p == ' ' || *p == '\t') {
+		p++;
+	}
+	while (*p != '\0' && *p != ' ' && *p != '\t') {
+		int64_t v = 0, unit;
+		int nd = 0;
+
+		while (isdigit((unsigned char)*p)) {
+			if (++nd > 7) {
+				goto usage;
+			}
+			v = v * 10 + (*p++ - '0');
+		}
+		switch (nd > 0 ? *p : '\0') {
+		case 's':
+			unit = 1000;
+			break;
+		case 'm':
+			unit = 60 * 1000;
+			break;
+		case 'h':
+			unit = 3600 * 1000;
+			break;
+		case 'd':
+			unit = 86400 * 1000;
+			break;
+		default:
+			goto usage;
+		}
+		p++;
+		total += v * unit;
+		any = true;
+	}
+	while (*p == ' ' || *p == '\t') {
+		p++;
+	}
+	if (!any || *p == '\0') {
+		goto usage;
+	}
+	if (total < AM_SILENCE_MIN_MS || total > AM_SILENCE_MAX_MS) {
+		return err_set(err, "silence duration must be 1m..30d");
+	}
+	*dur_ms = total;
+	*comment = p;
+	return 0;
+usage:
+	return err_set(err, "usage: DURATION COMMENT, e.g. 2h deploy rollback "
+		       "in progress");
+}
+
+void
+am_author(char *buf, size_t n)
+{
+	const char *user = getenv("USER");
+	char host[256], pwbuf[1024];
+	struct passwd pw, *found = NULL;
+
+	if (user == NULL || *user == '\0') {
+		if (getpwuid_r(geteuid(), &pw, pwbuf, sizeof(pwbuf),
+			       &found) != 0 || found == NULL) {
+			found = NULL;
+		}
+		user = found != NULL ? found->pw_name : "unknown";
+	}
+	if (gethostname(host, sizeof(host)) < 0) {
+		strlcpy_safe(host, "localhost", sizeof(host));
+	}
+	host[sizeof(host) - 1] = '\0';
+	snprintf(buf, n, "%s@%s", user, host);
+}
+
+char *
+am_silence_body(const struct prom_label *labels, size_t n_labels,
+		int64_t starts_ms, int64_t ends_ms, const char *created_by,
+		const char *comment)
+{
+	cJSON *doc = cJSON_CreateObject(), *ms = cJSON_CreateArray();
+	char t[40];
+	char *out;
+	size_t i;
+
+	for (i = 0; i < n_labels; i++) {
+		cJSON *m = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(m, "name", labels[i].name);
+		cJSON_AddStringToObject(m, "value", labels[i].value);
+		cJSON_AddBoolToObject(m, "isRegex", 0);
+		cJSON_AddBoolToObject(m, "isEqual", 1);
+		cJSON_AddItemToArray(ms, m);
+	}
+	cJSON_AddItemToObject(doc, "matchers", ms);
+	prom_format_time(starts_ms, t, sizeof(t));
+	cJSON_AddStringToObject(doc, "startsAt", t);
+	prom_format_time(ends_ms, t, sizeof(t));
+	cJSON_AddStringToObject(doc, "endsAt", t);
+	cJSON_AddStringToObject(doc, "createdBy", created_by);
+	cJSON_AddStringToObject(doc, "comment", comment);
+	out = cJSON_PrintUnformatted(doc);
+	cJSON_Delete(doc);
+	if (out == NULL) {
+		abort();        /* cJSON fails only on out-of-memory */
+	}
+	/* cJSON allocates with malloc: hand over a plain heap string. */
+	return out;
+}
+
+static int
+severity_rank(const char *s)
+{
+	static const char *const order[] = {
+		"critical", "error", "warning", "info", NULL,
+	};
+	int i;
+
+	for (i = 0; order[i] != NULL; i++) {
+		if (strcasecmp(s, order[i]) == 0) {
+			return i;
+		}
+	}
+	return i;
+}
+
+static void
+appendf(char *buf, size_t n, size_t *used, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void
+appendf(char *buf, size_t n, size_t *used, const char *fmt, ...)
+{
+	va_list ap;
+	int w;
+
+	if (*used + 1 >= n) {
+		return;
+	}
+	va_start(ap, fmt);
+	w = vsnprintf(buf + *used, n - *used, fmt, ap);
+	va_end(ap);
+	if (w > 0) {
+		*used += (size_t)w < n - *used ? (size_t)w : n - *used - 1;
+	}
+}
+
+/* "service=api namespace=prod ...": the key labels, then up to
+ * AM_OTHER_LABELS others (not alertname or severity), in name order. */
+static void
+key_label_text(const struct prom_alert *a, char *buf, size_t n)
+{
+	size_t used = 0, i, others = 0;
+	int k;
+
+	buf[0] = '\0';
+	for (k = 0; key_labels[k] != NULL; k++) {
+		const char *v = prom_label_get(a->labels, a->n_labels,
+					       key_labels[k]);
+
+		if (v != NULL) {
+			appendf(buf, n, &used, "%s%s=%s", used ? " " : "",
+				key_labels[k], v);
+		}
+	}
+	for (i = 0; i < a->n_labels && others < AM_OTHER_LABELS; i++) {
+		const char *name = a->labels[i].name;
+		bool skip = strcmp(name, "alertname") == 0 ||
+			    strcmp(name, "severity") == 0;
+
+		for (k = 0; !skip && key_labels[k] != NULL; k++) {
+			skip = strcmp(name, key_labels[k]) == 0;
+		}
+		if (!skip) {
+			appendf(buf, n, &used, "%s%s=%s", used ? " " : "",
+				name, a->labels[i].value);
+			others++;
+		}
+	}
+}
+
+static void
+matcher_text(const struct prom_silence *sil, char *buf, size_t n)
+{
+	size_t used = 0, i;
+
+	buf[0] = '\0';
+	for (i = 0; i < sil->n_matchers; i++) {
+		const struct prom_matcher *m = &sil->matchers[i];
+
+		appendf(buf, n, &used, "%s%s%s\"%s\"", i ? " " : "", m->name,
+			m->is_regex ? (m->is_equal ? "=~" : "!~") :
+			(m->is_equal ? "=" : "!="), m->value);
+	}
+}
+
+static int
+alert_row_cmp(const void *a, const void *b)
+{
+	const struct alert_row *x = a, *y = b;
+	int rx = severity_rank(x->severity), ry = severity_rank(y->severity);
+
+	if (rx != ry) {
+		return rx < ry ? -1 : 1;
+	}
+	if (x->starts_ms != y->starts_ms) {
+		return x->starts_ms < y->starts_ms ? -1 : 1;
+	}
+	return strcmp(x->fingerprint, y->fingerprint);
+}
+
+static int
+silence_row_cmp(const void *a, const void *b)
+{
+	const struct silence_row *x = a, *y = b;
+
+	if (x->ends_ms != y->ends_ms) {
+		return x->ends_ms < y->ends_ms ? -1 : 1;
+	}
+	return strcmp(x->id, y->id);
+}
+
+static void
+build_alerts(struct snapshot *s, struct alerts_model *m,
+	     const struct prom_alerts *in, bool from_prometheus)
+{
+	char labels[512];
+	size_t i;
+
+	m->alerts = snapshot_alloc(s, (in->n ? in->n : 1) *
+				   sizeof(*m->alerts));
+	for (i = 0; i < in->n; i++) {
+		const struct prom_alert *a = &in->v[i];
+		struct alert_row *o;
+		const char *v;
+
+		if (from_prometheus && strcmp(a->state, "firing") != 0) {
+			continue;
+		}
+		o = &m->alerts[m->n_alerts++];
+		o->fingerprint = snapshot_strdup(s, a->fingerprint);
+		o->name = snapshot_strdup(s, prom_label_get(a->labels,
+				a->n_labels, "alertname"));
+		o->severity = snapshot_strdup(s, prom_label_get(a->labels,
+				a->n_labels, "severity"));
+		key_label_text(a, labels, sizeof(labels));
+		o->labels = snapshot_strdup(s, labels);
+		v = prom_label_get(a->annotations, a->n_annotations,
+				   "summary");
+		if (v == NULL) {
+			v = prom_label_get(a->annotations, a->n_annotations,
+					   "description");
+		}
+		o->summary = snapshot_strdup(s, v);
+		o->starts_ms = a->starts_ms;
+		o->silenced = a->n_silenced_by > 0;
+		o->silence_id = snapshot_strdup(s, a->n_silenced_by > 0 ?
+						a->silenced_by[0] : "");
+	}
+	qsort(m->alerts, m->n_alerts, sizeof(*m->alerts), alert_row_cmp);
+}
+
+static void
+build_silences(struct snapshot *s, struct alerts_model *m,
+	       const struct prom_silences *in)
+{
+	char text[512];
+	size_t i;
+
+	m->silences = snapshot_alloc(s, (in->n ? in->n : 1) *
+				     sizeof(*m->silences));
+	for (i = 0; i < in->n; i++) {
+		const struct prom_silence *sil = &in->v[i];
+		struct silence_row *o;
+
+		if (strcmp(sil->state, "active") != 0) {
+			continue;
+		}
+		o = &m->silences[m->n_silences++];
+		o->id = snapshot_strdup(s, sil->id);
+		matcher_text(sil, text, sizeof(text));
+		o->matchers = snapshot_strdup(s, text);
+		o->created_by = snapshot_strdup(s, sil->created_by);
+		o->comment = snapshot_strdup(s, sil->comment);
+		o->ends_ms = sil->ends_ms;
+	}
+	qsort(m->silences, m->n_silences, sizeof(*m->silences),
+	      silence_row_cmp);
+}
+
+/* Rewrites a parser's message to name the server. */
+static int
+blame(struct err *err, const char *addr)
+{
+	char msg[ERR_MSG_MAX];
+
+	strlcpy_safe(msg, err->msg, sizeof(msg));
+	if (strncmp(msg, "malformed JSON", 14) == 0) {
+		return err_set(err, "malformed JSON from %s%s", addr, msg + 14);
+	}
+	if (strncmp(msg, "unexpected reply: ", 18) == 0) {
+		return err_set(err, "unexpected reply from %s: %s", addr,
+			       msg + 18);
+	}
+	return err_set(err, "%s (%s)", msg, addr);
+}
+
+/* A request whose reply must be 2xx; an error document's own text replaces
+ * the first line of the body in err. */
+static int
+request(struct http_client *c, const char *method, const char *path,
+	const char *body, struct http_resp *resp, struct err *err)
+{
+	char text[200];
+	int rc;
+
+	if (strcmp(method, "POST") == 0) {
+		rc = http_post(c, path, body, resp, err);
+	} else if (strcmp(method, "DELETE") == 0) {
+		rc = http_delete(c, path, resp, err);
+	} else {
+		rc = http_get(c, path, resp, err);
+	}
+	if (rc < 0 && resp->status != 0) {
+		if (prom_json_error_text(resp->body, resp->len, text,
+					 sizeof(text)) == 0) {
+			err_set(err, "HTTP %ld: %s", resp->status, text);
+		}
+		http_resp_finish(resp);
+	}
+	return rc;
+}
+
+/* ---- the poller ------------------------------------------------------- */
+
+struct am_poller {
+	struct http_client *http;
+	bool from_prometheus;
+	int timeout_ms;
+};
+
+struct am_poller *
+am_poller_new(const struct config_section *sec, bool from_prometheus,
+	      struct err *err)
+{
+	struct am_poller *ap = xcalloc(1, sizeof(*ap));
+
+	ap->http = http_client_new(sec, err);
+	if (ap->http == NULL) {
+		free(ap);
+		return NULL;
+	}
+	ap->from_prometheus = from_prometheus;
+	ap->timeout_ms = sec->timeout_ms > 0 ? sec->timeout_ms : 5000;
+	return ap;
+}
+
+void
+am_poller_set_cancel(struct am_poller *ap, bool (*cancelled)(void *arg),
+		     void *arg)
+{
+	http_client_set_cancel(ap->http, cancelled, arg);
+}
+
+void
+am_poller_free(struct am_poller *ap)
+{
+	if (ap == NULL) {
+		return;
+	}
+	http_client_free(ap->http);
+	free(ap);
+}
+
+static int
+poll_alerts(struct am_poller *ap, struct prom_alerts *alerts,
+	    struct err *err)
+{
+	struct http_resp resp;
+	int rc;
+
+	if (request(ap->http, "GET", ap->from_prometheus ? "/api/v1/alerts" :
+		    "/api/v2/alerts", NULL, &resp, err) < 0) {
+		return -1;
+	}
+	rc = ap->from_prometheus ?
+	     prom_json_parse_prom_alerts(resp.body, resp.len, alerts, err) :
+	     prom_json_parse_am_alerts(resp.body, resp.len, alerts, err);
+	http_resp_finish(&resp);
+	if (rc < 0) {
+		return blame(err, http_client_addr(ap->http));
+	}
+	if (alerts->api_error != NULL) {
+		rc = err_set(err, "Prometheus: %s", alerts->api_error);
+		prom_alerts_finish(alerts);
+		return rc;
+	}
+	return 0;
+}
+
+static int
+poll_silences(struct am_poller *ap, struct prom_silences *sil,
+	      struct err *err)
+{
+	struct http_resp resp;
+	int rc;
+
+	if (request(ap->http, "GET", "/api/v2/silences", NULL, &resp,
+		    err) < 0) {
+		return -1;
+	}
+	rc = prom_json_parse_am_silences(resp.body, resp.len, sil, err);
+	http_resp_finish(&resp);
+	return rc < 0 ? blame(err, http_client_addr(ap->http)) : 0;
+}
+
+int
+am_poller_poll(struct am_poller *ap, struct snapshot *s, struct err *err)
+{
+	struct alerts_model *m = snapshot_alloc(s, sizeof(*m));
+	struct prom_alerts alerts;
+	struct prom_silences sil;
+	int rc;
+
+	memset(&sil, 0, sizeof(sil));
+	http_client_set_deadline(ap->http, clock_mono_ms() + ap->timeout_ms);
+	rc = poll_alerts(ap, &alerts, err);
+	if (rc == 0 && !ap->from_prometheus) {
+		rc = poll_silences(ap, &sil, err);
+		if (rc < 0) {
+			prom_alerts_finish(&alerts);
+		}
+	}
+	http_client_set_deadline(ap->http, 0);
+	if (rc < 0) {
+		return -1;
+	}
+	build_alerts(s, m, &alerts, ap->from_prometheus);
+	build_silences(s, m, &sil);
+	prom_alerts_finish(&alerts);
+	prom_silences_finish(&sil);
+	s->data = m;
+	return 0;
+}
+
+/* ---- the ops ---------------------------------------------------------- */
+
+static bool
+stopping(void *arg)
+{
+	return probe_stopping(arg);
+}
+
+static int
+open_common(struct probe *p, const struct config_section *sec,
+	    bool from_prometheus, struct err *err)
+{
+	struct am_poller *ap = am_poller_new(sec, from_prometheus, err);
+
+	if (ap == NULL) {
+		return -1;
+	}
+	am_poller_set_cancel(ap, stopping, p);
+	probe_set_priv(p, ap);
+	return 0;
+}
+
+static int
+alertmanager_open(struct probe *p, const struct config_section *sec,
+		  struct err *err)
+{
+	return open_common(p, sec, false, err);
+}
+
+static int
+prometheus_alerts_open(struct probe *p, const struct config_section *sec,
+		       struct err *err)
+{
+	return open_common(p, sec, true, err);
+}
+
+static int
+alerts_poll(struct probe *p, struct snapshot **out, struct err *err)
+{
+	struct snapshot *s = probe_snapshot_new(p);
+
+	*out = NULL;
+	if (am_poller_poll(probe_priv(p), s, err) < 0) {
+		snapshot_unref(s);
+		return -1;
+	}
+	*out = s;
+	return 0;
+}
+
+static void
+alerts_close(struct probe *p)
+{
+	am_poller_free(probe_priv(p));
+	probe_set_priv(p, NULL);
+}
+
+/* ---- actions ---------------------------------------------------------- */
+
+static bool
+cancelled(void *arg)
+{
+	return action_cancelled();
+}
+
+static struct http_client *
+action_client(const struct action_req *req, struct err *err)
+{
+	struct http_client *c;
+
+	if (req->section == NULL) {
+		err_set(err, "no configuration for %s", req->source);
+		return NULL;
+	}
+	c = http_client_new(req->section, err);
+	if (c != NULL) {
+		http_client_set_cancel(c, cancelled, NULL);
+	}
+	return c;
+}
+
+/* The alert with fingerprint fp among the current alerts: 0 with *a set
+ * (its index in alerts), or -1 with err. */
+static int
+find_alert(struct http_client *c, const char *fp, struct prom_alerts *alerts,
+	   size_t *idx, struct err *err)
+{
+	struct http_resp resp;
+	size_t i;
+	int rc;
+
+	if (request(c, "GET", "/api/v2/alerts", NULL, &resp, err) < 0) {
+		return -1;
+	}
+	rc = prom_json_parse_am_alerts(resp.body, resp.len, alerts, err);
+	http_resp_finish(&resp);
+	if (rc < 0) {
+		return blame(err, http_client_addr(c));
+	}
+	for (i = 0; i < alerts->n; i++) {
+		if (strcmp(alerts->v[i].fingerprint, fp) == 0) {
+			*idx = i;
+			return 0;
+		}
+	}
+	prom_alerts_finish(alerts);
+	return err_set(err, "alert %s is no longer firing", fp);
+}
+
+static void
+exact_matchers(const struct prom_alert *a, char *buf, size_t n)
+{
+	size_t used = 0, i;
+
+	buf[0] = '\0';
+	for (i = 0; i < a->n_labels; i++) {
+		appendf(buf, n, &used, "%s%s=\"%s\"", i ? ", " : "",
+			a->labels[i].name, a->labels[i].value);
+	}
+}
+
+static void
+describe_silence(const struct action_req *req, char *buf, size_t n)
+{
+	char author[300], dur[24], until[32];
+	const char *comment = "";
+	int64_t ms;
+	size_t used = 0;
+	struct err err;
+
+	am_author(author, sizeof(author));
+	buf[0] = '\0';
+	appendf(buf, n, &used, "POST /api/v2/silences\n");
+	appendf(buf, n, &used, "Target: alert %s (fingerprint %s)\n",
+		req->target_label[0] ? req->target_label : req->target,
+		req->target);
+	appendf(buf, n, &used, "Matchers: every label of the alert, "
+		"exactly (name=\"value\")\n");
+	if (am_parse_silence_arg(req->arg, &ms, &comment, &err) == 0) {
+		clock_format_duration(ms, dur, sizeof(dur));
+		clock_format_utc(clock_wall_ms() + ms, 0, until,
+				 sizeof(until));
+		appendf(buf, n, &used, "Starts now, ends in %s (%s)\n", dur,
+			until);
+		appendf(buf, n, &used, "Comment: %s\n", comment);
+	} else {
+		appendf(buf, n, &used, "%s\n", err.msg);
+	}
+	appendf(buf, n, &used, "Author: %s\n", author);
+	appendf(buf, n, &used, "Matching alerts stop notifying anyone until "
+		"the silence ends; they stay listed here as silenced.");
+}
+
+static int
+preview_silence(const struct action_req *req, char *buf, size_t n,
+		struct err *err)
+{
+	struct http_client *c = action_client(req, err);
+	struct prom_alerts alerts;
+	char m[1024];
+	size_t idx;
+
+	if (c == NULL) {
+		return -1;
+	}
+	if (find_alert(c, req->target, &alerts, &idx, err) < 0) {
+		http_client_free(c);
+		return -1;
+	}
+	exact_matchers(&alerts.v[idx], m, sizeof(m));
+	snprintf(buf, n, "Matchers: %s", m);
+	prom_alerts_finish(&alerts);
+	http_client_free(c);
+	return 0;
+}
+
+static int
+run_silence(const struct action_req *req, char *result, size_t n,
+	    struct err *err)
+{
+	struct http_client *c;
+	struct prom_alerts alerts;
+	struct http_resp resp;
+	const char *comment, *name;
+	char author[300], id[128], until[32], dur[24];
+	char *body;
+	int64_t ms, now;
+	size_t idx;
+	int rc;
+
+	if (am_parse_silence_arg(req->arg, &ms, &comment, err) < 0) {
+		return -1;
+	}
+	c = action_client(req, err);
+	if (c == NULL) {
+		return -1;
+	}
+	if (find_alert(c, req->target, &alerts, &idx, err) < 0) {
+		http_client_free(c);
+		return -1;
+	}
+	am_author(author, sizeof(author));
+	now = clock_wall_ms();
+	/* Alertmanager moves a start in the past to now; a start in the
+	 * future (a clock ahead of the server's) would leave the silence
+	 * pending, so start a minute early. */
+	body = am_silence_body(alerts.v[idx].labels, alerts.v[idx].n_labels,
+			       now - 60000, now + ms, author, comment);
+	rc = request(c, "POST", "/api/v2/silences", body, &resp, err);
+	free(body);
+	if (rc == 0) {
+		rc = prom_json_parse_silence_id(resp.body, resp.len, id,
+						sizeof(id), err);
+		http_resp_finish(&resp);
+	}
+	if (rc == 0) {
+		name = prom_label_get(alerts.v[idx].labels,
+				      alerts.v[idx].n_labels, "alertname");
+		clock_format_utc(now + ms, 0, until, sizeof(until));
+		clock_format_duration(ms, dur, sizeof(dur));
+		snprintf(result, n, "silence %s created for %s until %s (%s)",
+			 id, name != NULL ? name : req->target, until, dur);
+	}
+	prom_alerts_finish(&alerts);
+	http_client_free(c);
+	return rc;
+}
+
+/* Alertmanager's ids are UUIDs; anything else never reaches a URL. */
+static bool
+valid_silence_id(const char *id)
+{
+	size_t n = 0;
+
+	for (; *id != '\0'; id++, n++) {
+		if (!isxdigit((unsigned char)*id) && *id != '-') {
+			return false;
+		}
+	}
+	return n > 0 && n <= 64;
+}
+
+static void
+describe_expire(const struct action_req *req, char *buf, size_t n)
+{
+	snprintf(buf, n,
+		 "DELETE /api/v2/silence/%s\n"
+		 "Target: %s\n"
+		 "The alerts it matched notify again at once.",
+		 req->target,
+		 req->target_label[0] ? req->target_label : req->target);
+}
+
+static int
+run_expire(const struct action_req *req, char *result, size_t n,
+	   struct err *err)
+{
+	struct http_client *c;
+	struct http_resp resp;
+	char *path;
+	int rc;
+
+	if (!valid_silence_id(req->target)) {
+		return err_set(err, "not a silence id: %.64s", req->target);
+	}
+	c = action_client(req, err);
+	if (c == NULL) {
+		return -1;
+	}
+	path = xasprintf("/api/v2/silence/%s", req->target);
+	rc = request(c, "DELETE", path, NULL, &resp, err);
+	free(path);
+	if (rc == 0) {
+		http_resp_finish(&resp);
+		snprintf(result, n, "silence %s expired", req->target);
+	}
+	http_client_free(c);
+	return rc;
+}
+
+const struct action_def alertmanager_actions[] = {
+	{
+		.name = "silence",
+		.label = "Silence alert",
+		.key = 'A',
+		.target_kind = "alert",
+		.destructive = true,
+		.arg_prompt = "Duration and comment",
+		.describe = describe_silence,
+		.run = run_silence,
+		.preview = preview_silence,
+	},
+	{
+		.name = "expire-silence",
+		.label = "Expire silence",
+		.key = 'E',
+		.target_kind = "silence",
+		.destructive = true,
+		.describe = describe_expire,
+		.run = run_expire,
+	},
+	{ .name = NULL },
+};
+
+const struct probe_ops alertmanager_probe_ops = {
+	.name = "alertmanager",
+	.kind = SNAP_ALERTS,
+	.open = alertmanager_open,
+	.poll = alerts_poll,
+	.close = alerts_close,
+	.actions = alertmanager_actions,
+};
+
+const struct probe_ops prometheus_alerts_probe_ops = {
+	.name = "prometheus",
+	.kind = SNAP_ALERTS,
+	.open = prometheus_alerts_open,
+	.poll = alerts_poll,
+	.close = alerts_close,
+	.actions = NULL,
+};

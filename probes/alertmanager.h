@@ -1,0 +1,70 @@
+/* The alerts sources: Alertmanager (/api/v2/alerts and active silences,
+ * with the silence and expire actions), or, where no Alertmanager is
+ * configured, Prometheus's own /api/v1/alerts (read only). The ops run on
+ * their probe thread, the actions on the action worker; the helpers are
+ * pure and any thread may call them. */
+#ifndef WARROOM_ALERTMANAGER_H
+#define WARROOM_ALERTMANAGER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/action.h"
+#include "core/config.h"
+#include "core/err.h"
+#include "core/snapshot.h"
+#include "probes/probe.h"
+#include "probes/prom_json.h"
+
+/* [alertmanager.NAME]. Built without libcurl, open() fails with "HTTP
+ * support not built in". */
+extern const struct probe_ops alertmanager_probe_ops;
+/* An alerts source reading a [prometheus.NAME] section's /api/v1/alerts
+ * (firing alerts only, no actions): for a config with Prometheus but no
+ * Alertmanager. */
+extern const struct probe_ops prometheus_alerts_probe_ops;
+/* A silence the selected alert (target "FINGERPRINT", arg "DURATION
+ * COMMENT"), E expire a silence (target "SILENCE_ID"). Both change state
+ * other people see, so both are destructive (gone with --read-only). */
+extern const struct action_def alertmanager_actions[];
+
+/* Silences last from one minute to 30 days. */
+#define AM_SILENCE_MIN_MS (60 * 1000LL)
+#define AM_SILENCE_MAX_MS (30 * 86400 * 1000LL)
+/* Key labels shown beside the alert name, besides these: up to this many
+ * others. */
+#define AM_OTHER_LABELS 3
+
+/* The probe's state without the runner, for the ops and for tests. */
+struct am_poller;
+
+/* Reads sec; from_prometheus selects Prometheus's /api/v1/alerts. Does
+ * not connect. NULL with err. */
+struct am_poller *am_poller_new(const struct config_section *sec,
+				bool from_prometheus, struct err *err);
+/* One poll within the section timeout: fills s->data with a struct
+ * alerts_model (alerts by severity, then oldest first; active silences).
+ * Returns 0, or -1 with err. */
+int am_poller_poll(struct am_poller *ap, struct snapshot *s,
+		   struct err *err);
+void am_poller_set_cancel(struct am_poller *ap, bool (*cancelled)(void *arg),
+			  void *arg);
+void am_poller_free(struct am_poller *ap);
+
+/* Splits "2h deploy rollback in progress" into a duration (s, m, h, d,
+ * combined as in "1h30m") and the comment after it. Returns 0, or -1 with a
+ * usage message in err. *comment points into arg. */
+int am_parse_silence_arg(const char *arg, int64_t *dur_ms,
+			 const char **comment, struct err *err);
+
+/* "root@bastion": $USER (else the password database) @ the host name. */
+void am_author(char *buf, size_t n);
+
+/* The POST /api/v2/silences body for a silence matching every label
+ * exactly. The caller frees it. */
+char *am_silence_body(const struct prom_label *labels, size_t n_labels,
+		      int64_t starts_ms, int64_t ends_ms,
+		      const char *created_by, const char *comment);
+
+#endif

@@ -1,0 +1,686 @@
+/* The libcurl wrapper (see http.h): one easy handle per client, settings
+ * from a [prometheus.NAME] / [alertmanager.NAME] section, one-line errors.
+ * A client is used by one thread at a time. */
+#include "probes/http.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <unistd.h>
+
+#include "build-config.h"
+#include "core/clock.h"
+#include "core/xalloc.h"
+
+char *
+http_escape(const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	size_t len = strlen(s), i;
+	char *out = xmalloc(len * 3 + 1), *o = out;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (isalnum(c) || c == '-' || c == '.' || c == '_' ||
+		    c == '~') {
+			*o++ = (char)c;
+		} else {
+			*o++ = '%';
+			*o++ = hex[c >> 4];
+			*o++ = hex[c & 15];
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
+void
+http_resp_finish(struct http_resp *resp)
+{
+	if (resp == NULL) {
+		return;
+	}
+	free(resp->body);
+	resp->body = NULL;
+	resp->len = 0;
+	resp->status = 0;
+}
+
+#if HAVE_LIBCURL
+
+#include <curl/curl.h>
+#include <pthread.h>
+
+/* Longest bearer token or password read from a file. */
+#define SECRET_MAX 8192
+/* Longest piece of an error body quoted in a message. */
+#define BODY_QUOTE_MAX 160
+
+struct http_client {
+	CURL *curl;
+	char *base;             /* URL without trailing '/' */
+	char addr[256];         /* host:port */
+	int timeout_ms;
+	int64_t deadline_ms;    /* monotonic, 0 none */
+	size_t max_bytes;
+	bool (*cancelled)(void *arg);
+	void *cancel_arg;
+	struct curl_slist *hdr_get;
+	struct curl_slist *hdr_post;
+	char *username;
+	char *password;
+	char errbuf[CURL_ERROR_SIZE];
+};
+
+struct body {
+	char *p;
+	size_t len;
+	size_t cap;
+	size_t max;
+	bool over;
+};
+
+static pthread_once_t global_once = PTHREAD_ONCE_INIT;
+
+static void
+global_init_once(void)
+{
+	curl_global_init(CURL_GLOBAL_DEFAULT);
+}
+
+void
+http_global_init(void)
+{
+	pthread_once(&global_once, global_init_once);
+}
+
+static void
+wipe_free(char *s)
+{
+	if (s != NULL) {
+		explicit_bzero(s, strlen(s));
+		free(s);
+	}
+}
+
+/* The first line of path, trimmed, as a new string; NULL with err. The
+ * content is never quoted in err. */
+static char *
+read_secret(const char *key, const char *path, struct err *err)
+{
+	FILE *fp = fopen(path, "r");
+	char buf[SECRET_MAX + 2];
+	size_t len;
+	char *s, *e;
+
+	if (fp == NULL) {
+		err_set(err, "%s: cannot read %s: %s", key, path,
+			strerror(errno));
+		return NULL;
+	}
+	if (fgets(buf, sizeof(buf), fp) == NULL) {
+		buf[0] = '\0';
+	}
+	fclose(fp);
+	len = strlen(buf);
+	if (len > SECRET_MAX) {
+		explicit_bzero(buf, sizeof(buf));
+		err_set(err, "%s: first line of %s is too long", key, path);
+		return NULL;
+	}
+	for (s = buf; isspace((unsigned char)*s); s++) {
+	}
+	for (e = s + strlen(s); e > s && isspace((unsigned char)e[-1]); e--) {
+	}
+	*e = '\0';
+	if (*s == '\0') {
+		err_set(err, "%s: %s is empty", key, path);
+		return NULL;
+	}
+	s = xstrdup(s);
+	explicit_bzero(buf, sizeof(buf));
+	return s;
+}
+
+static bool
+has_control(const char *s)
+{
+	for (; *s != '\0'; s++) {
+		if (iscntrl((unsigned char)*s)) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* The bearer token from bearer_token_file or bearer_token_env, NULL when
+ * neither is set; sets *failed on an error. */
+static char *
+bearer_token(const struct config_section *sec, bool *failed, struct err *err)
+{
+	const char *file = config_get(sec, "bearer_token_file");
+	const char *env = config_get(sec, "bearer_token_env");
+	char *tok = NULL;
+
+	*failed = false;
+	if (file != NULL && env != NULL) {
+		*failed = true;
+		err_set(err, "set bearer_token_file or bearer_token_env, not "
+			"both");
+		return NULL;
+	}
+	if (file != NULL) {
+		tok = read_secret("bearer_token_file", file, err);
+	} else if (env != NULL) {
+		const char *v = getenv(env);
+
+		if (v == NULL || *v == '\0') {
+			err_set(err, "bearer_token_env: %s is not set", env);
+		} else {
+			tok = xstrdup(v);
+		}
+	} else {
+		return NULL;
+	}
+	if (tok != NULL && has_control(tok)) {
+		wipe_free(tok);
+		tok = NULL;
+		err_set(err, "bearer token holds a control character");
+	}
+	*failed = tok == NULL;
+	return tok;
+}
+
+/* host:port of url, without any user or password. */
+static int
+parse_addr(struct http_client *c, const char *url, struct err *err)
+{
+	CURLU *u = curl_url();
+	char *host = NULL, *port = NULL, *query = NULL;
+	int ret = 0;
+
+	if (u == NULL) {
+		return err_set(err, "out of memory");
+	}
+	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
+	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) !=
+	    CURLUE_OK) {
+		ret = err_set(err, "url: not a valid http:// or https:// URL");
+	} else if (curl_url_get(u, CURLUPART_QUERY, &query, 0) ==
+		   CURLUE_OK) {
+		ret = err_set(err, "url: must not have a query string");
+	} else {
+		snprintf(c->addr, sizeof(c->addr), "%s:%s", host, port);
+	}
+	curl_free(host);
+	curl_free(port);
+	curl_free(query);
+	curl_url_cleanup(u);
+	return ret;
+}
+
+static size_t
+write_cb(char *data, size_t size, size_t nmemb, void *arg)
+{
+	struct body *b = arg;
+	size_t n = size * nmemb;
+
+	if (n > b->max - b->len) {
+		b->over = true;
+		return 0;
+	}
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 16384;
+
+		while (cap < b->len + n + 1) {
+			cap *= 2;
+		}
+		b->p = xrealloc(b->p, cap);
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, data, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+	return n;
+}
+
+static int
+progress_cb(void *arg, curl_off_t dltotal, curl_off_t dlnow,
+	    curl_off_t ultotal, curl_off_t ulnow)
+{
+	struct http_client *c = arg;
+
+	return c->cancelled != NULL && c->cancelled(c->cancel_arg);
+}
+
+void
+http_client_set_cancel(struct http_client *c, bool (*cancelled)(void *arg),
+		       void *arg)
+{
+	c->cancelled = cancelled;
+	c->cancel_arg = arg;
+}
+
+struct http_client *
+http_client_new(const struct config_section *sec, struct err *err)
+{
+	const char *url = config_get(sec, "url");
+	const char *user = config_get(sec, "username");
+	const char *pwfile = config_get(sec, "password_file");
+	const char *ca = config_get(sec, "ca_file");
+	const char *verify_s = config_get(sec, "tls_verify");
+	struct http_client *c;
+	bool verify = true, failed;
+	char *tok, *hdr;
+	size_t len;
+
+	http_global_init();
+	if (url == NULL || *url == '\0') {
+		err_set(err, "missing url");
+		return NULL;
+	}
+	if (strncasecmp(url, "http://", 7) != 0 &&
+	    strncasecmp(url, "https://", 8) != 0) {
+		err_set(err, "url: expected http:// or https://");
+		return NULL;
+	}
+	if (verify_s != NULL && config_parse_bool(verify_s, &verify) < 0) {
+		err_set(err, "tls_verify: expected true or false");
+		return NULL;
+	}
+	if (pwfile != NULL && user == NULL) {
+		err_set(err, "password_file needs username");
+		return NULL;
+	}
+	if (ca != NULL && access(ca, R_OK) < 0) {
+		err_set(err, "ca_file: cannot read %s: %s", ca,
+			strerror(errno));
+		return NULL;
+	}
+	c = xcalloc(1, sizeof(*c));
+	c->timeout_ms = sec->timeout_ms > 0 ? sec->timeout_ms : 5000;
+	c->max_bytes = HTTP_MAX_BYTES_DEFAULT;
+	c->base = xstrdup(url);
+	len = strlen(c->base);
+	while (len > 0 && c->base[len - 1] == '/') {
+		c->base[--len] = '\0';
+	}
+	if (parse_addr(c, c->base, err) < 0) {
+		http_client_free(c);
+		return NULL;
+	}
+	if (user != NULL) {
+		c->username = xstrdup(user);
+		c->password = pwfile != NULL ?
+			read_secret("password_file", pwfile, err) :
+			xstrdup("");
+		if (c->password == NULL) {
+			http_client_free(c);
+			return NULL;
+		}
+	}
+	tok = bearer_token(sec, &failed, err);
+	if (failed) {
+		http_client_free(c);
+		return NULL;
+	}
+	c->hdr_get = curl_slist_append(NULL, "Accept: application/json");
+	if (tok != NULL) {
+		hdr = xasprintf("Authorization: Bearer %s", tok);
+		c->hdr_get = curl_slist_append(c->hdr_get, hdr);
+		wipe_free(hdr);
+		wipe_free(tok);
+	}
+	c->curl = curl_easy_init();
+	if (c->curl == NULL || c->hdr_get == NULL) {
+		http_client_free(c);
+		err_set(err, "cannot initialize libcurl");
+		return NULL;
+	}
+	/* POST adds its content type; "Expect:" stops curl from waiting for a
+	 * 100 Continue on larger bodies. */
+	{
+		struct curl_slist *h;
+
+		for (h = c->hdr_get; h != NULL; h = h->next) {
+			c->hdr_post = curl_slist_append(c->hdr_post, h->data);
+		}
+		c->hdr_post = curl_slist_append(
+			c->hdr_post, "Content-Type: application/json");
+		c->hdr_post = curl_slist_append(c->hdr_post, "Expect:");
+	}
+	curl_easy_setopt(c->curl, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c->curl, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c->curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c->curl, CURLOPT_FOLLOWLOCATION, 1L);
+	curl_easy_setopt(c->curl, CURLOPT_MAXREDIRS, 3L);
+	curl_easy_setopt(c->curl, CURLOPT_ERRORBUFFER, c->errbuf);
+	curl_easy_setopt(c->curl, CURLOPT_USERAGENT,
+			 "warroom/" WARROOM_VERSION);
+	curl_easy_setopt(c->curl, CURLOPT_WRITEFUNCTION, write_cb);
+	curl_easy_setopt(c->curl, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(c->curl, CURLOPT_XFERINFOFUNCTION, progress_cb);
+	curl_easy_setopt(c->curl, CURLOPT_XFERINFODATA, c);
+	curl_easy_setopt(c->curl, CURLOPT_SSL_VERIFYPEER, verify ? 1L : 0L);
+	curl_easy_setopt(c->curl, CURLOPT_SSL_VERIFYHOST, verify ? 2L : 0L);
+	if (ca != NULL) {
+		curl_easy_setopt(c->curl, CURLOPT_CAINFO, ca);
+	}
+	if (c->username != NULL) {
+		curl_easy_setopt(c->curl, CURLOPT_HTTPAUTH,
+				 (long)CURLAUTH_BASIC);
+		curl_easy_setopt(c->curl, CURLOPT_USERNAME, c->username);
+		curl_easy_setopt(c->curl, CURLOPT_PASSWORD, c->password);
+	}
+	return c;
+}
+
+void
+http_client_free(struct http_client *c)
+{
+	struct curl_slist *h;
+
+	if (c == NULL) {
+		return;
+	}
+	if (c->curl != NULL) {
+		curl_easy_cleanup(c->curl);
+	}
+	/* The lists may hold the bearer token. */
+	for (h = c->hdr_get; h != NULL; h = h->next) {
+		explicit_bzero(h->data, strlen(h->data));
+	}
+	for (h = c->hdr_post; h != NULL; h = h->next) {
+		explicit_bzero(h->data, strlen(h->data));
+	}
+	curl_slist_free_all(c->hdr_get);
+	curl_slist_free_all(c->hdr_post);
+	wipe_free(c->username);
+	wipe_free(c->password);
+	free(c->base);
+	free(c);
+}
+
+const char *
+http_client_addr(const struct http_client *c)
+{
+	return c->addr;
+}
+
+void
+http_client_set_deadline(struct http_client *c, int64_t deadline_ms)
+{
+	c->deadline_ms = deadline_ms;
+}
+
+void
+http_client_set_max_bytes(struct http_client *c, size_t max)
+{
+	c->max_bytes = max;
+}
+
+static void
+format_ms(int ms, char *buf, size_t n)
+{
+	if (ms % 1000 == 0) {
+		snprintf(buf, n, "%ds", ms / 1000);
+	} else if (ms < 1000) {
+		snprintf(buf, n, "%dms", ms);
+	} else {
+		snprintf(buf, n, "%.1fs", ms / 1000.0);
+	}
+}
+
+static void
+format_bytes(size_t b, char *buf, size_t n)
+{
+	if (b >= (1u << 20) && b % (1u << 20) == 0) {
+		snprintf(buf, n, "%zu MiB", b >> 20);
+	} else if (b >= 1024 && b % 1024 == 0) {
+		snprintf(buf, n, "%zu KiB", b >> 10);
+	} else {
+		snprintf(buf, n, "%zu bytes", b);
+	}
+}
+
+static int
+transport_error(struct http_client *c, CURLcode rc, const struct body *b,
+		struct err *err)
+{
+	char what[32];
+	long os_errno = 0;
+
+	switch (rc) {
+	case CURLE_OPERATION_TIMEDOUT:
+		format_ms(c->timeout_ms, what, sizeof(what));
+		return err_set(err, "timed out after %s (%s)", what, c->addr);
+	case CURLE_COULDNT_CONNECT:
+		curl_easy_getinfo(c->curl, CURLINFO_OS_ERRNO, &os_errno);
+		if (os_errno == ECONNREFUSED) {
+			return err_set(err, "connection refused (%s)",
+				       c->addr);
+		}
+		if (os_errno != 0) {
+			return err_set(err, "cannot connect: %s (%s)",
+				       strerror((int)os_errno), c->addr);
+		}
+		return err_set(err, "cannot connect (%s)", c->addr);
+	case CURLE_COULDNT_RESOLVE_HOST:
+		return err_set(err, "cannot resolve host (%s)", c->addr);
+	case CURLE_WRITE_ERROR:
+	case CURLE_FILESIZE_EXCEEDED:
+		if (rc == CURLE_FILESIZE_EXCEEDED || b->over) {
+			format_bytes(c->max_bytes, what, sizeof(what));
+			return err_set(err, "response larger than %s (%s)",
+				       what, c->addr);
+		}
+		break;
+	case CURLE_ABORTED_BY_CALLBACK:
+		return err_set(err, "cancelled (%s)", c->addr);
+	case CURLE_GOT_NOTHING:
+		return err_set(err, "empty reply (%s)", c->addr);
+	case CURLE_TOO_MANY_REDIRECTS:
+		return err_set(err, "too many redirects (%s)", c->addr);
+	case CURLE_UNSUPPORTED_PROTOCOL:
+		return err_set(err, "redirect to a non-HTTP URL refused (%s)",
+			       c->addr);
+	case CURLE_PEER_FAILED_VERIFICATION:
+		return err_set(err, "TLS certificate not trusted: %s (%s)",
+			       c->errbuf[0] ? c->errbuf :
+			       curl_easy_strerror(rc), c->addr);
+	default:
+		break;
+	}
+	return err_set(err, "%s (%s)",
+		       c->errbuf[0] ? c->errbuf : curl_easy_strerror(rc),
+		       c->addr);
+}
+
+/* "HTTP 503: first line of the body". */
+static int
+status_error(const struct http_client *c, long status, const char *body,
+	     struct err *err)
+{
+	const char *s = body != NULL ? body : "";
+	size_t len;
+
+	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n') {
+		s++;
+	}
+	len = strcspn(s, "\r\n");
+	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t')) {
+		len--;
+	}
+	if (len == 0) {
+		return err_set(err, "HTTP %ld (%s)", status, c->addr);
+	}
+	if (len > BODY_QUOTE_MAX) {
+		return err_set(err, "HTTP %ld: %.*s...", status,
+			       BODY_QUOTE_MAX, s);
+	}
+	return err_set(err, "HTTP %ld: %.*s", status, (int)len, s);
+}
+
+enum method { M_GET, M_POST, M_DELETE };
+
+static int
+perform(struct http_client *c, enum method m, const char *path_query,
+	const char *json_body, struct http_resp *resp, struct err *err)
+{
+	struct body b = { .max = c->max_bytes };
+	int64_t left = c->timeout_ms;
+	char *url;
+	CURLcode rc;
+	long status = 0;
+
+	memset(resp, 0, sizeof(*resp));
+	if (c->deadline_ms > 0) {
+		int64_t rest = c->deadline_ms - clock_mono_ms();
+
+		if (rest <= 0) {
+			char what[32];
+
+			format_ms(c->timeout_ms, what, sizeof(what));
+			return err_set(err, "timed out after %s (%s)", what,
+				       c->addr);
+		}
+		if (rest < left) {
+			left = rest;
+		}
+	}
+	url = xasprintf("%s%s", c->base, path_query);
+	c->errbuf[0] = '\0';
+	curl_easy_setopt(c->curl, CURLOPT_URL, url);
+	curl_easy_setopt(c->curl, CURLOPT_CONNECTTIMEOUT_MS, (long)left);
+	curl_easy_setopt(c->curl, CURLOPT_TIMEOUT_MS, (long)left);
+	curl_easy_setopt(c->curl, CURLOPT_MAXFILESIZE_LARGE,
+			 (curl_off_t)c->max_bytes);
+	curl_easy_setopt(c->curl, CURLOPT_WRITEDATA, &b);
+	curl_easy_setopt(c->curl, CURLOPT_CUSTOMREQUEST, (char *)NULL);
+	if (m == M_POST) {
+		const char *pb = json_body != NULL ? json_body : "";
+
+		curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, c->hdr_post);
+		curl_easy_setopt(c->curl, CURLOPT_POSTFIELDSIZE_LARGE,
+				 (curl_off_t)strlen(pb));
+		curl_easy_setopt(c->curl, CURLOPT_COPYPOSTFIELDS, pb);
+	} else {
+		curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, c->hdr_get);
+		curl_easy_setopt(c->curl, CURLOPT_HTTPGET, 1L);
+		if (m == M_DELETE) {
+			curl_easy_setopt(c->curl, CURLOPT_CUSTOMREQUEST,
+					 "DELETE");
+		}
+	}
+	rc = curl_easy_perform(c->curl);
+	free(url);
+	if (rc != CURLE_OK) {
+		free(b.p);
+		return transport_error(c, rc, &b, err);
+	}
+	curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &status);
+	resp->status = status;
+	resp->body = b.p != NULL ? b.p : xstrdup("");
+	resp->len = b.len;
+	if (status < 200 || status > 299) {
+		return status_error(c, status, resp->body, err);
+	}
+	return 0;
+}
+
+int
+http_get(struct http_client *c, const char *path_query,
+	 struct http_resp *resp, struct err *err)
+{
+	return perform(c, M_GET, path_query, NULL, resp, err);
+}
+
+int
+http_post(struct http_client *c, const char *path_query,
+	  const char *json_body, struct http_resp *resp, struct err *err)
+{
+	return perform(c, M_POST, path_query, json_body, resp, err);
+}
+
+int
+http_delete(struct http_client *c, const char *path_query,
+	    struct http_resp *resp, struct err *err)
+{
+	return perform(c, M_DELETE, path_query, NULL, resp, err);
+}
+
+#else /* !HAVE_LIBCURL */
+
+void
+http_global_init(void)
+{
+}
+
+struct http_client *
+http_client_new(const struct config_section *sec, struct err *err)
+{
+	err_set(err, "HTTP support not built in");
+	return NULL;
+}
+
+void
+http_client_free(struct http_client *c)
+{
+}
+
+const char *
+http_client_addr(const struct http_client *c)
+{
+	return "";
+}
+
+void
+http_client_set_deadline(struct http_client *c, int64_t deadline_ms)
+{
+}
+
+void
+http_client_set_max_bytes(struct http_client *c, size_t max)
+{
+}
+
+void
+http_client_set_cancel(struct http_client *c, bool (*cancelled)(void *arg),
+		       void *arg)
+{
+}
+
+static int
+no_http(struct http_resp *resp, struct err *err)
+{
+	memset(resp, 0, sizeof(*resp));
+	return err_set(err, "HTTP support not built in");
+}
+
+int
+http_get(struct http_client *c, const char *path_query,
+	 struct http_resp *resp, struct err *err)
+{
+	return no_http(resp, err);
+}
+
+int
+http_post(struct http_client *c, const char *path_query,
+	  const char *json_body, struct http_resp *resp, struct err *err)
+{
+	return no_http(resp, err);
+}
+
+int
+http_delete(struct http_client *c, const char *path_query,
+	    struct http_resp *resp, struct err *err)
+{
+	return no_http(resp, err);
+}
+
+#endif

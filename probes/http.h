@@ -1,0 +1,75 @@
+/* The one libcurl wrapper every HTTP probe uses: an easy handle with the
+ * section's URL, auth, TLS settings and timeouts, a byte cap, and one-line
+ * errors fit for a pane. A client belongs to one thread at a time (the probe
+ * thread, or the action worker for an action's own client). */
+#ifndef WARROOM_HTTP_H
+#define WARROOM_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/config.h"
+#include "core/err.h"
+
+/* Largest body a request accepts unless http_client_set_max_bytes(). */
+#define HTTP_MAX_BYTES_DEFAULT (8u << 20)
+
+/* Initializes libcurl once. The main thread calls it before any other
+ * thread starts; later calls do nothing. */
+void http_global_init(void);
+
+struct http_client;
+
+/* A reply that arrived (any status). body is NUL-terminated; the caller
+ * frees it with http_resp_finish(). */
+struct http_resp {
+	long status;            /* 0 when no reply arrived */
+	char *body;
+	size_t len;
+};
+
+/* Reads url, bearer_token_file / bearer_token_env, username +
+ * password_file, ca_file, tls_verify and timeout from sec. Returns NULL
+ * with err (naming the key, never a secret) when a setting is unusable;
+ * without libcurl, always NULL with "HTTP support not built in". The caller
+ * frees with http_client_free(). */
+struct http_client *http_client_new(const struct config_section *sec,
+				    struct err *err);
+void http_client_free(struct http_client *c);
+
+/* "host:port" of the base URL, for messages. */
+const char *http_client_addr(const struct http_client *c);
+
+/* Every request made until the next call ends by deadline_ms (monotonic,
+ * 0: no deadline) as well as within the section timeout. */
+void http_client_set_deadline(struct http_client *c, int64_t deadline_ms);
+void http_client_set_max_bytes(struct http_client *c, size_t max);
+/* A transfer in progress stops (within about a second) once
+ * cancelled(arg) returns true: probe_stopping(), action_cancelled(). */
+void http_client_set_cancel(struct http_client *c,
+			    bool (*cancelled)(void *arg), void *arg);
+
+/* One request to the base URL + path_query ("/api/v1/query?query=..."),
+ * with a JSON body for POST (may be NULL). Returns 0 for a 2xx reply; -1
+ * with a one-line err otherwise:
+ *   "connection refused (127.0.0.1:9090)"
+ *   "timed out after 5s (127.0.0.1:9090)"
+ *   "response larger than 8 MiB (127.0.0.1:9090)"
+ *   "HTTP 503: <first line of the body>"
+ * A reply with another status still fills *resp, so that a caller can read
+ * the backend's own error document. */
+int http_get(struct http_client *c, const char *path_query,
+	     struct http_resp *resp, struct err *err);
+int http_post(struct http_client *c, const char *path_query,
+	      const char *json_body, struct http_resp *resp, struct err *err);
+int http_delete(struct http_client *c, const char *path_query,
+		struct http_resp *resp, struct err *err);
+
+void http_resp_finish(struct http_resp *resp);
+
+/* Percent-encodes s for a query string or a path segment: everything but
+ * RFC 3986 unreserved characters becomes %XX. The caller frees it. */
+char *http_escape(const char *s);
+
+#endif
