@@ -1,13 +1,16 @@
 /* The probe registry: backend name -> ops, listed explicitly. Any thread.
  * Backends not written yet (or whose library was not built in) get
  * stand-in ops whose open() fails with a message saying so; a real backend
- * replaces its stand-in in registry[] with its own ops. */
+ * replaces its stand-in in registry[] with its own ops (and says "not built
+ * in" itself when its library is missing). */
 #include "probes/probe.h"
 
 #include <stddef.h>
 #include <string.h>
 
 #include "build-config.h"
+#include "probes/alertmanager.h"
+#include "probes/prometheus.h"
 
 /* Never reached: the stand-ins' open() always fails. */
 static int
@@ -91,42 +94,6 @@ static const struct probe_ops kafka_unavailable_ops = {
 	.poll = unavailable_poll,
 };
 
-static int
-prometheus_unavailable_open(struct probe *p, const struct config_section *sec,
-			    struct err *err)
-{
-#if HAVE_LIBCURL
-	return err_set(err, "Prometheus probe not available in this version");
-#else
-	return err_set(err, "HTTP support not built in");
-#endif
-}
-
-static const struct probe_ops prometheus_unavailable_ops = {
-	.name = "prometheus",
-	.kind = SNAP_METRICS,
-	.open = prometheus_unavailable_open,
-	.poll = unavailable_poll,
-};
-
-static int
-alertmanager_unavailable_open(struct probe *p, const struct config_section *sec,
-			      struct err *err)
-{
-#if HAVE_LIBCURL
-	return err_set(err, "Alertmanager probe not available in this version");
-#else
-	return err_set(err, "HTTP support not built in");
-#endif
-}
-
-static const struct probe_ops alertmanager_unavailable_ops = {
-	.name = "alertmanager",
-	.kind = SNAP_ALERTS,
-	.open = alertmanager_unavailable_open,
-	.poll = unavailable_poll,
-};
-
 /* Every backend a config section may name except "demo", which adds its
  * own sources. Keep in step with config_backends in core/config.c. */
 static const struct probe_ops *const registry[] = {
@@ -134,8 +101,8 @@ static const struct probe_ops *const registry[] = {
 	&postgres_unavailable_ops,
 	&redis_unavailable_ops,
 	&kafka_unavailable_ops,
-	&prometheus_unavailable_ops,
-	&alertmanager_unavailable_ops,
+	&prometheus_probe_ops,
+	&alertmanager_probe_ops,
 };
 
 const struct probe_ops *

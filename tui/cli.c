@@ -20,6 +20,8 @@
 #include "core/xalloc.h"
 #include "probes/demo.h"
 #include "probes/probe.h"
+#include "probes/alertmanager.h"
+#include "probes/http.h"
 #include "probes/runner.h"
 #include "themes/theme.h"
 #include "tui/app.h"
@@ -278,12 +280,51 @@ timeline_wake(void *ctx)
 	state_wakeup(ctx);
 }
 
+/* Without an Alertmanager, the Alerts pane reads each Prometheus server's
+ * own /api/v1/alerts: a "prometheus-alerts.NAME" copy of its section. Adds
+ * sections, so it runs before any section pointer is handed out. */
+static void
+add_prometheus_alerts(struct config *cfg)
+{
+	size_t i, j, n = cfg->n_sections;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(cfg->sections[i].backend, "alertmanager") == 0) {
+			return;
+		}
+	}
+	for (i = 0; i < n; i++) {
+		struct config_section *sec;
+		char name[160];
+
+		if (strcmp(cfg->sections[i].backend, "prometheus") != 0) {
+			continue;
+		}
+		snprintf(name, sizeof(name), "prometheus-alerts.%s",
+			 cfg->sections[i].instance);
+		sec = config_add_section(cfg, name);
+		/* cfg->sections may have moved. */
+		for (j = 0; j < cfg->sections[i].n_kv; j++) {
+			config_section_set(sec, cfg->sections[i].kv[j].key,
+					   cfg->sections[i].kv[j].value);
+		}
+		sec->line = cfg->sections[i].line;
+		sec->interval_ms = cfg->sections[i].interval_ms;
+		sec->timeout_ms = cfg->sections[i].timeout_ms;
+	}
+}
+
 static int
 add_sources(struct config *cfg, struct runner *r, struct err *err)
 {
+	add_prometheus_alerts(cfg);
 	for (size_t i = 0; i < cfg->n_sections; i++) {
 		const struct config_section *sec = &cfg->sections[i];
 		const struct probe_ops *ops = probe_find(sec->backend);
+
+		if (strcmp(sec->backend, "prometheus-alerts") == 0) {
+			ops = &prometheus_alerts_probe_ops;
+		}
 
 		if (ops == NULL) {
 			return err_set(err, "%s:%d: unknown backend '%.32s'",
@@ -308,6 +349,8 @@ start_threads(struct runner *r, bool start_runner, struct actions **act,
 	sigset_t saved;
 	int rc = 0;
 
+	/* libcurl's global state must exist before any thread uses it. */
+	http_global_init();
 	term_block_signals(&saved);
 	if (start_runner) {
 		rc = runner_start(r, err);
