@@ -11,6 +11,7 @@
 #include "build-config.h"
 #include "probes/alertmanager.h"
 #include "probes/prometheus.h"
+#include "probes/redis.h"
 
 /* Never reached: the stand-ins' open() always fails. */
 static int
@@ -59,24 +60,6 @@ static const struct probe_ops postgres_unavailable_ops = {
 };
 
 static int
-redis_unavailable_open(struct probe *p, const struct config_section *sec,
-		       struct err *err)
-{
-#if HAVE_HIREDIS
-	return err_set(err, "Redis probe not available in this version");
-#else
-	return err_set(err, "Redis support not built in");
-#endif
-}
-
-static const struct probe_ops redis_unavailable_ops = {
-	.name = "redis",
-	.kind = SNAP_REDIS,
-	.open = redis_unavailable_open,
-	.poll = unavailable_poll,
-};
-
-static int
 kafka_unavailable_open(struct probe *p, const struct config_section *sec,
 		       struct err *err)
 {
@@ -99,7 +82,7 @@ static const struct probe_ops kafka_unavailable_ops = {
 static const struct probe_ops *const registry[] = {
 	&k8s_unavailable_ops,
 	&postgres_unavailable_ops,
-	&redis_unavailable_ops,
+	&redis_probe_ops,
 	&kafka_unavailable_ops,
 	&prometheus_probe_ops,
 	&alertmanager_probe_ops,

@@ -1,0 +1,498 @@
+/* A Redis connection with a deadline on every exchange (see redis_conn.h).
+ * Whichever thread owns the connection: the probe thread, or the action
+ * worker for an action's own connection. */
+#include "build-config.h"
+#include "probes/redis.h"
+
+#if HAVE_HIREDIS
+
+#include "probes/redis_conn.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <poll.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/time.h>
+#include <time.h>
+
+#include "core/clock.h"
+#include "core/sanitize.h"
+#include "core/xalloc.h"
+
+int64_t
+redis_conn_deadline(const struct redis_conn *c)
+{
+	return clock_mono_ms() + c->timeout_ms;
+}
+
+static struct timeval
+ms_to_tv(int64_t ms)
+{
+	struct timeval tv;
+
+	if (ms < 1) {
+		ms = 1;
+	}
+	tv.tv_sec = (time_t)(ms / 1000);
+	tv.tv_usec = (suseconds_t)(ms % 1000 * 1000);
+	return tv;
+}
+
+/* Replaces every occurrence of the password in msg with "***". */
+static void
+scrub(const struct redis_conn *c, char *msg, size_t n)
+{
+	size_t plen = strlen(c->password);
+	char *hit;
+
+	if (plen == 0) {
+		return;
+	}
+	while ((hit = strstr(msg, c->password)) != NULL) {
+		size_t tail = strlen(hit + plen);
+
+		if (plen >= 3) {
+			memcpy(hit, "***", 3);
+			memmove(hit + 3, hit + plen, tail + 1);
+		} else {
+			/* Shorter than its mask: widen, keeping n. */
+			size_t len = strlen(msg);
+
+			if (len + 3 - plen >= n) {
+				*hit = '\0';
+				break;
+			}
+			memmove(hit + 3, hit + plen, tail + 1);
+			memcpy(hit, "***", 3);
+		}
+	}
+}
+
+/* hiredis's "Connection refused" as "connection refused". */
+static void
+lower_first(char *dst, size_t n, const char *src)
+{
+	strlcpy_safe(dst, src, n);
+	if (dst[0] != '\0' && isupper((unsigned char)dst[0]) &&
+	    !isupper((unsigned char)dst[1])) {
+		dst[0] = (char)tolower((unsigned char)dst[0]);
+	}
+}
+
+static bool
+is_timeout_text(const char *s)
+{
+	return strstr(s, "timed out") != NULL ||
+	       strstr(s, "temporarily unavailable") != NULL;
+}
+
+/* The context failed: marks the connection dead and explains why. */
+static int
+conn_fail(struct redis_conn *c, struct err *err)
+{
+	char why[sizeof(c->ctx->errstr)];
+
+	c->dead = true;
+	lower_first(why, sizeof(why), c->ctx->errstr);
+	switch (c->ctx->err) {
+	case REDIS_ERR_EOF:
+		err_set(err, "connection closed by %s", c->addr);
+		break;
+	case REDIS_ERR_PROTOCOL:
+		/* It may quote the peer's bytes. */
+		sanitize_into(why, sizeof(why), c->ctx->errstr,
+			      strlen(c->ctx->errstr));
+		err_set(err, "protocol error from %s: %s", c->addr, why);
+		break;
+	case REDIS_ERR_OOM:
+		err_set(err, "out of memory reading a reply from %s",
+			c->addr);
+		break;
+	default:
+		if (is_timeout_text(why)) {
+			err_set(err, "timed out after %d ms waiting for %s",
+				c->timeout_ms, c->addr);
+		} else {
+			err_set(err, "%s (%s)", why[0] ? why : "I/O error",
+				c->addr);
+		}
+		break;
+	}
+	if (err != NULL) {
+		scrub(c, err->msg, sizeof(err->msg));
+	}
+	return -1;
+}
+
+static int
+conn_timeout(struct redis_conn *c, struct err *err)
+{
+	c->dead = true;
+	return err_set(err, "timed out after %d ms waiting for %s",
+		       c->timeout_ms, c->addr);
+}
+
+/* Waits until fd is ready for events or deadline_ms; 1 ready, 0 timeout. */
+static int
+wait_fd(int fd, short events, int64_t deadline_ms)
+{
+	for (;;) {
+		int64_t left = deadline_ms - clock_mono_ms();
+		struct pollfd pfd = { .fd = fd, .events = events };
+		int rc;
+
+		if (left <= 0) {
+			return 0;
+		}
+		rc = poll(&pfd, 1, left > 60000 ? 60000 : (int)left);
+		if (rc > 0) {
+			return 1;
+		}
+		if (rc < 0 && errno != EINTR) {
+			return 1;       /* let the read or write report it */
+		}
+	}
+}
+
+int
+redis_conn_reply_error(const struct redis_conn *c, const redisReply *r,
+		       const char *what, struct err *err)
+{
+	char raw[ERR_MSG_MAX], text[ERR_MSG_MAX];
+	size_t len = r->str != NULL ? r->len : 0;
+
+	if (len >= sizeof(raw)) {
+		len = sizeof(raw) - 1;
+	}
+	memcpy(raw, r->str != NULL ? r->str : "", len);
+	raw[len] = '\0';
+	/* Scrubbed before escaping, so that an escaped form of the password
+	 * cannot slip through; then one line of visible text. */
+	scrub(c, raw, sizeof(raw));
+	sanitize_into(text, sizeof(text), raw, strlen(raw));
+	if (what != NULL && *what != '\0') {
+		return err_set(err, "%s: %s", what, text);
+	}
+	return err_set(err, "%s", text);
+}
+
+int
+redis_conn_append(struct redis_conn *c, const char *fmt, ...)
+{
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	rc = redisvAppendCommand(c->ctx, fmt, ap);
+	va_end(ap);
+	if (rc == REDIS_OK) {
+		c->sent++;
+	}
+	return rc == REDIS_OK ? 0 : -1;
+}
+
+int
+redis_conn_append_argv(struct redis_conn *c, int argc, const char **argv,
+		       const size_t *lens)
+{
+	if (redisAppendCommandArgv(c->ctx, argc, argv, lens) != REDIS_OK) {
+		return -1;
+	}
+	c->sent++;
+	return 0;
+}
+
+/* hiredis writes with write(2): a peer that went away raises SIGPIPE,
+ * which must not end the program. The signal is blocked around the write
+ * and a SIGPIPE that the write itself raised is taken back. */
+struct pipe_guard {
+	sigset_t old;
+	bool was_pending;
+};
+
+static void
+pipe_guard_on(struct pipe_guard *g)
+{
+	sigset_t set, pending;
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGPIPE);
+	sigemptyset(&pending);
+	sigpending(&pending);
+	g->was_pending = sigismember(&pending, SIGPIPE) == 1;
+	pthread_sigmask(SIG_BLOCK, &set, &g->old);
+}
+
+static void
+pipe_guard_off(struct pipe_guard *g)
+{
+	sigset_t set, pending;
+	struct timespec zero = { 0, 0 };
+
+	sigemptyset(&set);
+	sigaddset(&set, SIGPIPE);
+	sigemptyset(&pending);
+	sigpending(&pending);
+	if (!g->was_pending && sigismember(&pending, SIGPIPE) == 1) {
+		sigtimedwait(&set, NULL, &zero);
+	}
+	pthread_sigmask(SIG_SETMASK, &g->old, NULL);
+}
+
+int
+redis_conn_flush(struct redis_conn *c, int64_t deadline_ms, struct err *err)
+{
+	struct pipe_guard g;
+	int done = 0, rc = 0;
+
+	if (c->dead) {
+		return err_set(err, "connection to %s is closed", c->addr);
+	}
+	if (c->ctx->obuf == NULL || c->ctx->obuf[0] == '\0') {
+		return 0;
+	}
+	/* A blocking write is bounded by SO_SNDTIMEO; reads by poll(). */
+	redisSetTimeout(c->ctx, ms_to_tv(deadline_ms - clock_mono_ms()));
+	pipe_guard_on(&g);
+	while (!done) {
+		if (redisBufferWrite(c->ctx, &done) != REDIS_OK) {
+			rc = conn_fail(c, err);
+			break;
+		}
+		if (!done && !wait_fd(c->ctx->fd, POLLOUT, deadline_ms)) {
+			rc = conn_timeout(c, err);
+			break;
+		}
+	}
+	pipe_guard_off(&g);
+	return rc;
+}
+
+int
+redis_conn_read(struct redis_conn *c, int64_t deadline_ms, redisReply **out,
+		struct err *err)
+{
+	void *reply = NULL;
+
+	*out = NULL;
+	if (redis_conn_flush(c, deadline_ms, err) < 0) {
+		return -1;
+	}
+	for (;;) {
+		if (redisGetReplyFromReader(c->ctx, &reply) != REDIS_OK) {
+			return conn_fail(c, err);
+		}
+		if (reply != NULL) {
+			*out = reply;
+			return 0;
+		}
+		if (!wait_fd(c->ctx->fd, POLLIN, deadline_ms)) {
+			return conn_timeout(c, err);
+		}
+		if (redisBufferRead(c->ctx) != REDIS_OK) {
+			return conn_fail(c, err);
+		}
+	}
+}
+
+static redisReply *
+command_reply(struct redis_conn *c, struct err *err)
+{
+	redisReply *r;
+
+	if (redis_conn_read(c, redis_conn_deadline(c), &r, err) < 0) {
+		return NULL;
+	}
+	if (r->type == REDIS_REPLY_ERROR) {
+		redis_conn_reply_error(c, r, NULL, err);
+		freeReplyObject(r);
+		return NULL;
+	}
+	return r;
+}
+
+redisReply *
+redis_conn_command(struct redis_conn *c, struct err *err, const char *fmt,
+		   ...)
+{
+	va_list ap;
+	int rc;
+
+	if (c->dead) {
+		err_set(err, "connection to %s is closed", c->addr);
+		return NULL;
+	}
+	va_start(ap, fmt);
+	rc = redisvAppendCommand(c->ctx, fmt, ap);
+	va_end(ap);
+	if (rc != REDIS_OK) {
+		conn_fail(c, err);
+		return NULL;
+	}
+	c->sent++;
+	return command_reply(c, err);
+}
+
+redisReply *
+redis_conn_command_argv(struct redis_conn *c, struct err *err, int argc,
+			const char **argv, const size_t *lens)
+{
+	if (c->dead) {
+		err_set(err, "connection to %s is closed", c->addr);
+		return NULL;
+	}
+	if (redis_conn_append_argv(c, argc, argv, lens) < 0) {
+		conn_fail(c, err);
+		return NULL;
+	}
+	return command_reply(c, err);
+}
+
+/* ---- connecting ---------------------------------------------------------- */
+
+static bool
+starts_with(const redisReply *r, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	return r->type == REDIS_REPLY_ERROR && r->str != NULL &&
+	       r->len >= n && strncmp(r->str, prefix, n) == 0;
+}
+
+/* The error code of an error reply ("WRONGPASS", "ERR"). */
+static void
+error_code(const redisReply *r, char *dst, size_t n)
+{
+	size_t len = r->str != NULL ? strcspn(r->str, " \r\n") : 0;
+
+	if (len >= n) {
+		len = n - 1;
+	}
+	memcpy(dst, r->str != NULL ? r->str : "", len);
+	dst[len] = '\0';
+}
+
+/* AUTH, SELECT, CLIENT SETNAME, CLIENT ID in one pipeline. */
+static int
+handshake(struct redis_conn *c, const struct redis_settings *set,
+	  const char *name, int64_t deadline_ms, struct err *err)
+{
+	const struct redis_url *u = &set->url;
+	bool auth = u->has_password, sel = u->db != 0;
+	redisReply *r;
+	int rc = 0, i, n = 0;
+	bool noauth = false;
+
+	if (auth && u->user[0] != '\0') {
+		redis_conn_append(c, "AUTH %s %s", u->user, u->password);
+	} else if (auth) {
+		redis_conn_append(c, "AUTH %s", u->password);
+	}
+	if (sel) {
+		redis_conn_append(c, "SELECT %d", u->db);
+	}
+	if (name != NULL) {
+		redis_conn_append(c, "CLIENT SETNAME %s", name);
+	}
+	redis_conn_append(c, "CLIENT ID");
+	n = (auth ? 1 : 0) + (sel ? 1 : 0) + (name != NULL ? 1 : 0) + 1;
+	for (i = 0; i < n; i++) {
+		char code[32];
+
+		if (redis_conn_read(c, deadline_ms, &r, err) < 0) {
+			return -1;
+		}
+		if (starts_with(r, "NOAUTH")) {
+			noauth = true;
+		}
+		if (rc == 0 && auth && i == 0 &&
+		    r->type == REDIS_REPLY_ERROR) {
+			error_code(r, code, sizeof(code));
+			rc = err_set(err, "authentication failed for %s (%s)",
+				     c->addr, code);
+		} else if (rc == 0 && sel && i == (auth ? 1 : 0) &&
+			   r->type == REDIS_REPLY_ERROR && !noauth) {
+			rc = redis_conn_reply_error(c, r, "SELECT", err);
+		} else if (i == n - 1 && r->type == REDIS_REPLY_INTEGER) {
+			c->id = r->integer;
+		}
+		freeReplyObject(r);
+	}
+	if (rc == 0 && noauth) {
+		rc = err_set(err, "authentication required by %s (set "
+			     "password_file, or REDISCLI_AUTH)", c->addr);
+	}
+	return rc;
+}
+
+struct redis_conn *
+redis_conn_open(const struct redis_settings *set, const char *name,
+		int64_t deadline_ms, struct err *err)
+{
+	const struct redis_url *u = &set->url;
+	struct redis_conn *c = xcalloc(1, sizeof(*c));
+	int64_t left = deadline_ms - clock_mono_ms();
+	char why[sizeof(c->ctx->errstr)];
+
+	strlcpy_safe(c->addr, set->addr, sizeof(c->addr));
+	strlcpy_safe(c->password, u->password, sizeof(c->password));
+	c->timeout_ms = set->timeout_ms;
+	c->id = -1;
+	if (left <= 0) {
+		err_set(err, "timed out connecting to %s", c->addr);
+		redis_conn_free(c);
+		return NULL;
+	}
+	if (u->is_unix) {
+		c->ctx = redisConnectUnixWithTimeout(u->path, ms_to_tv(left));
+	} else {
+		c->ctx = redisConnectWithTimeout(u->host, u->port,
+						 ms_to_tv(left));
+	}
+	if (c->ctx == NULL) {
+		err_set(err, "out of memory connecting to %s", c->addr);
+		redis_conn_free(c);
+		return NULL;
+	}
+	if (c->ctx->err != 0) {
+		lower_first(why, sizeof(why), c->ctx->errstr);
+		if (is_timeout_text(why)) {
+			err_set(err, "timed out connecting to %s", c->addr);
+		} else {
+			err_set(err, "%s (%s)", why, c->addr);
+		}
+		redis_conn_free(c);
+		return NULL;
+	}
+	if (handshake(c, set, name, deadline_ms, err) < 0) {
+		redis_conn_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+void
+redis_conn_free(struct redis_conn *c)
+{
+	volatile char *p;
+	size_t i;
+
+	if (c == NULL) {
+		return;
+	}
+	if (c->ctx != NULL) {
+		redisFree(c->ctx);
+	}
+	p = c->password;
+	for (i = 0; i < sizeof(c->password); i++) {
+		p[i] = '\0';
+	}
+	free(c);
+}
+
+#endif
