@@ -1,7 +1,6 @@
-/* Health and findings from snapshots, with the runbooks' thresholds, and
- * the tracker that turns findings which open and close into timeline
- * entries. The pure functions run on any thread; a tracker belongs to the
- * one thread that feeds it (the UI thread). */
+/* Health and findings from snapshots, with the runbooks' thresholds. Pure
+ * functions: any thread. The tracker that turns findings which open and
+ * close into timeline entries is in core/rules_tracker.c. */
 #include "core/rules.h"
 
 #include <math.h>
@@ -12,6 +11,7 @@
 #include <strings.h>
 
 #include "core/clock.h"
+#include "core/rules_internal.h"
 #include "core/xalloc.h"
 
 /* Thresholds, from the runbooks. */
@@ -25,24 +25,13 @@
 #define REDIS_MEM_CRIT 0.95
 #define KAFKA_LAG_WARN 1000.0
 #define KAFKA_LAG_CRIT 100000.0
-/* A pod whose restart count rose within this window is "restarting". */
-#define RESTART_WINDOW_MS (10 * 60 * 1000)
 
 /* ---- a growing list of findings, one per key --------------------------- */
 
-struct flist {
-	struct finding *v;
-	size_t n, cap;
-};
-
-static void flist_add(struct flist *fl, enum health sev, const char *key,
-		      const char *fmt, ...)
-	__attribute__((format(printf, 4, 5)));
-
 /* Adds a finding; a key already present keeps the higher severity. */
-static void
-flist_add(struct flist *fl, enum health sev, const char *key,
-	  const char *fmt, ...)
+void
+rules_list_add(struct rules_list *fl, enum health sev, const char *key,
+	       const char *fmt, ...)
 {
 	struct finding f;
 	va_list ap;
@@ -69,8 +58,8 @@ flist_add(struct flist *fl, enum health sev, const char *key,
 	fl->v[fl->n++] = f;
 }
 
-static const struct finding *
-flist_find(const struct flist *fl, const char *key)
+const struct finding *
+rules_list_find(const struct rules_list *fl, const char *key)
 {
 	size_t i;
 
@@ -82,8 +71,8 @@ flist_find(const struct flist *fl, const char *key)
 	return NULL;
 }
 
-static enum health
-flist_worst(const struct flist *fl)
+enum health
+rules_list_worst(const struct rules_list *fl)
 {
 	enum health h = HEALTH_OK;
 	size_t i;
@@ -94,6 +83,26 @@ flist_worst(const struct flist *fl)
 		}
 	}
 	return h;
+}
+
+static int
+finding_cmp(const void *a, const void *b)
+{
+	const struct finding *fa = a, *fb = b;
+
+	if (fa->sev != fb->sev) {
+		return fa->sev > fb->sev ? -1 : 1;
+	}
+	return strcmp(fa->key, fb->key);
+}
+
+/* Worst first, then by key, so the order is stable across polls. */
+void
+rules_list_sort(struct rules_list *fl)
+{
+	if (fl->n > 1) {
+		qsort(fl->v, fl->n, sizeof(*fl->v), finding_cmp);
+	}
 }
 
 /* ---- numbers for people ------------------------------------------------ */
@@ -185,8 +194,8 @@ fmt_secs(double s, char *buf, int n)
 
 /* ---- pods -------------------------------------------------------------- */
 
-static bool
-pod_failing(const struct pod_row *p)
+bool
+rules_pod_failing(const struct pod_row *p)
 {
 	return strcmp(p->reason, "CrashLoopBackOff") == 0 ||
 	       strcmp(p->reason, "OOMKilled") == 0 ||
@@ -229,7 +238,7 @@ pods_tally(const struct pods_model *m, const char *ns, const char *group)
 			continue;
 		}
 		t.total++;
-		if (pod_failing(p)) {
+		if (rules_pod_failing(p)) {
 			t.failing++;
 		}
 		if (pod_crashing(p)) {
@@ -256,7 +265,7 @@ tally_sev(const struct pod_tally *t)
 }
 
 static void
-pods_findings(const struct pods_model *m, struct flist *fl)
+pods_findings(const struct pods_model *m, struct rules_list *fl)
 {
 	char key[FINDING_KEY_MAX];
 	size_t i;
@@ -266,21 +275,21 @@ pods_findings(const struct pods_model *m, struct flist *fl)
 		const char *group = pod_group(p);
 		struct pod_tally t;
 
-		if (!pod_failing(p)) {
+		if (!rules_pod_failing(p)) {
 			continue;
 		}
 		t = pods_tally(m, p->ns, group);
 		if (strcmp(p->reason, "OOMKilled") == 0) {
 			snprintf(key, sizeof(key), "oom:%s/%s", p->ns, p->name);
-			flist_add(fl, tally_sev(&t), key,
-				  "pod %s OOMKilled (%d restarts)", p->name,
-				  p->restarts);
+			rules_list_add(fl, tally_sev(&t), key,
+				       "pod %s OOMKilled (%d restarts)",
+				       p->name, p->restarts);
 			continue;
 		}
 		snprintf(key, sizeof(key), "crashloop:%s/%s", p->ns, group);
-		flist_add(fl, tally_sev(&t), key, "%s: %d/%d pods %s", group,
-			  t.crashing, t.total,
-			  t.reason != NULL ? t.reason : "failing");
+		rules_list_add(fl, tally_sev(&t), key, "%s: %d/%d pods %s",
+			       group, t.crashing, t.total,
+			       t.reason != NULL ? t.reason : "failing");
 	}
 	for (i = 0; i < m->n_deploys; i++) {
 		const struct deploy_row *d = &m->deploys[i];
@@ -298,8 +307,8 @@ pods_findings(const struct pods_model *m, struct flist *fl)
 		}
 		sev = d->ready == 0 ? HEALTH_CRIT : HEALTH_WARN;
 		snprintf(key, sizeof(key), "deploy:%s/%s", d->ns, d->name);
-		flist_add(fl, sev, key, "%s: %d/%d replicas ready", d->name,
-			  d->ready, d->replicas);
+		rules_list_add(fl, sev, key, "%s: %d/%d replicas ready",
+			       d->name, d->ready, d->replicas);
 	}
 }
 
@@ -350,7 +359,7 @@ pg_mark_behind(const struct pg_model *m, int pid, bool *behind)
 }
 
 static void
-pg_blocked_findings(const struct pg_model *m, struct flist *fl)
+pg_blocked_findings(const struct pg_model *m, struct rules_list *fl)
 {
 	bool *behind = xcalloc(m->n_sessions + 1, sizeof(*behind));
 	bool *counted = xcalloc(m->n_sessions + 1, sizeof(*counted));
@@ -372,7 +381,8 @@ pg_blocked_findings(const struct pg_model *m, struct flist *fl)
 
 			/* A root blocker holds locks but waits for nobody. */
 			snprintf(key, sizeof(key), "pg-blocked:%d", root);
-			if (pg_is_blocked(m, root) || flist_find(fl, key)) {
+			if (pg_is_blocked(m, root) ||
+			    rules_list_find(fl, key)) {
 				continue;
 			}
 			memset(behind, 0, m->n_sessions * sizeof(*behind));
@@ -396,14 +406,16 @@ pg_blocked_findings(const struct pg_model *m, struct flist *fl)
 			       longest > PG_BLOCKED_CRIT_WAIT_S) ?
 			      HEALTH_CRIT : HEALTH_WARN;
 			if (isnan(longest)) {
-				flist_add(fl, sev, key,
-					  "%d session%s blocked behind pid %d",
-					  count, count == 1 ? "" : "s", root);
+				rules_list_add(fl, sev, key, "%d session%s "
+					       "blocked behind pid %d", count,
+					       count == 1 ? "" : "s", root);
 			} else {
-				flist_add(fl, sev, key, "%d session%s blocked "
-					  "behind pid %d (longest %s)", count,
-					  count == 1 ? "" : "s", root,
-					  fmt_secs(longest, dur, sizeof(dur)));
+				rules_list_add(fl, sev, key, "%d session%s "
+					       "blocked behind pid %d "
+					       "(longest %s)", count,
+					       count == 1 ? "" : "s", root,
+					       fmt_secs(longest, dur,
+							sizeof(dur)));
 			}
 		}
 	}
@@ -415,8 +427,8 @@ pg_blocked_findings(const struct pg_model *m, struct flist *fl)
 		}
 	}
 	if (stray > 0) {
-		flist_add(fl, HEALTH_CRIT, "pg-blocked:cycle",
-			  "%d sessions blocked in a lock cycle", stray);
+		rules_list_add(fl, HEALTH_CRIT, "pg-blocked:cycle",
+			       "%d sessions blocked in a lock cycle", stray);
 	}
 	free(behind);
 	free(counted);
@@ -429,7 +441,7 @@ nan_zero(double v)
 }
 
 static void
-pg_findings(const struct pg_model *m, struct flist *fl)
+pg_findings(const struct pg_model *m, struct rules_list *fl)
 {
 	double used, ratio, oldest = NAN;
 	char dur[32];
@@ -443,10 +455,11 @@ pg_findings(const struct pg_model *m, struct flist *fl)
 	if (!isnan(m->max_connections) && m->max_connections > 0) {
 		ratio = used / m->max_connections;
 		if (ratio > PG_CONNS_WARN) {
-			flist_add(fl, ratio > PG_CONNS_CRIT ? HEALTH_CRIT :
-				  HEALTH_WARN, "pg-conns", "connections at "
-				  "%.0f%% of max_connections (%.0f/%.0f)",
-				  ratio * 100, used, m->max_connections);
+			rules_list_add(fl, ratio > PG_CONNS_CRIT ?
+				       HEALTH_CRIT : HEALTH_WARN, "pg-conns",
+				       "connections at %.0f%% of "
+				       "max_connections (%.0f/%.0f)",
+				       ratio * 100, used, m->max_connections);
 		}
 	}
 
@@ -464,23 +477,25 @@ pg_findings(const struct pg_model *m, struct flist *fl)
 		}
 	}
 	if (idle > 0) {
-		flist_add(fl, HEALTH_WARN, "pg-idle-xact",
-			  "%d session%s idle in transaction for more than "
-			  "5m (oldest %s, pid %d)", idle, idle == 1 ? "" : "s",
-			  fmt_secs(oldest, dur, sizeof(dur)), oldest_pid);
+		rules_list_add(fl, HEALTH_WARN, "pg-idle-xact",
+			       "%d session%s idle in transaction for more "
+			       "than 5m (oldest %s, pid %d)", idle,
+			       idle == 1 ? "" : "s",
+			       fmt_secs(oldest, dur, sizeof(dur)), oldest_pid);
 	} else if (!isnan(m->oldest_idle_xact_s) &&
 		   m->oldest_idle_xact_s > PG_IDLE_XACT_WARN_S) {
 		/* The role may not see the session itself. */
-		flist_add(fl, HEALTH_WARN, "pg-idle-xact",
-			  "a session is idle in transaction for %s",
-			  fmt_secs(m->oldest_idle_xact_s, dur, sizeof(dur)));
+		rules_list_add(fl, HEALTH_WARN, "pg-idle-xact",
+			       "a session is idle in transaction for %s",
+			       fmt_secs(m->oldest_idle_xact_s, dur,
+					sizeof(dur)));
 	}
 }
 
 /* ---- redis ------------------------------------------------------------- */
 
 static void
-redis_findings(const struct redis_model *m, struct flist *fl)
+redis_findings(const struct redis_model *m, struct rules_list *fl)
 {
 	bool limited = !isnan(m->max_bytes) && m->max_bytes > 0 &&
 		       !isnan(m->used_bytes);
@@ -500,20 +515,22 @@ redis_findings(const struct redis_model *m, struct flist *fl)
 		return;
 	}
 	if (limited && evicting) {
-		flist_add(fl, sev, "redis-memory", "memory at %.0f%% of "
-			  "maxmemory, evicting %s keys/s", ratio * 100, rate);
+		rules_list_add(fl, sev, "redis-memory", "memory at %.0f%% of "
+			       "maxmemory, evicting %s keys/s", ratio * 100,
+			       rate);
 	} else if (evicting) {
-		flist_add(fl, sev, "redis-memory", "evicting %s keys/s", rate);
+		rules_list_add(fl, sev, "redis-memory", "evicting %s keys/s",
+			       rate);
 	} else {
-		flist_add(fl, sev, "redis-memory",
-			  "memory at %.0f%% of maxmemory", ratio * 100);
+		rules_list_add(fl, sev, "redis-memory",
+			       "memory at %.0f%% of maxmemory", ratio * 100);
 	}
 }
 
 /* ---- kafka ------------------------------------------------------------- */
 
 static void
-kafka_findings(const struct kafka_model *m, struct flist *fl)
+kafka_findings(const struct kafka_model *m, struct rules_list *fl)
 {
 	char key[FINDING_KEY_MAX], lag[32], rate[32], topic[FINDING_TEXT_MAX];
 	size_t i;
@@ -531,11 +548,12 @@ kafka_findings(const struct kafka_model *m, struct flist *fl)
 		if (g->topic[0] != '\0') {
 			snprintf(topic, sizeof(topic), " (topic %s)", g->topic);
 		}
-		flist_add(fl, g->total_lag > KAFKA_LAG_CRIT ? HEALTH_CRIT :
-			  HEALTH_WARN, key, "group %s lag %s and growing "
-			  "%s/s%s", g->group,
-			  fmt_count(g->total_lag, lag, sizeof(lag)),
-			  fmt_count(g->lag_per_s, rate, sizeof(rate)), topic);
+		rules_list_add(fl, g->total_lag > KAFKA_LAG_CRIT ?
+			       HEALTH_CRIT : HEALTH_WARN, key,
+			       "group %s lag %s and growing %s/s%s", g->group,
+			       fmt_count(g->total_lag, lag, sizeof(lag)),
+			       fmt_count(g->lag_per_s, rate, sizeof(rate)),
+			       topic);
 	}
 }
 
@@ -543,7 +561,7 @@ kafka_findings(const struct kafka_model *m, struct flist *fl)
 
 static void
 metric_row_finding(const struct metric_panel *p, const struct metric_row *r,
-		   struct flist *fl)
+		   struct rules_list *fl)
 {
 	/* Higher is worse unless the crit threshold lies below warn (a hit
 	 * ratio, free disk). */
@@ -574,14 +592,14 @@ metric_row_finding(const struct metric_panel *p, const struct metric_row *r,
 		snprintf(key, sizeof(key), "metric:%s", p->name);
 		label[0] = '\0';
 	}
-	flist_add(fl, sev, key, "%s%s %s (%s %s %s)", p->name, label,
-		  fmt_unit(p->unit, r->value, val, sizeof(val)),
-		  sev == HEALTH_CRIT ? "crit" : "warn", lower ? "<" : ">",
-		  fmt_unit(p->unit, limit, lim, sizeof(lim)));
+	rules_list_add(fl, sev, key, "%s%s %s (%s %s %s)", p->name, label,
+		       fmt_unit(p->unit, r->value, val, sizeof(val)),
+		       sev == HEALTH_CRIT ? "crit" : "warn", lower ? "<" : ">",
+		       fmt_unit(p->unit, limit, lim, sizeof(lim)));
 }
 
 static void
-metrics_findings(const struct metrics_model *m, struct flist *fl)
+metrics_findings(const struct metrics_model *m, struct rules_list *fl)
 {
 	size_t i, j;
 
@@ -596,7 +614,7 @@ metrics_findings(const struct metrics_model *m, struct flist *fl)
 /* ---- alerts ------------------------------------------------------------ */
 
 static void
-alerts_findings(const struct alerts_model *m, struct flist *fl)
+alerts_findings(const struct alerts_model *m, struct rules_list *fl)
 {
 	char key[FINDING_KEY_MAX];
 	size_t i;
@@ -611,12 +629,14 @@ alerts_findings(const struct alerts_model *m, struct flist *fl)
 		snprintf(key, sizeof(key), "alert:%s",
 			 a->fingerprint[0] != '\0' ? a->fingerprint : name);
 		if (a->severity[0] != '\0') {
-			flist_add(fl, strcasecmp(a->severity, "critical") == 0 ?
-				  HEALTH_CRIT : HEALTH_WARN, key,
-				  "alert %s firing (%s)", name, a->severity);
+			rules_list_add(fl, strcasecmp(a->severity,
+						      "critical") == 0 ?
+				       HEALTH_CRIT : HEALTH_WARN, key,
+				       "alert %s firing (%s)", name,
+				       a->severity);
 		} else {
-			flist_add(fl, HEALTH_WARN, key, "alert %s firing",
-				  name);
+			rules_list_add(fl, HEALTH_WARN, key, "alert %s firing",
+				       name);
 		}
 	}
 }
@@ -624,8 +644,8 @@ alerts_findings(const struct alerts_model *m, struct flist *fl)
 /* ---- the pure entry points -------------------------------------------- */
 
 /* Fills fl from s's data; false when s has no data of its kind. */
-static bool
-collect(const struct snapshot *s, struct flist *fl)
+bool
+rules_collect(const struct snapshot *s, struct rules_list *fl)
 {
 	const struct pods_model *pods;
 	const struct pg_model *pg;
@@ -655,21 +675,10 @@ collect(const struct snapshot *s, struct flist *fl)
 	return true;
 }
 
-static int
-finding_cmp(const void *a, const void *b)
-{
-	const struct finding *fa = a, *fb = b;
-
-	if (fa->sev != fb->sev) {
-		return fa->sev > fb->sev ? -1 : 1;
-	}
-	return strcmp(fa->key, fb->key);
-}
-
 enum health
 rules_health(const struct snapshot *s)
 {
-	struct flist fl = { NULL, 0, 0 };
+	struct rules_list fl = { NULL, 0, 0 };
 	enum health h;
 
 	if (s == NULL) {
@@ -678,10 +687,10 @@ rules_health(const struct snapshot *s)
 	if (s->error[0] != '\0') {
 		return HEALTH_CRIT;
 	}
-	if (!collect(s, &fl)) {
+	if (!rules_collect(s, &fl)) {
 		return HEALTH_UNKNOWN;
 	}
-	h = flist_worst(&fl);
+	h = rules_list_worst(&fl);
 	free(fl.v);
 	return h;
 }
@@ -689,241 +698,15 @@ rules_health(const struct snapshot *s)
 size_t
 rules_findings(const struct snapshot *s, struct finding *out, size_t max)
 {
-	struct flist fl = { NULL, 0, 0 };
+	struct rules_list fl = { NULL, 0, 0 };
 	size_t n;
 
-	collect(s, &fl);
-	/* Worst first, then by key, so the order is stable across polls. */
-	if (fl.n > 1) {
-		qsort(fl.v, fl.n, sizeof(*fl.v), finding_cmp);
-	}
+	rules_collect(s, &fl);
+	rules_list_sort(&fl);
 	n = fl.n;
 	if (out != NULL && n > 0 && max > 0) {
 		memcpy(out, fl.v, (n < max ? n : max) * sizeof(*out));
 	}
 	free(fl.v);
-	return n;
-}
-
-/* ---- the tracker ------------------------------------------------------- */
-
-struct pod_restarts {
-	char key[FINDING_KEY_MAX];      /* "ns/pod" */
-	int restarts;
-	bool rose;                      /* the count rose while tracked */
-	int64_t rose_mono_ms;           /* when it last rose */
-};
-
-struct tracked {
-	char *source;
-	bool down;
-	int64_t down_mono_ms;
-	enum health health;             /* of the last snapshot fed */
-	struct flist open;
-	struct pod_restarts *pods;
-	size_t n_pods;
-};
-
-struct rules_tracker {
-	struct timeline *tl;
-	struct tracked *src;
-	size_t n_src;
-};
-
-struct rules_tracker *
-rules_tracker_new(struct timeline *tl)
-{
-	struct rules_tracker *rt = xcalloc(1, sizeof(*rt));
-
-	rt->tl = tl;
-	return rt;
-}
-
-void
-rules_tracker_free(struct rules_tracker *rt)
-{
-	size_t i;
-
-	if (rt == NULL) {
-		return;
-	}
-	for (i = 0; i < rt->n_src; i++) {
-		free(rt->src[i].source);
-		free(rt->src[i].open.v);
-		free(rt->src[i].pods);
-	}
-	free(rt->src);
-	free(rt);
-}
-
-static struct tracked *
-tracked_find(const struct rules_tracker *rt, const char *source)
-{
-	size_t i;
-
-	for (i = 0; i < rt->n_src; i++) {
-		if (strcmp(rt->src[i].source, source) == 0) {
-			return &rt->src[i];
-		}
-	}
-	return NULL;
-}
-
-static struct tracked *
-tracked_get(struct rules_tracker *rt, const char *source)
-{
-	struct tracked *t = tracked_find(rt, source);
-
-	if (t != NULL) {
-		return t;
-	}
-	rt->src = xreallocarray(rt->src, rt->n_src + 1, sizeof(*rt->src));
-	t = &rt->src[rt->n_src++];
-	memset(t, 0, sizeof(*t));
-	t->source = xstrdup(source);
-	t->health = HEALTH_UNKNOWN;
-	return t;
-}
-
-/* Updates the restart counts of every pod and adds a "restarts:" finding
- * for each pod (not already failing) whose count rose within the window. */
-static void
-track_restarts(struct tracked *t, const struct snapshot *s,
-	       const struct pods_model *m, struct flist *fl)
-{
-	struct pod_restarts *next = xcalloc(m->n_pods + 1, sizeof(*next));
-	char key[FINDING_KEY_MAX];
-	size_t i, j;
-
-	for (i = 0; i < m->n_pods; i++) {
-		const struct pod_row *p = &m->pods[i];
-		struct pod_restarts *r = &next[i];
-
-		snprintf(r->key, sizeof(r->key), "%s/%s", p->ns, p->name);
-		r->restarts = p->restarts;
-		for (j = 0; j < t->n_pods; j++) {
-			if (strcmp(t->pods[j].key, r->key) != 0) {
-				continue;
-			}
-			r->rose = t->pods[j].rose;
-			r->rose_mono_ms = t->pods[j].rose_mono_ms;
-			if (p->restarts > t->pods[j].restarts) {
-				r->rose = true;
-				r->rose_mono_ms = s->taken_mono_ms;
-			}
-			break;
-		}
-		if (!r->rose || pod_failing(p) ||
-		    s->taken_mono_ms - r->rose_mono_ms >= RESTART_WINDOW_MS) {
-			continue;
-		}
-		snprintf(key, sizeof(key), "restarts:%s", r->key);
-		flist_add(fl, HEALTH_WARN, key, "pod %s restarting (%d "
-			  "restarts)", p->name, p->restarts);
-	}
-	free(t->pods);
-	t->pods = next;
-	t->n_pods = m->n_pods;
-}
-
-static bool
-is_alert(const struct finding *f)
-{
-	return strncmp(f->key, "alert:", 6) == 0;
-}
-
-void
-rules_track(struct rules_tracker *rt, const char *source,
-	    const struct snapshot *s)
-{
-	struct flist now = { NULL, 0, 0 };
-	const struct pods_model *pods;
-	struct tracked *t;
-	char text[FINDING_TEXT_MAX + 16], dur[32];
-	size_t i;
-
-	if (s == NULL) {
-		return;
-	}
-	t = tracked_get(rt, source);
-	if (s->error[0] != '\0') {
-		/* Keep the findings: a source that cannot be reached has not
-		 * recovered. */
-		t->health = HEALTH_CRIT;
-		if (!t->down) {
-			t->down = true;
-			t->down_mono_ms = s->taken_mono_ms;
-			char *down = xasprintf("%s down: %s", source,
-					       s->error);
-
-			timeline_append(rt->tl, TL_SOURCE_DOWN, source, "",
-					down, "");
-			free(down);
-		}
-		return;
-	}
-	if (!collect(s, &now)) {
-		return;
-	}
-	if (t->down) {
-		t->down = false;
-		snprintf(text, sizeof(text), "%s up (down for %s)", source,
-			 clock_format_duration(s->taken_mono_ms -
-					       t->down_mono_ms, dur,
-					       sizeof(dur)));
-		timeline_append(rt->tl, TL_SOURCE_UP, source, "", text, "");
-	}
-	if ((pods = snapshot_pods(s)) != NULL) {
-		track_restarts(t, s, pods, &now);
-	}
-	if (now.n > 1) {
-		qsort(now.v, now.n, sizeof(*now.v), finding_cmp);
-	}
-	for (i = 0; i < t->open.n; i++) {
-		const struct finding *f = &t->open.v[i];
-
-		if (flist_find(&now, f->key) != NULL) {
-			continue;
-		}
-		snprintf(text, sizeof(text), "resolved: %s", f->text);
-		timeline_append(rt->tl, is_alert(f) ? TL_ALERT_CLOSE :
-				TL_FINDING_CLOSE, source, "", text, "");
-	}
-	for (i = 0; i < now.n; i++) {
-		const struct finding *f = &now.v[i];
-
-		if (flist_find(&t->open, f->key) != NULL) {
-			continue;
-		}
-		timeline_append(rt->tl, is_alert(f) ? TL_ALERT_OPEN :
-				TL_FINDING_OPEN, source, "", f->text, "");
-	}
-	free(t->open.v);
-	t->open = now;
-	t->health = flist_worst(&now);
-}
-
-enum health
-rules_tracker_health(const struct rules_tracker *rt, const char *source)
-{
-	const struct tracked *t = tracked_find(rt, source);
-
-	return t != NULL ? t->health : HEALTH_UNKNOWN;
-}
-
-size_t
-rules_tracker_findings(const struct rules_tracker *rt, const char *source,
-		       struct finding *out, size_t max)
-{
-	const struct tracked *t = tracked_find(rt, source);
-	size_t n;
-
-	if (t == NULL) {
-		return 0;
-	}
-	n = t->open.n;
-	if (out != NULL && n > 0 && max > 0) {
-		memcpy(out, t->open.v, (n < max ? n : max) * sizeof(*out));
-	}
 	return n;
 }
