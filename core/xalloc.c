@@ -80,6 +80,9 @@ xvasprintf(const char *fmt, va_list ap)
 	int len;
 	char *p;
 
+	if (fmt == NULL) {
+		return xstrdup("");
+	}
 	va_copy(copy, ap);
 	len = vsnprintf(probe, sizeof(probe), fmt, copy);
 	va_end(copy);
