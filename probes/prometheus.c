@@ -530,6 +530,9 @@ prom_poller_poll(struct prom_poller *pp, struct snapshot *s, struct err *err)
 	size_t i;
 
 	format_time_s(now_ms, when, sizeof(when));
+	/* One deadline for every query of the poll: a finer step makes the
+	 * range replies larger (121 points a series), never the poll longer
+	 * than the section's timeout. */
 	http_client_set_deadline(pp->http, clock_mono_ms() + pp->timeout_ms);
 	m->panels = snapshot_alloc(s, pp->n_panels * sizeof(*m->panels));
 	m->n_panels = pp->n_panels;

@@ -17,9 +17,12 @@
 /* Built without libcurl, open() fails with "HTTP support not built in". */
 extern const struct probe_ops prometheus_probe_ops;
 
-/* History: the last 30 minutes at one point per PROM_STEP_S. */
+/* History: the last 30 minutes at one point per PROM_STEP_S, 121 points.
+ * 15 s gives a column per point even in the widest sparkline (a 160-column
+ * screen less the label and value columns); a narrower one resamples the
+ * whole range (sparkline_draw_fit), so it still spans 30 minutes. */
 #define PROM_RANGE_S 1800
-#define PROM_STEP_S 30
+#define PROM_STEP_S 15
 
 /* One panel as configured. */
 struct prom_panel_def {

@@ -32,6 +32,7 @@ static const int sort_counts[SUB_COUNT] = { GRP_SORT_COUNT, PART_SORT_COUNT };
 
 /* Lag growing faster than this (messages/s) is drawn as critical. */
 #define LAG_RATE_CRIT 100.0
+/* The TREND column: the group's whole lag history resampled to it. */
 #define TREND_COLS 12
 
 struct kafka_priv {
@@ -278,10 +279,10 @@ group_cell(void *ctx, size_t row, int col, char *buf, size_t n,
 		break;
 	default:
 		if (g->lag_history.n > 0) {
-			sparkline_render(g->lag_history.v, g->lag_history.n,
-					 TREND_COLS, 0,
-					 kp->trend_hi > 0 ? kp->trend_hi : NAN,
-					 text_utf8, buf, n);
+			sparkline_render_fit(g->lag_history.v,
+					     g->lag_history.n, TREND_COLS, 0,
+					     kp->trend_hi > 0 ? kp->trend_hi :
+					     NAN, text_utf8, buf, n);
 		}
 		*role = ROLE_SPARK;
 		break;
@@ -389,9 +390,9 @@ draw_group_spark(const struct kafka_group *g, const struct pane_ctx *c,
 		pane_line_add(&l, ROLE_DIM, "no history yet");
 		return;
 	}
-	sparkline_draw(win, y, l.x, l.end - l.x, &g->lag_history, 0, NAN,
-		       rate_role(g->lag_per_s) == ROLE_CRIT ? ROLE_CRIT :
-		       ROLE_SPARK, c->theme);
+	sparkline_draw_fit(win, y, l.x, l.end - l.x, &g->lag_history, 0, NAN,
+			   rate_role(g->lag_per_s) == ROLE_CRIT ? ROLE_CRIT :
+			   ROLE_SPARK, c->theme);
 }
 
 static void

@@ -271,9 +271,10 @@ draw_entry(const struct metrics_priv *mp, const struct pane_ctx *c,
 	if (r == NULL || sw <= 0 || r->history.n == 0) {
 		return;
 	}
-	sparkline_draw(win, y, lx, sw, &r->history, 0, spark_hi(pn, r),
-		       vr == ROLE_CRIT || vr == ROLE_WARN ? vr : ROLE_SPARK,
-		       c->theme);
+	/* The whole history (30 minutes) in whatever width is left. */
+	sparkline_draw_fit(win, y, lx, sw, &r->history, 0, spark_hi(pn, r),
+			   vr == ROLE_CRIT || vr == ROLE_WARN ? vr :
+			   ROLE_SPARK, c->theme);
 }
 
 static void

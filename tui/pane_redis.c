@@ -396,10 +396,11 @@ draw_spark_line(const struct redis_model *m, const struct pane_ctx *c,
 			  c->theme);
 		return;
 	}
-	/* From zero, so a flat line near the limit does not look empty. */
-	sparkline_draw(win, y, x + lw, w - lw, &m->mem_history, 0,
-		       !isnan(m->max_bytes) && m->max_bytes > 0 ?
-		       m->max_bytes : NAN, ROLE_SPARK, c->theme);
+	/* From zero, so a flat line near the limit does not look empty;
+	 * the whole history, resampled when the pane is narrower. */
+	sparkline_draw_fit(win, y, x + lw, w - lw, &m->mem_history, 0,
+			   !isnan(m->max_bytes) && m->max_bytes > 0 ?
+			   m->max_bytes : NAN, ROLE_SPARK, c->theme);
 }
 
 static void

@@ -1,5 +1,6 @@
-/* Sparklines: one block character per sample, scaled between lo and hi.
- * sparkline_render is pure (any thread); sparkline_draw is UI thread. */
+/* Sparklines: one block character per sample (or per column of a
+ * resampled series), scaled between lo and hi. The render functions are
+ * pure (any thread); the draw functions are UI thread. */
 #include "widgets/sparkline.h"
 
 #include <math.h>
@@ -13,29 +14,42 @@ static const char *const blocks_utf8[] = {
 };
 static const char blocks_ascii[] = "_.-=^#";
 
-int
-sparkline_render(const double *v, size_t n, int width, double lo,
-		 double hi, bool utf8, char *out, size_t n_out)
+/* Column c of cols when v[0..n) (n >= cols) is spread over them: the
+ * largest sample that falls into it, NAN when they are all gaps. Column c
+ * takes samples [c * n / cols, (c + 1) * n / cols), so the last sample is
+ * always in the last column and cols == n gives the samples themselves. */
+static double
+column_value(const double *v, size_t n, size_t cols, size_t c)
+{
+	size_t a = c * n / cols, b = (c + 1) * n / cols;
+	double mx = NAN;
+
+	for (; a < b; a++) {
+		if (!isnan(v[a]) && (isnan(mx) || v[a] > mx)) {
+			mx = v[a];
+		}
+	}
+	return mx;
+}
+
+/* Renders v[0..n) as cols columns (cols <= n). */
+static int
+render_columns(const double *v, size_t n, size_t cols, double lo, double hi,
+	       bool utf8, char *out, size_t n_out)
 {
 	const int levels = utf8 ? 8 : (int)strlen(blocks_ascii);
-	size_t first, done = 0;
-	int cols = 0;
+	size_t done = 0, i;
+	int written = 0;
 
-	if (n_out == 0) {
-		return 0;
-	}
-	out[0] = '\0';
-	if (width <= 0 || n == 0 || v == NULL) {
-		return 0;
-	}
-	first = n > (size_t)width ? n - (size_t)width : 0;
 	if (isnan(lo) || isnan(hi)) {
 		double mn = INFINITY, mx = -INFINITY;
 
-		for (size_t i = first; i < n; i++) {
-			if (isfinite(v[i])) {
-				mn = v[i] < mn ? v[i] : mn;
-				mx = v[i] > mx ? v[i] : mx;
+		for (i = 0; i < cols; i++) {
+			double x = column_value(v, n, cols, i);
+
+			if (isfinite(x)) {
+				mn = x < mn ? x : mn;
+				mx = x > mx ? x : mx;
 			}
 		}
 		if (isnan(lo)) {
@@ -45,22 +59,23 @@ sparkline_render(const double *v, size_t n, int width, double lo,
 			hi = mx;
 		}
 	}
-	for (size_t i = first; i < n; i++) {
+	for (i = 0; i < cols; i++) {
+		double x = column_value(v, n, cols, i);
 		const char *c;
 		char one[2] = { 0, 0 };
 		size_t cl;
 		int lv = 0;
 
-		if (isnan(v[i])) {
+		if (isnan(x)) {
 			c = " ";
 		} else {
 			/* A flat series (hi <= lo) draws the lowest block. */
 			if (isfinite(lo) && isfinite(hi) && hi > lo) {
-				double f = (v[i] - lo) / (hi - lo);
+				double f = (x - lo) / (hi - lo);
 
 				f = f < 0 ? 0 : (f > 1 ? 1 : f);
 				lv = (int)lround(f * (levels - 1));
-			} else if (isinf(v[i]) && v[i] > 0) {
+			} else if (isinf(x) && x > 0) {
 				lv = levels - 1;
 			}
 			if (utf8) {
@@ -76,19 +91,52 @@ sparkline_render(const double *v, size_t n, int width, double lo,
 		}
 		memcpy(out + done, c, cl);
 		done += cl;
-		cols++;
+		written++;
 	}
 	out[done] = '\0';
-	return cols;
+	return written;
 }
 
-void
-sparkline_draw(WINDOW *win, int y, int x, int width, const struct series *s,
-	       double lo, double hi, enum role role, const struct theme *t)
+int
+sparkline_render(const double *v, size_t n, int width, double lo,
+		 double hi, bool utf8, char *out, size_t n_out)
+{
+	size_t first;
+
+	if (n_out == 0) {
+		return 0;
+	}
+	out[0] = '\0';
+	if (width <= 0 || n == 0 || v == NULL) {
+		return 0;
+	}
+	first = n > (size_t)width ? n - (size_t)width : 0;
+	return render_columns(v + first, n - first, n - first, lo, hi, utf8,
+			      out, n_out);
+}
+
+int
+sparkline_render_fit(const double *v, size_t n, int width, double lo,
+		     double hi, bool utf8, char *out, size_t n_out)
+{
+	if (n_out == 0) {
+		return 0;
+	}
+	out[0] = '\0';
+	if (width <= 0 || n == 0 || v == NULL) {
+		return 0;
+	}
+	return render_columns(v, n, n < (size_t)width ? n : (size_t)width, lo,
+			      hi, utf8, out, n_out);
+}
+
+static void
+draw(WINDOW *win, int y, int x, int width, const struct series *s,
+     double lo, double hi, enum role role, const struct theme *t, bool fit)
 {
 	/* Up to 3 bytes a block, and the NUL. */
 	char buf[3 * 512 + 1];
-	int cols;
+	int cols = 0;
 
 	if (width > getmaxx(win) - x) {
 		width = getmaxx(win) - x;
@@ -99,9 +147,13 @@ sparkline_draw(WINDOW *win, int y, int x, int width, const struct series *s,
 	if (width > 512) {
 		width = 512;
 	}
-	cols = s != NULL ? sparkline_render(s->v, s->n, width, lo, hi,
-					    text_utf8, buf, sizeof(buf))
-			 : 0;
+	if (s != NULL && fit) {
+		cols = sparkline_render_fit(s->v, s->n, width, lo, hi,
+					    text_utf8, buf, sizeof(buf));
+	} else if (s != NULL) {
+		cols = sparkline_render(s->v, s->n, width, lo, hi, text_utf8,
+					buf, sizeof(buf));
+	}
 	/* The newest sample sits at the right edge. */
 	wattrset(win, (int)theme_attr(t, ROLE_NORMAL));
 	wmove(win, y, x);
@@ -113,4 +165,19 @@ sparkline_draw(WINDOW *win, int y, int x, int width, const struct series *s,
 		waddstr(win, buf);
 	}
 	wattrset(win, A_NORMAL);
+}
+
+void
+sparkline_draw(WINDOW *win, int y, int x, int width, const struct series *s,
+	       double lo, double hi, enum role role, const struct theme *t)
+{
+	draw(win, y, x, width, s, lo, hi, role, t, false);
+}
+
+void
+sparkline_draw_fit(WINDOW *win, int y, int x, int width,
+		   const struct series *s, double lo, double hi,
+		   enum role role, const struct theme *t)
+{
+	draw(win, y, x, width, s, lo, hi, role, t, true);
 }

@@ -142,8 +142,9 @@ Test(prometheus, default_panels_show_known_values)
 	cr_assert_float_eq(r->value, PROM_API_5XX_RATE /
 			   (PROM_API_5XX_RATE + PROM_API_OK_RATE), 0.002,
 			   "api 5xx ratio %g", r->value);
-	cr_assert_eq(r->history.n, PROM_RANGE_S / PROM_STEP_S + 1);
-	cr_assert_eq(r->history.step_ms, PROM_STEP_S * 1000);
+	/* 30 minutes at 15 s, both ends included. */
+	cr_assert_eq(r->history.n, 121);
+	cr_assert_eq(r->history.step_ms, 15000);
 	for (i = 0; i < r->history.n; i++) {
 		if (!isnan(r->history.v[i])) {
 			points++;
@@ -459,7 +460,9 @@ Test(prometheus, bearer_token_from_file)
 	char *tok = xasprintf("%s/token", tmp);
 	struct config_section *sec = section(url, 2000);
 	FILE *f = fopen(tok, "w");
-	char *req;
+	long long start, end;
+	int step, used = 0;
+	char *req, *q;
 
 	cr_assert_not_null(f);
 	fputs("  s3cr3t-token\n", f);
@@ -471,7 +474,15 @@ Test(prometheus, bearer_token_from_file)
 	/* The range query came last, its expression escaped. */
 	cr_assert_eq(strncmp(req, "GET /api/v1/query_range?query=up%7Bjob%3D"
 			     "~%22a.%2B%22%7D&start=", 59), 0, "%s", req);
-	cr_assert_not_null(strstr(req, "&step=30 HTTP/1.1\r\n"), "%s", req);
+	/* 30 minutes on the 15 s grid. */
+	q = strstr(req, "&start=");
+	cr_assert_not_null(q);
+	cr_assert_eq(sscanf(q, "&start=%lld&end=%lld&step=%d HTTP/1.1\r\n%n",
+			    &start, &end, &step, &used), 3, "%s", req);
+	cr_assert_gt(used, 0, "%s", req);
+	cr_assert_eq(step, 15);
+	cr_assert_eq(end - start, 1800);
+	cr_assert_eq(start % 15, 0);
 	free(req);
 	capture_stop(c);
 	free(tok);

@@ -1158,6 +1158,36 @@ Test(panes, metrics_no_data_is_never_zero)
 	snapshot_unref(s);
 }
 
+Test(panes, metrics_sparkline_spans_thirty_minutes)
+{
+	struct snapshot *s = build_metrics();
+	struct metrics_model *m = s->data;
+	struct series *h = &m->panels[1].rows[0].history;
+	struct pane p = make_pane(&pane_metrics_ops);
+	struct pane_ctx c = make_ctx(s, NULL);
+	struct line l;
+	int r, spike;
+
+	/* 30 minutes at 15 s: a spike in the oldest sample only, more
+	 * samples than an 80-column pane has room for. */
+	*h = make_series(s, 121, 0.1, 0);
+	h->v[0] = 5;
+	c.focused = false;
+	werase(stdscr);
+	p.ops->draw(&p, &c, stdscr, 0, 0, ROWS, 80);
+	r = find_row("  checkout", 0);
+	cr_assert_geq(r, 0);
+	read_line(r, &l);
+	spike = col_of(r, "\u2588");
+	cr_assert_geq(spike, 0, "%s", l.s);
+	/* The spike opens the line, which runs to the pane's edge. */
+	cr_assert_eq(col_of(r, "\u2581"), spike + 1, "%s", l.s);
+	cr_assert_eq(l.col[strlen(l.s) - 1], 79, "%s", l.s);
+	cr_assert_lt(spike, 50, "%s", l.s);
+	p.ops->free(&p);
+	snapshot_unref(s);
+}
+
 Test(panes, alerts_order_and_targets)
 {
 	struct snapshot *s = build_alerts();
@@ -1197,6 +1227,205 @@ Test(panes, alerts_order_and_targets)
 	draw_full(&p, &c);
 	cr_assert(p.ops->target(&p, &c, "alert", &req));
 	cr_assert_str_eq(req.target, "fp-crit-new");
+	p.ops->free(&p);
+	snapshot_unref(s);
+}
+
+#define SIL_API "4a0c7e2d-91b3-4f6e-8d21-0c9b5e7f1a23"
+#define SIL_DISK "b7e1d0c4-2f3a-4c5b-9e8d-7a6f5e4d3c2b"
+#define SIL_OLD "0f9e8d7c-6b5a-4938-8271-605f4e3d2c1b"
+
+static void
+set_silence(struct snapshot *s, struct silence_row *r, const char *id,
+	    const char *matchers, const char *by, const char *comment,
+	    int64_t ends_ms)
+{
+	r->id = S(s, id);
+	r->matchers = S(s, matchers);
+	r->created_by = S(s, by);
+	r->comment = S(s, comment);
+	r->ends_ms = ends_ms;
+}
+
+/* build_alerts() plus three active silences, listed latest end first so
+ * the pane's own order shows; HighErrorRate is silenced by SIL_API. */
+static struct snapshot *
+build_alerts_silences(void)
+{
+	struct snapshot *s = build_alerts();
+	struct alerts_model *m = s->data;
+
+	m->alerts[3].silence_id = S(s, SIL_API);
+	m->silences = snapshot_alloc(s, 3 * sizeof(*m->silences));
+	set_silence(s, &m->silences[0], SIL_OLD, "alertname=\"Watchdog\"",
+		    "bob", "noisy\nwatchdog", WALL0 + 2 * 3600000);
+	set_silence(s, &m->silences[1], SIL_API,
+		    "alertname=\"HighErrorRate\" service=~\"api|web\"",
+		    "alice", "deploy rollback in progress",
+		    WALL0 + 14 * 60000);
+	set_silence(s, &m->silences[2], SIL_DISK,
+		    "alertname=\"DiskFilling\"", "carol",
+		    "cleanup job running", WALL0 + 45 * 60000);
+	m->n_silences = 3;
+	return s;
+}
+
+Test(panes, alerts_silences_listed)
+{
+	struct snapshot *s = build_alerts_silences();
+	struct pane p = make_pane(&pane_alerts_ops);
+	struct pane_ctx c = make_ctx(s, NULL);
+	struct line l;
+	int h;
+
+	draw_full(&p, &c);
+	cr_assert_lt(find_row("MATCHERS", 0), 0);
+	press(&p, &c, 'v');
+	draw_full(&p, &c);
+	cr_assert_str_eq(p.hints, "E expire silence  s sort  v alerts");
+	cr_assert_geq(find_row("active silences 3", 0), 0);
+	cr_assert_lt(find_row("SEVERITY", 0), 0);
+	h = find_row("MATCHERS", 0);
+	cr_assert_geq(h, 0);
+	read_line(h, &l);
+	cr_assert(strstr(l.s, "ID") != NULL, "%s", l.s);
+	cr_assert(strstr(l.s, "CREATED BY") != NULL, "%s", l.s);
+	cr_assert(strstr(l.s, "COMMENT") != NULL, "%s", l.s);
+	cr_assert(strstr(l.s, "ENDS IN") != NULL, "%s", l.s);
+	/* Soonest end first; the id in its short form. */
+	read_line(h + 1, &l);
+	cr_assert(strncmp(l.s, "4a0c7e2d ", 9) == 0, "%s", l.s);
+	cr_assert(strstr(l.s, "91b3") == NULL, "%s", l.s);
+	cr_assert(strstr(l.s, "service=~\"api|web\"") != NULL, "%s", l.s);
+	cr_assert(strstr(l.s, "alice") != NULL, "%s", l.s);
+	cr_assert(strstr(l.s, "deploy rollback in progress") != NULL, "%s",
+		  l.s);
+	cr_assert(strstr(l.s, "14m00s") != NULL, "%s", l.s);
+	read_line(h + 2, &l);
+	cr_assert(strstr(l.s, "b7e1d0c4") != NULL, "%s", l.s);
+	cr_assert(strstr(l.s, "45m00s") != NULL, "%s", l.s);
+	read_line(h + 3, &l);
+	cr_assert(strstr(l.s, "0f9e8d7c") != NULL, "%s", l.s);
+	/* A comment on one line; the end in hours. */
+	cr_assert(strstr(l.s, "noisy watchdog") != NULL, "%s", l.s);
+	cr_assert(strstr(l.s, "2h00m") != NULL, "%s", l.s);
+	/* 's': by creator. */
+	press(&p, &c, 's');
+	draw_full(&p, &c);
+	cr_assert_geq(find_row("sort created by", 0), 0);
+	cr_assert(strstr(read_line(h + 1, &l)->s, "alice") != NULL, "%s", l.s);
+	cr_assert(strstr(read_line(h + 2, &l)->s, "bob") != NULL, "%s", l.s);
+	cr_assert(strstr(read_line(h + 3, &l)->s, "carol") != NULL, "%s",
+		  l.s);
+	/* The filter matches any field. */
+	strcpy(p.filter, "cleanup");
+	draw_full(&p, &c);
+	cr_assert_geq(find_row("(1 of 3)", 0), 0);
+	cr_assert_geq(find_row("b7e1d0c4", 0), 0);
+	cr_assert_lt(find_row("4a0c7e2d", 0), 0);
+	p.ops->free(&p);
+	snapshot_unref(s);
+}
+
+Test(panes, alerts_silence_targets)
+{
+	struct snapshot *s = build_alerts_silences();
+	struct pane p = make_pane(&pane_alerts_ops);
+	struct pane_ctx c = make_ctx(s, NULL);
+	struct action_req req;
+	char *d;
+
+	/* From the alerts view: the selected alert's silence. */
+	draw_full(&p, &c);
+	memset(&req, 0, sizeof(req));
+	cr_assert(p.ops->target(&p, &c, "silence", &req));
+	cr_assert_str_eq(req.target, SIL_API);
+	press(&p, &c, 'j');
+	cr_assert_not(p.ops->target(&p, &c, "silence", &req));
+	/* The silences view has a selection of its own. */
+	press(&p, &c, 'v');
+	draw_full(&p, &c);
+	press(&p, &c, 'j');
+	memset(&req, 0, sizeof(req));
+	cr_assert(p.ops->target(&p, &c, "silence", &req));
+	cr_assert_str_eq(req.target, SIL_DISK);
+	cr_assert_str_eq(req.target_label,
+			 "silence " SIL_DISK " (alertname=\"DiskFilling\")");
+	/* No alert is selected here. */
+	cr_assert_not(p.ops->target(&p, &c, "alert", &req));
+	press(&p, &c, 'k');
+	d = p.ops->detail(&p, &c);
+	cr_assert_not_null(d);
+	cr_assert(strstr(d, "id: " SIL_API "\n") != NULL, "%s", d);
+	cr_assert(strstr(d, "created by: alice\n") != NULL, "%s", d);
+	cr_assert(strstr(d, "ends: 2026-11-22 03:26:07Z (in 14m00s)") != NULL,
+		  "%s", d);
+	cr_assert(strstr(d, "HighErrorRate {service=api}") != NULL, "%s", d);
+	free(d);
+	/* Back in the alerts view, its selection is where it was. */
+	press(&p, &c, 'v');
+	draw_full(&p, &c);
+	cr_assert(p.ops->target(&p, &c, "alert", &req));
+	cr_assert_str_eq(req.target, "fp-crit-new");
+	p.ops->free(&p);
+	snapshot_unref(s);
+}
+
+Test(panes, alerts_silence_selection_follows_id)
+{
+	struct snapshot *s = build_alerts_silences();
+	struct snapshot *s2 = build_alerts_silences();
+	struct alerts_model *m2 = s2->data;
+	struct pane p = make_pane(&pane_alerts_ops);
+	struct pane_ctx c = make_ctx(s, NULL);
+	struct action_req req;
+
+	press(&p, &c, 'v');
+	draw_full(&p, &c);
+	press(&p, &c, 'j');
+	memset(&req, 0, sizeof(req));
+	cr_assert(p.ops->target(&p, &c, "silence", &req));
+	cr_assert_str_eq(req.target, SIL_DISK);
+	/* The next poll: the API silence above it was expired; the
+	 * selection stays on the same silence, now the first row. */
+	m2->silences[1] = m2->silences[2];
+	m2->n_silences = 2;
+	c = make_ctx(s2, NULL);
+	draw_full(&p, &c);
+	cr_assert_geq(find_row("active silences 2", 0), 0);
+	cr_assert(p.ops->target(&p, &c, "silence", &req));
+	cr_assert_str_eq(req.target, SIL_DISK);
+	cr_assert_eq(p.view.sel, 0);
+	p.ops->free(&p);
+	snapshot_unref(s);
+	snapshot_unref(s2);
+}
+
+Test(panes, alerts_no_active_silences)
+{
+	struct snapshot *s = build_alerts();
+	struct pane p = make_pane(&pane_alerts_ops);
+	struct pane_ctx c = make_ctx(s, NULL);
+	struct action_req req;
+	int r;
+
+	press(&p, &c, 'v');
+	draw_full(&p, &c);
+	r = find_row("no active silences", 0);
+	cr_assert_geq(r, 0);
+	cr_assert_eq(pair_at(r, col_of(r, "no active")), role_pair(ROLE_DIM));
+	cr_assert_geq(find_row("active silences 0", 0), 0);
+	cr_assert_lt(find_row("MATCHERS", 0), 0);
+	cr_assert_not(p.ops->key(&p, &c, 'j'));
+	memset(&req, 0, sizeof(req));
+	cr_assert_not(p.ops->target(&p, &c, "silence", &req));
+	cr_assert_null(p.ops->detail(&p, &c));
+	/* Back to the alerts: the silenced alert still names its silence. */
+	press(&p, &c, 'v');
+	draw_full(&p, &c);
+	cr_assert_lt(find_row("no active silences", 0), 0);
+	cr_assert(p.ops->target(&p, &c, "silence", &req));
+	cr_assert_str_eq(req.target, "sil-1");
 	p.ops->free(&p);
 	snapshot_unref(s);
 }
@@ -1342,6 +1571,9 @@ Test(panes, small_rectangles_stay_inside)
 	squeeze(&pane_metrics_ops, s, NULL);
 	snapshot_unref(s);
 	s = build_alerts();
+	squeeze(&pane_alerts_ops, s, NULL);
+	snapshot_unref(s);
+	s = build_alerts_silences();
 	squeeze(&pane_alerts_ops, s, NULL);
 	snapshot_unref(s);
 	timeline_append(tl, TL_NOTE, "", "alice", "a note", "");

@@ -184,6 +184,104 @@ Test(sparkline, draw_puts_newest_at_the_right, .init = screen_up,
 			 "    \u2581\u2588");
 }
 
+/* ---- sparkline resampled to the width -------------------------------- */
+
+Test(sparkline, fit_takes_the_max_of_each_column)
+{
+	/* 12 samples in 4 columns, 3 each: maxima 9, 0, 5, 0 (means would
+	 * be 3, 0, 1.7, 0). 5 of 0..9 is level 3.9 of 0..7: the 5th block. */
+	const double v[] = { 0, 0, 9, 0, 0, 0, 0, 5, 0, 0, 0, 0 };
+	char out[64];
+
+	cr_assert_eq(sparkline_render_fit(v, 12, 4, NAN, NAN, true, out,
+					  sizeof(out)), 4);
+	cr_assert_str_eq(out, "\u2588\u2581\u2585\u2581");
+	cr_assert_eq(sparkline_render_fit(v, 12, 4, 0, 18, false, out,
+					  sizeof(out)), 4);
+	/* 9 of 0..18 is level 2.5 of 0..5: rounds to the 4th symbol. */
+	cr_assert_str_eq(out, "=_._");
+}
+
+Test(sparkline, fit_blank_only_where_every_sample_is_a_gap)
+{
+	const double v[] = { 1, NAN, NAN, NAN, NAN, 3, 2, NAN };
+	char out[64];
+
+	/* Columns: {1, gap} {gap, gap} {gap, 3} {2, gap}. */
+	cr_assert_eq(sparkline_render_fit(v, 8, 4, NAN, NAN, true, out,
+					  sizeof(out)), 4);
+	cr_assert_str_eq(out, "\u2581 \u2588\u2585");
+	sparkline_render_fit(v, 8, 4, NAN, NAN, false, out, sizeof(out));
+	cr_assert_str_eq(out, "_ #=");
+}
+
+Test(sparkline, fit_shows_the_whole_series)
+{
+	double v[121];
+	char out[3 * 64 + 1];
+	const char *p = out;
+	int cols;
+
+	/* 30 minutes at 15 s in 37 columns: spikes at both ends. */
+	for (int i = 0; i < 121; i++) {
+		v[i] = i == 0 || i == 120 ? 10 : 1;
+	}
+	cols = sparkline_render_fit(v, 121, 37, NAN, NAN, true, out,
+				    sizeof(out));
+	cr_assert_eq(cols, 37);
+	cr_assert_eq(strlen(out), 37 * 3);
+	cr_assert_eq(strncmp(p, "\u2588", 3), 0, "%s", out);
+	for (int i = 1; i < 36; i++) {
+		cr_assert_eq(strncmp(p + 3 * i, "\u2581", 3), 0,
+			     "column %d: %s", i, out);
+	}
+	cr_assert_eq(strncmp(p + 3 * 36, "\u2588", 3), 0, "%s", out);
+	/* The last-samples render loses the first spike. */
+	sparkline_render(v, 121, 37, NAN, NAN, true, out, sizeof(out));
+	cr_assert_eq(strncmp(p, "\u2581", 3), 0, "%s", out);
+}
+
+Test(sparkline, fit_does_not_stretch_a_short_series)
+{
+	const double v[] = { 0, 1, 2 };
+	char out[64];
+
+	cr_assert_eq(sparkline_render_fit(v, 3, 10, NAN, NAN, true, out,
+					  sizeof(out)), 3);
+	cr_assert_str_eq(out, "\u2581\u2585\u2588");
+	cr_assert_eq(sparkline_render_fit(v, 3, 3, NAN, NAN, false, out,
+					  sizeof(out)), 3);
+	cr_assert_str_eq(out, "_=#");
+	/* Room for one 3-byte block and the NUL; nothing for width 0. */
+	cr_assert_eq(sparkline_render_fit(v, 3, 10, NAN, NAN, true, out, 5),
+		     1);
+	cr_assert_str_eq(out, "\u2581");
+	cr_assert_eq(sparkline_render_fit(v, 3, 0, NAN, NAN, true, out,
+					  sizeof(out)), 0);
+	cr_assert_str_eq(out, "");
+	cr_assert_eq(sparkline_render_fit(NULL, 0, 10, NAN, NAN, true, out,
+					  sizeof(out)), 0);
+}
+
+Test(sparkline, draw_fit_right_aligns_and_fills, .init = screen_up,
+     .fini = screen_down)
+{
+	double shortv[] = { 0, 1, 2 };
+	double longv[] = { 0, 8, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2 };
+	struct series s = { .v = shortv, .n = 3, .step_ms = 15000 };
+	char buf[64];
+
+	sparkline_draw_fit(win, 1, 0, 6, &s, NAN, NAN, ROLE_SPARK, NULL);
+	cr_assert_str_eq(row_trim(1, 0, 6, buf, sizeof(buf)),
+			 "   \u2581\u2585\u2588");
+	/* 12 samples in 6 columns, two each: 8 1 1 1 1 2 from 0..8. */
+	s.v = longv;
+	s.n = 12;
+	sparkline_draw_fit(win, 2, 0, 6, &s, 0, NAN, ROLE_SPARK, NULL);
+	cr_assert_str_eq(row_trim(2, 0, 6, buf, sizeof(buf)),
+			 "\u2588\u2582\u2582\u2582\u2582\u2583");
+}
+
 /* ---- gauge ----------------------------------------------------------- */
 
 Test(gauge, bar_and_percentage, .init = screen_up, .fini = screen_down)
