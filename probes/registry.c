@@ -10,6 +10,7 @@
 
 #include "build-config.h"
 #include "probes/alertmanager.h"
+#include "probes/postgres.h"
 #include "probes/prometheus.h"
 #include "probes/redis.h"
 
@@ -42,24 +43,6 @@ static const struct probe_ops k8s_unavailable_ops = {
 };
 
 static int
-postgres_unavailable_open(struct probe *p, const struct config_section *sec,
-			  struct err *err)
-{
-#if HAVE_LIBPQ
-	return err_set(err, "PostgreSQL probe not available in this version");
-#else
-	return err_set(err, "PostgreSQL support not built in");
-#endif
-}
-
-static const struct probe_ops postgres_unavailable_ops = {
-	.name = "postgres",
-	.kind = SNAP_PG,
-	.open = postgres_unavailable_open,
-	.poll = unavailable_poll,
-};
-
-static int
 kafka_unavailable_open(struct probe *p, const struct config_section *sec,
 		       struct err *err)
 {
@@ -81,7 +64,7 @@ static const struct probe_ops kafka_unavailable_ops = {
  * own sources. Keep in step with config_backends in core/config.c. */
 static const struct probe_ops *const registry[] = {
 	&k8s_unavailable_ops,
-	&postgres_unavailable_ops,
+	&postgres_probe_ops,
 	&redis_probe_ops,
 	&kafka_unavailable_ops,
 	&prometheus_probe_ops,

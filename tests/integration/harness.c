@@ -138,10 +138,6 @@ harness_spawn(const char *const argv[], const char *log_path,
 	}
 
 	/* child */
-	prctl(PR_SET_PDEATHSIG, SIGKILL);
-	if (getppid() != parent) {
-		_exit(127);
-	}
 	int fd = open(log_path ? log_path : "/dev/null",
 		      O_WRONLY | O_CREAT | O_APPEND, 0644);
 	int nul = open("/dev/null", O_RDONLY);
@@ -162,6 +158,11 @@ harness_spawn(const char *const argv[], const char *log_path,
 		}
 		setenv("HOME", pw->pw_dir, 1);
 		setenv("USER", pw->pw_name, 1);
+	}
+	/* After setuid(): a change of credentials clears the death signal. */
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	if (getppid() != parent) {
+		_exit(127);
 	}
 	/* Servers must not inherit a test's blocked signals. */
 	sigset_t none;

@@ -1,0 +1,184 @@
+/* The PostgreSQL probe: one libpq connection per source polled with one
+ * round trip (sessions, locks, replication, statistics), and the session
+ * actions (cancel, terminate, terminate idle-in-transaction). Without
+ * libpq (HAVE_LIBPQ 0) only a stand-in postgres_probe_ops is built.
+ *
+ * postgres.c          the probe: session setup, the poll, the ops
+ * postgres_conn.c     connections under a deadline, messages, registries
+ * postgres_query.c    the poll's SQL and the results -> struct pg_model
+ * postgres_actions.c  the action table
+ *
+ * The pg_probe_* calls are the probe without a runner, for tests and the
+ * benchmark; one thread at a time per struct pg_probe. */
+#ifndef WARROOM_POSTGRES_H
+#define WARROOM_POSTGRES_H
+
+#include "build-config.h"
+#include "probes/probe.h"
+
+/* Built without libpq, open() fails with "PostgreSQL support not built
+ * in". */
+extern const struct probe_ops postgres_probe_ops;
+
+#if HAVE_LIBPQ
+
+#include <libpq-fe.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* The actions (C cancel, T terminate, I terminate idle-in-transaction),
+ * ended by an entry whose name is NULL. */
+extern const struct action_def postgres_actions[];
+
+/* ---- the probe without a runner ------------------------------------ */
+
+struct pg_probe;
+
+/* Reads sec (dsn, long_query, password_file); connects on the first poll.
+ * timeout_ms bounds each poll, connecting included. owner (may be NULL)
+ * is asked probe_stopping() while waiting. Returns NULL with err on a bad
+ * section. The caller frees it with pg_probe_free(). */
+struct pg_probe *pg_probe_new(const struct config_section *sec,
+			      int timeout_ms, const struct probe *owner,
+			      struct err *err);
+/* One poll: connects when needed and fills snap->data with a struct
+ * pg_model allocated in snap. Returns 0, or -1 with err (the connection is
+ * then dropped and the next poll reconnects). */
+int pg_probe_poll(struct pg_probe *pp, struct snapshot *snap,
+		  struct err *err);
+void pg_probe_free(struct pg_probe *pp);
+/* The probe session's backend pid, 0 when not connected. */
+int pg_probe_backend_pid(const struct pg_probe *pp);
+/* The statements of the last poll, in order (one result set each); valid
+ * until the next poll. Returns how many. For the benchmark. */
+size_t pg_probe_statements(const struct pg_probe *pp, const char **out,
+			   size_t max);
+
+/* ---- shared by the postgres_*.c files ------------------------------ */
+
+/* Asked while waiting; true makes the wait give up. */
+struct pgc_stop {
+	bool (*fn)(const void *ctx);
+	const void *ctx;
+};
+
+/* Wall-clock independent monotonic ms (never the test clock). */
+int64_t pgc_now_ms(void);
+
+/* Connects to sec's server with libpq's async API, giving up at
+ * deadline_ms (pgc_now_ms() time). where (size wn) receives "host:port"
+ * for messages. Returns a non-blocking connection, or NULL with err. */
+PGconn *pgc_connect(const struct config_section *sec, int timeout_ms,
+		    int64_t deadline_ms, const struct pgc_stop *stop,
+		    char *where, size_t wn, struct err *err);
+
+/* Waits for every result of what was just sent with PQsendQuery* and
+ * stores up to max of them in res[] (the caller PQclear()s them; later
+ * ones are dropped). Returns how many were stored, or -1 with err on a
+ * timeout, a stop or a broken connection (then nothing is stored). */
+int pgc_collect(PGconn *c, int64_t deadline_ms, int timeout_ms,
+		const struct pgc_stop *stop, const char *where,
+		PGresult **res, int max, struct err *err);
+
+/* Sends sql with text parameters and collects its one result (the caller
+ * PQclear()s it). Returns NULL with err on any failure, including an
+ * error result, reported as "MESSAGE (where)". */
+PGresult *pgc_exec(PGconn *c, const char *sql, int n_params,
+		   const char *const *params, int64_t deadline_ms,
+		   int timeout_ms, const struct pgc_stop *stop,
+		   const char *where, struct err *err);
+
+/* The connection's own error (PQerrorMessage) as one line with where;
+ * returns -1. */
+int pgc_conn_error(PGconn *c, const char *where, struct err *err);
+
+/* A result's error as one line: the primary message, prefixed with
+ * what failed when ctx is not NULL. */
+void pgc_result_error(const PGresult *r, const char *ctx,
+		      const char *where, struct err *err);
+
+/* Makes a libpq message fit for a person: first line, libpq's
+ * "connection to server at ... failed:" and "FATAL:" prefixes removed,
+ * the first letter lowered when it is a plain word, any "password=..."
+ * and the known secret (may be NULL) blanked, " (where)" appended when
+ * where is not empty. */
+void pgc_clean_message(const char *msg, const char *secret,
+		       const char *where, char *out, size_t n);
+
+/* "5s", "1.5s", "250ms". */
+void pgc_fmt_timeout(int ms, char *buf, size_t n);
+
+/* The SQL of a backend's start in microseconds since the epoch: with its
+ * pid it names one session. The poll and the actions must agree. */
+#define PG_START_US_SQL(col) "(extract(epoch FROM " col ") * 1000000)::bigint"
+
+/* Parses "pid=PID start=US"; returns 0 or -1. */
+int pgc_parse_target(const char *target, int *pid, int64_t *start_us);
+
+/* Parses a PostgreSQL int[] text ("{1,2}") into at most max pids;
+ * returns how many. */
+size_t pgc_parse_pids(const char *s, int *out, size_t max);
+
+/* warroom's own probe sessions per source, so that no action targets
+ * them. Any thread. */
+void pgc_own_set(const char *source, int pid);
+bool pgc_own_is(const char *source, int pid);
+
+/* The newest model of a source (a reference the caller unrefs), or NULL;
+ * *wall_ms gets the wall-clock ms it was set at. Lets describe() show the
+ * target without touching the network. Only the model of the snapshot may
+ * be read: the runner still stamps the rest. */
+struct snapshot *pgc_latest(const char *source, int64_t *wall_ms);
+/* Sets it (snap with its model filled in, or NULL to forget it). */
+void pgc_latest_set(const char *source, struct snapshot *snap);
+
+/* The poll's SQL for this connection's capabilities. */
+struct pg_caps {
+	int server_num;         /* PQserverVersion(): 150006 */
+	unsigned dboid;         /* current database */
+	bool stmts;             /* pg_stat_statements is worth querying */
+	bool stmts_exec_cols;   /* total_exec_time (1.8+), else total_time */
+	char stmts_schema[128]; /* quoted schema of the extension */
+};
+
+/* The statements of one poll, in the order of their result sets; the
+ * last only when caps->stmts. */
+enum {
+	PGQ_STATS,              /* $1 bool: measure pg_database_size() */
+	PGQ_SESSIONS,
+	PGQ_REPLICAS,
+	PGQ_STATEMENTS,
+	PGQ_MAX,
+};
+/* Their prepared statement names. */
+extern const char *const pgq_names[PGQ_MAX];
+/* Writes the statements into bufs (the caller frees them); returns how
+ * many. Every one carries the comment PGQ_MARK, so that the probe's own
+ * queries stay out of the top statements. */
+size_t pgq_build(const struct pg_caps *caps, char *bufs[PGQ_MAX]);
+#define PGQ_MARK "/* warroom probe */"
+
+/* Everything a poll carries over to the next one (rates, size). */
+struct pgq_carry {
+	bool have_prev;
+	double prev_commit;
+	double prev_rollback;
+	int64_t prev_ms;
+	double db_size;         /* NAN until measured */
+	char role[64];
+	bool stmts_unloaded;    /* the view said "must be loaded ..." */
+	char stmts_error[160];  /* another error from it, or "" */
+};
+
+/* Turns the poll's results into a struct pg_model in snap. res[i] may be
+ * NULL past n. Returns the model, or NULL with err when a result is not
+ * what the query returns. */
+struct pg_model *pgq_model(struct snapshot *snap, PGresult *const *res,
+			   size_t n, const struct pg_caps *caps,
+			   struct pgq_carry *carry, const char *version,
+			   double long_query_s, struct err *err);
+
+#endif /* HAVE_LIBPQ */
+
+#endif

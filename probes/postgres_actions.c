@@ -1,0 +1,732 @@
+/* The PostgreSQL session actions: cancel a query, terminate a session,
+ * terminate every session idle in transaction for more than N minutes.
+ * describe() runs on any thread and never touches the network (it reads
+ * the source's newest model); preview() and run() run on the action
+ * worker, each on a short-lived connection of its own. */
+#include "probes/postgres.h"
+
+#if HAVE_LIBPQ
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/clock.h"
+#include "core/sanitize.h"
+#include "core/xalloc.h"
+
+#define IDLE_MINUTES_MAX 10080  /* a week */
+/* Query text shown in a confirmation, in bytes before sanitizing. */
+#define DESCRIBE_QUERY_MAX 200
+/* Sessions listed by the idle preview. */
+#define IDLE_LIST_MAX 30
+
+static const char terminate_consequence[] =
+	"Terminate closes the whole session, not just the query: its open "
+	"transaction is rolled back and its locks are released.";
+static const char cancel_consequence[] =
+	"Cancel stops the running query only; the session stays connected. "
+	"A session idle in transaction keeps its transaction and its locks: "
+	"cancel does not release them (terminate does).";
+
+static void
+appendf(char *buf, size_t n, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void
+appendf(char *buf, size_t n, const char *fmt, ...)
+{
+	size_t l = strlen(buf);
+	va_list ap;
+
+	if (l + 1 >= n) {
+		return;
+	}
+	va_start(ap, fmt);
+	vsnprintf(buf + l, n - l, fmt, ap);
+	va_end(ap);
+}
+
+/* ---- the action's own connection ------------------------------------ */
+
+struct act_conn {
+	PGconn *c;
+	char where[160];
+	int timeout_ms;
+	int64_t deadline_ms;
+	struct pgc_stop stop;
+};
+
+static bool
+act_stop(const void *ctx)
+{
+	return action_cancelled();
+}
+
+static int
+act_open(const struct action_req *req, struct act_conn *ac, struct err *err)
+{
+	PGresult *res[2] = { NULL, NULL };
+	char sql[128];
+	int n, i, rc = 0;
+
+	memset(ac, 0, sizeof(*ac));
+	if (req->section == NULL) {
+		return err_set(err, "%s: no configuration for this source",
+			       req->source);
+	}
+	ac->timeout_ms = req->section->timeout_ms > 0 ?
+			 req->section->timeout_ms : 5000;
+	ac->deadline_ms = pgc_now_ms() + ac->timeout_ms;
+	ac->stop.fn = act_stop;
+	ac->c = pgc_connect(req->section, ac->timeout_ms, ac->deadline_ms,
+			    &ac->stop, ac->where, sizeof(ac->where), err);
+	if (ac->c == NULL) {
+		return -1;
+	}
+	/* Signalling a backend takes no lock; the lookups must not wait. */
+	snprintf(sql, sizeof(sql), "SET statement_timeout = %d; "
+		 "SET lock_timeout = 1000", ac->timeout_ms);
+	if (!PQsendQuery(ac->c, sql)) {
+		rc = pgc_conn_error(ac->c, ac->where, err);
+	} else if ((n = pgc_collect(ac->c, ac->deadline_ms, ac->timeout_ms,
+				    &ac->stop, ac->where, res, 2, err)) < 0) {
+		rc = -1;
+	} else {
+		for (i = 0; i < n; i++) {
+			if (rc == 0 && PQresultStatus(res[i]) !=
+			    PGRES_COMMAND_OK) {
+				pgc_result_error(res[i], "session setup failed",
+						 ac->where, err);
+				rc = -1;
+			}
+			PQclear(res[i]);
+		}
+	}
+	if (rc < 0) {
+		PQfinish(ac->c);
+		ac->c = NULL;
+	}
+	return rc;
+}
+
+static void
+act_close(struct act_conn *ac)
+{
+	if (ac->c != NULL) {
+		PQfinish(ac->c);
+		ac->c = NULL;
+	}
+}
+
+static PGresult *
+act_exec(struct act_conn *ac, const char *sql, int n_params,
+	 const char *const *params, struct err *err)
+{
+	return pgc_exec(ac->c, sql, n_params, params, ac->deadline_ms,
+			ac->timeout_ms, &ac->stop, ac->where, err);
+}
+
+/* ---- the target session --------------------------------------------- */
+
+struct target {
+	int pid;
+	int64_t start_us;
+	char pid_s[16];
+	/* From the server, after verify(). */
+	char user[64];
+	char db[64];
+	char state[64];
+	double query_age_s;     /* NAN unknown */
+	double xact_age_s;
+	int waiting;            /* sessions queued behind it, transitively */
+};
+
+static int
+parse_target(const struct action_req *req, struct target *t,
+	     struct err *err)
+{
+	memset(t, 0, sizeof(*t));
+	if (pgc_parse_target(req->target, &t->pid, &t->start_us) < 0) {
+		return err_set(err, "bad session target \"%s\"", req->target);
+	}
+	snprintf(t->pid_s, sizeof(t->pid_s), "%d", t->pid);
+	return 0;
+}
+
+/* Checks that the target is still the session the operator chose (same
+ * pid, same backend start) and is not warroom's own; fills in what the
+ * server says about it. */
+static int
+verify(const struct action_req *req, struct act_conn *ac, struct target *t,
+       struct err *err)
+{
+	static const char sql[] =
+		"SELECT " PG_START_US_SQL("backend_start") ", "
+		"coalesce(usename::text, ''), coalesce(datname::text, ''), "
+		"coalesce(state, ''), "
+		"greatest(0, extract(epoch FROM now() - query_start)), "
+		"greatest(0, extract(epoch FROM now() - xact_start)), "
+		"pg_backend_pid(), "
+		"(WITH RECURSIVE w AS (SELECT pid, pg_blocking_pids(pid) AS bp "
+		"FROM pg_stat_activity WHERE pid IN "
+		"(SELECT pid FROM pg_locks WHERE NOT granted)), "
+		"behind AS (SELECT pid FROM w WHERE $1::int = ANY(bp) "
+		"UNION SELECT w.pid FROM w JOIN behind b ON b.pid = ANY(w.bp)) "
+		"SELECT count(*) FROM behind WHERE pid <> $1::int) "
+		"FROM pg_stat_activity WHERE pid = $1::int";
+	const char *params[1] = { t->pid_s };
+	PGresult *r;
+	int rc = -1;
+
+	if (pgc_own_is(req->source, t->pid)) {
+		return err_set(err, "pid %d is warroom's own monitoring "
+			       "session; nothing done", t->pid);
+	}
+	if ((r = act_exec(ac, sql, 1, params, err)) == NULL) {
+		return -1;
+	}
+	if (PQntuples(r) != 1) {
+		err_set(err, "pid %d is gone (no such session any more); "
+			"nothing done", t->pid);
+		goto out;
+	}
+	if (atoi(PQgetvalue(r, 0, 6)) == t->pid) {
+		err_set(err, "pid %d is this action's own session; nothing "
+			"done", t->pid);
+		goto out;
+	}
+	if (PQgetisnull(r, 0, 0)) {
+		err_set(err, "cannot verify pid %d: this role cannot see its "
+			"backend start (needs pg_read_all_stats); nothing done",
+			t->pid);
+		goto out;
+	}
+	if (strtoll(PQgetvalue(r, 0, 0), NULL, 10) != t->start_us) {
+		err_set(err, "pid %d is now a different session (backend "
+			"restarted); nothing done", t->pid);
+		goto out;
+	}
+	strlcpy_safe(t->user, PQgetvalue(r, 0, 1), sizeof(t->user));
+	strlcpy_safe(t->db, PQgetvalue(r, 0, 2), sizeof(t->db));
+	strlcpy_safe(t->state, PQgetvalue(r, 0, 3), sizeof(t->state));
+	t->query_age_s = PQgetisnull(r, 0, 4) ? NAN :
+			 strtod(PQgetvalue(r, 0, 4), NULL);
+	t->xact_age_s = PQgetisnull(r, 0, 5) ? NAN :
+			strtod(PQgetvalue(r, 0, 5), NULL);
+	t->waiting = atoi(PQgetvalue(r, 0, 7));
+	rc = 0;
+out:
+	PQclear(r);
+	return rc;
+}
+
+static bool
+is_idle_xact(const char *state)
+{
+	return strncmp(state, "idle in transaction", 19) == 0;
+}
+
+/* ---- describe (no I/O) ---------------------------------------------- */
+
+/* Query text for one line of a dialog: whitespace runs become one space,
+ * cut, then sanitized. */
+static void
+one_line(char *dst, size_t n, const char *q)
+{
+	char flat[DESCRIBE_QUERY_MAX + 4];
+	size_t k = 0;
+	bool space = false;
+
+	for (; *q != '\0' && k < DESCRIBE_QUERY_MAX; q++) {
+		if (*q == ' ' || *q == '\n' || *q == '\t' || *q == '\r') {
+			space = k > 0;
+			continue;
+		}
+		if (space) {
+			flat[k++] = ' ';
+			space = false;
+		}
+		flat[k++] = *q;
+	}
+	if (*q != '\0') {
+		memcpy(flat + k, "...", 3);
+		k += 3;
+	}
+	sanitize_into(dst, n, flat, k);
+}
+
+/* Sessions queued behind pid in m, directly or behind another waiter. */
+static int
+count_behind(const struct pg_model *m, int pid)
+{
+	bool *mark = xcalloc(m->n_sessions + 1, sizeof(*mark));
+	bool grew = true;
+	size_t i, j, k;
+	int n = 0;
+
+	/* A fixed point over the blocked_by edges; cycles end it too. */
+	while (grew) {
+		grew = false;
+		for (i = 0; i < m->n_sessions; i++) {
+			const struct pg_session *s = &m->sessions[i];
+
+			for (j = 0; !mark[i] && j < s->n_blocked_by; j++) {
+				int b = s->blocked_by[j];
+				bool hit = b == pid;
+
+				for (k = 0; !hit && k < m->n_sessions; k++) {
+					hit = mark[k] &&
+					      m->sessions[k].pid == b;
+				}
+				if (hit && s->pid != pid) {
+					mark[i] = true;
+					grew = true;
+					n++;
+				}
+			}
+		}
+	}
+	free(mark);
+	return n;
+}
+
+static const char *
+behind_text(int n, char *buf, size_t len)
+{
+	snprintf(buf, len, "%d session%s queued behind it", n,
+		 n == 1 ? " is" : "s are");
+	return buf;
+}
+
+static void
+describe_target(const struct action_req *req, const struct target *t,
+		char *buf, size_t n, bool cancel)
+{
+	int64_t taken_ms = 0;
+	struct snapshot *snap = pgc_latest(req->source, &taken_ms);
+	const struct pg_model *m = snap != NULL ? snapshot_pg(snap) : NULL;
+	const struct pg_session *s = NULL;
+	char when[32], age[64], text[DESCRIBE_QUERY_MAX * 4 + 16];
+	size_t i;
+	int waiting;
+
+	clock_format_utc(t->start_us / 1000, 0, when, sizeof(when));
+	for (i = 0; m != NULL && i < m->n_sessions; i++) {
+		if (m->sessions[i].pid == t->pid &&
+		    m->sessions[i].backend_start_us == t->start_us) {
+			s = &m->sessions[i];
+		}
+	}
+	if (s == NULL) {
+		appendf(buf, n, "target: pid %d, backend started %s (not in "
+			"the latest poll)\n", t->pid, when);
+		snapshot_unref(snap);
+		return;
+	}
+	sanitize_into(text, sizeof(text), s->user, strlen(s->user));
+	appendf(buf, n, "target: pid %d, user %s", t->pid, text);
+	sanitize_into(text, sizeof(text), s->db, strlen(s->db));
+	appendf(buf, n, ", db %s", text);
+	if (s->client[0] != '\0') {
+		sanitize_into(text, sizeof(text), s->client,
+			      strlen(s->client));
+		appendf(buf, n, ", client %s", text);
+	}
+	appendf(buf, n, ", backend started %s\n", when);
+	sanitize_into(text, sizeof(text), s->state, strlen(s->state));
+	appendf(buf, n, "state: %s", text[0] ? text : "unknown");
+	if (!isnan(s->query_s)) {
+		clock_format_utc(taken_ms - (int64_t)(s->query_s * 1000),
+				 0, when, sizeof(when));
+		clock_format_duration((int64_t)(s->query_s * 1000), age,
+				      sizeof(age));
+		appendf(buf, n, ", query started %s (%s before the poll)",
+			when, age);
+	}
+	appendf(buf, n, "\n");
+	one_line(text, sizeof(text), s->query);
+	appendf(buf, n, "query: %s\n", text[0] ? text : "(none)");
+	waiting = count_behind(m, t->pid);
+	if (waiting > 0) {
+		appendf(buf, n, "%s\n", behind_text(waiting, age,
+						     sizeof(age)));
+	}
+	if (cancel && is_idle_xact(s->state)) {
+		appendf(buf, n, "pid %d is idle in transaction: cancel will "
+			"not release its locks; terminate (T) does.\n",
+			t->pid);
+	}
+	snapshot_unref(snap);
+}
+
+static void
+describe_session(const struct action_req *req, char *buf, size_t n,
+		 const char *fn, bool cancel)
+{
+	struct target t;
+	struct err err;
+
+	buf[0] = '\0';
+	if (parse_target(req, &t, &err) < 0) {
+		appendf(buf, n, "%s\n", err.msg);
+		return;
+	}
+	appendf(buf, n, "SELECT %s(%d);\n", fn, t.pid);
+	describe_target(req, &t, buf, n, cancel);
+	appendf(buf, n, "%s", cancel ? cancel_consequence :
+		terminate_consequence);
+}
+
+static void
+describe_cancel(const struct action_req *req, char *buf, size_t n)
+{
+	describe_session(req, buf, n, "pg_cancel_backend", true);
+}
+
+static void
+describe_terminate(const struct action_req *req, char *buf, size_t n)
+{
+	describe_session(req, buf, n, "pg_terminate_backend", false);
+}
+
+/* ---- preview and run: one session ------------------------------------ */
+
+static int
+preview_session(const struct action_req *req, char *buf, size_t n,
+		struct err *err)
+{
+	bool cancel = strcmp(req->def->name, "cancel") == 0;
+	struct act_conn ac;
+	struct target t;
+	char age[64], text[128];
+
+	buf[0] = '\0';
+	if (parse_target(req, &t, err) < 0 || act_open(req, &ac, err) < 0) {
+		return -1;
+	}
+	if (verify(req, &ac, &t, err) < 0) {
+		act_close(&ac);
+		return -1;
+	}
+	act_close(&ac);
+	sanitize_into(text, sizeof(text), t.user, strlen(t.user));
+	appendf(buf, n, "now: pid %d, user %s", t.pid, text);
+	sanitize_into(text, sizeof(text), t.db, strlen(t.db));
+	appendf(buf, n, ", db %s", text);
+	sanitize_into(text, sizeof(text), t.state, strlen(t.state));
+	appendf(buf, n, ", %s", text[0] ? text : "state unknown");
+	if (!isnan(t.query_age_s)) {
+		clock_format_duration((int64_t)(t.query_age_s * 1000), age,
+				      sizeof(age));
+		appendf(buf, n, ", query started %s ago", age);
+	}
+	if (!isnan(t.xact_age_s)) {
+		clock_format_duration((int64_t)(t.xact_age_s * 1000), age,
+				      sizeof(age));
+		appendf(buf, n, ", transaction open %s", age);
+	}
+	appendf(buf, n, "\n");
+	if (t.waiting > 0) {
+		appendf(buf, n, "%s\n", behind_text(t.waiting, age,
+						     sizeof(age)));
+	}
+	if (cancel && is_idle_xact(t.state)) {
+		appendf(buf, n, "it is idle in transaction: cancel will not "
+			"release its locks; terminate (T) does\n");
+	}
+	return 0;
+}
+
+static int
+run_signal(const struct action_req *req, char *result, size_t n,
+	   struct err *err, bool cancel)
+{
+	const char *fn = cancel ? "pg_cancel_backend" : "pg_terminate_backend";
+	char sql[64];
+	struct act_conn ac;
+	struct target t;
+	const char *params[1];
+	PGresult *r;
+	bool ok;
+
+	if (parse_target(req, &t, err) < 0 || act_open(req, &ac, err) < 0) {
+		return -1;
+	}
+	if (verify(req, &ac, &t, err) < 0) {
+		act_close(&ac);
+		return -1;
+	}
+	params[0] = t.pid_s;
+	snprintf(sql, sizeof(sql), "SELECT %s($1::int)", fn);
+	r = act_exec(&ac, sql, 1, params, err);
+	act_close(&ac);
+	if (r == NULL) {
+		char why[ERR_MSG_MAX];
+
+		strlcpy_safe(why, err->msg, sizeof(why));
+		return err_set(err, "%s(%d) failed: %s", fn, t.pid, why);
+	}
+	ok = PQntuples(r) == 1 && PQgetvalue(r, 0, 0)[0] == 't';
+	PQclear(r);
+	if (!ok) {
+		snprintf(result, n, "%s(%d) = false (the session had already "
+			 "ended)", fn, t.pid);
+	} else if (cancel && is_idle_xact(t.state)) {
+		snprintf(result, n, "%s(%d) = true, but pid %d is idle in "
+			 "transaction: its locks stay held (terminate "
+			 "releases them)", fn, t.pid, t.pid);
+	} else if (cancel && strcmp(t.state, "active") != 0) {
+		snprintf(result, n, "%s(%d) = true; pid %d was %s: nothing "
+			 "was running", fn, t.pid, t.pid,
+			 t.state[0] ? t.state : "not active");
+	} else if (t.waiting > 0) {
+		snprintf(result, n, "%s(%d) = true; %d session%s queued "
+			 "behind it", fn, t.pid, t.waiting,
+			 t.waiting == 1 ? " was" : "s were");
+	} else {
+		snprintf(result, n, "%s(%d) = true", fn, t.pid);
+	}
+	return 0;
+}
+
+static int
+run_cancel(const struct action_req *req, char *result, size_t n,
+	   struct err *err)
+{
+	return run_signal(req, result, n, err, true);
+}
+
+static int
+run_terminate(const struct action_req *req, char *result, size_t n,
+	      struct err *err)
+{
+	return run_signal(req, result, n, err, false);
+}
+
+/* ---- idle in transaction -------------------------------------------- */
+
+/* $1 is the minutes, a decimal ("0.5" is 30 s). */
+#define IDLE_WHERE \
+	"state = 'idle in transaction' AND state_change < now() - " \
+	"$1::float8 * interval '1 minute' AND pid <> pg_backend_pid()"
+
+/* Minutes as the operator typed them: a number of minutes, a decimal
+ * allowed, more than 0 and at most a week. mins gets its canonical text
+ * for the SQL parameter and the dialogs. */
+static int
+parse_minutes(const char *s, char *mins, size_t n, struct err *err)
+{
+	const char *p;
+	char *end;
+	int dots = 0, digits = 0;
+	double v;
+
+	while (*s == ' ') {
+		s++;
+	}
+	for (p = s; *p != '\0' && *p != ' '; p++) {
+		if (*p == '.') {
+			dots++;
+		} else if (*p >= '0' && *p <= '9') {
+			digits++;
+		} else {
+			break;
+		}
+	}
+	while (*p == ' ') {
+		p++;
+	}
+	if (*p == '\0' && dots <= 1 && digits > 0 && digits <= 9) {
+		v = strtod(s, &end);
+		if (v > 0 && v <= IDLE_MINUTES_MAX) {
+			snprintf(mins, n, "%g", v);
+			return 0;
+		}
+	}
+	return err_set(err, "minutes must be a number greater than 0 and at "
+		       "most %d", IDLE_MINUTES_MAX);
+}
+
+static void
+describe_idle(const struct action_req *req, char *buf, size_t n)
+{
+	int64_t taken_ms = 0;
+	struct snapshot *snap = pgc_latest(req->source, &taken_ms);
+	const struct pg_model *m = snap != NULL ? snapshot_pg(snap) : NULL;
+	struct err err;
+	char minutes[32];
+	int listed = 0;
+	size_t i;
+
+	buf[0] = '\0';
+	if (parse_minutes(req->arg, minutes, sizeof(minutes), &err) < 0) {
+		appendf(buf, n, "%s\n", err.msg);
+		snapshot_unref(snap);
+		return;
+	}
+	appendf(buf, n, "SELECT pid, pg_terminate_backend(pid) FROM "
+		"pg_stat_activity WHERE state = 'idle in transaction' AND "
+		"state_change < now() - %s * interval '1 minute' AND pid <> "
+		"pg_backend_pid();\n", minutes);
+	for (i = 0; m != NULL && i < m->n_sessions; i++) {
+		const struct pg_session *s = &m->sessions[i];
+		char user[64], age[32];
+
+		if (strcmp(s->state, "idle in transaction") != 0) {
+			continue;
+		}
+		if (listed++ == 0) {
+			appendf(buf, n, "idle in transaction in the latest "
+				"poll:");
+		}
+		sanitize_into(user, sizeof(user), s->user, strlen(s->user));
+		clock_format_duration(isnan(s->xact_s) ? 0 :
+				      (int64_t)(s->xact_s * 1000), age,
+				      sizeof(age));
+		appendf(buf, n, "%s pid %d (%s, transaction open %s)",
+			listed > 1 ? "," : "", s->pid, user, age);
+	}
+	appendf(buf, n, "%s", listed ? "\n" : "no session was idle in "
+		"transaction in the latest poll\n");
+	appendf(buf, n, "Every session idle in transaction for more than "
+		"%s min is closed. %s", minutes, terminate_consequence);
+	snapshot_unref(snap);
+}
+
+static int
+preview_idle(const struct action_req *req, char *buf, size_t n,
+	     struct err *err)
+{
+	static const char sql[] =
+		"SELECT pid, coalesce(usename::text, ''), "
+		"extract(epoch FROM now() - state_change), "
+		"extract(epoch FROM now() - xact_start) "
+		"FROM pg_stat_activity WHERE " IDLE_WHERE
+		" ORDER BY state_change";
+	struct act_conn ac;
+	char mins[32], user[64], idle[32], xact[32];
+	const char *params[1] = { mins };
+	PGresult *r;
+	int rows, i;
+
+	buf[0] = '\0';
+	if (parse_minutes(req->arg, mins, sizeof(mins), err) < 0 ||
+	    act_open(req, &ac, err) < 0) {
+		return -1;
+	}
+	r = act_exec(&ac, sql, 1, params, err);
+	act_close(&ac);
+	if (r == NULL) {
+		return -1;
+	}
+	rows = PQntuples(r);
+	if (rows == 0) {
+		appendf(buf, n, "no session is idle in transaction for more "
+			"than %s min: nothing would be terminated\n", mins);
+	} else {
+		appendf(buf, n, "%d session%s would be terminated:\n", rows,
+			rows == 1 ? "" : "s");
+	}
+	for (i = 0; i < rows && i < IDLE_LIST_MAX; i++) {
+		const char *u = PQgetvalue(r, i, 1);
+
+		sanitize_into(user, sizeof(user), u, strlen(u));
+		clock_format_duration((int64_t)(strtod(PQgetvalue(r, i, 2),
+						       NULL) * 1000),
+				      idle, sizeof(idle));
+		clock_format_duration((int64_t)(strtod(PQgetvalue(r, i, 3),
+						       NULL) * 1000),
+				      xact, sizeof(xact));
+		appendf(buf, n, "pid %s  %s  idle %s, transaction open %s\n",
+			PQgetvalue(r, i, 0), user, idle, xact);
+	}
+	if (rows > IDLE_LIST_MAX) {
+		appendf(buf, n, "... and %d more\n", rows - IDLE_LIST_MAX);
+	}
+	PQclear(r);
+	return 0;
+}
+
+static int
+run_idle(const struct action_req *req, char *result, size_t n,
+	 struct err *err)
+{
+	static const char sql[] =
+		"SELECT pid, pg_terminate_backend(pid) FROM pg_stat_activity "
+		"WHERE " IDLE_WHERE " ORDER BY pid";
+	struct act_conn ac;
+	char mins[32], pids[160] = "";
+	const char *params[1] = { mins };
+	PGresult *r;
+	int rows, i, done = 0;
+
+	if (parse_minutes(req->arg, mins, sizeof(mins), err) < 0 ||
+	    act_open(req, &ac, err) < 0) {
+		return -1;
+	}
+	r = act_exec(&ac, sql, 1, params, err);
+	act_close(&ac);
+	if (r == NULL) {
+		return -1;
+	}
+	rows = PQntuples(r);
+	for (i = 0; i < rows; i++) {
+		if (PQgetvalue(r, i, 1)[0] != 't') {
+			continue;
+		}
+		appendf(pids, sizeof(pids), "%s%s", done ? ", " : "",
+			PQgetvalue(r, i, 0));
+		done++;
+	}
+	PQclear(r);
+	if (rows == 0) {
+		snprintf(result, n, "no session idle in transaction for more "
+			 "than %s min; nothing done", mins);
+	} else {
+		snprintf(result, n, "terminated %d of %d session%s idle in "
+			 "transaction for more than %s min (pid %s)", done,
+			 rows, rows == 1 ? "" : "s", mins,
+			 done ? pids : "none");
+	}
+	return 0;
+}
+
+const struct action_def postgres_actions[] = {
+	{
+		.name = "cancel",
+		.label = "Cancel query",
+		.key = 'C',
+		.target_kind = "session",
+		.destructive = true,
+		.describe = describe_cancel,
+		.run = run_cancel,
+		.preview = preview_session,
+	},
+	{
+		.name = "terminate",
+		.label = "Terminate session",
+		.key = 'T',
+		.target_kind = "session",
+		.destructive = true,
+		.describe = describe_terminate,
+		.run = run_terminate,
+		.preview = preview_session,
+	},
+	{
+		.name = "terminate-idle",
+		.label = "Terminate idle-in-transaction sessions",
+		.key = 'I',
+		.target_kind = NULL,
+		.destructive = true,
+		.arg_prompt = "Minutes",
+		.describe = describe_idle,
+		.run = run_idle,
+		.preview = preview_idle,
+	},
+	{ .name = NULL },
+};
+
+#endif /* HAVE_LIBPQ */

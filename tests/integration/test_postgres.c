@@ -1,0 +1,1321 @@
+/* The PostgreSQL probe against a real PostgreSQL 15 that each test starts
+ * itself (pg_server.c): the lock tree of a pile-up and clearing it with
+ * the terminate action, long queries, a server killed and restarted, a
+ * server that never answers, hostile query texts, a role without
+ * privileges, pg_stat_statements, passwords. Each test runs in its own
+ * process with its own server.
+ *
+ * Invalid UTF-8 cannot be stored in a UTF8 database, but the activity
+ * view shows query texts as they came: a session in a SQL_ASCII database
+ * sends the bytes, and the probe, connected to a UTF8 database, reads them
+ * back unconverted. */
+#include <criterion/criterion.h>
+#include <criterion/hooks.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "build-config.h"
+#include "core/config.h"
+#include "core/sanitize.h"
+#include "core/snapshot.h"
+#include "core/state.h"
+#include "core/xalloc.h"
+#include "probes/postgres.h"
+#include "probes/runner.h"
+#include "tests/integration/harness.h"
+#include "tests/integration/pg_server.h"
+
+/* Without libpq there is no probe to test. */
+#if HAVE_LIBPQ
+
+ReportHook(PRE_ALL)(struct criterion_test_set *set)
+{
+	(void)set;
+	if (pg_server_template() < 0) {
+		fprintf(stderr, "test_postgres: no template data directory\n");
+	}
+}
+
+ReportHook(POST_ALL)(struct criterion_global_stats *stats)
+{
+	(void)stats;
+	pg_server_template_cleanup();
+}
+
+static struct pg_server srv;
+static struct pg_server standby;        /* when a test makes one */
+static struct config cfg;
+static PGconn *admin;
+
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+start_server(const char *const *opts)
+{
+	memset(&cfg, 0, sizeof(cfg));
+	cr_assert_eq(pg_server_init(&srv, opts), 0, "server did not start");
+	admin = pg_server_connect(&srv, "postgres", "postgres");
+	cr_assert_not_null(admin);
+	cr_assert(pg_server_exec(admin,
+		"CREATE TABLE t (id int PRIMARY KEY, v int); "
+		"INSERT INTO t SELECT g, 0 FROM generate_series(1, 10) g"));
+}
+
+static void
+setup(void)
+{
+	start_server(NULL);
+}
+
+static void
+teardown(void)
+{
+	if (admin != NULL) {
+		PQfinish(admin);
+		admin = NULL;
+	}
+	if (standby.dir != NULL) {
+		pg_server_destroy(&standby);
+	}
+	pg_server_destroy(&srv);
+	config_finish(&cfg);
+	/* Only when this process had to make its own template. */
+	pg_server_template_cleanup();
+}
+
+/* A [postgres.NAME] section for dsn; owned by cfg. */
+static struct config_section *
+section(const char *name, const char *dsn, int timeout_ms)
+{
+	struct config_section *sec = config_add_section(&cfg, name);
+
+	config_section_set(sec, "dsn", dsn);
+	sec->timeout_ms = timeout_ms;
+	sec->interval_ms = 200;
+	return sec;
+}
+
+static struct config_section *
+local_section(const char *name, const char *user)
+{
+	char *dsn = pg_server_dsn(&srv, user, "postgres");
+	struct config_section *sec = section(name, dsn, 5000);
+
+	free(dsn);
+	return sec;
+}
+
+static struct pg_probe *
+probe_for(const struct config_section *sec)
+{
+	struct err err = { { 0 } };
+	struct pg_probe *pp = pg_probe_new(sec, sec->timeout_ms, NULL, &err);
+
+	cr_assert_not_null(pp, "%s", err.msg);
+	return pp;
+}
+
+/* One poll that must succeed; the caller unrefs the snapshot. */
+static struct snapshot *
+poll_ok(struct pg_probe *pp, const char *source)
+{
+	struct snapshot *s = snapshot_new(SNAP_PG, source);
+	struct err err = { { 0 } };
+
+	cr_assert_eq(pg_probe_poll(pp, s, &err), 0, "poll failed: %s",
+		     err.msg);
+	cr_assert_not_null(snapshot_pg(s));
+	return s;
+}
+
+static const struct pg_session *
+find_pid(const struct pg_model *m, int pid)
+{
+	size_t i;
+
+	for (i = 0; i < m->n_sessions; i++) {
+		if (m->sessions[i].pid == pid) {
+			return &m->sessions[i];
+		}
+	}
+	return NULL;
+}
+
+static size_t
+n_waiting(const struct pg_model *m)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < m->n_sessions; i++) {
+		n += m->sessions[i].n_blocked_by > 0;
+	}
+	return n;
+}
+
+/* ---- test sessions -------------------------------------------------- */
+
+static PGconn *
+sess(const char *user, const char *db)
+{
+	PGconn *c = pg_server_connect(&srv, user, db);
+
+	cr_assert_not_null(c);
+	return c;
+}
+
+static void
+exec_ok(PGconn *c, const char *sql)
+{
+	cr_assert(pg_server_exec(c, sql), "%s failed", sql);
+}
+
+/* Sends sql without waiting (it will block on a lock). */
+static void
+send_async(PGconn *c, const char *sql)
+{
+	cr_assert(PQsendQuery(c, sql), "%s", PQerrorMessage(c));
+}
+
+/* Waits until the statement sent on c has finished; true if it did
+ * without error. */
+static bool
+finish_async(PGconn *c, int timeout_ms)
+{
+	int64_t end = now_ms() + timeout_ms;
+	bool ok = true;
+	PGresult *r;
+
+	while (now_ms() < end) {
+		if (!PQconsumeInput(c)) {
+			return false;
+		}
+		if (!PQisBusy(c)) {
+			while ((r = PQgetResult(c)) != NULL) {
+				if (PQresultStatus(r) == PGRES_FATAL_ERROR) {
+					ok = false;
+				}
+				PQclear(r);
+			}
+			return ok;
+		}
+		usleep(10000);
+	}
+	return false;
+}
+
+/* Waits until pid waits for a lock (as pg_locks says). */
+static void
+wait_lock_wait(int pid)
+{
+	char sql[128];
+	int64_t end = now_ms() + 5000;
+
+	snprintf(sql, sizeof(sql),
+		 "SELECT 1 FROM pg_locks WHERE pid = %d AND NOT granted", pid);
+	while (now_ms() < end) {
+		PGresult *r = PQexec(admin, sql);
+		int n = PQntuples(r);
+
+		PQclear(r);
+		if (n > 0) {
+			return;
+		}
+		usleep(10000);
+	}
+	cr_assert_fail("pid %d never waited for a lock", pid);
+}
+
+/* ---- the lock tree, as a string ------------------------------------- */
+
+struct named {
+	int pid;
+	const char *name;
+};
+
+static const char *
+name_of(const struct named *nm, size_t n, int pid)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		if (nm[i].pid == pid) {
+			return nm[i].name;
+		}
+	}
+	return NULL;
+}
+
+static bool
+waits_for(const struct pg_session *s, int pid)
+{
+	size_t i;
+
+	for (i = 0; i < s->n_blocked_by; i++) {
+		if (s->blocked_by[i] == pid) {
+			return true;
+		}
+	}
+	return false;
+}
+
+static void
+tree_node(const struct pg_model *m, const struct named *nm, size_t n,
+	  int pid, char *out, size_t cap, int depth)
+{
+	const char *kids[16];
+	size_t nk = 0, i, j;
+
+	strncat(out, name_of(nm, n, pid), cap - strlen(out) - 1);
+	if (depth > 8) {
+		return;
+	}
+	for (i = 0; i < m->n_sessions; i++) {
+		const char *k = name_of(nm, n, m->sessions[i].pid);
+
+		if (k != NULL && waits_for(&m->sessions[i], pid) && nk < 16) {
+			kids[nk++] = k;
+		}
+	}
+	/* Children in name order, so the string is stable. */
+	for (i = 1; i < nk; i++) {
+		for (j = i; j > 0 && strcmp(kids[j - 1], kids[j]) > 0; j--) {
+			const char *x = kids[j];
+
+			kids[j] = kids[j - 1];
+			kids[j - 1] = x;
+		}
+	}
+	if (nk == 0) {
+		return;
+	}
+	strncat(out, "(", cap - strlen(out) - 1);
+	for (i = 0; i < nk; i++) {
+		size_t k;
+
+		for (k = 0; k < n && strcmp(nm[k].name, kids[i]) != 0; k++) {
+		}
+		if (i > 0) {
+			strncat(out, ",", cap - strlen(out) - 1);
+		}
+		tree_node(m, nm, n, nm[k].pid, out, cap, depth + 1);
+	}
+	strncat(out, ")", cap - strlen(out) - 1);
+}
+
+/* "A(B,C,D(E))": every named root blocker (blocks someone named, waits
+ * for nobody) with its named waiters, nested. */
+static void
+lock_tree(const struct pg_model *m, const struct named *nm, size_t n,
+	  char *out, size_t cap)
+{
+	size_t i, j;
+	bool first = true;
+
+	out[0] = '\0';
+	for (i = 0; i < n; i++) {
+		const struct pg_session *s = find_pid(m, nm[i].pid);
+		bool blocks = false;
+
+		if (s == NULL || s->n_blocked_by > 0) {
+			continue;
+		}
+		for (j = 0; j < m->n_sessions; j++) {
+			if (name_of(nm, n, m->sessions[j].pid) != NULL &&
+			    waits_for(&m->sessions[j], nm[i].pid)) {
+				blocks = true;
+			}
+		}
+		if (!blocks) {
+			continue;
+		}
+		if (!first) {
+			strncat(out, " ", cap - strlen(out) - 1);
+		}
+		first = false;
+		tree_node(m, nm, n, nm[i].pid, out, cap, 0);
+	}
+}
+
+/* Polls until the tree reads want (the waiters need a moment to wake up
+ * and lock); returns the last snapshot. */
+static struct snapshot *
+poll_until_tree(struct pg_probe *pp, const struct named *nm, size_t n,
+		const char *want)
+{
+	int64_t end = now_ms() + 5000;
+	char got[256] = "";
+
+	while (now_ms() < end) {
+		struct snapshot *s = poll_ok(pp, "postgres.test");
+
+		lock_tree(snapshot_pg(s), nm, n, got, sizeof(got));
+		if (strcmp(got, want) == 0) {
+			return s;
+		}
+		snapshot_unref(s);
+		usleep(50000);
+	}
+	cr_assert_fail("lock tree \"%s\", expected \"%s\"", got, want);
+	return NULL;
+}
+
+/* A request for action def on the session s of source sec. */
+static void
+session_req(struct action_req *req, const struct action_def *def,
+	    const struct config_section *sec, int pid, int64_t start_us)
+{
+	memset(req, 0, sizeof(*req));
+	req->def = def;
+	req->section = sec;
+	strlcpy_safe(req->source, sec->name, sizeof(req->source));
+	snprintf(req->target, sizeof(req->target), "pid=%d start=%lld", pid,
+		 (long long)start_us);
+	snprintf(req->target_label, sizeof(req->target_label), "pid %d", pid);
+}
+
+static const struct action_def *
+action(const char *name)
+{
+	const struct action_def *d;
+
+	for (d = postgres_actions; d->name != NULL; d++) {
+		if (strcmp(d->name, name) == 0) {
+			return d;
+		}
+	}
+	cr_assert_fail("no action %s", name);
+	return NULL;
+}
+
+/* ---- tests ---------------------------------------------------------- */
+
+TestSuite(postgres, .init = setup, .fini = teardown, .timeout = 30);
+
+Test(postgres, basic_poll_excludes_own_session)
+{
+	struct config_section *sec = local_section("postgres.test",
+						   "postgres");
+	struct pg_probe *pp = probe_for(sec);
+	PGconn *other = sess("postgres", "postgres");
+	struct snapshot *s1, *s2;
+	const struct pg_model *m;
+	int own;
+
+	exec_ok(other, "SELECT 1");
+	s1 = poll_ok(pp, sec->name);
+	m = snapshot_pg(s1);
+	own = pg_probe_backend_pid(pp);
+	cr_assert_gt(own, 0);
+	cr_assert_null(find_pid(m, own), "warroom's own session is listed");
+	cr_assert_not_null(find_pid(m, PQbackendPID(other)));
+	cr_assert_not_null(find_pid(m, PQbackendPID(admin)));
+	cr_assert_eq(strncmp(m->server_version, "15.", 3), 0, "version %s",
+		     m->server_version);
+	cr_assert_eq(m->max_connections, 100);
+	/* admin and other, both idle; nothing else is a client backend. */
+	cr_assert_eq(m->conns_idle, 2, "idle %g", m->conns_idle);
+	cr_assert_eq(m->conns_active, 0);
+	cr_assert(!m->is_standby);
+	cr_assert(isnan(m->replay_delay_s));
+	cr_assert_eq(m->n_replicas, 0);
+	cr_assert_gt(m->db_size_bytes, 1e6);
+	cr_assert(isnan(m->xact_per_s), "no rate before two polls");
+	cr_assert(!m->has_stat_statements);
+	cr_assert_str_eq(m->notice, "");
+	cr_assert_eq(m->long_query_s, 5.0);
+	{
+		const struct pg_session *o = find_pid(m, PQbackendPID(other));
+
+		cr_assert_str_eq(o->state, "idle");
+		cr_assert_str_eq(o->user, "postgres");
+		cr_assert_str_eq(o->db, "postgres");
+		cr_assert_str_eq(o->query, "SELECT 1");
+		cr_assert_eq(strncmp(o->client, "127.0.0.1:", 10), 0);
+		cr_assert_gt(o->backend_start_us, 1600000000000000LL);
+		cr_assert_eq(o->n_blocked_by, 0);
+	}
+
+	/* Backends report their counters at most once a second. */
+	{
+		int64_t end = now_ms() + 5000;
+
+		for (;;) {
+			exec_ok(other, "SELECT 1");
+			exec_ok(other, "SELECT 2");
+			usleep(300000);
+			s2 = poll_ok(pp, sec->name);
+			m = snapshot_pg(s2);
+			if (m->xact_per_s > 0 || now_ms() > end) {
+				break;
+			}
+			snapshot_unref(s2);
+		}
+	}
+	cr_assert(!isnan(m->xact_per_s) && m->xact_per_s > 0,
+		  "xact/s %g", m->xact_per_s);
+	cr_assert(!isnan(m->rollback_per_s));
+	cr_assert_eq(m->deadlocks, 0);
+	snapshot_unref(s1);
+	snapshot_unref(s2);
+	pg_probe_free(pp);
+	PQfinish(other);
+}
+
+Test(postgres, pile_up_tree_and_terminate_root)
+{
+	struct config_section *sec = local_section("postgres.test",
+						   "postgres");
+	struct pg_probe *pp = probe_for(sec);
+	PGconn *a = sess("postgres", "postgres");
+	PGconn *b = sess("postgres", "postgres");
+	PGconn *c = sess("postgres", "postgres");
+	PGconn *d = sess("postgres", "postgres");
+	PGconn *e = sess("postgres", "postgres");
+	struct named nm[] = {
+		{ PQbackendPID(a), "A" }, { PQbackendPID(b), "B" },
+		{ PQbackendPID(c), "C" }, { PQbackendPID(d), "D" },
+		{ PQbackendPID(e), "E" },
+	};
+	struct action_req req;
+	struct snapshot *s;
+	const struct pg_model *m;
+	const struct pg_session *sa, *sb, *se;
+	char result[256] = "";
+	struct err err = { { 0 } };
+
+	/* A holds rows 1-3 and sits idle in its transaction. */
+	exec_ok(a, "BEGIN; SELECT * FROM t WHERE id IN (1, 2, 3) FOR UPDATE");
+	send_async(b, "UPDATE t SET v = v + 1 WHERE id = 1");
+	wait_lock_wait(nm[1].pid);
+	send_async(c, "UPDATE t SET v = v + 1 WHERE id = 2");
+	wait_lock_wait(nm[2].pid);
+	/* D locks row 4, then queues for A's row 3; E queues for row 4. */
+	exec_ok(d, "BEGIN; UPDATE t SET v = v + 1 WHERE id = 4");
+	send_async(d, "UPDATE t SET v = v + 1 WHERE id = 3");
+	wait_lock_wait(nm[3].pid);
+	send_async(e, "UPDATE t SET v = v + 1 WHERE id = 4");
+	wait_lock_wait(nm[4].pid);
+
+	s = poll_until_tree(pp, nm, 5, "A(B,C,D(E))");
+	m = snapshot_pg(s);
+	sa = find_pid(m, nm[0].pid);
+	sb = find_pid(m, nm[1].pid);
+	se = find_pid(m, nm[4].pid);
+	cr_assert_str_eq(sa->state, "idle in transaction");
+	cr_assert_eq(m->conns_idle_xact, 1);
+	cr_assert(m->oldest_idle_xact_s >= 0);
+	cr_assert_str_eq(sa->lock_mode, "");
+	cr_assert_str_eq(sb->state, "active");
+	cr_assert_str_eq(sb->wait_event, "Lock:transactionid");
+	cr_assert_str_eq(sb->lock_mode, "ShareLock");
+	cr_assert_eq(strncmp(sb->lock_rel, "t row (", 7), 0, "lock_rel %s",
+		     sb->lock_rel);
+	cr_assert(sb->wait_s >= 0 && sb->wait_s < 30, "wait %g", sb->wait_s);
+	cr_assert_eq(strncmp(se->lock_rel, "t row (", 7), 0, "lock_rel %s",
+		     se->lock_rel);
+
+	/* The confirmation names the exact SQL, the target and the cost. */
+	session_req(&req, action("terminate"), sec, sa->pid,
+		    sa->backend_start_us);
+	{
+		char text[2048], want[64];
+
+		req.def->describe(&req, text, sizeof(text));
+		snprintf(want, sizeof(want), "SELECT pg_terminate_backend(%d);",
+			 sa->pid);
+		cr_assert(strstr(text, want) != NULL, "%s", text);
+		cr_assert(strstr(text, "user postgres, db postgres") != NULL,
+			  "%s", text);
+		cr_assert(strstr(text, "backend started 20") != NULL, "%s",
+			  text);
+		cr_assert(strstr(text, "query started 20") != NULL, "%s",
+			  text);
+		cr_assert(strstr(text, "4 sessions are queued behind it")
+			  != NULL, "%s", text);
+		cr_assert(strstr(text, "terminate closes the whole session, "
+				 "not just the query") != NULL ||
+			  strstr(text, "Terminate closes the whole session, "
+				 "not just the query") != NULL, "%s", text);
+		text[0] = '\0';
+		cr_assert_eq(req.def->preview(&req, text, sizeof(text), &err),
+			     0, "%s", err.msg);
+		cr_assert(strstr(text, "idle in transaction") != NULL, "%s",
+			  text);
+		cr_assert(strstr(text, "4 sessions are queued behind it")
+			  != NULL, "%s", text);
+	}
+	cr_assert_eq(req.def->run(&req, result, sizeof(result), &err), 0,
+		     "%s", err.msg);
+	{
+		char want[96];
+
+		snprintf(want, sizeof(want), "pg_terminate_backend(%d) = true; "
+			 "4 sessions were queued behind it", sa->pid);
+		cr_assert_str_eq(result, want);
+	}
+	snapshot_unref(s);
+
+	/* B, C and D get their rows; D still holds row 4, so E waits. */
+	cr_assert(finish_async(b, 5000));
+	cr_assert(finish_async(c, 5000));
+	cr_assert(finish_async(d, 5000));
+	s = poll_until_tree(pp, nm, 5, "D(E)");
+	cr_assert_null(find_pid(snapshot_pg(s), nm[0].pid));
+	snapshot_unref(s);
+	exec_ok(d, "COMMIT");
+	cr_assert(finish_async(e, 5000));
+	s = poll_until_tree(pp, nm, 5, "");
+	cr_assert_eq(n_waiting(snapshot_pg(s)), 0);
+	snapshot_unref(s);
+
+	pg_probe_free(pp);
+	PQfinish(a);
+	PQfinish(b);
+	PQfinish(c);
+	PQfinish(d);
+	PQfinish(e);
+}
+
+Test(postgres, terminate_checks_the_backend_is_the_same)
+{
+	struct config_section *sec = local_section("postgres.test",
+						   "postgres");
+	struct pg_probe *pp = probe_for(sec);
+	PGconn *a = sess("postgres", "postgres");
+	struct snapshot *s = poll_ok(pp, sec->name);
+	const struct pg_session *sa = find_pid(snapshot_pg(s),
+					       PQbackendPID(a));
+	struct action_req req;
+	char result[256] = "";
+	struct err err = { { 0 } };
+
+	cr_assert_not_null(sa);
+	/* A backend start one microsecond off is another session. */
+	session_req(&req, action("terminate"), sec, sa->pid,
+		    sa->backend_start_us + 1);
+	cr_assert_eq(req.def->run(&req, result, sizeof(result), &err), -1);
+	cr_assert(strstr(err.msg, "is now a different session") != NULL,
+		  "%s", err.msg);
+	cr_assert(strstr(err.msg, "nothing done") != NULL, "%s", err.msg);
+	exec_ok(a, "SELECT 1");
+
+	/* warroom's own monitoring session is never a target. */
+	session_req(&req, action("terminate"), sec, pg_probe_backend_pid(pp),
+		    0);
+	cr_assert_eq(req.def->run(&req, result, sizeof(result), &err), -1);
+	cr_assert(strstr(err.msg, "warroom's own") != NULL, "%s", err.msg);
+	snapshot_unref(s);
+	s = poll_ok(pp, sec->name);
+	snapshot_unref(s);
+
+	/* A pid that is gone. */
+	session_req(&req, action("cancel"), sec, 999999, 1);
+	cr_assert_eq(req.def->run(&req, result, sizeof(result), &err), -1);
+	cr_assert(strstr(err.msg, "is gone") != NULL, "%s", err.msg);
+
+	strlcpy_safe(req.target, "pid=abc", sizeof(req.target));
+	cr_assert_eq(req.def->run(&req, result, sizeof(result), &err), -1);
+	cr_assert(strstr(err.msg, "bad session target") != NULL, "%s",
+		  err.msg);
+	pg_probe_free(pp);
+	PQfinish(a);
+}
+
+Test(postgres, cancel_idle_in_transaction_keeps_the_lock)
+{
+	struct config_section *sec = local_section("postgres.test",
+						   "postgres");
+	struct pg_probe *pp = probe_for(sec);
+	PGconn *a = sess("postgres", "postgres");
+	PGconn *b = sess("postgres", "postgres");
+	struct named nm[] = {
+		{ PQbackendPID(a), "A" }, { PQbackendPID(b), "B" },
+	};
+	struct action_req req;
+	struct snapshot *s;
+	const struct pg_session *sa;
+	char result[256] = "", text[2048];
+	struct err err = { { 0 } };
+
+	exec_ok(a, "BEGIN; UPDATE t SET v = 1 WHERE id = 1");
+	send_async(b, "UPDATE t SET v = 2 WHERE id = 1");
+	wait_lock_wait(nm[1].pid);
+	s = poll_until_tree(pp, nm, 2, "A(B)");
+	sa = find_pid(snapshot_pg(s), nm[0].pid);
+	session_req(&req, action("cancel"), sec, sa->pid,
+		    sa->backend_start_us);
+	req.def->describe(&req, text, sizeof(text));
+	cr_assert(strstr(text, "SELECT pg_cancel_backend(") != NULL, "%s",
+		  text);
+	cr_assert(strstr(text, "cancel will not release its locks") != NULL,
+		  "%s", text);
+	cr_assert_eq(req.def->run(&req, result, sizeof(result), &err), 0,
+		     "%s", err.msg);
+	cr_assert(strstr(result, "idle in transaction") != NULL, "%s",
+		  result);
+	cr_assert(strstr(result, "locks stay held") != NULL, "%s", result);
+	snapshot_unref(s);
+	/* Still blocked: cancel does nothing to an idle transaction. */
+	usleep(200000);
+	s = poll_until_tree(pp, nm, 2, "A(B)");
+	snapshot_unref(s);
+	pg_probe_free(pp);
+	PQfinish(a);
+	PQfinish(b);
+}
+
+Test(postgres, long_query_and_cancel)
+{
+	struct config_section *sec = local_section("postgres.test",
+						   "postgres");
+	struct pg_probe *pp = probe_for(sec);
+	PGconn *q = sess("postgres", "postgres");
+	struct action_req req;
+	struct snapshot *s;
+	const struct pg_session *sq;
+	char result[256] = "";
+	struct err err = { { 0 } };
+	int64_t end;
+
+	send_async(q, "SELECT pg_sleep(30) /* long report */");
+	usleep(1300000);
+	s = poll_ok(pp, sec->name);
+	sq = find_pid(snapshot_pg(s), PQbackendPID(q));
+	cr_assert_not_null(sq);
+	cr_assert_str_eq(sq->state, "active");
+	cr_assert_str_eq(sq->wait_event, "Timeout:PgSleep");
+	cr_assert(sq->query_s >= 1.0 && sq->query_s < 10, "query_s %g",
+		  sq->query_s);
+	cr_assert(sq->xact_s >= 1.0, "xact_s %g", sq->xact_s);
+	cr_assert(strstr(sq->query, "pg_sleep(30)") != NULL);
+	cr_assert_eq(snapshot_pg(s)->conns_active, 1);
+
+	session_req(&req, action("cancel"), sec, sq->pid,
+		    sq->backend_start_us);
+	cr_assert_eq(req.def->run(&req, result, sizeof(result), &err), 0,
+		     "%s", err.msg);
+	cr_assert(strstr(result, "= true") != NULL, "%s", result);
+	cr_assert(!finish_async(q, 5000), "the query was not canceled");
+	snapshot_unref(s);
+	/* The session is still there, idle. */
+	end = now_ms() + 3000;
+	for (;;) {
+		s = poll_ok(pp, sec->name);
+		sq = find_pid(snapshot_pg(s), PQbackendPID(q));
+		cr_assert_not_null(sq, "cancel closed the session");
+		if (strcmp(sq->state, "idle") == 0 || now_ms() > end) {
+			break;
+		}
+		snapshot_unref(s);
+		usleep(50000);
+	}
+	cr_assert_str_eq(sq->state, "idle");
+	snapshot_unref(s);
+	pg_probe_free(pp);
+	PQfinish(q);
+}
+
+Test(postgres, relation_lock_named_and_probe_not_blocked)
+{
+	struct config_section *sec = local_section("postgres.test",
+						   "postgres");
+	struct pg_probe *pp = probe_for(sec);
+	PGconn *a = sess("postgres", "postgres");
+	PGconn *b = sess("postgres", "postgres");
+	struct named nm[] = {
+		{ PQbackendPID(a), "A" }, { PQbackendPID(b), "B" },
+	};
+	struct snapshot *s;
+	const struct pg_session *sb;
+
+	/* The heaviest lock there is, on a table the pane names: the probe
+	 * reads around it and never queues behind it. */
+	exec_ok(a, "BEGIN; LOCK TABLE t IN ACCESS EXCLUSIVE MODE");
+	send_async(b, "SELECT count(*) FROM t");
+	wait_lock_wait(nm[1].pid);
+	s = poll_until_tree(pp, nm, 2, "A(B)");
+	sb = find_pid(snapshot_pg(s), nm[1].pid);
+	cr_assert_str_eq(sb->lock_mode, "AccessShareLock");
+	cr_assert_str_eq(sb->lock_rel, "t");
+	cr_assert_str_eq(sb->wait_event, "Lock:relation");
+	cr_assert(sb->wait_s >= 0);
+	snapshot_unref(s);
+	exec_ok(a, "ROLLBACK");
+	cr_assert(finish_async(b, 5000));
+	pg_probe_free(pp);
+	PQfinish(a);
+	PQfinish(b);
+}
+
+static bool
+streaming(const struct pg_model *m)
+{
+	return m->n_replicas == 1 &&
+	       strcmp(m->replicas[0].state, "streaming") == 0;
+}
+
+Test(postgres, replication_primary_and_standby)
+{
+	struct config_section *psec = local_section("postgres.test",
+						    "postgres");
+	struct pg_probe *pp = probe_for(psec), *sp;
+	struct config_section *ssec;
+	struct snapshot *s = NULL;
+	const struct pg_model *m = NULL;
+	char *dsn;
+	int64_t end;
+	bool lag_seen = false;
+
+	cr_assert_eq(pg_server_init_standby(&standby, &srv), 0,
+		     "the standby did not start");
+	end = now_ms() + 10000;
+	while (now_ms() < end) {
+		s = poll_ok(pp, psec->name);
+		m = snapshot_pg(s);
+		if (streaming(m)) {
+			break;
+		}
+		snapshot_unref(s);
+		s = NULL;
+		usleep(100000);
+	}
+	cr_assert_not_null(s, "the standby never streamed");
+	cr_assert(!m->is_standby);
+	cr_assert_str_eq(m->replicas[0].name, "standby1");
+	cr_assert_str_eq(m->replicas[0].client, "127.0.0.1");
+	snapshot_unref(s);
+	/* Lag is measured while WAL flows (and NULL once idle). */
+	end = now_ms() + 5000;
+	while (!lag_seen && now_ms() < end) {
+		exec_ok(admin, "INSERT INTO t SELECT g + 100, 0 FROM "
+			"generate_series(1, 100) g ON CONFLICT DO NOTHING; "
+			"UPDATE t SET v = v + 1");
+		s = poll_ok(pp, psec->name);
+		m = snapshot_pg(s);
+		if (streaming(m) && !isnan(m->replicas[0].replay_lag_s)) {
+			cr_assert(m->replicas[0].replay_lag_s >= 0 &&
+				  m->replicas[0].replay_lag_s < 5);
+			cr_assert(m->replicas[0].write_lag_s >= 0);
+			lag_seen = true;
+		}
+		snapshot_unref(s);
+		usleep(20000);
+	}
+	cr_assert(lag_seen, "no replay lag while writing");
+
+	dsn = xasprintf("host=127.0.0.1 port=%d user=postgres "
+			"dbname=postgres", standby.port);
+	ssec = section("postgres.standby", dsn, 5000);
+	free(dsn);
+	sp = probe_for(ssec);
+	{
+		char *d = xasprintf("host=127.0.0.1 port=%d user=postgres "
+				    "dbname=postgres", standby.port);
+		PGconn *reader = PQconnectdb(d);
+
+		free(d);
+		cr_assert_eq(PQstatus(reader), CONNECTION_OK);
+		exec_ok(reader, "SELECT count(*) FROM t");
+		s = poll_ok(sp, ssec->name);
+		m = snapshot_pg(s);
+		cr_assert(m->is_standby);
+		cr_assert(!isnan(m->replay_delay_s) && m->replay_delay_s >= 0,
+			  "replay delay %g", m->replay_delay_s);
+		cr_assert_eq(m->n_replicas, 0);
+		cr_assert_not_null(find_pid(m, PQbackendPID(reader)));
+		snapshot_unref(s);
+		PQfinish(reader);
+	}
+	pg_probe_free(sp);
+	pg_probe_free(pp);
+}
+
+/* Waits until the source publishes a snapshot for which pred holds;
+ * returns it (a reference). */
+static struct snapshot *
+wait_snap(struct state *st, int idx, bool (*pred)(const struct snapshot *),
+	  int timeout_ms)
+{
+	int64_t end = now_ms() + timeout_ms;
+
+	while (now_ms() < end) {
+		struct snapshot *s = state_get(st, idx);
+
+		if (s != NULL && pred(s)) {
+			return s;
+		}
+		snapshot_unref(s);
+		usleep(20000);
+	}
+	return NULL;
+}
+
+static bool
+has_data(const struct snapshot *s)
+{
+	return s->error[0] == '\0' && snapshot_pg(s) != NULL;
+}
+
+static bool
+has_error(const struct snapshot *s)
+{
+	return s->error[0] != '\0';
+}
+
+static bool
+refused(const struct snapshot *s)
+{
+	return strstr(s->error, "connection refused") != NULL;
+}
+
+Test(postgres, server_killed_then_back)
+{
+	struct config_section *sec = local_section("postgres.test",
+						   "postgres");
+	struct state *st = state_new();
+	struct runner *r = runner_new(st);
+	struct err err = { { 0 } };
+	struct snapshot *s;
+	char where[64];
+	int idx;
+
+	sec->timeout_ms = 2000;
+	idx = runner_add(r, &postgres_probe_ops, sec, &err);
+	cr_assert_geq(idx, 0, "%s", err.msg);
+	cr_assert_eq(runner_start(r, &err), 0, "%s", err.msg);
+	s = wait_snap(st, idx, has_data, 5000);
+	cr_assert_not_null(s, "no first snapshot");
+	snapshot_unref(s);
+
+	PQfinish(admin);
+	admin = NULL;
+	pg_server_kill(&srv);
+	s = wait_snap(st, idx, has_error, 5000);
+	cr_assert_not_null(s, "no error after the server died");
+	/* The session is cut, or the next connection is refused. */
+	cr_assert(strstr(s->error, "terminating connection") != NULL ||
+		  strstr(s->error, "server closed the connection") != NULL ||
+		  strstr(s->error, "connection refused") != NULL,
+		  "error \"%s\"", s->error);
+	snprintf(where, sizeof(where), "127.0.0.1:%d", srv.port);
+	cr_assert(strstr(s->error, where) != NULL, "error \"%s\"", s->error);
+	cr_assert_not_null(s->last_good, "the last data is kept");
+	cr_assert_not_null(snapshot_pg(s->last_good));
+	snapshot_unref(s);
+	s = wait_snap(st, idx, refused, 5000);
+	cr_assert_not_null(s, "no 'connection refused'");
+	cr_assert_not_null(s->last_good);
+	snapshot_unref(s);
+
+	cr_assert_eq(pg_server_start(&srv), 0);
+	runner_refresh(r, idx);
+	s = wait_snap(st, idx, has_data, 10000);
+	cr_assert_not_null(s, "the probe did not reconnect");
+	snapshot_unref(s);
+	cr_assert_eq(runner_stop(r, 2000), 0);
+	runner_free(r);
+	state_free(st);
+}
+
+Test(postgres, stalled_server_times_out)
+{
+	struct harness_peer *peer = harness_peer_start(NULL, 0);
+	char dsn[128], want[96];
+	struct config_section *sec;
+	struct pg_probe *pp;
+	struct snapshot *s = snapshot_new(SNAP_PG, "postgres.stall");
+	struct err err = { { 0 } };
+	int64_t t0;
+
+	cr_assert_not_null(peer);
+	snprintf(dsn, sizeof(dsn), "host=127.0.0.1 port=%d user=x dbname=x",
+		 harness_peer_port(peer));
+	sec = section("postgres.stall", dsn, 1000);
+	pp = probe_for(sec);
+	t0 = now_ms();
+	cr_assert_eq(pg_probe_poll(pp, s, &err), -1);
+	cr_assert_lt(now_ms() - t0, 2000, "took %lld ms",
+		     (long long)(now_ms() - t0));
+	snprintf(want, sizeof(want), "timed out after 1s waiting for "
+		 "127.0.0.1:%d", harness_peer_port(peer));
+	cr_assert_str_eq(err.msg, want);
+	cr_assert_geq(harness_peer_accepted(peer), 1);
+	snapshot_unref(s);
+	pg_probe_free(pp);
+	harness_peer_stop(peer);
+}
+
+Test(postgres, stalled_server_does_not_delay_shutdown)
+{
+	struct harness_peer *peer = harness_peer_start(NULL, 0);
+	struct state *st = state_new();
+	struct runner *r = runner_new(st);
+	struct config_section *sec;
+	struct err err = { { 0 } };
+	char dsn[128];
+	int64_t t0;
+	int idx;
+
+	cr_assert_not_null(peer);
+	snprintf(dsn, sizeof(dsn), "host=127.0.0.1 port=%d user=x dbname=x",
+		 harness_peer_port(peer));
+	sec = section("postgres.stall", dsn, 10000);
+	idx = runner_add(r, &postgres_probe_ops, sec, &err);
+	cr_assert_geq(idx, 0, "%s", err.msg);
+	cr_assert_eq(runner_start(r, &err), 0);
+	while (harness_peer_accepted(peer) < 1) {
+		usleep(10000);
+	}
+	usleep(200000);
+	t0 = now_ms();
+	cr_assert_eq(runner_stop(r, 1000), 0, "the probe thread was stuck");
+	cr_assert_lt(now_ms() - t0, 1000);
+	runner_free(r);
+	state_free(st);
+	harness_peer_stop(peer);
+}
+
+Test(postgres, query_text_escapes_and_invalid_utf8)
+{
+	struct config_section *sec = local_section("postgres.test",
+						   "postgres");
+	struct pg_probe *pp = probe_for(sec);
+	static const char sql[] = "SELECT pg_sleep(30) /* \x1b[31mred\x1b[0m "
+				  "\xff\xfe bad */";
+	PGconn *q;
+	struct snapshot *s;
+	const struct pg_session *sq;
+	char *shown;
+
+	exec_ok(admin, "CREATE DATABASE raw ENCODING 'SQL_ASCII' "
+		"LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0");
+	q = sess("postgres", "raw");
+	send_async(q, sql);
+	usleep(200000);
+	s = poll_ok(pp, sec->name);
+	sq = find_pid(snapshot_pg(s), PQbackendPID(q));
+	cr_assert_not_null(sq);
+	cr_assert_str_eq(sq->db, "raw");
+	/* The model keeps the bytes; the screen gets them escaped. */
+	cr_assert_str_eq(sq->query, sql);
+	shown = sanitize(sq->query);
+	cr_assert(strstr(shown, "\\x1b[31mred\\x1b[0m") != NULL, "%s", shown);
+	cr_assert(strstr(shown, "\\xff\\xfe bad") != NULL, "%s", shown);
+	cr_assert(sanitize_is_clean(shown));
+	free(shown);
+	snapshot_unref(s);
+	pg_probe_free(pp);
+	PQfinish(q);
+}
+
+Test(postgres, role_without_privileges_gets_a_notice)
+{
+	struct config_section *sec;
+	struct pg_probe *pp;
+	struct snapshot *s;
+	const struct pg_model *m;
+	const struct pg_session *sa;
+
+	exec_ok(admin, "CREATE ROLE app LOGIN");
+	exec_ok(admin, "SELECT 1");
+	sec = local_section("postgres.test", "app");
+	pp = probe_for(sec);
+	s = poll_ok(pp, sec->name);
+	m = snapshot_pg(s);
+	cr_assert_str_eq(m->notice, "role app cannot see other users' "
+			 "queries (needs pg_read_all_stats)");
+	sa = find_pid(m, PQbackendPID(admin));
+	cr_assert_not_null(sa, "other users' sessions are still listed");
+	cr_assert_str_eq(sa->query, "<insufficient privilege>");
+	cr_assert_str_eq(sa->user, "postgres");
+	cr_assert_eq(sa->backend_start_us, 0);
+	snapshot_unref(s);
+	pg_probe_free(pp);
+
+	exec_ok(admin, "GRANT pg_read_all_stats TO app");
+	pp = probe_for(sec);
+	s = poll_ok(pp, sec->name);
+	m = snapshot_pg(s);
+	cr_assert_str_eq(m->notice, "");
+	sa = find_pid(m, PQbackendPID(admin));
+	cr_assert_str_eq(sa->query, "GRANT pg_read_all_stats TO app");
+	snapshot_unref(s);
+	pg_probe_free(pp);
+}
+
+Test(postgres, terminate_idle_in_transaction_older_than)
+{
+	struct config_section *sec = local_section("postgres.test",
+						   "postgres");
+	struct pg_probe *pp = probe_for(sec);
+	PGconn *old = sess("postgres", "postgres");
+	PGconn *young;
+	struct action_req req;
+	char text[2048], result[256] = "", want[64];
+	struct err err = { { 0 } };
+	struct snapshot *s;
+	int old_pid = PQbackendPID(old);
+
+	exec_ok(old, "BEGIN; SELECT 1");
+	usleep(3000000);
+	young = sess("postgres", "postgres");
+	exec_ok(young, "BEGIN; SELECT 2");
+	s = poll_ok(pp, sec->name);
+	cr_assert_eq(snapshot_pg(s)->conns_idle_xact, 2);
+	cr_assert_geq(snapshot_pg(s)->oldest_idle_xact_s, 2.9);
+	snapshot_unref(s);
+
+	memset(&req, 0, sizeof(req));
+	req.def = action("terminate-idle");
+	req.section = sec;
+	strlcpy_safe(req.source, sec->name, sizeof(req.source));
+	strlcpy_safe(req.arg, "abc", sizeof(req.arg));
+	cr_assert_eq(req.def->run(&req, result, sizeof(result), &err), -1);
+	cr_assert(strstr(err.msg, "minutes must be a number") != NULL);
+	strlcpy_safe(req.arg, "0", sizeof(req.arg));
+	cr_assert_eq(req.def->run(&req, result, sizeof(result), &err), -1);
+
+	/* 0.04 min = 2.4 s: the old one only. */
+	strlcpy_safe(req.arg, "0.04", sizeof(req.arg));
+	req.def->describe(&req, text, sizeof(text));
+	cr_assert(strstr(text, "SELECT pid, pg_terminate_backend(pid) FROM "
+			 "pg_stat_activity WHERE state = 'idle in "
+			 "transaction' AND state_change < now() - 0.04 * "
+			 "interval '1 minute' AND pid <> pg_backend_pid();")
+		  != NULL, "%s", text);
+	cr_assert_eq(req.def->preview(&req, text, sizeof(text), &err), 0,
+		     "%s", err.msg);
+	snprintf(want, sizeof(want), "pid %d ", old_pid);
+	cr_assert(strstr(text, "1 session would be terminated") != NULL,
+		  "%s", text);
+	cr_assert(strstr(text, want) != NULL, "%s", text);
+	cr_assert_eq(req.def->run(&req, result, sizeof(result), &err), 0,
+		     "%s", err.msg);
+	snprintf(want, sizeof(want), "(pid %d)", old_pid);
+	cr_assert(strstr(result, "terminated 1 of 1 session") != NULL, "%s",
+		  result);
+	cr_assert(strstr(result, want) != NULL, "%s", result);
+	usleep(200000);
+	s = poll_ok(pp, sec->name);
+	cr_assert_null(find_pid(snapshot_pg(s), old_pid));
+	cr_assert_not_null(find_pid(snapshot_pg(s), PQbackendPID(young)));
+	snapshot_unref(s);
+	pg_probe_free(pp);
+	PQfinish(old);
+	PQfinish(young);
+}
+
+Test(postgres, connection_errors_are_clear)
+{
+	char dsn[128], want[96];
+	int port = harness_free_port();
+	struct config_section *sec;
+	struct pg_probe *pp;
+	struct snapshot *s = snapshot_new(SNAP_PG, "postgres.x");
+	struct err err = { { 0 } };
+
+	snprintf(dsn, sizeof(dsn), "host=127.0.0.1 port=%d user=x dbname=x",
+		 port);
+	sec = section("postgres.x", dsn, 2000);
+	pp = probe_for(sec);
+	cr_assert_eq(pg_probe_poll(pp, s, &err), -1);
+	snprintf(want, sizeof(want), "connection refused (127.0.0.1:%d)",
+		 port);
+	cr_assert_str_eq(err.msg, want);
+	pg_probe_free(pp);
+
+	sec = section("postgres.y", "host=127.0.0.1 nonsense=1", 2000);
+	pp = probe_for(sec);
+	cr_assert_eq(pg_probe_poll(pp, s, &err), -1);
+	cr_assert(strstr(err.msg, "invalid connection option \"nonsense\"")
+		  != NULL, "%s", err.msg);
+	pg_probe_free(pp);
+
+	/* No such database on a real server. */
+	snapshot_unref(s);
+	s = snapshot_new(SNAP_PG, "postgres.z");
+	snprintf(dsn, sizeof(dsn), "host=127.0.0.1 port=%d user=postgres "
+		 "dbname=nope", srv.port);
+	pp = probe_for(section("postgres.z", dsn, 2000));
+	cr_assert_eq(pg_probe_poll(pp, s, &err), -1);
+	snprintf(want, sizeof(want), "database \"nope\" does not exist "
+		 "(127.0.0.1:%d)", srv.port);
+	cr_assert_str_eq(err.msg, want);
+	pg_probe_free(pp);
+	snapshot_unref(s);
+}
+
+static void
+write_file(const char *path, const char *text, mode_t mode)
+{
+	FILE *f = fopen(path, "w");
+
+	cr_assert_not_null(f);
+	fputs(text, f);
+	fclose(f);
+	chmod(path, mode);
+}
+
+Test(postgres, passwords_work_and_never_show)
+{
+	char *hba = xasprintf("%s/pg_hba.conf", srv.data);
+	char *pwfile = xasprintf("%s/pw", srv.dir);
+	char *pgpass = xasprintf("%s/pgpass", srv.dir);
+	char line[256], dsn[160];
+	struct config_section *sec;
+	struct pg_probe *pp;
+	struct snapshot *s;
+	struct err err = { { 0 } };
+	int rc;
+
+	/* Password authentication for "pw" only; everyone else trusted. */
+	exec_ok(admin, "CREATE ROLE pw LOGIN PASSWORD 'Sekrit-4711'");
+	rc = harness_sh(NULL, "printf 'host all pw 127.0.0.1/32 "
+			"scram-sha-256\\n' | cat - '%s' > '%s.new' && "
+			"cat '%s.new' > '%s'", hba, hba, hba, hba);
+	cr_assert_eq(rc, 0);
+	exec_ok(admin, "SELECT pg_reload_conf()");
+	usleep(200000);
+
+	snprintf(dsn, sizeof(dsn), "host=127.0.0.1 port=%d user=pw "
+		 "dbname=postgres", srv.port);
+	write_file(pwfile, "Sekrit-4711\n", 0600);
+	sec = section("postgres.file", dsn, 3000);
+	config_section_set(sec, "password_file", pwfile);
+	pp = probe_for(sec);
+	s = poll_ok(pp, sec->name);
+	snapshot_unref(s);
+	pg_probe_free(pp);
+
+	/* A wrong one: the message says so and never shows it. */
+	write_file(pwfile, "Wrong-0815\n", 0600);
+	pp = probe_for(sec);
+	s = snapshot_new(SNAP_PG, sec->name);
+	cr_assert_eq(pg_probe_poll(pp, s, &err), -1);
+	cr_assert(strstr(err.msg, "password authentication failed for user "
+			 "\"pw\"") != NULL, "%s", err.msg);
+	cr_assert_null(strstr(err.msg, "Wrong-0815"));
+	snapshot_unref(s);
+	pg_probe_free(pp);
+
+	/* In the dsn itself. */
+	snprintf(dsn, sizeof(dsn), "postgresql://pw:Wrong-0815@127.0.0.1:%d/"
+		 "postgres", srv.port);
+	pp = probe_for(section("postgres.uri", dsn, 3000));
+	s = snapshot_new(SNAP_PG, "postgres.uri");
+	cr_assert_eq(pg_probe_poll(pp, s, &err), -1);
+	cr_assert(strstr(err.msg, "password authentication failed") != NULL,
+		  "%s", err.msg);
+	cr_assert_null(strstr(err.msg, "Wrong-0815"));
+	snapshot_unref(s);
+	pg_probe_free(pp);
+
+	/* ~/.pgpass (here PGPASSFILE), as libpq does it. */
+	snprintf(line, sizeof(line), "127.0.0.1:%d:*:pw:Sekrit-4711\n",
+		 srv.port);
+	write_file(pgpass, line, 0600);
+	setenv("PGPASSFILE", pgpass, 1);
+	snprintf(dsn, sizeof(dsn), "host=127.0.0.1 port=%d user=pw "
+		 "dbname=postgres", srv.port);
+	pp = probe_for(section("postgres.pgpass", dsn, 3000));
+	s = poll_ok(pp, "postgres.pgpass");
+	snapshot_unref(s);
+	pg_probe_free(pp);
+	unsetenv("PGPASSFILE");
+	free(hba);
+	free(pwfile);
+	free(pgpass);
+}
+
+/* A server with pg_stat_statements preloaded. */
+static void
+setup_statements(void)
+{
+	static const char *const opts[] = {
+		"shared_preload_libraries=pg_stat_statements", NULL,
+	};
+
+	start_server(opts);
+}
+
+TestSuite(postgres_preload, .init = setup_statements, .fini = teardown,
+	  .timeout = 30);
+
+Test(postgres_preload, stat_statements_top)
+{
+	struct config_section *sec = local_section("postgres.test",
+						   "postgres");
+	struct pg_probe *pp = probe_for(sec);
+	struct snapshot *s = poll_ok(pp, sec->name);
+	const struct pg_model *m = snapshot_pg(s);
+	size_t i;
+	bool seen = false;
+
+	/* Loaded but no extension in this database yet. */
+	cr_assert(!m->has_stat_statements);
+	cr_assert_str_eq(m->notice, "");
+	snapshot_unref(s);
+	pg_probe_free(pp);
+
+	exec_ok(admin, "CREATE EXTENSION pg_stat_statements");
+	exec_ok(admin, "SELECT count(*) FROM t WHERE v > 41");
+	pp = probe_for(sec);
+	s = poll_ok(pp, sec->name);
+	m = snapshot_pg(s);
+	cr_assert(m->has_stat_statements);
+	cr_assert_gt(m->n_statements, 0);
+	cr_assert_leq(m->n_statements, 20);
+	for (i = 0; i < m->n_statements; i++) {
+		cr_assert(!isnan(m->statements[i].calls));
+		cr_assert(!isnan(m->statements[i].total_ms));
+		cr_assert(!isnan(m->statements[i].mean_ms));
+		if (i > 0) {
+			cr_assert_geq(m->statements[i - 1].total_ms,
+				      m->statements[i].total_ms);
+		}
+		if (strstr(m->statements[i].query, "FROM t WHERE v > $1")) {
+			seen = true;
+		}
+	}
+	cr_assert(seen, "the test's statement is not listed");
+	snapshot_unref(s);
+	pg_probe_free(pp);
+}
+
+Test(postgres, stat_statements_installed_not_loaded)
+{
+	struct config_section *sec = local_section("postgres.test",
+						   "postgres");
+	struct pg_probe *pp;
+	struct snapshot *s;
+	const struct pg_model *m;
+
+	exec_ok(admin, "CREATE EXTENSION pg_stat_statements");
+	pp = probe_for(sec);
+	s = poll_ok(pp, sec->name);
+	m = snapshot_pg(s);
+	cr_assert(!m->has_stat_statements);
+	cr_assert(strstr(m->notice, "pg_stat_statements not loaded") != NULL,
+		  "notice \"%s\"", m->notice);
+	cr_assert_gt(m->n_sessions, 0, "the rest of the poll is there");
+	snapshot_unref(s);
+	/* Not asked again on this connection: the next poll is clean. */
+	s = poll_ok(pp, sec->name);
+	cr_assert(strstr(snapshot_pg(s)->notice, "not loaded") != NULL);
+	snapshot_unref(s);
+	pg_probe_free(pp);
+}
+
+#endif /* HAVE_LIBPQ */

@@ -1,0 +1,316 @@
+/* The PostgreSQL probe's pieces that need no server: libpq messages made
+ * fit for a person (and free of passwords), session targets, blocker
+ * arrays, timeouts, the registries, and the action texts built without a
+ * server. The probe against a real server: tests/integration. */
+#include <criterion/criterion.h>
+#include <criterion/parameterized.h>
+#include <math.h>
+#include <string.h>
+
+#include "build-config.h"
+#include "core/config.h"
+#include "core/snapshot.h"
+#include "probes/postgres.h"
+
+/* Without libpq only the stand-in ops exist. */
+#if HAVE_LIBPQ
+
+/* Parameters are copied into each test's process, so they hold arrays. */
+struct msg_case {
+	char in[200];
+	char secret[16];
+	char where[40];
+	char want[100];
+};
+
+ParameterizedTestParameters(postgres, clean_message)
+{
+	static struct msg_case cases[] = {
+		{ "connection to server at \"127.0.0.1\", port 5999 failed: "
+		  "Connection refused\n\tIs the server running on that host "
+		  "and accepting TCP/IP connections?\n",
+		  "", "127.0.0.1:5999",
+		  "connection refused (127.0.0.1:5999)" },
+		{ "connection to server at \"db1\" (10.0.0.5), port 5432 "
+		  "failed: FATAL:  password authentication failed for user "
+		  "\"app\"\n", "", "db1:5432",
+		  "password authentication failed for user \"app\" "
+		  "(db1:5432)" },
+		{ "connection to server on socket \"/run/pg/.s.PGSQL.5432\" "
+		  "failed: No such file or directory\n", "",
+		  "/run/pg/.s.PGSQL.5432",
+		  "no such file or directory (/run/pg/.s.PGSQL.5432)" },
+		{ "server closed the connection unexpectedly\n\tThis probably "
+		  "means the server terminated abnormally\n", "", "h:1",
+		  "server closed the connection unexpectedly (h:1)" },
+		{ "ERROR:  canceling statement due to statement timeout\n",
+		  "", "", "canceling statement due to statement timeout" },
+		{ "SSL SYSCALL error: EOF detected", "", "h:1",
+		  "SSL SYSCALL error: EOF detected (h:1)" },
+		{ "invalid connection option password=hunter22 here", "",
+		  "", "invalid connection option password=******** here" },
+		{ "bad value 'hunter22' for option", "hunter22", "",
+		  "bad value '********' for option" },
+		{ "", "", "h:1", "unknown error (h:1)" },
+	};
+
+	return cr_make_param_array(struct msg_case, cases,
+				   sizeof(cases) / sizeof(cases[0]));
+}
+
+ParameterizedTest(struct msg_case *c, postgres, clean_message)
+{
+	char out[ERR_MSG_MAX];
+
+	pgc_clean_message(c->in, c->secret[0] ? c->secret : NULL, c->where,
+			  out, sizeof(out));
+	cr_assert_str_eq(out, c->want);
+}
+
+Test(postgres, parse_target)
+{
+	int pid = 0;
+	int64_t start = 0;
+
+	cr_assert_eq(pgc_parse_target("pid=4242 start=1795000000123456", &pid,
+				      &start), 0);
+	cr_assert_eq(pid, 4242);
+	cr_assert_eq(start, 1795000000123456LL);
+	cr_assert_eq(pgc_parse_target("pid=7 start=0", &pid, &start), 0);
+	cr_assert_eq(start, 0);
+	cr_assert_eq(pgc_parse_target("pid=abc start=1", &pid, &start), -1);
+	cr_assert_eq(pgc_parse_target("pid=0 start=1", &pid, &start), -1);
+	cr_assert_eq(pgc_parse_target("pid=-3 start=1", &pid, &start), -1);
+	cr_assert_eq(pgc_parse_target("pid=12x start=1", &pid, &start), -1);
+	cr_assert_eq(pgc_parse_target("pid=12", &pid, &start), -1);
+	cr_assert_eq(pgc_parse_target("start=1", &pid, &start), -1);
+	cr_assert_eq(pgc_parse_target("pid=99999999999 start=1", &pid,
+				      &start), -1);
+}
+
+Test(postgres, parse_pids)
+{
+	int out[4];
+
+	cr_assert_eq(pgc_parse_pids("{}", out, 4), 0);
+	cr_assert_eq(pgc_parse_pids("", out, 4), 0);
+	cr_assert_eq(pgc_parse_pids(NULL, out, 4), 0);
+	cr_assert_eq(pgc_parse_pids("{4242}", out, 4), 1);
+	cr_assert_eq(out[0], 4242);
+	cr_assert_eq(pgc_parse_pids("{1,22,333}", out, 4), 3);
+	cr_assert_eq(out[2], 333);
+	/* Only as many as fit. */
+	cr_assert_eq(pgc_parse_pids("{1,2,3,4,5,6}", out, 4), 4);
+	cr_assert_eq(out[3], 4);
+}
+
+Test(postgres, fmt_timeout)
+{
+	char b[32];
+
+	pgc_fmt_timeout(5000, b, sizeof(b));
+	cr_assert_str_eq(b, "5s");
+	pgc_fmt_timeout(1500, b, sizeof(b));
+	cr_assert_str_eq(b, "1.5s");
+	pgc_fmt_timeout(250, b, sizeof(b));
+	cr_assert_str_eq(b, "250ms");
+	pgc_fmt_timeout(1234, b, sizeof(b));
+	cr_assert_str_eq(b, "1234ms");
+}
+
+Test(postgres, own_sessions_per_source)
+{
+	cr_assert(!pgc_own_is("postgres.a", 100));
+	pgc_own_set("postgres.a", 100);
+	pgc_own_set("postgres.b", 200);
+	cr_assert(pgc_own_is("postgres.a", 100));
+	/* The same pid on another server is someone else. */
+	cr_assert(!pgc_own_is("postgres.b", 100));
+	cr_assert(pgc_own_is("postgres.b", 200));
+	pgc_own_set("postgres.a", 0);
+	cr_assert(!pgc_own_is("postgres.a", 100));
+}
+
+static const struct action_def *
+action(const char *name)
+{
+	const struct action_def *d;
+
+	for (d = postgres_actions; d->name != NULL; d++) {
+		if (strcmp(d->name, name) == 0) {
+			return d;
+		}
+	}
+	cr_assert_fail("no action %s", name);
+	return NULL;
+}
+
+Test(postgres, action_table)
+{
+	cr_assert_eq(action("cancel")->key, 'C');
+	cr_assert_eq(action("terminate")->key, 'T');
+	cr_assert_eq(action("terminate-idle")->key, 'I');
+	cr_assert_str_eq(action("terminate-idle")->arg_prompt, "Minutes");
+	cr_assert(action("cancel")->destructive);
+	cr_assert(action("terminate")->destructive);
+	cr_assert(action("terminate-idle")->destructive);
+	cr_assert_eq(postgres_probe_ops.actions, postgres_actions);
+	cr_assert_eq(postgres_probe_ops.kind, SNAP_PG);
+	cr_assert_str_eq(postgres_probe_ops.name, "postgres");
+}
+
+/* A model with one session, published as the newest of "postgres.u". */
+static void
+publish_model(const char *query, const char *state)
+{
+	struct snapshot *s = snapshot_new(SNAP_PG, "postgres.u");
+	struct pg_model *m = snapshot_alloc(s, sizeof(*m));
+	struct pg_session *x = snapshot_alloc(s, 2 * sizeof(*x));
+
+	x[0].pid = 4242;
+	x[0].user = "billing";
+	x[0].db = "orders";
+	x[0].client = "10.0.0.5:51234";
+	x[0].app = "";
+	x[0].state = state;
+	x[0].wait_event = "";
+	x[0].query = query;
+	x[0].backend_start_us = 1795000000000000LL;
+	x[0].query_s = 30;
+	x[0].xact_s = 31;
+	x[0].lock_mode = "";
+	x[0].lock_rel = "";
+	x[0].wait_s = NAN;
+	x[1] = x[0];
+	x[1].pid = 4301;
+	x[1].blocked_by = snapshot_alloc(s, sizeof(int));
+	x[1].blocked_by[0] = 4242;
+	x[1].n_blocked_by = 1;
+	m->sessions = x;
+	m->n_sessions = 2;
+	s->data = m;
+	pgc_latest_set("postgres.u", s);
+	snapshot_unref(s);
+}
+
+static void
+req_for(struct action_req *req, const char *name, const char *target)
+{
+	memset(req, 0, sizeof(*req));
+	req->def = action(name);
+	strcpy(req->source, "postgres.u");
+	strcpy(req->target, target);
+}
+
+Test(postgres, describe_without_a_server)
+{
+	struct action_req req;
+	char buf[2048];
+
+	publish_model("UPDATE accounts\n\tSET x = 1 /* \x1b[2J */", "active");
+	req_for(&req, "terminate", "pid=4242 start=1795000000000000");
+	req.def->describe(&req, buf, sizeof(buf));
+	cr_assert(strstr(buf, "SELECT pg_terminate_backend(4242);\n") == buf,
+		  "%s", buf);
+	cr_assert(strstr(buf, "target: pid 4242, user billing, db orders, "
+			 "client 10.0.0.5:51234, backend started "
+			 "2026-11-18 11:06:40Z") != NULL, "%s", buf);
+	cr_assert(strstr(buf, "state: active, query started ") != NULL, "%s",
+		  buf);
+	/* One line, escapes shown, never sent to the terminal. */
+	cr_assert(strstr(buf, "query: UPDATE accounts SET x = 1 /* "
+			 "\\x1b[2J */\n") != NULL, "%s", buf);
+	cr_assert(strstr(buf, "1 session is queued behind it") != NULL, "%s",
+		  buf);
+	cr_assert(strstr(buf, "Terminate closes the whole session, not just "
+			 "the query") != NULL, "%s", buf);
+
+	/* Another backend with the same pid: not described as the same. */
+	req_for(&req, "terminate", "pid=4242 start=1795000000000001");
+	req.def->describe(&req, buf, sizeof(buf));
+	cr_assert(strstr(buf, "not in the latest poll") != NULL, "%s", buf);
+
+	req_for(&req, "cancel", "pid=4242 start=1795000000000000");
+	publish_model("UPDATE t SET v = 1", "idle in transaction");
+	req.def->describe(&req, buf, sizeof(buf));
+	cr_assert(strstr(buf, "SELECT pg_cancel_backend(4242);") == buf);
+	cr_assert(strstr(buf, "cancel will not release its locks") != NULL,
+		  "%s", buf);
+
+	req_for(&req, "cancel", "pid=x");
+	req.def->describe(&req, buf, sizeof(buf));
+	cr_assert(strstr(buf, "bad session target") != NULL, "%s", buf);
+	pgc_latest_set("postgres.u", NULL);
+}
+
+Test(postgres, idle_minutes_are_checked)
+{
+	struct action_req req;
+	char buf[2048], result[256];
+	struct err err = { { 0 } };
+	static const char *const bad[] = { "", "0", "-1", "abc", "1.2.3",
+					   "10081", "5m", NULL };
+	size_t i;
+
+	publish_model("SELECT 1", "idle in transaction");
+	req_for(&req, "terminate-idle", "");
+	strcpy(req.arg, " 10 ");
+	req.def->describe(&req, buf, sizeof(buf));
+	cr_assert(strstr(buf, "state_change < now() - 10 * interval "
+			 "'1 minute' AND pid <> pg_backend_pid();") != NULL,
+		  "%s", buf);
+	cr_assert(strstr(buf, "pid 4242 (billing, transaction open 31s)")
+		  != NULL, "%s", buf);
+	for (i = 0; bad[i] != NULL; i++) {
+		strcpy(req.arg, bad[i]);
+		cr_assert_eq(req.def->run(&req, result, sizeof(result), &err),
+			     -1, "'%s' accepted", bad[i]);
+		cr_assert(strstr(err.msg, "minutes must be a number") != NULL,
+			  "%s", err.msg);
+	}
+	pgc_latest_set("postgres.u", NULL);
+}
+
+Test(postgres, open_needs_a_good_section)
+{
+	struct config cfg = { 0 };
+	struct config_section *sec = config_add_section(&cfg, "postgres.bad");
+	struct err err = { { 0 } };
+
+	config_section_set(sec, "long_query", "5s");
+	cr_assert_null(pg_probe_new(sec, 1000, NULL, &err));
+	cr_assert_str_eq(err.msg, "missing required key 'dsn' in "
+			 "[postgres.bad]");
+	config_section_set(sec, "dsn", "host=x");
+	config_section_set(sec, "password_file", "/nonexistent/pw");
+	{
+		struct pg_probe *pp = pg_probe_new(sec, 1000, NULL, &err);
+		struct snapshot *s = snapshot_new(SNAP_PG, "postgres.bad");
+
+		cr_assert_not_null(pp);
+		cr_assert_eq(pg_probe_poll(pp, s, &err), -1);
+		/* The path is configuration: not repeated. */
+		cr_assert_str_eq(err.msg, "cannot read password_file: No such "
+				 "file or directory");
+		snapshot_unref(s);
+		pg_probe_free(pp);
+	}
+	config_finish(&cfg);
+}
+
+#else /* !HAVE_LIBPQ */
+
+Test(postgres, not_built_in)
+{
+	struct config cfg = { 0 };
+	struct config_section *sec = config_add_section(&cfg, "postgres.x");
+	struct err err = { { 0 } };
+
+	config_section_set(sec, "dsn", "host=x");
+	cr_assert_eq(postgres_probe_ops.open(NULL, sec, &err), -1);
+	cr_assert_str_eq(err.msg, "PostgreSQL support not built in");
+	cr_assert_eq(postgres_probe_ops.kind, SNAP_PG);
+	config_finish(&cfg);
+}
+
+#endif /* HAVE_LIBPQ */
