@@ -154,7 +154,7 @@ db_refresh(struct pane *p, const struct pane_ctx *c)
 		bool hit;
 
 		if (p->sub == SUB_OVERVIEW) {
-			hit = pane_db_views_is_long(&m->sessions[i]) &&
+			hit = pane_db_views_is_long(m, &m->sessions[i]) &&
 			      session_matches(p, &m->sessions[i]);
 		} else if (p->sub == SUB_SESSIONS) {
 			hit = session_matches(p, &m->sessions[i]);
@@ -383,8 +383,8 @@ draw_overview(struct pane *p, struct db_priv *dp, const struct pane_ctx *c,
 				pane_line_right(&l, ROLE_KEY, f, 20);
 			}
 			pane_line_add(&l, ROLE_COLUMN, "LONG QUERIES ");
-			pane_line_addf(&l, ROLE_WARN, "%zu running > 5 s",
-				       dp->ix.n);
+			pane_line_addf(&l, ROLE_WARN, "%zu running > %g s",
+				       dp->ix.n, pane_db_views_long_s(dp->m));
 			ly++;
 			lq--;
 		}

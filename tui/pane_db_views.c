@@ -12,6 +12,8 @@
 #include "widgets/draw.h"
 
 /* A query counts as long-running past this. */
+/* A query running longer counts as long unless the source says otherwise
+ * (the long_query setting). */
 #define LONG_QUERY_S 5.0
 
 static const char *const sub_names[SUB_COUNT] = {
@@ -90,11 +92,18 @@ static const struct table_col stmt_cols[] = {
 
 /* ---- rows ---------------------------------------------------------------- */
 
+double
+pane_db_views_long_s(const struct pg_model *m)
+{
+	return m != NULL && !isnan(m->long_query_s) && m->long_query_s > 0 ?
+	       m->long_query_s : LONG_QUERY_S;
+}
+
 bool
-pane_db_views_is_long(const struct pg_session *s)
+pane_db_views_is_long(const struct pg_model *m, const struct pg_session *s)
 {
 	return s->state[0] != '\0' && strcmp(s->state, "idle") != 0 &&
-	       !isnan(s->query_s) && s->query_s > LONG_QUERY_S;
+	       !isnan(s->query_s) && s->query_s > pane_db_views_long_s(m);
 }
 
 size_t
@@ -109,7 +118,7 @@ pane_db_views_total(const struct db_priv *dp, int sub)
 	switch (sub) {
 	case SUB_OVERVIEW:
 		for (i = 0; i < m->n_sessions; i++) {
-			n += pane_db_views_is_long(&m->sessions[i]);
+			n += pane_db_views_is_long(m, &m->sessions[i]);
 		}
 		return n;
 	case SUB_SESSIONS:
@@ -241,12 +250,12 @@ pane_db_views_fmt_pids(const struct pg_session *s, char *buf, size_t n)
 }
 
 static enum role
-duration_role(const struct pg_session *s, double secs)
+duration_role(const struct pg_session *s, double secs, double long_s)
 {
 	if (isnan(secs) || strcmp(s->state, "idle") == 0) {
 		return ROLE_DIM;
 	}
-	return secs > 60 ? ROLE_CRIT : secs > LONG_QUERY_S ? ROLE_WARN :
+	return secs > 60 ? ROLE_CRIT : secs > long_s ? ROLE_WARN :
 	       ROLE_NORMAL;
 }
 
@@ -265,8 +274,8 @@ state_role(const struct pg_session *s)
 
 /* Cells shared by the long-query and the session tables, by name. */
 static void
-session_cell(const struct pg_session *s, const char *col, char *buf,
-	     size_t n, enum role *role)
+session_cell(const struct pg_session *s, double long_s, const char *col,
+	     char *buf, size_t n, enum role *role)
 {
 	if (strcmp(col, "PID") == 0) {
 		snprintf(buf, n, "%d", s->pid);
@@ -289,7 +298,7 @@ session_cell(const struct pg_session *s, const char *col, char *buf,
 			ROLE_DIM;
 	} else if (strcmp(col, "DURATION") == 0) {
 		pane_fmt_dur_s(s->query_s, buf, (int)n);
-		*role = duration_role(s, s->query_s);
+		*role = duration_role(s, s->query_s, long_s);
 	} else if (strcmp(col, "XACT") == 0) {
 		pane_fmt_dur_s(s->xact_s, buf, (int)n);
 		*role = is_idle_xact(s) ? state_role(s) : ROLE_DIM;
@@ -307,7 +316,8 @@ long_cell(void *ctx, size_t row, int col, char *buf, size_t n,
 {
 	const struct db_priv *dp = ctx;
 
-	session_cell(&dp->m->sessions[dp->ix.idx[row]], long_cols[col].title,
+	session_cell(&dp->m->sessions[dp->ix.idx[row]],
+		     pane_db_views_long_s(dp->m), long_cols[col].title,
 		     buf, n, role);
 }
 
@@ -317,7 +327,8 @@ sess_cell(void *ctx, size_t row, int col, char *buf, size_t n,
 {
 	const struct db_priv *dp = ctx;
 
-	session_cell(&dp->m->sessions[dp->ix.idx[row]], sess_cols[col].title,
+	session_cell(&dp->m->sessions[dp->ix.idx[row]],
+		     pane_db_views_long_s(dp->m), sess_cols[col].title,
 		     buf, n, role);
 }
 

@@ -39,7 +39,10 @@ struct db_priv {
 
 /* A session, not idle, whose query has run for more than 5 s: one the
  * overview lists. */
-bool pane_db_views_is_long(const struct pg_session *s);
+/* The long-query threshold of m's source, in seconds (5 by default). */
+double pane_db_views_long_s(const struct pg_model *m);
+bool pane_db_views_is_long(const struct pg_model *m,
+			   const struct pg_session *s);
 /* How many rows sub-view sub has before the filter (0 without data). */
 size_t pane_db_views_total(const struct db_priv *dp, int sub);
 

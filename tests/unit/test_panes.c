@@ -1602,3 +1602,27 @@ Test(panes, no_data_yet)
 		ops[i]->free(&p);
 	}
 }
+
+Test(panes, db_long_query_threshold_comes_from_the_source)
+{
+	struct snapshot *s = build_pg();
+	struct pane p = make_pane(&pane_db_ops);
+	struct pane_ctx c = make_ctx(s, NULL);
+	struct pg_model *m = s->data;
+
+	/* 6001 runs for 8 s: long by default, not with long_query = 10s. */
+	draw_full(&p, &c);
+	cr_assert_geq(find_row("running > 5 s", 0), 0);
+	cr_assert_geq(find_row("SELECT * FROM invoices", find_row(
+					"LONG QUERIES", 0)), 0);
+	p.ops->free(&p);
+
+	m->long_query_s = 10;
+	p = make_pane(&pane_db_ops);
+	draw_full(&p, &c);
+	cr_assert_geq(find_row("running > 10 s", 0), 0);
+	cr_assert_lt(find_row("SELECT * FROM invoices", find_row(
+					"LONG QUERIES", 0)), 0);
+	p.ops->free(&p);
+	snapshot_unref(s);
+}
