@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "core/config_check.h"
+#include "core/incident.h"
 #include "core/xalloc.h"
 
 #define TIMEOUT_DEFAULT_MS 5000
@@ -140,6 +141,11 @@ config_finish(struct config *cfg)
 	free(cfg->sections);
 	free(cfg->path);
 	free(cfg->theme);
+	for (j = 0; j < cfg->incident.n_kv; j++) {
+		free(cfg->incident.kv[j].key);
+		free(cfg->incident.kv[j].value);
+	}
+	free(cfg->incident.kv);
 	memset(cfg, 0, sizeof(*cfg));
 }
 
@@ -160,6 +166,8 @@ struct loader {
 	long cur;               /* index of the current source section, -1 */
 	bool in_global;         /* inside [warroom] */
 	bool seen_global;
+	bool in_incident;       /* inside [incident] */
+	bool seen_incident;
 	bool seen_theme;
 	bool seen_read_only;
 	bool failed;
@@ -229,6 +237,7 @@ load_section_header(struct loader *ld, const char *line)
 		return -1;
 	}
 	ld->in_global = false;
+	ld->in_incident = false;
 	if (close == NULL) {
 		return load_fail(ld, ld->lineno,
 				 "unterminated section header (missing ']')");
@@ -261,6 +270,15 @@ load_section_header(struct loader *ld, const char *line)
 		}
 		ld->seen_global = true;
 		ld->in_global = true;
+		return 0;
+	}
+	if (strcmp(s, "incident") == 0) {
+		if (ld->seen_incident) {
+			return load_fail(ld, ld->lineno,
+					 "duplicate section [incident]");
+		}
+		ld->seen_incident = true;
+		ld->in_incident = true;
 		return 0;
 	}
 	dot = strchr(s, '.');
@@ -430,6 +448,47 @@ load_global_key(struct loader *ld, const char *name, const char *value)
 			 name, secret_hint(name));
 }
 
+/* [incident]: the policy keys are checked by the incident module itself;
+ * the two paths must not be empty, and the webhook is given as a file
+ * because its URL is a secret. */
+static int
+load_incident_key(struct loader *ld, const char *name, const char *value)
+{
+	struct incident_policy pol;
+	struct err why;
+
+	if (!config_check_echoable(name)) {
+		return load_fail(ld, ld->lineno, "malformed key in [incident]");
+	}
+	if (kv_find(&ld->cfg->incident, name) != NULL) {
+		return load_fail(ld, ld->lineno, "duplicate key '%s' in "
+				 "[incident]", name);
+	}
+	if (strcmp(name, "journal_dir") == 0 ||
+	    strcmp(name, "slack_webhook_file") == 0) {
+		if (*value == '\0') {
+			return load_fail(ld, ld->lineno, "empty value for %s "
+					 "in [incident]", name);
+		}
+		if (strstr(value, "://") != NULL) {
+			return load_fail(ld, ld->lineno, "%s in [incident] "
+					 "names a file, not a URL", name);
+		}
+	} else if (strncmp(name, "slack_webhook", 13) == 0) {
+		return load_fail(ld, ld->lineno, "unknown key '%s' in "
+				 "[incident] (give the webhook URL as a "
+				 "file: slack_webhook_file)", name);
+	} else {
+		incident_policy_default(&pol);
+		if (incident_policy_set(&pol, name, value, &why) < 0) {
+			return load_fail(ld, ld->lineno, "%s in [incident]",
+					 why.msg);
+		}
+	}
+	section_set_line(&ld->cfg->incident, name, value, ld->lineno);
+	return 0;
+}
+
 static int
 load_handle(void *user, const char *section, const char *name,
 	    const char *value)
@@ -455,6 +514,9 @@ load_handle(void *user, const char *section, const char *name,
 	}
 	if (ld->in_global) {
 		return load_global_key(ld, name, value) == 0;
+	}
+	if (ld->in_incident) {
+		return load_incident_key(ld, name, value) == 0;
 	}
 	if (ld->cur < 0) {
 		load_fail(ld, ld->lineno, "key outside a section");

@@ -36,6 +36,11 @@ struct config {
 	/* [warroom] options */
 	char *theme;            /* NULL: default */
 	bool read_only;
+	/* [incident]: the incident process (response and update times,
+	 * escalations; checked at load by incident_policy_set()),
+	 * journal_dir and slack_webhook_file, each with its line. The name
+	 * is NULL; read it with config_get(&cfg->incident, key). */
+	struct config_section incident;
 };
 
 /* The backends a section may name. */

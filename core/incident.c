@@ -745,14 +745,16 @@ incident_declare(const char *dir, const char *title, enum incident_sev sev,
 	return inc;
 }
 
-struct incident *
-incident_resume(const char *dir, const char *id,
-		const struct incident_policy *pol, struct err *err)
+/* Loads DIR/ID.jsonl into a new incident without a journal: its records
+ * applied, inc->recs holding them. Returns NULL with err set. */
+static struct incident *
+load_records(const char *dir, const char *id,
+	     const struct incident_policy *pol, struct err *err)
 {
 	struct journal_load_report rep;
-	struct journal_rec *recs, rec;
+	struct journal_rec *recs;
 	struct incident *inc;
-	char *path, who[256], text[320];
+	char *path;
 	size_t n, i;
 	bool declared = false;
 
@@ -786,6 +788,46 @@ incident_resume(const char *dir, const char *id,
 	for (i = 0; i < n; i++) {
 		apply_rec(inc, &recs[i]);
 	}
+	return inc;
+}
+
+int
+incident_load(const char *dir, const char *id,
+	      const struct incident_policy *pol, struct incident_info *info,
+	      struct journal_rec **recs, size_t *n,
+	      struct journal_load_report *rep, struct err *err)
+{
+	struct incident *inc = load_records(dir, id, pol, err);
+
+	if (inc == NULL) {
+		return -1;
+	}
+	incident_get(inc, info);
+	if (rep != NULL) {
+		*rep = inc->report;
+	}
+	*recs = inc->recs;
+	*n = inc->n_recs;
+	inc->recs = NULL;
+	inc->n_recs = 0;
+	incident_free(inc);
+	return 0;
+}
+
+struct incident *
+incident_resume(const char *dir, const char *id,
+		const struct incident_policy *pol, struct err *err)
+{
+	struct journal_load_report rep;
+	struct journal_rec rec;
+	struct incident *inc;
+	char who[256], text[320];
+
+	inc = load_records(dir, id, pol, err);
+	if (inc == NULL) {
+		return NULL;
+	}
+	rep = inc->report;
 	inc->j = journal_open(inc->path, 0, err);
 	if (inc->j == NULL) {
 		incident_free(inc);

@@ -140,6 +140,17 @@ struct incident *incident_resume(const char *dir, const char *id,
 				 const struct incident_policy *pol,
 				 struct err *err);
 
+/* Reads DIR/ID.jsonl and writes nothing (reports, exports of a closed
+ * incident): fills *info as incident_get() would (release it with
+ * incident_info_finish()) and *recs with every valid record in file order
+ * (free with journal_recs_free()); rep (may be NULL) as journal_load().
+ * pol NULL means incident_policy_default(). Returns 0, or -1 with err set.
+ * Blocking I/O. */
+int incident_load(const char *dir, const char *id,
+		  const struct incident_policy *pol, struct incident_info *info,
+		  struct journal_rec **recs, size_t *n,
+		  struct journal_load_report *rep, struct err *err);
+
 /* Writes what is queued and frees inc. Detach it from the timeline (or
  * free the timeline) first. Blocking I/O. */
 void incident_close(struct incident *inc);

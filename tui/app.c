@@ -15,6 +15,7 @@
 #include "core/clock.h"
 #include "core/sanitize.h"
 #include "core/xalloc.h"
+#include "tui/incident_ui.h"
 #include "tui/keymap.h"
 #include "tui/screen.h"
 #include "tui/term.h"
@@ -260,6 +261,7 @@ collect_actions(struct app *a)
 
 		app_set_status(a, d.ok ? ROLE_OK : ROLE_CRIT, "%s %s: %s",
 			       d.name, d.ok ? "done" : "failed", d.message);
+		incident_ui_action_done(a, &d);
 		/* Show the effect without waiting for the next interval. */
 		if (src >= 0) {
 			runner_refresh(a->r, src);
@@ -320,6 +322,7 @@ app_collect(struct app *a)
 		}
 	}
 	collect_actions(a);
+	incident_ui_collect(a);
 
 	if (a->first_run || a->lay.mode == LAYOUT_TOO_SMALL) {
 		return app_any_dirty(a);

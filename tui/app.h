@@ -36,6 +36,7 @@ enum app_overlay {
 	OVERLAY_NONE,
 	OVERLAY_HELP,
 	OVERLAY_DETAIL,
+	OVERLAY_EXPORT,         /* a post-mortem or status update draft */
 };
 
 /* What an open dialog is for (dialog.tag). */
@@ -44,16 +45,42 @@ enum app_dialog_tag {
 	APP_DLG_FILTER,
 	APP_DLG_ACTION_ARG,
 	APP_DLG_ACTION_CONFIRM,
+	/* The incident's (tui/incident_ui.c). */
+	APP_DLG_NOTE,
+	APP_DLG_DECLARE_TITLE,
+	APP_DLG_DECLARE_SEVERITY,
+	APP_DLG_DECLARE_COMMANDER,
+	APP_DLG_STATUS,
+	APP_DLG_SEVERITY,
+	APP_DLG_SLACK,
 };
 
-/* The incident shown in the header. Filled by the incident module (a later
- * issue) through app_set_incident(); inactive until then. */
+/* The status-update timer as the header colours it. */
+enum app_timer {
+	APP_TIMER_NONE,         /* no update due (P3, resolved) */
+	APP_TIMER_OK,
+	APP_TIMER_WARN,         /* due soon */
+	APP_TIMER_CRIT,         /* due now or overdue */
+};
+
+/* The incident shown in the header, filled once a second by
+ * tui/incident_ui.c through app_set_incident(); inactive when none is
+ * declared. */
 struct app_incident {
 	bool active;
-	char id[48];            /* "INC-20261122-01" */
-	char severity[16];      /* "SEV1" */
+	char id[48];            /* "INC-20261122-001" */
+	char severity[16];      /* "P1" */
 	int64_t started_wall_ms;
+	char status[16];        /* "Mitigating" */
+	bool resolved;
+	int64_t elapsed_ms;     /* since declared; stops at resolution */
+	enum app_timer update_state;
+	int64_t update_in_ms;   /* < 0 when overdue */
+	bool journal_failed;    /* the journal refuses writes */
+	bool declaring;         /* none yet, one is being declared */
 };
+
+struct incident_ui;
 
 /* An action between its key and its confirmation. */
 struct app_pending {
@@ -93,6 +120,7 @@ struct app {
 	enum app_overlay overlay;
 	char overlay_title[128];
 	struct textview tv;
+	char overlay_hint[128]; /* the overlay's keys, "" for the default */
 	struct dialog dlg;
 	struct app_pending pending;
 
@@ -117,6 +145,8 @@ struct app {
 	int64_t header_second;          /* wall second the clock shows */
 
 	struct app_incident incident;
+	/* The incident's keys, dialogs and worker (not owned; may be NULL). */
+	struct incident_ui *iu;
 
 	bool quit;
 	int exit_status;

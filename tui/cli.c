@@ -1,6 +1,7 @@
 /* The command line and the program's life: options, configuration, theme,
  * start of the probes and the action worker, the dashboard (or one
- * --snapshot frame), and an orderly shutdown. Main thread. */
+ * --snapshot frame), and an orderly shutdown. The incident's options and
+ * warroom report are in cli_incident.c. Main thread. */
 #include "tui/cli.h"
 
 #include <langinfo.h>
@@ -13,18 +14,21 @@
 
 #include "build-config.h"
 #include "core/action.h"
+#include "core/incident.h"
 #include "core/rules.h"
 #include "core/sanitize.h"
 #include "core/state.h"
 #include "core/timeline.h"
 #include "core/xalloc.h"
 #include "probes/demo.h"
+#include "probes/http.h"
 #include "probes/probe.h"
 #include "probes/alertmanager.h"
-#include "probes/http.h"
 #include "probes/runner.h"
 #include "themes/theme.h"
 #include "tui/app.h"
+#include "tui/cli_internal.h"
+#include "tui/incident_ui.h"
 #include "tui/keymap.h"
 #include "tui/snapshot_text.h"
 #include "tui/term.h"
@@ -36,9 +40,9 @@
 #define STOP_RUNNER_MS 900
 #define STOP_ACTIONS_MS 100
 
-static const char *
-option_value(int argc, char *const argv[], int *i, const char *name,
-	     const char *inline_value, struct err *err)
+const char *
+cli_option_value(int argc, char *const argv[], int *i, const char *name,
+		 const char *inline_value, struct err *err)
 {
 	if (inline_value != NULL) {
 		return inline_value;
@@ -102,12 +106,17 @@ cli_parse(int argc, char *const argv[], struct cli_opts *o, struct err *err)
 	o->demo_speed = 1.0;
 	o->cols = CLI_DEFAULT_COLS;
 	o->rows = CLI_DEFAULT_ROWS;
+	o->severity = INCIDENT_P2;
 	bool speed_set = false;
 
+	if (argc >= 2 && strcmp(argv[1], "report") == 0) {
+		return cli_parse_report(argc, argv, o, err);
+	}
 	for (int i = 1; i < argc; i++) {
 		const char *arg = argv[i];
 		char name[32];
 		const char *eq, *val;
+		int rc;
 
 		if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
 			o->help = true;
@@ -120,19 +129,21 @@ cli_parse(int argc, char *const argv[], struct cli_opts *o, struct err *err)
 		if (strncmp(arg, "--", 2) != 0 || arg[2] == '\0') {
 			return err_set(err, "unexpected argument '%.64s'", arg);
 		}
-		eq = strchr(arg, '=');
-		strlcpy_safe(name, arg,
-			     eq != NULL && (size_t)(eq - arg) < sizeof(name) ?
-			     (size_t)(eq - arg) + 1 : sizeof(name));
-		if (strcmp(name, "--read-only") == 0 && eq == NULL) {
+		eq = cli_option_name(arg, name, sizeof(name));
+		if ((rc = cli_parse_incident_option(argc, argv, &i, name,
+						    eq, o, err)) != 0) {
+			if (rc < 0) {
+				return -1;
+			}
+		} else if (strcmp(name, "--read-only") == 0 && eq == NULL) {
 			o->read_only = true;
 		} else if (strcmp(name, "--demo") == 0 && eq == NULL) {
 			o->demo = true;
 		} else if (strcmp(name, "--snapshot") == 0 && eq == NULL) {
 			o->snapshot = true;
 		} else if (strcmp(name, "--config") == 0) {
-			val = option_value(argc, argv, &i, name,
-					   eq ? eq + 1 : NULL, err);
+			val = cli_option_value(argc, argv, &i, name,
+					       eq ? eq + 1 : NULL, err);
 			if (val == NULL) {
 				return -1;
 			}
@@ -141,8 +152,8 @@ cli_parse(int argc, char *const argv[], struct cli_opts *o, struct err *err)
 			}
 			o->config_path = val;
 		} else if (strcmp(name, "--theme") == 0) {
-			val = option_value(argc, argv, &i, name,
-					   eq ? eq + 1 : NULL, err);
+			val = cli_option_value(argc, argv, &i, name,
+					       eq ? eq + 1 : NULL, err);
 			if (val == NULL) {
 				return -1;
 			}
@@ -152,8 +163,8 @@ cli_parse(int argc, char *const argv[], struct cli_opts *o, struct err *err)
 			}
 			o->theme = val;
 		} else if (strcmp(name, "--demo-speed") == 0) {
-			val = option_value(argc, argv, &i, name,
-					   eq ? eq + 1 : NULL, err);
+			val = cli_option_value(argc, argv, &i, name,
+					       eq ? eq + 1 : NULL, err);
 			if (val == NULL) {
 				return -1;
 			}
@@ -164,8 +175,8 @@ cli_parse(int argc, char *const argv[], struct cli_opts *o, struct err *err)
 			}
 			speed_set = true;
 		} else if (strcmp(name, "--size") == 0) {
-			val = option_value(argc, argv, &i, name,
-					   eq ? eq + 1 : NULL, err);
+			val = cli_option_value(argc, argv, &i, name,
+					       eq ? eq + 1 : NULL, err);
 			if (val == NULL) {
 				return -1;
 			}
@@ -188,6 +199,22 @@ cli_parse(int argc, char *const argv[], struct cli_opts *o, struct err *err)
 	if (speed_set && !o->demo) {
 		return err_set(err, "--demo-speed applies only to --demo");
 	}
+	if (o->incident != NULL && o->resume != NULL) {
+		return err_set(err, "--incident and --resume exclude each "
+			       "other");
+	}
+	if (o->severity_set && o->incident == NULL && o->resume == NULL) {
+		return err_set(err, "--severity applies only to --incident "
+			       "or --resume");
+	}
+	if (o->commander != NULL && o->incident == NULL && o->resume == NULL) {
+		return err_set(err, "--commander applies only to --incident "
+			       "or --resume");
+	}
+	if (o->snapshot && (o->incident != NULL || o->resume != NULL)) {
+		return err_set(err, "--incident and --resume do not apply to "
+			       "--snapshot");
+	}
 	return 0;
 }
 
@@ -195,9 +222,13 @@ void
 cli_usage(FILE *f)
 {
 	fputs("Usage: warroom [OPTION]...\n"
+	      "       warroom report INC-YYYYMMDD-NNN [--postmortem | "
+	      "--status-update slack|email]\n"
+	      "                      [--output FILE] [--journal-dir DIR] "
+	      "[--demo]\n"
 	      "A terminal dashboard for production incidents: pods, database "
 	      "sessions,\nRedis, Kafka lag, metrics and alerts on one "
-	      "screen, with actions.\n"
+	      "screen, with actions, and the\nincident record beside them.\n"
 	      "\n"
 	      "Options:\n"
 	      "  --config FILE      read sources from FILE (default: "
@@ -207,7 +238,9 @@ cli_usage(FILE *f)
 	      "                     REDIS_URL, PROMETHEUS_URL, "
 	      "ALERTMANAGER_URL, KAFKA_BROKERS,\n"
 	      "                     KUBECONFIG)\n"
-	      "  --read-only        remove every destructive action\n"
+	      "  --read-only        remove every destructive action (notes, "
+	      "status and\n"
+	      "                     exports stay)\n"
 	      "  --theme NAME|PATH  default, light, high-contrast, monochrome, "
 	      "or a file\n"
 	      "  --demo             run a scripted incident instead of the "
@@ -218,6 +251,16 @@ cli_usage(FILE *f)
 	      "                     source's first poll\n"
 	      "  --size COLSxROWS   the frame size for --snapshot "
 	      "(default 160x48)\n"
+	      "  --incident TITLE   declare an incident at start "
+	      "(INC-YYYYMMDD-NNN)\n"
+	      "  --severity P0-P3   its severity (default P2); with --resume, "
+	      "a new one\n"
+	      "  --commander NAME   the incident commander (default $USER)\n"
+	      "  --resume ID        reopen incident ID with its timeline\n"
+	      "  --journal-dir DIR  where incident journals live (default "
+	      "$XDG_STATE_HOME/\n"
+	      "                     warroom/incidents; the demo's: "
+	      "warroom/demo/incidents)\n"
 	      "  -h, --help         show this help and exit\n"
 	      "  -V, --version      show the version and exit\n"
 	      "\n"
@@ -232,6 +275,10 @@ cli_usage(FILE *f)
 	      "Exit status: 0 on quit, 1 on a configuration, theme or "
 	      "terminal error,\n"
 	      "2 on bad arguments, 128+N when ended by signal N.\n"
+	      "\n"
+	      "warroom report writes the post-mortem (default) or a status "
+	      "update of an\nincident from its journal, to stdout or "
+	      "--output FILE; it needs no terminal.\n"
 	      "See warroom(1) and docs/configuration.md.\n", f);
 }
 
@@ -412,6 +459,8 @@ run_interactive(struct app *a, struct config *demo_cfg, double speed)
 		a->demo = true;
 		app_bind_sources(a);
 		app_touch_all(a);
+		/* Into the demo's own directory, off this thread. */
+		incident_ui_declare_demo(a);
 	}
 }
 
@@ -428,7 +477,9 @@ cli_main(int argc, char *argv[])
 	struct actions *act = NULL;
 	struct rules_tracker *rt;
 	struct app *a;
-	char *first_run_path = NULL;
+	struct incident_ui *iu = NULL;
+	char *first_run_path = NULL, *scratch = NULL;
+	char warn[ERR_MSG_MAX + 64] = "";
 	int status, abandoned;
 	bool read_only;
 
@@ -451,6 +502,15 @@ cli_main(int argc, char *argv[])
 		fprintf(stderr, "warroom: %s\n", err.msg);
 		config_finish(&cfg);
 		return CLI_EXIT_ERROR;
+	}
+	if (o.report) {
+		status = cli_report(&o, &cfg, stdout, &err) < 0 ?
+			 CLI_EXIT_ERROR : CLI_EXIT_OK;
+		if (status != CLI_EXIT_OK) {
+			fprintf(stderr, "warroom: %s\n", err.msg);
+		}
+		config_finish(&cfg);
+		return status;
 	}
 	read_only = o.read_only || cfg.read_only;
 	if (load_theme(&o, &cfg, &theme, &err) < 0) {
@@ -477,9 +537,19 @@ cli_main(int argc, char *argv[])
 		status = start_threads(r, state_source_count(st) > 0, &act,
 				       st, tl, read_only, &err);
 	}
+	if (status == 0) {
+		iu = cli_incident_start(&o, &cfg, st, tl, act, &scratch,
+					warn, sizeof(warn), &err);
+		status = iu != NULL ? 0 : -1;
+	}
 	if (status < 0) {
 		fprintf(stderr, "warroom: %s\n", err.msg);
 		runner_stop(r, STOP_RUNNER_MS);
+		actions_free(act, STOP_ACTIONS_MS);
+		if (scratch != NULL) {
+			cli_remove_scratch(scratch);
+			free(scratch);
+		}
 		runner_free(r);
 		timeline_free(tl);
 		state_free(st);
@@ -491,7 +561,11 @@ cli_main(int argc, char *argv[])
 
 	a = xcalloc(1, sizeof(*a));
 	app_init(a, st, r, tl, act, rt, &theme, read_only, o.demo);
+	a->iu = iu;
 	app_bind_sources(a);
+	if (warn[0] != '\0') {
+		app_set_status(a, ROLE_WARN, "%s", warn);
+	}
 	a->first_run = state_source_count(st) == 0;
 	if (a->first_run) {
 		first_run_path = cfg.path != NULL ? xstrdup(cfg.path) :
@@ -516,7 +590,15 @@ cli_main(int argc, char *argv[])
 	}
 
 	abandoned = runner_stop(r, STOP_RUNNER_MS);
+	incident_ui_stop(iu);
 	actions_free(act, STOP_ACTIONS_MS);
+	/* Writes what the journal still holds, then closes it. */
+	incident_ui_free(iu);
+	a->iu = NULL;
+	if (scratch != NULL) {
+		cli_remove_scratch(scratch);
+		free(scratch);
+	}
 	app_finish(a);
 	free(a);
 	rules_tracker_free(rt);

@@ -21,6 +21,13 @@ enum {
 	CLI_EXIT_USAGE = 2,     /* bad arguments */
 };
 
+/* What warroom report writes. */
+enum cli_report {
+	CLI_REPORT_POSTMORTEM,
+	CLI_REPORT_SLACK,
+	CLI_REPORT_EMAIL,
+};
+
 struct cli_opts {
 	bool help;
 	bool version;
@@ -33,6 +40,21 @@ struct cli_opts {
 	int cols;                       /* --size, default 160x48 */
 	int rows;
 	bool size_set;
+
+	/* The incident (strings point into argv). */
+	const char *incident;           /* --incident TITLE, or NULL */
+	int severity;                   /* --severity, enum incident_sev */
+	bool severity_set;
+	const char *commander;          /* --commander, or NULL */
+	const char *resume;             /* --resume ID, or NULL */
+	const char *journal_dir;        /* --journal-dir, or NULL */
+
+	/* warroom report ID [--postmortem | --status-update slack|email]
+	 * [--output FILE] */
+	bool report;
+	const char *report_id;
+	enum cli_report report_kind;
+	const char *output;             /* --output, or NULL: stdout */
 };
 
 /* Parses argv[1..argc) into o. Returns 0, or -1 with a one-line reason in
@@ -52,6 +74,21 @@ void cli_usage(FILE *f);
  * config_finish()ed either way. */
 int cli_load_config(const struct cli_opts *o, struct config *cfg,
 		    struct err *err);
+
+/* The incident journal directory the options and cfg ask for: --journal-dir,
+ * else [incident] journal_dir, else incident_default_dir(); for the demo
+ * (demo true) --journal-dir, else the demo's own directory beside the real
+ * one ($XDG_STATE_HOME/warroom/demo/incidents), so demo ids never take real
+ * ones. The caller frees it. */
+char *cli_journal_dir(const struct cli_opts *o, const struct config *cfg,
+		      bool demo);
+
+/* warroom report: loads the incident o->report_id without writing to its
+ * journal and writes the export o asks for to out (or to o->output,
+ * created 0600). Returns 0, or -1 with err set. Blocking I/O; no terminal
+ * needed. */
+int cli_report(const struct cli_opts *o, const struct config *cfg,
+	       FILE *out, struct err *err);
 
 /* The program: returns the process exit status. Never calls exit(). */
 int cli_main(int argc, char *argv[]);

@@ -13,6 +13,9 @@
 #include "widgets/draw.h"
 #include "widgets/statusbar.h"
 
+/* From this width the header spells the incident out in full. */
+#define HEADER_WIDE 140
+
 static enum role
 dot_role(enum health h)
 {
@@ -126,6 +129,88 @@ format_elapsed(int64_t ms, char *buf, size_t n)
 		 (long long)(s / 60 % 60), (long long)(s % 60));
 }
 
+static enum role
+sev_role(const char *sev)
+{
+	if (strcmp(sev, "P0") == 0 || strcmp(sev, "P1") == 0) {
+		return ROLE_CRIT;
+	}
+	return strcmp(sev, "P2") == 0 ? ROLE_WARN : ROLE_HEADER;
+}
+
+static enum role
+timer_role(enum app_timer st)
+{
+	switch (st) {
+	case APP_TIMER_OK:
+		return ROLE_OK;
+	case APP_TIMER_WARN:
+		return ROLE_WARN;
+	case APP_TIMER_CRIT:
+		return ROLE_CRIT;
+	case APP_TIMER_NONE:
+		break;
+	}
+	return ROLE_HEADER;
+}
+
+/* The incident: id, severity, status, elapsed clock, the next status
+ * update's countdown in its timer's colour, and a failed journal; or how
+ * to declare one. Returns the columns used. */
+static int
+draw_incident(struct app *a, int y, int x, int x_end, bool compact)
+{
+	const struct app_incident *in = &a->incident;
+	const struct theme *t = &a->theme;
+	WINDOW *win = a->win;
+	char buf[96], span[32];
+	int x0 = x;
+
+	if (!in->active) {
+		const char *s;
+
+		if (in->declaring) {
+			s = "  declaring an incident ...";
+		} else if (compact) {
+			s = "  no incident (i)";
+		} else {
+			s = text_utf8 ? "  no incident \u2014 i to declare" :
+			    "  no incident -- i to declare";
+		}
+		return draw_text(win, y, x, x_end - x, s, ROLE_DIM, t);
+	}
+	snprintf(buf, sizeof(buf), "  %s", in->id);
+	x += draw_text(win, y, x, x_end - x, buf, ROLE_TITLE, t);
+	snprintf(buf, sizeof(buf), " %s", in->severity);
+	x += draw_text(win, y, x, x_end - x, buf, sev_role(in->severity), t);
+	snprintf(buf, sizeof(buf), " %s", in->status);
+	x += draw_text(win, y, x, x_end - x, buf,
+		       in->resolved ? ROLE_OK : ROLE_HEADER, t);
+	format_elapsed(in->elapsed_ms, span, sizeof(span));
+	snprintf(buf, sizeof(buf), " %s", span);
+	x += draw_text(win, y, x, x_end - x, buf, ROLE_HEADER, t);
+	if (in->journal_failed) {
+		x += draw_text(win, y, x, x_end - x, "  JOURNAL FAILED",
+			       ROLE_CRIT, t);
+	}
+	if (in->update_state != APP_TIMER_NONE) {
+		if (in->update_in_ms > 0) {
+			clock_format_duration(in->update_in_ms, span,
+					      sizeof(span));
+			snprintf(buf, sizeof(buf), compact ? " upd %s" :
+				 "  next update in %s", span);
+		} else {
+			clock_format_duration(-in->update_in_ms, span,
+					      sizeof(span));
+			snprintf(buf, sizeof(buf), compact ? " upd -%s" :
+				 "  update overdue %s", span);
+		}
+		x += draw_text(win, y, x, x_end - x, buf,
+			       timer_role(in->update_state), t);
+	}
+	return x - x0;
+}
+
 void
 header_draw(struct app *a)
 {
@@ -135,6 +220,7 @@ header_draw(struct app *a)
 	int x = 1, x_end;
 	char buf[160], clock[32];
 	enum dot_style style;
+	bool compact;
 
 	if (a->lay.header.h == 0) {
 		return;
@@ -146,16 +232,14 @@ header_draw(struct app *a)
 	draw_text_right(win, y, w - 1, text_width(clock), clock, ROLE_HEADER,
 			t);
 
-	x += draw_text(win, y, x, x_end - x, "warroom", ROLE_TITLE, t);
-	if (a->incident.active) {
-		char elapsed[32];
-
-		format_elapsed(clock_wall_ms() - a->incident.started_wall_ms,
-			       elapsed, sizeof(elapsed));
-		snprintf(buf, sizeof(buf), "  %s %s %s", a->incident.id,
-			 a->incident.severity, elapsed);
-		x += draw_text(win, y, x, x_end - x, buf, ROLE_CRIT, t);
+	compact = w < HEADER_WIDE;
+	/* A narrow header gives the program's name up to the incident. */
+	if (!compact || !a->incident.active) {
+		x += draw_text(win, y, x, x_end - x, "warroom", ROLE_TITLE, t);
+	} else {
+		x--;
 	}
+	x += draw_incident(a, y, x, x_end, compact);
 	if (a->demo) {
 		x += draw_text(win, y, x, x_end - x, "  [DEMO]", ROLE_WARN, t);
 	}

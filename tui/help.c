@@ -11,6 +11,7 @@
 #include "core/sanitize.h"
 #include "core/xalloc.h"
 #include "tui/app.h"
+#include "tui/incident_ui.h"
 #include "tui/keymap.h"
 #include "widgets/draw.h"
 
@@ -92,6 +93,12 @@ help_text(struct app *a)
 		if (i != a->focus && a->panes[i].ops->kind < SNAP_KIND_COUNT) {
 			pane_actions(a, i, &b);
 		}
+	}
+	if (a->iu != NULL) {
+		char *inc = incident_ui_help(a->iu);
+
+		buf_printf(&b, "\nIncident\n  %s", inc);
+		free(inc);
 	}
 	return b.s;
 }

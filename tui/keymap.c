@@ -12,6 +12,7 @@
 #include "core/xalloc.h"
 #include "tui/app.h"
 #include "tui/help.h"
+#include "tui/incident_ui.h"
 
 #define KEY_ESC 27
 #define KEY_CTRL_L 12
@@ -31,6 +32,10 @@ const struct keymap_entry keymap_global[] = {
 	{ "< >", "previous / next source of the pane's kind" },
 	{ "s S", "next sort column / reverse the sort" },
 	{ "v", "next view of the pane" },
+	{ "i n", "declare an incident / add a note to its timeline" },
+	{ "t p", "set the incident's status / severity (P0-P3)" },
+	{ "P u", "draft the post-mortem / a status update (Slack, email), "
+		 "saved beside the journal" },
 	{ "Up Down j k", "move the selection" },
 	{ "PgUp PgDn", "move a page" },
 	{ "g G Home End", "first / last row" },
@@ -77,6 +82,7 @@ static void
 close_overlay(struct app *a)
 {
 	a->overlay = OVERLAY_NONE;
+	a->overlay_hint[0] = '\0';
 	app_touch_all(a);
 }
 
@@ -202,6 +208,9 @@ start_action(struct app *a, const struct action_def *d)
 			       d->label);
 		return;
 	}
+	if (!incident_ui_allows(a, d)) {
+		return;
+	}
 	memset(pd, 0, sizeof(*pd));
 	pd->def = d;
 	pd->pane = a->focus;
@@ -249,6 +258,9 @@ dialog_done(struct app *a, enum dialog_result res)
 	struct pane *p = focused(a);
 
 	app_touch_all(a);
+	if (incident_ui_dialog_done(a, tag, res)) {
+		return;
+	}
 	if (tag == APP_DLG_QUIT) {
 		if (res == DIALOG_YES) {
 			a->quit = true;
@@ -405,6 +417,9 @@ global_key(struct app *a, int key, bool is_wchar)
 static void
 overlay_key(struct app *a, int key, bool is_wchar)
 {
+	if (is_wchar && incident_ui_overlay_key(a, key)) {
+		return;
+	}
 	if (is_wchar && (key == KEY_ESC || key == 'q' ||
 			 (key == '?' && a->overlay == OVERLAY_HELP) ||
 			 (key == '\n' && a->overlay == OVERLAY_DETAIL))) {
@@ -448,7 +463,12 @@ keymap_key(struct app *a, int key, bool is_wchar)
 		return;
 	}
 	if (dialog_is_open(&a->dlg)) {
-		enum dialog_result res = dialog_key(&a->dlg, key, is_wchar);
+		enum dialog_result res;
+
+		if (incident_ui_dialog_key(a, key, is_wchar)) {
+			return;
+		}
+		res = dialog_key(&a->dlg, key, is_wchar);
 
 		if (res == DIALOG_PENDING) {
 			a->dirty_overlay = true;
@@ -462,6 +482,9 @@ keymap_key(struct app *a, int key, bool is_wchar)
 		return;
 	}
 	if (global_key(a, key, is_wchar)) {
+		return;
+	}
+	if (is_wchar && incident_ui_key(a, key)) {
 		return;
 	}
 	if (is_wchar && key >= 'A' && key <= 'Z' &&

@@ -122,6 +122,24 @@ result_role(const char *text)
 	return ROLE_OK;
 }
 
+/* Incident prompts stand out from plain information: an escalation to
+ * act on, an action whose outcome was never recorded, the declaration. */
+static enum role
+info_role(const char *text)
+{
+	if (strncmp(text, "Escalate to ", 12) == 0) {
+		return ROLE_WARN;
+	}
+	if (strncmp(text, "Outcome unknown", 15) == 0) {
+		return ROLE_CRIT;
+	}
+	if (strncmp(text, "Declared INC-", 13) == 0 ||
+	    strncmp(text, "Resumed INC-", 12) == 0) {
+		return ROLE_TITLE;
+	}
+	return ROLE_DIM;
+}
+
 static enum role
 kind_role(const struct tl_entry *e)
 {
@@ -142,7 +160,7 @@ kind_role(const struct tl_entry *e)
 	case TL_SEVERITY:
 		return ROLE_TITLE;
 	case TL_INFO:
-		return ROLE_DIM;
+		return info_role(e->text);
 	case TL_NOTE:
 	case TL_KIND_COUNT:
 		break;
@@ -186,7 +204,8 @@ tl_cell(void *ctx, size_t row, int col, char *buf, size_t n,
 		break;
 	default:
 		pane_oneline(buf, n, e->text);
-		if (e->kind != TL_NOTE && e->kind != TL_INFO) {
+		if (e->kind != TL_NOTE &&
+		    (e->kind != TL_INFO || kind_role(e) != ROLE_DIM)) {
 			*role = kind_role(e);
 		}
 		break;

@@ -376,8 +376,9 @@ draw_overlay(struct app *a)
 			  ROLE_TITLE, &a->theme);
 		textview_draw(&a->tv, a->win, y + 1, x + 2, h - 2, w - 4,
 			      &a->theme);
-		draw_text_right(a->win, y + h - 1, x + w - 2, w - 4, hint,
-				ROLE_DIM, &a->theme);
+		draw_text_right(a->win, y + h - 1, x + w - 2, w - 4,
+				a->overlay_hint[0] != '\0' ?
+				a->overlay_hint : hint, ROLE_DIM, &a->theme);
 	}
 	if (dialog_is_open(&a->dlg)) {
 		dialog_draw(&a->dlg, a->win, &a->theme);

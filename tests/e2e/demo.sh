@@ -127,7 +127,8 @@ start() {
 	TARGET="$1"
 	tm start-server \; set-option -g remain-on-exit on \; \
 		new-session -d -s "$1" -x "$2" -y "$3" \
-		"env XDG_CONFIG_HOME='$WORK' TERM=screen '$BIN' --demo \
+		"env XDG_CONFIG_HOME='$WORK' XDG_STATE_HOME='$WORK/state' \
+		TERM=screen '$BIN' --demo \
 		--demo-speed 20 2>'$WORK/stderr.$1'; echo \$? > '$WORK/status.$1'"
 }
 

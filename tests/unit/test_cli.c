@@ -18,15 +18,20 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/action.h"
+#include "core/clock.h"
 #include "core/config.h"
 #include "core/err.h"
+#include "core/export.h"
+#include "core/incident.h"
+#include "core/journal.h"
 #include "tui/cli.h"
 #include "tui/layout.h"
 #include "tui/pane.h"
 
 /* ---- parsing ------------------------------------------------------ */
 
-#define MAX_ARGS 8
+#define MAX_ARGS 12
 
 /* Criterion copies parameters into each test's process: they hold arrays,
  * never pointers. args is split on spaces into argv[1..]. */
@@ -119,6 +124,7 @@ struct bad_case {
 	char says[64];
 };
 
+
 ParameterizedTestParameters(cli, parse_bad)
 {
 	static struct bad_case cases[] = {
@@ -143,6 +149,36 @@ ParameterizedTestParameters(cli, parse_bad)
 		{ "--config=", "--config needs" },
 		{ "--theme", "--theme needs" },
 		{ "--demo=yes", "unknown option" },
+		{ "--severity P1", "--severity applies only to --incident" },
+		{ "--incident X --severity P4", "--severity wants P0" },
+		{ "--incident X --severity high", "--severity wants P0" },
+		{ "--incident", "--incident needs" },
+		{ "--incident=", "--incident needs a title" },
+		{ "--commander bob", "--commander applies only" },
+		{ "--incident X --commander=", "--commander needs" },
+		{ "--resume INC-2026-1", "--resume wants an incident id" },
+		{ "--resume ../../etc/passwd", "--resume wants" },
+		{ "--resume INC-20261122-001.jsonl", "--resume wants" },
+		{ "--incident X --resume INC-20261122-001", "exclude" },
+		{ "--journal-dir=", "--journal-dir needs a directory" },
+		{ "--journal-dir", "--journal-dir needs" },
+		{ "--demo --snapshot --incident X",
+		  "do not apply to --snapshot" },
+		{ "report", "report needs an incident id" },
+		{ "report INC-1", "is not an incident id" },
+		{ "report INC-20261122-001 --status-update sms",
+		  "slack or email" },
+		{ "report INC-20261122-001 --postmortem --status-update slack",
+		  "choose one" },
+		{ "report INC-20261122-001 --status-update email --postmortem",
+		  "choose one" },
+		{ "report INC-20261122-001 INC-20261122-002",
+		  "unexpected argument" },
+		{ "report INC-20261122-001 --read-only",
+		  "report: unknown option" },
+		{ "report INC-20261122-001 --output=", "--output needs" },
+		{ "report INC-20261122-001 --incident X",
+		  "report: unknown option" },
 	};
 
 	return cr_make_param_array(struct bad_case, cases,
@@ -160,6 +196,131 @@ ParameterizedTest(struct bad_case *c, cli, parse_bad)
 	cr_expect(strstr(err.msg, c->says) != NULL, "'%s' lacks '%s'",
 		  err.msg, c->says);
 	cr_expect(strchr(err.msg, '\n') == NULL);
+}
+
+/* The incident options: args split on spaces as above. */
+struct incident_case {
+	char args[128];
+	char incident[16];
+	int severity;
+	bool severity_set;
+	char commander[16];
+	char resume[24];
+	char journal_dir[16];
+	bool demo;
+};
+
+ParameterizedTestParameters(cli, parse_incident)
+{
+	static struct incident_case cases[] = {
+		{ "--incident API --severity P1", "API", 1, true },
+		{ "--incident=API", "API", 2, false },
+		{ "--incident API --severity=sev0 --commander bob "
+		  "--journal-dir /j", "API", 0, true, "bob", "", "/j" },
+		{ "--resume INC-20261122-003 --severity p3", "", 3, true, "",
+		  "INC-20261122-003" },
+		{ "--resume=INC-20261122-003 --commander carol", "", 2, false,
+		  "carol", "INC-20261122-003" },
+		{ "--demo --incident X --journal-dir=/tmp/d", "X", 2, false, "",
+		  "", "/tmp/d", true },
+		{ "--demo --snapshot --journal-dir /j", "", 2, false, "", "",
+		  "/j", true },
+	};
+
+	return cr_make_param_array(struct incident_case, cases,
+				   sizeof(cases) / sizeof(cases[0]));
+}
+
+static void
+expect_str_or_null(const char *got, const char *want)
+{
+	if (want[0] == '\0') {
+		cr_expect_null(got, "got '%s'", got ? got : "");
+	} else {
+		cr_expect_str_eq(got, want);
+	}
+}
+
+ParameterizedTest(struct incident_case *c, cli, parse_incident)
+{
+	struct cli_opts o;
+	struct err err = { { 0 } };
+	char *argv[MAX_ARGS + 1];
+	int argc = split_args(c->args, argv);
+
+	cr_assert_eq(cli_parse(argc, argv, &o, &err), 0, "%s", err.msg);
+	expect_str_or_null(o.incident, c->incident);
+	cr_expect_eq(o.severity, c->severity);
+	cr_expect_eq(o.severity_set, c->severity_set);
+	expect_str_or_null(o.commander, c->commander);
+	expect_str_or_null(o.resume, c->resume);
+	expect_str_or_null(o.journal_dir, c->journal_dir);
+	cr_expect_eq(o.demo, c->demo);
+	cr_expect_not(o.report);
+}
+
+Test(cli, parse_report)
+{
+	struct cli_opts o;
+	struct err err = { { 0 } };
+	char args1[] = "report INC-20261122-001";
+	char args2[] = "report INC-20261122-001 --status-update email "
+		       "--output /tmp/x --journal-dir /j --demo";
+	char args3[] = "report --status-update=slack --config c.ini "
+		       "INC-20261122-002 --postmortem";
+	char args4[] = "report --help";
+	char *argv[MAX_ARGS + 1];
+	int argc;
+
+	argc = split_args(args1, argv);
+	cr_assert_eq(cli_parse(argc, argv, &o, &err), 0, "%s", err.msg);
+	cr_expect(o.report);
+	cr_expect_str_eq(o.report_id, "INC-20261122-001");
+	cr_expect_eq(o.report_kind, CLI_REPORT_POSTMORTEM);
+	cr_expect_null(o.output);
+	cr_expect_null(o.journal_dir);
+
+	argc = split_args(args2, argv);
+	cr_assert_eq(cli_parse(argc, argv, &o, &err), 0, "%s", err.msg);
+	cr_expect_eq(o.report_kind, CLI_REPORT_EMAIL);
+	cr_expect_str_eq(o.output, "/tmp/x");
+	cr_expect_str_eq(o.journal_dir, "/j");
+	cr_expect(o.demo);
+
+	/* --postmortem after --status-update: one of the two only. */
+	argc = split_args(args3, argv);
+	cr_expect_eq(cli_parse(argc, argv, &o, &err), -1);
+
+	argc = split_args(args4, argv);
+	cr_assert_eq(cli_parse(argc, argv, &o, &err), 0, "%s", err.msg);
+	cr_expect(o.help);
+}
+
+Test(cli, journal_dirs_follow_xdg_state_home)
+{
+	struct cli_opts o;
+	struct config cfg;
+	struct err err = { { 0 } };
+	const char *argv[] = { "warroom", "--journal-dir", "/j", NULL };
+	char *d;
+
+	memset(&cfg, 0, sizeof(cfg));
+	setenv("XDG_STATE_HOME", "/srv/state", 1);
+	cr_assert_eq(cli_parse(1, (char *const *)argv, &o, &err), 0);
+	d = cli_journal_dir(&o, &cfg, false);
+	cr_expect_str_eq(d, "/srv/state/warroom/incidents");
+	free(d);
+	/* The demo's own: its ids never take real ones. */
+	d = cli_journal_dir(&o, &cfg, true);
+	cr_expect_str_eq(d, "/srv/state/warroom/demo/incidents");
+	free(d);
+	cr_assert_eq(cli_parse(3, (char *const *)argv, &o, &err), 0);
+	d = cli_journal_dir(&o, &cfg, false);
+	cr_expect_str_eq(d, "/j");
+	free(d);
+	d = cli_journal_dir(&o, &cfg, true);
+	cr_expect_str_eq(d, "/j");
+	free(d);
 }
 
 Test(cli, size_parser)
@@ -183,7 +344,10 @@ Test(cli, usage_lists_every_option_and_keys)
 	static const char *const want[] = {
 		"--help", "--version", "--read-only", "--config", "--theme",
 		"--demo", "--demo-speed", "--snapshot", "--size", "160x48",
-		"Tab", "quit", "zoom", "filter", "help",
+		"Tab", "quit", "zoom", "filter", "help", "--incident",
+		"--severity", "--commander", "--resume", "--journal-dir",
+		"warroom report", "--postmortem", "--status-update", "--output",
+		"post-mortem", "status update", "note",
 	};
 	char *text = NULL;
 	size_t len = 0;
@@ -445,8 +609,14 @@ append(char **buf, size_t *len, const char *data, size_t n)
 	(*buf)[*len] = '\0';
 }
 
+/* Where the child's incident journals go (the demo declares one): made
+ * by run_bin() and removed after the child exits. */
+static char child_state[64];
+/* Set: run_bin() leaves child_state for the test to look into. */
+static bool keep_child_state;
+
 /* A clean environment for the child: no config file, no source from the
- * environment, a fixed TERM. */
+ * environment, a fixed TERM, a scratch state directory. */
 static void
 child_env(const char *term)
 {
@@ -460,6 +630,9 @@ child_env(const char *term)
 		unsetenv(drop[i]);
 	}
 	setenv("XDG_CONFIG_HOME", "/nonexistent-warroom-test", 1);
+	if (child_state[0] != '\0') {
+		setenv("XDG_STATE_HOME", child_state, 1);
+	}
 	if (term != NULL) {
 		setenv("TERM", term, 1);
 	}
@@ -480,6 +653,8 @@ run_bin(const char *const *args, const char *term, bool pty,
 	bool killed = false, out_open = true, err_open = true;
 
 	memset(res, 0, sizeof(*res));
+	strcpy(child_state, "/tmp/warroom-cli-state-XXXXXX");
+	cr_assert_not_null(mkdtemp(child_state));
 	append(&res->out, &res->out_len, "", 0);
 	{
 		size_t z = 0;
@@ -605,6 +780,15 @@ run_bin(const char *const *args, const char *term, bool pty,
 		close(out_pipe[0]);
 	}
 	close(err_pipe[0]);
+	if (!keep_child_state) {
+		char cmd[128];
+
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", child_state);
+		if (system(cmd) != 0) {
+			cr_log_warn("could not remove %s", child_state);
+		}
+		child_state[0] = '\0';
+	}
 }
 
 static void
@@ -878,4 +1062,325 @@ Test(bin, crash_restores_terminal_and_dies_by_signal, .timeout = 20)
 		  "status %#x", r.status);
 	expect_restored(&r);
 	run_free(&r);
+}
+
+/* ---- warroom report ----------------------------------------------- */
+
+/* 2026-11-22 10:00:00Z */
+#define REPORT_T0 1795341600000LL
+#define REPORT_ID "INC-20261122-001"
+
+static const struct action_def report_terminate = {
+	.name = "terminate",
+	.label = "Terminate session",
+	.destructive = true,
+};
+
+/* An incident in tmpdir written through the core API with a fake clock;
+ * returns the post-mortem the export makes of it. */
+static char *
+make_incident(void)
+{
+	struct err err = { { 0 } };
+	struct incident *inc;
+	struct incident_info info;
+	struct journal_rec *recs;
+	char *pm = NULL;
+	size_t n, len = 0;
+	int64_t seq;
+	FILE *f;
+
+	clock_set_fake(1000, REPORT_T0);
+	inc = incident_declare(tmpdir, "Checkout API returning 500 errors",
+			       INCIDENT_P2, "alice", NULL, &err);
+	cr_assert_not_null(inc, "%s", err.msg);
+	cr_assert_str_eq(incident_id(inc), REPORT_ID);
+	clock_advance_fake(60000);
+	incident_note(inc, "alice", "pid 4242 holds the orders lock");
+	incident_set_status(inc, INCIDENT_MITIGATING, "alice", &err);
+	clock_advance_fake(60000);
+	seq = incident_action_intent(inc, "postgres.main", "alice",
+				     report_terminate.name, "pid=4242",
+				     "SELECT pg_terminate_backend(4242);",
+				     "Terminate session on pid=4242", &err);
+	cr_assert(seq > 0, "%s", err.msg);
+	cr_assert_eq(incident_action_result(inc, seq, "postgres.main",
+					    "alice", "terminate", "pid=4242",
+					    true, "returned true", &err), 0);
+	clock_advance_fake(60000);
+	incident_set_status(inc, INCIDENT_RESOLVED, "alice", &err);
+	cr_assert_eq(journal_flush(incident_journal(inc)), 0);
+	incident_get(inc, &info);
+	recs = incident_records(inc, &n);
+	f = open_memstream(&pm, &len);
+	cr_assert_eq(export_postmortem(&info, recs, n, f), 0);
+	fclose(f);
+	journal_recs_free(recs, n);
+	incident_info_finish(&info);
+	incident_close(inc);
+	clock_set_real();
+	return pm;
+}
+
+Test(report, prints_the_postmortem_in_process, .init = make_tmpdir,
+     .fini = remove_tmpdir)
+{
+	char *want = make_incident(), *got = NULL, out_path[128];
+	char *argv[] = { (char *)"warroom", (char *)"report",
+			 (char *)REPORT_ID, (char *)"--journal-dir", tmpdir,
+			 (char *)"--output", out_path, NULL };
+	struct cli_opts o;
+	struct config cfg;
+	struct err err = { { 0 } };
+	struct stat sb;
+	size_t len = 0;
+	FILE *f;
+	char buf[8192];
+	size_t n;
+
+	memset(&cfg, 0, sizeof(cfg));
+	cr_assert_eq(cli_parse(5, argv, &o, &err), 0, "%s", err.msg);
+	f = open_memstream(&got, &len);
+	cr_assert_eq(cli_report(&o, &cfg, f, &err), 0, "%s", err.msg);
+	fclose(f);
+	cr_expect_str_eq(got, want);
+	cr_expect(strstr(got, "pg_terminate_backend(4242)") != NULL);
+	cr_expect(strstr(got, "pid 4242 holds the orders lock") != NULL);
+
+	/* --output: the same bytes, in a file only its owner reads. */
+	snprintf(out_path, sizeof(out_path), "%s/pm.md", tmpdir);
+	cr_assert_eq(cli_parse(7, argv, &o, &err), 0, "%s", err.msg);
+	cr_assert_eq(cli_report(&o, &cfg, stdout, &err), 0, "%s", err.msg);
+	cr_assert_eq(stat(out_path, &sb), 0);
+	cr_expect_eq(sb.st_mode & 0777, 0600);
+	f = fopen(out_path, "r");
+	cr_assert_not_null(f);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	cr_expect_str_eq(buf, want);
+
+	/* Nothing was written to the journal by reading it. */
+	snprintf(out_path, sizeof(out_path), "%s/%s.jsonl", tmpdir,
+		 REPORT_ID);
+	cr_assert_eq(stat(out_path, &sb), 0);
+	{
+		struct journal_rec *recs;
+		struct journal_load_report rep;
+		size_t nr;
+		bool resumed = false;
+
+		cr_assert_eq(journal_load(out_path, &recs, &nr, &rep, &err),
+			     0);
+		for (size_t i = 0; i < nr; i++) {
+			resumed |= recs[i].event != NULL &&
+				   strcmp(recs[i].event, "resume") == 0;
+		}
+		cr_expect_not(resumed, "report wrote a resume record");
+		journal_recs_free(recs, nr);
+	}
+	free(got);
+	free(want);
+}
+
+Test(report, unknown_incident_is_an_error, .init = make_tmpdir,
+     .fini = remove_tmpdir)
+{
+	char *argv[] = { (char *)"warroom", (char *)"report",
+			 (char *)"INC-20261122-042", (char *)"--journal-dir",
+			 tmpdir, NULL };
+	struct cli_opts o;
+	struct config cfg;
+	struct err err = { { 0 } };
+
+	memset(&cfg, 0, sizeof(cfg));
+	cr_assert_eq(cli_parse(5, argv, &o, &err), 0, "%s", err.msg);
+	cr_expect_eq(cli_report(&o, &cfg, stdout, &err), -1);
+	cr_expect(strstr(err.msg, "INC-20261122-042") != NULL, "%s",
+		  err.msg);
+}
+
+Test(bin, report_prints_markdown_without_a_terminal, .init = make_tmpdir,
+     .fini = remove_tmpdir, .timeout = 20)
+{
+	char *want = make_incident();
+	const char *args[] = { warroom_bin(), "report", REPORT_ID,
+			       "--journal-dir", tmpdir, NULL };
+	const char *slack[] = { warroom_bin(), "report", REPORT_ID,
+				"--status-update", "slack", "--journal-dir",
+				tmpdir, NULL };
+	const char *email[] = { warroom_bin(), "report", REPORT_ID,
+				"--status-update=email", "--journal-dir",
+				tmpdir, NULL };
+	const char *missing[] = { warroom_bin(), "report",
+				  "INC-20261122-009", "--journal-dir", tmpdir,
+				  NULL };
+	struct run r;
+
+	/* TERM=dumb: report needs no terminal. */
+	run_bin(args, "dumb", false, -1, 0, &r);
+	cr_expect_eq(exit_code(&r), 0, "stderr: %s", r.err);
+	cr_expect_str_eq(r.out, want);
+	cr_expect_str_empty(r.err);
+	run_free(&r);
+
+	run_bin(slack, "dumb", false, -1, 0, &r);
+	cr_expect_eq(exit_code(&r), 0, "stderr: %s", r.err);
+	cr_expect(strstr(r.out, "Incident ID: " REPORT_ID) != NULL, "%s",
+		  r.out);
+	cr_expect(strstr(r.out, "Resolved") != NULL, "%s", r.out);
+	cr_expect(strstr(r.out, "Subject:") == NULL, "%s", r.out);
+	run_free(&r);
+
+	run_bin(email, "dumb", false, -1, 0, &r);
+	cr_expect_eq(exit_code(&r), 0, "stderr: %s", r.err);
+	cr_expect(strncmp(r.out, "Subject: [P2] ", 14) == 0, "%s", r.out);
+	run_free(&r);
+
+	run_bin(missing, "dumb", false, -1, 0, &r);
+	cr_expect_eq(exit_code(&r), 1);
+	cr_expect(strstr(r.err, "INC-20261122-009") != NULL, "%s", r.err);
+	run_free(&r);
+	free(want);
+}
+
+Test(bin, snapshot_demo_shows_its_incident_and_leaves_nothing,
+     .timeout = 20)
+{
+	const char *args[] = { warroom_bin(), "--demo", "--snapshot",
+			       "--size", "160x48", NULL };
+	char today[16], want[64], cmd[160];
+	time_t t = time(NULL);
+	struct tm tm;
+	struct run r;
+
+	gmtime_r(&t, &tm);
+	strftime(today, sizeof(today), "%Y%m%d", &tm);
+	snprintf(want, sizeof(want), "INC-%s-001 P1 Investigating", today);
+	keep_child_state = true;
+	run_bin(args, "xterm-256color", false, -1, 0, &r);
+	keep_child_state = false;
+	cr_assert_eq(exit_code(&r), 0, "stderr: %s", r.err);
+	cr_expect(strstr(r.out, want) != NULL, "no '%s' in\n%s", want, r.out);
+	cr_expect(strstr(r.out, "next update in") != NULL, "%s", r.out);
+	/* The snapshot's incident went to a scratch directory, now gone:
+	 * nothing in the state directory. */
+	snprintf(cmd, sizeof(cmd), "test -z \"$(find '%s' -mindepth 1)\"",
+		 child_state);
+	cr_expect_eq(system(cmd), 0, "%s is not empty", child_state);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", child_state);
+	cr_expect_eq(system(cmd), 0);
+	child_state[0] = '\0';
+	run_free(&r);
+}
+
+Test(bin, snapshot_without_incident_says_how_to_declare, .timeout = 20)
+{
+	const char *args[] = { warroom_bin(), "--snapshot", "--size",
+			       "160x48", "--config", NULL, NULL };
+	char path[160];
+	struct run r;
+	FILE *f;
+
+	/* One source that is never reached: the dashboard, not the
+	 * first-run screen. */
+	snprintf(path, sizeof(path), "/tmp/warroom-cli-%d.ini", (int)getpid());
+	f = fopen(path, "w");
+	cr_assert_not_null(f);
+	fputs("[redis.x]\nurl = redis://127.0.0.1:1\ntimeout = 100ms\n", f);
+	fclose(f);
+	args[5] = path;
+	run_bin(args, "xterm-256color", false, -1, 0, &r);
+	unlink(path);
+	cr_assert_eq(exit_code(&r), 0, "stderr: %s", r.err);
+	cr_expect(strstr(r.out, "no incident") != NULL, "%s", r.out);
+	cr_expect(strstr(r.out, "i to declare") != NULL, "%s", r.out);
+	run_free(&r);
+}
+
+/* ---- [incident] in the config file ---------------------------------- */
+
+Test(cli, incident_section_sets_dir_and_is_checked, .init = make_tmpdir,
+     .fini = remove_tmpdir)
+{
+	static const struct {
+		const char *text;
+		int line;
+		const char *says;
+	} bad[] = {
+		{ "[incident]\nupdate.p1 = soon\n", 2, "update.p1: bad "
+		  "duration" },
+		{ "[incident]\nresponse.p9 = 1h\n", 2, "unknown incident "
+		  "setting" },
+		{ "[incident]\nslack_webhook = https://hooks.example/x\n", 2,
+		  "slack_webhook_file" },
+		{ "[incident]\nslack_webhook_file = https://hooks.example/x\n",
+		  2, "names a file, not a URL" },
+		{ "[incident]\njournal_dir =\n", 2, "empty value" },
+		{ "[incident]\nupdate.p1 = 1h\nupdate.p1 = 2h\n", 3,
+		  "duplicate key" },
+		{ "[incident]\n[incident]\n", 2, "duplicate section" },
+		{ "[incident]\nescalations = P7 1h CTO\n", 2, "escalations" },
+	};
+	struct cli_opts o;
+	struct config cfg;
+	struct err err = { { 0 } };
+	const char *argv[] = { "warroom", "--config", NULL, NULL };
+	char text[256], want[160], *path, *d;
+
+	snprintf(text, sizeof(text), "[incident]\nupdate.p1 = 15m\n"
+		 "response.p0 = 10m\nescalations = P1 1h engineering "
+		 "manager\njournal_dir = %s/j\nslack_webhook_file = "
+		 "%s/hook\n", tmpdir, tmpdir);
+	path = write_file("good.ini", text);
+	argv[2] = path;
+	cr_assert_eq(cli_parse(3, (char *const *)argv, &o, &err), 0);
+	cr_assert_eq(cli_load_config(&o, &cfg, &err), 0, "%s", err.msg);
+	d = cli_journal_dir(&o, &cfg, false);
+	snprintf(want, sizeof(want), "%s/j", tmpdir);
+	cr_expect_str_eq(d, want);
+	free(d);
+	snprintf(want, sizeof(want), "%s/hook", tmpdir);
+	cr_expect_str_eq(config_get(&cfg.incident, "slack_webhook_file"),
+			 want);
+	/* The demo keeps its own directory. */
+	setenv("XDG_STATE_HOME", "/srv/state", 1);
+	d = cli_journal_dir(&o, &cfg, true);
+	cr_expect_str_eq(d, "/srv/state/warroom/demo/incidents");
+	free(d);
+	config_finish(&cfg);
+	free(path);
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		path = write_file("bad.ini", bad[i].text);
+		argv[2] = path;
+		cr_assert_eq(cli_parse(3, (char *const *)argv, &o, &err), 0);
+		cr_expect_eq(cli_load_config(&o, &cfg, &err), -1, "%s",
+			     bad[i].text);
+		snprintf(want, sizeof(want), "%s:%d: ", path, bad[i].line);
+		cr_expect(strncmp(err.msg, want, strlen(want)) == 0,
+			  "got '%s' for %s", err.msg, bad[i].text);
+		cr_expect(strstr(err.msg, bad[i].says) != NULL,
+			  "'%s' lacks '%s'", err.msg, bad[i].says);
+		cr_expect(strstr(err.msg, "hooks.example") == NULL,
+			  "the URL leaked: %s", err.msg);
+		config_finish(&cfg);
+		free(path);
+	}
+}
+
+Test(bin, incident_policy_from_the_config_reaches_the_header,
+     .init = make_tmpdir, .fini = remove_tmpdir, .timeout = 20)
+{
+	char *path = write_file("p.ini", "[incident]\nupdate.p1 = 15m\n");
+	const char *args[] = { warroom_bin(), "--demo", "--snapshot",
+			       "--config", path, NULL };
+	struct run r;
+
+	run_bin(args, "xterm-256color", false, -1, 0, &r);
+	cr_assert_eq(exit_code(&r), 0, "stderr: %s", r.err);
+	cr_expect(strstr(r.out, "next update in 14m5") != NULL ||
+		  strstr(r.out, "next update in 15m00s") != NULL, "%s", r.out);
+	run_free(&r);
+	free(path);
 }

@@ -1,0 +1,768 @@
+/* tui/incident_ui and tui/slack: the action gate (refusal without an
+ * incident or with a failed journal, intent and result records), the
+ * action worker refusing through it, the header's timers and escalations
+ * driven by the fake clock, the keys (note, status chooser, post-mortem
+ * and status-update exports written off the UI thread), and the Slack post
+ * against a local listener, whose URL never leaks. */
+#include <criterion/criterion.h>
+
+#include <arpa/inet.h>
+#include <locale.h>
+#include <netinet/in.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "build-config.h"
+#include "core/action.h"
+#include "core/clock.h"
+#include "core/incident.h"
+#include "core/journal.h"
+#include "core/sanitize.h"
+#include "core/state.h"
+#include "core/timeline.h"
+#include "themes/theme.h"
+#include "tui/app.h"
+#include "tui/incident_ui.h"
+#include "tui/keymap.h"
+#include "tui/slack.h"
+
+#define MIN_MS (60 * 1000LL)
+/* 2026-11-22 10:00:00Z */
+#define T0 1795341600000LL
+#define ID "INC-20261122-001"
+
+static char dir[64];
+static struct state *st;
+static struct timeline *tl;
+static struct incident_ui *iu;
+static SCREEN *scr;
+static FILE *scr_out, *scr_in;
+static struct theme theme;
+
+static void
+setup(void)
+{
+	strcpy(dir, "/tmp/warroom-iu-XXXXXX");
+	cr_assert_not_null(mkdtemp(dir));
+	st = state_new();
+	tl = timeline_new(NULL, NULL);
+	iu = NULL;
+}
+
+static void
+teardown(void)
+{
+	char cmd[128];
+
+	incident_ui_free(iu);
+	timeline_free(tl);
+	state_free(st);
+	clock_set_real();
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd) != 0) {
+		cr_log_warn("could not remove %s", dir);
+	}
+}
+
+/* An ncurses screen on /dev/null: dialogs need one. */
+static void
+setup_screen(void)
+{
+	setup();
+	cr_assert_not_null(setlocale(LC_ALL, "C.UTF-8"));
+	scr_out = fopen("/dev/null", "w");
+	scr_in = fopen("/dev/null", "r");
+	scr = newterm("xterm-256color", scr_out, scr_in);
+	cr_assert_not_null(scr);
+	set_term(scr);
+	resizeterm(48, 160);
+	theme_defaults(&theme);
+	text_utf8 = true;
+}
+
+static void
+teardown_screen(void)
+{
+	teardown();
+	endwin();
+	delscreen(scr);
+	fclose(scr_out);
+	fclose(scr_in);
+}
+
+static struct incident_ui *
+new_iu(struct actions *act)
+{
+	struct incident_ui_opts o = { .dir = dir };
+
+	return incident_ui_new(st, tl, act, &o);
+}
+
+static struct journal_rec *
+records(size_t *n)
+{
+	struct incident *inc = incident_ui_incident(iu);
+
+	cr_assert_not_null(inc);
+	cr_assert_eq(journal_flush(incident_journal(inc)), 0);
+	return incident_records(inc, n);
+}
+
+static const struct journal_rec *
+find_kind(const struct journal_rec *recs, size_t n, enum tl_kind kind)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (recs[i].kind == kind) {
+			return &recs[i];
+		}
+	}
+	return NULL;
+}
+
+/* ---- the gate ------------------------------------------------------- */
+
+static int runs;
+
+static int
+count_run(const struct action_req *req, char *result, size_t n,
+	  struct err *err)
+{
+	(void)req;
+	(void)err;
+	runs++;
+	snprintf(result, n, "killed");
+	return 0;
+}
+
+static void
+describe_kill(const struct action_req *req, char *buf, size_t n)
+{
+	snprintf(buf, n, "KILL %s", req->target);
+}
+
+static const struct action_def kill_def = {
+	.name = "kill",
+	.label = "Kill it",
+	.key = 'K',
+	.target_kind = "pod",
+	.destructive = true,
+	.describe = describe_kill,
+	.run = count_run,
+};
+
+static const struct action_def look_def = {
+	.name = "look",
+	.label = "Look at it",
+	.key = 'L',
+	.target_kind = "pod",
+	.destructive = false,
+	.describe = describe_kill,
+	.run = count_run,
+};
+
+static struct action_req
+req_for(const struct action_def *d)
+{
+	struct action_req req;
+
+	memset(&req, 0, sizeof(req));
+	req.def = d;
+	strcpy(req.source, "k8s.main");
+	strcpy(req.target, "prod/api-1");
+	strcpy(req.target_label, "pod prod/api-1");
+	strcpy(req.who, "alice (ssh 10.0.0.5)");
+	return req;
+}
+
+TestSuite(gate, .init = setup, .fini = teardown, .timeout = 20);
+
+Test(gate, refuses_a_destructive_action_without_an_incident)
+{
+	struct action_req kill = req_for(&kill_def), look = req_for(&look_def);
+	struct err err = { { 0 } };
+
+	iu = new_iu(NULL);
+	cr_expect_eq(incident_ui_gate.intent(NULL, &kill, "KILL x", "Kill",
+					     &err), -1);
+	cr_expect(strstr(err.msg, "no incident") != NULL, "%s", err.msg);
+	/* A read-only action may run; the gate adds no error to it. */
+	err_clear(&err);
+	cr_expect_eq(incident_ui_gate.intent(NULL, &look, "LOOK x", "Look",
+					     &err), -1);
+	cr_expect_str_empty(err.msg);
+}
+
+Test(gate, writes_intent_and_result_to_the_journal)
+{
+	struct action_req kill = req_for(&kill_def);
+	struct err err = { { 0 } };
+	const struct journal_rec *in, *res;
+	struct journal_rec *recs;
+	int64_t seq;
+	size_t n;
+
+	iu = new_iu(NULL);
+	cr_assert_eq(incident_ui_declare_now(iu, "API 500 errors",
+					     INCIDENT_P1, "bob", &err), 0,
+		     "%s", err.msg);
+	seq = incident_ui_gate.intent(NULL, &kill, "KILL prod/api-1",
+				      "Kill it on pod prod/api-1", &err);
+	cr_assert(seq > 0, "%s", err.msg);
+	incident_ui_gate.result(NULL, seq, &kill, true, "killed");
+	recs = records(&n);
+	in = find_kind(recs, n, TL_ACTION_INTENT);
+	res = find_kind(recs, n, TL_ACTION_RESULT);
+	cr_assert_not_null(in);
+	cr_assert_not_null(res);
+	cr_expect_str_eq(in->op, "KILL prod/api-1");
+	cr_expect_str_eq(in->who, "alice (ssh 10.0.0.5)");
+	cr_expect_str_eq(in->target, "pod prod/api-1");
+	cr_expect_str_eq(in->action, "kill");
+	cr_expect_str_eq(in->source, "k8s.main");
+	cr_expect_eq(res->intent_seq, (uint64_t)seq);
+	cr_expect_eq(res->ok, 1);
+	cr_expect_str_eq(res->result, "killed");
+	cr_expect(res->seq > in->seq);
+	journal_recs_free(recs, n);
+}
+
+Test(gate, a_failed_journal_refuses_and_the_header_says_so)
+{
+	struct action_req kill = req_for(&kill_def);
+	struct err err = { { 0 } };
+	struct app a;
+
+	iu = new_iu(NULL);
+	cr_assert_eq(incident_ui_declare_now(iu, "Disk full", INCIDENT_P2,
+					     NULL, &err), 0, "%s", err.msg);
+	journal_set_fail_after(incident_journal(incident_ui_incident(iu)), 0);
+	cr_expect_eq(incident_ui_gate.intent(NULL, &kill, "KILL x", "Kill",
+					     &err), -1);
+	cr_expect(strstr(err.msg, "destructive actions refused") != NULL,
+		  "%s", err.msg);
+
+	theme_defaults(&theme);
+	app_init(&a, st, NULL, tl, NULL, NULL, &theme, false, false);
+	a.iu = iu;
+	incident_ui_collect(&a);
+	cr_expect(a.incident.active);
+	cr_expect(a.incident.journal_failed);
+	cr_expect_eq(a.status_role, ROLE_CRIT);
+	cr_expect(strstr(a.status, "journal") != NULL, "%s", a.status);
+	/* The key is refused before its dialog opens; a look still runs. */
+	cr_expect_not(incident_ui_allows(&a, &kill_def));
+	cr_expect(strstr(a.status, "Kill it refused: ") != NULL, "%s",
+		  a.status);
+	cr_expect(incident_ui_allows(&a, &look_def));
+	app_finish(&a);
+}
+
+Test(gate, is_inert_once_the_incident_is_closed)
+{
+	struct action_req kill = req_for(&kill_def);
+	struct err err = { { 0 } };
+
+	iu = new_iu(NULL);
+	cr_assert_eq(incident_ui_declare_now(iu, "Closed", INCIDENT_P3, NULL,
+					     &err), 0, "%s", err.msg);
+	incident_ui_free(iu);
+	iu = NULL;
+	cr_expect_eq(incident_ui_gate.intent(NULL, &kill, "KILL x", "Kill",
+					     &err), -1);
+	/* No crash: the result of an action outliving the incident is
+	 * dropped (its intent reads as outcome unknown). */
+	incident_ui_gate.result(NULL, 3, &kill, true, "late");
+}
+
+static bool
+wait_done(struct actions *act, struct action_done *d)
+{
+	for (int i = 0; i < 500; i++) {
+		if (actions_poll_done(act, d)) {
+			return true;
+		}
+		usleep(10000);
+	}
+	return false;
+}
+
+Test(gate, the_action_worker_refuses_until_an_incident_exists)
+{
+	struct action_req kill = req_for(&kill_def);
+	struct err err = { { 0 } };
+	struct action_done d;
+	struct actions *act = actions_new(st, tl, false);
+	struct journal_rec *recs;
+	size_t n;
+
+	runs = 0;
+	iu = new_iu(act);
+	cr_assert_neq(actions_submit(act, &kill, &err), 0, "%s", err.msg);
+	cr_assert(wait_done(act, &d));
+	cr_expect_not(d.ok);
+	cr_expect(strstr(d.message, "refused") != NULL, "%s", d.message);
+	cr_expect_eq(runs, 0, "a destructive action ran unjournaled");
+
+	cr_assert_eq(incident_ui_declare_now(iu, "Now journaled",
+					     INCIDENT_P1, NULL, &err), 0);
+	cr_assert_neq(actions_submit(act, &kill, &err), 0, "%s", err.msg);
+	cr_assert(wait_done(act, &d));
+	cr_expect(d.ok, "%s", d.message);
+	cr_expect_eq(runs, 1);
+	incident_ui_stop(iu);
+	actions_free(act, 1000);
+	recs = records(&n);
+	cr_expect_not_null(find_kind(recs, n, TL_ACTION_INTENT));
+	cr_expect_not_null(find_kind(recs, n, TL_ACTION_RESULT));
+	journal_recs_free(recs, n);
+}
+
+Test(gate, allows_keys_only_with_an_incident)
+{
+	struct err err = { { 0 } };
+	struct app a;
+
+	iu = new_iu(NULL);
+	theme_defaults(&theme);
+	app_init(&a, st, NULL, tl, NULL, NULL, &theme, false, false);
+	a.iu = iu;
+	cr_expect(incident_ui_allows(&a, &look_def));
+	cr_expect_not(incident_ui_allows(&a, &kill_def));
+	cr_expect(strstr(a.status, "declare an incident first (i)") != NULL,
+		  "%s", a.status);
+	cr_assert_eq(incident_ui_declare_now(iu, "Now", INCIDENT_P1, NULL,
+					     &err), 0);
+	cr_expect(incident_ui_allows(&a, &kill_def));
+	app_finish(&a);
+}
+
+/* ---- timers in the header --------------------------------------------- */
+
+TestSuite(timers, .init = setup, .fini = teardown, .timeout = 20);
+
+static bool
+timeline_has(const char *text)
+{
+	for (size_t i = 0; i < timeline_count(tl); i++) {
+		if (strstr(timeline_get(tl, i)->text, text) != NULL) {
+			return true;
+		}
+	}
+	return false;
+}
+
+Test(timers, update_due_overdue_and_escalations_with_the_fake_clock)
+{
+	struct err err = { { 0 } };
+	struct app a;
+
+	clock_set_fake(1000, T0);
+	iu = new_iu(NULL);
+	cr_assert_eq(incident_ui_declare_now(iu, "Checkout down",
+					     INCIDENT_P0, "alice", &err), 0,
+		     "%s", err.msg);
+	theme_defaults(&theme);
+	app_init(&a, st, NULL, tl, NULL, NULL, &theme, false, false);
+	a.iu = iu;
+
+	incident_ui_collect(&a);
+	cr_assert(a.incident.active);
+	cr_expect_str_eq(a.incident.id, ID);
+	cr_expect_str_eq(a.incident.severity, "P0");
+	cr_expect_str_eq(a.incident.status, "Investigating");
+	cr_expect_eq(a.incident.update_state, APP_TIMER_OK);
+	cr_expect_eq(a.incident.update_in_ms, 30 * MIN_MS);
+	cr_expect_eq(a.incident.elapsed_ms, 0);
+	cr_expect(strstr(a.status, "declared " ID) != NULL, "%s", a.status);
+
+	/* Within 5 minutes of the update: warn. */
+	clock_advance_fake(26 * MIN_MS);
+	incident_ui_collect(&a);
+	cr_expect_eq(a.incident.update_state, APP_TIMER_WARN);
+	cr_expect_eq(a.incident.update_in_ms, 4 * MIN_MS);
+	cr_expect_eq(a.incident.elapsed_ms, 26 * MIN_MS);
+	cr_expect_not(timeline_has("Escalate"));
+
+	/* Overdue, and a P0 open 30 min: the engineering manager. */
+	clock_advance_fake(5 * MIN_MS);
+	incident_ui_collect(&a);
+	cr_expect_eq(a.incident.update_state, APP_TIMER_CRIT);
+	cr_expect_eq(a.incident.update_in_ms, -MIN_MS);
+	cr_expect(strstr(a.status, "Escalate to engineering manager") !=
+		  NULL, "%s", a.status);
+	cr_expect(timeline_has("Escalate to engineering manager"));
+	cr_expect_not(timeline_has("Escalate to CTO"));
+
+	/* An update sent restarts the clock. */
+	incident_mark_update_sent(incident_ui_incident(iu), "alice", "slack",
+				  "update text");
+	clock_advance_fake(1000);
+	incident_ui_collect(&a);
+	cr_expect_eq(a.incident.update_state, APP_TIMER_OK);
+	cr_expect_eq(a.incident.update_in_ms, 30 * MIN_MS - 1000);
+
+	/* Past an hour: the CTO. */
+	clock_advance_fake(30 * MIN_MS);
+	incident_ui_collect(&a);
+	cr_expect(timeline_has("Escalate to CTO"));
+
+	/* Resolved: no update due, the clock stops. */
+	cr_assert_eq(incident_set_status(incident_ui_incident(iu),
+					 INCIDENT_RESOLVED, "alice", &err), 0);
+	clock_advance_fake(10 * MIN_MS);
+	incident_ui_collect(&a);
+	cr_expect(a.incident.resolved);
+	cr_expect_str_eq(a.incident.status, "Resolved");
+	cr_expect_eq(a.incident.update_state, APP_TIMER_NONE);
+	cr_expect_eq(a.incident.elapsed_ms, 61 * MIN_MS + 1000);
+	app_finish(&a);
+}
+
+Test(timers, no_incident_is_shown_as_such)
+{
+	struct app a;
+
+	iu = new_iu(NULL);
+	theme_defaults(&theme);
+	app_init(&a, st, NULL, tl, NULL, NULL, &theme, false, false);
+	a.iu = iu;
+	incident_ui_collect(&a);
+	cr_expect_not(a.incident.active);
+	cr_expect_not(a.incident.declaring);
+	app_finish(&a);
+}
+
+/* ---- keys: declare, note, status, exports ---------------------------- */
+
+TestSuite(keys, .init = setup_screen, .fini = teardown_screen,
+	  .timeout = 20);
+
+static void
+type(struct app *a, const char *s)
+{
+	for (; *s != '\0'; s++) {
+		keymap_key(a, (unsigned char)*s, true);
+	}
+}
+
+/* Runs the loop's collection until cond(a) or 5 s. */
+static bool
+collect_until(struct app *a, bool (*cond)(const struct app *a))
+{
+	for (int i = 0; i < 500; i++) {
+		incident_ui_collect(a);
+		if (cond(a)) {
+			return true;
+		}
+		usleep(10000);
+	}
+	return false;
+}
+
+static bool
+has_incident(const struct app *a)
+{
+	return a->incident.active;
+}
+
+static bool
+has_export(const struct app *a)
+{
+	return a->overlay == OVERLAY_EXPORT;
+}
+
+static void
+app_start(struct app *a)
+{
+	app_init(a, st, NULL, tl, NULL, NULL, &theme, false, false);
+	a->iu = iu;
+	a->win = stdscr;
+	app_resize(a, 48, 160);
+}
+
+Test(keys, declare_with_i_off_the_ui_thread)
+{
+	struct app a;
+	struct incident_info info;
+
+	iu = new_iu(NULL);
+	app_start(&a);
+	type(&a, "n");
+	cr_expect(strstr(a.status, "press i") != NULL, "%s", a.status);
+	type(&a, "i");
+	cr_assert(dialog_is_open(&a.dlg));
+	cr_expect_eq(a.dlg.tag, APP_DLG_DECLARE_TITLE);
+	type(&a, "Search is down\n");
+	cr_assert(dialog_is_open(&a.dlg));
+	cr_expect_eq(a.dlg.tag, APP_DLG_DECLARE_SEVERITY);
+	cr_expect(strstr(a.dlg.body, "> P2") != NULL, "%s", a.dlg.body);
+	type(&a, "p");
+	cr_expect(strstr(a.dlg.body, "> P3") != NULL, "%s", a.dlg.body);
+	type(&a, "1");
+	cr_expect(strstr(a.dlg.body, "> P1") != NULL, "%s", a.dlg.body);
+	cr_expect(strstr(a.dlg.body, "respond: 1 h, updates: 30 min") !=
+		  NULL, "%s", a.dlg.body);
+	cr_expect(strstr(a.dlg.body, "[ ] security incident") != NULL);
+	type(&a, "s");
+	cr_expect(strstr(a.dlg.body, "[x] security incident") != NULL, "%s",
+		  a.dlg.body);
+	type(&a, "\n");
+	cr_assert(dialog_is_open(&a.dlg));
+	cr_expect_eq(a.dlg.tag, APP_DLG_DECLARE_COMMANDER);
+	/* The commander: replace the suggestion. */
+	keymap_key(&a, 0x15, true);
+	type(&a, "dana\n");
+	cr_expect_not(dialog_is_open(&a.dlg));
+	cr_assert(collect_until(&a, has_incident));
+	incident_get(incident_ui_incident(iu), &info);
+	cr_expect_str_eq(info.title, "Search is down");
+	cr_expect_eq(info.severity, INCIDENT_P1);
+	cr_expect_str_eq(info.commander, "dana");
+	cr_expect(info.security);
+	incident_info_finish(&info);
+	/* A security incident asks the CTO in at once. */
+	cr_expect(strstr(a.status, "Escalate to CTO: security incident") !=
+		  NULL, "%s", a.status);
+	cr_expect(timeline_has("Declared INC-"));
+	cr_expect(timeline_has("Marked as a security incident"));
+	app_finish(&a);
+}
+
+Test(keys, note_status_and_exports)
+{
+	struct err err = { { 0 } };
+	struct journal_rec *recs;
+	const struct journal_rec *note;
+	struct app a;
+	struct stat sb;
+	char path[128];
+	size_t n;
+
+	clock_set_fake(1000, T0);
+	iu = new_iu(NULL);
+	cr_assert_eq(incident_ui_declare_now(iu, "Checkout down",
+					     INCIDENT_P1, "alice", &err), 0);
+	app_start(&a);
+
+	type(&a, "n");
+	cr_assert(dialog_is_open(&a.dlg));
+	cr_expect_eq(a.dlg.tag, APP_DLG_NOTE);
+	type(&a, "pid 4242 holds the lock\n");
+	cr_expect(strstr(a.status, "note added") != NULL, "%s", a.status);
+	type(&a, "n");
+	type(&a, "impact: 20% of checkouts fail\n");
+
+	/* The chooser starts at the next status; 5 picks Resolved. */
+	type(&a, "t");
+	cr_assert(dialog_is_open(&a.dlg));
+	cr_expect(strstr(a.dlg.body, "Investigating \u2192 Identified") !=
+		  NULL, "%s", a.dlg.body);
+	type(&a, "5");
+	cr_expect(strstr(a.dlg.body, "Investigating \u2192 Resolved") !=
+		  NULL, "%s", a.dlg.body);
+	/* Esc cancels: nothing changes. */
+	keymap_key(&a, 27, true);
+	cr_expect_not(dialog_is_open(&a.dlg));
+	type(&a, "t3\n");
+	incident_ui_collect(&a);
+	cr_expect_str_eq(a.incident.status, "Mitigating");
+	type(&a, "p0y");
+	clock_advance_fake(1000);
+	incident_ui_collect(&a);
+	cr_expect_str_eq(a.incident.severity, "P0");
+
+	recs = records(&n);
+	note = find_kind(recs, n, TL_NOTE);
+	cr_assert_not_null(note);
+	cr_expect_str_eq(note->text, "pid 4242 holds the lock");
+	{
+		char who[128];
+
+		/* Signed by the operator: OS user, sudo, ssh. */
+		actions_who(who, sizeof(who));
+		cr_expect_str_eq(note->who, who);
+	}
+	journal_recs_free(recs, n);
+
+	/* P: drafted and saved by the worker, shown when done. */
+	type(&a, "P");
+	cr_assert(collect_until(&a, has_export));
+	cr_expect(strstr(a.tv.text, "# Post-Mortem: Checkout down") != NULL);
+	cr_expect(strstr(a.tv.text, "pid 4242 holds the lock") != NULL);
+	cr_expect(strstr(a.tv.text, "20% of checkouts fail") != NULL);
+	snprintf(path, sizeof(path), "%s/%s-postmortem.md", dir, ID);
+	cr_assert_eq(stat(path, &sb), 0, "no %s", path);
+	cr_expect_eq(sb.st_mode & 0777, 0600);
+	cr_expect(strstr(a.status, path) != NULL, "%s", a.status);
+	keymap_key(&a, 27, true);
+	cr_expect_eq(a.overlay, OVERLAY_NONE);
+
+	/* u: both drafts; m marks the update sent. */
+	type(&a, "u");
+	cr_assert(collect_until(&a, has_export));
+	cr_expect(strstr(a.tv.text, "Incident ID: " ID) != NULL);
+	cr_expect(strstr(a.tv.text, "Subject: [P0]") != NULL);
+	snprintf(path, sizeof(path), "%s/%s-update-1.txt", dir, ID);
+	cr_expect_eq(stat(path, &sb), 0, "no %s", path);
+	/* Without a webhook, s says how to configure one. */
+	type(&a, "s");
+	cr_expect(strstr(a.status, "slack_webhook_file") != NULL, "%s",
+		  a.status);
+	type(&a, "m");
+	cr_expect_eq(a.overlay, OVERLAY_NONE);
+	recs = records(&n);
+	{
+		bool sent = false;
+
+		for (size_t i = 0; i < n; i++) {
+			sent |= recs[i].event != NULL &&
+				strcmp(recs[i].event, "update") == 0;
+		}
+		cr_expect(sent, "no update record");
+	}
+	journal_recs_free(recs, n);
+	app_finish(&a);
+}
+
+/* ---- Slack ----------------------------------------------------------- */
+
+#if HAVE_LIBCURL
+
+struct listener {
+	int fd;
+	char request[8192];
+};
+
+static void *
+serve_one(void *arg)
+{
+	struct listener *l = arg;
+	static const char reply[] = "HTTP/1.1 200 OK\r\nContent-Length: 2"
+				    "\r\nConnection: close\r\n\r\nok";
+	size_t len = 0;
+	int c = accept(l->fd, NULL, NULL);
+
+	if (c < 0) {
+		return NULL;
+	}
+	/* Headers and the small body arrive together or nearly. */
+	for (int i = 0; i < 50 && len + 1 < sizeof(l->request); i++) {
+		ssize_t n = read(c, l->request + len,
+				 sizeof(l->request) - 1 - len);
+
+		if (n <= 0) {
+			break;
+		}
+		len += (size_t)n;
+		l->request[len] = '\0';
+		if (strstr(l->request, "\r\n\r\n") != NULL &&
+		    strstr(l->request, "\"}") != NULL) {
+			break;
+		}
+	}
+	if (write(c, reply, sizeof(reply) - 1) < 0) {
+		cr_log_warn("write failed");
+	}
+	close(c);
+	return NULL;
+}
+
+static int
+listen_any(int *port)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET };
+	socklen_t sl = sizeof(sa);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+
+	sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	cr_assert(fd >= 0);
+	cr_assert_eq(bind(fd, (void *)&sa, sizeof(sa)), 0);
+	cr_assert_eq(listen(fd, 1), 0);
+	cr_assert_eq(getsockname(fd, (void *)&sa, &sl), 0);
+	*port = ntohs(sa.sin_port);
+	return fd;
+}
+
+TestSuite(slack, .init = setup, .fini = teardown, .timeout = 30);
+
+Test(slack, posts_the_payload_and_never_shows_the_url)
+{
+	struct listener l = { 0 };
+	struct action_req req;
+	struct err err = { { 0 } };
+	char hook[128], url[128], text[4096], result[ERR_MSG_MAX];
+	pthread_t th;
+	FILE *f;
+	int port;
+
+	l.fd = listen_any(&port);
+	snprintf(url, sizeof(url), "http://127.0.0.1:%d/services/T0/B0/"
+		 "SeCrEtToKeN", port);
+	snprintf(hook, sizeof(hook), "%s/hook", dir);
+	f = fopen(hook, "w");
+	cr_assert_not_null(f);
+	fprintf(f, "  %s  \n", url);
+	fclose(f);
+	cr_assert_eq(pthread_create(&th, NULL, serve_one, &l), 0);
+
+	slack_prepare(&req, ID, 2, hook, "*Update #2*\nAll \"good\" now");
+	slack_post_action.describe(&req, text, sizeof(text));
+	cr_expect(strstr(text, "POST <slack webhook>") != NULL, "%s", text);
+	cr_expect(strstr(text, "*Update #2* All \\\"good\\\" now") != NULL ||
+		  strstr(text, "*Update #2* All \"good\" now") != NULL, "%s",
+		  text);
+	cr_expect(strstr(text, "SeCrEtToKeN") == NULL, "%s", text);
+	cr_expect(strstr(text, "127.0.0.1") == NULL, "%s", text);
+
+	cr_assert_eq(slack_post_action.run(&req, result, sizeof(result),
+					   &err), 0, "%s", err.msg);
+	pthread_join(th, NULL);
+	close(l.fd);
+	cr_expect_str_eq(result, "posted to Slack (HTTP 200)");
+	cr_expect(strncmp(l.request, "POST /services/T0/B0/SeCrEtToKeN ",
+			  33) == 0, "%s", l.request);
+	cr_expect(strstr(l.request, "application/json") != NULL);
+	cr_expect(strstr(l.request, "{\"text\":\"*Update #2*\\nAll "
+				    "\\\"good\\\" now\"}") != NULL, "%s",
+		  l.request);
+	cr_expect_not(slack_post_action.destructive);
+}
+
+Test(slack, errors_name_the_file_not_the_url)
+{
+	struct action_req req;
+	struct err err = { { 0 } };
+	char hook[128], result[ERR_MSG_MAX];
+	FILE *f;
+	int port, fd;
+
+	/* A port nobody listens on any more. */
+	fd = listen_any(&port);
+	close(fd);
+	snprintf(hook, sizeof(hook), "%s/hook", dir);
+	f = fopen(hook, "w");
+	cr_assert_not_null(f);
+	fprintf(f, "http://127.0.0.1:%d/services/SeCrEtToKeN\n", port);
+	fclose(f);
+	slack_prepare(&req, ID, 1, hook, "text");
+	cr_expect_eq(slack_post_action.run(&req, result, sizeof(result),
+					   &err), -1);
+	cr_expect_str_neq(err.msg, "");
+	cr_expect(strstr(err.msg, "SeCrEtToKeN") == NULL, "%s", err.msg);
+
+	/* A missing file: its path, which is no secret. */
+	slack_prepare(&req, ID, 1, "/nonexistent/hook", "text");
+	err_clear(&err);
+	cr_expect_eq(slack_post_action.run(&req, result, sizeof(result),
+					   &err), -1);
+	cr_expect(strstr(err.msg, "/nonexistent/hook") != NULL, "%s",
+		  err.msg);
+}
+
+#endif
