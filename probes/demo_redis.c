@@ -557,6 +557,13 @@ describe_flush(const struct action_req *req, char *buf, size_t n)
 	free(sim);
 }
 
+/* The operator types the database number, as with a real FLUSHDB. */
+static void
+confirm_flush(const struct action_req *req, char *buf, size_t n)
+{
+	snprintf(buf, n, "0");
+}
+
 static int
 run_flush(const struct action_req *req, char *result, size_t n,
 	  struct err *err)
@@ -717,6 +724,7 @@ const struct action_def demo_redis_actions[] = {
 		.destructive = true,
 		.describe = describe_flush,
 		.run = run_flush,
+		.confirm_word = confirm_flush,
 	},
 	{
 		.name = "client-kill",

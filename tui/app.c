@@ -248,6 +248,26 @@ mark_source(struct app *a, int src)
 	}
 }
 
+/* A long action's progress line ("deleted 40000 keys"), shown while it
+ * runs; read on every wakeup and clock tick. */
+static void
+collect_progress(struct app *a)
+{
+	uint64_t id;
+	char line[ERR_MSG_MAX];
+
+	if (!actions_progress(a->act, &id, line, sizeof(line)) ||
+	    line[0] == '\0') {
+		a->running_id = 0;
+		return;
+	}
+	if (id != a->running_id || strcmp(line, a->progress) != 0) {
+		a->running_id = id;
+		strlcpy_safe(a->progress, line, sizeof(a->progress));
+		app_set_status(a, ROLE_STATUS, "%s  (Esc cancels)", line);
+	}
+}
+
 static void
 collect_actions(struct app *a)
 {
@@ -256,9 +276,13 @@ collect_actions(struct app *a)
 	if (a->act == NULL) {
 		return;
 	}
+	collect_progress(a);
 	while (actions_poll_done(a->act, &d)) {
 		int src = state_find_source(a->st, d.source);
 
+		if (keymap_preview_done(a, &d)) {
+			continue;
+		}
 		app_set_status(a, d.ok ? ROLE_OK : ROLE_CRIT, "%s %s: %s",
 			       d.name, d.ok ? "done" : "failed", d.message);
 		incident_ui_action_done(a, &d);

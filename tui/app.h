@@ -88,6 +88,7 @@ struct app_pending {
 	int pane;
 	int source;
 	struct action_req req;
+	uint64_t preview_id;    /* the preview being fetched, 0 none */
 };
 
 struct app {
@@ -123,6 +124,10 @@ struct app {
 	char overlay_hint[128]; /* the overlay's keys, "" for the default */
 	struct dialog dlg;
 	struct app_pending pending;
+	/* The request running on the action worker, for its progress line
+	 * and Esc to cancel it (0 none). */
+	uint64_t running_id;
+	char progress[ERR_MSG_MAX];
 
 	char status[APP_STATUS_MAX];
 	enum role status_role;

@@ -146,6 +146,23 @@ pending_target(struct app *a)
 	struct pane_ctx c;
 	bool ok = false;
 
+	if (pd->def->target_kind == NULL) {
+		/* The whole source (FLUSHDB, SLOWLOG RESET, idle sessions). */
+		size_t len = strlcpy_safe(pd->req.target_label, pd->req.source,
+					  sizeof(pd->req.target_label));
+
+		if (pd->req.arg[0] != '\0' &&
+		    len + 4 < sizeof(pd->req.target_label)) {
+			char *end = pd->req.target_label + len;
+			size_t room = sizeof(pd->req.target_label) - len;
+
+			strlcpy_safe(end, " (", room);
+			strlcpy_safe(end + 2, pd->req.arg, room - 3);
+			strlcpy_safe(end + strlen(end), ")",
+				     room - strlen(end));
+		}
+		return true;
+	}
 	if (p->ops->target != NULL) {
 		app_ctx_get(a, pd->pane, &c);
 		ok = p->ops->target(p, &c, pd->def->target_kind, &pd->req);
@@ -167,7 +184,7 @@ no_target(struct app *a)
 {
 	const char *kind = a->pending.def->target_kind;
 
-	if (strcmp(kind, "keys") == 0) {
+	if (kind != NULL && strcmp(kind, "keys") == 0) {
 		app_set_status(a, ROLE_WARN, "%s needs a pattern",
 			       a->pending.def->label);
 	} else {
@@ -175,16 +192,16 @@ no_target(struct app *a)
 	}
 }
 
+/* Opens the confirmation: describe()'s exact operation, then what the
+ * preview found (NULL: none); a typed word when the action asks for one. */
 static void
-confirm_action(struct app *a)
+open_confirm(struct app *a, const char *preview)
 {
 	struct app_pending *pd = &a->pending;
 	char body[DIALOG_TEXT_MAX];
+	char word[64];
+	size_t len;
 
-	if (!pending_target(a)) {
-		no_target(a);
-		return;
-	}
 	body[0] = '\0';
 	if (pd->def->describe != NULL) {
 		pd->def->describe(&pd->req, body, sizeof(body));
@@ -192,9 +209,79 @@ confirm_action(struct app *a)
 		snprintf(body, sizeof(body), "%s\n%s", pd->def->label,
 			 pd->req.target_label);
 	}
-	dialog_open_confirm(&a->dlg, APP_DLG_ACTION_CONFIRM, pd->def->label,
-			    body);
+	len = strlen(body);
+	if (preview != NULL && preview[0] != '\0' && len < sizeof(body)) {
+		snprintf(body + len, sizeof(body) - len, "\n\n%s", preview);
+	}
+	if (pd->def->confirm_word != NULL) {
+		word[0] = '\0';
+		pd->def->confirm_word(&pd->req, word, sizeof(word));
+		len = strlen(body);
+		if (len < sizeof(body)) {
+			snprintf(body + len, sizeof(body) - len,
+				 "\n\nType %s and press Enter to confirm.",
+				 word);
+		}
+		dialog_open_type_to_confirm(&a->dlg, APP_DLG_ACTION_CONFIRM,
+					    pd->def->label, body, word);
+	} else {
+		dialog_open_confirm(&a->dlg, APP_DLG_ACTION_CONFIRM,
+				    pd->def->label, body);
+	}
 	a->dirty_overlay = true;
+}
+
+static void
+confirm_action(struct app *a)
+{
+	struct app_pending *pd = &a->pending;
+	struct err err = { { 0 } };
+
+	if (!pending_target(a)) {
+		no_target(a);
+		return;
+	}
+	if (pd->def->preview == NULL) {
+		open_confirm(a, NULL);
+		return;
+	}
+	/* The backend is asked on the worker; the dialog opens when the
+	 * answer arrives (keymap_preview_done()). */
+	pd->preview_id = actions_submit_preview(a->act, &pd->req, &err);
+	if (pd->preview_id == 0) {
+		app_set_status(a, ROLE_CRIT, "%s: %s", pd->def->label,
+			       err.msg);
+		return;
+	}
+	app_set_status(a, ROLE_STATUS, "%s: checking %s ...", pd->def->label,
+		       pd->req.target_label);
+}
+
+bool
+keymap_preview_done(struct app *a, const struct action_done *d)
+{
+	struct app_pending *pd = &a->pending;
+
+	if (!d->is_preview) {
+		return false;
+	}
+	if (pd->def == NULL || d->id != pd->preview_id) {
+		return true;    /* a stale preview: the operator moved on */
+	}
+	pd->preview_id = 0;
+	if (!d->ok) {
+		app_set_status(a, ROLE_CRIT, "%s: %s", pd->def->label,
+			       d->message);
+		return true;
+	}
+	if (dialog_is_open(&a->dlg)) {
+		/* Another dialog took the screen meanwhile. */
+		app_set_status(a, ROLE_DIM, "%s: cancelled", pd->def->label);
+		return true;
+	}
+	app_set_status(a, ROLE_STATUS, "%s", "");
+	open_confirm(a, d->text);
+	return true;
 }
 
 static void
@@ -221,7 +308,8 @@ start_action(struct app *a, const struct action_def *d)
 	strlcpy_safe(pd->req.source, state_source_name(a->st, pd->source),
 		     sizeof(pd->req.source));
 	/* No point asking for an argument when there is nothing to act on. */
-	if (strcmp(d->target_kind, "keys") != 0 && !pending_target(a)) {
+	if (d->target_kind != NULL && strcmp(d->target_kind, "keys") != 0 &&
+	    !pending_target(a)) {
 		no_target(a);
 		return;
 	}
@@ -247,6 +335,21 @@ submit_action(struct app *a)
 	}
 	app_set_status(a, ROLE_STATUS, "%s: %s on %s ...", pd->def->label,
 		       pd->req.target_label, pd->req.source);
+}
+
+bool
+keymap_cancel_running(struct app *a)
+{
+	uint64_t id;
+	char line[ERR_MSG_MAX];
+
+	if (a->act == NULL || !actions_progress(a->act, &id, line,
+						 sizeof(line))) {
+		return false;
+	}
+	actions_cancel(a->act, id);
+	app_set_status(a, ROLE_WARN, "cancelling: %s", line);
+	return true;
 }
 
 /* ---- dialogs ------------------------------------------------------ */
@@ -387,6 +490,8 @@ global_key(struct app *a, int key, bool is_wchar)
 	case KEY_ESC:
 		if (a->zoomed) {
 			toggle_zoom(a);
+		} else {
+			keymap_cancel_running(a);
 		}
 		return true;
 	case '/':

@@ -220,6 +220,29 @@ wait_for "terminate done" 10
 # The blocked sessions proceed: no lock waits within a few seconds.
 wait_for "no lock waits" 10
 
+STEP="FLUSHDB needs the database number typed"
+keys 3
+wait_for "[3 Redis]"
+keys F
+wait_for "Type 0 and press Enter"
+# y answers a yes/no dialog, not this one; a wrong number keeps it open.
+keys y Enter
+wait_for "Type 0 and press Enter"
+keys BSpace 0 Enter
+wait_gone "Type 0 and press Enter"
+wait_for "flushdb done" 10
+
+STEP="whole-source action without a selected row"
+keys 2
+wait_for "[2 Database]"
+keys I
+wait_for "Minutes"
+keys 1 0 Enter
+wait_for "Terminate idle-in-transaction"
+keys n
+wait_gone "[ No ]"
+wait_for "cancelled"
+
 STEP="quit"
 keys q
 wait_for "Quit warroom?"
