@@ -385,6 +385,25 @@ add_sources(struct config *cfg, struct runner *r, struct err *err)
 	return 0;
 }
 
+/* Whether a configured source talks HTTP (and so needs libcurl). */
+static bool
+config_uses_http(const struct config *cfg)
+{
+	static const char *const http_backends[] = {
+		"prometheus", "prometheus-alerts", "alertmanager", "k8s", NULL,
+	};
+
+	for (size_t i = 0; i < cfg->n_sections; i++) {
+		for (size_t j = 0; http_backends[j] != NULL; j++) {
+			if (strcmp(cfg->sections[i].backend,
+				   http_backends[j]) == 0) {
+				return true;
+			}
+		}
+	}
+	return false;
+}
+
 /* The probe threads (and, with act, the action worker) start with the
  * loop's signals blocked, so that only the UI thread ever runs their
  * handlers. */
@@ -396,8 +415,6 @@ start_threads(struct runner *r, bool start_runner, struct actions **act,
 	sigset_t saved;
 	int rc = 0;
 
-	/* libcurl's global state must exist before any thread uses it. */
-	http_global_init();
 	term_block_signals(&saved);
 	if (start_runner) {
 		rc = runner_start(r, err);
@@ -532,6 +549,13 @@ cli_main(int argc, char *argv[])
 		status = demo_setup(&demo_cfg, r, o.demo_speed, &err);
 	} else {
 		status = add_sources(&cfg, r, &err);
+		/* libcurl's global state must exist before any HTTP probe
+		 * thread starts; only then, since initializing it touches
+		 * 3 MB of libcrypto for nothing (Slack posting initializes
+		 * it itself). */
+		if (config_uses_http(&cfg)) {
+			http_global_init();
+		}
 	}
 	if (status == 0) {
 		status = start_threads(r, state_source_count(st) > 0, &act,
