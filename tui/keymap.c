@@ -26,7 +26,7 @@ const struct keymap_entry keymap_global[] = {
 		 "5 Metrics 6 Alerts 7 Timeline" },
 	{ "z Enter", "zoom the focused pane (Enter when zoomed: details "
 		     "of the selected row)" },
-	{ "Esc", "close a dialog or view, or unzoom" },
+	{ "Esc", "close a dialog or view, unzoom, or cancel a long action" },
 	{ "/", "filter the focused pane (an empty filter clears it)" },
 	{ "r", "refresh the focused pane's source now" },
 	{ "< >", "previous / next source of the pane's kind" },
