@@ -22,7 +22,10 @@ rand_r(unsigned *seed)
 				   __ATOMIC_RELAXED) % 4096) * 16;
 	}
 	if (real == NULL) {
-		real = (int (*)(unsigned *))dlsym(RTLD_NEXT, "rand_r");
+		void *sym = dlsym(RTLD_NEXT, "rand_r");
+
+		/* ISO C has no cast from an object to a function pointer. */
+		memcpy(&real, &sym, sizeof(real));
 	}
 	return real(seed);
 }
