@@ -7,124 +7,26 @@
 #    killed with SIGKILL right after; --resume shows the earlier timeline.
 #
 # usage: incident.sh PATH/TO/warroom
-set -u
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
 
-BIN=${1:?usage: incident.sh PATH/TO/warroom}
-SOCK="warroom-e2e-inc-$$"
-export LANG=C.UTF-8 LC_ALL=C.UTF-8
-unset TMUX
-WORK=$(mktemp -d)
-export XDG_STATE_HOME="$WORK/state"
-STEP="start"
 TODAY=$(date -u +%Y%m%d)
 ID="INC-$TODAY-001"
 
-tm() {
-	tmux -L "$SOCK" -f /dev/null "$@"
-}
-
-cleanup() {
-	tm kill-server >/dev/null 2>&1
-	rm -rf "$WORK"
-}
-trap cleanup EXIT
-
-now_ms() {
-	date +%s%3N
-}
-
-screen() {
-	tm capture-pane -p -t "$TARGET" 2>/dev/null
-}
-
-fail() {
-	echo "FAIL [$STEP]: $*" >&2
-	echo "---- screen ----" >&2
-	screen >&2
-	echo "----------------" >&2
-	exit 1
-}
-
-# wait_for TEXT [SECONDS]: until the screen shows TEXT (fixed string).
-wait_for() {
-	local deadline=$(($(now_ms) + ${2:-10} * 1000))
-
-	while ! screen | grep -qF -- "$1"; do
-		if [ "$(now_ms)" -ge "$deadline" ]; then
-			fail "timed out waiting for '$1'"
-		fi
-		sleep 0.1
-	done
-}
-
-wait_gone() {
-	local deadline=$(($(now_ms) + ${2:-10} * 1000))
-
-	while screen | grep -qF -- "$1"; do
-		if [ "$(now_ms)" -ge "$deadline" ]; then
-			fail "timed out waiting for '$1' to go away"
-		fi
-		sleep 0.1
-	done
-}
-
 # wait_header TEXT: until the first line shows TEXT.
+header_shows() {
+	screen | head -1 | grep -qF -- "$1"
+}
+
 wait_header() {
-	local deadline=$(($(now_ms) + 10000))
-
-	while ! screen | head -1 | grep -qF -- "$1"; do
-		if [ "$(now_ms)" -ge "$deadline" ]; then
-			fail "timed out waiting for '$1' in the header"
-		fi
-		sleep 0.1
-	done
-}
-
-keys() {
-	tm send-keys -t "$TARGET" "$@"
-}
-
-wait_dead() {
-	local deadline=$(($(now_ms) + ${1:-5} * 1000))
-
-	while [ "$(tm display -p -t "$TARGET" '#{pane_dead}')" != 1 ]; do
-		if [ "$(now_ms)" -ge "$deadline" ]; then
-			fail "the program did not exit"
-		fi
-		sleep 0.1
-	done
-}
-
-dead_status() {
-	cat "$WORK/status.$TARGET" 2>/dev/null
-}
-
-program_pid() {
-	ps -o pid= --ppid "$(tm display -p -t "$TARGET" '#{pane_pid}')" |
-		tr -d ' '
-}
-
-# start NAME ARGS...: a new 160x48 session running warroom ARGS.
-start() {
-	local name="$1" args=""
-
-	shift
-	for a in "$@"; do
-		args="$args '$a'"
-	done
-	TARGET="$name"
-	tm start-server \; set-option -g remain-on-exit on \; \
-		set-option -g set-clipboard on \; \
-		new-session -d -s "$name" -x 160 -y 48 \
-		"env XDG_CONFIG_HOME='$WORK' TERM=screen '$BIN' $args \
-		2>'$WORK/stderr.$name'; echo \$? > '$WORK/status.$name'"
+	poll 10000 "no '$1' in the header" header_shows "$1"
 }
 
 # Selects pid 4242 in the Database pane and confirms Terminate.
 terminate_4242() {
 	keys 2
 	wait_for "[2 Database]"
-	wait_for "blocks" 15
+	wait_for "blocks" 15000
 	keys /
 	wait_for "Filter Database"
 	keys 4 2 4 2 Enter
@@ -139,7 +41,7 @@ terminate_4242() {
 D="$WORK/journal"
 
 STEP="declared"
-start demo --demo --demo-speed 20 --journal-dir "$D"
+start demo 160 48 --demo --demo-speed 20 --journal-dir "$D"
 wait_header "$ID"
 wait_header " P1 "
 wait_header "Investigating"
@@ -178,7 +80,7 @@ keys Escape
 
 STEP="action"
 terminate_4242
-wait_for "terminate done" 10
+wait_for "terminate done" 10000
 keys 7 z
 wait_for "Terminate session on pid 4242"
 keys Escape
@@ -199,8 +101,8 @@ wait_for "Post-mortem draft of $ID"
 wait_for "# Post-Mortem: Checkout API returning 500s after deploy"
 wait_for "## Timeline (all times UTC)"
 found=0
-for i in 1 2 3 4 5 6; do
-	if screen | grep -qF -- "$NOTE"; then
+for _ in 1 2 3 4 5 6; do
+	if shows "$NOTE"; then
 		found=1
 		break
 	fi
@@ -224,11 +126,7 @@ keys m
 wait_for "status update #1 marked as sent"
 
 STEP="quit"
-keys q
-wait_for "Quit warroom?"
-keys y
-wait_dead 5
-[ "$(dead_status)" = 0 ] || fail "exit status $(dead_status) after quit"
+quit 5000
 
 STEP="journal file"
 [ "$(stat -c %a "$J")" = 600 ] || fail "journal mode $(stat -c %a "$J")"
@@ -278,7 +176,7 @@ grep -qF -- "## Timeline" "$WORK/pm.md" || fail "report lacks the timeline"
 D2="$WORK/journal2"
 
 STEP="declare P0"
-start crash --demo --demo-speed 20 --journal-dir "$D2" \
+start crash 160 48 --demo --demo-speed 20 --journal-dir "$D2" \
 	--incident "X e2e crash" --severity P0 --commander carol
 wait_header "$ID"
 wait_header " P0 "
@@ -290,14 +188,11 @@ wait_for "note added"
 
 STEP="kill -9"
 terminate_4242
-pid=$(program_pid)
-[ -n "$pid" ] || fail "no warroom process"
-kill -KILL "$pid"
-wait_dead 5
-[ "$(dead_status)" = 137 ] || fail "exit status $(dead_status) after SIGKILL"
+signal_exit KILL 137
 
 STEP="resume"
-start resumed --demo --demo-speed 20 --journal-dir "$D2" --resume "$ID"
+start resumed 160 48 --demo --demo-speed 20 --journal-dir "$D2" \
+	--resume "$ID"
 wait_header "$ID"
 wait_header " P0 "
 wait_for "resumed $ID"
@@ -308,17 +203,14 @@ wait_for "Declared $ID: X e2e crash"
 wait_for "Resumed $ID"
 # The action either finished (its result) or was cut short (outcome
 # unknown); both are on the record.
-if screen | grep -qF "terminate on pid 4242"; then
+if shows "terminate on pid 4242"; then
 	echo "resume: the terminate's result was on disk before the kill"
 else
 	wait_for "Outcome unknown"
 	echo "resume: the terminate reads as outcome unknown"
 fi
 keys Escape
-keys q
-wait_for "Quit warroom?"
-keys y
-wait_dead 5
+quit 5000
 
 STEP="journal after the crash"
 python3 - "$D2/$ID.jsonl" <<'EOF' || fail "journal check failed"
@@ -335,13 +227,6 @@ assert any(r["kind"] == "note" and r.get("text") == "before the crash"
 assert any(r.get("event") == "resume" for r in recs)
 EOF
 
-STEP="stderr"
-for f in "$WORK"/stderr.*; do
-	if [ -s "$f" ]; then
-		echo "FAIL [$STEP]: $(basename "$f") is not empty:" >&2
-		head -40 "$f" >&2
-		exit 1
-	fi
-done
+check_stderr
 
 echo "e2e incident: all steps passed"

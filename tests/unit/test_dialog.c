@@ -2,126 +2,13 @@
  * edits UTF-8, type-to-confirm wants the exact word; drawn and read back. */
 #include <criterion/criterion.h>
 
-#include <limits.h>
-#include <locale.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
 
 #include "core/sanitize.h"
+#include "tests/unit/screen_fixture.h"
 #include "widgets/dialog.h"
-
-#define ROWS 24
-#define COLS 80
-
-static SCREEN *scr;
-static FILE *scr_out, *scr_in;
-static WINDOW *win;
-
-static void
-screen_up(void)
-{
-	cr_assert_not_null(setlocale(LC_ALL, "C.UTF-8"));
-	setenv("TERM", "xterm-256color", 1);
-	scr_out = fopen("/dev/null", "w");
-	scr_in = fopen("/dev/null", "r");
-	scr = newterm(NULL, scr_out, scr_in);
-	cr_assert_not_null(scr);
-	set_term(scr);
-	win = newwin(ROWS, COLS, 0, 0);
-	cr_assert_not_null(win);
-	text_utf8 = true;
-}
-
-static void
-screen_down(void)
-{
-	delwin(win);
-	endwin();
-	delscreen(scr);
-	fclose(scr_out);
-	fclose(scr_in);
-}
-
-/* The whole screen row y as UTF-8, trailing blanks cut. */
-static char *
-row_text(int y, char *buf, size_t size)
-{
-	size_t o = 0;
-	mbstate_t st;
-
-	memset(&st, 0, sizeof(st));
-	for (int c = 0; c < COLS; c++) {
-		cchar_t cc;
-		wchar_t wc[CCHARW_MAX + 1] = { 0 };
-		attr_t a;
-		short pair;
-		char mb[MB_LEN_MAX];
-		size_t k;
-
-		mvwin_wch(win, y, c, &cc);
-		getcchar(&cc, wc, &a, &pair, NULL);
-		k = wcrtomb(mb, wc[0], &st);
-		cr_assert(k != (size_t)-1 && o + k < size);
-		memcpy(buf + o, mb, k);
-		o += k;
-		if (wcwidth(wc[0]) == 2) {
-			c++;
-		}
-	}
-	while (o > 0 && buf[o - 1] == ' ') {
-		o--;
-	}
-	buf[o] = '\0';
-	return buf;
-}
-
-/* The first row holding needle, or -1; *col gets its screen column. */
-static int
-find_row(const char *needle, int *col)
-{
-	char buf[1024];
-
-	for (int y = 0; y < ROWS; y++) {
-		char *p = strstr(row_text(y, buf, sizeof(buf)), needle);
-
-		if (p != NULL) {
-			if (col != NULL) {
-				mbstate_t st;
-				const char *q = buf;
-
-				memset(&st, 0, sizeof(st));
-				*col = 0;
-				while (q < p) {
-					wchar_t wc;
-					size_t k = mbrtowc(&wc, q, (size_t)(p - q),
-							   &st);
-
-					cr_assert(k > 0 && k <= 4);
-					*col += wcwidth(wc);
-					q += k;
-				}
-			}
-			return y;
-		}
-	}
-	return -1;
-}
-
-static attr_t
-cell_at(int y, int x, wchar_t *ch)
-{
-	cchar_t cc;
-	wchar_t wc[CCHARW_MAX + 1] = { 0 };
-	attr_t a;
-	short pair;
-
-	mvwin_wch(win, y, x, &cc);
-	getcchar(&cc, wc, &a, &pair, NULL);
-	*ch = wc[0];
-	return a;
-}
 
 static enum dialog_result
 type_text(struct dialog *d, const wchar_t *s)
@@ -204,8 +91,8 @@ Test(confirm, closed_dialog_refuses)
 
 /* A key queued before the dialog opened (ungetch puts it where typed
  * keys wait) must be gone once it is open: flushinp empties that queue. */
-Test(confirm, typeahead_is_discarded, .init = screen_up,
-     .fini = screen_down)
+Test(confirm, typeahead_is_discarded, .init = scr_up,
+     .fini = scr_down)
 {
 	struct dialog d;
 
@@ -228,8 +115,8 @@ Test(confirm, typeahead_is_discarded, .init = screen_up,
 	cr_assert_eq(getch(), ERR);
 }
 
-Test(confirm, draws_body_sanitized_with_no_highlighted, .init = screen_up,
-     .fini = screen_down)
+Test(confirm, draws_body_sanitized_with_no_highlighted, .init = scr_up,
+     .fini = scr_down)
 {
 	struct dialog d;
 	wchar_t ch;
@@ -238,34 +125,34 @@ Test(confirm, draws_body_sanitized_with_no_highlighted, .init = screen_up,
 	dialog_open_confirm(&d, 1, "Kill query",
 			    "SELECT pg_terminate_backend(4242)\n"
 			    "query: UPDATE t SET x = '\x1b[2J'");
-	dialog_draw(&d, win, NULL);
-	y = find_row("SELECT pg_terminate_backend(4242)", NULL);
+	dialog_draw(&d, scr_win, NULL);
+	y = scr_find_row("SELECT pg_terminate_backend(4242)", 0, NULL);
 	cr_assert_geq(y, 0);
-	cr_assert_eq(find_row("query: UPDATE t SET x = '\\x1b[2J'", NULL),
-		     y + 1);
-	cr_assert_geq(find_row("Kill query", NULL), 0);
-	y = find_row("[ No ]", &col);
+	cr_assert_eq(scr_find_row("query: UPDATE t SET x = '\\x1b[2J'", 0,
+				  NULL), y + 1);
+	cr_assert_geq(scr_find_row("Kill query", 0, NULL), 0);
+	y = scr_find_row("[ No ]", 0, &col);
 	cr_assert_geq(y, 0);
-	cr_assert_eq(find_row("[ Yes ]", &yes_col), y);
+	cr_assert_eq(scr_find_row("[ Yes ]", 0, &yes_col), y);
 	cr_assert_lt(yes_col, col);
 	/* The highlighted button is No. */
-	cr_assert(cell_at(y, col + 2, &ch) & A_REVERSE);
+	cr_assert(scr_cell(y, col + 2, &ch, NULL) & A_REVERSE);
 	cr_assert_eq(ch, L'N');
-	cr_assert_not(cell_at(y, yes_col + 2, &ch) & A_REVERSE);
+	cr_assert_not(scr_cell(y, yes_col + 2, &ch, NULL) & A_REVERSE);
 	cr_assert_eq(ch, L'Y');
 	/* Moving to Yes moves the highlight. */
 	dialog_key(&d, '\t', true);
-	dialog_draw(&d, win, NULL);
-	cr_assert(cell_at(y, yes_col + 2, &ch) & A_REVERSE);
-	cr_assert_not(cell_at(y, col + 2, &ch) & A_REVERSE);
+	dialog_draw(&d, scr_win, NULL);
+	cr_assert(scr_attrs(y, yes_col + 2) & A_REVERSE);
+	cr_assert_not(scr_attrs(y, col + 2) & A_REVERSE);
 }
 
-Test(confirm, sized_to_the_screen_and_wrapped, .init = screen_up,
-     .fini = screen_down)
+Test(confirm, sized_to_the_screen_and_wrapped, .init = scr_up,
+     .fini = scr_down)
 {
 	struct dialog d;
 	char body[1024];
-	int top = -1, bottom = -1, left = COLS, right = -1;
+	int top = -1, bottom = -1, left = SCR_COLS, right = -1;
 
 	memset(body, 0, sizeof(body));
 	for (int i = 0; i < 40; i++) {
@@ -273,21 +160,16 @@ Test(confirm, sized_to_the_screen_and_wrapped, .init = screen_up,
 	}
 	strcat(body, "END");
 	dialog_open_confirm(&d, 1, "Wide", body);
-	dialog_draw(&d, win, NULL);
+	dialog_draw(&d, scr_win, NULL);
 	/* Find the frame's corners. */
-	for (int y = 0; y < ROWS; y++) {
-		for (int x = 0; x < COLS; x++) {
-			cchar_t cc;
-			wchar_t wc[CCHARW_MAX + 1];
-			attr_t a;
-			short pair;
+	for (int y = 0; y < SCR_ROWS; y++) {
+		for (int x = 0; x < SCR_COLS; x++) {
+			wchar_t ch = scr_char(y, x);
 
-			mvwin_wch(win, y, x, &cc);
-			getcchar(&cc, wc, &a, &pair, NULL);
-			if (wc[0] == L'\u250c') {
+			if (ch == L'\u250c') {
 				top = y;
 				left = x;
-			} else if (wc[0] == L'\u2518') {
+			} else if (ch == L'\u2518') {
 				bottom = y;
 				right = x;
 			}
@@ -296,21 +178,15 @@ Test(confirm, sized_to_the_screen_and_wrapped, .init = screen_up,
 	cr_assert_geq(top, 0);
 	cr_assert_gt(bottom, top);
 	/* At most 90 % of the width, centred. */
-	cr_assert_leq(right - left + 1, COLS * 9 / 10);
-	cr_assert_leq(abs(left - (COLS - 1 - right)), 1);
+	cr_assert_leq(right - left + 1, SCR_COLS * 9 / 10);
+	cr_assert_leq(abs(left - (SCR_COLS - 1 - right)), 1);
 	/* 205 columns of text wrap to several rows, all inside. */
-	cr_assert_geq(find_row("END", NULL), top + 3);
+	cr_assert_geq(scr_find_row("END", 0, NULL), top + 3);
 	for (int y = top + 1; y < bottom; y++) {
-		wchar_t ch;
-
-		cell_at(y, left, &ch);
-		cr_assert_eq(ch, L'\u2502', "row %d", y);
-		cell_at(y, right, &ch);
-		cr_assert_eq(ch, L'\u2502', "row %d", y);
-		cell_at(y, left - 1, &ch);
-		cr_assert_eq(ch, L' ', "row %d", y);
-		cell_at(y, right + 1, &ch);
-		cr_assert_eq(ch, L' ', "row %d", y);
+		cr_assert_eq(scr_char(y, left), L'\u2502', "row %d", y);
+		cr_assert_eq(scr_char(y, right), L'\u2502', "row %d", y);
+		cr_assert_eq(scr_char(y, left - 1), L' ', "row %d", y);
+		cr_assert_eq(scr_char(y, right + 1), L' ', "row %d", y);
 	}
 }
 
@@ -387,17 +263,17 @@ Test(input, stays_within_its_buffer)
 	cr_assert_eq(strlen(d.input), (DIALOG_INPUT_MAX - 1) / 3 * 3);
 }
 
-Test(input, draws_prompt_and_text, .init = screen_up, .fini = screen_down)
+Test(input, draws_prompt_and_text, .init = scr_up, .fini = scr_down)
 {
 	struct dialog d;
 
 	dialog_open_input(&d, 3, "Silence", "Duration and comment", "");
 	type_text(&d, L"2h \u65e5\u672c");
-	dialog_draw(&d, win, NULL);
-	cr_assert_geq(find_row("Duration and comment", NULL), 0);
-	cr_assert_gt(find_row("2h \xe6\x97\xa5\xe6\x9c\xac", NULL),
-		     find_row("Duration and comment", NULL));
-	cr_assert_geq(find_row("Enter accept  Esc cancel", NULL), 0);
+	dialog_draw(&d, scr_win, NULL);
+	cr_assert_geq(scr_find_row("Duration and comment", 0, NULL), 0);
+	cr_assert_gt(scr_find_row("2h \xe6\x97\xa5\xe6\x9c\xac", 0, NULL),
+		     scr_find_row("Duration and comment", 0, NULL));
+	cr_assert_geq(scr_find_row("Enter accept  Esc cancel", 0, NULL), 0);
 }
 
 /* ---- type to confirm -------------------------------------------------- */
@@ -441,8 +317,8 @@ Test(type_to_confirm, esc_cancels)
 	cr_assert_eq(dialog_key(&d, 27, true), DIALOG_NO);
 }
 
-Test(type_to_confirm, draws_the_word_to_type, .init = screen_up,
-     .fini = screen_down)
+Test(type_to_confirm, draws_the_word_to_type, .init = scr_up,
+     .fini = scr_down)
 {
 	struct dialog d;
 	wchar_t ch;
@@ -451,18 +327,18 @@ Test(type_to_confirm, draws_the_word_to_type, .init = screen_up,
 	dialog_open_type_to_confirm(&d, 9, "FLUSHDB", "Flush database 3",
 				    "3");
 	type_text(&d, L"4");
-	dialog_draw(&d, win, NULL);
-	cr_assert_geq(find_row("Type 3 to confirm:", NULL), 0);
-	y = find_row("Flush database 3", NULL);
+	dialog_draw(&d, scr_win, NULL);
+	cr_assert_geq(scr_find_row("Type 3 to confirm:", 0, NULL), 0);
+	y = scr_find_row("Flush database 3", 0, NULL);
 	cr_assert_geq(y, 0);
 	/* A wrong start shows in the crit role (bold without a theme). */
-	y = find_row("Type 3 to confirm:", &col) + 1;
-	cr_assert(cell_at(y, col, &ch) & A_BOLD);
+	y = scr_find_row("Type 3 to confirm:", 0, &col) + 1;
+	cr_assert(scr_cell(y, col, &ch, NULL) & A_BOLD);
 	cr_assert_eq(ch, L'4');
 	/* The right one does not. */
 	dialog_key(&d, KEY_BACKSPACE, false);
 	type_text(&d, L"3");
-	dialog_draw(&d, win, NULL);
-	cr_assert_not(cell_at(y, col, &ch) & A_BOLD);
+	dialog_draw(&d, scr_win, NULL);
+	cr_assert_not(scr_cell(y, col, &ch, NULL) & A_BOLD);
 	cr_assert_eq(ch, L'3');
 }

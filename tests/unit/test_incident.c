@@ -16,6 +16,7 @@
 #include "core/incident.h"
 #include "core/timeline.h"
 #include "core/xalloc.h"
+#include "tests/unit/journal_fixture.h"
 
 #define MIN (60 * 1000LL)
 #define HOUR (60 * MIN)
@@ -26,34 +27,9 @@ static char root[64];
 static char dir[160];
 
 static void
-rm_tree(const char *d)
-{
-	struct dirent *de;
-	char p[512];
-	DIR *dd = opendir(d);
-
-	if (dd == NULL) {
-		return;
-	}
-	while ((de = readdir(dd)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0) {
-			continue;
-		}
-		snprintf(p, sizeof(p), "%s/%s", d, de->d_name);
-		if (unlink(p) != 0) {
-			rm_tree(p);
-		}
-	}
-	closedir(dd);
-	rmdir(d);
-}
-
-static void
 setup(void)
 {
-	strcpy(root, "/tmp/incident-test-XXXXXX");
-	cr_assert_not_null(mkdtemp(root));
+	journal_fixture_mkdir(root, sizeof(root), "incident-test");
 	snprintf(dir, sizeof(dir), "%s/state/warroom/incidents", root);
 	clock_set_fake(1000, T0);
 }
@@ -62,7 +38,7 @@ static void
 teardown(void)
 {
 	clock_set_real();
-	rm_tree(root);
+	journal_fixture_rm(root);
 }
 
 TestSuite(incident, .init = setup, .fini = teardown, .timeout = 30);

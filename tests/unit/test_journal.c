@@ -22,6 +22,7 @@
 
 #include "core/journal.h"
 #include "core/xalloc.h"
+#include "tests/unit/journal_fixture.h"
 
 #define ENOSPC_MSG "journal write failed: No space left on device — " \
 	"destructive actions refused"
@@ -30,41 +31,16 @@ static char dir[64];
 static char path[128];
 
 static void
-rm_dir(const char *d)
-{
-	struct dirent *de;
-	char p[512];
-	DIR *dd = opendir(d);
-
-	if (dd == NULL) {
-		return;
-	}
-	while ((de = readdir(dd)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0) {
-			continue;
-		}
-		snprintf(p, sizeof(p), "%s/%s", d, de->d_name);
-		if (unlink(p) != 0) {
-			rm_dir(p);
-		}
-	}
-	closedir(dd);
-	rmdir(d);
-}
-
-static void
 setup(void)
 {
-	strcpy(dir, "/tmp/journal-test-XXXXXX");
-	cr_assert_not_null(mkdtemp(dir));
+	journal_fixture_mkdir(dir, sizeof(dir), "journal-test");
 	snprintf(path, sizeof(path), "%s/INC-20261122-001.jsonl", dir);
 }
 
 static void
 teardown(void)
 {
-	rm_dir(dir);
+	journal_fixture_rm(dir);
 }
 
 TestSuite(journal, .init = setup, .fini = teardown, .timeout = 60);

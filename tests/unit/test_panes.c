@@ -3,18 +3,16 @@
  * targets, sanitized and wide text, small rectangles. */
 #include <criterion/criterion.h>
 
-#include <limits.h>
-#include <locale.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <wchar.h>
 
 #include "core/clock.h"
 #include "core/sanitize.h"
 #include "core/snapshot.h"
 #include "core/timeline.h"
+#include "tests/unit/screen_fixture.h"
 #include "themes/theme.h"
 #include "tui/pane.h"
 
@@ -24,38 +22,25 @@
 #define WALL0 1795317127000LL
 #define MONO0 5000000LL
 
-static SCREEN *scr;
-static FILE *scr_out, *scr_in;
 static struct theme theme;
 
 static void
 setup(void)
 {
-	cr_assert_not_null(setlocale(LC_ALL, "C.UTF-8"));
-	setenv("TERM", "xterm-256color", 1);
-	scr_out = fopen("/dev/null", "w");
-	scr_in = fopen("/dev/null", "r");
-	scr = newterm("xterm-256color", scr_out, scr_in);
-	cr_assert_not_null(scr);
-	set_term(scr);
-	resizeterm(ROWS, COLS);
+	scr_open(ROWS, COLS);
 	if (has_colors()) {
 		start_color();
 		use_default_colors();
 	}
 	theme_defaults(&theme);
 	theme_apply(&theme);
-	text_utf8 = true;
 	clock_set_fake(MONO0, WALL0);
 }
 
 static void
 teardown(void)
 {
-	endwin();
-	delscreen(scr);
-	fclose(scr_out);
-	fclose(scr_in);
+	scr_close();
 	clock_set_real();
 }
 
@@ -73,35 +58,7 @@ struct line {
 static struct line *
 read_line(int y, struct line *l)
 {
-	size_t o = 0;
-	mbstate_t st;
-
-	memset(&st, 0, sizeof(st));
-	for (int c = 0; c < COLS; c++) {
-		cchar_t cc;
-		wchar_t wc[CCHARW_MAX + 1] = { 0 };
-		attr_t a;
-		short pair;
-		char mb[MB_LEN_MAX];
-		size_t k;
-
-		mvwin_wch(stdscr, y, c, &cc);
-		getcchar(&cc, wc, &a, &pair, NULL);
-		k = wcrtomb(mb, wc[0] ? wc[0] : L' ', &st);
-		cr_assert(k != (size_t)-1 && o + k < sizeof(l->s));
-		for (size_t i = 0; i < k; i++) {
-			l->col[o + i] = c;
-		}
-		memcpy(l->s + o, mb, k);
-		o += k;
-		if (wcwidth(wc[0]) == 2) {
-			c++;
-		}
-	}
-	while (o > 0 && l->s[o - 1] == ' ') {
-		o--;
-	}
-	l->s[o] = '\0';
+	scr_row_cols(y, 0, COLS, l->s, l->col, sizeof(l->s));
 	return l;
 }
 
@@ -109,14 +66,7 @@ read_line(int y, struct line *l)
 static int
 find_row(const char *needle, int y0)
 {
-	struct line l;
-
-	for (int y = y0; y < ROWS; y++) {
-		if (strstr(read_line(y, &l)->s, needle) != NULL) {
-			return y;
-		}
-	}
-	return -1;
+	return scr_find_row(needle, y0, NULL);
 }
 
 /* The screen column where needle starts on row y, or -1. */
@@ -143,19 +93,6 @@ count_rows(const char *needle)
 		}
 	}
 	return n;
-}
-
-static short
-pair_at(int y, int x)
-{
-	cchar_t cc;
-	wchar_t wc[CCHARW_MAX + 1];
-	attr_t a;
-	short pair;
-
-	mvwin_wch(stdscr, y, x, &cc);
-	getcchar(&cc, wc, &a, &pair, NULL);
-	return pair;
 }
 
 static short
@@ -582,11 +519,11 @@ Test(panes, lock_tree_order_and_nesting)
 	cr_assert(strstr(l.s, "blocks 3") != NULL, "%s", l.s);
 	cr_assert_eq(col_of(r4242, "pid 4242"), 0);
 	/* Selected (and focused) it is highlighted; else critical. */
-	cr_assert_eq(pair_at(r4242, 0), role_pair(ROLE_SELECTED));
+	cr_assert_eq(scr_pair(r4242, 0), role_pair(ROLE_SELECTED));
 	c.focused = false;
 	draw_full(&p, &c);
-	cr_assert_eq(pair_at(r4242, 0), role_pair(ROLE_CRIT));
-	cr_assert_eq(pair_at(r5012, 3), role_pair(ROLE_WARN));
+	cr_assert_eq(scr_pair(r4242, 0), role_pair(ROLE_CRIT));
+	cr_assert_eq(scr_pair(r5012, 3), role_pair(ROLE_WARN));
 	/* Its query on the next line, on one line, under a pipe. */
 	rq = r4242 + 1;
 	read_line(rq, &l);
@@ -854,11 +791,11 @@ Test(panes, pods_problems_first)
 	cr_assert(strstr(read_line(h + 3, &l)->s, "api-7d9f-ccc") != NULL);
 	cr_assert(strstr(read_line(h + 4, &l)->s, "db-proxy") != NULL);
 	cr_assert(strstr(read_line(h + 5, &l)->s, "Running") != NULL);
-	cr_assert_eq(pair_at(h + 1, col_of(h + 1, "CrashLoopBackOff")),
+	cr_assert_eq(scr_pair(h + 1, col_of(h + 1, "CrashLoopBackOff")),
 		     role_pair(ROLE_SELECTED));
-	cr_assert_eq(pair_at(h + 2, col_of(h + 2, "OOMKilled")),
+	cr_assert_eq(scr_pair(h + 2, col_of(h + 2, "OOMKilled")),
 		     role_pair(ROLE_CRIT));
-	cr_assert_eq(pair_at(h + 3, col_of(h + 3, "Pending")),
+	cr_assert_eq(scr_pair(h + 3, col_of(h + 3, "Pending")),
 		     role_pair(ROLE_WARN));
 	/* 's': by restarts, then by name. */
 	press(&p, &c, 's');
@@ -1054,7 +991,7 @@ Test(panes, redis_overview_clients_and_targets)
 	cr_assert_geq(find_row("1.9 GiB/2.0 GiB", 0), 0);
 	r = find_row("evicted 120/s", 0);
 	cr_assert_geq(r, 0);
-	cr_assert_eq(pair_at(r, col_of(r, "evicted")), role_pair(ROLE_CRIT));
+	cr_assert_eq(scr_pair(r, col_of(r, "evicted")), role_pair(ROLE_CRIT));
 	/* Slow log: ten at most, the slowest first. */
 	r = find_row("SLOW LOG", 0);
 	cr_assert_geq(r, 0);
@@ -1100,7 +1037,7 @@ Test(panes, kafka_groups_and_partitions)
 	draw_full(&p, &c);
 	r = find_row("brokers 2/3 up", 0);
 	cr_assert_eq(r, 0);
-	cr_assert_eq(pair_at(0, 0), role_pair(ROLE_CRIT));
+	cr_assert_eq(scr_pair(0, 0), role_pair(ROLE_CRIT));
 	h = find_row("GROUP", 0);
 	/* Largest lag first, its growth signed. */
 	read_line(h + 1, &l);
@@ -1139,13 +1076,13 @@ Test(panes, metrics_no_data_is_never_zero)
 	read_line(r, &l);
 	cr_assert(strstr(l.s, "no data") != NULL, "%s", l.s);
 	cr_assert(strstr(l.s, "0") == NULL, "%s", l.s);
-	cr_assert_eq(pair_at(r, col_of(r, "no data")), role_pair(ROLE_DIM));
+	cr_assert_eq(scr_pair(r, col_of(r, "no data")), role_pair(ROLE_DIM));
 	r = find_row("  api", 0);
 	cr_assert(strstr(read_line(r, &l)->s, "4.2 %") != NULL, "%s", l.s);
-	cr_assert_eq(pair_at(r, col_of(r, "4.2 %")), role_pair(ROLE_WARN));
+	cr_assert_eq(scr_pair(r, col_of(r, "4.2 %")), role_pair(ROLE_WARN));
 	r = find_row("  auth", 0);
 	cr_assert(strstr(read_line(r, &l)->s, "query timed out") != NULL);
-	cr_assert_eq(pair_at(r, col_of(r, "query timed out")),
+	cr_assert_eq(scr_pair(r, col_of(r, "query timed out")),
 		     role_pair(ROLE_CRIT));
 	cr_assert_geq(find_row("870 ms", 0), 0);
 	/* Compact: one line per row, named by panel. */
@@ -1413,7 +1350,7 @@ Test(panes, alerts_no_active_silences)
 	draw_full(&p, &c);
 	r = find_row("no active silences", 0);
 	cr_assert_geq(r, 0);
-	cr_assert_eq(pair_at(r, col_of(r, "no active")), role_pair(ROLE_DIM));
+	cr_assert_eq(scr_pair(r, col_of(r, "no active")), role_pair(ROLE_DIM));
 	cr_assert_geq(find_row("active silences 0", 0), 0);
 	cr_assert_lt(find_row("MATCHERS", 0), 0);
 	cr_assert_not(p.ops->key(&p, &c, 'j'));
@@ -1458,7 +1395,7 @@ Test(panes, timeline_newest_first)
 	cr_assert(strstr(l.s, "03:12:09Z") != NULL, "%s", l.s);
 	cr_assert(strstr(read_line(h + 3, &l)->s, "first note") != NULL);
 	cr_assert(strstr(l.s, "03:12:07Z") != NULL, "%s", l.s);
-	cr_assert_eq(pair_at(h + 2, col_of(h + 2, "action")),
+	cr_assert_eq(scr_pair(h + 2, col_of(h + 2, "action")),
 		     role_pair(ROLE_WARN));
 	/* A new entry goes on top; the selected one stays selected. */
 	press(&p, &c, 'j');

@@ -3,105 +3,23 @@
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
 
-#include <limits.h>
 #include <locale.h>
 #include <math.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <wchar.h>
 
 #include "core/sanitize.h"
+#include "tests/unit/screen_fixture.h"
 #include "widgets/draw.h"
 #include "widgets/gauge.h"
 #include "widgets/sparkline.h"
 #include "widgets/statusbar.h"
 #include "widgets/textview.h"
 
-#define ROWS 24
-#define COLS 80
-
-static SCREEN *scr;
-static FILE *scr_out, *scr_in;
-static WINDOW *win;
-
-static void
-screen_up(void)
-{
-	cr_assert_not_null(setlocale(LC_ALL, "C.UTF-8"));
-	setenv("TERM", "xterm-256color", 1);
-	scr_out = fopen("/dev/null", "w");
-	scr_in = fopen("/dev/null", "r");
-	scr = newterm(NULL, scr_out, scr_in);
-	cr_assert_not_null(scr);
-	set_term(scr);
-	win = newwin(ROWS, COLS, 0, 0);
-	cr_assert_not_null(win);
-	text_utf8 = true;
-}
-
-static void
-screen_down(void)
-{
-	delwin(win);
-	endwin();
-	delscreen(scr);
-	fclose(scr_out);
-	fclose(scr_in);
-}
-
 static void
 utf8_locale(void)
 {
 	cr_assert_not_null(setlocale(LC_ALL, "C.UTF-8"));
 	text_utf8 = true;
-}
-
-/* Row y from column x, n columns, as UTF-8, trailing blanks cut; a wide
- * character once. */
-static char *
-row_trim(int y, int x, int n, char *buf, size_t size)
-{
-	size_t o = 0;
-	mbstate_t st;
-
-	memset(&st, 0, sizeof(st));
-	for (int c = x; c < x + n && c < COLS; c++) {
-		cchar_t cc;
-		wchar_t wc[CCHARW_MAX + 1] = { 0 };
-		attr_t a;
-		short pair;
-		char mb[MB_LEN_MAX];
-		size_t k;
-
-		mvwin_wch(win, y, c, &cc);
-		getcchar(&cc, wc, &a, &pair, NULL);
-		k = wcrtomb(mb, wc[0], &st);
-		cr_assert(k != (size_t)-1 && o + k < size);
-		memcpy(buf + o, mb, k);
-		o += k;
-		if (wcwidth(wc[0]) == 2) {
-			c++;
-		}
-	}
-	while (o > 0 && buf[o - 1] == ' ') {
-		o--;
-	}
-	buf[o] = '\0';
-	return buf;
-}
-
-static attr_t
-cell_attrs(int y, int x)
-{
-	cchar_t cc;
-	wchar_t wc[CCHARW_MAX + 1];
-	attr_t a;
-	short pair;
-
-	mvwin_wch(win, y, x, &cc);
-	getcchar(&cc, wc, &a, &pair, NULL);
-	return a;
 }
 
 /* ---- sparkline ------------------------------------------------------ */
@@ -172,15 +90,15 @@ Test(sparkline, never_splits_a_block)
 	cr_assert_str_eq(out, "");
 }
 
-Test(sparkline, draw_puts_newest_at_the_right, .init = screen_up,
-     .fini = screen_down)
+Test(sparkline, draw_puts_newest_at_the_right, .init = scr_up,
+     .fini = scr_down)
 {
 	double v[] = { 0, 7 };
 	struct series s = { .v = v, .n = 2, .step_ms = 1000 };
 	char buf[64];
 
-	sparkline_draw(win, 1, 0, 6, &s, NAN, NAN, ROLE_SPARK, NULL);
-	cr_assert_str_eq(row_trim(1, 0, 6, buf, sizeof(buf)),
+	sparkline_draw(scr_win, 1, 0, 6, &s, NAN, NAN, ROLE_SPARK, NULL);
+	cr_assert_str_eq(scr_row_trim(1, 0, 6, buf, sizeof(buf)),
 			 "    \u2581\u2588");
 }
 
@@ -263,68 +181,68 @@ Test(sparkline, fit_does_not_stretch_a_short_series)
 					  sizeof(out)), 0);
 }
 
-Test(sparkline, draw_fit_right_aligns_and_fills, .init = screen_up,
-     .fini = screen_down)
+Test(sparkline, draw_fit_right_aligns_and_fills, .init = scr_up,
+     .fini = scr_down)
 {
 	double shortv[] = { 0, 1, 2 };
 	double longv[] = { 0, 8, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2 };
 	struct series s = { .v = shortv, .n = 3, .step_ms = 15000 };
 	char buf[64];
 
-	sparkline_draw_fit(win, 1, 0, 6, &s, NAN, NAN, ROLE_SPARK, NULL);
-	cr_assert_str_eq(row_trim(1, 0, 6, buf, sizeof(buf)),
+	sparkline_draw_fit(scr_win, 1, 0, 6, &s, NAN, NAN, ROLE_SPARK, NULL);
+	cr_assert_str_eq(scr_row_trim(1, 0, 6, buf, sizeof(buf)),
 			 "   \u2581\u2585\u2588");
 	/* 12 samples in 6 columns, two each: 8 1 1 1 1 2 from 0..8. */
 	s.v = longv;
 	s.n = 12;
-	sparkline_draw_fit(win, 2, 0, 6, &s, 0, NAN, ROLE_SPARK, NULL);
-	cr_assert_str_eq(row_trim(2, 0, 6, buf, sizeof(buf)),
+	sparkline_draw_fit(scr_win, 2, 0, 6, &s, 0, NAN, ROLE_SPARK, NULL);
+	cr_assert_str_eq(scr_row_trim(2, 0, 6, buf, sizeof(buf)),
 			 "\u2588\u2582\u2582\u2582\u2582\u2583");
 }
 
 /* ---- gauge ----------------------------------------------------------- */
 
-Test(gauge, bar_and_percentage, .init = screen_up, .fini = screen_down)
+Test(gauge, bar_and_percentage, .init = scr_up, .fini = scr_down)
 {
 	char buf[128];
 
 	/* 20 columns: "[" 13 "] " "72 %"; 0.72 * 13 = 9.36 -> 9 filled. */
-	gauge_draw(win, 0, 0, 20, 72, 100, NULL, ROLE_OK, NULL);
-	cr_assert_str_eq(row_trim(0, 0, 20, buf, sizeof(buf)),
+	gauge_draw(scr_win, 0, 0, 20, 72, 100, NULL, ROLE_OK, NULL);
+	cr_assert_str_eq(scr_row_trim(0, 0, 20, buf, sizeof(buf)),
 			 "[\u2588\u2588\u2588\u2588\u2588\u2588\u2588\u2588"
 			 "\u2588\u2591\u2591\u2591\u2591] 72 %");
-	gauge_draw(win, 1, 0, 16, 1, 5, "1/5", ROLE_CRIT, NULL);
-	cr_assert_str_eq(row_trim(1, 0, 16, buf, sizeof(buf)),
+	gauge_draw(scr_win, 1, 0, 16, 1, 5, "1/5", ROLE_CRIT, NULL);
+	cr_assert_str_eq(scr_row_trim(1, 0, 16, buf, sizeof(buf)),
 			 "[\u2588\u2588\u2591\u2591\u2591\u2591\u2591\u2591"
 			 "\u2591\u2591] 1/5");
 	/* The filled part is drawn in the caller's role. */
-	cr_assert(cell_attrs(1, 1) & A_BOLD);
-	cr_assert_not(cell_attrs(1, 5) & A_BOLD);
+	cr_assert(scr_attrs(1, 1) & A_BOLD);
+	cr_assert_not(scr_attrs(1, 5) & A_BOLD);
 }
 
-Test(gauge, unknown_value_draws_a_dash, .init = screen_up,
-     .fini = screen_down)
+Test(gauge, unknown_value_draws_a_dash, .init = scr_up,
+     .fini = scr_down)
 {
 	char buf[128];
 
-	gauge_draw(win, 0, 0, 10, NAN, 100, "72 %", ROLE_OK, NULL);
-	cr_assert_str_eq(row_trim(0, 0, 10, buf, sizeof(buf)),
+	gauge_draw(scr_win, 0, 0, 10, NAN, 100, "72 %", ROLE_OK, NULL);
+	cr_assert_str_eq(scr_row_trim(0, 0, 10, buf, sizeof(buf)),
 			 "[\u2591\u2591\u2591\u2591\u2591\u2591] \u2014");
-	gauge_draw(win, 1, 0, 10, 5, 0, NULL, ROLE_OK, NULL);
-	cr_assert_str_eq(row_trim(1, 0, 10, buf, sizeof(buf)),
+	gauge_draw(scr_win, 1, 0, 10, 5, 0, NULL, ROLE_OK, NULL);
+	cr_assert_str_eq(scr_row_trim(1, 0, 10, buf, sizeof(buf)),
 			 "[\u2591\u2591\u2591\u2591\u2591\u2591] \u2014");
 }
 
-Test(gauge, ascii_and_overflow, .init = screen_up, .fini = screen_down)
+Test(gauge, ascii_and_overflow, .init = scr_up, .fini = scr_down)
 {
 	char buf[128];
 
 	text_utf8 = false;
-	gauge_draw(win, 0, 0, 14, 3, 2, NULL, ROLE_WARN, NULL);
-	cr_assert_str_eq(row_trim(0, 0, 14, buf, sizeof(buf)),
+	gauge_draw(scr_win, 0, 0, 14, 3, 2, NULL, ROLE_WARN, NULL);
+	cr_assert_str_eq(scr_row_trim(0, 0, 14, buf, sizeof(buf)),
 			 "[######] 150 %");
-	gauge_draw(win, 1, 0, 12, 0.2, 10, NULL, ROLE_WARN, NULL);
-	cr_assert_str_eq(row_trim(1, 0, 12, buf, sizeof(buf)),
+	gauge_draw(scr_win, 1, 0, 12, 0.2, 10, NULL, ROLE_WARN, NULL);
+	cr_assert_str_eq(scr_row_trim(1, 0, 12, buf, sizeof(buf)),
 			 "[#...] 2.0 %");
 }
 
@@ -332,56 +250,56 @@ Test(gauge, ascii_and_overflow, .init = screen_up, .fini = screen_down)
 
 static const char hints[] = "q\tquit\n?\thelp\n/\tfilter\n";
 
-Test(statusbar, message_left_hints_right, .init = screen_up,
-     .fini = screen_down)
+Test(statusbar, message_left_hints_right, .init = scr_up,
+     .fini = scr_down)
 {
 	char buf[128];
 
-	statusbar_draw(win, 5, 40, "ready", ROLE_NORMAL, hints, NULL);
-	cr_assert_str_eq(row_trim(5, 0, 40, buf, sizeof(buf)),
+	statusbar_draw(scr_win, 5, 40, "ready", ROLE_NORMAL, hints, NULL);
+	cr_assert_str_eq(scr_row_trim(5, 0, 40, buf, sizeof(buf)),
 			 " ready         q quit  ? help  / filter");
 	/* Keys in the key role (reverse|bold), labels in the bar's. */
-	cr_assert(cell_attrs(5, 15) & A_BOLD);
-	cr_assert_not(cell_attrs(5, 17) & A_BOLD);
-	cr_assert(cell_attrs(5, 0) & A_REVERSE);
+	cr_assert(scr_attrs(5, 15) & A_BOLD);
+	cr_assert_not(scr_attrs(5, 17) & A_BOLD);
+	cr_assert(scr_attrs(5, 0) & A_REVERSE);
 }
 
-Test(statusbar, hints_go_first_when_narrow, .init = screen_up,
-     .fini = screen_down)
+Test(statusbar, hints_go_first_when_narrow, .init = scr_up,
+     .fini = scr_down)
 {
 	char buf[128];
 
-	statusbar_draw(win, 5, 30, "probe failed", ROLE_CRIT, hints, NULL);
-	cr_assert_str_eq(row_trim(5, 0, 30, buf, sizeof(buf)),
+	statusbar_draw(scr_win, 5, 30, "probe failed", ROLE_CRIT, hints, NULL);
+	cr_assert_str_eq(scr_row_trim(5, 0, 30, buf, sizeof(buf)),
 			 " probe failed  q quit  ? help");
-	statusbar_draw(win, 6, 20, "probe failed", ROLE_CRIT, hints, NULL);
-	cr_assert_str_eq(row_trim(6, 0, 20, buf, sizeof(buf)),
+	statusbar_draw(scr_win, 6, 20, "probe failed", ROLE_CRIT, hints, NULL);
+	cr_assert_str_eq(scr_row_trim(6, 0, 20, buf, sizeof(buf)),
 			 " probe failed");
 	/* Then the message itself is cut. */
-	statusbar_draw(win, 7, 8, "probe failed", ROLE_CRIT, hints, NULL);
-	cr_assert_str_eq(row_trim(7, 0, 8, buf, sizeof(buf)),
+	statusbar_draw(scr_win, 7, 8, "probe failed", ROLE_CRIT, hints, NULL);
+	cr_assert_str_eq(scr_row_trim(7, 0, 8, buf, sizeof(buf)),
 			 " probe\u2026");
 	/* No message: all room to the hints. */
-	statusbar_draw(win, 8, 30, NULL, ROLE_NORMAL, hints, NULL);
-	cr_assert_str_eq(row_trim(8, 0, 30, buf, sizeof(buf)),
+	statusbar_draw(scr_win, 8, 30, NULL, ROLE_NORMAL, hints, NULL);
+	cr_assert_str_eq(scr_row_trim(8, 0, 30, buf, sizeof(buf)),
 			 "     q quit  ? help  / filter");
 }
 
-Test(statusbar, message_is_sanitized, .init = screen_up,
-     .fini = screen_down)
+Test(statusbar, message_is_sanitized, .init = scr_up,
+     .fini = scr_down)
 {
 	char buf[128];
 
-	statusbar_draw(win, 0, 40, "redis: \x1b]0;pwned\a", ROLE_WARN, "",
+	statusbar_draw(scr_win, 0, 40, "redis: \x1b]0;pwned\a", ROLE_WARN, "",
 		       NULL);
-	cr_assert_str_eq(row_trim(0, 0, 40, buf, sizeof(buf)),
+	cr_assert_str_eq(scr_row_trim(0, 0, 40, buf, sizeof(buf)),
 			 " redis: \\x1b]0;pwned\\x07");
 }
 
 /* ---- text view ------------------------------------------------------- */
 
-Test(textview, wraps_at_words_and_scrolls, .init = screen_up,
-     .fini = screen_down)
+Test(textview, wraps_at_words_and_scrolls, .init = scr_up,
+     .fini = scr_down)
 {
 	struct textview tv = { 0 };
 	char buf[128];
@@ -391,27 +309,29 @@ Test(textview, wraps_at_words_and_scrolls, .init = screen_up,
 			  "line three\n"
 			  "a\tb\n"
 			  "abcdefghijklmnopqrstuvwxyz");
-	textview_draw(&tv, win, 0, 0, 4, 12, NULL);
+	textview_draw(&tv, scr_win, 0, 0, 4, 12, NULL);
 	/* 4 + 1 + 1 + 1 + 3 wrapped rows. */
 	cr_assert_eq(tv.n_lines, 10);
-	cr_assert_str_eq(row_trim(0, 0, 12, buf, sizeof(buf)), "the quick");
-	cr_assert_str_eq(row_trim(1, 0, 12, buf, sizeof(buf)), "brown fox");
-	cr_assert_str_eq(row_trim(2, 0, 12, buf, sizeof(buf)), "jumps over");
-	cr_assert_str_eq(row_trim(3, 0, 12, buf, sizeof(buf)), "the lazy dog");
-	cr_assert_str_eq(row_trim(4, 0, 12, buf, sizeof(buf)), "");
+	cr_assert_str_eq(scr_row_trim(0, 0, 12, buf, sizeof(buf)), "the quick");
+	cr_assert_str_eq(scr_row_trim(1, 0, 12, buf, sizeof(buf)), "brown fox");
+	cr_assert_str_eq(scr_row_trim(2, 0, 12, buf, sizeof(buf)),
+			 "jumps over");
+	cr_assert_str_eq(scr_row_trim(3, 0, 12, buf, sizeof(buf)),
+			 "the lazy dog");
+	cr_assert_str_eq(scr_row_trim(4, 0, 12, buf, sizeof(buf)), "");
 
 	cr_assert(textview_key(&tv, 'j'));
-	textview_draw(&tv, win, 0, 0, 4, 12, NULL);
-	cr_assert_str_eq(row_trim(0, 0, 12, buf, sizeof(buf)), "brown fox");
+	textview_draw(&tv, scr_win, 0, 0, 4, 12, NULL);
+	cr_assert_str_eq(scr_row_trim(0, 0, 12, buf, sizeof(buf)), "brown fox");
 	cr_assert(textview_key(&tv, 'G'));
-	textview_draw(&tv, win, 0, 0, 4, 12, NULL);
+	textview_draw(&tv, scr_win, 0, 0, 4, 12, NULL);
 	cr_assert_eq(tv.top, 6);
-	cr_assert_str_eq(row_trim(0, 0, 12, buf, sizeof(buf)), "a       b");
-	cr_assert_str_eq(row_trim(1, 0, 12, buf, sizeof(buf)),
+	cr_assert_str_eq(scr_row_trim(0, 0, 12, buf, sizeof(buf)), "a       b");
+	cr_assert_str_eq(scr_row_trim(1, 0, 12, buf, sizeof(buf)),
 			 "abcdefghijkl");
-	cr_assert_str_eq(row_trim(2, 0, 12, buf, sizeof(buf)),
+	cr_assert_str_eq(scr_row_trim(2, 0, 12, buf, sizeof(buf)),
 			 "mnopqrstuvwx");
-	cr_assert_str_eq(row_trim(3, 0, 12, buf, sizeof(buf)), "yz");
+	cr_assert_str_eq(scr_row_trim(3, 0, 12, buf, sizeof(buf)), "yz");
 	cr_assert_not(textview_key(&tv, 'j'));
 	cr_assert(textview_key(&tv, KEY_PPAGE));
 	cr_assert_eq(tv.top, 2);
@@ -424,24 +344,24 @@ Test(textview, wraps_at_words_and_scrolls, .init = screen_up,
 	cr_assert_null(tv.text);
 }
 
-Test(textview, sanitizes_every_line, .init = screen_up,
-     .fini = screen_down)
+Test(textview, sanitizes_every_line, .init = scr_up,
+     .fini = scr_down)
 {
 	struct textview tv = { 0 };
 	char buf[128];
 
 	textview_set(&tv, "SELECT 1;\x1b[2J\r\nnext\xc2\x9b");
-	textview_draw(&tv, win, 0, 0, 5, 40, NULL);
+	textview_draw(&tv, scr_win, 0, 0, 5, 40, NULL);
 	cr_assert_eq(tv.n_lines, 2);
-	cr_assert_str_eq(row_trim(0, 0, 40, buf, sizeof(buf)),
+	cr_assert_str_eq(scr_row_trim(0, 0, 40, buf, sizeof(buf)),
 			 "SELECT 1;\\x1b[2J");
-	cr_assert_str_eq(row_trim(1, 0, 40, buf, sizeof(buf)),
+	cr_assert_str_eq(scr_row_trim(1, 0, 40, buf, sizeof(buf)),
 			 "next\\u009b");
 	textview_finish(&tv);
 }
 
-Test(textview, wide_characters_wrap_by_columns, .init = screen_up,
-     .fini = screen_down)
+Test(textview, wide_characters_wrap_by_columns, .init = scr_up,
+     .fini = scr_down)
 {
 	struct textview tv = { 0 };
 	char buf[128];
@@ -449,92 +369,96 @@ Test(textview, wide_characters_wrap_by_columns, .init = screen_up,
 	/* Five 2-column characters in 5 columns: two per row. */
 	textview_set(&tv, "\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e\xe6\x97\xa5"
 			  "\xe6\x9c\xac");
-	textview_draw(&tv, win, 0, 0, 5, 5, NULL);
+	textview_draw(&tv, scr_win, 0, 0, 5, 5, NULL);
 	cr_assert_eq(tv.n_lines, 3);
-	cr_assert_str_eq(row_trim(0, 0, 5, buf, sizeof(buf)),
+	cr_assert_str_eq(scr_row_trim(0, 0, 5, buf, sizeof(buf)),
 			 "\xe6\x97\xa5\xe6\x9c\xac");
-	cr_assert_str_eq(row_trim(2, 0, 5, buf, sizeof(buf)), "\xe6\x9c\xac");
+	cr_assert_str_eq(scr_row_trim(2, 0, 5, buf, sizeof(buf)),
+			 "\xe6\x9c\xac");
 	textview_finish(&tv);
 }
 
 /* ---- draw helpers ----------------------------------------------------- */
 
-Test(draw, text_cut_with_ellipsis, .init = screen_up, .fini = screen_down)
+Test(draw, text_cut_with_ellipsis, .init = scr_up, .fini = scr_down)
 {
 	char buf[128];
 
-	cr_assert_eq(draw_text(win, 0, 0, 5, "abcdefgh", ROLE_NORMAL, NULL),
+	cr_assert_eq(draw_text(scr_win, 0, 0, 5, "abcdefgh", ROLE_NORMAL, NULL),
 		     5);
-	cr_assert_str_eq(row_trim(0, 0, 10, buf, sizeof(buf)),
+	cr_assert_str_eq(scr_row_trim(0, 0, 10, buf, sizeof(buf)),
 			 "abcd\u2026");
-	cr_assert_eq(draw_text(win, 1, 0, 5, "abcde", ROLE_NORMAL, NULL), 5);
-	cr_assert_str_eq(row_trim(1, 0, 10, buf, sizeof(buf)), "abcde");
-	cr_assert_eq(draw_text_right(win, 2, 10, 10, "xyz", ROLE_NORMAL,
+	cr_assert_eq(draw_text(scr_win, 1, 0, 5, "abcde", ROLE_NORMAL, NULL),
+		     5);
+	cr_assert_str_eq(scr_row_trim(1, 0, 10, buf, sizeof(buf)), "abcde");
+	cr_assert_eq(draw_text_right(scr_win, 2, 10, 10, "xyz", ROLE_NORMAL,
 				     NULL), 3);
-	cr_assert_str_eq(row_trim(2, 0, 10, buf, sizeof(buf)), "       xyz");
-	cr_assert_eq(draw_textf(win, 3, 0, 20, ROLE_NORMAL, NULL, "%d pods",
+	cr_assert_str_eq(scr_row_trim(2, 0, 10, buf, sizeof(buf)),
+			 "       xyz");
+	cr_assert_eq(draw_textf(scr_win, 3, 0, 20, ROLE_NORMAL, NULL, "%d pods",
 				42), 7);
-	cr_assert_str_eq(row_trim(3, 0, 10, buf, sizeof(buf)), "42 pods");
+	cr_assert_str_eq(scr_row_trim(3, 0, 10, buf, sizeof(buf)), "42 pods");
 	cr_assert_eq(draw_width("a\x1b"), 5);
 	cr_assert_eq(draw_width("\xe6\x97\xa5"), 2);
 }
 
-Test(draw, never_past_the_window, .init = screen_up, .fini = screen_down)
+Test(draw, never_past_the_window, .init = scr_up, .fini = scr_down)
 {
 	char buf[128];
 
 	/* 5 columns left on the row: cut there, nothing on the next row. */
-	cr_assert_eq(draw_text(win, 0, COLS - 5, 20, "abcdefgh", ROLE_NORMAL,
-			       NULL), 5);
-	cr_assert_str_eq(row_trim(0, COLS - 5, 5, buf, sizeof(buf)),
+	cr_assert_eq(draw_text(scr_win, 0, SCR_COLS - 5, 20, "abcdefgh",
+			       ROLE_NORMAL, NULL), 5);
+	cr_assert_str_eq(scr_row_trim(0, SCR_COLS - 5, 5, buf, sizeof(buf)),
 			 "abcd\u2026");
-	cr_assert_str_eq(row_trim(1, 0, COLS, buf, sizeof(buf)), "");
+	cr_assert_str_eq(scr_row_trim(1, 0, SCR_COLS, buf, sizeof(buf)), "");
 	/* Off the window: nothing is drawn at the cursor instead. */
-	wmove(win, 2, 0);
-	cr_assert_eq(draw_text(win, 2, -3, 10, "zz", ROLE_NORMAL, NULL), 0);
-	cr_assert_eq(draw_text(win, ROWS, 0, 10, "zz", ROLE_NORMAL, NULL), 0);
-	draw_box(win, 20, 70, 10, 20, "x", false, NULL);
-	gauge_draw(win, -1, 0, 10, 1, 2, NULL, ROLE_OK, NULL);
-	for (int y = 0; y < ROWS; y++) {
-		cr_assert_null(strchr(row_trim(y, 0, COLS, buf, sizeof(buf)),
-				      'z'), "row %d", y);
+	wmove(scr_win, 2, 0);
+	cr_assert_eq(draw_text(scr_win, 2, -3, 10, "zz", ROLE_NORMAL, NULL), 0);
+	cr_assert_eq(draw_text(scr_win, SCR_ROWS, 0, 10, "zz", ROLE_NORMAL,
+			       NULL), 0);
+	draw_box(scr_win, 20, 70, 10, 20, "x", false, NULL);
+	gauge_draw(scr_win, -1, 0, 10, 1, 2, NULL, ROLE_OK, NULL);
+	for (int y = 0; y < SCR_ROWS; y++) {
+		scr_row_trim(y, 0, SCR_COLS, buf, sizeof(buf));
+		cr_assert_null(strchr(buf, 'z'), "row %d", y);
 	}
-	cr_assert_str_eq(row_trim(20, 0, COLS, buf, sizeof(buf)), "");
+	cr_assert_str_eq(scr_row_trim(20, 0, SCR_COLS, buf, sizeof(buf)), "");
 }
 
-Test(draw, escapes_in_their_own_role, .init = screen_up,
-     .fini = screen_down)
+Test(draw, escapes_in_their_own_role, .init = scr_up,
+     .fini = scr_down)
 {
 	char buf[128];
 
-	draw_text(win, 0, 0, 30, "a\xe2\x80\xae" "b", ROLE_NORMAL, NULL);
-	cr_assert_str_eq(row_trim(0, 0, 30, buf, sizeof(buf)), "a\\u202eb");
-	cr_assert_not(cell_attrs(0, 0) & A_UNDERLINE);
-	cr_assert(cell_attrs(0, 1) & A_UNDERLINE);
-	cr_assert(cell_attrs(0, 6) & A_UNDERLINE);
-	cr_assert_not(cell_attrs(0, 7) & A_UNDERLINE);
+	draw_text(scr_win, 0, 0, 30, "a\xe2\x80\xae" "b", ROLE_NORMAL, NULL);
+	cr_assert_str_eq(scr_row_trim(0, 0, 30, buf, sizeof(buf)), "a\\u202eb");
+	cr_assert_not(scr_attrs(0, 0) & A_UNDERLINE);
+	cr_assert(scr_attrs(0, 1) & A_UNDERLINE);
+	cr_assert(scr_attrs(0, 6) & A_UNDERLINE);
+	cr_assert_not(scr_attrs(0, 7) & A_UNDERLINE);
 }
 
-Test(draw, box_utf8_and_ascii, .init = screen_up, .fini = screen_down)
+Test(draw, box_utf8_and_ascii, .init = scr_up, .fini = scr_down)
 {
 	char buf[128];
 
-	draw_box(win, 0, 0, 3, 12, "Pods", true, NULL);
-	cr_assert_str_eq(row_trim(0, 0, 12, buf, sizeof(buf)),
+	draw_box(scr_win, 0, 0, 3, 12, "Pods", true, NULL);
+	cr_assert_str_eq(scr_row_trim(0, 0, 12, buf, sizeof(buf)),
 			 "\u250c\u2500 Pods \u2500\u2500\u2500\u2510");
-	cr_assert_str_eq(row_trim(1, 0, 12, buf, sizeof(buf)),
+	cr_assert_str_eq(scr_row_trim(1, 0, 12, buf, sizeof(buf)),
 			 "\u2502          \u2502");
-	cr_assert_str_eq(row_trim(2, 0, 12, buf, sizeof(buf)),
+	cr_assert_str_eq(scr_row_trim(2, 0, 12, buf, sizeof(buf)),
 			 "\u2514\u2500\u2500\u2500\u2500\u2500\u2500\u2500"
 			 "\u2500\u2500\u2500\u2518");
-	cr_assert(cell_attrs(0, 0) & A_BOLD);
+	cr_assert(scr_attrs(0, 0) & A_BOLD);
 	text_utf8 = false;
-	draw_box(win, 4, 0, 3, 12, "Database pane", false, NULL);
-	cr_assert_str_eq(row_trim(4, 0, 12, buf, sizeof(buf)),
+	draw_box(scr_win, 4, 0, 3, 12, "Database pane", false, NULL);
+	cr_assert_str_eq(scr_row_trim(4, 0, 12, buf, sizeof(buf)),
 			 "+- Datab~ -+");
-	cr_assert_str_eq(row_trim(5, 0, 12, buf, sizeof(buf)),
+	cr_assert_str_eq(scr_row_trim(5, 0, 12, buf, sizeof(buf)),
 			 "|          |");
-	cr_assert_str_eq(row_trim(6, 0, 12, buf, sizeof(buf)),
+	cr_assert_str_eq(scr_row_trim(6, 0, 12, buf, sizeof(buf)),
 			 "+----------+");
 }
 
