@@ -62,6 +62,43 @@ for other in web- worker- billing- checkout- coredns- prometheus-server; do
 	fi
 done
 
+STEP="mouse"
+# A left click as an xterm reports it (X10 encoding: ESC [ M, button+32,
+# column+33, row+33), pressed and released at 0-based (x, y).
+click() {
+	local x y
+	x=$(printf '\\x%x' $((33 + $1)))
+	y=$(printf '\\x%x' $((33 + $2)))
+	keys -l "$(printf "\033[M\x20$x$y")"
+	keys -l "$(printf "\033[M\x23$x$y")"
+}
+click 100 6
+wait_for "[2 Database]"
+expect_absent "[1 Pods]"
+# Two billing pods, healthy, so their order stays put: a click on the
+# second focuses Pods and selects it, and the zoomed pane's detail (Enter)
+# is that pod's record.
+keys 1 /
+wait_for "Filter Pods"
+keys C-u b i l l i n g Enter
+wait_gone "Filter Pods"
+wait_for "/billing"
+click 100 6
+wait_for "[2 Database]"
+line=$(screen | grep -n "prod  *billing-" | sed -n 2p | cut -d: -f1)
+[ -n "$line" ] || fail "no second billing pod row to click"
+pod=$(screen | sed -n "${line}p" | grep -o "billing-[a-z0-9-]*" | head -n 1)
+click 20 $((line - 1))
+wait_for "[1 Pods]"
+keys z
+wait_for "Esc unzoom"
+keys Enter
+wait_for "pod prod/$pod"
+keys Escape
+wait_gone "pod prod/$pod"
+keys Escape
+wait_for " 7 Timeline"
+
 STEP="help"
 keys '?'
 wait_for "Global keys"
