@@ -430,17 +430,27 @@ enqueue(struct actions *a, const struct action_req *req, bool preview,
 	return id;
 }
 
+/* What every submission must pass: an action, and not a destructive one in
+ * read-only mode. Returns 0, or -1 with err. */
+static int
+allowed(const struct actions *a, const struct action_req *req,
+	struct err *err)
+{
+	if (req->def == NULL) {
+		return err_set(err, "no action given");
+	}
+	if (req->def->destructive && a->read_only) {
+		return err_set(err, "read-only mode: %s is disabled",
+			       def_label(req->def));
+	}
+	return 0;
+}
+
 uint64_t
 actions_submit(struct actions *a, const struct action_req *req,
 	       struct err *err)
 {
-	if (req->def == NULL) {
-		err_set(err, "no action given");
-		return 0;
-	}
-	if (req->def->destructive && a->read_only) {
-		err_set(err, "read-only mode: %s is disabled",
-			def_label(req->def));
+	if (allowed(a, req, err) < 0) {
 		return 0;
 	}
 	if (req->def->run == NULL) {
@@ -455,14 +465,8 @@ uint64_t
 actions_submit_preview(struct actions *a, const struct action_req *req,
 		       struct err *err)
 {
-	if (req->def == NULL) {
-		err_set(err, "no action given");
-		return 0;
-	}
 	/* The action it previews would be refused anyway. */
-	if (req->def->destructive && a->read_only) {
-		err_set(err, "read-only mode: %s is disabled",
-			def_label(req->def));
+	if (allowed(a, req, err) < 0) {
 		return 0;
 	}
 	if (req->def->preview == NULL) {

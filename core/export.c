@@ -229,16 +229,33 @@ put_by(FILE *f, const char *sep, const char *who)
 	}
 }
 
+/* "Label by who: text". */
+static void
+put_said(FILE *f, const char *label, const char *who, const char *text)
+{
+	fputs(label, f);
+	put_by(f, " ", who);
+	fputs(": ", f);
+	put(f, text);
+}
+
+/* What starts the line of a record that names its source. */
+static const char *const kind_labels[TL_KIND_COUNT] = {
+	[TL_FINDING_OPEN] = "Finding",
+	[TL_FINDING_CLOSE] = "Finding cleared",
+	[TL_ALERT_OPEN] = "Alert firing",
+	[TL_ALERT_CLOSE] = "Alert resolved",
+	[TL_SOURCE_DOWN] = "Source down",
+	[TL_SOURCE_UP] = "Source back",
+};
+
 /* One line for a record that is not an action. */
 static void
 describe(FILE *f, const struct journal_rec *r)
 {
 	switch (r->kind) {
 	case TL_NOTE:
-		fputs("Note", f);
-		put_by(f, " ", r->who);
-		fputs(": ", f);
-		put(f, r->text);
+		put_said(f, "Note", r->who, r->text);
 		return;
 	case TL_STATUS:
 	case TL_SEVERITY:
@@ -246,28 +263,15 @@ describe(FILE *f, const struct journal_rec *r)
 		put_by(f, ", ", r->who);
 		return;
 	case TL_FINDING_OPEN:
-		fputs("Finding", f);
-		break;
 	case TL_FINDING_CLOSE:
-		fputs("Finding cleared", f);
-		break;
 	case TL_ALERT_OPEN:
-		fputs("Alert firing", f);
-		break;
 	case TL_ALERT_CLOSE:
-		fputs("Alert resolved", f);
-		break;
 	case TL_SOURCE_DOWN:
-		fputs("Source down", f);
-		break;
 	case TL_SOURCE_UP:
-		fputs("Source back", f);
+		fputs(kind_labels[r->kind], f);
 		break;
 	case TL_ACTION_RESULT:
-		fputs("Result", f);
-		put_by(f, " ", r->who);
-		fputs(": ", f);
-		put(f, r->text);
+		put_said(f, "Result", r->who, r->text);
 		if (!empty(r->result)) {
 			fputs(" — ", f);
 			put(f, r->result);
@@ -275,19 +279,13 @@ describe(FILE *f, const struct journal_rec *r)
 		return;
 	default:
 		if (is_event(r, "declare")) {
-			fputs("Incident declared", f);
-			put_by(f, " ", r->who);
-			fputs(": ", f);
-			put(f, r->title);
+			put_said(f, "Incident declared", r->who, r->title);
 			fputs(" — ", f);
 			put(f, r->severity);
 			fputs(", commander ", f);
 			put(f, r->commander);
 		} else if (is_event(r, "impact")) {
-			fputs("Impact stated", f);
-			put_by(f, " ", r->who);
-			fputs(": ", f);
-			put(f, r->text);
+			put_said(f, "Impact stated", r->who, r->text);
 		} else if (is_event(r, "security") ||
 			   is_event(r, "commander")) {
 			put(f, r->text);

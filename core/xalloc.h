@@ -18,5 +18,9 @@ char *xvasprintf(const char *fmt, va_list ap);
 
 /* Copies src into dst of size n, always NUL-terminated; returns strlen(src). */
 size_t strlcpy_safe(char *dst, const char *src, size_t n);
+/* Appends printf-style text to the string in buf (size n), truncating;
+ * buf stays terminated. */
+void strappendf(char *buf, size_t n, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 
 #endif

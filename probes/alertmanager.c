@@ -319,23 +319,6 @@ build_silences(struct snapshot *s, struct alerts_model *m,
 	      silence_row_cmp);
 }
 
-/* Rewrites a parser's message to name the server. */
-static int
-blame(struct err *err, const char *addr)
-{
-	char msg[ERR_MSG_MAX];
-
-	strlcpy_safe(msg, err->msg, sizeof(msg));
-	if (strncmp(msg, "malformed JSON", 14) == 0) {
-		return err_set(err, "malformed JSON from %s%s", addr, msg + 14);
-	}
-	if (strncmp(msg, "unexpected reply: ", 18) == 0) {
-		return err_set(err, "unexpected reply from %s: %s", addr,
-			       msg + 18);
-	}
-	return err_set(err, "%s (%s)", msg, addr);
-}
-
 /* A request whose reply must be 2xx; an error document's own text replaces
  * the first line of the body in err. */
 static int
@@ -419,7 +402,7 @@ poll_alerts(struct am_poller *ap, struct prom_alerts *alerts,
 	     prom_json_parse_am_alerts(resp.body, resp.len, alerts, err);
 	http_resp_finish(&resp);
 	if (rc < 0) {
-		return blame(err, http_client_addr(ap->http));
+		return prom_json_blame(err, http_client_addr(ap->http));
 	}
 	if (alerts->api_error != NULL) {
 		rc = err_set(err, "Prometheus: %s", alerts->api_error);
@@ -442,7 +425,7 @@ poll_silences(struct am_poller *ap, struct prom_silences *sil,
 	}
 	rc = prom_json_parse_am_silences(resp.body, resp.len, sil, err);
 	http_resp_finish(&resp);
-	return rc < 0 ? blame(err, http_client_addr(ap->http)) : 0;
+	return rc < 0 ? prom_json_blame(err, http_client_addr(ap->http)) : 0;
 }
 
 int
@@ -571,7 +554,7 @@ find_alert(struct http_client *c, const char *fp, struct prom_alerts *alerts,
 	rc = prom_json_parse_am_alerts(resp.body, resp.len, alerts, err);
 	http_resp_finish(&resp);
 	if (rc < 0) {
-		return blame(err, http_client_addr(c));
+		return prom_json_blame(err, http_client_addr(c));
 	}
 	for (i = 0; i < alerts->n; i++) {
 		if (strcmp(alerts->v[i].fingerprint, fp) == 0) {

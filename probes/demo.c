@@ -211,20 +211,6 @@ demo_ramp(double t, double a, double b)
 	return smooth01((t - a) / (b - a));
 }
 
-void
-demo_appendf(char *buf, size_t n, const char *fmt, ...)
-{
-	size_t len = strnlen(buf, n);
-	va_list ap;
-
-	if (len + 1 >= n) {
-		return;
-	}
-	va_start(ap, fmt);
-	vsnprintf(buf + len, n - len, fmt, ap);
-	va_end(ap);
-}
-
 bool
 demo_target_field(const char *target, const char *key, char *out, size_t n)
 {

@@ -233,10 +233,10 @@ matchers(const struct alert_def *a, char *buf, size_t n)
 		const char *eq = memchr(p, '=', len);
 
 		if (eq) {
-			demo_appendf(buf, n, ", %.*s=\"%.*s\"",
-				     (int)(eq - p), p,
-				     (int)(len - (size_t)(eq - p) - 1),
-				     eq + 1);
+			strappendf(buf, n, ", %.*s=\"%.*s\"",
+				   (int)(eq - p), p,
+				   (int)(len - (size_t)(eq - p) - 1),
+				   eq + 1);
 		}
 		p += len;
 		while (*p == ' ') {
@@ -266,14 +266,14 @@ describe_silence(const struct action_req *req, char *buf, size_t n)
 		 "endsAt: now+%s, createdBy: \"%s\", comment: \"%s\"}\n",
 		 DEMO_DESCRIBE_HEAD, m, dur, req->who, comment);
 	if (a) {
-		demo_appendf(buf, n, "Target: alert %s (%s) %s\n", a->name,
-			     a->severity, a->labels);
+		strappendf(buf, n, "Target: alert %s (%s) %s\n", a->name,
+			   a->severity, a->labels);
 	} else {
-		demo_appendf(buf, n, "Target: no alert with fingerprint %s\n",
-			     req->target);
+		strappendf(buf, n, "Target: no alert with fingerprint %s\n",
+			   req->target);
 	}
-	demo_appendf(buf, n, "Matching alerts stop notifying until the "
-		     "silence ends; they stay listed here as silenced.");
+	strappendf(buf, n, "Matching alerts stop notifying until the "
+		   "silence ends; they stay listed here as silenced.");
 }
 
 static int

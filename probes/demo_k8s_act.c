@@ -128,19 +128,19 @@ describe_deploy_target(char *buf, size_t n, const char *target)
 	int d = find_deploy(target);
 
 	if (d < 0) {
-		demo_appendf(buf, n, "Target: deployment %s (not in the "
-			     "scenario)\n", target);
+		strappendf(buf, n, "Target: deployment %s (not in the "
+			   "scenario)\n", target);
 	} else {
 		const struct demo_deploy_sim *ds = &sim->deploys[d];
 		double now = demo_sim_now(sim);
 		const struct demo_epoch *ep =
 			&ds->epochs[demo_epoch_at(ds, now)];
 
-		demo_appendf(buf, n,
-			     "Target: deployment %s, revision %d, %d "
-			     "replicas, image %s\n",
-			     target, ep->revision, demo_replicas_at(ds, now),
-			     demo_epoch_image(d, ep));
+		strappendf(buf, n,
+			   "Target: deployment %s, revision %d, %d "
+			   "replicas, image %s\n",
+			   target, ep->revision, demo_replicas_at(ds, now),
+			   demo_epoch_image(d, ep));
 	}
 	free(sim);
 }
@@ -152,15 +152,15 @@ describe_restart(const struct action_req *req, char *buf, size_t n)
 
 	split_target(req->target, ns, sizeof(ns), name, sizeof(name));
 	snprintf(buf, n, "%s\n", DEMO_DESCRIBE_HEAD);
-	demo_appendf(buf, n,
-		     "PATCH /apis/apps/v1/namespaces/%s/deployments/%s "
-		     "{spec.template.metadata.annotations."
-		     "kubectl.kubernetes.io/restartedAt}\n"
-		     "(kubectl rollout restart deployment/%s -n %s)\n",
-		     ns, name, name, ns);
+	strappendf(buf, n,
+		   "PATCH /apis/apps/v1/namespaces/%s/deployments/%s "
+		   "{spec.template.metadata.annotations."
+		   "kubectl.kubernetes.io/restartedAt}\n"
+		   "(kubectl rollout restart deployment/%s -n %s)\n",
+		   ns, name, name, ns);
 	describe_deploy_target(buf, n, req->target);
-	demo_appendf(buf, n, "Every pod is replaced, a few at a time; the "
-		     "image stays the same.");
+	strappendf(buf, n, "Every pod is replaced, a few at a time; the "
+		   "image stays the same.");
 }
 
 static void
@@ -191,14 +191,14 @@ describe_rollback(const struct action_req *req, char *buf, size_t n)
 	}
 	free(sim);
 	snprintf(buf, n, "%s\n", DEMO_DESCRIBE_HEAD);
-	demo_appendf(buf, n,
-		     "PATCH /apis/apps/v1/namespaces/%s/deployments/%s "
-		     "{spec.template ← %s}\n"
-		     "(kubectl rollout undo deployment/%s -n %s)\n",
-		     ns, name, to, name, ns);
+	strappendf(buf, n,
+		   "PATCH /apis/apps/v1/namespaces/%s/deployments/%s "
+		   "{spec.template ← %s}\n"
+		   "(kubectl rollout undo deployment/%s -n %s)\n",
+		   ns, name, to, name, ns);
 	describe_deploy_target(buf, n, req->target);
-	demo_appendf(buf, n, "Every pod is replaced by one of the previous "
-		     "template.");
+	strappendf(buf, n, "Every pod is replaced by one of the previous "
+		   "template.");
 }
 
 static void
@@ -209,14 +209,14 @@ describe_scale(const struct action_req *req, char *buf, size_t n)
 
 	split_target(req->target, ns, sizeof(ns), name, sizeof(name));
 	snprintf(buf, n, "%s\n", DEMO_DESCRIBE_HEAD);
-	demo_appendf(buf, n,
-		     "PATCH /apis/apps/v1/namespaces/%s/deployments/%s/scale "
-		     "{\"spec\":{\"replicas\":%s}}\n"
-		     "(kubectl scale deployment/%s -n %s --replicas=%s)\n",
-		     ns, name, want, name, ns, want);
+	strappendf(buf, n,
+		   "PATCH /apis/apps/v1/namespaces/%s/deployments/%s/scale "
+		   "{\"spec\":{\"replicas\":%s}}\n"
+		   "(kubectl scale deployment/%s -n %s --replicas=%s)\n",
+		   ns, name, want, name, ns, want);
 	describe_deploy_target(buf, n, req->target);
-	demo_appendf(buf, n, "Scaling down stops pods at once; scaling up "
-		     "starts new ones.");
+	strappendf(buf, n, "Scaling down stops pods at once; scaling up "
+		   "starts new ones.");
 }
 
 static void
@@ -226,12 +226,12 @@ describe_delete(const struct action_req *req, char *buf, size_t n)
 
 	split_target(req->target, ns, sizeof(ns), name, sizeof(name));
 	snprintf(buf, n, "%s\n", DEMO_DESCRIBE_HEAD);
-	demo_appendf(buf, n,
-		     "DELETE /api/v1/namespaces/%s/pods/%s\n"
-		     "(kubectl delete pod %s -n %s)\n"
-		     "Target: pod %s\n"
-		     "Its ReplicaSet starts a replacement with a new name.",
-		     ns, name, name, ns, req->target);
+	strappendf(buf, n,
+		   "DELETE /api/v1/namespaces/%s/pods/%s\n"
+		   "(kubectl delete pod %s -n %s)\n"
+		   "Target: pod %s\n"
+		   "Its ReplicaSet starts a replacement with a new name.",
+		   ns, name, name, ns, req->target);
 }
 
 static int

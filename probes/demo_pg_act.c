@@ -114,19 +114,19 @@ describe_session(char *buf, size_t n, const char *target,
 	demo_target_field(target, "pid", pid, sizeof(pid));
 	snprintf(buf, n, "%s\nSELECT %s(%s);\n", DEMO_DESCRIBE_HEAD, fn, pid);
 	if (find_session(sim, now, target, &s, &err) < 0) {
-		demo_appendf(buf, n, "Target: %s\n", err.msg);
+		strappendf(buf, n, "Target: %s\n", err.msg);
 	} else {
-		demo_appendf(buf, n, "Target: pid %d, user %s, app %s, %s",
-			     s.pid, s.user[0] ? s.user : "-",
-			     s.app[0] ? s.app : "-", s.state);
+		strappendf(buf, n, "Target: pid %d, user %s, app %s, %s",
+			   s.pid, s.user[0] ? s.user : "-",
+			   s.app[0] ? s.app : "-", s.state);
 		if (!isnan(s.query_s)) {
 			clock_format_utc(demo_sim_wall(sim, now - s.query_s),
 					 0, when, sizeof(when));
-			demo_appendf(buf, n, ", query started %s", when);
+			strappendf(buf, n, ", query started %s", when);
 		}
-		demo_appendf(buf, n, "\nQuery: %s\n", s.query);
+		strappendf(buf, n, "\nQuery: %s\n", s.query);
 	}
-	demo_appendf(buf, n, "%s", consequence);
+	strappendf(buf, n, "%s", consequence);
 	free(sim);
 }
 
@@ -261,7 +261,7 @@ describe_idle(const struct action_req *req, char *buf, size_t n)
 		 "- interval '%s minutes';\n",
 		 DEMO_DESCRIBE_HEAD, arg);
 	if (parse_minutes(req->arg, &minutes)) {
-		demo_appendf(buf, n, "Matches now:");
+		strappendf(buf, n, "Matches now:");
 		for (i = 0; i < cnt; i++) {
 			char dur[32];
 
@@ -271,14 +271,14 @@ describe_idle(const struct action_req *req, char *buf, size_t n)
 			}
 			clock_format_duration((int64_t)(ss[i].xact_s * 1000),
 					      dur, sizeof(dur));
-			demo_appendf(buf, n, " pid %d (%s, %s)", ss[i].pid,
-				     ss[i].user, dur);
+			strappendf(buf, n, " pid %d (%s, %s)", ss[i].pid,
+				   ss[i].user, dur);
 			matched++;
 		}
-		demo_appendf(buf, n, "%s\n", matched ? "" : " none");
+		strappendf(buf, n, "%s\n", matched ? "" : " none");
 	}
-	demo_appendf(buf, n, "Each matching session is closed and its "
-		     "transaction rolled back.");
+	strappendf(buf, n, "Each matching session is closed and its "
+		   "transaction rolled back.");
 	free(ss);
 	free(sim);
 }
@@ -311,8 +311,8 @@ run_idle(const struct action_req *req, char *result, size_t n,
 			free(ss);
 			return -1;
 		}
-		demo_appendf(pids, sizeof(pids), "%s%d", killed ? ", " : "",
-			     ss[i].pid);
+		strappendf(pids, sizeof(pids), "%s%d", killed ? ", " : "",
+			   ss[i].pid);
 		killed++;
 	}
 	demo_sim_unlock();

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/xalloc.h"
 #include "probes/demo_sim.h"
 
 #define MAX_BYTES 4294967296.0          /* maxmemory 4gb */
@@ -630,16 +631,16 @@ describe_kill(const struct action_req *req, char *buf, size_t n)
 	demo_target_field(req->target, "id", id, sizeof(id));
 	snprintf(buf, n, "%s\nCLIENT KILL ID %s\n", DEMO_DESCRIBE_HEAD, id);
 	if (i < 0) {
-		demo_appendf(buf, n, "Target: %s\n", err.msg);
+		strappendf(buf, n, "Target: %s\n", err.msg);
 	} else {
-		demo_appendf(buf, n, "Target: id %lld, addr %s, name %s, "
-			     "last command %s\n",
-			     (long long)client_defs[i].id, client_defs[i].addr,
-			     client_defs[i].name[0] ? client_defs[i].name : "-",
-			     client_defs[i].cmd);
+		strappendf(buf, n, "Target: id %lld, addr %s, name %s, "
+			   "last command %s\n",
+			   (long long)client_defs[i].id, client_defs[i].addr,
+			   client_defs[i].name[0] ? client_defs[i].name : "-",
+			   client_defs[i].cmd);
 	}
-	demo_appendf(buf, n, "Its connection closes; most clients reconnect "
-		     "at once.");
+	strappendf(buf, n, "Its connection closes; most clients reconnect "
+		   "at once.");
 	free(sim);
 }
 

@@ -131,9 +131,6 @@ double demo_noise01(uint64_t series, int64_t i);
 double demo_vnoise(uint64_t series, double t, double period);
 /* 0 before a, 1 after b, smooth in between. */
 double demo_ramp(double t, double a, double b);
-/* Appends printf-style text to buf (size n), always terminated. */
-void demo_appendf(char *buf, size_t n, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
 /* Parses "KEY=VALUE" out of a target such as "pid=4242 start=123";
  * returns false when absent. */
 bool demo_target_field(const char *target, const char *key, char *out,

@@ -31,24 +31,6 @@ static const char cancel_consequence[] =
 	"A session idle in transaction keeps its transaction and its locks: "
 	"cancel does not release them (terminate does).";
 
-static void
-appendf(char *buf, size_t n, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void
-appendf(char *buf, size_t n, const char *fmt, ...)
-{
-	size_t l = strlen(buf);
-	va_list ap;
-
-	if (l + 1 >= n) {
-		return;
-	}
-	va_start(ap, fmt);
-	vsnprintf(buf + l, n - l, fmt, ap);
-	va_end(ap);
-}
-
 /* ---- the action's own connection ------------------------------------ */
 
 struct act_conn {
@@ -321,43 +303,43 @@ describe_target(const struct action_req *req, const struct target *t,
 		}
 	}
 	if (s == NULL) {
-		appendf(buf, n, "target: pid %d, backend started %s (not in "
-			"the latest poll)\n", t->pid, when);
+		strappendf(buf, n, "target: pid %d, backend started %s (not in "
+			   "the latest poll)\n", t->pid, when);
 		snapshot_unref(snap);
 		return;
 	}
 	sanitize_into(text, sizeof(text), s->user, strlen(s->user));
-	appendf(buf, n, "target: pid %d, user %s", t->pid, text);
+	strappendf(buf, n, "target: pid %d, user %s", t->pid, text);
 	sanitize_into(text, sizeof(text), s->db, strlen(s->db));
-	appendf(buf, n, ", db %s", text);
+	strappendf(buf, n, ", db %s", text);
 	if (s->client[0] != '\0') {
 		sanitize_into(text, sizeof(text), s->client,
 			      strlen(s->client));
-		appendf(buf, n, ", client %s", text);
+		strappendf(buf, n, ", client %s", text);
 	}
-	appendf(buf, n, ", backend started %s\n", when);
+	strappendf(buf, n, ", backend started %s\n", when);
 	sanitize_into(text, sizeof(text), s->state, strlen(s->state));
-	appendf(buf, n, "state: %s", text[0] ? text : "unknown");
+	strappendf(buf, n, "state: %s", text[0] ? text : "unknown");
 	if (!isnan(s->query_s)) {
 		clock_format_utc(taken_ms - (int64_t)(s->query_s * 1000),
 				 0, when, sizeof(when));
 		clock_format_duration((int64_t)(s->query_s * 1000), age,
 				      sizeof(age));
-		appendf(buf, n, ", query started %s (%s before the poll)",
-			when, age);
+		strappendf(buf, n, ", query started %s (%s before the poll)",
+			   when, age);
 	}
-	appendf(buf, n, "\n");
+	strappendf(buf, n, "\n");
 	one_line(text, sizeof(text), s->query);
-	appendf(buf, n, "query: %s\n", text[0] ? text : "(none)");
+	strappendf(buf, n, "query: %s\n", text[0] ? text : "(none)");
 	waiting = count_behind(m, t->pid);
 	if (waiting > 0) {
-		appendf(buf, n, "%s\n", behind_text(waiting, age,
-						     sizeof(age)));
+		strappendf(buf, n, "%s\n", behind_text(waiting, age,
+							sizeof(age)));
 	}
 	if (cancel && is_idle_xact(s->state)) {
-		appendf(buf, n, "pid %d is idle in transaction: cancel will "
-			"not release its locks; terminate (T) does.\n",
-			t->pid);
+		strappendf(buf, n, "pid %d is idle in transaction: cancel will "
+			   "not release its locks; terminate (T) does.\n",
+			   t->pid);
 	}
 	snapshot_unref(snap);
 }
@@ -371,13 +353,13 @@ describe_session(const struct action_req *req, char *buf, size_t n,
 
 	buf[0] = '\0';
 	if (parse_target(req, &t, &err) < 0) {
-		appendf(buf, n, "%s\n", err.msg);
+		strappendf(buf, n, "%s\n", err.msg);
 		return;
 	}
-	appendf(buf, n, "SELECT %s(%d);\n", fn, t.pid);
+	strappendf(buf, n, "SELECT %s(%d);\n", fn, t.pid);
 	describe_target(req, &t, buf, n, cancel);
-	appendf(buf, n, "%s", cancel ? cancel_consequence :
-		terminate_consequence);
+	strappendf(buf, n, "%s", cancel ? cancel_consequence :
+		   terminate_consequence);
 }
 
 static void
@@ -413,29 +395,29 @@ preview_session(const struct action_req *req, char *buf, size_t n,
 	}
 	act_close(&ac);
 	sanitize_into(text, sizeof(text), t.user, strlen(t.user));
-	appendf(buf, n, "now: pid %d, user %s", t.pid, text);
+	strappendf(buf, n, "now: pid %d, user %s", t.pid, text);
 	sanitize_into(text, sizeof(text), t.db, strlen(t.db));
-	appendf(buf, n, ", db %s", text);
+	strappendf(buf, n, ", db %s", text);
 	sanitize_into(text, sizeof(text), t.state, strlen(t.state));
-	appendf(buf, n, ", %s", text[0] ? text : "state unknown");
+	strappendf(buf, n, ", %s", text[0] ? text : "state unknown");
 	if (!isnan(t.query_age_s)) {
 		clock_format_duration((int64_t)(t.query_age_s * 1000), age,
 				      sizeof(age));
-		appendf(buf, n, ", query started %s ago", age);
+		strappendf(buf, n, ", query started %s ago", age);
 	}
 	if (!isnan(t.xact_age_s)) {
 		clock_format_duration((int64_t)(t.xact_age_s * 1000), age,
 				      sizeof(age));
-		appendf(buf, n, ", transaction open %s", age);
+		strappendf(buf, n, ", transaction open %s", age);
 	}
-	appendf(buf, n, "\n");
+	strappendf(buf, n, "\n");
 	if (t.waiting > 0) {
-		appendf(buf, n, "%s\n", behind_text(t.waiting, age,
-						     sizeof(age)));
+		strappendf(buf, n, "%s\n", behind_text(t.waiting, age,
+							sizeof(age)));
 	}
 	if (cancel && is_idle_xact(t.state)) {
-		appendf(buf, n, "it is idle in transaction: cancel will not "
-			"release its locks; terminate (T) does\n");
+		strappendf(buf, n, "it is idle in transaction: cancel will not "
+			   "release its locks; terminate (T) does\n");
 	}
 	return 0;
 }
@@ -550,6 +532,26 @@ parse_minutes(const char *s, char *mins, size_t n, struct err *err)
 		       "most %d", IDLE_MINUTES_MAX);
 }
 
+/* Runs sql with the operator's minutes (their canonical text into mins,
+ * size n) as $1, on a connection of its own. Returns the result (the
+ * caller clears it), or NULL with err. */
+static PGresult *
+idle_exec(const struct action_req *req, const char *sql, char *mins,
+	  size_t n, struct err *err)
+{
+	const char *params[1] = { mins };
+	struct act_conn ac;
+	PGresult *r;
+
+	if (parse_minutes(req->arg, mins, n, err) < 0 ||
+	    act_open(req, &ac, err) < 0) {
+		return NULL;
+	}
+	r = act_exec(&ac, sql, 1, params, err);
+	act_close(&ac);
+	return r;
+}
+
 static void
 describe_idle(const struct action_req *req, char *buf, size_t n)
 {
@@ -563,14 +565,14 @@ describe_idle(const struct action_req *req, char *buf, size_t n)
 
 	buf[0] = '\0';
 	if (parse_minutes(req->arg, minutes, sizeof(minutes), &err) < 0) {
-		appendf(buf, n, "%s\n", err.msg);
+		strappendf(buf, n, "%s\n", err.msg);
 		snapshot_unref(snap);
 		return;
 	}
-	appendf(buf, n, "SELECT pid, pg_terminate_backend(pid) FROM "
-		"pg_stat_activity WHERE state = 'idle in transaction' AND "
-		"state_change < now() - %s * interval '1 minute' AND pid <> "
-		"pg_backend_pid();\n", minutes);
+	strappendf(buf, n, "SELECT pid, pg_terminate_backend(pid) FROM "
+		   "pg_stat_activity WHERE state = 'idle in transaction' AND "
+		   "state_change < now() - %s * interval '1 minute' AND pid <> "
+		   "pg_backend_pid();\n", minutes);
 	for (i = 0; m != NULL && i < m->n_sessions; i++) {
 		const struct pg_session *s = &m->sessions[i];
 		char user[64], age[32];
@@ -579,20 +581,20 @@ describe_idle(const struct action_req *req, char *buf, size_t n)
 			continue;
 		}
 		if (listed++ == 0) {
-			appendf(buf, n, "idle in transaction in the latest "
-				"poll:");
+			strappendf(buf, n, "idle in transaction in the latest "
+				   "poll:");
 		}
 		sanitize_into(user, sizeof(user), s->user, strlen(s->user));
 		clock_format_duration(isnan(s->xact_s) ? 0 :
 				      (int64_t)(s->xact_s * 1000), age,
 				      sizeof(age));
-		appendf(buf, n, "%s pid %d (%s, transaction open %s)",
-			listed > 1 ? "," : "", s->pid, user, age);
+		strappendf(buf, n, "%s pid %d (%s, transaction open %s)",
+			   listed > 1 ? "," : "", s->pid, user, age);
 	}
-	appendf(buf, n, "%s", listed ? "\n" : "no session was idle in "
-		"transaction in the latest poll\n");
-	appendf(buf, n, "Every session idle in transaction for more than "
-		"%s min is closed. %s", minutes, terminate_consequence);
+	strappendf(buf, n, "%s", listed ? "\n" : "no session was idle in "
+		   "transaction in the latest poll\n");
+	strappendf(buf, n, "Every session idle in transaction for more than "
+		   "%s min is closed. %s", minutes, terminate_consequence);
 	snapshot_unref(snap);
 }
 
@@ -606,29 +608,22 @@ preview_idle(const struct action_req *req, char *buf, size_t n,
 		"extract(epoch FROM now() - xact_start) "
 		"FROM pg_stat_activity WHERE " IDLE_WHERE
 		" ORDER BY state_change";
-	struct act_conn ac;
 	char mins[32], user[64], idle[32], xact[32];
-	const char *params[1] = { mins };
 	PGresult *r;
 	int rows, i;
 
 	buf[0] = '\0';
-	if (parse_minutes(req->arg, mins, sizeof(mins), err) < 0 ||
-	    act_open(req, &ac, err) < 0) {
-		return -1;
-	}
-	r = act_exec(&ac, sql, 1, params, err);
-	act_close(&ac);
+	r = idle_exec(req, sql, mins, sizeof(mins), err);
 	if (r == NULL) {
 		return -1;
 	}
 	rows = PQntuples(r);
 	if (rows == 0) {
-		appendf(buf, n, "no session is idle in transaction for more "
-			"than %s min: nothing would be terminated\n", mins);
+		strappendf(buf, n, "no session is idle in transaction for more "
+			   "than %s min: nothing would be terminated\n", mins);
 	} else {
-		appendf(buf, n, "%d session%s would be terminated:\n", rows,
-			rows == 1 ? "" : "s");
+		strappendf(buf, n, "%d session%s would be terminated:\n", rows,
+			   rows == 1 ? "" : "s");
 	}
 	for (i = 0; i < rows && i < IDLE_LIST_MAX; i++) {
 		const char *u = PQgetvalue(r, i, 1);
@@ -640,11 +635,11 @@ preview_idle(const struct action_req *req, char *buf, size_t n,
 		clock_format_duration((int64_t)(strtod(PQgetvalue(r, i, 3),
 						       NULL) * 1000),
 				      xact, sizeof(xact));
-		appendf(buf, n, "pid %s  %s  idle %s, transaction open %s\n",
-			PQgetvalue(r, i, 0), user, idle, xact);
+		strappendf(buf, n, "pid %s  %s  idle %s, transaction open %s\n",
+			   PQgetvalue(r, i, 0), user, idle, xact);
 	}
 	if (rows > IDLE_LIST_MAX) {
-		appendf(buf, n, "... and %d more\n", rows - IDLE_LIST_MAX);
+		strappendf(buf, n, "... and %d more\n", rows - IDLE_LIST_MAX);
 	}
 	PQclear(r);
 	return 0;
@@ -657,18 +652,11 @@ run_idle(const struct action_req *req, char *result, size_t n,
 	static const char sql[] =
 		"SELECT pid, pg_terminate_backend(pid) FROM pg_stat_activity "
 		"WHERE " IDLE_WHERE " ORDER BY pid";
-	struct act_conn ac;
 	char mins[32], pids[160] = "";
-	const char *params[1] = { mins };
 	PGresult *r;
 	int rows, i, done = 0;
 
-	if (parse_minutes(req->arg, mins, sizeof(mins), err) < 0 ||
-	    act_open(req, &ac, err) < 0) {
-		return -1;
-	}
-	r = act_exec(&ac, sql, 1, params, err);
-	act_close(&ac);
+	r = idle_exec(req, sql, mins, sizeof(mins), err);
 	if (r == NULL) {
 		return -1;
 	}
@@ -677,8 +665,8 @@ run_idle(const struct action_req *req, char *result, size_t n,
 		if (PQgetvalue(r, i, 1)[0] != 't') {
 			continue;
 		}
-		appendf(pids, sizeof(pids), "%s%s", done ? ", " : "",
-			PQgetvalue(r, i, 0));
+		strappendf(pids, sizeof(pids), "%s%s", done ? ", " : "",
+			   PQgetvalue(r, i, 0));
 		done++;
 	}
 	PQclear(r);

@@ -482,9 +482,40 @@ prom_result_finish(struct prom_result *r)
 	memset(r, 0, sizeof(*r));
 }
 
+/* The frame of every parser of a whole reply: out (size bytes) zeroed,
+ * body parsed, fill run on the document, the document freed and, when
+ * fill failed, what it left in out released by release. */
 static int
-parse_result_doc(const cJSON *doc, struct prom_result *out, struct err *err)
+parse_reply(const char *body, size_t len, void *out, size_t size,
+	    int (*fill)(const cJSON *doc, void *out, struct err *err),
+	    void (*release)(void *out), struct err *err)
 {
+	cJSON *doc;
+	int ret;
+
+	memset(out, 0, size);
+	doc = parse_doc(body, len, err);
+	if (doc == NULL) {
+		return -1;
+	}
+	ret = fill(doc, out, err);
+	cJSON_Delete(doc);
+	if (ret < 0) {
+		release(out);
+	}
+	return ret;
+}
+
+static void
+release_result(void *r)
+{
+	prom_result_finish(r);
+}
+
+static int
+parse_result_doc(const cJSON *doc, void *arg, struct err *err)
+{
+	struct prom_result *out = arg;
 	const cJSON *data, *result, *it;
 	int st = parse_status(doc, &out->api_error, &out->error_type, err);
 	size_t n;
@@ -540,20 +571,8 @@ int
 prom_json_parse_result(const char *body, size_t len, struct prom_result *out,
 		       struct err *err)
 {
-	cJSON *doc;
-	int ret;
-
-	memset(out, 0, sizeof(*out));
-	doc = parse_doc(body, len, err);
-	if (doc == NULL) {
-		return -1;
-	}
-	ret = parse_result_doc(doc, out, err);
-	cJSON_Delete(doc);
-	if (ret < 0) {
-		prom_result_finish(out);
-	}
-	return ret;
+	return parse_reply(body, len, out, sizeof(*out), parse_result_doc,
+			   release_result, err);
 }
 
 /* ---- alerts ----------------------------------------------------------- */
@@ -698,50 +717,49 @@ parse_alert_list(const cJSON *arr, bool am, struct prom_alerts *out,
 	return 0;
 }
 
-int
-prom_json_parse_am_alerts(const char *body, size_t len,
-			  struct prom_alerts *out, struct err *err)
+static void
+release_alerts(void *a)
 {
-	cJSON *doc;
-	int ret;
-
-	memset(out, 0, sizeof(*out));
-	doc = parse_doc(body, len, err);
-	if (doc == NULL) {
-		return -1;
-	}
-	ret = parse_alert_list(doc, true, out, err);
-	cJSON_Delete(doc);
-	if (ret < 0) {
-		prom_alerts_finish(out);
-	}
-	return ret;
+	prom_alerts_finish(a);
 }
 
-int
-prom_json_parse_prom_alerts(const char *body, size_t len,
-			    struct prom_alerts *out, struct err *err)
+/* Alertmanager's reply is the list itself. */
+static int
+am_alerts_doc(const cJSON *doc, void *out, struct err *err)
 {
-	cJSON *doc;
-	int ret;
+	return parse_alert_list(doc, true, out, err);
+}
 
-	memset(out, 0, sizeof(*out));
-	doc = parse_doc(body, len, err);
-	if (doc == NULL) {
-		return -1;
-	}
-	ret = parse_status(doc, &out->api_error, NULL, err);
+/* Prometheus wraps the list in a status document. */
+static int
+prom_alerts_doc(const cJSON *doc, void *arg, struct err *err)
+{
+	struct prom_alerts *out = arg;
+	int ret = parse_status(doc, &out->api_error, NULL, err);
+
 	if (ret == 0) {
 		ret = parse_alert_list(member(member(doc, "data"), "alerts"),
 				       false, out, err);
 	} else if (ret > 0) {
 		ret = 0;
 	}
-	cJSON_Delete(doc);
-	if (ret < 0) {
-		prom_alerts_finish(out);
-	}
 	return ret;
+}
+
+int
+prom_json_parse_am_alerts(const char *body, size_t len,
+			  struct prom_alerts *out, struct err *err)
+{
+	return parse_reply(body, len, out, sizeof(*out), am_alerts_doc,
+			   release_alerts, err);
+}
+
+int
+prom_json_parse_prom_alerts(const char *body, size_t len,
+			    struct prom_alerts *out, struct err *err)
+{
+	return parse_reply(body, len, out, sizeof(*out), prom_alerts_doc,
+			   release_alerts, err);
 }
 
 /* ---- silences --------------------------------------------------------- */
@@ -839,22 +857,20 @@ parse_silence(const cJSON *el, struct prom_silence *s, struct err *err)
 	return 0;
 }
 
-int
-prom_json_parse_am_silences(const char *body, size_t len,
-			    struct prom_silences *out, struct err *err)
+static void
+release_silences(void *s)
 {
-	const cJSON *it;
-	cJSON *doc;
-	size_t n;
-	int ret = 0;
+	prom_silences_finish(s);
+}
 
-	memset(out, 0, sizeof(*out));
-	doc = parse_doc(body, len, err);
-	if (doc == NULL) {
-		return -1;
-	}
+static int
+silences_doc(const cJSON *doc, void *arg, struct err *err)
+{
+	struct prom_silences *out = arg;
+	const cJSON *it;
+	size_t n;
+
 	if (!cJSON_IsArray(doc)) {
-		cJSON_Delete(doc);
 		return err_set(err, "unexpected reply: silences are not an "
 			       "array");
 	}
@@ -866,15 +882,18 @@ prom_json_parse_am_silences(const char *body, size_t len,
 		}
 		out->n++;
 		if (parse_silence(it, &out->v[out->n - 1], err) < 0) {
-			ret = -1;
-			break;
+			return -1;
 		}
 	}
-	cJSON_Delete(doc);
-	if (ret < 0) {
-		prom_silences_finish(out);
-	}
-	return ret;
+	return 0;
+}
+
+int
+prom_json_parse_am_silences(const char *body, size_t len,
+			    struct prom_silences *out, struct err *err)
+{
+	return parse_reply(body, len, out, sizeof(*out), silences_doc,
+			   release_silences, err);
 }
 
 int
@@ -898,6 +917,22 @@ prom_json_parse_silence_id(const char *body, size_t len, char *buf, size_t n,
 	}
 	cJSON_Delete(doc);
 	return ret;
+}
+
+int
+prom_json_blame(struct err *err, const char *addr)
+{
+	char msg[ERR_MSG_MAX];
+
+	strlcpy_safe(msg, err->msg, sizeof(msg));
+	if (strncmp(msg, "malformed JSON", 14) == 0) {
+		return err_set(err, "malformed JSON from %s%s", addr, msg + 14);
+	}
+	if (strncmp(msg, "unexpected reply: ", 18) == 0) {
+		return err_set(err, "unexpected reply from %s: %s", addr,
+			       msg + 18);
+	}
+	return err_set(err, "%s (%s)", msg, addr);
 }
 
 int

@@ -119,6 +119,9 @@ int prom_json_parse_silence_id(const char *body, size_t len, char *buf,
  * Alertmanager's {"message": ...}. Returns 0 with the text in buf, or -1
  * when body is no such document. */
 int prom_json_error_text(const char *body, size_t len, char *buf, size_t n);
+/* Rewrites the message a parser above left in err to name the server at
+ * addr ("malformed JSON from ADDR ..."). Returns -1, as err_set does. */
+int prom_json_blame(struct err *err, const char *addr);
 
 /* RFC 3339 ("2026-11-22T14:00:00.123456789Z", "...+02:00") to wall ms.
  * Returns 0, or -1 when s is not such a time. */

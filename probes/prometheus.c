@@ -316,23 +316,6 @@ prom_poller_free(struct prom_poller *pp)
 	free(pp);
 }
 
-/* Rewrites a parser's message to name the server. */
-static int
-blame(struct err *err, const char *addr)
-{
-	char msg[ERR_MSG_MAX];
-
-	strlcpy_safe(msg, err->msg, sizeof(msg));
-	if (strncmp(msg, "malformed JSON", 14) == 0) {
-		return err_set(err, "malformed JSON from %s%s", addr, msg + 14);
-	}
-	if (strncmp(msg, "unexpected reply: ", 18) == 0) {
-		return err_set(err, "unexpected reply from %s: %s", addr,
-			       msg + 18);
-	}
-	return err_set(err, "%s (%s)", msg, addr);
-}
-
 /* One query. Returns 0 with res filled (res->api_error set when Prometheus
  * rejected it), or -1 with err when the poll cannot go on. */
 static int
@@ -355,7 +338,7 @@ query(struct prom_poller *pp, const char *path, struct prom_result *res,
 			return -1;
 		}
 		*err = parse_err;
-		return blame(err, http_client_addr(pp->http));
+		return prom_json_blame(err, http_client_addr(pp->http));
 	}
 	http_resp_finish(&resp);
 	if (rc < 0 && res->api_error == NULL) {

@@ -286,24 +286,6 @@ shown_pattern(const char *p, char *buf, size_t n)
 	sanitize_into(buf, n, p, strlen(p));
 }
 
-static void
-appendf(char *buf, size_t n, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void
-appendf(char *buf, size_t n, const char *fmt, ...)
-{
-	size_t len = strlen(buf);
-	va_list ap;
-
-	if (len + 1 >= n) {
-		return;
-	}
-	va_start(ap, fmt);
-	vsnprintf(buf + len, n - len, fmt, ap);
-	va_end(ap);
-}
-
 static long long
 integer_of(const redisReply *r)
 {
@@ -352,18 +334,18 @@ preview_delete(const struct action_req *req, char *buf, size_t n,
 	shown_pattern(req->arg, pat, sizeof(pat));
 	buf[0] = '\0';
 	if (mc.count == 0 && mc.complete) {
-		appendf(buf, n, "No key matches %s.", pat);
+		strappendf(buf, n, "No key matches %s.", pat);
 		return 0;
 	}
-	appendf(buf, n, "%s%zu key%s match %s%s", mc.complete ? "" :
-		"At least ", mc.count, mc.count == 1 ? "" : "s", pat,
-		mc.complete ? "." : " (the count stopped after 5 s).");
-	appendf(buf, n, "\nFor example:");
+	strappendf(buf, n, "%s%zu key%s match %s%s", mc.complete ? "" :
+		   "At least ", mc.count, mc.count == 1 ? "" : "s", pat,
+		   mc.complete ? "." : " (the count stopped after 5 s).");
+	strappendf(buf, n, "\nFor example:");
 	for (i = 0; i < mc.n_examples; i++) {
 		/* Escaped here: a newline in a key must not start a line. */
 		sanitize_into(key, sizeof(key), mc.examples[i],
 			      strlen(mc.examples[i]));
-		appendf(buf, n, "\n  %s", key);
+		strappendf(buf, n, "\n  %s", key);
 	}
 	return 0;
 }

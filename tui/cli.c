@@ -55,6 +55,20 @@ cli_option_value(int argc, char *const argv[], int *i, const char *name,
 	return argv[*i];
 }
 
+const char *
+cli_option_text(int argc, char *const argv[], int *i, const char *name,
+		const char *eq, const char *what, struct err *err)
+{
+	const char *val = cli_option_value(argc, argv, i, name,
+					   eq ? eq + 1 : NULL, err);
+
+	if (val != NULL && val[0] == '\0') {
+		err_set(err, "%s needs %s", name, what);
+		return NULL;
+	}
+	return val;
+}
+
 int
 cli_parse_size(const char *s, int *cols, int *rows)
 {
@@ -142,24 +156,17 @@ cli_parse(int argc, char *const argv[], struct cli_opts *o, struct err *err)
 		} else if (strcmp(name, "--snapshot") == 0 && eq == NULL) {
 			o->snapshot = true;
 		} else if (strcmp(name, "--config") == 0) {
-			val = cli_option_value(argc, argv, &i, name,
-					       eq ? eq + 1 : NULL, err);
+			val = cli_option_text(argc, argv, &i, name, eq,
+					      "a file", err);
 			if (val == NULL) {
 				return -1;
-			}
-			if (val[0] == '\0') {
-				return err_set(err, "--config needs a file");
 			}
 			o->config_path = val;
 		} else if (strcmp(name, "--theme") == 0) {
-			val = cli_option_value(argc, argv, &i, name,
-					       eq ? eq + 1 : NULL, err);
+			val = cli_option_text(argc, argv, &i, name, eq,
+					      "a name or a path", err);
 			if (val == NULL) {
 				return -1;
-			}
-			if (val[0] == '\0') {
-				return err_set(err, "--theme needs a name or "
-					       "a path");
 			}
 			o->theme = val;
 		} else if (strcmp(name, "--demo-speed") == 0) {

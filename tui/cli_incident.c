@@ -31,12 +31,9 @@ parse_journal_dir(int argc, char *const argv[], int *i, const char *name,
 	if (strcmp(name, "--journal-dir") != 0) {
 		return 0;
 	}
-	val = cli_option_value(argc, argv, i, name, eq ? eq + 1 : NULL, err);
+	val = cli_option_text(argc, argv, i, name, eq, "a directory", err);
 	if (val == NULL) {
 		return -1;
-	}
-	if (val[0] == '\0') {
-		return err_set(err, "--journal-dir needs a directory");
 	}
 	o->journal_dir = val;
 	return 1;
@@ -116,23 +113,17 @@ cli_parse_report(int argc, char *const argv[], struct cli_opts *o,
 			}
 			kind_set = true;
 		} else if (strcmp(name, "--output") == 0) {
-			val = cli_option_value(argc, argv, &i, name,
-					       eq ? eq + 1 : NULL, err);
+			val = cli_option_text(argc, argv, &i, name, eq,
+					      "a file", err);
 			if (val == NULL) {
 				return -1;
-			}
-			if (val[0] == '\0') {
-				return err_set(err, "--output needs a file");
 			}
 			o->output = val;
 		} else if (strcmp(name, "--config") == 0) {
-			val = cli_option_value(argc, argv, &i, name,
-					       eq ? eq + 1 : NULL, err);
+			val = cli_option_text(argc, argv, &i, name, eq,
+					      "a file", err);
 			if (val == NULL) {
 				return -1;
-			}
-			if (val[0] == '\0') {
-				return err_set(err, "--config needs a file");
 			}
 			o->config_path = val;
 		} else if (strcmp(name, "--demo") == 0 && eq == NULL) {

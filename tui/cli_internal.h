@@ -19,6 +19,12 @@ const char *cli_option_value(int argc, char *const argv[], int *i,
 			     const char *name, const char *inline_value,
 			     struct err *err);
 
+/* cli_option_value for a value that must not be empty (eq: the '=' in
+ * the argument, or NULL): NULL with err "NAME needs WHAT" when it is. */
+const char *cli_option_text(int argc, char *const argv[], int *i,
+			    const char *name, const char *eq,
+			    const char *what, struct err *err);
+
 /* The option's name without "=value" into name; returns the '=' or NULL. */
 const char *cli_option_name(const char *arg, char *name, size_t n);
 

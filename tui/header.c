@@ -16,8 +16,8 @@
 /* From this width the header spells the incident out in full. */
 #define HEADER_WIDE 140
 
-static enum role
-dot_role(enum health h)
+enum role
+header_health_role(enum health h, enum role unknown)
 {
 	switch (h) {
 	case HEALTH_OK:
@@ -29,7 +29,7 @@ dot_role(enum health h)
 	case HEALTH_UNKNOWN:
 		break;
 	}
-	return ROLE_DIM;
+	return unknown;
 }
 
 enum dot_style {
@@ -259,7 +259,8 @@ header_draw(struct app *a)
 			*name++ = '\0';
 		}
 		x += draw_text(win, y, x, x_end - x, buf,
-			       dot_role(a->health[i]), t);
+			       header_health_role(a->health[i], ROLE_DIM),
+			       t);
 		if (name != NULL && x + 1 < x_end) {
 			x += 1;
 			x += draw_text(win, y, x, x_end - x, name, ROLE_HEADER,

@@ -5,6 +5,9 @@
 
 #include <stddef.h>
 
+#include "core/model.h"
+#include "themes/theme.h"
+
 struct app;
 
 void header_draw(struct app *a);
@@ -13,5 +16,9 @@ void header_draw_status(struct app *a);
 /* The status line's key hints for the focused pane, in statusbar form
  * ("key\tlabel\n..."). */
 void header_hints(struct app *a, char *buf, size_t n);
+
+/* The role that shows health h (a header dot, a pane title, a finding);
+ * unknown for HEALTH_UNKNOWN. */
+enum role header_health_role(enum health h, enum role unknown);
 
 #endif

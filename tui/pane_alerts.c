@@ -362,10 +362,7 @@ draw_summary(struct pane *p, const struct pane_ctx *c, WINDOW *win, int y,
 
 	pane_line_init(&l, win, c->theme, y, x, w);
 	if (p->filter[0] != '\0' && h < 4) {
-		char f[PANE_FILTER_MAX + 48];
-
-		pane_filter_text(p, ap->ix.n, total, f, sizeof(f));
-		pane_line_right(&l, ROLE_KEY, f, 12);
+		pane_line_filter(&l, p, ap->ix.n, total, 12);
 	} else {
 		snprintf(right, sizeof(right), "%ssort %s%s",
 			 sil ? "silences  " : "",
@@ -454,19 +451,13 @@ alerts_key(struct pane *p, const struct pane_ctx *c, int key)
 {
 	struct alerts_priv *ap = alerts_priv(p);
 
-	switch (key) {
-	case 'v':
-		pane_switch_sub(p, ap->saved, SUB_COUNT,
-				(p->sub + 1) % SUB_COUNT);
+	if (pane_sub_sort_key(p, ap->saved, SUB_COUNT,
+			      sort_counts[p->sub == SUB_SILENCES ?
+					  SUB_SILENCES : SUB_ALERTS], key)) {
 		return true;
-	case 's':
-		pane_next_sort(p, sort_counts[p->sub == SUB_SILENCES ?
-					      SUB_SILENCES : SUB_ALERTS]);
-		return true;
-	default:
-		alerts_refresh(p, c);
-		return table_view_key(&p->view, key, ap->ix.n);
 	}
+	alerts_refresh(p, c);
+	return table_view_key(&p->view, key, ap->ix.n);
 }
 
 static bool
@@ -475,10 +466,7 @@ alerts_click(struct pane *p, const struct pane_ctx *c, int dy, int dx)
 	struct alerts_priv *ap = alerts_priv(p);
 
 	alerts_refresh(p, c);
-	if (ap->table_dy < 0 || dy < ap->table_dy) {
-		return false;
-	}
-	return table_view_click(&p->view, dy - ap->table_dy, ap->ix.n);
+	return pane_table_click(p, ap->table_dy, dy, ap->ix.n);
 }
 
 static const struct alert_row *

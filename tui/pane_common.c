@@ -198,6 +198,31 @@ pane_next_sort(struct pane *p, int n)
 	}
 }
 
+bool
+pane_sub_sort_key(struct pane *p, struct pane_subview *saved, int n_sub,
+		  int n_sort, int key)
+{
+	switch (key) {
+	case 'v':
+		pane_switch_sub(p, saved, n_sub, (p->sub + 1) % n_sub);
+		return true;
+	case 's':
+		pane_next_sort(p, n_sort);
+		return true;
+	default:
+		return false;
+	}
+}
+
+bool
+pane_table_click(struct pane *p, int table_dy, int dy, size_t n_rows)
+{
+	if (table_dy < 0 || dy < table_dy) {
+		return false;
+	}
+	return table_view_click(&p->view, dy - table_dy, n_rows);
+}
+
 /* ---- drawing ------------------------------------------------------------- */
 
 void
@@ -284,6 +309,16 @@ pane_draw_filter(WINDOW *win, int y, int x, int w, const struct theme *t,
 	pane_line_add(&l, ROLE_KEY, p->filter);
 	pane_line_addf(&l, shown ? ROLE_DIM : ROLE_WARN, " (%zu of %zu)",
 		       shown, total);
+}
+
+void
+pane_line_filter(struct pane_line *l, const struct pane *p, size_t shown,
+		 size_t total, int min_left)
+{
+	char f[PANE_FILTER_MAX + 48];
+
+	pane_filter_text(p, shown, total, f, sizeof(f));
+	pane_line_right(l, ROLE_KEY, f, min_left);
 }
 
 const char *

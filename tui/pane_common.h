@@ -75,6 +75,13 @@ void pane_switch_sub(struct pane *p, struct pane_subview *saved, int n,
 		     int to);
 /* 's': the next of n sort columns. */
 void pane_next_sort(struct pane *p, int n);
+/* 'v' (the next of n_sub sub-views, remembered in saved) and 's' (the next
+ * of n_sort sort columns). False for any other key. */
+bool pane_sub_sort_key(struct pane *p, struct pane_subview *saved, int n_sub,
+		       int n_sort, int key);
+/* A click dy rows into the pane, on a table drawn from row table_dy
+ * (negative: no table) with n_rows rows: moves the selection. */
+bool pane_table_click(struct pane *p, int table_dy, int dy, size_t n_rows);
 
 /* ---- drawing ------------------------------------------------------------- */
 
@@ -100,6 +107,9 @@ void pane_line_sep(struct pane_line *l);
  * than min_left columns would remain. */
 void pane_line_right(struct pane_line *l, enum role r, const char *s,
 		     int min_left);
+/* pane_filter_text right-aligned on l, as pane_line_right does. */
+void pane_line_filter(struct pane_line *l, const struct pane *p,
+		      size_t shown, size_t total, int min_left);
 
 /* Dim centred-left message for an empty pane or view. */
 void pane_draw_message(WINDOW *win, int y, int x, int h, int w,

@@ -374,13 +374,9 @@ draw_overview(struct pane *p, struct db_priv *dp, const struct pane_ctx *c,
 
 			pane_line_init(&l, win, c->theme, y + ly, x, w);
 			if (p->filter[0] != '\0') {
-				char f[PANE_FILTER_MAX + 48];
-				size_t all;
-
-				all = pane_db_views_total(dp, SUB_OVERVIEW);
-				pane_filter_text(p, dp->ix.n, all, f,
-						 sizeof(f));
-				pane_line_right(&l, ROLE_KEY, f, 20);
+				pane_line_filter(&l, p, dp->ix.n,
+						 pane_db_views_total(dp,
+							SUB_OVERVIEW), 20);
 			}
 			pane_line_add(&l, ROLE_COLUMN, "LONG QUERIES ");
 			pane_line_addf(&l, ROLE_WARN, "%zu running > %g s",
@@ -431,18 +427,12 @@ db_key(struct pane *p, const struct pane_ctx *c, int key)
 {
 	struct db_priv *dp = db_priv(p);
 
-	switch (key) {
-	case 'v':
-		pane_switch_sub(p, dp->saved, SUB_COUNT,
-				(p->sub + 1) % SUB_COUNT);
+	if (pane_sub_sort_key(p, dp->saved, SUB_COUNT,
+			      pane_db_views_n_sorts(p->sub), key)) {
 		return true;
-	case 's':
-		pane_next_sort(p, pane_db_views_n_sorts(p->sub));
-		return true;
-	default:
-		db_refresh(p, c);
-		return table_view_key(&p->view, key, db_n_selectable(p, dp));
 	}
+	db_refresh(p, c);
+	return table_view_key(&p->view, key, db_n_selectable(p, dp));
 }
 
 static bool

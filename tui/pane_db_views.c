@@ -439,11 +439,8 @@ pane_db_views_draw(struct pane *p, struct db_priv *dp,
 	snprintf(right, sizeof(right), "%s  sort %s%s", sub_names[p->sub],
 		 sort, p->sort_desc ? " (rev)" : "");
 	if (p->filter[0] != '\0' && h < 4) {
-		char f[PANE_FILTER_MAX + 48];
-
-		pane_filter_text(p, dp->ix.n, pane_db_views_total(dp, p->sub),
-				 f, sizeof(f));
-		pane_line_right(&l, ROLE_KEY, f, 12);
+		pane_line_filter(&l, p, dp->ix.n,
+				 pane_db_views_total(dp, p->sub), 12);
 	} else {
 		pane_line_right(&l, ROLE_DIM, right, 40);
 	}

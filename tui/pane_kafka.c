@@ -341,11 +341,7 @@ draw_summary(const struct pane *p, const struct kafka_priv *kp,
 
 	pane_line_init(&l, win, c->theme, y, x, w);
 	if (p->filter[0] != '\0' && p->sub == SUB_GROUPS) {
-		char f[PANE_FILTER_MAX + 48];
-
-		pane_filter_text(p, kp->ix.n, m->n_groups, f,
-				 sizeof(f));
-		pane_line_right(&l, ROLE_KEY, f, 30);
+		pane_line_filter(&l, p, kp->ix.n, m->n_groups, 30);
 	} else {
 		char r[48];
 
@@ -512,10 +508,7 @@ kafka_click(struct pane *p, const struct pane_ctx *c, int dy, int dx)
 	struct kafka_priv *kp = kafka_priv(p);
 
 	kafka_refresh(p, c);
-	if (kp->table_dy < 0 || dy < kp->table_dy) {
-		return false;
-	}
-	return table_view_click(&p->view, dy - kp->table_dy, kp->ix.n);
+	return pane_table_click(p, kp->table_dy, dy, kp->ix.n);
 }
 
 /* Kafka has no actions yet. */

@@ -602,11 +602,7 @@ pods_draw(struct pane *p, const struct pane_ctx *c, WINDOW *win, int y,
 	}
 	pane_line_init(&l, win, c->theme, y, x, w);
 	if (p->filter[0] != '\0' && h < 4) {
-		char f[PANE_FILTER_MAX + 48];
-
-		pane_filter_text(p, pp->ix.n, pods_total(pp, p->sub), f,
-				 sizeof(f));
-		pane_line_right(&l, ROLE_KEY, f, 12);
+		pane_line_filter(&l, p, pp->ix.n, pods_total(pp, p->sub), 12);
 	}
 	draw_summary(p, pp, &l);
 	line = 1;
@@ -649,18 +645,12 @@ pods_key(struct pane *p, const struct pane_ctx *c, int key)
 {
 	struct pods_priv *pp = pods_priv(p);
 
-	switch (key) {
-	case 'v':
-		pane_switch_sub(p, pp->saved, SUB_COUNT,
-				(p->sub + 1) % SUB_COUNT);
+	if (pane_sub_sort_key(p, pp->saved, SUB_COUNT,
+			      sort_counts[p->sub % SUB_COUNT], key)) {
 		return true;
-	case 's':
-		pane_next_sort(p, sort_counts[p->sub % SUB_COUNT]);
-		return true;
-	default:
-		pods_refresh(p, c);
-		return table_view_key(&p->view, key, pp->ix.n);
 	}
+	pods_refresh(p, c);
+	return table_view_key(&p->view, key, pp->ix.n);
 }
 
 static bool
@@ -669,10 +659,7 @@ pods_click(struct pane *p, const struct pane_ctx *c, int dy, int dx)
 	struct pods_priv *pp = pods_priv(p);
 
 	pods_refresh(p, c);
-	if (pp->table_dy < 0 || dy < pp->table_dy) {
-		return false;
-	}
-	return table_view_click(&p->view, dy - pp->table_dy, pp->ix.n);
+	return pane_table_click(p, pp->table_dy, dy, pp->ix.n);
 }
 
 static const struct pod_row *

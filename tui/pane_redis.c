@@ -452,11 +452,8 @@ redis_draw(struct pane *p, const struct pane_ctx *c, WINDOW *win, int y,
 		if (h - line >= 4) {
 			pane_line_init(&l, win, c->theme, y + line, x, w);
 			if (p->filter[0] != '\0') {
-				char f[PANE_FILTER_MAX + 48];
-
-				pane_filter_text(p, rp->n_match, m->n_slowlog,
-						 f, sizeof(f));
-				pane_line_right(&l, ROLE_KEY, f, 20);
+				pane_line_filter(&l, p, rp->n_match,
+						 m->n_slowlog, 20);
 			}
 			pane_line_add(&l, ROLE_COLUMN, "SLOW LOG ");
 			pane_line_addf(&l, ROLE_DIM, "top %d by %s%s",
@@ -482,11 +479,8 @@ redis_draw(struct pane *p, const struct pane_ctx *c, WINDOW *win, int y,
 			 cli_sort_names[p->sort_col % CLI_SORT_COUNT],
 			 p->sort_desc ? " (rev)" : "");
 		if (p->filter[0] != '\0' && h < 4) {
-			char f[PANE_FILTER_MAX + 48];
-
-			pane_filter_text(p, rp->ix.n, m->n_client_list, f,
-					 sizeof(f));
-			pane_line_right(&l, ROLE_KEY, f, 12);
+			pane_line_filter(&l, p, rp->ix.n, m->n_client_list,
+					 12);
 		} else {
 			pane_line_right(&l, ROLE_DIM, right, 40);
 		}
@@ -520,18 +514,12 @@ redis_key(struct pane *p, const struct pane_ctx *c, int key)
 {
 	struct redis_priv *rp = redis_priv(p);
 
-	switch (key) {
-	case 'v':
-		pane_switch_sub(p, rp->saved, SUB_COUNT,
-				(p->sub + 1) % SUB_COUNT);
+	if (pane_sub_sort_key(p, rp->saved, SUB_COUNT,
+			      sort_counts[p->sub % SUB_COUNT], key)) {
 		return true;
-	case 's':
-		pane_next_sort(p, sort_counts[p->sub % SUB_COUNT]);
-		return true;
-	default:
-		redis_refresh(p, c);
-		return table_view_key(&p->view, key, rp->ix.n);
 	}
+	redis_refresh(p, c);
+	return table_view_key(&p->view, key, rp->ix.n);
 }
 
 static bool
@@ -540,10 +528,7 @@ redis_click(struct pane *p, const struct pane_ctx *c, int dy, int dx)
 	struct redis_priv *rp = redis_priv(p);
 
 	redis_refresh(p, c);
-	if (rp->table_dy < 0 || dy < rp->table_dy) {
-		return false;
-	}
-	return table_view_click(&p->view, dy - rp->table_dy, rp->ix.n);
+	return pane_table_click(p, rp->table_dy, dy, rp->ix.n);
 }
 
 static const struct redis_client *

@@ -288,10 +288,7 @@ timeline_click(struct pane *p, const struct pane_ctx *c, int dy, int dx)
 	struct timeline_priv *tp = timeline_priv(p);
 
 	timeline_refresh(p, c);
-	if (tp->table_dy < 0 || dy < tp->table_dy) {
-		return false;
-	}
-	return table_view_click(&p->view, dy - tp->table_dy, tp->ix.n);
+	return pane_table_click(p, tp->table_dy, dy, tp->ix.n);
 }
 
 static bool

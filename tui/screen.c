@@ -37,22 +37,6 @@ screen_age_key(const struct pane_ctx *c, char *buf, size_t n)
 				   c->now_mono_ms) ? 1 : 0, err_age);
 }
 
-static enum role
-health_role(enum health h, enum role unknown)
-{
-	switch (h) {
-	case HEALTH_OK:
-		return ROLE_OK;
-	case HEALTH_WARN:
-		return ROLE_WARN;
-	case HEALTH_CRIT:
-		return ROLE_CRIT;
-	case HEALTH_UNKNOWN:
-		break;
-	}
-	return unknown;
-}
-
 static enum health
 pane_health(const struct app *a, int i)
 {
@@ -130,7 +114,7 @@ draw_title(struct app *a, int i, const struct pane_ctx *c)
 	snprintf(buf, sizeof(buf), focused ? "[%d %s]" : " %d %s",
 		 p->number, p->ops->title);
 	x += put(a, y, x, x_end, buf,
-		 health_role(pane_health(a, i), ROLE_TITLE));
+		 header_health_role(pane_health(a, i), ROLE_TITLE));
 	if (p->ops->kind == SNAP_KIND_COUNT && a->tl != NULL) {
 		size_t entries = timeline_count(a->tl);
 
@@ -234,7 +218,8 @@ draw_summary(struct app *a, int i, const struct pane_ctx *c)
 
 	draw_fill(a->win, r.y, r.x, 1, r.w, ROLE_NORMAL, &a->theme);
 	snprintf(buf, sizeof(buf), "%d %-9s", p->number, p->ops->title);
-	x += put(a, r.y, x, x_end, buf, health_role(h, ROLE_TITLE));
+	x += put(a, r.y, x, x_end, buf,
+		 header_health_role(h, ROLE_TITLE));
 	if (p->ops->kind == SNAP_KIND_COUNT) {
 		const struct tl_entry *e = NULL;
 		size_t n = a->tl ? timeline_count(a->tl) : 0;
@@ -258,7 +243,7 @@ draw_summary(struct app *a, int i, const struct pane_ctx *c)
 		return;
 	}
 	x += put(a, r.y, x, x_end, text_utf8 ? " \u25cf " : " * ",
-		 health_role(h, ROLE_DIM));
+		 header_health_role(h, ROLE_DIM));
 	x += put(a, r.y, x, x_end, state_source_name(a->st, p->source),
 		 ROLE_NORMAL);
 	x += put(a, r.y, x, x_end, "  ", ROLE_NORMAL);
@@ -269,7 +254,7 @@ draw_summary(struct app *a, int i, const struct pane_ctx *c)
 		role = ROLE_CRIT;
 	} else if (rules_findings(c->snap, &f, 1) > 0) {
 		text = f.text;
-		role = health_role(f.sev, ROLE_NORMAL);
+		role = header_health_role(f.sev, ROLE_NORMAL);
 	} else {
 		text = "ok";
 		role = ROLE_OK;

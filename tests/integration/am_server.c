@@ -6,11 +6,11 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "core/clock.h"
 #include "core/config.h"
 #include "core/xalloc.h"
 #include "probes/http.h"
 #include "tests/integration/harness.h"
+#include "tests/integration/http_wait.h"
 
 static const char am_yml[] =
 	"route:\n"
@@ -30,29 +30,6 @@ client(struct am_server *as, struct config *cfg)
 	config_section_set(sec, "url", as->url);
 	sec->timeout_ms = 2000;
 	return http_client_new(sec, &err);
-}
-
-static bool
-wait_ready(struct am_server *as, int timeout_ms)
-{
-	struct config cfg = { 0 };
-	struct http_client *c = client(as, &cfg);
-	int64_t end = clock_mono_ms() + timeout_ms;
-	bool ok = false;
-	struct err err;
-
-	while (c != NULL && !ok && clock_mono_ms() < end) {
-		struct http_resp resp;
-
-		ok = http_get(c, "/api/v2/status", &resp, &err) == 0;
-		http_resp_finish(&resp);
-		if (!ok) {
-			usleep(20000);
-		}
-	}
-	http_client_free(c);
-	config_finish(&cfg);
-	return ok;
 }
 
 bool
@@ -94,7 +71,7 @@ am_server_start(struct am_server *as)
 	argv[5] = NULL;
 	as->pid = harness_spawn(argv, log, NULL, as->dir);
 	if (as->pid > 0 && harness_wait_port(as->port, 10000) &&
-	    wait_ready(as, 10000)) {
+	    http_wait_ready(as->url, "/api/v2/status", 10000)) {
 		ok = true;
 	} else {
 		fprintf(stderr, "am_server: alertmanager did not start, see "

@@ -78,6 +78,24 @@ give_to_server_user(const char *path)
 	return 0;
 }
 
+/* A new directory for s named after prefix, with s's data, socket and log
+ * paths in it, the directory and the socket's owned by the server user. */
+static int
+make_dirs(struct pg_server *s, const char *prefix)
+{
+	if ((s->dir = harness_tmpdir(prefix)) == NULL) {
+		return -1;
+	}
+	s->data = xasprintf("%s/data", s->dir);
+	s->sock = xasprintf("%s/sock", s->dir);
+	s->log = xasprintf("%s/server.log", s->dir);
+	if (mkdir(s->sock, 0755) < 0 || give_to_server_user(s->dir) < 0 ||
+	    give_to_server_user(s->sock) < 0) {
+		return -1;
+	}
+	return 0;
+}
+
 /* Runs argv as the server user and waits for it; its exit status. */
 static int
 run_wait(const char *const argv[], const char *log)
@@ -224,14 +242,7 @@ pg_server_init(struct pg_server *s, const char *const *opts)
 	for (i = 0; opts != NULL && opts[i] != NULL && i < 15; i++) {
 		s->opts[i] = xstrdup(opts[i]);
 	}
-	if ((s->dir = harness_tmpdir("warroom-pg")) == NULL) {
-		return -1;
-	}
-	s->data = xasprintf("%s/data", s->dir);
-	s->sock = xasprintf("%s/sock", s->dir);
-	s->log = xasprintf("%s/server.log", s->dir);
-	if (mkdir(s->sock, 0755) < 0 || give_to_server_user(s->dir) < 0 ||
-	    give_to_server_user(s->sock) < 0) {
+	if (make_dirs(s, "warroom-pg") < 0) {
 		return -1;
 	}
 	if (harness_sh(s->log, "cp -a '%s' '%s'", tpl, s->data) != 0) {
@@ -252,14 +263,7 @@ pg_server_init_standby(struct pg_server *s, const struct pg_server *primary)
 
 	memset(s, 0, sizeof(*s));
 	s->opts[0] = xstrdup("cluster_name=standby1");
-	if ((s->dir = harness_tmpdir("warroom-pgsb")) == NULL) {
-		return -1;
-	}
-	s->data = xasprintf("%s/data", s->dir);
-	s->sock = xasprintf("%s/sock", s->dir);
-	s->log = xasprintf("%s/server.log", s->dir);
-	if (mkdir(s->sock, 0755) < 0 || give_to_server_user(s->dir) < 0 ||
-	    give_to_server_user(s->sock) < 0) {
+	if (make_dirs(s, "warroom-pgsb") < 0) {
 		return -1;
 	}
 	snprintf(port, sizeof(port), "%d", primary->port);

@@ -21,6 +21,7 @@
 #include "core/xalloc.h"
 #include "probes/http.h"
 #include "tests/integration/harness.h"
+#include "tests/integration/http_wait.h"
 
 const double prom_bucket_le[PROM_N_BUCKETS] = {
 	0.1, 0.25, 0.5, 1, 2.5, INFINITY,
@@ -135,33 +136,6 @@ write_openmetrics(const char *path, int64_t end_s)
 	return fclose(f) == 0;
 }
 
-static bool
-wait_ready(const char *url, int timeout_ms)
-{
-	struct config cfg = { 0 };
-	struct config_section *sec = config_add_section(&cfg, "prometheus.t");
-	struct http_client *c;
-	int64_t end = clock_mono_ms() + timeout_ms;
-	bool ok = false;
-	struct err err;
-
-	config_section_set(sec, "url", url);
-	sec->timeout_ms = 1000;
-	c = http_client_new(sec, &err);
-	while (c != NULL && !ok && clock_mono_ms() < end) {
-		struct http_resp resp;
-
-		ok = http_get(c, "/-/ready", &resp, &err) == 0;
-		http_resp_finish(&resp);
-		if (!ok) {
-			usleep(20000);
-		}
-	}
-	http_client_free(c);
-	config_finish(&cfg);
-	return ok;
-}
-
 bool
 prom_server_start(struct prom_server *ps)
 {
@@ -226,7 +200,7 @@ prom_server_start(struct prom_server *ps)
 		free(a3);
 	}
 	if (ps->pid < 0 || !harness_wait_port(ps->port, 10000) ||
-	    !wait_ready(ps->url, 10000)) {
+	    !http_wait_ready(ps->url, "/-/ready", 10000)) {
 		fprintf(stderr, "prom_server: prometheus did not start, see "
 			"%s\n", log);
 		goto out;
