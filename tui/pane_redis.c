@@ -426,6 +426,11 @@ redis_draw(struct pane *p, const struct pane_ctx *c, WINDOW *win, int y,
 		return;
 	}
 	tm.n_rows = rp->ix.n;
+	/* What could not be read (a command an ACL denies), at the bottom. */
+	if (m->notice != NULL && m->notice[0] != '\0' && h >= 8) {
+		draw_text(win, y + h - 1, x, w, m->notice, ROLE_DIM, c->theme);
+		h--;
+	}
 	if (p->sub == SUB_OVERVIEW) {
 		draw_mem_line(m, c, win, y, x, w);
 		line = 1;

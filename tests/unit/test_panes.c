@@ -1026,6 +1026,24 @@ Test(panes, redis_no_limit)
 	snapshot_unref(s);
 }
 
+Test(panes, redis_notice_is_shown)
+{
+	struct snapshot *s = build_redis(0);
+	struct pane p = make_pane(&pane_redis_ops);
+	struct pane_ctx c = make_ctx(s, NULL);
+	struct redis_model *m = s->data;
+
+	draw_full(&p, &c);
+	cr_assert_lt(find_row("NOPERM", 0), 0);
+	m->notice = S(s, "SLOWLOG: NOPERM this user has no permissions");
+	p.ops->free(&p);
+	p = make_pane(&pane_redis_ops);
+	draw_full(&p, &c);
+	cr_assert_eq(find_row("SLOWLOG: NOPERM", 0), ROWS - 1);
+	p.ops->free(&p);
+	snapshot_unref(s);
+}
+
 Test(panes, kafka_groups_and_partitions)
 {
 	struct snapshot *s = build_kafka();
