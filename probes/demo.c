@@ -132,11 +132,12 @@ demo_interval_ms(double speed)
 {
 	int ms;
 
-	/* Slow motion still polls every second; fast runs at most 10/s. */
+	/* As often as the real probes poll by default (2 s, scenario time);
+	 * slow motion no slower than that, fast runs at most 10/s. */
 	if (!(speed > 1) || speed > 1e6) {
-		return 1000;
+		return 2000;
 	}
-	ms = (int)(1000.0 / speed);
+	ms = (int)(2000.0 / speed);
 	return ms < 100 ? 100 : ms;
 }
 

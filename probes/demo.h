@@ -52,8 +52,8 @@ const struct probe_ops *demo_probe_ops(enum snap_kind kind);
  * or NULL when the kind has none. Same as demo_probe_ops(kind)->actions. */
 const struct action_def *demo_actions(enum snap_kind kind);
 
-/* The poll interval the demo gives its sources at speed: 1000 ms / speed,
- * at least 100 ms and at most 1000 ms. */
+/* The poll interval the demo gives its sources at speed: 2000 ms / speed
+ * (the real probes' default), at least 100 ms and at most 2000 ms. */
 int demo_interval_ms(double speed);
 
 #endif

@@ -323,10 +323,10 @@ Test(demo, time_follows_the_clock_and_speed)
 	cr_expect_eq(demo_wall_ms(25), WALL0 + 2500 + 2500);
 	/* before the start, time keeps its real scale */
 	cr_expect_eq(demo_wall_ms(-5), WALL0 + 2500 - 5000);
-	cr_expect_eq(demo_interval_ms(1), 1000);
-	cr_expect_eq(demo_interval_ms(4), 250);
+	cr_expect_eq(demo_interval_ms(1), 2000);
+	cr_expect_eq(demo_interval_ms(4), 500);
 	cr_expect_eq(demo_interval_ms(50), 100);
-	cr_expect_eq(demo_interval_ms(0.5), 1000);
+	cr_expect_eq(demo_interval_ms(0.5), 2000);
 	demo_reset(0.5);
 	clock_advance_fake(4000);
 	cr_expect_float_eq(demo_time(), 2, 1e-9);
