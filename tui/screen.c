@@ -24,9 +24,8 @@ screen_age_key(const struct pane_ctx *c, char *buf, size_t n)
 		snprintf(buf, n, "none");
 		return;
 	}
-	clock_format_duration(snapshot_age_ms(c->data ? c->data : c->snap,
-					      c->now_mono_ms), age,
-			      sizeof(age));
+	screen_age_text(c->data ? c->data : c->snap, c->now_mono_ms, age,
+			sizeof(age));
 	if (c->snap->error[0] != '\0' && c->snap->last_good != NULL) {
 		clock_format_duration(snapshot_age_ms(c->snap->last_good,
 						      c->now_mono_ms),
@@ -35,6 +34,23 @@ screen_age_key(const struct pane_ctx *c, char *buf, size_t n)
 	snprintf(buf, n, "%s|%d|%s", age,
 		 snapshot_is_stale(c->data ? c->data : c->snap,
 				   c->now_mono_ms) ? 1 : 0, err_age);
+}
+
+void
+screen_age_text(const struct snapshot *shown, int64_t now_mono_ms,
+		char *buf, size_t n)
+{
+	int64_t age = snapshot_age_ms(shown, now_mono_ms);
+	char d[32];
+
+	/* Data from the last poll, on time: "live", which does not tick, so
+	 * a healthy dashboard does not redraw every title every second. */
+	if (shown->interval_ms > 0 && age < shown->interval_ms + 1000) {
+		snprintf(buf, n, "live");
+		return;
+	}
+	clock_format_duration(age, d, sizeof(d));
+	snprintf(buf, n, "%s ago", d);
 }
 
 static enum health
@@ -136,9 +152,8 @@ draw_title(struct app *a, int i, const struct pane_ctx *c)
 		const struct snapshot *shown = c->data ? c->data : c->snap;
 		bool stale = snapshot_is_stale(shown, c->now_mono_ms);
 
-		clock_format_duration(snapshot_age_ms(shown, c->now_mono_ms),
-				      age, sizeof(age));
-		snprintf(buf, sizeof(buf), "%s%s ago%s", dot_sep(), age,
+		screen_age_text(shown, c->now_mono_ms, age, sizeof(age));
+		snprintf(buf, sizeof(buf), "%s%s%s", dot_sep(), age,
 			 stale ? " stale" : "");
 		x += put(a, y, x, x_end, buf, stale ? ROLE_STALE : ROLE_DIM);
 	}
@@ -263,9 +278,8 @@ draw_summary(struct app *a, int i, const struct pane_ctx *c)
 		const struct snapshot *shown = c->data ? c->data : c->snap;
 		bool stale = snapshot_is_stale(shown, c->now_mono_ms);
 
-		clock_format_duration(snapshot_age_ms(shown, c->now_mono_ms),
-				      age, sizeof(age));
-		snprintf(buf, sizeof(buf), " %s ago%s", age,
+		screen_age_text(shown, c->now_mono_ms, age, sizeof(age));
+		snprintf(buf, sizeof(buf), " %s%s", age,
 			 stale ? " stale" : "");
 		age_w = draw_text_right(a->win, r.y, x_end, x_end - x, buf,
 					stale ? ROLE_STALE : ROLE_DIM,

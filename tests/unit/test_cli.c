@@ -27,6 +27,7 @@
 #include "core/journal.h"
 #include "tui/cli.h"
 #include "tui/layout.h"
+#include "tui/screen.h"
 #include "tui/pane.h"
 
 /* ---- parsing ------------------------------------------------------ */
@@ -1383,4 +1384,24 @@ Test(bin, incident_policy_from_the_config_reaches_the_header,
 		  strstr(r.out, "next update in 15m00s") != NULL, "%s", r.out);
 	run_free(&r);
 	free(path);
+}
+
+Test(screen, age_is_live_while_on_time)
+{
+	struct snapshot *s;
+	char buf[32];
+
+	clock_set_fake(100000, 1763780000000);
+	s = snapshot_new(SNAP_PG, "postgres.main");
+	s->interval_ms = 2000;
+	screen_age_text(s, 100000, buf, sizeof(buf));
+	cr_expect_str_eq(buf, "live");
+	screen_age_text(s, 102900, buf, sizeof(buf));
+	cr_expect_str_eq(buf, "live");
+	screen_age_text(s, 103000, buf, sizeof(buf));
+	cr_expect_str_eq(buf, "3s ago");
+	screen_age_text(s, 142000, buf, sizeof(buf));
+	cr_expect_str_eq(buf, "42s ago");
+	snapshot_unref(s);
+	clock_set_real();
 }
