@@ -52,7 +52,7 @@ http_resp_finish(struct http_resp *resp)
 
 #if HAVE_LIBCURL
 
-#include <curl/curl.h>
+#include "probes/libcurl_api.h"
 #include <pthread.h>
 
 /* Longest bearer token or password read from a file. */
@@ -84,18 +84,29 @@ struct body {
 	bool over;
 };
 
-static pthread_once_t global_once = PTHREAD_ONCE_INIT;
+static pthread_mutex_t global_lock = PTHREAD_MUTEX_INITIALIZER;
+static bool global_done;
+static struct err global_err;
 
-static void
-global_init_once(void)
+bool
+http_global_init(struct err *err)
 {
-	curl_global_init(CURL_GLOBAL_DEFAULT);
-}
+	bool ok;
 
-void
-http_global_init(void)
-{
-	pthread_once(&global_once, global_init_once);
+	pthread_mutex_lock(&global_lock);
+	if (!global_done) {
+		global_done = true;
+		if (libcurl_load(&global_err) &&
+		    libcurl.curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
+			err_set(&global_err, "libcurl failed to initialize");
+		}
+	}
+	ok = global_err.msg[0] == '\0';
+	if (!ok && err != NULL) {
+		*err = global_err;
+	}
+	pthread_mutex_unlock(&global_lock);
+	return ok;
 }
 
 static void
@@ -199,28 +210,28 @@ bearer_token(const struct config_section *sec, bool *failed, struct err *err)
 static int
 parse_addr(struct http_client *c, const char *url, struct err *err)
 {
-	CURLU *u = curl_url();
+	CURLU *u = libcurl.curl_url();
 	char *host = NULL, *port = NULL, *query = NULL;
 	int ret = 0;
 
 	if (u == NULL) {
 		return err_set(err, "out of memory");
 	}
-	if (curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
-	    curl_url_get(u, CURLUPART_PORT, &port, CURLU_DEFAULT_PORT) !=
-	    CURLUE_OK) {
+	if (libcurl.curl_url_set(u, CURLUPART_URL, url, 0) != CURLUE_OK ||
+	    libcurl.curl_url_get(u, CURLUPART_HOST, &host, 0) != CURLUE_OK ||
+	    libcurl.curl_url_get(u, CURLUPART_PORT, &port,
+				 CURLU_DEFAULT_PORT) != CURLUE_OK) {
 		ret = err_set(err, "url: not a valid http:// or https:// URL");
-	} else if (curl_url_get(u, CURLUPART_QUERY, &query, 0) ==
+	} else if (libcurl.curl_url_get(u, CURLUPART_QUERY, &query, 0) ==
 		   CURLUE_OK) {
 		ret = err_set(err, "url: must not have a query string");
 	} else {
 		snprintf(c->addr, sizeof(c->addr), "%s:%s", host, port);
 	}
-	curl_free(host);
-	curl_free(port);
-	curl_free(query);
-	curl_url_cleanup(u);
+	libcurl.curl_free(host);
+	libcurl.curl_free(port);
+	libcurl.curl_free(query);
+	libcurl.curl_url_cleanup(u);
 	return ret;
 }
 
@@ -279,7 +290,9 @@ http_client_new(const struct config_section *sec, struct err *err)
 	char *tok, *hdr;
 	size_t len;
 
-	http_global_init();
+	if (!http_global_init(err)) {
+		return NULL;
+	}
 	if (url == NULL || *url == '\0') {
 		err_set(err, "missing url");
 		return NULL;
@@ -329,14 +342,15 @@ http_client_new(const struct config_section *sec, struct err *err)
 		http_client_free(c);
 		return NULL;
 	}
-	c->hdr_get = curl_slist_append(NULL, "Accept: application/json");
+	c->hdr_get =
+	    libcurl.curl_slist_append(NULL, "Accept: application/json");
 	if (tok != NULL) {
 		hdr = xasprintf("Authorization: Bearer %s", tok);
-		c->hdr_get = curl_slist_append(c->hdr_get, hdr);
+		c->hdr_get = libcurl.curl_slist_append(c->hdr_get, hdr);
 		wipe_free(hdr);
 		wipe_free(tok);
 	}
-	c->curl = curl_easy_init();
+	c->curl = libcurl.curl_easy_init();
 	if (c->curl == NULL || c->hdr_get == NULL) {
 		http_client_free(c);
 		err_set(err, "cannot initialize libcurl");
@@ -348,34 +362,41 @@ http_client_new(const struct config_section *sec, struct err *err)
 		struct curl_slist *h;
 
 		for (h = c->hdr_get; h != NULL; h = h->next) {
-			c->hdr_post = curl_slist_append(c->hdr_post, h->data);
+			c->hdr_post =
+			    libcurl.curl_slist_append(c->hdr_post, h->data);
 		}
-		c->hdr_post = curl_slist_append(
-			c->hdr_post, "Content-Type: application/json");
-		c->hdr_post = curl_slist_append(c->hdr_post, "Expect:");
+		c->hdr_post = libcurl.curl_slist_append(
+		    c->hdr_post, "Content-Type: application/json");
+		c->hdr_post = libcurl.curl_slist_append(c->hdr_post, "Expect:");
 	}
-	curl_easy_setopt(c->curl, CURLOPT_NOSIGNAL, 1L);
-	curl_easy_setopt(c->curl, CURLOPT_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(c->curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
-	curl_easy_setopt(c->curl, CURLOPT_FOLLOWLOCATION, 1L);
-	curl_easy_setopt(c->curl, CURLOPT_MAXREDIRS, 3L);
-	curl_easy_setopt(c->curl, CURLOPT_ERRORBUFFER, c->errbuf);
-	curl_easy_setopt(c->curl, CURLOPT_USERAGENT,
-			 "warroom/" WARROOM_VERSION);
-	curl_easy_setopt(c->curl, CURLOPT_WRITEFUNCTION, write_cb);
-	curl_easy_setopt(c->curl, CURLOPT_NOPROGRESS, 0L);
-	curl_easy_setopt(c->curl, CURLOPT_XFERINFOFUNCTION, progress_cb);
-	curl_easy_setopt(c->curl, CURLOPT_XFERINFODATA, c);
-	curl_easy_setopt(c->curl, CURLOPT_SSL_VERIFYPEER, verify ? 1L : 0L);
-	curl_easy_setopt(c->curl, CURLOPT_SSL_VERIFYHOST, verify ? 2L : 0L);
+	libcurl.curl_easy_setopt(c->curl, CURLOPT_NOSIGNAL, 1L);
+	libcurl.curl_easy_setopt(c->curl, CURLOPT_PROTOCOLS_STR, "http,https");
+	libcurl.curl_easy_setopt(c->curl, CURLOPT_REDIR_PROTOCOLS_STR,
+				 "http,https");
+	libcurl.curl_easy_setopt(c->curl, CURLOPT_FOLLOWLOCATION, 1L);
+	libcurl.curl_easy_setopt(c->curl, CURLOPT_MAXREDIRS, 3L);
+	libcurl.curl_easy_setopt(c->curl, CURLOPT_ERRORBUFFER, c->errbuf);
+	libcurl.curl_easy_setopt(c->curl, CURLOPT_USERAGENT,
+				 "warroom/" WARROOM_VERSION);
+	libcurl.curl_easy_setopt(c->curl, CURLOPT_WRITEFUNCTION, write_cb);
+	libcurl.curl_easy_setopt(c->curl, CURLOPT_NOPROGRESS, 0L);
+	libcurl.curl_easy_setopt(c->curl, CURLOPT_XFERINFOFUNCTION,
+				 progress_cb);
+	libcurl.curl_easy_setopt(c->curl, CURLOPT_XFERINFODATA, c);
+	libcurl.curl_easy_setopt(c->curl, CURLOPT_SSL_VERIFYPEER,
+				 verify ? 1L : 0L);
+	libcurl.curl_easy_setopt(c->curl, CURLOPT_SSL_VERIFYHOST,
+				 verify ? 2L : 0L);
 	if (ca != NULL) {
-		curl_easy_setopt(c->curl, CURLOPT_CAINFO, ca);
+		libcurl.curl_easy_setopt(c->curl, CURLOPT_CAINFO, ca);
 	}
 	if (c->username != NULL) {
-		curl_easy_setopt(c->curl, CURLOPT_HTTPAUTH,
-				 (long)CURLAUTH_BASIC);
-		curl_easy_setopt(c->curl, CURLOPT_USERNAME, c->username);
-		curl_easy_setopt(c->curl, CURLOPT_PASSWORD, c->password);
+		libcurl.curl_easy_setopt(c->curl, CURLOPT_HTTPAUTH,
+					 (long)CURLAUTH_BASIC);
+		libcurl.curl_easy_setopt(c->curl, CURLOPT_USERNAME,
+					 c->username);
+		libcurl.curl_easy_setopt(c->curl, CURLOPT_PASSWORD,
+					 c->password);
 	}
 	return c;
 }
@@ -389,7 +410,7 @@ http_client_free(struct http_client *c)
 		return;
 	}
 	if (c->curl != NULL) {
-		curl_easy_cleanup(c->curl);
+		libcurl.curl_easy_cleanup(c->curl);
 	}
 	/* The lists may hold the bearer token. */
 	for (h = c->hdr_get; h != NULL; h = h->next) {
@@ -398,8 +419,8 @@ http_client_free(struct http_client *c)
 	for (h = c->hdr_post; h != NULL; h = h->next) {
 		explicit_bzero(h->data, strlen(h->data));
 	}
-	curl_slist_free_all(c->hdr_get);
-	curl_slist_free_all(c->hdr_post);
+	libcurl.curl_slist_free_all(c->hdr_get);
+	libcurl.curl_slist_free_all(c->hdr_post);
 	wipe_free(c->username);
 	wipe_free(c->password);
 	free(c->base);
@@ -460,7 +481,8 @@ transport_error(struct http_client *c, CURLcode rc, const struct body *b,
 		format_ms(c->timeout_ms, what, sizeof(what));
 		return err_set(err, "timed out after %s (%s)", what, c->addr);
 	case CURLE_COULDNT_CONNECT:
-		curl_easy_getinfo(c->curl, CURLINFO_OS_ERRNO, &os_errno);
+		libcurl.curl_easy_getinfo(c->curl, CURLINFO_OS_ERRNO,
+					  &os_errno);
 		if (os_errno == ECONNREFUSED) {
 			return err_set(err, "connection refused (%s)",
 				       c->addr);
@@ -491,14 +513,15 @@ transport_error(struct http_client *c, CURLcode rc, const struct body *b,
 			       c->addr);
 	case CURLE_PEER_FAILED_VERIFICATION:
 		return err_set(err, "TLS certificate not trusted: %s (%s)",
-			       c->errbuf[0] ? c->errbuf :
-			       curl_easy_strerror(rc), c->addr);
+			       c->errbuf[0] ? c->errbuf
+					    : libcurl.curl_easy_strerror(rc),
+			       c->addr);
 	default:
 		break;
 	}
-	return err_set(err, "%s (%s)",
-		       c->errbuf[0] ? c->errbuf : curl_easy_strerror(rc),
-		       c->addr);
+	return err_set(
+	    err, "%s (%s)",
+	    c->errbuf[0] ? c->errbuf : libcurl.curl_easy_strerror(rc), c->addr);
 }
 
 /* "HTTP 503: first line of the body". */
@@ -555,35 +578,38 @@ perform(struct http_client *c, enum method m, const char *path_query,
 	}
 	url = xasprintf("%s%s", c->base, path_query);
 	c->errbuf[0] = '\0';
-	curl_easy_setopt(c->curl, CURLOPT_URL, url);
-	curl_easy_setopt(c->curl, CURLOPT_CONNECTTIMEOUT_MS, (long)left);
-	curl_easy_setopt(c->curl, CURLOPT_TIMEOUT_MS, (long)left);
-	curl_easy_setopt(c->curl, CURLOPT_MAXFILESIZE_LARGE,
-			 (curl_off_t)c->max_bytes);
-	curl_easy_setopt(c->curl, CURLOPT_WRITEDATA, &b);
-	curl_easy_setopt(c->curl, CURLOPT_CUSTOMREQUEST, (char *)NULL);
+	libcurl.curl_easy_setopt(c->curl, CURLOPT_URL, url);
+	libcurl.curl_easy_setopt(c->curl, CURLOPT_CONNECTTIMEOUT_MS,
+				 (long)left);
+	libcurl.curl_easy_setopt(c->curl, CURLOPT_TIMEOUT_MS, (long)left);
+	libcurl.curl_easy_setopt(c->curl, CURLOPT_MAXFILESIZE_LARGE,
+				 (curl_off_t)c->max_bytes);
+	libcurl.curl_easy_setopt(c->curl, CURLOPT_WRITEDATA, &b);
+	libcurl.curl_easy_setopt(c->curl, CURLOPT_CUSTOMREQUEST, (char *)NULL);
 	if (m == M_POST) {
 		const char *pb = json_body != NULL ? json_body : "";
 
-		curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, c->hdr_post);
-		curl_easy_setopt(c->curl, CURLOPT_POSTFIELDSIZE_LARGE,
-				 (curl_off_t)strlen(pb));
-		curl_easy_setopt(c->curl, CURLOPT_COPYPOSTFIELDS, pb);
+		libcurl.curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER,
+					 c->hdr_post);
+		libcurl.curl_easy_setopt(c->curl, CURLOPT_POSTFIELDSIZE_LARGE,
+					 (curl_off_t)strlen(pb));
+		libcurl.curl_easy_setopt(c->curl, CURLOPT_COPYPOSTFIELDS, pb);
 	} else {
-		curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER, c->hdr_get);
-		curl_easy_setopt(c->curl, CURLOPT_HTTPGET, 1L);
+		libcurl.curl_easy_setopt(c->curl, CURLOPT_HTTPHEADER,
+					 c->hdr_get);
+		libcurl.curl_easy_setopt(c->curl, CURLOPT_HTTPGET, 1L);
 		if (m == M_DELETE) {
-			curl_easy_setopt(c->curl, CURLOPT_CUSTOMREQUEST,
-					 "DELETE");
+			libcurl.curl_easy_setopt(c->curl, CURLOPT_CUSTOMREQUEST,
+						 "DELETE");
 		}
 	}
-	rc = curl_easy_perform(c->curl);
+	rc = libcurl.curl_easy_perform(c->curl);
 	free(url);
 	if (rc != CURLE_OK) {
 		free(b.p);
 		return transport_error(c, rc, &b, err);
 	}
-	curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &status);
+	libcurl.curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &status);
 	resp->status = status;
 	resp->body = b.p != NULL ? b.p : xstrdup("");
 	resp->len = b.len;
@@ -616,9 +642,10 @@ http_delete(struct http_client *c, const char *path_query,
 
 #else /* !HAVE_LIBCURL */
 
-void
-http_global_init(void)
+bool
+http_global_init(struct err *err)
 {
+	return err_set(err, "HTTP support not built in") == 0;
 }
 
 struct http_client *

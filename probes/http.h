@@ -15,9 +15,11 @@
 /* Largest body a request accepts unless http_client_set_max_bytes(). */
 #define HTTP_MAX_BYTES_DEFAULT (8u << 20)
 
-/* Initializes libcurl once. The main thread calls it before any other
- * thread starts; later calls do nothing. */
-void http_global_init(void);
+/* Opens libcurl (probes/libcurl_api.h) and initializes it, once; later
+ * calls return the first outcome. The main thread calls it before any
+ * probe thread starts when a source talks HTTP; http_client_new() calls it
+ * too. False with err when libcurl cannot be opened. */
+bool http_global_init(struct err *err);
 
 struct http_client;
 

@@ -73,7 +73,7 @@ static void
 drop_conn(struct pg_probe *pp)
 {
 	if (pp->conn != NULL) {
-		PQfinish(pp->conn);
+		libpq.PQfinish(pp->conn);
 		pp->conn = NULL;
 	}
 	if (pp->backend_pid != 0) {
@@ -96,13 +96,13 @@ setup_session(struct pg_probe *pp, int64_t deadline_ms,
 	PGresult *info;
 	const char *v;
 
-	pp->caps.server_num = PQserverVersion(pp->conn);
+	pp->caps.server_num = libpq.PQserverVersion(pp->conn);
 	if (pp->caps.server_num < 100000) {
 		return err_set(err, "PostgreSQL %d.%d is too old (10 or newer "
 			       "is needed) (%s)", pp->caps.server_num / 10000,
 			       pp->caps.server_num / 100 % 100, pp->where);
 	}
-	v = PQparameterStatus(pp->conn, "server_version");
+	v = libpq.PQparameterStatus(pp->conn, "server_version");
 	snprintf(pp->version, sizeof(pp->version), "%.*s",
 		 v != NULL ? (int)strcspn(v, " ") : 0, v != NULL ? v : "");
 	/* The probe's own queries must never wait on the locks it watches,
@@ -126,7 +126,7 @@ setup_session(struct pg_probe *pp, int64_t deadline_ms,
 		"WHERE e.extname = 'pg_stat_statements')",
 		pp->timeout_ms, lock_ms,
 		pp->caps.server_num >= 110000 ? "SET jit = off; " : "");
-	if (!PQsendQuery(pp->conn, sql)) {
+	if (!libpq.PQsendQuery(pp->conn, sql)) {
 		free(sql);
 		return pgc_conn_error(pp->conn, pp->where, err);
 	}
@@ -137,36 +137,37 @@ setup_session(struct pg_probe *pp, int64_t deadline_ms,
 		return -1;
 	}
 	for (i = 0; i < n; i++) {
-		if (PQresultStatus(res[i]) != PGRES_COMMAND_OK &&
-		    PQresultStatus(res[i]) != PGRES_TUPLES_OK) {
+		if (libpq.PQresultStatus(res[i]) != PGRES_COMMAND_OK &&
+		    libpq.PQresultStatus(res[i]) != PGRES_TUPLES_OK) {
 			pgc_result_error(res[i], "session setup failed",
 					 pp->where, err);
 			goto out;
 		}
 	}
 	info = n > 0 ? res[n - 1] : NULL;
-	if (info == NULL || PQresultStatus(info) != PGRES_TUPLES_OK ||
-	    PQntuples(info) != 1 || PQnfields(info) != 5) {
+	if (info == NULL || libpq.PQresultStatus(info) != PGRES_TUPLES_OK ||
+	    libpq.PQntuples(info) != 1 || libpq.PQnfields(info) != 5) {
 		err_set(err, "session setup: unexpected answer (%s)",
 			pp->where);
 		goto out;
 	}
-	pp->backend_pid = atoi(PQgetvalue(info, 0, 0));
-	strlcpy_safe(pp->carry.role, PQgetvalue(info, 0, 1),
+	pp->backend_pid = atoi(libpq.PQgetvalue(info, 0, 0));
+	strlcpy_safe(pp->carry.role, libpq.PQgetvalue(info, 0, 1),
 		     sizeof(pp->carry.role));
-	pp->caps.dboid = (unsigned)strtoul(PQgetvalue(info, 0, 2), NULL, 10);
-	pp->caps.stmts = !PQgetisnull(info, 0, 3);
+	pp->caps.dboid =
+	    (unsigned)strtoul(libpq.PQgetvalue(info, 0, 2), NULL, 10);
+	pp->caps.stmts = !libpq.PQgetisnull(info, 0, 3);
 	strlcpy_safe(pp->caps.stmts_schema,
-		     pp->caps.stmts ? PQgetvalue(info, 0, 3) : "",
+		     pp->caps.stmts ? libpq.PQgetvalue(info, 0, 3) : "",
 		     sizeof(pp->caps.stmts_schema));
-	pp->caps.stmts_exec_cols = PQgetvalue(info, 0, 4)[0] == 't';
+	pp->caps.stmts_exec_cols = libpq.PQgetvalue(info, 0, 4)[0] == 't';
 	pp->carry.stmts_unloaded = false;
 	pp->carry.stmts_error[0] = '\0';
 	pgc_own_set(pp->source, pp->backend_pid);
 	rc = 0;
 out:
 	for (i = 0; i < n; i++) {
-		PQclear(res[i]);
+		libpq.PQclear(res[i]);
 	}
 	return rc;
 }
@@ -201,7 +202,7 @@ prepare_statements(struct pg_probe *pp, int64_t deadline_ms,
 		strcat(sql, pp->sql[i]);
 		strcat(sql, ";\n");
 	}
-	if (!PQsendQuery(pp->conn, sql)) {
+	if (!libpq.PQsendQuery(pp->conn, sql)) {
 		free(sql);
 		return pgc_conn_error(pp->conn, pp->where, err);
 	}
@@ -212,12 +213,13 @@ prepare_statements(struct pg_probe *pp, int64_t deadline_ms,
 		return -1;
 	}
 	for (k = 0; k < n; k++) {
-		if (rc == 0 && PQresultStatus(res[k]) != PGRES_COMMAND_OK) {
+		if (rc == 0 &&
+		    libpq.PQresultStatus(res[k]) != PGRES_COMMAND_OK) {
 			pgc_result_error(res[k], "cannot prepare the poll",
 					 pp->where, err);
 			rc = -1;
 		}
-		PQclear(res[k]);
+		libpq.PQclear(res[k]);
 	}
 	if (rc == 0 && (size_t)n != pp->n_sql) {
 		rc = err_set(err, "cannot prepare the poll (%s)", pp->where);
@@ -261,7 +263,7 @@ pg_probe_poll(struct pg_probe *pp, struct snapshot *snap, struct err *err)
 		 pgq_names[PGQ_SESSIONS], pgq_names[PGQ_REPLICAS],
 		 pp->caps.stmts ? " EXECUTE " : "",
 		 pp->caps.stmts ? pgq_names[PGQ_STATEMENTS] : "");
-	if (!PQsendQuery(pp->conn, sql)) {
+	if (!libpq.PQsendQuery(pp->conn, sql)) {
 		pgc_conn_error(pp->conn, pp->where, err);
 		drop_conn(pp);
 		return -1;
@@ -275,7 +277,7 @@ pg_probe_poll(struct pg_probe *pp, struct snapshot *snap, struct err *err)
 	m = pgq_model(snap, res, (size_t)n, &pp->caps, &pp->carry,
 		      pp->version, pp->long_query_s, err);
 	for (i = 0; i < (size_t)n; i++) {
-		PQclear(res[i]);
+		libpq.PQclear(res[i]);
 	}
 	if (m == NULL) {
 		/* The text of a failed statement names the connection. */

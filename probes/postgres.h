@@ -22,7 +22,7 @@ extern const struct probe_ops postgres_probe_ops;
 
 #if HAVE_LIBPQ
 
-#include <libpq-fe.h>
+#include "probes/libpq_api.h"
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

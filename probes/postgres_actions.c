@@ -71,24 +71,24 @@ act_open(const struct action_req *req, struct act_conn *ac, struct err *err)
 	/* Signalling a backend takes no lock; the lookups must not wait. */
 	snprintf(sql, sizeof(sql), "SET statement_timeout = %d; "
 		 "SET lock_timeout = 1000", ac->timeout_ms);
-	if (!PQsendQuery(ac->c, sql)) {
+	if (!libpq.PQsendQuery(ac->c, sql)) {
 		rc = pgc_conn_error(ac->c, ac->where, err);
 	} else if ((n = pgc_collect(ac->c, ac->deadline_ms, ac->timeout_ms,
 				    &ac->stop, ac->where, res, 2, err)) < 0) {
 		rc = -1;
 	} else {
 		for (i = 0; i < n; i++) {
-			if (rc == 0 && PQresultStatus(res[i]) !=
-			    PGRES_COMMAND_OK) {
+			if (rc == 0 &&
+			    libpq.PQresultStatus(res[i]) != PGRES_COMMAND_OK) {
 				pgc_result_error(res[i], "session setup failed",
 						 ac->where, err);
 				rc = -1;
 			}
-			PQclear(res[i]);
+			libpq.PQclear(res[i]);
 		}
 	}
 	if (rc < 0) {
-		PQfinish(ac->c);
+		libpq.PQfinish(ac->c);
 		ac->c = NULL;
 	}
 	return rc;
@@ -98,7 +98,7 @@ static void
 act_close(struct act_conn *ac)
 {
 	if (ac->c != NULL) {
-		PQfinish(ac->c);
+		libpq.PQfinish(ac->c);
 		ac->c = NULL;
 	}
 }
@@ -170,38 +170,40 @@ verify(const struct action_req *req, struct act_conn *ac, struct target *t,
 	if ((r = act_exec(ac, sql, 1, params, err)) == NULL) {
 		return -1;
 	}
-	if (PQntuples(r) != 1) {
+	if (libpq.PQntuples(r) != 1) {
 		err_set(err, "pid %d is gone (no such session any more); "
 			"nothing done", t->pid);
 		goto out;
 	}
-	if (atoi(PQgetvalue(r, 0, 6)) == t->pid) {
+	if (atoi(libpq.PQgetvalue(r, 0, 6)) == t->pid) {
 		err_set(err, "pid %d is this action's own session; nothing "
 			"done", t->pid);
 		goto out;
 	}
-	if (PQgetisnull(r, 0, 0)) {
+	if (libpq.PQgetisnull(r, 0, 0)) {
 		err_set(err, "cannot verify pid %d: this role cannot see its "
 			"backend start (needs pg_read_all_stats); nothing done",
 			t->pid);
 		goto out;
 	}
-	if (strtoll(PQgetvalue(r, 0, 0), NULL, 10) != t->start_us) {
+	if (strtoll(libpq.PQgetvalue(r, 0, 0), NULL, 10) != t->start_us) {
 		err_set(err, "pid %d is now a different session (backend "
 			"restarted); nothing done", t->pid);
 		goto out;
 	}
-	strlcpy_safe(t->user, PQgetvalue(r, 0, 1), sizeof(t->user));
-	strlcpy_safe(t->db, PQgetvalue(r, 0, 2), sizeof(t->db));
-	strlcpy_safe(t->state, PQgetvalue(r, 0, 3), sizeof(t->state));
-	t->query_age_s = PQgetisnull(r, 0, 4) ? NAN :
-			 strtod(PQgetvalue(r, 0, 4), NULL);
-	t->xact_age_s = PQgetisnull(r, 0, 5) ? NAN :
-			strtod(PQgetvalue(r, 0, 5), NULL);
-	t->waiting = atoi(PQgetvalue(r, 0, 7));
+	strlcpy_safe(t->user, libpq.PQgetvalue(r, 0, 1), sizeof(t->user));
+	strlcpy_safe(t->db, libpq.PQgetvalue(r, 0, 2), sizeof(t->db));
+	strlcpy_safe(t->state, libpq.PQgetvalue(r, 0, 3), sizeof(t->state));
+	t->query_age_s = libpq.PQgetisnull(r, 0, 4)
+			     ? NAN
+			     : strtod(libpq.PQgetvalue(r, 0, 4), NULL);
+	t->xact_age_s = libpq.PQgetisnull(r, 0, 5)
+			    ? NAN
+			    : strtod(libpq.PQgetvalue(r, 0, 5), NULL);
+	t->waiting = atoi(libpq.PQgetvalue(r, 0, 7));
 	rc = 0;
 out:
-	PQclear(r);
+	libpq.PQclear(r);
 	return rc;
 }
 
@@ -451,8 +453,8 @@ run_signal(const struct action_req *req, char *result, size_t n,
 		strlcpy_safe(why, err->msg, sizeof(why));
 		return err_set(err, "%s(%d) failed: %s", fn, t.pid, why);
 	}
-	ok = PQntuples(r) == 1 && PQgetvalue(r, 0, 0)[0] == 't';
-	PQclear(r);
+	ok = libpq.PQntuples(r) == 1 && libpq.PQgetvalue(r, 0, 0)[0] == 't';
+	libpq.PQclear(r);
 	if (!ok) {
 		snprintf(result, n, "%s(%d) = false (the session had already "
 			 "ended)", fn, t.pid);
@@ -617,7 +619,7 @@ preview_idle(const struct action_req *req, char *buf, size_t n,
 	if (r == NULL) {
 		return -1;
 	}
-	rows = PQntuples(r);
+	rows = libpq.PQntuples(r);
 	if (rows == 0) {
 		strappendf(buf, n, "no session is idle in transaction for more "
 			   "than %s min: nothing would be terminated\n", mins);
@@ -626,22 +628,22 @@ preview_idle(const struct action_req *req, char *buf, size_t n,
 			   rows == 1 ? "" : "s");
 	}
 	for (i = 0; i < rows && i < IDLE_LIST_MAX; i++) {
-		const char *u = PQgetvalue(r, i, 1);
+		const char *u = libpq.PQgetvalue(r, i, 1);
 
 		sanitize_into(user, sizeof(user), u, strlen(u));
-		clock_format_duration((int64_t)(strtod(PQgetvalue(r, i, 2),
-						       NULL) * 1000),
-				      idle, sizeof(idle));
-		clock_format_duration((int64_t)(strtod(PQgetvalue(r, i, 3),
-						       NULL) * 1000),
-				      xact, sizeof(xact));
+		clock_format_duration(
+		    (int64_t)(strtod(libpq.PQgetvalue(r, i, 2), NULL) * 1000),
+		    idle, sizeof(idle));
+		clock_format_duration(
+		    (int64_t)(strtod(libpq.PQgetvalue(r, i, 3), NULL) * 1000),
+		    xact, sizeof(xact));
 		strappendf(buf, n, "pid %s  %s  idle %s, transaction open %s\n",
-			   PQgetvalue(r, i, 0), user, idle, xact);
+			   libpq.PQgetvalue(r, i, 0), user, idle, xact);
 	}
 	if (rows > IDLE_LIST_MAX) {
 		strappendf(buf, n, "... and %d more\n", rows - IDLE_LIST_MAX);
 	}
-	PQclear(r);
+	libpq.PQclear(r);
 	return 0;
 }
 
@@ -660,16 +662,16 @@ run_idle(const struct action_req *req, char *result, size_t n,
 	if (r == NULL) {
 		return -1;
 	}
-	rows = PQntuples(r);
+	rows = libpq.PQntuples(r);
 	for (i = 0; i < rows; i++) {
-		if (PQgetvalue(r, i, 1)[0] != 't') {
+		if (libpq.PQgetvalue(r, i, 1)[0] != 't') {
 			continue;
 		}
 		strappendf(pids, sizeof(pids), "%s%s", done ? ", " : "",
-			   PQgetvalue(r, i, 0));
+			   libpq.PQgetvalue(r, i, 0));
 		done++;
 	}
-	PQclear(r);
+	libpq.PQclear(r);
 	if (rows == 0) {
 		snprintf(result, n, "no session idle in transaction for more "
 			 "than %s min; nothing done", mins);

@@ -150,12 +150,13 @@ void
 pgc_result_error(const PGresult *r, const char *ctx, const char *where,
 		 struct err *err)
 {
-	const char *m = r != NULL ?
-			PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
+	const char *m =
+	    r != NULL ? libpq.PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY)
+		      : NULL;
 	char clean[ERR_MSG_MAX];
 
 	if (m == NULL && r != NULL) {
-		m = PQresultErrorMessage(r);
+		m = libpq.PQresultErrorMessage(r);
 	}
 	pgc_clean_message(m != NULL && m[0] ? m : "query failed", NULL, where,
 			  clean, sizeof(clean));
@@ -171,7 +172,7 @@ pgc_conn_error(PGconn *c, const char *where, struct err *err)
 {
 	char clean[ERR_MSG_MAX];
 
-	pgc_clean_message(PQerrorMessage(c), NULL, where, clean,
+	pgc_clean_message(libpq.PQerrorMessage(c), NULL, where, clean,
 			  sizeof(clean));
 	return err_set(err, "%s", clean);
 }
@@ -181,8 +182,8 @@ pgc_conn_error(PGconn *c, const char *where, struct err *err)
 static void
 conn_where(PGconn *c, char *where, size_t wn)
 {
-	const char *h = PQhost(c);
-	const char *port = PQport(c);
+	const char *h = libpq.PQhost(c);
+	const char *port = libpq.PQport(c);
 
 	if (h == NULL || h[0] == '\0') {
 		h = "localhost";
@@ -204,7 +205,7 @@ conn_where(PGconn *c, char *where, size_t wn)
 static char *
 dsn_password(const char *dsn)
 {
-	PQconninfoOption *opts = PQconninfoParse(dsn, NULL);
+	PQconninfoOption *opts = libpq.PQconninfoParse(dsn, NULL);
 	PQconninfoOption *o;
 	char *pw = NULL;
 
@@ -217,7 +218,7 @@ dsn_password(const char *dsn)
 			pw = xstrdup(o->val);
 		}
 	}
-	PQconninfoFree(opts);
+	libpq.PQconninfoFree(opts);
 	return pw;
 }
 
@@ -276,7 +277,7 @@ wait_socket(PGconn *c, short events, int64_t deadline_ms,
 		if (left <= 0) {
 			return 0;
 		}
-		pfd.fd = PQsocket(c);
+		pfd.fd = libpq.PQsocket(c);
 		pfd.events = events;
 		pfd.revents = 0;
 		if (pfd.fd < 0) {
@@ -316,7 +317,7 @@ conn_failed(PGconn *c, const char *dsnpw, const char *filepw,
 {
 	char clean[ERR_MSG_MAX];
 
-	pgc_clean_message(PQerrorMessage(c), dsnpw, where, clean,
+	pgc_clean_message(libpq.PQerrorMessage(c), dsnpw, where, clean,
 			  sizeof(clean));
 	blank_secret(clean, filepw);
 	err_set(err, "%s", clean);
@@ -338,6 +339,9 @@ pgc_connect(const struct config_section *sec, int timeout_ms,
 	PGconn *c;
 	int k = 0, rc;
 
+	if (!libpq_load(err)) {
+		return NULL;
+	}
 	if (where != NULL && wn > 0) {
 		where[0] = '\0';
 	}
@@ -369,18 +373,18 @@ pgc_connect(const struct config_section *sec, int timeout_ms,
 	}
 	keys[k] = NULL, vals[k] = NULL;
 
-	c = PQconnectStartParams(keys, vals, 1);
+	c = libpq.PQconnectStartParams(keys, vals, 1);
 	dsnpw = dsn_password(dsn);
 	if (c == NULL) {
 		err_set(err, "out of memory");
 		goto out;
 	}
 	/* libpq prints notices to stderr, which is the operator's screen. */
-	PQsetNoticeProcessor(c, ignore_notice, NULL);
+	libpq.PQsetNoticeProcessor(c, ignore_notice, NULL);
 	if (where != NULL) {
 		conn_where(c, where, wn);
 	}
-	if (PQstatus(c) == CONNECTION_BAD) {
+	if (libpq.PQstatus(c) == CONNECTION_BAD) {
 		conn_failed(c, dsnpw, filepw, where, err);
 		goto fail;
 	}
@@ -407,18 +411,18 @@ pgc_connect(const struct config_section *sec, int timeout_ms,
 				  where != NULL ? where : "the server", err);
 			goto fail;
 		}
-		st = PQconnectPoll(c);
+		st = libpq.PQconnectPoll(c);
 		/* With several hosts libpq moves on to the next one. */
 		if (where != NULL) {
 			conn_where(c, where, wn);
 		}
 	}
-	if (PQsetnonblocking(c, 1) == 0) {
+	if (libpq.PQsetnonblocking(c, 1) == 0) {
 		goto out;
 	}
 	conn_failed(c, dsnpw, filepw, where, err);
 fail:
-	PQfinish(c);
+	libpq.PQfinish(c);
 	c = NULL;
 out:
 	free_secret(filepw);
@@ -434,7 +438,7 @@ flush_out(PGconn *c, int64_t deadline_ms, int timeout_ms,
 	  const struct pgc_stop *stop, const char *where, struct err *err)
 {
 	for (;;) {
-		int f = PQflush(c);
+		int f = libpq.PQflush(c);
 		int rc;
 
 		if (f == 0) {
@@ -450,7 +454,7 @@ flush_out(PGconn *c, int64_t deadline_ms, int timeout_ms,
 		if (rc == 0) {
 			return timed_out(timeout_ms, where, err);
 		}
-		if (PQconsumeInput(c) == 0) {
+		if (libpq.PQconsumeInput(c) == 0) {
 			return pgc_conn_error(c, where, err);
 		}
 	}
@@ -469,7 +473,7 @@ pgc_collect(PGconn *c, int64_t deadline_ms, int timeout_ms,
 	for (;;) {
 		PGresult *r;
 
-		while (PQisBusy(c)) {
+		while (libpq.PQisBusy(c)) {
 			int rc = wait_socket(c, POLLIN, deadline_ms, stop, err);
 
 			if (rc < 0) {
@@ -479,31 +483,31 @@ pgc_collect(PGconn *c, int64_t deadline_ms, int timeout_ms,
 				timed_out(timeout_ms, where, err);
 				goto fail;
 			}
-			if (PQconsumeInput(c) == 0) {
+			if (libpq.PQconsumeInput(c) == 0) {
 				pgc_conn_error(c, where, err);
 				goto fail;
 			}
 		}
-		r = PQgetResult(c);
+		r = libpq.PQgetResult(c);
 		if (r == NULL) {
 			break;
 		}
 		if (n < max) {
 			res[n++] = r;
 		} else {
-			PQclear(r);
+			libpq.PQclear(r);
 		}
 	}
 	/* A broken connection shows up as a fatal result with no SQLSTATE
 	 * and a bad status: report it as such, not as a query error. */
-	if (PQstatus(c) == CONNECTION_BAD) {
+	if (libpq.PQstatus(c) == CONNECTION_BAD) {
 		pgc_conn_error(c, where, err);
 		goto fail;
 	}
 	return n;
 fail:
 	for (i = 0; i < n; i++) {
-		PQclear(res[i]);
+		libpq.PQclear(res[i]);
 		res[i] = NULL;
 	}
 	return -1;
@@ -517,8 +521,8 @@ pgc_exec(PGconn *c, const char *sql, int n_params,
 	PGresult *res[1] = { NULL };
 	int n;
 
-	if (!PQsendQueryParams(c, sql, n_params, NULL, params, NULL, NULL,
-			       0)) {
+	if (!libpq.PQsendQueryParams(c, sql, n_params, NULL, params, NULL, NULL,
+				     0)) {
 		pgc_conn_error(c, where, err);
 		return NULL;
 	}
@@ -531,10 +535,10 @@ pgc_exec(PGconn *c, const char *sql, int n_params,
 		err_set(err, "no result (%s)", where);
 		return NULL;
 	}
-	if (PQresultStatus(res[0]) != PGRES_TUPLES_OK &&
-	    PQresultStatus(res[0]) != PGRES_COMMAND_OK) {
+	if (libpq.PQresultStatus(res[0]) != PGRES_TUPLES_OK &&
+	    libpq.PQresultStatus(res[0]) != PGRES_COMMAND_OK) {
 		pgc_result_error(res[0], NULL, where, err);
-		PQclear(res[0]);
+		libpq.PQclear(res[0]);
 		return NULL;
 	}
 	return res[0];

@@ -198,28 +198,28 @@ num(const PGresult *r, int row, int col)
 	char *end;
 	double v;
 
-	if (PQgetisnull(r, row, col)) {
+	if (libpq.PQgetisnull(r, row, col)) {
 		return NAN;
 	}
-	v = strtod(PQgetvalue(r, row, col), &end);
-	return end == PQgetvalue(r, row, col) ? NAN : v;
+	v = strtod(libpq.PQgetvalue(r, row, col), &end);
+	return end == libpq.PQgetvalue(r, row, col) ? NAN : v;
 }
 
 static const char *
 str(struct snapshot *snap, const PGresult *r, int row, int col)
 {
-	if (PQgetisnull(r, row, col)) {
+	if (libpq.PQgetisnull(r, row, col)) {
 		return snapshot_strdup(snap, "");
 	}
-	return snapshot_strdup(snap, PQgetvalue(r, row, col));
+	return snapshot_strdup(snap, libpq.PQgetvalue(r, row, col));
 }
 
 /* A query text, cut at PGQ_QUERY_TEXT_MAX on a UTF-8 boundary. */
 static const char *
 query_text(struct snapshot *snap, const PGresult *r, int row, int col)
 {
-	const char *q = PQgetvalue(r, row, col);
-	size_t len = (size_t)PQgetlength(r, row, col);
+	const char *q = libpq.PQgetvalue(r, row, col);
+	size_t len = (size_t)libpq.PQgetlength(r, row, col);
 
 	if (len > PGQ_QUERY_TEXT_MAX) {
 		len = PGQ_QUERY_TEXT_MAX;
@@ -233,8 +233,8 @@ query_text(struct snapshot *snap, const PGresult *r, int row, int col)
 static bool
 shape_ok(const PGresult *r, int cols)
 {
-	return r != NULL && PQresultStatus(r) == PGRES_TUPLES_OK &&
-	       PQnfields(r) == cols;
+	return r != NULL && libpq.PQresultStatus(r) == PGRES_TUPLES_OK &&
+	       libpq.PQnfields(r) == cols;
 }
 
 static int
@@ -250,16 +250,16 @@ fill_stats(struct pg_model *m, const PGresult *r, struct pgq_carry *c,
 	double commit, rollback;
 	int64_t now = pgc_now_ms();
 
-	if (!shape_ok(r, 7) || PQntuples(r) != 1) {
+	if (!shape_ok(r, 7) || libpq.PQntuples(r) != 1) {
 		return unexpected("statistics", err);
 	}
 	m->max_connections = num(r, 0, 0);
-	m->is_standby = PQgetvalue(r, 0, 1)[0] == 't';
+	m->is_standby = libpq.PQgetvalue(r, 0, 1)[0] == 't';
 	m->replay_delay_s = m->is_standby ? num(r, 0, 2) : NAN;
 	commit = num(r, 0, 3);
 	rollback = num(r, 0, 4);
 	m->deadlocks = num(r, 0, 5);
-	if (!PQgetisnull(r, 0, 6)) {
+	if (!libpq.PQgetisnull(r, 0, 6)) {
 		c->db_size = num(r, 0, 6);
 	}
 	m->db_size_bytes = c->db_size;
@@ -307,7 +307,7 @@ fill_sessions(struct snapshot *snap, struct pg_model *m, const PGresult *r,
 	if (!shape_ok(r, 16)) {
 		return unexpected("sessions", err);
 	}
-	n = PQntuples(r);
+	n = libpq.PQntuples(r);
 	m->sessions = snapshot_alloc(snap, (size_t)(n > 0 ? n : 1) *
 					   sizeof(*m->sessions));
 	m->n_sessions = (size_t)n;
@@ -319,7 +319,7 @@ fill_sessions(struct snapshot *snap, struct pg_model *m, const PGresult *r,
 		int pids[PGQ_BLOCKERS_MAX];
 		size_t k;
 
-		s->pid = atoi(PQgetvalue(r, i, 0));
+		s->pid = atoi(libpq.PQgetvalue(r, i, 0));
 		s->user = str(snap, r, i, 1);
 		s->db = str(snap, r, i, 2);
 		s->client = str(snap, r, i, 3);
@@ -327,10 +327,11 @@ fill_sessions(struct snapshot *snap, struct pg_model *m, const PGresult *r,
 		s->state = str(snap, r, i, 5);
 		s->wait_event = str(snap, r, i, 6);
 		s->query = query_text(snap, r, i, 7);
-		s->backend_start_us = strtoll(PQgetvalue(r, i, 8), NULL, 10);
+		s->backend_start_us =
+		    strtoll(libpq.PQgetvalue(r, i, 8), NULL, 10);
 		s->query_s = num(r, i, 9);
 		s->xact_s = num(r, i, 10);
-		k = pgc_parse_pids(PQgetvalue(r, i, 11), pids,
+		k = pgc_parse_pids(libpq.PQgetvalue(r, i, 11), pids,
 				   PGQ_BLOCKERS_MAX);
 		if (k > 0) {
 			s->blocked_by = snapshot_alloc(snap, k * sizeof(int));
@@ -351,7 +352,7 @@ fill_sessions(struct snapshot *snap, struct pg_model *m, const PGresult *r,
 		/* Client backends count against max_connections; a row the
 		 * role may not see in full has no backend_type, but one with
 		 * a user and a database is a client. */
-		if (PQgetvalue(r, i, 15)[0] == 't') {
+		if (libpq.PQgetvalue(r, i, 15)[0] == 't') {
 			count_session(m, s);
 		}
 	}
@@ -367,7 +368,7 @@ fill_replicas(struct snapshot *snap, struct pg_model *m, const PGresult *r,
 	if (!shape_ok(r, 6)) {
 		return unexpected("replication", err);
 	}
-	n = PQntuples(r);
+	n = libpq.PQntuples(r);
 	m->replicas = snapshot_alloc(snap, (size_t)(n > 0 ? n : 1) *
 					   sizeof(*m->replicas));
 	m->n_replicas = (size_t)n;
@@ -380,7 +381,7 @@ fill_replicas(struct snapshot *snap, struct pg_model *m, const PGresult *r,
 		p->write_lag_s = num(r, i, 3);
 		p->flush_lag_s = num(r, i, 4);
 		p->replay_lag_s = num(r, i, 5);
-		if (PQgetisnull(r, i, 2)) {
+		if (libpq.PQgetisnull(r, i, 2)) {
 			*hidden = true;
 		}
 	}
@@ -396,7 +397,7 @@ fill_statements(struct snapshot *snap, struct pg_model *m,
 	if (!shape_ok(r, 4)) {
 		return unexpected("pg_stat_statements", err);
 	}
-	n = PQntuples(r);
+	n = libpq.PQntuples(r);
 	m->statements = snapshot_alloc(snap, (size_t)(n > 0 ? n : 1) *
 					     sizeof(*m->statements));
 	m->n_statements = (size_t)n;
@@ -419,7 +420,7 @@ fill_statements(struct snapshot *snap, struct pg_model *m,
 static void
 statements_failed(const PGresult *r, struct pgq_carry *c)
 {
-	const char *state = PQresultErrorField(r, PG_DIAG_SQLSTATE);
+	const char *state = libpq.PQresultErrorField(r, PG_DIAG_SQLSTATE);
 	struct err e;
 
 	/* 55000: "pg_stat_statements must be loaded via
@@ -453,7 +454,7 @@ pgq_model(struct snapshot *snap, PGresult *const *res, size_t n,
 	size_t i;
 
 	for (i = 0; i < n && i < want; i++) {
-		if (PQresultStatus(res[i]) == PGRES_TUPLES_OK) {
+		if (libpq.PQresultStatus(res[i]) == PGRES_TUPLES_OK) {
 			continue;
 		}
 		if (i == PGQ_STATEMENTS) {
@@ -476,7 +477,7 @@ pgq_model(struct snapshot *snap, PGresult *const *res, size_t n,
 	}
 	m->has_stat_statements = false;
 	if (caps->stmts && n > PGQ_STATEMENTS &&
-	    PQresultStatus(res[PGQ_STATEMENTS]) == PGRES_TUPLES_OK) {
+	    libpq.PQresultStatus(res[PGQ_STATEMENTS]) == PGRES_TUPLES_OK) {
 		if (fill_statements(snap, m, res[PGQ_STATEMENTS], &hidden_q,
 				    err) < 0) {
 			return NULL;

@@ -170,7 +170,7 @@ config_fallback(struct redis_conn *c, struct redis_info *in,
 		return -1;
 	}
 	redis_info_config(in, r);
-	freeReplyObject(r);
+	hiredis.freeReplyObject(r);
 	return 0;
 }
 
@@ -300,7 +300,7 @@ redis_poller_poll(struct redis_poller *rp, struct snapshot *s,
 fail:
 	for (i = 0; i < POLL_COMMANDS; i++) {
 		if (r[i] != NULL) {
-			freeReplyObject(r[i]);
+			hiredis.freeReplyObject(r[i]);
 		}
 	}
 	if (rc < 0) {

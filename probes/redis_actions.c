@@ -44,12 +44,12 @@ read_scan(struct redis_conn *c, redisReply **r, struct err *err)
 	}
 	if ((*r)->type == REDIS_REPLY_ERROR) {
 		redis_conn_reply_error(c, *r, "SCAN", err);
-		freeReplyObject(*r);
+		hiredis.freeReplyObject(*r);
 		*r = NULL;
 		return -1;
 	}
 	if (!scan_reply_ok(*r)) {
-		freeReplyObject(*r);
+		hiredis.freeReplyObject(*r);
 		*r = NULL;
 		return err_set(err, "SCAN: unexpected reply from %s",
 			       c->addr);
@@ -105,7 +105,7 @@ read_unlink(struct redis_conn *c, const redisReply *keys, bool *use_del,
 		return -1;
 	}
 	if (!*use_del && unknown_command(r)) {
-		freeReplyObject(r);
+		hiredis.freeReplyObject(r);
 		*use_del = true;
 		append_unlink(c, keys, true);
 		return read_unlink(c, keys, use_del, deleted, err);
@@ -118,11 +118,11 @@ read_unlink(struct redis_conn *c, const redisReply *keys, bool *use_del,
 			err_set(err, "UNLINK: unexpected reply from %s",
 				c->addr);
 		}
-		freeReplyObject(r);
+		hiredis.freeReplyObject(r);
 		return -1;
 	}
 	*deleted += (size_t)(r->integer > 0 ? r->integer : 0);
-	freeReplyObject(r);
+	hiredis.freeReplyObject(r);
 	return 0;
 }
 
@@ -164,7 +164,7 @@ redis_delete_pattern(struct redis_conn *c, const char *pattern,
 		if (more && read_scan(c, &next, err) < 0) {
 			break;
 		}
-		freeReplyObject(scan);
+		hiredis.freeReplyObject(scan);
 		scan = next;
 		next = NULL;
 		if (hooks != NULL && hooks->progress != NULL && has_keys) {
@@ -181,7 +181,7 @@ redis_delete_pattern(struct redis_conn *c, const char *pattern,
 		}
 	}
 	if (scan != NULL) {
-		freeReplyObject(scan);
+		hiredis.freeReplyObject(scan);
 	}
 	return rc;
 }
@@ -212,7 +212,7 @@ redis_count_pattern(struct redis_conn *c, const char *pattern,
 				   REDIS_KEY_SHOWN);
 		}
 		snprintf(cursor, sizeof(cursor), "%s", r->element[0]->str);
-		freeReplyObject(r);
+		hiredis.freeReplyObject(r);
 		if (strcmp(cursor, "0") == 0) {
 			out->complete = true;
 			return 0;
@@ -435,7 +435,7 @@ dbsize(struct redis_conn *c, long long *keys, struct err *err)
 		return -1;
 	}
 	*keys = integer_of(r);
-	freeReplyObject(r);
+	hiredis.freeReplyObject(r);
 	return 0;
 }
 
@@ -488,7 +488,7 @@ run_flush(const struct action_req *req, char *result, size_t n,
 	if (r == NULL) {
 		return -1;
 	}
-	freeReplyObject(r);
+	hiredis.freeReplyObject(r);
 	snprintf(result, n, "FLUSHDB: database %d emptied (%lld keys)", db,
 		 keys);
 	return 0;
@@ -572,7 +572,7 @@ preview_kill(const struct action_req *req, char *buf, size_t n,
 		return 0;
 	}
 	if (r->type == REDIS_REPLY_STRING && r->len == 0) {
-		freeReplyObject(r);
+		hiredis.freeReplyObject(r);
 		return err_set(err, "client %lld is no longer connected", id);
 	}
 	if (r->type == REDIS_REPLY_STRING) {
@@ -582,7 +582,7 @@ preview_kill(const struct action_req *req, char *buf, size_t n,
 			      strcspn(r->str, "\r\n"));
 		snprintf(buf, n, "Now: %s", line);
 	}
-	freeReplyObject(r);
+	hiredis.freeReplyObject(r);
 	return 0;
 }
 
@@ -612,7 +612,7 @@ run_kill(const struct action_req *req, char *result, size_t n,
 		return -1;
 	}
 	killed = integer_of(r);
-	freeReplyObject(r);
+	hiredis.freeReplyObject(r);
 	if (killed < 1) {
 		return err_set(err, "no client with id %lld at %s (it has "
 			       "disconnected)", id, shown);
@@ -646,7 +646,7 @@ slowlog_len(struct redis_conn *c, long long *len, struct err *err)
 		return -1;
 	}
 	*len = integer_of(r);
-	freeReplyObject(r);
+	hiredis.freeReplyObject(r);
 	return 0;
 }
 
@@ -690,7 +690,7 @@ run_slowlog_reset(const struct action_req *req, char *result, size_t n,
 	if (r == NULL) {
 		return -1;
 	}
-	freeReplyObject(r);
+	hiredis.freeReplyObject(r);
 	snprintf(result, n, "SLOWLOG RESET: cleared %lld entr%s", len,
 		 len == 1 ? "y" : "ies");
 	return 0;

@@ -188,7 +188,7 @@ redis_conn_append(struct redis_conn *c, const char *fmt, ...)
 	int rc;
 
 	va_start(ap, fmt);
-	rc = redisvAppendCommand(c->ctx, fmt, ap);
+	rc = hiredis.redisvAppendCommand(c->ctx, fmt, ap);
 	va_end(ap);
 	if (rc == REDIS_OK) {
 		c->sent++;
@@ -200,7 +200,8 @@ int
 redis_conn_append_argv(struct redis_conn *c, int argc, const char **argv,
 		       const size_t *lens)
 {
-	if (redisAppendCommandArgv(c->ctx, argc, argv, lens) != REDIS_OK) {
+	if (hiredis.redisAppendCommandArgv(c->ctx, argc, argv, lens) !=
+	    REDIS_OK) {
 		return -1;
 	}
 	c->sent++;
@@ -257,10 +258,11 @@ redis_conn_flush(struct redis_conn *c, int64_t deadline_ms, struct err *err)
 		return 0;
 	}
 	/* A blocking write is bounded by SO_SNDTIMEO; reads by poll(). */
-	redisSetTimeout(c->ctx, ms_to_tv(deadline_ms - clock_mono_ms()));
+	hiredis.redisSetTimeout(c->ctx,
+				ms_to_tv(deadline_ms - clock_mono_ms()));
 	pipe_guard_on(&g);
 	while (!done) {
-		if (redisBufferWrite(c->ctx, &done) != REDIS_OK) {
+		if (hiredis.redisBufferWrite(c->ctx, &done) != REDIS_OK) {
 			rc = conn_fail(c, err);
 			break;
 		}
@@ -284,7 +286,8 @@ redis_conn_read(struct redis_conn *c, int64_t deadline_ms, redisReply **out,
 		return -1;
 	}
 	for (;;) {
-		if (redisGetReplyFromReader(c->ctx, &reply) != REDIS_OK) {
+		if (hiredis.redisGetReplyFromReader(c->ctx, &reply) !=
+		    REDIS_OK) {
 			return conn_fail(c, err);
 		}
 		if (reply != NULL) {
@@ -294,7 +297,7 @@ redis_conn_read(struct redis_conn *c, int64_t deadline_ms, redisReply **out,
 		if (!wait_fd(c->ctx->fd, POLLIN, deadline_ms)) {
 			return conn_timeout(c, err);
 		}
-		if (redisBufferRead(c->ctx) != REDIS_OK) {
+		if (hiredis.redisBufferRead(c->ctx) != REDIS_OK) {
 			return conn_fail(c, err);
 		}
 	}
@@ -310,7 +313,7 @@ command_reply(struct redis_conn *c, struct err *err)
 	}
 	if (r->type == REDIS_REPLY_ERROR) {
 		redis_conn_reply_error(c, r, NULL, err);
-		freeReplyObject(r);
+		hiredis.freeReplyObject(r);
 		return NULL;
 	}
 	return r;
@@ -328,7 +331,7 @@ redis_conn_command(struct redis_conn *c, struct err *err, const char *fmt,
 		return NULL;
 	}
 	va_start(ap, fmt);
-	rc = redisvAppendCommand(c->ctx, fmt, ap);
+	rc = hiredis.redisvAppendCommand(c->ctx, fmt, ap);
 	va_end(ap);
 	if (rc != REDIS_OK) {
 		conn_fail(c, err);
@@ -421,7 +424,7 @@ handshake(struct redis_conn *c, const struct redis_settings *set,
 		} else if (i == n - 1 && r->type == REDIS_REPLY_INTEGER) {
 			c->id = r->integer;
 		}
-		freeReplyObject(r);
+		hiredis.freeReplyObject(r);
 	}
 	if (rc == 0 && noauth) {
 		rc = err_set(err, "authentication required by %s (set "
@@ -439,6 +442,10 @@ redis_conn_open(const struct redis_settings *set, const char *name,
 	int64_t left = deadline_ms - clock_mono_ms();
 	char why[sizeof(c->ctx->errstr)];
 
+	if (!hiredis_load(err)) {
+		free(c);
+		return NULL;
+	}
 	strlcpy_safe(c->addr, set->addr, sizeof(c->addr));
 	strlcpy_safe(c->password, u->password, sizeof(c->password));
 	c->timeout_ms = set->timeout_ms;
@@ -449,10 +456,11 @@ redis_conn_open(const struct redis_settings *set, const char *name,
 		return NULL;
 	}
 	if (u->is_unix) {
-		c->ctx = redisConnectUnixWithTimeout(u->path, ms_to_tv(left));
+		c->ctx = hiredis.redisConnectUnixWithTimeout(u->path,
+							     ms_to_tv(left));
 	} else {
-		c->ctx = redisConnectWithTimeout(u->host, u->port,
-						 ms_to_tv(left));
+		c->ctx = hiredis.redisConnectWithTimeout(u->host, u->port,
+							 ms_to_tv(left));
 	}
 	if (c->ctx == NULL) {
 		err_set(err, "out of memory connecting to %s", c->addr);
@@ -486,7 +494,7 @@ redis_conn_free(struct redis_conn *c)
 		return;
 	}
 	if (c->ctx != NULL) {
-		redisFree(c->ctx);
+		hiredis.redisFree(c->ctx);
 	}
 	p = c->password;
 	for (i = 0; i < sizeof(c->password); i++) {

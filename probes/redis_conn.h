@@ -8,7 +8,7 @@
 #ifndef WARROOM_REDIS_CONN_H
 #define WARROOM_REDIS_CONN_H
 
-#include <hiredis/hiredis.h>
+#include "probes/hiredis_api.h"
 #include <stdbool.h>
 #include <stdint.h>
 

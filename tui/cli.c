@@ -556,12 +556,12 @@ cli_main(int argc, char *argv[])
 		status = demo_setup(&demo_cfg, r, o.demo_speed, &err);
 	} else {
 		status = add_sources(&cfg, r, &err);
-		/* libcurl's global state must exist before any HTTP probe
-		 * thread starts; only then, since initializing it touches
-		 * 3 MB of libcrypto for nothing (Slack posting initializes
-		 * it itself). */
+		/* libcurl is opened and initialized on this thread, before
+		 * any HTTP probe thread starts, and only then: it maps a
+		 * dozen libraries (Slack posting opens it itself). When it
+		 * is missing, the HTTP panes say why. */
 		if (config_uses_http(&cfg)) {
-			http_global_init();
+			(void)http_global_init(NULL);
 		}
 	}
 	if (status == 0) {

@@ -172,7 +172,6 @@ slack_run(const struct action_req *req, char *result, size_t n,
 	explicit_bzero(url, strlen(url));
 	free(url);
 
-	http_global_init();
 	c = http_client_new(sec, err);
 	if (c == NULL) {
 		char why[ERR_MSG_MAX];

@@ -42,7 +42,9 @@ am_server_start(struct am_server *as)
 
 	memset(as, 0, sizeof(*as));
 	as->pid = -1;
-	http_global_init();
+	if (!http_global_init(NULL)) {
+		return false;
+	}
 	as->dir = harness_tmpdir("warroom-am");
 	if (as->dir == NULL) {
 		return false;

@@ -145,7 +145,9 @@ prom_server_start(struct prom_server *ps)
 
 	memset(ps, 0, sizeof(*ps));
 	ps->pid = -1;
-	http_global_init();
+	if (!http_global_init(NULL)) {
+		return false;
+	}
 	ps->dir = harness_tmpdir("warroom-prom");
 	if (ps->dir == NULL) {
 		return false;

@@ -33,7 +33,7 @@ static void
 setup(void)
 {
 	signal(SIGPIPE, SIG_IGN);
-	http_global_init();
+	cr_assert(http_global_init(NULL), "libcurl opens");
 	memset(&cfg, 0, sizeof(cfg));
 	server.pid = -1;
 }

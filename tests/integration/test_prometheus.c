@@ -33,7 +33,7 @@ setup(void)
 {
 	/* A peer writing a large reply to a client that hung up. */
 	signal(SIGPIPE, SIG_IGN);
-	http_global_init();
+	cr_assert(http_global_init(NULL), "libcurl opens");
 	memset(&cfg, 0, sizeof(cfg));
 	server.pid = -1;
 	tmp = harness_tmpdir("warroom-prom-test");
