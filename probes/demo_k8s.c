@@ -12,6 +12,8 @@
 
 #define BAD_DEPLOY_AT 15.0
 #define MAX_EVENTS 40
+/* metrics-server's default --metric-resolution */
+#define METRICS_RESOLUTION_S 15.0
 
 
 const struct demo_deploy_def demo_deploy_defs[DEMO_N_DEPLOYS] = {
@@ -247,6 +249,9 @@ fill_pod(struct snapshot *s, const struct demo_sim *sim, double t,
 {
 	const struct demo_deploy_def *def = &demo_deploy_defs[ps->deploy];
 	uint64_t id = demo_str_hash(ps->name);
+	/* Usage comes from metrics-server, which has a new sample every
+	 * METRICS_RESOLUTION_S, not on every poll. */
+	double tm = floor(t / METRICS_RESOLUTION_S) * METRICS_RESOLUTION_S;
 	double cpu = NAN, mem = NAN;
 	const char *phase = "Running", *reason = "";
 	int ready = 0;
@@ -259,17 +264,17 @@ fill_pod(struct snapshot *s, const struct demo_sim *sim, double t,
 	case DEMO_POD_RUNNING:
 		ready = def->containers;
 		cpu = def->cpu_m * (0.8 + 0.3 * demo_noise01(id, 1) +
-				    0.15 * demo_vnoise(id, t, 7));
+				    0.15 * demo_vnoise(id, tm, 7));
 		mem = def->mem_mib * (0.9 + 0.15 * demo_noise01(id, 2) +
-				      0.03 * demo_vnoise(id + 1, t, 11));
+				      0.03 * demo_vnoise(id + 1, tm, 11));
 		if (ps->deploy == DEMO_API) {
 			/* load follows traffic, lower while errors are high */
-			cpu *= 1 - 0.3 * demo_api_badness(sim, t);
+			cpu *= 1 - 0.3 * demo_api_badness(sim, tm);
 		}
 		mem *= 1048576.0;
 		break;
 	case DEMO_POD_CRASH_RUN:
-		cpu = 600 + 200 * demo_vnoise(id, t, 2);
+		cpu = 600 + 200 * demo_vnoise(id, tm, 2);
 		if (is_oom_pod(ps)) {
 			mem = (280 + (def->limit_mib - 280) *
 				     (ps->since / ps->run_s)) * 1048576.0;

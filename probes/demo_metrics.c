@@ -6,9 +6,16 @@
 #include <string.h>
 
 #include "probes/demo_sim.h"
+#include "probes/prometheus.h"
 
+/* Kafka lag history: 5 minutes at 5 s. */
 #define HISTORY_N 60
 #define HISTORY_STEP 5.0
+/* The panels look like the real probe's: a value that moves once per
+ * scrape (Prometheus's usual 15 s interval), not on every poll, and 30
+ * minutes of history at PROM_STEP_S. */
+#define SCRAPE_S 15.0
+#define PANEL_HISTORY_N (PROM_RANGE_S / PROM_STEP_S + 1)
 
 enum series_id {
 	S_ERR_API,
@@ -233,6 +240,7 @@ void *
 demo_build_metrics(struct snapshot *s, const struct demo_sim *sim, double t)
 {
 	struct metrics_model *m = snapshot_alloc(s, sizeof(*m));
+	double scraped = floor(t / SCRAPE_S) * SCRAPE_S;
 	size_t p, r;
 
 	m->panels = snapshot_alloc(s, N_PANELS * sizeof(*m->panels));
@@ -252,10 +260,10 @@ demo_build_metrics(struct snapshot *s, const struct demo_sim *sim, double t)
 			struct metric_row *row = &o->rows[r];
 
 			row->label = snapshot_strdup(s, d->rows[r].label);
-			row->value = series_at(sim, t, &d->rows[r].id);
+			row->value = series_at(sim, scraped, &d->rows[r].id);
 			row->error = snapshot_strdup(s, "");
-			demo_history(s, &row->history, HISTORY_N,
-				     HISTORY_STEP, t, series_at, sim,
+			demo_history(s, &row->history, PANEL_HISTORY_N,
+				     PROM_STEP_S, scraped, series_at, sim,
 				     &d->rows[r].id);
 		}
 	}

@@ -435,11 +435,18 @@ read_keys(struct app *a, WINDOW *in)
 	return n;
 }
 
+/* Probes that share an interval publish within a few ms of one another.
+ * After a wakeup that brought only data, the loop waits this long for the
+ * rest, so that they reach the terminal as one update; a key or a signal
+ * ends the wait at once. */
+#define SETTLE_MS 15
+
 int
 app_run(struct app *a)
 {
 	WINDOW *in = newpad(1, 1);
 	int rows, cols, empty_reads = 0;
+	int64_t settle_until = 0;
 
 	/* Keys are read through a pad: wget_wch() on a pad never refreshes,
 	 * so the only screen output is the one doupdate() per wakeup. */
@@ -462,10 +469,26 @@ app_run(struct app *a)
 			{ .fd = term_signal_fd(), .events = POLLIN },
 		};
 
-		if (poll(fds, 3, loop_timeout(a)) < 0 && errno != EINTR) {
+		int64_t now = clock_mono_ms();
+		int timeout = settle_until > now ? (int)(settle_until - now)
+						 : loop_timeout(a);
+
+		if (poll(fds, 3, timeout) < 0 && errno != EINTR) {
 			a->exit_status = 1;
 			break;
 		}
+		if ((fds[1].revents & POLLIN) && !(fds[0].revents & POLLIN) &&
+		    !(fds[2].revents & POLLIN)) {
+			state_drain(a->st);
+			now = clock_mono_ms();
+			if (settle_until == 0) {
+				settle_until = now + SETTLE_MS;
+			}
+			if (settle_until > now) {
+				continue;
+			}
+		}
+		settle_until = 0;
 		if (fds[2].revents & POLLIN) {
 			handle_signals(a);
 		}

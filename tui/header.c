@@ -120,13 +120,50 @@ dot_style_for(struct app *a, int width)
 	return DOTS_ONLY;
 }
 
-static void
-format_elapsed(int64_t ms, char *buf, size_t n)
-{
-	int64_t s = ms < 0 ? 0 : ms / 1000;
+/* The header's clocks move once a minute, not once a second: an idle
+ * dashboard then leaves the terminal alone (over SSH, that is what a
+ * ticking clock costs), and what the header is for (how long the incident
+ * has run, when the next update is due) does not need seconds until the
+ * last minute before the update is due. */
 
-	snprintf(buf, n, "%02lld:%02lld:%02lld", (long long)(s / 3600),
-		 (long long)(s / 60 % 60), (long long)(s % 60));
+/* Minutes since the incident began, rounded down: "0m", "59m", "1h05m",
+ * "2d03h". */
+static void
+format_minutes(int64_t ms, char *buf, size_t n)
+{
+	long long m = ms < 0 ? 0 : (long long)(ms / 60000);
+
+	if (m < 60) {
+		snprintf(buf, n, "%lldm", m);
+	} else if (m < 24 * 60) {
+		snprintf(buf, n, "%lldh%02lldm", m / 60, m % 60);
+	} else {
+		snprintf(buf, n, "%lldd%02lldh", m / (24 * 60), m / 60 % 24);
+	}
+}
+
+/* Time left before the update is due: whole minutes rounded up (so that
+ * "1m" is never more than a minute), seconds within the last minute. */
+static void
+format_countdown(int64_t ms, char *buf, size_t n)
+{
+	if (ms <= 59000) {
+		snprintf(buf, n, "%llds", (long long)((ms + 999) / 1000));
+	} else {
+		format_minutes(ms + 59999, buf, n);
+	}
+}
+
+/* Time since the update fell due: seconds in the first minute (the
+ * moment it turns overdue is worth seeing), then whole minutes. */
+static void
+format_overdue(int64_t ms, char *buf, size_t n)
+{
+	if (ms < 60000) {
+		snprintf(buf, n, "%llds", (long long)(ms / 1000));
+	} else {
+		format_minutes(ms, buf, n);
+	}
 }
 
 static enum role
@@ -186,8 +223,8 @@ draw_incident(struct app *a, int y, int x, int x_end, bool compact)
 	snprintf(buf, sizeof(buf), " %s", in->status);
 	x += draw_text(win, y, x, x_end - x, buf,
 		       in->resolved ? ROLE_OK : ROLE_HEADER, t);
-	format_elapsed(in->elapsed_ms, span, sizeof(span));
-	snprintf(buf, sizeof(buf), " %s", span);
+	format_minutes(in->elapsed_ms, span, sizeof(span));
+	snprintf(buf, sizeof(buf), compact ? " %s" : " for %s", span);
 	x += draw_text(win, y, x, x_end - x, buf, ROLE_HEADER, t);
 	if (in->journal_failed) {
 		x += draw_text(win, y, x, x_end - x, "  JOURNAL FAILED",
@@ -195,13 +232,13 @@ draw_incident(struct app *a, int y, int x, int x_end, bool compact)
 	}
 	if (in->update_state != APP_TIMER_NONE) {
 		if (in->update_in_ms > 0) {
-			clock_format_duration(in->update_in_ms, span,
-					      sizeof(span));
+			format_countdown(in->update_in_ms, span,
+					 sizeof(span));
 			snprintf(buf, sizeof(buf), compact ? " upd %s" :
 				 "  next update in %s", span);
 		} else {
-			clock_format_duration(-in->update_in_ms, span,
-					      sizeof(span));
+			format_overdue(-in->update_in_ms, span,
+				       sizeof(span));
 			snprintf(buf, sizeof(buf), compact ? " upd -%s" :
 				 "  update overdue %s", span);
 		}
@@ -226,8 +263,9 @@ header_draw(struct app *a)
 		return;
 	}
 	draw_fill(win, y, 0, 1, w, ROLE_HEADER, t);
+	/* "HH:MM" of clock_format_utc()'s "HH:MM:SS" */
 	clock_format_utc(clock_wall_ms(), 1, clock, sizeof(clock));
-	strncat(clock, "Z", sizeof(clock) - strlen(clock) - 1);
+	strcpy(clock + 5, "Z");
 	x_end = w - 1 - text_width(clock) - 2;
 	draw_text_right(win, y, w - 1, text_width(clock), clock, ROLE_HEADER,
 			t);

@@ -251,6 +251,9 @@ term_open(struct err *err)
 	intrflush(stdscr, FALSE);
 	keypad(stdscr, TRUE);
 	curs_set(0);
+	/* The cursor is never shown: an update need not move it back to
+	 * where the last drawing left it (8 bytes, on every update). */
+	leaveok(stdscr, TRUE);
 	set_escdelay(25);
 	mouseinterval(0);
 	mousemask(BUTTON1_CLICKED | BUTTON1_PRESSED | BUTTON4_PRESSED |

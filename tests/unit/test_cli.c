@@ -1380,8 +1380,7 @@ Test(bin, incident_policy_from_the_config_reaches_the_header,
 
 	run_bin(args, "xterm-256color", false, -1, 0, &r);
 	cr_assert_eq(exit_code(&r), 0, "stderr: %s", r.err);
-	cr_expect(strstr(r.out, "next update in 14m5") != NULL ||
-		  strstr(r.out, "next update in 15m00s") != NULL, "%s", r.out);
+	cr_expect(strstr(r.out, "next update in 15m ") != NULL, "%s", r.out);
 	run_free(&r);
 	free(path);
 }

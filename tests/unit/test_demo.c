@@ -672,15 +672,70 @@ Test(demo, error_ratio_and_latency_rise)
 	cr_expect_lt(row_value(panel(b, "request rate"), ""),
 		     row_value(panel(a, "request rate"), "") * 0.8);
 
-	/* the sparkline reaches back to calm times */
-	cr_expect_eq(panel(b, "5xx ratio")->rows[0].history.n, 60);
-	cr_expect_eq(panel(b, "5xx ratio")->rows[0].history.step_ms, 5000);
+	/* the sparkline reaches back to calm times: 30 minutes at the
+	 * real probe's 15 s step */
+	cr_expect_eq(panel(b, "5xx ratio")->rows[0].history.n, 121);
+	cr_expect_eq(panel(b, "5xx ratio")->rows[0].history.step_ms, 15000);
 	cr_expect_lt(panel(b, "5xx ratio")->rows[0].history.v[0], 0.005);
-	cr_expect_gt(panel(b, "5xx ratio")->rows[0].history.v[59], 0.05);
-	cr_expect_eq(panel(b, "5xx ratio")->rows[0].history.v[59],
+	cr_expect_gt(panel(b, "5xx ratio")->rows[0].history.v[120], 0.05);
+	cr_expect_eq(panel(b, "5xx ratio")->rows[0].history.v[120],
 		     panel(b, "5xx ratio")->rows[0].value);
 	snapshot_unref(s10);
 	snapshot_unref(s65);
+}
+
+static const struct pod_row *
+pod_named(const struct pods_model *m, const char *name)
+{
+	for (size_t i = 0; i < m->n_pods; i++) {
+		if (STR_EQ(m->pods[i].name, name)) {
+			return &m->pods[i];
+		}
+	}
+	return NULL;
+}
+
+/* Like Prometheus, the panels move once per scrape (15 s), not on every
+ * poll; pod usage, like metrics-server, once per 15 s too. */
+Test(demo, metrics_and_pod_usage_move_once_per_scrape)
+{
+	struct snapshot *m61 = demo_snapshot_at(SNAP_METRICS, 61);
+	struct snapshot *m74 = demo_snapshot_at(SNAP_METRICS, 74);
+	struct snapshot *m76 = demo_snapshot_at(SNAP_METRICS, 76);
+	struct snapshot *p1 = demo_snapshot_at(SNAP_PODS, 1);
+	struct snapshot *p14 = demo_snapshot_at(SNAP_PODS, 14);
+	struct snapshot *p16 = demo_snapshot_at(SNAP_PODS, 16);
+	const struct pods_model *a = snapshot_pods(p1);
+	const struct pods_model *b = snapshot_pods(p14);
+	const struct pods_model *c = snapshot_pods(p16);
+	size_t i, moved = 0;
+
+	cr_expect_eq(row_value(panel(snapshot_metrics(m61), "p95 latency"), ""),
+		     row_value(panel(snapshot_metrics(m74), "p95 latency"),
+			       ""));
+	cr_expect_neq(row_value(panel(snapshot_metrics(m74), "p95 latency"),
+				""),
+		      row_value(panel(snapshot_metrics(m76), "p95 latency"),
+				""));
+	for (i = 0; i < a->n_pods; i++) {
+		const struct pod_row *pa = &a->pods[i];
+		const struct pod_row *pb = pod_named(b, pa->name);
+		const struct pod_row *pc = pod_named(c, pa->name);
+
+		if (isnan(pa->cpu_mcores) || pb == NULL || pc == NULL ||
+		    isnan(pc->cpu_mcores)) {
+			continue;
+		}
+		cr_expect_eq(pa->cpu_mcores, pb->cpu_mcores, "%s", pa->name);
+		moved += pa->cpu_mcores != pc->cpu_mcores;
+	}
+	cr_expect_gt(moved, 10);
+	snapshot_unref(m61);
+	snapshot_unref(m74);
+	snapshot_unref(m76);
+	snapshot_unref(p1);
+	snapshot_unref(p14);
+	snapshot_unref(p16);
 }
 
 static const struct alert_row *

@@ -28,6 +28,7 @@
 #include "core/timeline.h"
 #include "themes/theme.h"
 #include "tui/app.h"
+#include "tui/header.h"
 #include "tui/incident_ui.h"
 #include "tui/keymap.h"
 #include "tui/slack.h"
@@ -687,6 +688,73 @@ listen_any(int *port)
 	cr_assert_eq(getsockname(fd, (void *)&sa, &sl), 0);
 	*port = ntohs(sa.sin_port);
 	return fd;
+}
+
+/* The header's clocks: whole minutes (they move once a minute, so an idle
+ * dashboard writes nothing between), seconds only around the moment the
+ * update falls due, and the UTC time in hours and minutes. */
+static const char *
+header_row(struct app *a)
+{
+	static char row[200];
+
+	werase(stdscr);
+	header_draw(a);
+	cr_assert_neq(mvwinnstr(stdscr, 0, 0, row, 160), ERR);
+	return row;
+}
+
+Test(keys, header_clocks_move_by_the_minute)
+{
+	struct err err = { { 0 } };
+	struct app a;
+
+	clock_set_fake(1000, T0 + 20 * 1000);
+	iu = new_iu(NULL);
+	cr_assert_eq(incident_ui_declare_now(iu, "Checkout down",
+					     INCIDENT_P1, "alice", &err), 0,
+		     "%s", err.msg);
+	app_init(&a, st, NULL, tl, NULL, NULL, &theme, false, false);
+	a.iu = iu;
+	a.win = stdscr;
+	app_resize(&a, 48, 160);
+	incident_ui_collect(&a);
+	cr_expect(strstr(header_row(&a), ID " P1 Investigating for 0m  "
+					 "next update in 30m") != NULL,
+		  "%s", header_row(&a));
+	cr_expect(strstr(header_row(&a), " 10:00Z") != NULL, "%s",
+		  header_row(&a));
+
+	/* 59 s later nothing in the header has moved. */
+	clock_advance_fake(59 * 1000);
+	incident_ui_collect(&a);
+	cr_expect(strstr(header_row(&a), "for 0m  next update in 30m") !=
+		  NULL, "%s", header_row(&a));
+	cr_expect(strstr(header_row(&a), " 10:01Z") != NULL, "%s",
+		  header_row(&a));
+
+	/* 1 s more: a minute has run, 29 minutes are left. */
+	clock_advance_fake(1000);
+	incident_ui_collect(&a);
+	cr_expect(strstr(header_row(&a), "for 1m  next update in 29m") !=
+		  NULL, "%s", header_row(&a));
+
+	/* Within the last minute, seconds. */
+	clock_advance_fake(28 * MIN_MS + 15 * 1000);
+	incident_ui_collect(&a);
+	cr_expect(strstr(header_row(&a), "for 29m  next update in 45s") !=
+		  NULL, "%s", header_row(&a));
+
+	/* Just overdue: seconds; then whole minutes. */
+	clock_advance_fake(52 * 1000);
+	incident_ui_collect(&a);
+	cr_expect(strstr(header_row(&a), "for 30m  update overdue 7s") !=
+		  NULL, "%s", header_row(&a));
+	clock_advance_fake(33 * MIN_MS);
+	incident_ui_collect(&a);
+	cr_expect(strstr(header_row(&a), "for 1h03m  update overdue 33m") !=
+		  NULL, "%s", header_row(&a));
+	app_finish(&a);
 }
 
 TestSuite(slack, .init = setup, .fini = teardown, .timeout = 30);
