@@ -15,7 +15,6 @@
 /* metrics-server's default --metric-resolution */
 #define METRICS_RESOLUTION_S 15.0
 
-
 const struct demo_deploy_def demo_deploy_defs[DEMO_N_DEPLOYS] = {
 	{ "prod", "api", "api", "ghcr.io/acme/api:v3.18.2", 5, 1, 41,
 	  "5c6d8f7b9", 250, 380, 512, 2 * 86400 + 4100 },
