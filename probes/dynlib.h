@@ -40,6 +40,31 @@ struct dynlib {
  * its functions is missing. */
 bool dynlib_load(struct dynlib *lib, struct err *err);
 
+/* Defines, for one library, the table `name` (a struct name##_api whose
+ * members FUNCTIONS lists, declared in probes/name_api.h) and
+ * name##_load(). probes/dynlib_libs.c holds one per library. */
+#define DYNLIB_NAME(fn) #fn,
+#define DYNLIB_DEFINE(name, FUNCTIONS, soname_, what_, package_)             \
+	struct name##_api name;                                               \
+	static const char *const name##_names[] = { FUNCTIONS(DYNLIB_NAME) }; \
+	_Static_assert(sizeof(struct name##_api) ==                           \
+			       sizeof(name##_names) /                         \
+				       sizeof(*name##_names) * sizeof(void *), \
+		       "struct " #name "_api holds one pointer per name");    \
+	static struct dynlib name##_lib = {                                   \
+		.soname = soname_,                                            \
+		.what = what_,                                                \
+		.package = package_,                                          \
+		.names = name##_names,                                        \
+		.n = sizeof(name##_names) / sizeof(*name##_names),            \
+		.table = &name,                                               \
+		.lock = PTHREAD_MUTEX_INITIALIZER,                            \
+	};                                                                    \
+	bool name##_load(struct err *err)                                     \
+	{                                                                     \
+		return dynlib_load(&name##_lib, err);                         \
+	}
+
 /* Opens soname (RTLD_NOW | RTLD_LOCAL). On failure sets err to
  * "<what> support needs <soname> (<package>): <dlerror>" and returns NULL.
  * The handle is never closed. */

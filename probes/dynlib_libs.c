@@ -1,0 +1,26 @@
+/* The function tables of the client libraries opened with dlopen() (see
+ * probes/dynlib.h); the sonames and package names come from meson. */
+#include "build-config.h"
+
+#include "probes/dynlib.h"
+
+#if HAVE_LIBPQ
+#include "probes/libpq_api.h"
+
+DYNLIB_DEFINE(libpq, LIBPQ_FUNCTIONS, DL_LIBPQ_SONAME, "PostgreSQL",
+	      DL_LIBPQ_PACKAGE)
+#endif
+
+#if HAVE_HIREDIS
+#include "probes/hiredis_api.h"
+
+DYNLIB_DEFINE(hiredis, HIREDIS_FUNCTIONS, DL_HIREDIS_SONAME, "Redis",
+	      DL_HIREDIS_PACKAGE)
+#endif
+
+#if HAVE_LIBCURL
+#include "probes/libcurl_api.h"
+
+DYNLIB_DEFINE(libcurl, LIBCURL_FUNCTIONS, DL_LIBCURL_SONAME,
+	      "HTTP (Prometheus, Alertmanager, Slack)", DL_LIBCURL_PACKAGE)
+#endif
