@@ -7,8 +7,8 @@
  *
  * Each library has a table of its functions (probes/libpq_api.h,
  * probes/hiredis_api.h, probes/libcurl_api.h), typed from the library's
- * own header and filled once, under pthread_once, by that file's load
- * function. Any thread. */
+ * own header, defined in probes/dynlib_libs.c and filled once, under a
+ * mutex, by its load function (libpq_load(), ...). Any thread. */
 #ifndef WARROOM_DYNLIB_H
 #define WARROOM_DYNLIB_H
 
@@ -66,7 +66,8 @@ bool dynlib_load(struct dynlib *lib, struct err *err);
 	}
 
 /* Opens soname (RTLD_NOW | RTLD_LOCAL). On failure sets err to
- * "<what> support needs <soname> (<package>): <dlerror>" and returns NULL.
+ * "<what> support needs <soname> (package <package>): <why>" and returns
+ * NULL.
  * The handle is never closed. */
 void *dynlib_open(const char *soname, const char *what, const char *package,
 		  struct err *err);
