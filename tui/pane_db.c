@@ -154,7 +154,7 @@ db_refresh(struct pane *p, const struct pane_ctx *c)
 		bool hit;
 
 		if (p->sub == SUB_OVERVIEW) {
-			hit = pane_db_views_is_long(m, &m->sessions[i]) &&
+			hit = pane_db_views_is_overview_long(dp, i) &&
 			      session_matches(p, &m->sessions[i]);
 		} else if (p->sub == SUB_SESSIONS) {
 			hit = session_matches(p, &m->sessions[i]);
@@ -312,6 +312,14 @@ draw_overview(struct pane *p, struct db_priv *dp, const struct pane_ctx *c,
 				  dp->tree.n_lines : 100000);
 	int long_n = (int)(dp->ix.n < 100000 ? dp->ix.n : 100000);
 	int long_need;
+	size_t in_tree = 0;
+
+	/* Long queries of sessions in the lock tree are listed there (with
+	 * their waits), not a second time below it. */
+	for (size_t i = 0; i < m->n_sessions; i++) {
+		in_tree += locktree_has(&dp->tree, i) &&
+			   pane_db_views_is_long(m, &m->sessions[i]);
+	}
 
 	draw_conn_line(dp, c, win, y, x, w);
 	if (h >= 7) {
@@ -364,9 +372,14 @@ draw_overview(struct pane *p, struct db_priv *dp, const struct pane_ctx *c,
 			       p->view.sel - dp->tree.n_sel < dp->ix.n;
 
 		if (long_n == 0 && p->filter[0] == '\0') {
-			draw_text(win, y + ly, x, w,
-				  "no queries running longer than 5 s",
-				  ROLE_DIM, c->theme);
+			char none[96];
+
+			snprintf(none, sizeof(none),
+				 "no %squery running longer than %g s",
+				 in_tree > 0 ? "other " : "",
+				 pane_db_views_long_s(dp->m));
+			draw_text(win, y + ly, x, w, none, ROLE_DIM,
+				  c->theme);
 			return;
 		}
 		if (lq >= 3) {
@@ -381,6 +394,12 @@ draw_overview(struct pane *p, struct db_priv *dp, const struct pane_ctx *c,
 			pane_line_add(&l, ROLE_COLUMN, "LONG QUERIES ");
 			pane_line_addf(&l, ROLE_WARN, "%zu running > %g s",
 				       dp->ix.n, pane_db_views_long_s(dp->m));
+			if (in_tree > 0) {
+				pane_line_sep(&l);
+				pane_line_addf(&l, ROLE_NORMAL,
+					       "%zu more in the lock tree",
+					       in_tree);
+			}
 			ly++;
 			lq--;
 		}

@@ -372,6 +372,24 @@ blocker_seen_before(const struct pg_session *s, size_t j)
 	return false;
 }
 
+static void
+mark_members(struct locktree *lt, size_t n_sessions)
+{
+	if (n_sessions > lt->cap_member) {
+		lt->member = xreallocarray(lt->member, n_sessions,
+					   sizeof(*lt->member));
+		lt->cap_member = n_sessions;
+	}
+	lt->n_member = n_sessions;
+	memset(lt->member, 0, n_sessions * sizeof(*lt->member));
+	for (size_t i = 0; i < lt->n_lines; i++) {
+		if (lt->lines[i].sess >= 0 &&
+		    (size_t)lt->lines[i].sess < n_sessions) {
+			lt->member[lt->lines[i].sess] = true;
+		}
+	}
+}
+
 void
 locktree_build(struct locktree *lt, const struct pg_model *m)
 {
@@ -386,6 +404,7 @@ locktree_build(struct locktree *lt, const struct pg_model *m)
 	lt->n_roots = 0;
 	lt->n_waiting = 0;
 	lt->longest_wait_s = NAN;
+	lt->n_member = 0;
 	if (n == 0) {
 		return;
 	}
@@ -547,6 +566,13 @@ locktree_build(struct locktree *lt, const struct pg_model *m)
 	free(b.stamp);
 	free(b.queue);
 	free(b.visited);
+	mark_members(lt, n);
+}
+
+bool
+locktree_has(const struct locktree *lt, size_t sess)
+{
+	return sess < lt->n_member && lt->member[sess];
 }
 
 void
@@ -554,6 +580,7 @@ locktree_clear(struct locktree *lt)
 {
 	lt->n_lines = 0;
 	lt->n_sel = 0;
+	lt->n_member = 0;
 }
 
 void
@@ -561,6 +588,7 @@ locktree_finish(struct locktree *lt)
 {
 	free(lt->lines);
 	free(lt->sel);
+	free(lt->member);
 	memset(lt, 0, sizeof(*lt));
 }
 

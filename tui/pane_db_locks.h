@@ -40,10 +40,15 @@ struct locktree {
 	int n_waiting;
 	double longest_wait_s;
 	size_t top;             /* first line shown */
+	bool *member;           /* member[i]: sessions[i] has a line */
+	size_t n_member, cap_member;
 };
 
 /* Rebuilds lt from m's sessions; the lines index m->sessions. */
 void locktree_build(struct locktree *lt, const struct pg_model *m);
+/* Whether sessions[sess] of the model lt was built from has a line in
+ * it (it waits, or others wait behind it). */
+bool locktree_has(const struct locktree *lt, size_t sess);
 /* Empties lt (no model to show). */
 void locktree_clear(struct locktree *lt);
 /* Frees what lt holds. */

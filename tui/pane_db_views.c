@@ -106,6 +106,13 @@ pane_db_views_is_long(const struct pg_model *m, const struct pg_session *s)
 	       !isnan(s->query_s) && s->query_s > pane_db_views_long_s(m);
 }
 
+bool
+pane_db_views_is_overview_long(const struct db_priv *dp, size_t i)
+{
+	return pane_db_views_is_long(dp->m, &dp->m->sessions[i]) &&
+	       !locktree_has(&dp->tree, i);
+}
+
 size_t
 pane_db_views_total(const struct db_priv *dp, int sub)
 {
@@ -118,7 +125,7 @@ pane_db_views_total(const struct db_priv *dp, int sub)
 	switch (sub) {
 	case SUB_OVERVIEW:
 		for (i = 0; i < m->n_sessions; i++) {
-			n += pane_db_views_is_long(m, &m->sessions[i]);
+			n += pane_db_views_is_overview_long(dp, i);
 		}
 		return n;
 	case SUB_SESSIONS:

@@ -43,6 +43,9 @@ struct db_priv {
 double pane_db_views_long_s(const struct pg_model *m);
 bool pane_db_views_is_long(const struct pg_model *m,
 			   const struct pg_session *s);
+/* Whether the overview lists dp->m->sessions[i] under LONG QUERIES: a
+ * long one that is not in the lock tree (which shows it already). */
+bool pane_db_views_is_overview_long(const struct db_priv *dp, size_t i);
 /* How many rows sub-view sub has before the filter (0 without data). */
 size_t pane_db_views_total(const struct db_priv *dp, int sub);
 
