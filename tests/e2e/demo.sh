@@ -26,6 +26,9 @@ wait_titles
 wait_for "postgres.demo"
 wait_for "[1 Pods]"
 
+STEP="no client library without a real source"
+expect_mapped no libpq.so libhiredis.so libcurl.so
+
 STEP="focus"
 keys 2
 wait_for "[2 Database]"

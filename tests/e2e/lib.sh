@@ -136,6 +136,24 @@ program_pid() {
 		tr -d ' '
 }
 
+# expect_mapped yes|no LIBRARY...: whether the program has each client
+# library (libpq.so, libhiredis.so, libcurl.so, a file-name prefix) mapped:
+# they are opened only when a source of their kind starts.
+expect_mapped() {
+	local want=$1 pid lib
+	shift
+
+	pid=$(program_pid)
+	[ -n "$pid" ] || fail "no warroom process"
+	for lib in "$@"; do
+		if grep -q "/$lib" "/proc/$pid/maps"; then
+			[ "$want" = yes ] || fail "$lib is mapped"
+		else
+			[ "$want" = no ] || fail "$lib is not mapped"
+		fi
+	done
+}
+
 # signal_exit SIGNAL STATUS: sends SIGNAL (TERM, HUP, KILL, ...) to the
 # program, which must exit within 5 s with STATUS and, unless killed with
 # SIGKILL (nothing can restore the terminal then), give the terminal back.

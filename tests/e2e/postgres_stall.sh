@@ -33,6 +33,10 @@ STEP="timeout shown"
 wait_for "timed out after 2s waiting for 127.0.0.1:$PORT" \
 	$((START + 4000 - $(now_ms)))
 
+STEP="libpq opened for the source, libcurl and hiredis not"
+expect_mapped yes libpq.so
+expect_mapped no libhiredis.so libcurl.so
+
 STEP="quit while the probe waits"
 # The probe is waiting again (interval 1 s, then another 2 s timeout).
 sleep 1.2

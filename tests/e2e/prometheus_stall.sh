@@ -70,6 +70,10 @@ wait_in_pane "5 Metrics" "timed out after 1s (127.0.0.1:$PORT)" \
 	$((START + 5000 - $(now_ms)))
 echo "timeout shown $(($(now_ms) - START)) ms after start"
 
+STEP="libcurl opened for the source, libpq and hiredis not"
+expect_mapped yes libcurl.so
+expect_mapped no libpq.so libhiredis.so
+
 STEP="quit while the poll is stuck"
 quit 1500 1000
 check_stderr

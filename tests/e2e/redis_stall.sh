@@ -28,6 +28,10 @@ wait_for "redis.stall"
 STEP="timeout shown"
 wait_for "timed out after 1000 ms waiting for 127.0.0.1:$PORT" 15000
 
+STEP="hiredis opened for the source, libpq and libcurl not"
+expect_mapped yes libhiredis.so
+expect_mapped no libpq.so libcurl.so
+
 STEP="help while stalled"
 # Several times, so that some presses land while a poll is stuck.
 for _ in 1 2 3; do
