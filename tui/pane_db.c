@@ -336,8 +336,11 @@ draw_overview(struct pane *p, struct db_priv *dp, const struct pane_ctx *c,
 	}
 	long_need = long_n > 0 || p->filter[0] != '\0' ? 2 + long_n : 1;
 	if (tree_need + long_need <= avail) {
-		tr = tree_need;
-		lq = avail - tr;
+		/* Both fit: LONG QUERIES sits at the bottom of the pane and
+		 * the tree grows into the rows above it, so that a pile-up
+		 * adding a waiter per poll moves nothing else on screen. */
+		lq = long_need;
+		tr = avail - lq;
 	} else {
 		lq = long_n > 0 ? long_need : 0;
 		if (lq > avail / 3) {
