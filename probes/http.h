@@ -15,10 +15,11 @@
 /* Largest body a request accepts unless http_client_set_max_bytes(). */
 #define HTTP_MAX_BYTES_DEFAULT (8u << 20)
 
-/* Opens libcurl (probes/libcurl_api.h) and initializes it, once; later
- * calls return the first outcome. The main thread calls it before any
- * probe thread starts when a source talks HTTP; http_client_new() calls it
- * too. False with err when libcurl cannot be opened. */
+/* Opens libcurl (probes/libcurl_api.h) and initializes it, once, from
+ * whichever thread needs it first (http_client_new() calls it; the mutex
+ * serializes curl_global_init(), which is thread-safe in libcurl 7.84 and
+ * later); later calls return the first outcome. False with err when
+ * libcurl cannot be opened. */
 bool http_global_init(struct err *err);
 
 struct http_client;

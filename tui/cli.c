@@ -21,7 +21,6 @@
 #include "core/timeline.h"
 #include "core/xalloc.h"
 #include "probes/demo.h"
-#include "probes/http.h"
 #include "probes/probe.h"
 #include "probes/alertmanager.h"
 #include "probes/runner.h"
@@ -392,25 +391,6 @@ add_sources(struct config *cfg, struct runner *r, struct err *err)
 	return 0;
 }
 
-/* Whether a configured source talks HTTP (and so needs libcurl). */
-static bool
-config_uses_http(const struct config *cfg)
-{
-	static const char *const http_backends[] = {
-		"prometheus", "prometheus-alerts", "alertmanager", "k8s", NULL,
-	};
-
-	for (size_t i = 0; i < cfg->n_sections; i++) {
-		for (size_t j = 0; http_backends[j] != NULL; j++) {
-			if (strcmp(cfg->sections[i].backend,
-				   http_backends[j]) == 0) {
-				return true;
-			}
-		}
-	}
-	return false;
-}
-
 /* The probe threads (and, with act, the action worker) start with the
  * loop's signals blocked, so that only the UI thread ever runs their
  * handlers. */
@@ -556,13 +536,6 @@ cli_main(int argc, char *argv[])
 		status = demo_setup(&demo_cfg, r, o.demo_speed, &err);
 	} else {
 		status = add_sources(&cfg, r, &err);
-		/* libcurl is opened and initialized on this thread, before
-		 * any HTTP probe thread starts, and only then: it maps a
-		 * dozen libraries (Slack posting opens it itself). When it
-		 * is missing, the HTTP panes say why. */
-		if (config_uses_http(&cfg)) {
-			(void)http_global_init(NULL);
-		}
 	}
 	if (status == 0) {
 		status = start_threads(r, state_source_count(st) > 0, &act,
