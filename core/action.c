@@ -11,7 +11,7 @@
  * to the done queue and wakes the UI through the state's pipe. The UI pops
  * completions with actions_poll_done().
  *
- * Previews (def->preview, for a confirm dialog that needs the backend)
+ * Previews (the impl's preview, for a confirm dialog that needs the backend)
  * share the queue and the worker but are not journaled: they only read.
  * A running request may report progress (action_progress()) and check for
  * the operator's cancel (action_cancelled()); both find their request
@@ -40,6 +40,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/snapshot.h"
 #include "core/state.h"
 #include "core/timeline.h"
 #include "core/xalloc.h"
@@ -51,7 +52,7 @@
 
 struct action_job {
 	struct action_req req;
-	bool preview;           /* run def->preview, not def->run */
+	bool preview;           /* run the preview, not run() */
 	struct action_job *next;
 };
 
@@ -105,12 +106,87 @@ deadline_after(struct timespec *ts, int ms)
 }
 
 static const char *
-def_label(const struct action_def *def)
+req_label(const struct action_req *req)
 {
-	if (def == NULL) {
+	const struct action_spec *sp;
+
+	if (req->impl == NULL || (sp = req->impl->spec) == NULL) {
 		return "action";
 	}
-	return def->label ? def->label : (def->name ? def->name : "action");
+	return sp->label ? sp->label : (sp->name ? sp->name : "action");
+}
+
+static const char *
+req_name(const struct action_req *req)
+{
+	if (req->impl == NULL || req->impl->spec == NULL ||
+	    req->impl->spec->name == NULL) {
+		return "";
+	}
+	return req->impl->spec->name;
+}
+
+const char *
+target_type_name(enum target_type t)
+{
+	static const char *const names[TARGET_TYPE_COUNT] = {
+		[TARGET_SOURCE] = "source",
+		[TARGET_PG_BACKEND] = "session",
+		[TARGET_POD] = "pod",
+		[TARGET_DEPLOYMENT] = "deployment",
+		[TARGET_REDIS_CLIENT] = "client",
+		[TARGET_KEY_PATTERN] = "pattern",
+		[TARGET_ALERT] = "alert",
+		[TARGET_SILENCE] = "silence",
+		[TARGET_UPDATE] = "update",
+	};
+
+	return (unsigned)t < TARGET_TYPE_COUNT ? names[t] : "target";
+}
+
+const struct action_impl *
+action_impl_find(const struct action_impl *table,
+		 const struct action_spec *spec)
+{
+	for (; table != NULL && table->spec != NULL; table++) {
+		if (table->spec == spec) {
+			return table;
+		}
+	}
+	return NULL;
+}
+
+const struct action_impl *
+action_impl_by_key(const struct action_impl *table, int key)
+{
+	for (; table != NULL && table->spec != NULL; table++) {
+		if (table->spec->key == key) {
+			return table;
+		}
+	}
+	return NULL;
+}
+
+void
+action_req_set_snap(struct action_req *req, struct snapshot *snap)
+{
+	struct snapshot *old = req->snap;
+
+	req->snap = snapshot_ref(snap);
+	snapshot_unref(old);
+}
+
+void
+action_req_clear(struct action_req *req)
+{
+	snapshot_unref(req->snap);
+	req->snap = NULL;
+}
+
+const char *
+action_req_target(const struct action_req *req)
+{
+	return req->target.label[0] != '\0' ? req->target.label : req->source;
 }
 
 /* Makes the intent durable through the gate (no lock held: the gate may
@@ -126,15 +202,15 @@ write_intent(struct actions *a, const struct action_gate *gate,
 	bool go = true;
 
 	detail = xcalloc(1, ACTION_DESCRIBE_MAX);
-	if (req->def->describe != NULL) {
-		req->def->describe(req, detail, ACTION_DESCRIBE_MAX);
+	if (req->impl->describe != NULL) {
+		req->impl->describe(req, detail, ACTION_DESCRIBE_MAX);
 	}
-	snprintf(text, sizeof(text), "%s on %s", def_label(req->def),
-		 req->target_label[0] ? req->target_label : req->target);
+	snprintf(text, sizeof(text), "%s on %s", req_label(req),
+		 action_req_target(req));
 	*token = -1;
 	if (gate->intent != NULL) {
 		*token = gate->intent(gate->ctx, req, detail, text, err);
-		if (*token < 0 && req->def->destructive) {
+		if (*token < 0 && ACTION_SPEC(req)->destructive) {
 			go = false;
 		}
 	}
@@ -168,8 +244,7 @@ finish_preview(struct actions *a, const struct action_req *req, bool ok,
 	n->done.ok = ok;
 	n->done.is_preview = true;
 	strlcpy_safe(n->done.source, req->source, sizeof(n->done.source));
-	strlcpy_safe(n->done.name, req->def->name ? req->def->name : "",
-		     sizeof(n->done.name));
+	strlcpy_safe(n->done.name, req_name(req), sizeof(n->done.name));
 	strlcpy_safe(n->done.message, ok ? "" : error,
 		     sizeof(n->done.message));
 	strlcpy_safe(n->done.text, ok ? text : "", sizeof(n->done.text));
@@ -186,8 +261,7 @@ finish_job(struct actions *a, const struct action_req *req, bool ok,
 
 	if (a->tl != NULL) {
 		snprintf(text, sizeof(text), "%s on %s: %s: %s",
-			 def_label(req->def),
-			 req->target_label[0] ? req->target_label : req->target,
+			 req_label(req), action_req_target(req),
 			 ok ? "ok" : "failed", message);
 		timeline_append(a->tl, TL_ACTION_RESULT, req->source, req->who,
 				text, message);
@@ -196,8 +270,7 @@ finish_job(struct actions *a, const struct action_req *req, bool ok,
 	n->done.id = req->id;
 	n->done.ok = ok;
 	strlcpy_safe(n->done.source, req->source, sizeof(n->done.source));
-	strlcpy_safe(n->done.name, req->def->name ? req->def->name : "",
-		     sizeof(n->done.name));
+	strlcpy_safe(n->done.name, req_name(req), sizeof(n->done.name));
 	strlcpy_safe(n->done.message, message, sizeof(n->done.message));
 	push_done(a, n);
 }
@@ -241,9 +314,9 @@ worker_main(void *arg)
 		token = -1;
 		refused = false;
 		if (job->preview) {
-			ok = job->req.def->preview(&job->req, preview_text,
-						   ACTION_PREVIEW_MAX,
-						   &err) == 0;
+			ok = job->req.impl->preview(&job->req, preview_text,
+						    ACTION_PREVIEW_MAX,
+						    &err) == 0;
 		} else if (!write_intent(a, &gate, &job->req, &token, &err)) {
 			char why[ERR_MSG_MAX];
 
@@ -252,8 +325,8 @@ worker_main(void *arg)
 			ok = false;
 			refused = true;
 		} else {
-			ok = job->req.def->run(&job->req, result,
-					       sizeof(result), &err) == 0;
+			ok = job->req.impl->run(&job->req, result,
+						sizeof(result), &err) == 0;
 		}
 		if (!ok && err.msg[0] == '\0') {
 			strlcpy_safe(err.msg, "failed", sizeof(err.msg));
@@ -281,6 +354,7 @@ worker_main(void *arg)
 		a->cancel = false;
 		a->progress[0] = '\0';
 		a->pending--;
+		action_req_clear(&job->req);
 		free(job);
 		if (a->st != NULL) {
 			state_wakeup(a->st);
@@ -344,6 +418,7 @@ free_queues(struct actions *a)
 
 	for (j = a->head; j != NULL; j = jn) {
 		jn = j->next;
+		action_req_clear(&j->req);
 		free(j);
 	}
 	a->head = a->tail = NULL;
@@ -389,7 +464,10 @@ actions_free(struct actions *a, int deadline_ms)
 	}
 	pthread_join(a->thread, NULL);
 	free_queues(a);
-	free(a->running);
+	if (a->running != NULL) {
+		action_req_clear(&a->running->req);
+		free(a->running);
+	}
 	pthread_cond_destroy(&a->work);
 	pthread_cond_destroy(&a->finished_cond);
 	pthread_mutex_destroy(&a->lock);
@@ -405,15 +483,17 @@ enqueue(struct actions *a, const struct action_req *req, bool preview,
 
 	job = xcalloc(1, sizeof(*job));
 	job->req = *req;
+	job->req.snap = snapshot_ref(req->snap);
 	job->preview = preview;
 	actions_who(job->req.who, sizeof(job->req.who));
 
 	pthread_mutex_lock(&a->lock);
 	if (a->stop) {
 		pthread_mutex_unlock(&a->lock);
+		action_req_clear(&job->req);
 		free(job);
 		err_set(err, "shutting down: %s was not run",
-			def_label(req->def));
+			req_label(req));
 		return 0;
 	}
 	id = ++a->next_id;
@@ -436,12 +516,12 @@ static int
 allowed(const struct actions *a, const struct action_req *req,
 	struct err *err)
 {
-	if (req->def == NULL) {
+	if (req->impl == NULL || req->impl->spec == NULL) {
 		return err_set(err, "no action given");
 	}
-	if (req->def->destructive && a->read_only) {
+	if (ACTION_SPEC(req)->destructive && a->read_only) {
 		return err_set(err, "read-only mode: %s is disabled",
-			       def_label(req->def));
+			       req_label(req));
 	}
 	return 0;
 }
@@ -453,9 +533,9 @@ actions_submit(struct actions *a, const struct action_req *req,
 	if (allowed(a, req, err) < 0) {
 		return 0;
 	}
-	if (req->def->run == NULL) {
+	if (req->impl->run == NULL) {
 		err_set(err, "%s is not available for this source",
-			def_label(req->def));
+			req_label(req));
 		return 0;
 	}
 	return enqueue(a, req, false, err);
@@ -469,8 +549,8 @@ actions_submit_preview(struct actions *a, const struct action_req *req,
 	if (allowed(a, req, err) < 0) {
 		return 0;
 	}
-	if (req->def->preview == NULL) {
-		err_set(err, "%s has no preview", def_label(req->def));
+	if (req->impl->preview == NULL) {
+		err_set(err, "%s has no preview", req_label(req));
 		return 0;
 	}
 	return enqueue(a, req, true, err);

@@ -1,18 +1,11 @@
-/* Mitigation actions: what a backend can do (a table in its probe file),
- * the request the UI builds from the selected row, and the worker thread
- * that runs confirmed requests off the UI thread. Every request is written
- * to the timeline before it runs (intent) and after (result).
- *
- * Target formats, set by the pane from the selected row and parsed by the
- * probe module that owns the backend:
- *   pod         "NAMESPACE/POD"
- *   deployment  "NAMESPACE/DEPLOYMENT"
- *   session     "pid=PID start=BACKEND_START_US"
- *   client      "id=ID addr=ADDR"
- *   keys        the pattern is the request's arg
- *   alert       "FINGERPRINT"
- *   silence     "SILENCE_ID"
- */
+/* Mitigation actions. Each action is described once by a spec (name, key,
+ * the type of its target, whether it is destructive, the input it asks for
+ * and the question of its confirmation) that the real backend and the demo
+ * share; each of them supplies only the implementation (run, describe,
+ * preview). The UI builds a request from the selected row (a typed target)
+ * and the worker thread runs confirmed requests off the UI thread. Every
+ * request is written to the timeline before it runs (intent) and after
+ * (result). */
 #ifndef WARROOM_ACTION_H
 #define WARROOM_ACTION_H
 
@@ -23,22 +16,93 @@
 #include "core/err.h"
 
 struct config_section;
+struct snapshot;
 struct state;
 struct timeline;
 
 struct action_req;
 
-struct action_def {
+/* What an action acts on. */
+enum target_type {
+	TARGET_SOURCE,          /* the whole source (FLUSHDB, idle sessions) */
+	TARGET_PG_BACKEND,      /* a PostgreSQL backend */
+	TARGET_POD,
+	TARGET_DEPLOYMENT,
+	TARGET_REDIS_CLIENT,
+	TARGET_KEY_PATTERN,     /* the operator's input is the target */
+	TARGET_ALERT,
+	TARGET_SILENCE,
+	TARGET_UPDATE,          /* an incident status update */
+	TARGET_TYPE_COUNT,
+};
+
+/* A target, typed. Strings are raw text from outside (sanitize before
+ * drawing); label is the human form for dialogs and the journal. */
+struct action_target {
+	enum target_type type;
+	union {
+		struct {
+			int pid;
+			int64_t backend_start_us;       /* with pid: one
+							 * backend */
+		} pg;
+		struct {
+			char ns[64];
+			char name[254];
+			char uid[64];   /* "" unknown */
+		} pod;
+		struct {
+			char ns[64];
+			char name[254];
+		} deploy;
+		struct {
+			int64_t id;
+			char addr[64];
+		} client;
+		struct {
+			char fingerprint[64];
+			char name[128];
+		} alert;
+		struct {
+			char id[64];
+		} silence;
+		struct {
+			unsigned long no;       /* the update's number */
+		} update;
+	} u;
+	char label[256];
+};
+
+/* "session", "pod", ...: the word for a target type in messages. */
+const char *target_type_name(enum target_type t);
+
+/* One action, shared by every backend of a kind and by the demo. */
+struct action_spec {
 	const char *name;       /* "terminate" (journal, tests) */
-	const char *label;      /* "Terminate session" (menus, help) */
+	const char *label;      /* "Terminate session" (dialogs, help) */
+	const char *hint;       /* "terminate": the pane's key hint */
 	int key;                /* key that starts it in its pane */
-	const char *target_kind;        /* see above */
+	enum target_type target;
 	bool destructive;       /* removed by --read-only */
-	/* When set, the operator is asked for req->arg first ("Replicas:"). */
-	const char *arg_prompt;
-	/* Writes the exact operation (SQL, HTTP method + path + body summary,
-	 * Redis command), the target and its consequence, for the confirm
-	 * dialog and the journal. Lines separated by '\n'. Any thread. */
+	/* When set, the operator is asked for req->arg first ("Minutes"). */
+	const char *input;
+	/* Checks the input before the confirmation opens (a wrong input
+	 * never reaches the worker): returns 0, or -1 with the reason. NULL:
+	 * any input that is not empty. */
+	int (*check_input)(const char *arg, struct err *err);
+	/* Optional. The word the operator must type to confirm (a database
+	 * number for FLUSHDB) instead of answering y. */
+	void (*confirm_word)(const struct action_req *req, char *buf,
+			     size_t n);
+};
+
+/* What a backend (or the demo) does for a spec. */
+struct action_impl {
+	const struct action_spec *spec;
+	/* Writes the exact operation (SQL, HTTP method + path + body
+	 * summary, Redis command), the target and its consequence, for the
+	 * confirm dialog and the journal. Lines separated by '\n'. No I/O:
+	 * what it says of the target comes from req->snap. Any thread. */
 	void (*describe)(const struct action_req *req, char *buf, size_t n);
 	/* Runs on the action worker thread; writes a one-line result.
 	 * Returns 0, or -1 with a reason in err. A long run reports progress
@@ -52,21 +116,39 @@ struct action_def {
 	 * offered). */
 	int (*preview)(const struct action_req *req, char *buf, size_t n,
 		       struct err *err);
-	/* Optional. The word the operator must type to confirm (a database
-	 * number for FLUSHDB) instead of answering y. */
-	void (*confirm_word)(const struct action_req *req, char *buf, size_t n);
 };
+
+/* The impl of spec in a table ended by an entry whose spec is NULL, or
+ * NULL. */
+const struct action_impl *action_impl_find(const struct action_impl *table,
+					   const struct action_spec *spec);
+/* The impl in table started by key, or NULL. */
+const struct action_impl *action_impl_by_key(const struct action_impl *table,
+					     int key);
 
 struct action_req {
 	uint64_t id;            /* set by actions_submit() */
-	const struct action_def *def;
+	const struct action_impl *impl;
 	const struct config_section *section;   /* the source's config */
 	char source[64];        /* "postgres.main" */
-	char target[256];       /* machine form, see above */
-	char target_label[256]; /* human form for dialogs and the journal */
+	struct action_target target;
 	char arg[256];          /* operator input, or "" */
 	char who[128];          /* operator, filled by actions_submit() */
+	/* The snapshot the operator confirmed against (describe() reads the
+	 * target from it), or NULL. A request holds a reference: take it
+	 * with action_req_set_snap(), drop it with action_req_clear(). */
+	struct snapshot *snap;
 };
+
+/* The spec of req (never NULL for a request built by the UI). */
+#define ACTION_SPEC(req) ((req)->impl->spec)
+
+/* Sets req->snap to a new reference to snap (dropping the old one). */
+void action_req_set_snap(struct action_req *req, struct snapshot *snap);
+/* Drops req's snapshot reference. */
+void action_req_clear(struct action_req *req);
+/* The target's label, else the source's name. */
+const char *action_req_target(const struct action_req *req);
 
 /* A finished request, as the UI reads it. */
 struct action_done {
@@ -130,7 +212,7 @@ void actions_cancel(struct actions *a, uint64_t id);
  * is running. */
 bool actions_progress(struct actions *a, uint64_t *id, char *buf, size_t n);
 
-/* Queues def->preview for req; the result arrives through
+/* Queues the impl's preview for req; the result arrives through
  * actions_poll_done() with is_preview set. UI thread. */
 uint64_t actions_submit_preview(struct actions *a,
 				const struct action_req *req,

@@ -51,6 +51,10 @@ struct pod_row {
 	double cpu_mcores;      /* NAN unknown */
 	double mem_bytes;       /* NAN unknown */
 	double mem_limit_bytes; /* NAN unknown */
+	/* Derived at publish (core/kind_pods.c): what kubectl's STATUS
+	 * column says (reason, else phase) and how bad it is. */
+	const char *status;
+	enum health sev;
 };
 
 struct deploy_row {
@@ -103,6 +107,32 @@ struct pg_session {
 	double wait_s;          /* how long it has waited for the lock, NAN */
 };
 
+/* Who blocks whom, derived at publish from the sessions' blocked_by
+ * (core/kind_pg_locks.c); every reader of "sessions behind a pid" reads
+ * this. Nodes 0..n_sessions-1 are the sessions; nodes from n_sessions on
+ * are blockers the role cannot see (their pids in hidden_pid). A session
+ * hangs under its first distinct blocker; tree children are in display
+ * order (longest wait first, then pid). Zeroed: no lock waits. */
+struct pg_locks {
+	size_t n_nodes;
+	int *hidden_pid;        /* n_nodes - n_sessions of them */
+	int *parent;            /* per session: node, -1 when not waiting */
+	int *more;              /* per session: further distinct blockers */
+	int *first_child;       /* per node: first tree child, -1 none */
+	int *next_sibling;      /* per session: next tree sibling, -1 none */
+	int *behind;            /* per node: sessions waiting behind it,
+				 * directly or through others */
+	double *longest_s;      /* per node: the longest wait behind it, NAN */
+	/* Nodes to draw trees from: the root blockers (waiting for nobody),
+	 * most sessions behind first, then one node per waiting circle. */
+	int *roots;
+	size_t n_roots;
+	size_t n_blockers;      /* roots[0..n_blockers) are root blockers */
+	int n_waiting;          /* sessions waiting for a lock */
+	int n_in_cycle;         /* waiting sessions no root blocker reaches */
+	double longest_wait_s;  /* NAN when none is known */
+};
+
 struct pg_replica {
 	const char *name;       /* application_name */
 	const char *client;
@@ -144,6 +174,8 @@ struct pg_model {
 	/* The source's long_query setting: a query running longer counts as
 	 * long. 0 or NAN: not set, use the default (5 s). */
 	double long_query_s;
+	int own_pid;            /* warroom's own session, 0 unknown */
+	struct pg_locks locks;  /* derived at publish */
 };
 
 /* ---- Redis --------------------------------------------------------- */
@@ -291,8 +323,5 @@ struct alerts_model {
 	struct silence_row *silences;   /* active ones, soonest end first */
 	size_t n_silences;
 };
-
-/* Human name of a kind ("Pods", "Database", ...). */
-const char *snap_kind_title(enum snap_kind kind);
 
 #endif

@@ -1,9 +1,11 @@
-/* The tracker: remembers per source what rules_collect() found last and
- * turns findings that open and close, and sources that go down and come
- * back, into timeline entries. A tracker belongs to the one thread that
- * feeds it (the UI thread). */
+/* The tracker: derives each new snapshot of a source with that source's
+ * history, remembers what it found, and turns findings that open and close,
+ * and sources that go down and come back, into timeline entries. Called by
+ * core/state on the publishing (probe) thread; each source's entry has a
+ * lock of its own, so sources are derived in parallel. */
 #include "core/rules.h"
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -11,32 +13,25 @@
 #include <string.h>
 
 #include "core/clock.h"
+#include "core/kind.h"
 #include "core/rules_internal.h"
 #include "core/xalloc.h"
 
-/* A pod whose restart count rose within this window is "restarting". */
-#define RESTART_WINDOW_MS (10 * 60 * 1000)
-
-struct pod_restarts {
-	char key[FINDING_KEY_MAX];      /* "ns/pod" */
-	int restarts;
-	bool rose;                      /* the count rose while tracked */
-	int64_t rose_mono_ms;           /* when it last rose */
-};
-
 struct tracked {
+	pthread_mutex_t lock;   /* guards the fields below */
 	char *source;
+	enum snap_kind kind;
 	bool down;
 	int64_t down_mono_ms;
-	enum health health;             /* of the last snapshot fed */
+	enum health health;     /* of the last snapshot fed */
 	struct rules_list open;
-	struct pod_restarts *pods;
-	size_t n_pods;
+	void *history;          /* the kind's own (restart counts) */
 };
 
 struct rules_tracker {
 	struct timeline *tl;
-	struct tracked *src;
+	pthread_mutex_t lock;   /* guards src and n_src */
+	struct tracked **src;
 	size_t n_src;
 };
 
@@ -46,6 +41,7 @@ rules_tracker_new(struct timeline *tl)
 	struct rules_tracker *rt = xcalloc(1, sizeof(*rt));
 
 	rt->tl = tl;
+	pthread_mutex_init(&rt->lock, NULL);
 	return rt;
 }
 
@@ -58,11 +54,20 @@ rules_tracker_free(struct rules_tracker *rt)
 		return;
 	}
 	for (i = 0; i < rt->n_src; i++) {
-		free(rt->src[i].source);
-		free(rt->src[i].open.v);
-		free(rt->src[i].pods);
+		struct tracked *t = rt->src[i];
+		const struct kind_desc *kd = kind_of(t->kind);
+
+		if (t->history != NULL && kd != NULL &&
+		    kd->history_free != NULL) {
+			kd->history_free(t->history);
+		}
+		free(t->source);
+		free(t->open.v);
+		pthread_mutex_destroy(&t->lock);
+		free(t);
 	}
 	free(rt->src);
+	pthread_mutex_destroy(&rt->lock);
 	free(rt);
 }
 
@@ -72,68 +77,34 @@ tracked_find(const struct rules_tracker *rt, const char *source)
 	size_t i;
 
 	for (i = 0; i < rt->n_src; i++) {
-		if (strcmp(rt->src[i].source, source) == 0) {
-			return &rt->src[i];
+		if (strcmp(rt->src[i]->source, source) == 0) {
+			return rt->src[i];
 		}
 	}
 	return NULL;
 }
 
+/* The source's entry, made on first use; entries never move. */
 static struct tracked *
-tracked_get(struct rules_tracker *rt, const char *source)
+tracked_get(struct rules_tracker *rt, const char *source,
+	    enum snap_kind kind)
 {
-	struct tracked *t = tracked_find(rt, source);
+	struct tracked *t;
 
-	if (t != NULL) {
-		return t;
+	pthread_mutex_lock(&rt->lock);
+	t = tracked_find(rt, source);
+	if (t == NULL) {
+		t = xcalloc(1, sizeof(*t));
+		pthread_mutex_init(&t->lock, NULL);
+		t->source = xstrdup(source);
+		t->kind = kind;
+		t->health = HEALTH_UNKNOWN;
+		rt->src = xreallocarray(rt->src, rt->n_src + 1,
+					sizeof(*rt->src));
+		rt->src[rt->n_src++] = t;
 	}
-	rt->src = xreallocarray(rt->src, rt->n_src + 1, sizeof(*rt->src));
-	t = &rt->src[rt->n_src++];
-	memset(t, 0, sizeof(*t));
-	t->source = xstrdup(source);
-	t->health = HEALTH_UNKNOWN;
+	pthread_mutex_unlock(&rt->lock);
 	return t;
-}
-
-/* Updates the restart counts of every pod and adds a "restarts:" finding
- * for each pod (not already failing) whose count rose within the window. */
-static void
-track_restarts(struct tracked *t, const struct snapshot *s,
-	       const struct pods_model *m, struct rules_list *fl)
-{
-	struct pod_restarts *next = xcalloc(m->n_pods + 1, sizeof(*next));
-	char key[FINDING_KEY_MAX];
-	size_t i, j;
-
-	for (i = 0; i < m->n_pods; i++) {
-		const struct pod_row *p = &m->pods[i];
-		struct pod_restarts *r = &next[i];
-
-		snprintf(r->key, sizeof(r->key), "%s/%s", p->ns, p->name);
-		r->restarts = p->restarts;
-		for (j = 0; j < t->n_pods; j++) {
-			if (strcmp(t->pods[j].key, r->key) != 0) {
-				continue;
-			}
-			r->rose = t->pods[j].rose;
-			r->rose_mono_ms = t->pods[j].rose_mono_ms;
-			if (p->restarts > t->pods[j].restarts) {
-				r->rose = true;
-				r->rose_mono_ms = s->taken_mono_ms;
-			}
-			break;
-		}
-		if (!r->rose || rules_pod_failing(p) ||
-		    s->taken_mono_ms - r->rose_mono_ms >= RESTART_WINDOW_MS) {
-			continue;
-		}
-		snprintf(key, sizeof(key), "restarts:%s", r->key);
-		rules_list_add(fl, HEALTH_WARN, key, "pod %s restarting (%d "
-			       "restarts)", p->name, p->restarts);
-	}
-	free(t->pods);
-	t->pods = next;
-	t->n_pods = m->n_pods;
 }
 
 static bool
@@ -142,23 +113,19 @@ is_alert(const struct finding *f)
 	return strncmp(f->key, "alert:", 6) == 0;
 }
 
-void
-rules_track(struct rules_tracker *rt, const char *source,
-	    const struct snapshot *s)
+/* With t->lock held. */
+static void
+track_locked(struct rules_tracker *rt, struct tracked *t, const char *source,
+	     struct snapshot *s)
 {
 	struct rules_list now = { NULL, 0, 0 };
-	const struct pods_model *pods;
-	struct tracked *t;
 	char text[FINDING_TEXT_MAX + 16], dur[32];
 	size_t i;
 
-	if (s == NULL) {
-		return;
-	}
-	t = tracked_get(rt, source);
 	if (s->error[0] != '\0') {
 		/* Keep the findings: a source that cannot be reached has not
 		 * recovered. */
+		rules_derive_with(s, &t->history, &now);
 		t->health = HEALTH_CRIT;
 		if (!t->down) {
 			t->down = true;
@@ -172,9 +139,11 @@ rules_track(struct rules_tracker *rt, const char *source,
 		}
 		return;
 	}
-	if (!rules_collect(s, &now)) {
+	if (s->data == NULL) {
+		rules_derive_with(s, &t->history, &now);
 		return;
 	}
+	rules_derive_with(s, &t->history, &now);
 	if (t->down) {
 		t->down = false;
 		snprintf(text, sizeof(text), "%s up (down for %s)", source,
@@ -183,10 +152,6 @@ rules_track(struct rules_tracker *rt, const char *source,
 					       sizeof(dur)));
 		timeline_append(rt->tl, TL_SOURCE_UP, source, "", text, "");
 	}
-	if ((pods = snapshot_pods(s)) != NULL) {
-		track_restarts(t, s, pods, &now);
-	}
-	rules_list_sort(&now);
 	for (i = 0; i < t->open.n; i++) {
 		const struct finding *f = &t->open.v[i];
 
@@ -211,27 +176,56 @@ rules_track(struct rules_tracker *rt, const char *source,
 	t->health = rules_list_worst(&now);
 }
 
-enum health
-rules_tracker_health(const struct rules_tracker *rt, const char *source)
+void
+rules_track(struct rules_tracker *rt, const char *source, struct snapshot *s)
 {
-	const struct tracked *t = tracked_find(rt, source);
+	struct tracked *t;
 
-	return t != NULL ? t->health : HEALTH_UNKNOWN;
+	if (s == NULL || s->derived) {
+		return;
+	}
+	t = tracked_get(rt, source, s->kind);
+	pthread_mutex_lock(&t->lock);
+	track_locked(rt, t, source, s);
+	pthread_mutex_unlock(&t->lock);
+}
+
+enum health
+rules_tracker_health(struct rules_tracker *rt, const char *source)
+{
+	struct tracked *t;
+	enum health h;
+
+	pthread_mutex_lock(&rt->lock);
+	t = tracked_find(rt, source);
+	pthread_mutex_unlock(&rt->lock);
+	if (t == NULL) {
+		return HEALTH_UNKNOWN;
+	}
+	pthread_mutex_lock(&t->lock);
+	h = t->health;
+	pthread_mutex_unlock(&t->lock);
+	return h;
 }
 
 size_t
-rules_tracker_findings(const struct rules_tracker *rt, const char *source,
+rules_tracker_findings(struct rules_tracker *rt, const char *source,
 		       struct finding *out, size_t max)
 {
-	const struct tracked *t = tracked_find(rt, source);
+	struct tracked *t;
 	size_t n;
 
+	pthread_mutex_lock(&rt->lock);
+	t = tracked_find(rt, source);
+	pthread_mutex_unlock(&rt->lock);
 	if (t == NULL) {
 		return 0;
 	}
+	pthread_mutex_lock(&t->lock);
 	n = t->open.n;
 	if (out != NULL && n > 0 && max > 0) {
 		memcpy(out, t->open.v, (n < max ? n : max) * sizeof(*out));
 	}
+	pthread_mutex_unlock(&t->lock);
 	return n;
 }

@@ -14,6 +14,16 @@
 
 struct snapshot_block;
 
+#define FINDING_KEY_MAX 96
+#define FINDING_TEXT_MAX 200
+
+/* Something wrong that the rules found in a snapshot. */
+struct finding {
+	char key[FINDING_KEY_MAX];      /* stable identity: "crashloop:ns/dep" */
+	enum health sev;
+	char text[FINDING_TEXT_MAX];
+};
+
 struct snapshot {
 	enum snap_kind kind;
 	const char *source;     /* "postgres.main" */
@@ -30,6 +40,15 @@ struct snapshot {
 	/* The model for kind (struct pods_model *, struct pg_model *, ...);
 	 * NULL on an error snapshot. */
 	void *data;
+
+	/* Derived once, on the probe thread, before the snapshot is published
+	 * (core/rules): the health of the data (CRIT on an error, UNKNOWN
+	 * without data) and its findings, worst first (on an error snapshot,
+	 * those of last_good). Readers never derive again. */
+	bool derived;
+	enum health health;
+	const struct finding *findings;
+	size_t n_findings;
 
 	/* private */
 	atomic_int refs;

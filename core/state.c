@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/rules.h"
 #include "core/xalloc.h"
 
 struct state_source {
@@ -27,6 +28,9 @@ struct state {
 	struct state_source *sources;
 	size_t n_sources;
 	_Atomic uint64_t generation;
+	/* Derives every snapshot before it is published; NULL: each one is
+	 * judged on its own. Set before the probes start. */
+	struct rules_tracker *rt;
 	int pipe_rd;
 	int pipe_wr;
 };
@@ -156,11 +160,32 @@ poke(struct state *st)
 }
 
 void
+state_set_tracker(struct state *st, struct rules_tracker *rt)
+{
+	st->rt = rt;
+}
+
+void
+state_derive(struct state *st, int idx, struct snapshot *snap)
+{
+	assert(idx >= 0 && (size_t)idx < st->n_sources);
+	if (snap == NULL || snap->derived) {
+		return;
+	}
+	if (st->rt != NULL) {
+		rules_track(st->rt, st->sources[idx].name, snap);
+	} else {
+		rules_derive(snap);
+	}
+}
+
+void
 state_publish(struct state *st, int idx, struct snapshot *snap)
 {
 	struct snapshot *old;
 
 	assert(idx >= 0 && (size_t)idx < st->n_sources);
+	state_derive(st, idx, snap);
 	pthread_mutex_lock(&st->lock);
 	old = st->sources[idx].snap;
 	st->sources[idx].snap = snap;

@@ -29,8 +29,20 @@ enum snap_kind state_source_kind(const struct state *st, int idx);
 /* Index of a source by name, or -1. */
 int state_find_source(const struct state *st, const char *name);
 
+struct rules_tracker;
+
+/* The tracker that derives every snapshot before it is published (health,
+ * findings, timeline entries); without one each snapshot is derived on
+ * its own. Before the probes start. */
+void state_set_tracker(struct state *st, struct rules_tracker *rt);
+
+/* Derives snap (a snapshot of source idx not published yet) unless it is
+ * derived already: on the publishing thread, before the lock that
+ * publishing takes. state_publish() does it when the caller did not. */
+void state_derive(struct state *st, int idx, struct snapshot *snap);
+
 /* Replaces the source's snapshot with snap (taking the caller's reference),
- * bumps the generation and wakes the UI. */
+ * after deriving it, bumps the generation and wakes the UI. */
 void state_publish(struct state *st, int idx, struct snapshot *snap);
 /* A new reference to the source's latest snapshot (NULL before the first
  * poll); the caller must snapshot_unref() it. */

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "core/clock.h"
+#include "core/kind.h"
 #include "core/xalloc.h"
 #include "probes/http.h"
 
@@ -24,64 +25,6 @@ static const char *const key_labels[] = {
 };
 
 /* ---- helpers ----------------------------------------------------------- */
-
-int
-am_parse_silence_arg(const char *arg, int64_t *dur_ms, const char **comment,
-		     struct err *err)
-{
-	const char *p = arg;
-	int64_t total = 0;
-	bool any = false;
-
-	while (*p == ' ' || *p == '\t') {
-		p++;
-	}
-	while (*p != '\0' && *p != ' ' && *p != '\t') {
-		int64_t v = 0, unit;
-		int nd = 0;
-
-		while (isdigit((unsigned char)*p)) {
-			if (++nd > 7) {
-				goto usage;
-			}
-			v = v * 10 + (*p++ - '0');
-		}
-		switch (nd > 0 ? *p : '\0') {
-		case 's':
-			unit = 1000;
-			break;
-		case 'm':
-			unit = 60 * 1000;
-			break;
-		case 'h':
-			unit = 3600 * 1000;
-			break;
-		case 'd':
-			unit = 86400 * 1000;
-			break;
-		default:
-			goto usage;
-		}
-		p++;
-		total += v * unit;
-		any = true;
-	}
-	while (*p == ' ' || *p == '\t') {
-		p++;
-	}
-	if (!any || *p == '\0') {
-		goto usage;
-	}
-	if (total < AM_SILENCE_MIN_MS || total > AM_SILENCE_MAX_MS) {
-		return err_set(err, "silence duration must be 1m..30d");
-	}
-	*dur_ms = total;
-	*comment = p;
-	return 0;
-usage:
-	return err_set(err, "usage: DURATION COMMENT, e.g. 2h deploy rollback "
-		       "in progress");
-}
 
 void
 am_author(char *buf, size_t n)
@@ -591,11 +534,10 @@ describe_silence(const struct action_req *req, char *buf, size_t n)
 	buf[0] = '\0';
 	appendf(buf, n, &used, "POST /api/v2/silences\n");
 	appendf(buf, n, &used, "Target: alert %s (fingerprint %s)\n",
-		req->target_label[0] ? req->target_label : req->target,
-		req->target);
+		action_req_target(req), req->target.u.alert.fingerprint);
 	appendf(buf, n, &used, "Matchers: every label of the alert, "
 		"exactly (name=\"value\")\n");
-	if (am_parse_silence_arg(req->arg, &ms, &comment, &err) == 0) {
+	if (alerts_parse_silence(req->arg, &ms, &comment, &err) == 0) {
 		clock_format_duration(ms, dur, sizeof(dur));
 		clock_format_utc(clock_wall_ms() + ms, 0, until,
 				 sizeof(until));
@@ -622,7 +564,7 @@ preview_silence(const struct action_req *req, char *buf, size_t n,
 	if (c == NULL) {
 		return -1;
 	}
-	if (find_alert(c, req->target, &alerts, &idx, err) < 0) {
+	if (find_alert(c, req->target.u.alert.fingerprint, &alerts, &idx, err) < 0) {
 		http_client_free(c);
 		return -1;
 	}
@@ -647,14 +589,14 @@ run_silence(const struct action_req *req, char *result, size_t n,
 	size_t idx;
 	int rc;
 
-	if (am_parse_silence_arg(req->arg, &ms, &comment, err) < 0) {
+	if (alerts_parse_silence(req->arg, &ms, &comment, err) < 0) {
 		return -1;
 	}
 	c = action_client(req, err);
 	if (c == NULL) {
 		return -1;
 	}
-	if (find_alert(c, req->target, &alerts, &idx, err) < 0) {
+	if (find_alert(c, req->target.u.alert.fingerprint, &alerts, &idx, err) < 0) {
 		http_client_free(c);
 		return -1;
 	}
@@ -678,7 +620,8 @@ run_silence(const struct action_req *req, char *result, size_t n,
 		clock_format_utc(now + ms, 0, until, sizeof(until));
 		clock_format_duration(ms, dur, sizeof(dur));
 		snprintf(result, n, "silence %s created for %s until %s (%s)",
-			 id, name != NULL ? name : req->target, until, dur);
+			 id, name != NULL ? name :
+			 req->target.u.alert.fingerprint, until, dur);
 	}
 	prom_alerts_finish(&alerts);
 	http_client_free(c);
@@ -706,59 +649,50 @@ describe_expire(const struct action_req *req, char *buf, size_t n)
 		 "DELETE /api/v2/silence/%s\n"
 		 "Target: %s\n"
 		 "The alerts it matched notify again at once.",
-		 req->target,
-		 req->target_label[0] ? req->target_label : req->target);
+		 req->target.u.silence.id, action_req_target(req));
 }
 
 static int
 run_expire(const struct action_req *req, char *result, size_t n,
 	   struct err *err)
 {
+	const char *id = req->target.u.silence.id;
 	struct http_client *c;
 	struct http_resp resp;
 	char *path;
 	int rc;
 
-	if (!valid_silence_id(req->target)) {
-		return err_set(err, "not a silence id: %.64s", req->target);
+	if (!valid_silence_id(id)) {
+		return err_set(err, "not a silence id: %.64s", id);
 	}
 	c = action_client(req, err);
 	if (c == NULL) {
 		return -1;
 	}
-	path = xasprintf("/api/v2/silence/%s", req->target);
+	path = xasprintf("/api/v2/silence/%s", id);
 	rc = request(c, "DELETE", path, NULL, &resp, err);
 	free(path);
 	if (rc == 0) {
 		http_resp_finish(&resp);
-		snprintf(result, n, "silence %s expired", req->target);
+		snprintf(result, n, "silence %s expired", id);
 	}
 	http_client_free(c);
 	return rc;
 }
 
-const struct action_def alertmanager_actions[] = {
+const struct action_impl alertmanager_actions[] = {
 	{
-		.name = "silence",
-		.label = "Silence alert",
-		.key = 'A',
-		.target_kind = "alert",
-		.destructive = true,
-		.arg_prompt = "Duration and comment",
+		.spec = &action_silence,
 		.describe = describe_silence,
 		.run = run_silence,
 		.preview = preview_silence,
 	},
 	{
-		.name = "expire-silence",
-		.label = "Expire silence",
-		.key = 'E',
-		.target_kind = "silence",
-		.destructive = true,
+		.spec = &action_expire_silence,
 		.describe = describe_expire,
 		.run = run_expire,
 	},
-	{ .name = NULL },
+	{ .spec = NULL },
 };
 
 const struct probe_ops alertmanager_probe_ops = {

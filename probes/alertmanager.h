@@ -24,14 +24,11 @@ extern const struct probe_ops alertmanager_probe_ops;
  * (firing alerts only, no actions): for a config with Prometheus but no
  * Alertmanager. */
 extern const struct probe_ops prometheus_alerts_probe_ops;
-/* A silence the selected alert (target "FINGERPRINT", arg "DURATION
- * COMMENT"), E expire a silence (target "SILENCE_ID"). Both change state
+/* A silence the selected alert (arg "DURATION COMMENT"), E expire a
+ * silence. Both change state
  * other people see, so both are destructive (gone with --read-only). */
-extern const struct action_def alertmanager_actions[];
+extern const struct action_impl alertmanager_actions[];
 
-/* Silences last from one minute to 30 days. */
-#define AM_SILENCE_MIN_MS (60 * 1000LL)
-#define AM_SILENCE_MAX_MS (30 * 86400 * 1000LL)
 /* Key labels shown beside the alert name, besides these: up to this many
  * others. */
 #define AM_OTHER_LABELS 3
@@ -51,12 +48,6 @@ int am_poller_poll(struct am_poller *ap, struct snapshot *s,
 void am_poller_set_cancel(struct am_poller *ap, bool (*cancelled)(void *arg),
 			  void *arg);
 void am_poller_free(struct am_poller *ap);
-
-/* Splits "2h deploy rollback in progress" into a duration (s, m, h, d,
- * combined as in "1h30m") and the comment after it. Returns 0, or -1 with a
- * usage message in err. *comment points into arg. */
-int am_parse_silence_arg(const char *arg, int64_t *dur_ms,
-			 const char **comment, struct err *err);
 
 /* "root@bastion": $USER (else the password database) @ the host name. */
 void am_author(char *buf, size_t n);

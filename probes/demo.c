@@ -212,32 +212,6 @@ demo_ramp(double t, double a, double b)
 	return smooth01((t - a) / (b - a));
 }
 
-bool
-demo_target_field(const char *target, const char *key, char *out, size_t n)
-{
-	size_t klen = strlen(key);
-	const char *p = target;
-
-	while (p && *p) {
-		while (*p == ' ') {
-			p++;
-		}
-		if (strncmp(p, key, klen) == 0 && p[klen] == '=') {
-			const char *v = p + klen + 1;
-			size_t vlen = strcspn(v, " ");
-
-			if (vlen + 1 > n) {
-				return false;
-			}
-			memcpy(out, v, vlen);
-			out[vlen] = '\0';
-			return true;
-		}
-		p = strchr(p, ' ');
-	}
-	return false;
-}
-
 void
 demo_history(struct snapshot *s, struct series *out, size_t n,
 	     double step_s, double t,
@@ -260,26 +234,28 @@ demo_history(struct snapshot *s, struct series *out, size_t n,
 
 /* ---- snapshots ---- */
 
+/* What the demo does for each kind: its snapshot builder and its actions
+ * (the kinds' own specs, run against the scenario). */
+static const struct demo_kind {
+	void *(*build)(struct snapshot *s, const struct demo_sim *sim,
+		       double t);
+	const struct action_impl *actions;
+} demo_kinds[SNAP_KIND_COUNT] = {
+	[SNAP_PODS] = { demo_build_pods, demo_pods_actions },
+	[SNAP_PG] = { demo_build_pg, demo_pg_actions },
+	[SNAP_REDIS] = { demo_build_redis, demo_redis_actions },
+	[SNAP_KAFKA] = { demo_build_kafka, NULL },
+	[SNAP_METRICS] = { demo_build_metrics, NULL },
+	[SNAP_ALERTS] = { demo_build_alerts, demo_alerts_actions },
+};
+
 static void *
 build_data(struct snapshot *s, const struct demo_sim *sim, double t)
 {
-	switch (s->kind) {
-	case SNAP_PODS:
-		return demo_build_pods(s, sim, t);
-	case SNAP_PG:
-		return demo_build_pg(s, sim, t);
-	case SNAP_REDIS:
-		return demo_build_redis(s, sim, t);
-	case SNAP_KAFKA:
-		return demo_build_kafka(s, sim, t);
-	case SNAP_METRICS:
-		return demo_build_metrics(s, sim, t);
-	case SNAP_ALERTS:
-		return demo_build_alerts(s, sim, t);
-	case SNAP_KIND_COUNT:
-		break;
+	if ((unsigned)s->kind >= SNAP_KIND_COUNT) {
+		return NULL;
 	}
-	return NULL;
+	return demo_kinds[s->kind].build(s, sim, t);
 }
 
 struct snapshot *
@@ -387,13 +363,13 @@ demo_probe_ops(enum snap_kind kind)
 	return &demo_ops[kind];
 }
 
-const struct action_def *
+const struct action_impl *
 demo_actions(enum snap_kind kind)
 {
 	if ((unsigned)kind >= SNAP_KIND_COUNT) {
 		return NULL;
 	}
-	return demo_ops[kind].actions;
+	return demo_kinds[kind].actions;
 }
 
 /* The order the panes read best in: pods first, alerts last. */

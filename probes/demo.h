@@ -48,9 +48,9 @@ const char *demo_source_name(enum snap_kind kind);
 /* The probe ops for kind (.name = "demo"). */
 const struct probe_ops *demo_probe_ops(enum snap_kind kind);
 
-/* The action table for kind (terminated by an entry whose name is NULL),
- * or NULL when the kind has none. Same as demo_probe_ops(kind)->actions. */
-const struct action_def *demo_actions(enum snap_kind kind);
+/* The action table for kind (ended by an entry whose spec is NULL), or
+ * NULL when the kind has none. Same as demo_probe_ops(kind)->actions. */
+const struct action_impl *demo_actions(enum snap_kind kind);
 
 /* The poll interval the demo gives its sources at speed: 2000 ms / speed
  * (the real probes' default), at least 100 ms and at most 2000 ms. */

@@ -8,11 +8,11 @@
 #include <string.h>
 
 #include "core/clock.h"
+#include "core/kind.h"
 #include "core/xalloc.h"
 #include "probes/demo_sim.h"
 
 #define MAX_LOOKBACK 4000       /* s searched back for when it fired */
-#define MAX_SILENCE_S (30 * 86400.0)
 
 struct alert_def {
 	const char *name;
@@ -154,71 +154,18 @@ find_alert(const char *fp)
 	return NULL;
 }
 
-/* "90s", "30m", "2h", "1d", "1h30m": seconds, or -1. */
-static double
-parse_duration(const char *s, size_t len)
-{
-	double total = 0;
-	size_t i = 0;
-
-	if (len == 0) {
-		return -1;
-	}
-	while (i < len) {
-		double v = 0;
-		size_t digits = 0;
-
-		while (i < len && s[i] >= '0' && s[i] <= '9') {
-			v = v * 10 + (s[i] - '0');
-			i++;
-			digits++;
-		}
-		if (!digits || i == len || v > 1e6) {
-			return -1;
-		}
-		switch (s[i++]) {
-		case 's':
-			total += v;
-			break;
-		case 'm':
-			total += v * 60;
-			break;
-		case 'h':
-			total += v * 3600;
-			break;
-		case 'd':
-			total += v * 86400;
-			break;
-		default:
-			return -1;
-		}
-	}
-	return total;
-}
-
-/* Splits "2h deploy rollback in progress"; -1 with err when malformed. */
+/* Splits "2h deploy rollback in progress" (the spec's parser); -1 with
+ * err when malformed. */
 static int
 parse_silence_arg(const char *arg, double *secs, const char **comment,
 		  struct err *err)
 {
-	size_t len;
+	int64_t ms;
 
-	while (*arg == ' ') {
-		arg++;
+	if (alerts_parse_silence(arg, &ms, comment, err) < 0) {
+		return -1;
 	}
-	len = strcspn(arg, " ");
-	*secs = parse_duration(arg, len);
-	*comment = arg + len;
-	while (**comment == ' ') {
-		(*comment)++;
-	}
-	if (*secs < 0 || !**comment) {
-		return err_set(err, "usage: DURATION COMMENT, e.g. 2h deploy "
-			       "rollback in progress");
-	}
-	if (*secs < 60 || *secs > MAX_SILENCE_S) {
-		return err_set(err, "silence duration must be 1m..30d");
-	}
+	*secs = (double)ms / 1000.0;
 	return 0;
 }
 
@@ -248,7 +195,8 @@ matchers(const struct alert_def *a, char *buf, size_t n)
 static void
 describe_silence(const struct action_req *req, char *buf, size_t n)
 {
-	const struct alert_def *a = find_alert(req->target);
+	const struct alert_def *a =
+		find_alert(req->target.u.alert.fingerprint);
 	char m[256] = "?", dur[16] = "?";
 	const char *comment = "";
 	double secs;
@@ -270,7 +218,7 @@ describe_silence(const struct action_req *req, char *buf, size_t n)
 			   a->severity, a->labels);
 	} else {
 		strappendf(buf, n, "Target: no alert with fingerprint %s\n",
-			   req->target);
+			   req->target.u.alert.fingerprint);
 	}
 	strappendf(buf, n, "Matching alerts stop notifying until the "
 		   "silence ends; they stay listed here as silenced.");
@@ -280,7 +228,8 @@ static int
 run_silence(const struct action_req *req, char *result, size_t n,
 	    struct err *err)
 {
-	const struct alert_def *a = find_alert(req->target);
+	const struct alert_def *a =
+		find_alert(req->target.u.alert.fingerprint);
 	struct demo_silence *sil;
 	struct demo_sim *sim;
 	const char *comment;
@@ -290,7 +239,7 @@ run_silence(const struct action_req *req, char *result, size_t n,
 
 	if (!a) {
 		return err_set(err, "no alert with fingerprint %s",
-			       req->target);
+			       req->target.u.alert.fingerprint);
 	}
 	if (parse_silence_arg(req->arg, &secs, &comment, err) < 0) {
 		return -1;
@@ -328,7 +277,8 @@ describe_expire(const struct action_req *req, char *buf, size_t n)
 		 "%s\nDELETE /api/v2/silence/%s\n"
 		 "Target: silence %s\n"
 		 "The alerts it matched notify again at once.",
-		 DEMO_DESCRIBE_HEAD, req->target, req->target);
+		 DEMO_DESCRIBE_HEAD, req->target.u.silence.id,
+		 req->target.u.silence.id);
 }
 
 static int
@@ -342,42 +292,35 @@ run_expire(const struct action_req *req, char *result, size_t n,
 	for (i = 0; i < sim->n_silences; i++) {
 		struct demo_silence *s = &sim->silences[i];
 
-		if (strcmp(s->id, req->target) != 0) {
+		if (strcmp(s->id, req->target.u.silence.id) != 0) {
 			continue;
 		}
 		if (s->ends <= now) {
 			demo_sim_unlock();
 			return err_set(err, "silence %s already expired",
-				       req->target);
+				       req->target.u.silence.id);
 		}
 		s->ends = now;
 		demo_sim_unlock();
-		snprintf(result, n, "silence %s expired", req->target);
+		snprintf(result, n, "silence %s expired",
+			 req->target.u.silence.id);
 		return 0;
 	}
 	demo_sim_unlock();
-	return err_set(err, "no silence with id %s", req->target);
+	return err_set(err, "no silence with id %s",
+		       req->target.u.silence.id);
 }
 
-const struct action_def demo_alerts_actions[] = {
+const struct action_impl demo_alerts_actions[] = {
 	{
-		.name = "silence",
-		.label = "Silence alert",
-		.key = 'A',
-		.target_kind = "alert",
-		.destructive = false,
-		.arg_prompt = "Duration and comment",
+		.spec = &action_silence,
 		.describe = describe_silence,
 		.run = run_silence,
 	},
 	{
-		.name = "expire-silence",
-		.label = "Expire silence",
-		.key = 'E',
-		.target_kind = "silence",
-		.destructive = false,
+		.spec = &action_expire_silence,
 		.describe = describe_expire,
 		.run = run_expire,
 	},
-	{ .name = NULL },
+	{ .spec = NULL },
 };

@@ -5,8 +5,26 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/kind.h"
 #include "core/xalloc.h"
 #include "probes/demo_sim.h"
+
+/* The request's deployment or pod as "NAMESPACE/NAME", the form the
+ * scenario names its objects by. */
+static const char *
+target_of(const struct action_req *req, char *buf, size_t n)
+{
+	const struct action_target *t = &req->target;
+
+	if (t->type == TARGET_DEPLOYMENT) {
+		snprintf(buf, n, "%s/%s", t->u.deploy.ns, t->u.deploy.name);
+	} else if (t->type == TARGET_POD) {
+		snprintf(buf, n, "%s/%s", t->u.pod.ns, t->u.pod.name);
+	} else {
+		snprintf(buf, n, "?");
+	}
+	return buf;
+}
 
 /* "NAMESPACE/NAME" into its parts; false when malformed. */
 static bool
@@ -148,9 +166,11 @@ describe_deploy_target(char *buf, size_t n, const char *target)
 static void
 describe_restart(const struct action_req *req, char *buf, size_t n)
 {
+	char target[330];
 	char ns[64] = "?", name[128] = "?";
 
-	split_target(req->target, ns, sizeof(ns), name, sizeof(name));
+	target_of(req, target, sizeof(target));
+	split_target(target, ns, sizeof(ns), name, sizeof(name));
 	snprintf(buf, n, "%s\n", DEMO_DESCRIBE_HEAD);
 	strappendf(buf, n,
 		   "PATCH /apis/apps/v1/namespaces/%s/deployments/%s "
@@ -158,7 +178,7 @@ describe_restart(const struct action_req *req, char *buf, size_t n)
 		   "kubectl.kubernetes.io/restartedAt}\n"
 		   "(kubectl rollout restart deployment/%s -n %s)\n",
 		   ns, name, name, ns);
-	describe_deploy_target(buf, n, req->target);
+	describe_deploy_target(buf, n, target);
 	strappendf(buf, n, "Every pod is replaced, a few at a time; the "
 		   "image stays the same.");
 }
@@ -166,12 +186,15 @@ describe_restart(const struct action_req *req, char *buf, size_t n)
 static void
 describe_rollback(const struct action_req *req, char *buf, size_t n)
 {
+	char target[330];
 	char ns[64] = "?", name[128] = "?";
 	struct demo_sim *sim = demo_sim_copy();
-	int d = find_deploy(req->target);
+	int d;
 	char to[160] = "the previous revision";
 
-	split_target(req->target, ns, sizeof(ns), name, sizeof(name));
+	target_of(req, target, sizeof(target));
+	d = find_deploy(target);
+	split_target(target, ns, sizeof(ns), name, sizeof(name));
 	if (d >= 0) {
 		const struct demo_deploy_sim *ds = &sim->deploys[d];
 		const struct demo_epoch *ep =
@@ -196,7 +219,7 @@ describe_rollback(const struct action_req *req, char *buf, size_t n)
 		   "{spec.template ← %s}\n"
 		   "(kubectl rollout undo deployment/%s -n %s)\n",
 		   ns, name, to, name, ns);
-	describe_deploy_target(buf, n, req->target);
+	describe_deploy_target(buf, n, target);
 	strappendf(buf, n, "Every pod is replaced by one of the previous "
 		   "template.");
 }
@@ -204,17 +227,19 @@ describe_rollback(const struct action_req *req, char *buf, size_t n)
 static void
 describe_scale(const struct action_req *req, char *buf, size_t n)
 {
+	char target[330];
 	char ns[64] = "?", name[128] = "?";
 	const char *want = req->arg[0] ? req->arg : "?";
 
-	split_target(req->target, ns, sizeof(ns), name, sizeof(name));
+	target_of(req, target, sizeof(target));
+	split_target(target, ns, sizeof(ns), name, sizeof(name));
 	snprintf(buf, n, "%s\n", DEMO_DESCRIBE_HEAD);
 	strappendf(buf, n,
 		   "PATCH /apis/apps/v1/namespaces/%s/deployments/%s/scale "
 		   "{\"spec\":{\"replicas\":%s}}\n"
 		   "(kubectl scale deployment/%s -n %s --replicas=%s)\n",
 		   ns, name, want, name, ns, want);
-	describe_deploy_target(buf, n, req->target);
+	describe_deploy_target(buf, n, target);
 	strappendf(buf, n, "Scaling down stops pods at once; scaling up "
 		   "starts new ones.");
 }
@@ -222,31 +247,36 @@ describe_scale(const struct action_req *req, char *buf, size_t n)
 static void
 describe_delete(const struct action_req *req, char *buf, size_t n)
 {
+	char target[330];
 	char ns[64] = "?", name[128] = "?";
 
-	split_target(req->target, ns, sizeof(ns), name, sizeof(name));
+	target_of(req, target, sizeof(target));
+	split_target(target, ns, sizeof(ns), name, sizeof(name));
 	snprintf(buf, n, "%s\n", DEMO_DESCRIBE_HEAD);
 	strappendf(buf, n,
 		   "DELETE /api/v1/namespaces/%s/pods/%s\n"
 		   "(kubectl delete pod %s -n %s)\n"
 		   "Target: pod %s\n"
 		   "Its ReplicaSet starts a replacement with a new name.",
-		   ns, name, name, ns, req->target);
+		   ns, name, name, ns, target);
 }
 
 static int
 run_rollout(const struct action_req *req, char *result, size_t n,
 	    struct err *err, bool rollback)
 {
-	int d = find_deploy(req->target);
+	char target[330];
+	int d;
 	struct demo_sim *sim;
 	struct demo_deploy_sim *ds;
 	struct demo_epoch *ep, cur;
 	double now;
 	int i;
 
+	target_of(req, target, sizeof(target));
+	d = find_deploy(target);
 	if (d < 0) {
-		return err_set(err, "no deployment %s", req->target);
+		return err_set(err, "no deployment %s", target);
 	}
 	sim = demo_sim_lock();
 	ds = &sim->deploys[d];
@@ -255,13 +285,13 @@ run_rollout(const struct action_req *req, char *result, size_t n,
 	if (rollback && cur.revision <= 1) {
 		demo_sim_unlock();
 		return err_set(err, "deployment %s has no previous revision",
-			       req->target);
+			       target);
 	}
 	ep = add_epoch(ds, now);
 	if (!ep) {
 		demo_sim_unlock();
 		return err_set(err, "too many rollouts of %s in this demo",
-			       req->target);
+			       target);
 	}
 	if (rollback) {
 		ep->revision = cur.revision - 1;
@@ -276,7 +306,7 @@ run_rollout(const struct action_req *req, char *result, size_t n,
 		}
 		snprintf(result, n,
 			 "deployment %s rolled back to revision %d (%s)",
-			 req->target, ep->revision, demo_epoch_image(d, ep));
+			 target, ep->revision, demo_epoch_image(d, ep));
 	} else {
 		ep->revision = max_revision(ds) + 1;
 		ep->image = cur.image;
@@ -286,7 +316,7 @@ run_rollout(const struct action_req *req, char *result, size_t n,
 		snprintf(result, n,
 			 "deployment %s restarted: revision %d, replica set "
 			 "%s-%s rolling out %d pods",
-			 req->target, ep->revision, demo_deploy_defs[d].name,
+			 target, ep->revision, demo_deploy_defs[d].name,
 			 ep->hash, demo_replicas_at(ds, now));
 	}
 	demo_sim_unlock();
@@ -307,46 +337,29 @@ run_rollback(const struct action_req *req, char *result, size_t n,
 	return run_rollout(req, result, n, err, true);
 }
 
-/* A whole number 0..100 with nothing else but blanks around it. */
-static bool
-parse_replicas(const char *s, int *out)
-{
-	char *end;
-	long v;
-
-	while (*s == ' ') {
-		s++;
-	}
-	if (*s < '0' || *s > '9') {
-		return false;
-	}
-	v = strtol(s, &end, 10);
-	while (*end == ' ') {
-		end++;
-	}
-	if (*end || v < 0 || v > 100) {
-		return false;
-	}
-	*out = (int)v;
-	return true;
-}
-
 static int
 run_scale(const struct action_req *req, char *result, size_t n,
 	  struct err *err)
 {
-	int d = find_deploy(req->target);
+	char target[330];
+	int d;
 	int want, had, i;
 	struct demo_sim *sim;
 	struct demo_deploy_sim *ds;
 	double now;
 	char object[128], message[160];
 
+	target_of(req, target, sizeof(target));
+	d = find_deploy(target);
 	if (d < 0) {
-		return err_set(err, "no deployment %s", req->target);
+		return err_set(err, "no deployment %s", target);
 	}
-	if (!parse_replicas(req->arg, &want)) {
-		return err_set(err, "replicas must be 0..100");
+	if (pods_parse_replicas(req->arg, &want, err) < 0) {
+		return -1;
+	}
+	if (want > DEMO_MAX_SLOTS) {
+		return err_set(err, "this demo scales to %d replicas at most",
+			       DEMO_MAX_SLOTS);
 	}
 	sim = demo_sim_lock();
 	ds = &sim->deploys[d];
@@ -371,7 +384,7 @@ run_scale(const struct action_req *req, char *result, size_t n,
 	}
 	demo_sim_unlock();
 	snprintf(result, n, "deployment %s scaled from %d to %d replicas",
-		 req->target, had, want);
+		 target, had, want);
 	return 0;
 }
 
@@ -379,15 +392,17 @@ static int
 run_delete(const struct action_req *req, char *result, size_t n,
 	   struct err *err)
 {
+	char target[330];
 	struct demo_sim *sim = demo_sim_lock();
 	double now = demo_sim_now(sim);
 	struct demo_pod old, repl;
 	struct demo_slot *sl;
 	char object[128], message[160];
 
-	if (!find_pod(sim, req->target, now, &old)) {
+	target_of(req, target, sizeof(target));
+	if (!find_pod(sim, target, now, &old)) {
 		demo_sim_unlock();
-		return err_set(err, "no pod %s", req->target);
+		return err_set(err, "no pod %s", target);
 	}
 	sl = &sim->deploys[old.deploy].slots[old.slot];
 	sl->gen++;
@@ -403,48 +418,31 @@ run_delete(const struct action_req *req, char *result, size_t n,
 	snprintf(message, sizeof(message), "Created pod: %s", repl.name);
 	add_kevent(sim, now, "Normal", "SuccessfulCreate", object, message);
 	demo_sim_unlock();
-	snprintf(result, n, "pod %s deleted; replaced by %s", req->target,
+	snprintf(result, n, "pod %s deleted; replaced by %s", target,
 		 repl.name);
 	return 0;
 }
 
-const struct action_def demo_pods_actions[] = {
+const struct action_impl demo_pods_actions[] = {
 	{
-		.name = "rollout-restart",
-		.label = "Rollout restart deployment",
-		.key = 'R',
-		.target_kind = "deployment",
-		.destructive = true,
+		.spec = &action_rollout_restart,
 		.describe = describe_restart,
 		.run = run_restart,
 	},
 	{
-		.name = "rollback",
-		.label = "Roll back deployment",
-		.key = 'U',
-		.target_kind = "deployment",
-		.destructive = true,
+		.spec = &action_rollback,
 		.describe = describe_rollback,
 		.run = run_rollback,
 	},
 	{
-		.name = "scale",
-		.label = "Scale deployment",
-		.key = 'X',
-		.target_kind = "deployment",
-		.destructive = true,
-		.arg_prompt = "Replicas",
+		.spec = &action_scale,
 		.describe = describe_scale,
 		.run = run_scale,
 	},
 	{
-		.name = "delete-pod",
-		.label = "Delete pod",
-		.key = 'D',
-		.target_kind = "pod",
-		.destructive = true,
+		.spec = &action_delete_pod,
 		.describe = describe_delete,
 		.run = run_delete,
 	},
-	{ .name = NULL },
+	{ .spec = NULL },
 };

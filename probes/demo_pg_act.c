@@ -8,47 +8,34 @@
 #include <string.h>
 
 #include "core/clock.h"
+#include "core/kind.h"
 #include "core/xalloc.h"
 #include "probes/demo_sim.h"
 
-/* The session named by a "pid=PID start=US" target at now, copied to *out;
- * -1 with err when there is none. */
+/* The session of the request's target at now, copied to *out; -1 with
+ * err when there is none. */
 static int
-find_session(const struct demo_sim *sim, double now, const char *target,
-	     struct demo_pg_sess *out, struct err *err)
+find_session(const struct demo_sim *sim, double now,
+	     const struct action_req *req, struct demo_pg_sess *out,
+	     struct err *err)
 {
 	struct demo_pg_sess *ss = xcalloc(DEMO_PG_MAX_SESSIONS, sizeof(*ss));
 	size_t n = demo_pg_sessions(sim, now, ss), i;
-	char buf[32], *end;
-	long pid;
-	long long start = 0;
-	bool has_start;
+	int pid = req->target.u.pg.pid;
 
-	if (!demo_target_field(target, "pid", buf, sizeof(buf))) {
+	if (req->target.type != TARGET_PG_BACKEND || pid <= 0) {
 		free(ss);
-		return err_set(err, "bad session target \"%s\"", target);
-	}
-	pid = strtol(buf, &end, 10);
-	if (*end || pid <= 0) {
-		free(ss);
-		return err_set(err, "bad session target \"%s\"", target);
-	}
-	has_start = demo_target_field(target, "start", buf, sizeof(buf));
-	if (has_start) {
-		start = strtoll(buf, &end, 10);
-		if (*end) {
-			free(ss);
-			return err_set(err, "bad session target \"%s\"",
-				       target);
-		}
+		return err_set(err, "no session selected");
 	}
 	for (i = 0; i < n; i++) {
 		if (ss[i].pid != pid) {
 			continue;
 		}
-		if (has_start && demo_pg_start_us(sim, ss[i].start) != start) {
+		if (req->target.u.pg.backend_start_us != 0 &&
+		    demo_pg_start_us(sim, ss[i].start) !=
+		    req->target.u.pg.backend_start_us) {
 			free(ss);
-			return err_set(err, "pid %ld is now a different "
+			return err_set(err, "pid %d is now a different "
 				       "session (it reconnected)", pid);
 		}
 		*out = ss[i];
@@ -56,34 +43,16 @@ find_session(const struct demo_sim *sim, double now, const char *target,
 		return 0;
 	}
 	free(ss);
-	return err_set(err, "no session with pid %ld", pid);
+	return err_set(err, "no session with pid %d", pid);
 }
 
-/* Sessions queued behind pid at now, directly or behind another waiter. */
+/* Sessions queued behind pid in the snapshot the operator confirmed
+ * against. */
 static int
-count_blocked(const struct demo_sim *sim, double now, int pid)
+count_blocked(const struct action_req *req, int pid)
 {
-	struct demo_pg_sess *ss = xcalloc(DEMO_PG_MAX_SESSIONS, sizeof(*ss));
-	size_t n = demo_pg_sessions(sim, now, ss), i, j;
-	int c = 0, depth;
-
-	for (i = 0; i < n; i++) {
-		int up = ss[i].blocked_by;
-
-		for (depth = 0; up && up != pid && depth < 8; depth++) {
-			int next = 0;
-
-			for (j = 0; j < n; j++) {
-				if (ss[j].pid == up) {
-					next = ss[j].blocked_by;
-				}
-			}
-			up = next;
-		}
-		c += up == pid;
-	}
-	free(ss);
-	return c;
+	return pg_locks_behind(req->snap != NULL ? snapshot_pg(req->snap) :
+			       NULL, pid);
 }
 
 static int
@@ -102,38 +71,19 @@ add_act(struct demo_sim *sim, int pid, double at, bool terminate,
 }
 
 static void
-describe_session(char *buf, size_t n, const char *target,
-		 const char *fn, const char *consequence)
+describe_session(const struct action_req *req, char *buf, size_t n,
+		 const char *fn, bool cancel, const char *consequence)
 {
-	struct demo_sim *sim = demo_sim_copy();
-	double now = demo_sim_now(sim);
-	struct demo_pg_sess s;
-	struct err err;
-	char pid[32] = "?", when[32];
-
-	demo_target_field(target, "pid", pid, sizeof(pid));
-	snprintf(buf, n, "%s\nSELECT %s(%s);\n", DEMO_DESCRIBE_HEAD, fn, pid);
-	if (find_session(sim, now, target, &s, &err) < 0) {
-		strappendf(buf, n, "Target: %s\n", err.msg);
-	} else {
-		strappendf(buf, n, "Target: pid %d, user %s, app %s, %s",
-			   s.pid, s.user[0] ? s.user : "-",
-			   s.app[0] ? s.app : "-", s.state);
-		if (!isnan(s.query_s)) {
-			clock_format_utc(demo_sim_wall(sim, now - s.query_s),
-					 0, when, sizeof(when));
-			strappendf(buf, n, ", query started %s", when);
-		}
-		strappendf(buf, n, "\nQuery: %s\n", s.query);
-	}
+	snprintf(buf, n, "%s\nSELECT %s(%d);\n", DEMO_DESCRIBE_HEAD, fn,
+		 req->target.u.pg.pid);
+	pg_describe_backend(req, cancel, buf, n);
 	strappendf(buf, n, "%s", consequence);
-	free(sim);
 }
 
 static void
 describe_cancel(const struct action_req *req, char *buf, size_t n)
 {
-	describe_session(buf, n, req->target, "pg_cancel_backend",
+	describe_session(req, buf, n, "pg_cancel_backend", true,
 			 "Cancel stops the running query only; a session "
 			 "idle in transaction keeps its locks.");
 }
@@ -141,7 +91,7 @@ describe_cancel(const struct action_req *req, char *buf, size_t n)
 static void
 describe_terminate(const struct action_req *req, char *buf, size_t n)
 {
-	describe_session(buf, n, req->target, "pg_terminate_backend",
+	describe_session(req, buf, n, "pg_terminate_backend", false,
 			 "Terminate closes the whole session, not just the "
 			 "query.\nIts open transaction is rolled back and its "
 			 "locks are released.");
@@ -156,11 +106,11 @@ run_cancel(const struct action_req *req, char *result, size_t n,
 	struct demo_pg_sess s;
 	int behind;
 
-	if (find_session(sim, now, req->target, &s, err) < 0) {
+	if (find_session(sim, now, req, &s, err) < 0) {
 		demo_sim_unlock();
 		return -1;
 	}
-	behind = count_blocked(sim, now, s.pid);
+	behind = count_blocked(req, s.pid);
 	if (strcmp(s.state, "idle in transaction") == 0) {
 		snprintf(result, n,
 			 "pg_cancel_backend(%d) returned true; session is idle "
@@ -198,11 +148,11 @@ run_terminate(const struct action_req *req, char *result, size_t n,
 	struct demo_pg_sess s;
 	int behind;
 
-	if (find_session(sim, now, req->target, &s, err) < 0) {
+	if (find_session(sim, now, req, &s, err) < 0) {
 		demo_sim_unlock();
 		return -1;
 	}
-	behind = count_blocked(sim, now, s.pid);
+	behind = count_blocked(req, s.pid);
 	if (add_act(sim, s.pid, now, true, err) < 0) {
 		demo_sim_unlock();
 		return -1;
@@ -222,29 +172,6 @@ run_terminate(const struct action_req *req, char *result, size_t n,
 	return 0;
 }
 
-static bool
-parse_minutes(const char *s, int *out)
-{
-	char *end;
-	long v;
-
-	while (*s == ' ') {
-		s++;
-	}
-	if (*s < '0' || *s > '9') {
-		return false;
-	}
-	v = strtol(s, &end, 10);
-	while (*end == ' ') {
-		end++;
-	}
-	if (*end || v < 1 || v > 10080) {
-		return false;
-	}
-	*out = (int)v;
-	return true;
-}
-
 static void
 describe_idle(const struct action_req *req, char *buf, size_t n)
 {
@@ -252,7 +179,9 @@ describe_idle(const struct action_req *req, char *buf, size_t n)
 	double now = demo_sim_now(sim);
 	struct demo_pg_sess *ss = xcalloc(DEMO_PG_MAX_SESSIONS, sizeof(*ss));
 	size_t cnt = demo_pg_sessions(sim, now, ss), i;
-	int minutes, matched = 0;
+	int matched = 0;
+	char mins[32];
+	struct err err;
 	const char *arg = req->arg[0] ? req->arg : "N";
 
 	snprintf(buf, n,
@@ -260,7 +189,9 @@ describe_idle(const struct action_req *req, char *buf, size_t n)
 		 "WHERE state = 'idle in transaction' AND xact_start < now() "
 		 "- interval '%s minutes';\n",
 		 DEMO_DESCRIBE_HEAD, arg);
-	if (parse_minutes(req->arg, &minutes)) {
+	if (pg_parse_minutes(req->arg, mins, sizeof(mins), &err) == 0) {
+		double minutes = strtod(mins, NULL);
+
 		strappendf(buf, n, "Matches now:");
 		for (i = 0; i < cnt; i++) {
 			char dur[32];
@@ -290,13 +221,14 @@ run_idle(const struct action_req *req, char *result, size_t n,
 	struct demo_sim *sim;
 	struct demo_pg_sess *ss;
 	size_t cnt, i;
-	int minutes, killed = 0;
-	double now;
-	char pids[128] = "";
+	int killed = 0;
+	double now, minutes;
+	char pids[128] = "", mins[32];
 
-	if (!parse_minutes(req->arg, &minutes)) {
-		return err_set(err, "minutes must be a whole number 1..10080");
+	if (pg_parse_minutes(req->arg, mins, sizeof(mins), err) < 0) {
+		return -1;
 	}
+	minutes = strtod(mins, NULL);
 	ss = xcalloc(DEMO_PG_MAX_SESSIONS, sizeof(*ss));
 	sim = demo_sim_lock();
 	now = demo_sim_now(sim);
@@ -320,45 +252,32 @@ run_idle(const struct action_req *req, char *result, size_t n,
 	if (killed) {
 		snprintf(result, n,
 			 "terminated %d idle-in-transaction session%s older "
-			 "than %d min (pid %s)",
-			 killed, killed == 1 ? "" : "s", minutes, pids);
+			 "than %s min (pid %s)",
+			 killed, killed == 1 ? "" : "s", mins, pids);
 	} else {
 		snprintf(result, n,
 			 "terminated 0 sessions: none idle in transaction "
-			 "for more than %d min",
-			 minutes);
+			 "for more than %s min",
+			 mins);
 	}
 	return 0;
 }
 
-const struct action_def demo_pg_actions[] = {
+const struct action_impl demo_pg_actions[] = {
 	{
-		.name = "cancel",
-		.label = "Cancel query",
-		.key = 'C',
-		.target_kind = "session",
-		.destructive = true,
+		.spec = &action_pg_cancel,
 		.describe = describe_cancel,
 		.run = run_cancel,
 	},
 	{
-		.name = "terminate",
-		.label = "Terminate session",
-		.key = 'T',
-		.target_kind = "session",
-		.destructive = true,
+		.spec = &action_pg_terminate,
 		.describe = describe_terminate,
 		.run = run_terminate,
 	},
 	{
-		.name = "terminate-idle",
-		.label = "Terminate idle-in-transaction sessions",
-		.key = 'I',
-		.target_kind = NULL,
-		.destructive = true,
-		.arg_prompt = "Minutes",
+		.spec = &action_pg_terminate_idle,
 		.describe = describe_idle,
 		.run = run_idle,
 	},
-	{ .name = NULL },
+	{ .spec = NULL },
 };

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/kind.h"
 #include "core/xalloc.h"
 #include "probes/demo_sim.h"
 
@@ -558,13 +559,6 @@ describe_flush(const struct action_req *req, char *buf, size_t n)
 	free(sim);
 }
 
-/* The operator types the database number, as with a real FLUSHDB. */
-static void
-confirm_flush(const struct action_req *req, char *buf, size_t n)
-{
-	snprintf(buf, n, "0");
-}
-
 static int
 run_flush(const struct action_req *req, char *result, size_t n,
 	  struct err *err)
@@ -589,47 +583,43 @@ run_flush(const struct action_req *req, char *result, size_t n,
 	return 0;
 }
 
-/* The live client named by "id=ID addr=ADDR"; -1 with err if none. */
+/* The live client the request names (id, and address when known); -1
+ * with err if none. */
 static int
-find_client(const struct demo_sim *sim, double now, const char *target,
-	    struct err *err)
+find_client(const struct demo_sim *sim, double now,
+	    const struct action_req *req, struct err *err)
 {
-	char buf[64], addr[64];
-	char *end;
-	long long id;
+	const struct action_target *t = &req->target;
+	int64_t id = t->u.client.id;
 	size_t i;
 
-	if (!demo_target_field(target, "id", buf, sizeof(buf))) {
-		return err_set(err, "bad client target \"%s\"", target);
-	}
-	id = strtoll(buf, &end, 10);
-	if (*end || id <= 0) {
-		return err_set(err, "bad client target \"%s\"", target);
+	if (t->type != TARGET_REDIS_CLIENT || id <= 0) {
+		return err_set(err, "no client selected");
 	}
 	for (i = 0; i < N_CLIENTS; i++) {
 		if (client_defs[i].id != id || !client_alive(sim, i, now)) {
 			continue;
 		}
-		if (demo_target_field(target, "addr", addr, sizeof(addr)) &&
-		    strcmp(addr, client_defs[i].addr) != 0) {
-			return err_set(err, "client %lld is %s, not %s", id,
-				       client_defs[i].addr, addr);
+		if (t->u.client.addr[0] != '\0' &&
+		    strcmp(t->u.client.addr, client_defs[i].addr) != 0) {
+			return err_set(err, "client %lld is %s, not %s",
+				       (long long)id, client_defs[i].addr,
+				       t->u.client.addr);
 		}
 		return (int)i;
 	}
-	return err_set(err, "no client with id %lld", id);
+	return err_set(err, "no client with id %lld", (long long)id);
 }
 
 static void
 describe_kill(const struct action_req *req, char *buf, size_t n)
 {
 	struct demo_sim *sim = demo_sim_copy();
-	char id[32] = "?";
 	struct err err;
-	int i = find_client(sim, demo_sim_now(sim), req->target, &err);
+	int i = find_client(sim, demo_sim_now(sim), req, &err);
 
-	demo_target_field(req->target, "id", id, sizeof(id));
-	snprintf(buf, n, "%s\nCLIENT KILL ID %s\n", DEMO_DESCRIBE_HEAD, id);
+	snprintf(buf, n, "%s\nCLIENT KILL ID %lld\n", DEMO_DESCRIBE_HEAD,
+		 (long long)req->target.u.client.id);
 	if (i < 0) {
 		strappendf(buf, n, "Target: %s\n", err.msg);
 	} else {
@@ -650,7 +640,7 @@ run_kill(const struct action_req *req, char *result, size_t n,
 {
 	struct demo_sim *sim = demo_sim_lock();
 	double now = demo_sim_now(sim);
-	int i = find_client(sim, now, req->target, err);
+	int i = find_client(sim, now, req, err);
 
 	if (i < 0 || add_act(sim, (struct demo_redis_act){
 			     .at = now,
@@ -706,44 +696,26 @@ run_slowlog_reset(const struct action_req *req, char *result, size_t n,
 	return 0;
 }
 
-const struct action_def demo_redis_actions[] = {
+const struct action_impl demo_redis_actions[] = {
 	{
-		.name = "delete-keys",
-		.label = "Delete keys by pattern",
-		.key = 'K',
-		.target_kind = "keys",
-		.destructive = true,
-		.arg_prompt = "Pattern",
+		.spec = &action_redis_delete_keys,
 		.describe = describe_delete,
 		.run = run_delete,
 	},
 	{
-		.name = "flushdb",
-		.label = "FLUSHDB",
-		.key = 'F',
-		.target_kind = NULL,
-		.destructive = true,
+		.spec = &action_redis_flushdb,
 		.describe = describe_flush,
 		.run = run_flush,
-		.confirm_word = confirm_flush,
 	},
 	{
-		.name = "client-kill",
-		.label = "Kill client",
-		.key = 'X',
-		.target_kind = "client",
-		.destructive = true,
+		.spec = &action_redis_client_kill,
 		.describe = describe_kill,
 		.run = run_kill,
 	},
 	{
-		.name = "slowlog-reset",
-		.label = "SLOWLOG RESET",
-		.key = 'L',
-		.target_kind = NULL,
-		.destructive = true,
+		.spec = &action_redis_slowlog_reset,
 		.describe = describe_slowlog_reset,
 		.run = run_slowlog_reset,
 	},
-	{ .name = NULL },
+	{ .spec = NULL },
 };

@@ -131,10 +131,6 @@ double demo_noise01(uint64_t series, int64_t i);
 double demo_vnoise(uint64_t series, double t, double period);
 /* 0 before a, 1 after b, smooth in between. */
 double demo_ramp(double t, double a, double b);
-/* Parses "KEY=VALUE" out of a target such as "pid=4242 start=123";
- * returns false when absent. */
-bool demo_target_field(const char *target, const char *key, char *out,
-		       size_t n);
 /* Fills a history series of n samples every step_s seconds ending at t,
  * aligned to multiples of step_s (the last sample is t itself), from fn. */
 void demo_history(struct snapshot *s, struct series *out, size_t n,
@@ -198,7 +194,7 @@ double demo_api_fix_time(const struct demo_sim *sim);
 double demo_api_badness(const struct demo_sim *sim, double t);
 void *demo_build_pods(struct snapshot *s, const struct demo_sim *sim,
 		      double t);
-extern const struct action_def demo_pods_actions[];
+extern const struct action_impl demo_pods_actions[];
 
 /* demo_pg.c */
 #define DEMO_PG_MAX_SESSIONS 128
@@ -233,14 +229,14 @@ double demo_pg_lock_effect(const struct demo_sim *sim, double t);
 double demo_pg_max_wait(const struct demo_sim *sim, double t);
 void *demo_build_pg(struct snapshot *s, const struct demo_sim *sim,
 		    double t);
-extern const struct action_def demo_pg_actions[];
+extern const struct action_impl demo_pg_actions[];
 
 /* demo_redis.c */
 /* used/maxmemory, noise-free. */
 double demo_redis_mem_ratio(const struct demo_sim *sim, double t);
 void *demo_build_redis(struct snapshot *s, const struct demo_sim *sim,
 		       double t);
-extern const struct action_def demo_redis_actions[];
+extern const struct action_impl demo_redis_actions[];
 
 /* demo_metrics.c */
 /* 5xx ratio of service ("api", "web", "billing"), noise-free. */
@@ -257,6 +253,6 @@ void *demo_build_kafka(struct snapshot *s, const struct demo_sim *sim,
 /* demo_alerts.c */
 void *demo_build_alerts(struct snapshot *s, const struct demo_sim *sim,
 			double t);
-extern const struct action_def demo_alerts_actions[];
+extern const struct action_impl demo_alerts_actions[];
 
 #endif

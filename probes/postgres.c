@@ -76,9 +76,6 @@ drop_conn(struct pg_probe *pp)
 		libpq.PQfinish(pp->conn);
 		pp->conn = NULL;
 	}
-	if (pp->backend_pid != 0) {
-		pgc_own_set(pp->source, 0);
-	}
 	pp->backend_pid = 0;
 	pp->carry.have_prev = false;
 }
@@ -163,7 +160,6 @@ setup_session(struct pg_probe *pp, int64_t deadline_ms,
 	pp->caps.stmts_exec_cols = libpq.PQgetvalue(info, 0, 4)[0] == 't';
 	pp->carry.stmts_unloaded = false;
 	pp->carry.stmts_error[0] = '\0';
-	pgc_own_set(pp->source, pp->backend_pid);
 	rc = 0;
 out:
 	for (i = 0; i < n; i++) {
@@ -293,8 +289,8 @@ pg_probe_poll(struct pg_probe *pp, struct snapshot *snap, struct err *err)
 	if (with_size && !isnan(m->db_size_bytes)) {
 		pp->size_at_ms = pgc_now_ms();
 	}
+	m->own_pid = pp->backend_pid;
 	snap->data = m;
-	pgc_latest_set(pp->source, snap);
 	return 0;
 }
 
@@ -307,7 +303,6 @@ pg_probe_free(struct pg_probe *pp)
 		return;
 	}
 	drop_conn(pp);
-	pgc_latest_set(pp->source, NULL);
 	for (i = 0; i < pp->n_sql; i++) {
 		free(pp->sql[i]);
 	}

@@ -29,7 +29,7 @@ extern const struct probe_ops postgres_probe_ops;
 
 /* The actions (C cancel, T terminate, I terminate idle-in-transaction),
  * ended by an entry whose name is NULL. */
-extern const struct action_def postgres_actions[];
+extern const struct action_impl postgres_actions[];
 
 /* ---- the probe without a runner ------------------------------------ */
 
@@ -113,25 +113,9 @@ void pgc_fmt_timeout(int ms, char *buf, size_t n);
  * pid it names one session. The poll and the actions must agree. */
 #define PG_START_US_SQL(col) "(extract(epoch FROM " col ") * 1000000)::bigint"
 
-/* Parses "pid=PID start=US"; returns 0 or -1. */
-int pgc_parse_target(const char *target, int *pid, int64_t *start_us);
-
 /* Parses a PostgreSQL int[] text ("{1,2}") into at most max pids;
  * returns how many. */
 size_t pgc_parse_pids(const char *s, int *out, size_t max);
-
-/* warroom's own probe sessions per source, so that no action targets
- * them. Any thread. */
-void pgc_own_set(const char *source, int pid);
-bool pgc_own_is(const char *source, int pid);
-
-/* The newest model of a source (a reference the caller unrefs), or NULL;
- * *wall_ms gets the wall-clock ms it was set at. Lets describe() show the
- * target without touching the network. Only the model of the snapshot may
- * be read: the runner still stamps the rest. */
-struct snapshot *pgc_latest(const char *source, int64_t *wall_ms);
-/* Sets it (snap with its model filled in, or NULL to forget it). */
-void pgc_latest_set(const char *source, struct snapshot *snap);
 
 /* The poll's SQL for this connection's capabilities. */
 struct pg_caps {

@@ -1,8 +1,8 @@
 /* The PostgreSQL session actions: cancel a query, terminate a session,
  * terminate every session idle in transaction for more than N minutes.
  * describe() runs on any thread and never touches the network (it reads
- * the source's newest model); preview() and run() run on the action
- * worker, each on a short-lived connection of its own. */
+ * the snapshot the operator confirmed against); preview() and run() run
+ * on the action worker, each on a short-lived connection of its own. */
 #include "probes/postgres.h"
 
 #if HAVE_LIBPQ
@@ -14,12 +14,10 @@
 #include <string.h>
 
 #include "core/clock.h"
+#include "core/kind.h"
 #include "core/sanitize.h"
 #include "core/xalloc.h"
 
-#define IDLE_MINUTES_MAX 10080  /* a week */
-/* Query text shown in a confirmation, in bytes before sanitizing. */
-#define DESCRIBE_QUERY_MAX 200
 /* Sessions listed by the idle preview. */
 #define IDLE_LIST_MAX 30
 
@@ -123,7 +121,9 @@ struct target {
 	char state[64];
 	double query_age_s;     /* NAN unknown */
 	double xact_age_s;
-	int waiting;            /* sessions queued behind it, transitively */
+	/* Sessions queued behind it, transitively, in the snapshot the
+	 * operator confirmed against. */
+	int waiting;
 };
 
 static int
@@ -131,10 +131,15 @@ parse_target(const struct action_req *req, struct target *t,
 	     struct err *err)
 {
 	memset(t, 0, sizeof(*t));
-	if (pgc_parse_target(req->target, &t->pid, &t->start_us) < 0) {
-		return err_set(err, "bad session target \"%s\"", req->target);
+	if (req->target.type != TARGET_PG_BACKEND ||
+	    req->target.u.pg.pid <= 0) {
+		return err_set(err, "no session selected");
 	}
+	t->pid = req->target.u.pg.pid;
+	t->start_us = req->target.u.pg.backend_start_us;
 	snprintf(t->pid_s, sizeof(t->pid_s), "%d", t->pid);
+	t->waiting = pg_locks_behind(req->snap != NULL ?
+				     snapshot_pg(req->snap) : NULL, t->pid);
 	return 0;
 }
 
@@ -151,19 +156,15 @@ verify(const struct action_req *req, struct act_conn *ac, struct target *t,
 		"coalesce(state, ''), "
 		"greatest(0, extract(epoch FROM now() - query_start)), "
 		"greatest(0, extract(epoch FROM now() - xact_start)), "
-		"pg_backend_pid(), "
-		"(WITH RECURSIVE w AS (SELECT pid, pg_blocking_pids(pid) AS bp "
-		"FROM pg_stat_activity WHERE pid IN "
-		"(SELECT pid FROM pg_locks WHERE NOT granted)), "
-		"behind AS (SELECT pid FROM w WHERE $1::int = ANY(bp) "
-		"UNION SELECT w.pid FROM w JOIN behind b ON b.pid = ANY(w.bp)) "
-		"SELECT count(*) FROM behind WHERE pid <> $1::int) "
+		"pg_backend_pid() "
 		"FROM pg_stat_activity WHERE pid = $1::int";
 	const char *params[1] = { t->pid_s };
+	const struct pg_model *m = req->snap != NULL ?
+		snapshot_pg(req->snap) : NULL;
 	PGresult *r;
 	int rc = -1;
 
-	if (pgc_own_is(req->source, t->pid)) {
+	if (m != NULL && m->own_pid == t->pid) {
 		return err_set(err, "pid %d is warroom's own monitoring "
 			       "session; nothing done", t->pid);
 	}
@@ -200,81 +201,10 @@ verify(const struct action_req *req, struct act_conn *ac, struct target *t,
 	t->xact_age_s = libpq.PQgetisnull(r, 0, 5)
 			    ? NAN
 			    : strtod(libpq.PQgetvalue(r, 0, 5), NULL);
-	t->waiting = atoi(libpq.PQgetvalue(r, 0, 7));
 	rc = 0;
 out:
 	libpq.PQclear(r);
 	return rc;
-}
-
-static bool
-is_idle_xact(const char *state)
-{
-	return strncmp(state, "idle in transaction", 19) == 0;
-}
-
-/* ---- describe (no I/O) ---------------------------------------------- */
-
-/* Query text for one line of a dialog: whitespace runs become one space,
- * cut, then sanitized. */
-static void
-one_line(char *dst, size_t n, const char *q)
-{
-	char flat[DESCRIBE_QUERY_MAX + 4];
-	size_t k = 0;
-	bool space = false;
-
-	for (; *q != '\0' && k < DESCRIBE_QUERY_MAX; q++) {
-		if (*q == ' ' || *q == '\n' || *q == '\t' || *q == '\r') {
-			space = k > 0;
-			continue;
-		}
-		if (space) {
-			flat[k++] = ' ';
-			space = false;
-		}
-		flat[k++] = *q;
-	}
-	if (*q != '\0') {
-		memcpy(flat + k, "...", 3);
-		k += 3;
-	}
-	sanitize_into(dst, n, flat, k);
-}
-
-/* Sessions queued behind pid in m, directly or behind another waiter. */
-static int
-count_behind(const struct pg_model *m, int pid)
-{
-	bool *mark = xcalloc(m->n_sessions + 1, sizeof(*mark));
-	bool grew = true;
-	size_t i, j, k;
-	int n = 0;
-
-	/* A fixed point over the blocked_by edges; cycles end it too. */
-	while (grew) {
-		grew = false;
-		for (i = 0; i < m->n_sessions; i++) {
-			const struct pg_session *s = &m->sessions[i];
-
-			for (j = 0; !mark[i] && j < s->n_blocked_by; j++) {
-				int b = s->blocked_by[j];
-				bool hit = b == pid;
-
-				for (k = 0; !hit && k < m->n_sessions; k++) {
-					hit = mark[k] &&
-					      m->sessions[k].pid == b;
-				}
-				if (hit && s->pid != pid) {
-					mark[i] = true;
-					grew = true;
-					n++;
-				}
-			}
-		}
-	}
-	free(mark);
-	return n;
 }
 
 static const char *
@@ -286,80 +216,12 @@ behind_text(int n, char *buf, size_t len)
 }
 
 static void
-describe_target(const struct action_req *req, const struct target *t,
-		char *buf, size_t n, bool cancel)
-{
-	int64_t taken_ms = 0;
-	struct snapshot *snap = pgc_latest(req->source, &taken_ms);
-	const struct pg_model *m = snap != NULL ? snapshot_pg(snap) : NULL;
-	const struct pg_session *s = NULL;
-	char when[32], age[64], text[DESCRIBE_QUERY_MAX * 4 + 16];
-	size_t i;
-	int waiting;
-
-	clock_format_utc(t->start_us / 1000, 0, when, sizeof(when));
-	for (i = 0; m != NULL && i < m->n_sessions; i++) {
-		if (m->sessions[i].pid == t->pid &&
-		    m->sessions[i].backend_start_us == t->start_us) {
-			s = &m->sessions[i];
-		}
-	}
-	if (s == NULL) {
-		strappendf(buf, n, "target: pid %d, backend started %s (not in "
-			   "the latest poll)\n", t->pid, when);
-		snapshot_unref(snap);
-		return;
-	}
-	sanitize_into(text, sizeof(text), s->user, strlen(s->user));
-	strappendf(buf, n, "target: pid %d, user %s", t->pid, text);
-	sanitize_into(text, sizeof(text), s->db, strlen(s->db));
-	strappendf(buf, n, ", db %s", text);
-	if (s->client[0] != '\0') {
-		sanitize_into(text, sizeof(text), s->client,
-			      strlen(s->client));
-		strappendf(buf, n, ", client %s", text);
-	}
-	strappendf(buf, n, ", backend started %s\n", when);
-	sanitize_into(text, sizeof(text), s->state, strlen(s->state));
-	strappendf(buf, n, "state: %s", text[0] ? text : "unknown");
-	if (!isnan(s->query_s)) {
-		clock_format_utc(taken_ms - (int64_t)(s->query_s * 1000),
-				 0, when, sizeof(when));
-		clock_format_duration((int64_t)(s->query_s * 1000), age,
-				      sizeof(age));
-		strappendf(buf, n, ", query started %s (%s before the poll)",
-			   when, age);
-	}
-	strappendf(buf, n, "\n");
-	one_line(text, sizeof(text), s->query);
-	strappendf(buf, n, "query: %s\n", text[0] ? text : "(none)");
-	waiting = count_behind(m, t->pid);
-	if (waiting > 0) {
-		strappendf(buf, n, "%s\n", behind_text(waiting, age,
-							sizeof(age)));
-	}
-	if (cancel && is_idle_xact(s->state)) {
-		strappendf(buf, n, "pid %d is idle in transaction: cancel will "
-			   "not release its locks; terminate (T) does.\n",
-			   t->pid);
-	}
-	snapshot_unref(snap);
-}
-
-static void
 describe_session(const struct action_req *req, char *buf, size_t n,
 		 const char *fn, bool cancel)
 {
-	struct target t;
-	struct err err;
-
 	buf[0] = '\0';
-	if (parse_target(req, &t, &err) < 0) {
-		strappendf(buf, n, "%s\n", err.msg);
-		return;
-	}
-	strappendf(buf, n, "SELECT %s(%d);\n", fn, t.pid);
-	describe_target(req, &t, buf, n, cancel);
+	strappendf(buf, n, "SELECT %s(%d);\n", fn, req->target.u.pg.pid);
+	pg_describe_backend(req, cancel, buf, n);
 	strappendf(buf, n, "%s", cancel ? cancel_consequence :
 		   terminate_consequence);
 }
@@ -382,7 +244,7 @@ static int
 preview_session(const struct action_req *req, char *buf, size_t n,
 		struct err *err)
 {
-	bool cancel = strcmp(req->def->name, "cancel") == 0;
+	bool cancel = ACTION_SPEC(req) == &action_pg_cancel;
 	struct act_conn ac;
 	struct target t;
 	char age[64], text[128];
@@ -417,7 +279,7 @@ preview_session(const struct action_req *req, char *buf, size_t n,
 		strappendf(buf, n, "%s\n", behind_text(t.waiting, age,
 							sizeof(age)));
 	}
-	if (cancel && is_idle_xact(t.state)) {
+	if (cancel && pg_is_idle_xact(t.state)) {
 		strappendf(buf, n, "it is idle in transaction: cancel will not "
 			   "release its locks; terminate (T) does\n");
 	}
@@ -458,7 +320,7 @@ run_signal(const struct action_req *req, char *result, size_t n,
 	if (!ok) {
 		snprintf(result, n, "%s(%d) = false (the session had already "
 			 "ended)", fn, t.pid);
-	} else if (cancel && is_idle_xact(t.state)) {
+	} else if (cancel && pg_is_idle_xact(t.state)) {
 		snprintf(result, n, "%s(%d) = true, but pid %d is idle in "
 			 "transaction: its locks stay held (terminate "
 			 "releases them)", fn, t.pid, t.pid);
@@ -497,43 +359,6 @@ run_terminate(const struct action_req *req, char *result, size_t n,
 	"state = 'idle in transaction' AND state_change < now() - " \
 	"$1::float8 * interval '1 minute' AND pid <> pg_backend_pid()"
 
-/* Minutes as the operator typed them: a number of minutes, a decimal
- * allowed, more than 0 and at most a week. mins gets its canonical text
- * for the SQL parameter and the dialogs. */
-static int
-parse_minutes(const char *s, char *mins, size_t n, struct err *err)
-{
-	const char *p;
-	char *end;
-	int dots = 0, digits = 0;
-	double v;
-
-	while (*s == ' ') {
-		s++;
-	}
-	for (p = s; *p != '\0' && *p != ' '; p++) {
-		if (*p == '.') {
-			dots++;
-		} else if (*p >= '0' && *p <= '9') {
-			digits++;
-		} else {
-			break;
-		}
-	}
-	while (*p == ' ') {
-		p++;
-	}
-	if (*p == '\0' && dots <= 1 && digits > 0 && digits <= 9) {
-		v = strtod(s, &end);
-		if (v > 0 && v <= IDLE_MINUTES_MAX) {
-			snprintf(mins, n, "%g", v);
-			return 0;
-		}
-	}
-	return err_set(err, "minutes must be a number greater than 0 and at "
-		       "most %d", IDLE_MINUTES_MAX);
-}
-
 /* Runs sql with the operator's minutes (their canonical text into mins,
  * size n) as $1, on a connection of its own. Returns the result (the
  * caller clears it), or NULL with err. */
@@ -545,7 +370,7 @@ idle_exec(const struct action_req *req, const char *sql, char *mins,
 	struct act_conn ac;
 	PGresult *r;
 
-	if (parse_minutes(req->arg, mins, n, err) < 0 ||
+	if (pg_parse_minutes(req->arg, mins, n, err) < 0 ||
 	    act_open(req, &ac, err) < 0) {
 		return NULL;
 	}
@@ -557,18 +382,16 @@ idle_exec(const struct action_req *req, const char *sql, char *mins,
 static void
 describe_idle(const struct action_req *req, char *buf, size_t n)
 {
-	int64_t taken_ms = 0;
-	struct snapshot *snap = pgc_latest(req->source, &taken_ms);
-	const struct pg_model *m = snap != NULL ? snapshot_pg(snap) : NULL;
+	const struct pg_model *m = req->snap != NULL ?
+		snapshot_pg(req->snap) : NULL;
 	struct err err;
 	char minutes[32];
 	int listed = 0;
 	size_t i;
 
 	buf[0] = '\0';
-	if (parse_minutes(req->arg, minutes, sizeof(minutes), &err) < 0) {
+	if (pg_parse_minutes(req->arg, minutes, sizeof(minutes), &err) < 0) {
 		strappendf(buf, n, "%s\n", err.msg);
-		snapshot_unref(snap);
 		return;
 	}
 	strappendf(buf, n, "SELECT pid, pg_terminate_backend(pid) FROM "
@@ -597,7 +420,6 @@ describe_idle(const struct action_req *req, char *buf, size_t n)
 		   "transaction in the latest poll\n");
 	strappendf(buf, n, "Every session idle in transaction for more than "
 		   "%s min is closed. %s", minutes, terminate_consequence);
-	snapshot_unref(snap);
 }
 
 static int
@@ -684,39 +506,26 @@ run_idle(const struct action_req *req, char *result, size_t n,
 	return 0;
 }
 
-const struct action_def postgres_actions[] = {
+const struct action_impl postgres_actions[] = {
 	{
-		.name = "cancel",
-		.label = "Cancel query",
-		.key = 'C',
-		.target_kind = "session",
-		.destructive = true,
+		.spec = &action_pg_cancel,
 		.describe = describe_cancel,
 		.run = run_cancel,
 		.preview = preview_session,
 	},
 	{
-		.name = "terminate",
-		.label = "Terminate session",
-		.key = 'T',
-		.target_kind = "session",
-		.destructive = true,
+		.spec = &action_pg_terminate,
 		.describe = describe_terminate,
 		.run = run_terminate,
 		.preview = preview_session,
 	},
 	{
-		.name = "terminate-idle",
-		.label = "Terminate idle-in-transaction sessions",
-		.key = 'I',
-		.target_kind = NULL,
-		.destructive = true,
-		.arg_prompt = "Minutes",
+		.spec = &action_pg_terminate_idle,
 		.describe = describe_idle,
 		.run = run_idle,
 		.preview = preview_idle,
 	},
-	{ .name = NULL },
+	{ .spec = NULL },
 };
 
 #endif /* HAVE_LIBPQ */

@@ -29,7 +29,6 @@
 /* Longest slice of one wait, so stop requests are seen quickly. */
 #define PGC_SLICE_MS 100
 /* Sources the registries can hold. */
-#define PGC_OWN_MAX 64
 
 int64_t
 pgc_now_ms(void)
@@ -546,33 +545,6 @@ pgc_exec(PGconn *c, const char *sql, int n_params,
 
 /* ---- targets and arrays --------------------------------------------- */
 
-int
-pgc_parse_target(const char *target, int *pid, int64_t *start_us)
-{
-	long p;
-	long long s;
-	char *end;
-	const char *a = strstr(target, "pid=");
-	const char *b = strstr(target, "start=");
-
-	if (a == NULL || b == NULL) {
-		return -1;
-	}
-	errno = 0;
-	p = strtol(a + 4, &end, 10);
-	if (end == a + 4 || (*end != ' ' && *end != '\0') || p <= 0 ||
-	    p > 0x7fffffff || errno != 0) {
-		return -1;
-	}
-	s = strtoll(b + 6, &end, 10);
-	if (end == b + 6 || (*end != ' ' && *end != '\0') || errno != 0) {
-		return -1;
-	}
-	*pid = (int)p;
-	*start_us = (int64_t)s;
-	return 0;
-}
-
 size_t
 pgc_parse_pids(const char *s, int *out, size_t max)
 {
@@ -598,112 +570,6 @@ pgc_parse_pids(const char *s, int *out, size_t max)
 		}
 	}
 	return n;
-}
-
-/* ---- registries ----------------------------------------------------- */
-
-struct own_entry {
-	char source[64];
-	int pid;
-	struct snapshot *latest;
-	int64_t latest_wall_ms;
-};
-
-static pthread_mutex_t own_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct own_entry own[PGC_OWN_MAX];
-
-/* The entry of source, made when make; own_lock held. */
-static struct own_entry *
-own_find(const char *source, bool make)
-{
-	struct own_entry *free_slot = NULL;
-	size_t i;
-
-	for (i = 0; i < PGC_OWN_MAX; i++) {
-		if (own[i].source[0] == '\0') {
-			if (free_slot == NULL) {
-				free_slot = &own[i];
-			}
-		} else if (strcmp(own[i].source, source) == 0) {
-			return &own[i];
-		}
-	}
-	if (make && free_slot != NULL) {
-		strlcpy_safe(free_slot->source, source,
-			     sizeof(free_slot->source));
-		return free_slot;
-	}
-	return NULL;
-}
-
-/* Frees an entry that holds nothing any more; own_lock held. */
-static void
-own_tidy(struct own_entry *e)
-{
-	if (e != NULL && e->pid == 0 && e->latest == NULL) {
-		e->source[0] = '\0';
-	}
-}
-
-void
-pgc_own_set(const char *source, int pid)
-{
-	struct own_entry *e;
-
-	pthread_mutex_lock(&own_lock);
-	e = own_find(source, pid != 0);
-	if (e != NULL) {
-		e->pid = pid;
-		own_tidy(e);
-	}
-	pthread_mutex_unlock(&own_lock);
-}
-
-bool
-pgc_own_is(const char *source, int pid)
-{
-	struct own_entry *e;
-	bool is;
-
-	pthread_mutex_lock(&own_lock);
-	e = own_find(source, false);
-	is = e != NULL && e->pid == pid;
-	pthread_mutex_unlock(&own_lock);
-	return is;
-}
-
-struct snapshot *
-pgc_latest(const char *source, int64_t *wall_ms)
-{
-	struct own_entry *e;
-	struct snapshot *s = NULL;
-
-	pthread_mutex_lock(&own_lock);
-	e = own_find(source, false);
-	if (e != NULL && e->latest != NULL) {
-		s = snapshot_ref(e->latest);
-		*wall_ms = e->latest_wall_ms;
-	}
-	pthread_mutex_unlock(&own_lock);
-	return s;
-}
-
-void
-pgc_latest_set(const char *source, struct snapshot *snap)
-{
-	struct own_entry *e;
-	struct snapshot *old = NULL;
-
-	pthread_mutex_lock(&own_lock);
-	e = own_find(source, snap != NULL);
-	if (e != NULL) {
-		old = e->latest;
-		e->latest = snap != NULL ? snapshot_ref(snap) : NULL;
-		e->latest_wall_ms = clock_wall_ms();
-		own_tidy(e);
-	}
-	pthread_mutex_unlock(&own_lock);
-	snapshot_unref(old);
 }
 
 #endif /* HAVE_LIBPQ */

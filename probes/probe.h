@@ -37,8 +37,9 @@ struct probe_ops {
 	int (*stream)(struct probe *p, struct err *err);
 	/* Frees what open() made. Called on the probe thread. */
 	void (*close)(struct probe *p);
-	/* NULL-terminated by an entry whose name is NULL; may be NULL. */
-	const struct action_def *actions;
+	/* What this backend does of its kind's actions, ended by an entry
+	 * whose spec is NULL; may be NULL. */
+	const struct action_impl *actions;
 };
 
 /* Probe-private data, set by open(). */

@@ -17,7 +17,7 @@
 /* Built without hiredis, open() fails with "Redis support not built in". */
 extern const struct probe_ops redis_probe_ops;
 /* K delete keys by pattern, F FLUSHDB, X client kill, L SLOWLOG RESET. */
-extern const struct action_def redis_actions[];
+extern const struct action_impl redis_actions[];
 
 #define REDIS_DEFAULT_PORT 6379
 #define REDIS_HOST_MAX 256

@@ -17,6 +17,7 @@
 
 #include "core/action.h"
 #include "core/clock.h"
+#include "core/kind.h"
 #include "core/sanitize.h"
 #include "core/xalloc.h"
 #include "probes/redis_conn.h"
@@ -416,16 +417,6 @@ describe_flush(const struct action_req *req, char *buf, size_t n)
 		 addr, db, db);
 }
 
-static void
-confirm_flush(const struct action_req *req, char *buf, size_t n)
-{
-	char addr[REDIS_HOST_MAX + 64];
-	int db;
-
-	section_where(req, addr, sizeof(addr), &db);
-	snprintf(buf, n, "%d", db);
-}
-
 static int
 dbsize(struct redis_conn *c, long long *keys, struct err *err)
 {
@@ -496,31 +487,22 @@ run_flush(const struct action_req *req, char *result, size_t n,
 
 /* ---- X: CLIENT KILL ------------------------------------------------------ */
 
-/* "id=ID addr=ADDR" */
+/* The request's client: its id and address. */
 static int
-parse_client(const char *target, long long *id, char *addr, size_t n,
-	     struct err *err)
+parse_client(const struct action_req *req, long long *id, char *addr,
+	     size_t n, struct err *err)
 {
-	const char *p = strstr(target, "id=");
-	const char *a = strstr(target, "addr=");
-	char *end;
-	size_t len;
+	const struct action_target *t = &req->target;
 
-	if (p != target || a == NULL) {
-		return err_set(err, "bad client target (expected "
-			       "\"id=ID addr=ADDR\")");
+	if (t->type != TARGET_REDIS_CLIENT || t->u.client.id <= 0) {
+		return err_set(err, "no client selected");
 	}
-	*id = strtoll(p + 3, &end, 10);
-	if (end == p + 3 || *end != ' ' || *id <= 0) {
-		return err_set(err, "bad client id in the target");
-	}
-	a += 5;
-	len = strcspn(a, " ");
-	if (len == 0 || len >= n) {
+	if (t->u.client.addr[0] == '\0' ||
+	    strlen(t->u.client.addr) >= n) {
 		return err_set(err, "bad client address in the target");
 	}
-	memcpy(addr, a, len);
-	addr[len] = '\0';
+	*id = (long long)t->u.client.id;
+	strlcpy_safe(addr, t->u.client.addr, n);
 	return 0;
 }
 
@@ -533,7 +515,7 @@ describe_kill(const struct action_req *req, char *buf, size_t n)
 	int db;
 
 	section_where(req, addr, sizeof(addr), &db);
-	if (parse_client(req->target, &id, caddr, sizeof(caddr), &e) < 0) {
+	if (parse_client(req, &id, caddr, sizeof(caddr), &e) < 0) {
 		snprintf(buf, n, "CLIENT KILL\n%s", e.msg);
 		return;
 	}
@@ -554,7 +536,7 @@ preview_kill(const struct action_req *req, char *buf, size_t n,
 	struct redis_conn *c;
 	redisReply *r;
 
-	if (parse_client(req->target, &id, caddr, sizeof(caddr), err) < 0 ||
+	if (parse_client(req, &id, caddr, sizeof(caddr), err) < 0 ||
 	    (c = action_conn(req, err)) == NULL) {
 		return -1;
 	}
@@ -595,7 +577,7 @@ run_kill(const struct action_req *req, char *result, size_t n,
 	struct redis_conn *c;
 	redisReply *r;
 
-	if (parse_client(req->target, &id, caddr, sizeof(caddr), err) < 0 ||
+	if (parse_client(req, &id, caddr, sizeof(caddr), err) < 0 ||
 	    (c = action_conn(req, err)) == NULL) {
 		return -1;
 	}
@@ -696,50 +678,32 @@ run_slowlog_reset(const struct action_req *req, char *result, size_t n,
 	return 0;
 }
 
-const struct action_def redis_actions[] = {
+const struct action_impl redis_actions[] = {
 	{
-		.name = "delete-keys",
-		.label = "Delete keys by pattern",
-		.key = 'K',
-		.target_kind = "keys",
-		.destructive = true,
-		.arg_prompt = "Pattern",
+		.spec = &action_redis_delete_keys,
 		.describe = describe_delete,
 		.run = run_delete,
 		.preview = preview_delete,
 	},
 	{
-		.name = "flushdb",
-		.label = "FLUSHDB",
-		.key = 'F',
-		.target_kind = NULL,
-		.destructive = true,
+		.spec = &action_redis_flushdb,
 		.describe = describe_flush,
 		.run = run_flush,
 		.preview = preview_flush,
-		.confirm_word = confirm_flush,
 	},
 	{
-		.name = "client-kill",
-		.label = "Kill client",
-		.key = 'X',
-		.target_kind = "client",
-		.destructive = true,
+		.spec = &action_redis_client_kill,
 		.describe = describe_kill,
 		.run = run_kill,
 		.preview = preview_kill,
 	},
 	{
-		.name = "slowlog-reset",
-		.label = "SLOWLOG RESET",
-		.key = 'L',
-		.target_kind = NULL,
-		.destructive = true,
+		.spec = &action_redis_slowlog_reset,
 		.describe = describe_slowlog_reset,
 		.run = run_slowlog_reset,
 		.preview = preview_slowlog_reset,
 	},
-	{ .name = NULL },
+	{ .spec = NULL },
 };
 
 #endif

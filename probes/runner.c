@@ -201,6 +201,13 @@ publish_now(struct probe *p, struct snapshot *s)
 		s->last_good = snapshot_ref(p->last_good);
 	}
 	p->last_publish_ms = mono_now();
+	if (atomic_load(&p->stop)) {
+		snapshot_unref(s);
+		return;
+	}
+	/* The rules run here, on this thread, once per snapshot, and not
+	 * under the runner's lock. */
+	state_derive(r->st, p->idx, s);
 
 	pthread_mutex_lock(&r->lock);
 	if (atomic_load(&p->stop)) {
@@ -589,7 +596,7 @@ runner_wait_first(struct runner *r, int deadline_ms)
 	return n == r->n_probes;
 }
 
-const struct action_def *
+const struct action_impl *
 runner_actions(const struct runner *r, int source_idx)
 {
 	struct probe *p = find_probe(r, source_idx);

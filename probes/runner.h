@@ -37,7 +37,7 @@ void runner_refresh(struct runner *r, int source_idx);
 bool runner_wait_first(struct runner *r, int deadline_ms);
 
 /* The probe's actions, or NULL. */
-const struct action_def *runner_actions(const struct runner *r, int source_idx);
+const struct action_impl *runner_actions(const struct runner *r, int source_idx);
 const struct config_section *runner_section(const struct runner *r,
 					    int source_idx);
 

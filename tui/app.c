@@ -35,15 +35,14 @@ static const struct pane_ops *const pane_table[APP_PANES] = {
 
 void
 app_init(struct app *a, struct state *st, struct runner *r,
-	 struct timeline *tl, struct actions *act, struct rules_tracker *rt,
-	 const struct theme *theme, bool read_only, bool demo)
+	 struct timeline *tl, struct actions *act, const struct theme *theme,
+	 bool read_only, bool demo)
 {
 	memset(a, 0, sizeof(*a));
 	a->st = st;
 	a->r = r;
 	a->tl = tl;
 	a->act = act;
-	a->rt = rt;
 	a->theme = *theme;
 	a->read_only = read_only;
 	a->demo = demo;
@@ -70,6 +69,7 @@ app_finish(struct app *a)
 		free(a->kind_src[k]);
 		a->kind_src[k] = NULL;
 	}
+	action_req_clear(&a->pending.req);
 	textview_finish(&a->tv);
 	free(a->seen_gen);
 	free(a->health);
@@ -327,8 +327,8 @@ app_collect(struct app *a)
 		if (snap == NULL) {
 			continue;
 		}
-		rules_track(a->rt, state_source_name(a->st, (int)i), snap);
-		h = rules_health(snap);
+		/* Derived when it was published: only read here. */
+		h = snap->health;
 		if (h != a->health[i]) {
 			a->health[i] = h;
 			a->dirty_header = true;

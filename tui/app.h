@@ -13,7 +13,6 @@
 
 #include "core/action.h"
 #include "core/config.h"
-#include "core/rules.h"
 #include "core/state.h"
 #include "core/timeline.h"
 #include "probes/runner.h"
@@ -84,7 +83,7 @@ struct incident_ui;
 
 /* An action between its key and its confirmation. */
 struct app_pending {
-	const struct action_def *def;
+	const struct action_impl *impl;
 	int pane;
 	int source;
 	struct action_req req;
@@ -97,7 +96,6 @@ struct app {
 	struct runner *r;
 	struct timeline *tl;
 	struct actions *act;
-	struct rules_tracker *rt;
 
 	struct theme theme;
 	WINDOW *win;            /* stdscr of the screen drawn on */
@@ -135,7 +133,7 @@ struct app {
 	/* What was last seen, to find what changed. */
 	size_t n_sources;
 	uint64_t *seen_gen;     /* per source */
-	enum health *health;    /* per source */
+	enum health *health;    /* per source: its latest snapshot's */
 	size_t seen_timeline;
 
 	/* Redraw flags: set by changes, cleared by screen_draw(). */
@@ -161,8 +159,7 @@ struct app {
  * sources are registered. theme is copied. */
 void app_init(struct app *a, struct state *st, struct runner *r,
 	      struct timeline *tl, struct actions *act,
-	      struct rules_tracker *rt, const struct theme *theme,
-	      bool read_only, bool demo);
+	      const struct theme *theme, bool read_only, bool demo);
 void app_finish(struct app *a);
 
 /* Maps every registered source to the pane of its kind. */

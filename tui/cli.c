@@ -531,6 +531,9 @@ cli_main(int argc, char *argv[])
 	memset(&demo_cfg, 0, sizeof(demo_cfg));
 	st = state_new();
 	tl = timeline_new(timeline_wake, st);
+	/* The rules run on each probe's thread as it publishes. */
+	rt = rules_tracker_new(tl);
+	state_set_tracker(st, rt);
 	r = runner_new(st);
 	if (o.demo) {
 		status = demo_setup(&demo_cfg, r, o.demo_speed, &err);
@@ -555,16 +558,16 @@ cli_main(int argc, char *argv[])
 			free(scratch);
 		}
 		runner_free(r);
+		rules_tracker_free(rt);
 		timeline_free(tl);
 		state_free(st);
 		config_finish(&demo_cfg);
 		config_finish(&cfg);
 		return CLI_EXIT_ERROR;
 	}
-	rt = rules_tracker_new(tl);
 
 	a = xcalloc(1, sizeof(*a));
-	app_init(a, st, r, tl, act, rt, &theme, read_only, o.demo);
+	app_init(a, st, r, tl, act, &theme, read_only, o.demo);
 	a->iu = iu;
 	app_bind_sources(a);
 	if (warn[0] != '\0') {
@@ -605,11 +608,11 @@ cli_main(int argc, char *argv[])
 	}
 	app_finish(a);
 	free(a);
-	rules_tracker_free(rt);
 	runner_free(r);
 	/* A probe thread stuck past the deadline may still publish: leave
-	 * the state and timeline to the process exit. */
+	 * the state, its tracker and the timeline to the process exit. */
 	if (abandoned == 0) {
+		rules_tracker_free(rt);
 		timeline_free(tl);
 		state_free(st);
 	}

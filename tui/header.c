@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/clock.h"
+#include "core/kind.h"
 #include "core/sanitize.h"
 #include "tui/app.h"
 #include "widgets/draw.h"
@@ -35,35 +36,9 @@ header_health_role(enum health h, enum role unknown)
 enum dot_style {
 	DOTS_FULL,      /* "● postgres.main" */
 	DOTS_BACKEND,   /* "● postgres" */
-	DOTS_SHORT,     /* "● pg" */
+	DOTS_SHORT,     /* "● pg": the kind's abbreviation */
 	DOTS_ONLY,      /* "●" */
 };
-
-static const struct {
-	const char *backend;
-	const char *abbrev;
-} short_names[] = {
-	{ "postgres", "pg" },
-	{ "prometheus", "prom" },
-	{ "alertmanager", "am" },
-	{ "kafka", "kafka" },
-	{ "redis", "redis" },
-	{ "k8s", "k8s" },
-};
-
-/* The first len bytes of name, abbreviated when it is a known backend. */
-static const char *
-abbrev(const char *name, size_t len)
-{
-	for (size_t i = 0; i < sizeof(short_names) / sizeof(short_names[0]);
-	     i++) {
-		if (strlen(short_names[i].backend) == len &&
-		    strncmp(short_names[i].backend, name, len) == 0) {
-			return short_names[i].abbrev;
-		}
-	}
-	return NULL;
-}
 
 static void
 dot_label(struct app *a, size_t i, enum dot_style style, char *buf,
@@ -87,11 +62,10 @@ dot_label(struct app *a, size_t i, enum dot_style style, char *buf,
 			 dot ? (int)(dot - name) : (int)strlen(name), name);
 		break;
 	case DOTS_SHORT: {
-		size_t len = dot ? (size_t)(dot - name) : strlen(name);
-		const char *ab = abbrev(name, len);
+		const struct kind_desc *kd =
+			kind_of(state_source_kind(a->st, (int)i));
 
-		snprintf(buf, n, "%s %.*s", sym, ab ? (int)strlen(ab) :
-			 (len > 5 ? 5 : (int)len), ab ? ab : name);
+		snprintf(buf, n, "%s %s", sym, kd != NULL ? kd->abbrev : "?");
 		break;
 	}
 	case DOTS_ONLY:
@@ -308,48 +282,24 @@ header_draw(struct app *a)
 	}
 }
 
-/* True when key starts a destructive action of the source: read-only
- * mode leaves it out of the hints. */
-static bool
-key_disabled(struct app *a, int src, const char *key)
-{
-	const struct action_def *d;
-
-	if (!a->read_only || src < 0 || key[0] == '\0' || key[1] != '\0') {
-		return false;
-	}
-	for (d = runner_actions(a->r, src); d != NULL && d->name; d++) {
-		if (d->key == key[0] && d->destructive) {
-			return true;
-		}
-	}
-	return false;
-}
-
-/* Appends one hint "key\tlabel\n" unless its action is disabled. */
+/* Appends one hint "key\tlabel\n". */
 static void
-add_hint(struct app *a, int src, char *buf, size_t n, const char *key,
-	 size_t key_len, const char *label, size_t label_len)
+add_hint(char *buf, size_t n, const char *key, size_t key_len,
+	 const char *label, size_t label_len)
 {
-	char k[32];
 	size_t len = strlen(buf);
 
-	if (key_len == 0 || key_len >= sizeof(k)) {
+	if (key_len == 0 || key_len >= 32) {
 		return;
 	}
-	memcpy(k, key, key_len);
-	k[key_len] = '\0';
-	if (key_disabled(a, src, k)) {
-		return;
-	}
-	snprintf(buf + len, n - len, "%s\t%.*s\n", k, (int)label_len, label);
+	snprintf(buf + len, n - len, "%.*s\t%.*s\n", (int)key_len, key,
+		 (int)label_len, label);
 }
 
-/* Adds a pane's hints, written "T terminate  C cancel" (two spaces
- * between hints) or already as "T\tterminate\n...". */
+/* Adds a pane's own hints, written "v view  s sort" (two spaces between
+ * hints). */
 static void
-add_pane_hints(struct app *a, int src, const char *hints, char *buf,
-	       size_t n)
+add_pane_hints(const char *hints, char *buf, size_t n)
 {
 	const char *s = hints;
 
@@ -357,17 +307,13 @@ add_pane_hints(struct app *a, int src, const char *hints, char *buf,
 		const char *end, *sep;
 		size_t key_len;
 
-		while (*s == ' ' || *s == '\n') {
+		while (*s == ' ') {
 			s++;
 		}
 		if (*s == '\0') {
 			break;
 		}
 		end = strstr(s, "  ");
-		sep = strchr(s, '\n');
-		if (end == NULL || (sep != NULL && sep < end)) {
-			end = sep;
-		}
 		if (end == NULL) {
 			end = s + strlen(s);
 		}
@@ -379,31 +325,47 @@ add_pane_hints(struct app *a, int src, const char *hints, char *buf,
 		if (sep < end) {
 			sep++;
 		}
-		add_hint(a, src, buf, n, s, key_len, sep, (size_t)(end - sep));
+		add_hint(buf, n, s, key_len, sep, (size_t)(end - sep));
 		s = end;
 	}
+}
+
+/* Whether the focused pane offers action d now: its target is the whole
+ * source or the operator's input, or one the pane's view can select; and
+ * read-only mode has not removed it. */
+static bool
+action_offered(const struct app *a, const struct pane *p,
+	       const struct action_spec *sp)
+{
+	if (sp->destructive && a->read_only) {
+		return false;
+	}
+	return sp->target == TARGET_SOURCE ||
+	       sp->target == TARGET_KEY_PATTERN ||
+	       (p->targets & PANE_TARGET(sp->target)) != 0;
 }
 
 void
 header_hints(struct app *a, char *buf, size_t n)
 {
 	struct pane *p = &a->panes[a->focus];
+	const struct action_impl *d;
 	size_t len;
 
 	/* Help and quit first: the status bar drops hints from the end
 	 * when the line is narrow, and these two must stay findable. */
 	snprintf(buf, n, "?\thelp\nq\tquit\n");
-	if (p->hints != NULL && p->hints[0] != '\0') {
-		add_pane_hints(a, p->source, p->hints, buf, n);
-	} else if (p->source >= 0) {
-		const struct action_def *d = runner_actions(a->r, p->source);
+	d = p->source >= 0 ? runner_actions(a->r, p->source) : NULL;
+	for (; d != NULL && d->spec != NULL; d++) {
+		char key[2] = { (char)d->spec->key, '\0' };
 
-		for (; d != NULL && d->name != NULL; d++) {
-			char key[2] = { (char)d->key, '\0' };
-
-			add_hint(a, p->source, buf, n, key, 1, d->label,
-				 strlen(d->label));
+		if (action_offered(a, p, d->spec)) {
+			add_hint(buf, n, key, 1, d->spec->hint,
+				 strlen(d->spec->hint));
 		}
+	}
+	if (p->hints != NULL) {
+		add_pane_hints(p->hints, buf, n);
 	}
 	len = strlen(buf);
 	snprintf(buf + len, n - len, "%s", a->zoomed ?

@@ -47,7 +47,7 @@ static void
 pane_actions(struct app *a, int i, struct buf *b)
 {
 	struct pane *p = &a->panes[i];
-	const struct action_def *d;
+	const struct action_impl *d;
 	bool any = false;
 
 	buf_printf(b, "\n%d %s", p->number, p->ops->title);
@@ -59,15 +59,16 @@ pane_actions(struct app *a, int i, struct buf *b)
 		buf_printf(b, "  no source configured\n");
 		return;
 	}
-	for (d = runner_actions(a->r, p->source); d && d->name; d++) {
+	for (d = runner_actions(a->r, p->source); d && d->spec; d++) {
+		const struct action_spec *sp = d->spec;
 		char asks[96] = "";
 
-		if (d->arg_prompt != NULL) {
+		if (sp->input != NULL) {
 			snprintf(asks, sizeof(asks), " (asks: %s)",
-				 d->arg_prompt);
+				 sp->input);
 		}
-		buf_printf(b, "  %-16c %s%s%s\n", d->key, d->label, asks,
-			   d->destructive && a->read_only ?
+		buf_printf(b, "  %-16c %s%s%s\n", sp->key, sp->label, asks,
+			   sp->destructive && a->read_only ?
 			   "  (disabled: read-only)" : "");
 		any = true;
 	}

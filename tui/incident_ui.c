@@ -87,12 +87,6 @@ holder_take(void)
 	return inc;
 }
 
-static const char *
-req_target(const struct action_req *req)
-{
-	return req->target_label[0] != '\0' ? req->target_label : req->target;
-}
-
 /* Action worker: the intent must be on disk before a destructive action
  * runs; without an incident there is nowhere to write it. */
 static int64_t
@@ -104,14 +98,14 @@ gate_intent(void *ctx, const struct action_req *req, const char *op,
 
 	(void)ctx;
 	if (inc == NULL) {
-		if (req->def->destructive) {
+		if (ACTION_SPEC(req)->destructive) {
 			err_set(err, "no incident is declared to journal it "
 				"(press i)");
 		}
 		return -1;
 	}
 	seq = incident_action_intent(inc, req->source, req->who,
-				     req->def->name, req_target(req), op, text,
+				     ACTION_SPEC(req)->name, action_req_target(req), op, text,
 				     err);
 	holder_put();
 	return seq;
@@ -130,7 +124,7 @@ gate_result(void *ctx, int64_t token, const struct action_req *req, bool ok,
 	}
 	/* A failure leaves the journal failed: the header says so. */
 	incident_action_result(inc, token, req->source, req->who,
-			       req->def->name, req_target(req), ok, message,
+			       ACTION_SPEC(req)->name, action_req_target(req), ok, message,
 			       &err);
 	holder_put();
 }
@@ -738,7 +732,7 @@ incident_ui_help(struct incident_ui *iu)
 }
 
 bool
-incident_ui_allows(struct app *a, const struct action_def *d)
+incident_ui_allows(struct app *a, const struct action_spec *d)
 {
 	char msg[ERR_MSG_MAX];
 

@@ -80,7 +80,7 @@ bool incident_ui_overlay_key(struct app *a, int key);
 char *incident_ui_help(struct incident_ui *iu);
 /* Whether action d may start: a destructive one needs an incident (its
  * journal is the record); says why not on the status line. */
-bool incident_ui_allows(struct app *a, const struct action_def *d);
+bool incident_ui_allows(struct app *a, const struct action_spec *d);
 /* A finished action (the Slack post marks the update as sent). */
 void incident_ui_action_done(struct app *a, const struct action_done *d);
 

@@ -625,7 +625,7 @@ incident_ui_overlay_key(struct app *a, int key)
 			      iu->slack_text);
 		slack_post_action.describe(&iu->slack_req, body, sizeof(body));
 		dialog_open_confirm(&a->dlg, APP_DLG_SLACK,
-				    slack_post_action.label, body);
+				    slack_post_action.spec->label, body);
 		a->dirty_overlay = true;
 		return true;
 	default:

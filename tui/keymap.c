@@ -119,77 +119,80 @@ open_detail(struct app *a)
 
 /* ---- actions ------------------------------------------------------ */
 
-static const struct action_def *
+static const struct action_impl *
 find_action(struct app *a, int key)
 {
 	struct pane *p = focused(a);
-	const struct action_def *d;
 
 	if (p->source < 0) {
 		return NULL;
 	}
-	for (d = runner_actions(a->r, p->source); d && d->name; d++) {
-		if (d->key == key) {
-			return d;
-		}
-	}
-	return NULL;
+	return action_impl_by_key(runner_actions(a->r, p->source), key);
 }
 
-/* Asks the pane for the selected row's target; for "keys" the operator's
- * pattern is the target. */
+static const struct action_spec *
+pending_spec(const struct app *a)
+{
+	return a->pending.impl->spec;
+}
+
+/* The request's target: the selected row, asked of the pane; the whole
+ * source and a key pattern need no row (the pattern is the input). */
 static bool
 pending_target(struct app *a)
 {
 	struct app_pending *pd = &a->pending;
+	const struct action_spec *sp = pending_spec(a);
+	struct action_target *t = &pd->req.target;
 	struct pane *p = &a->panes[pd->pane];
 	struct pane_ctx c;
 	bool ok = false;
 
-	if (pd->def->target_kind == NULL) {
-		/* The whole source (FLUSHDB, SLOWLOG RESET, idle sessions). */
-		size_t len = strlcpy_safe(pd->req.target_label, pd->req.source,
-					  sizeof(pd->req.target_label));
-
-		if (pd->req.arg[0] != '\0' &&
-		    len + 4 < sizeof(pd->req.target_label)) {
-			char *end = pd->req.target_label + len;
-			size_t room = sizeof(pd->req.target_label) - len;
-
-			strlcpy_safe(end, " (", room);
-			strlcpy_safe(end + 2, pd->req.arg, room - 3);
-			strlcpy_safe(end + strlen(end), ")",
-				     room - strlen(end));
+	memset(t, 0, sizeof(*t));
+	switch (sp->target) {
+	case TARGET_SOURCE:
+		strlcpy_safe(t->label, pd->req.source, sizeof(t->label));
+		if (pd->req.arg[0] != '\0') {
+			strappendf(t->label, sizeof(t->label), " (%.*s)",
+				   (int)(sizeof(t->label) / 2), pd->req.arg);
 		}
-		return true;
-	}
-	if (p->ops->target != NULL) {
-		app_ctx_get(a, pd->pane, &c);
-		ok = p->ops->target(p, &c, pd->def->target_kind, &pd->req);
-		app_ctx_release(&c);
-	}
-	if (!ok && strcmp(pd->def->target_kind, "keys") == 0 &&
-	    pd->req.arg[0] != '\0') {
-		strlcpy_safe(pd->req.target, pd->req.arg,
-			     sizeof(pd->req.target));
-		strlcpy_safe(pd->req.target_label, pd->req.arg,
-			     sizeof(pd->req.target_label));
 		ok = true;
+		break;
+	case TARGET_KEY_PATTERN:
+		strlcpy_safe(t->label, pd->req.arg, sizeof(t->label));
+		ok = pd->req.arg[0] != '\0';
+		break;
+	default:
+		if (p->ops->target != NULL) {
+			app_ctx_get(a, pd->pane, &c);
+			ok = p->ops->target(p, &c, sp->target, t);
+			app_ctx_release(&c);
+		}
+		break;
 	}
+	t->type = sp->target;
 	return ok;
 }
 
 static void
 no_target(struct app *a)
 {
-	const char *kind = a->pending.def->target_kind;
+	const struct action_spec *sp = pending_spec(a);
 
-	if (kind != NULL && strcmp(kind, "keys") == 0) {
-		app_set_status(a, ROLE_WARN, "%s needs a pattern",
-			       a->pending.def->label);
+	if (sp->target == TARGET_KEY_PATTERN) {
+		app_set_status(a, ROLE_WARN, "%s needs a pattern", sp->label);
 	} else {
-		app_set_status(a, ROLE_WARN, "select a %s first", kind);
+		app_set_status(a, ROLE_WARN, "select a %s first",
+			       target_type_name(sp->target));
 	}
+}
+
+/* Ends the pending action (drops its snapshot reference). */
+static void
+pending_clear(struct app *a)
+{
+	action_req_clear(&a->pending.req);
+	memset(&a->pending, 0, sizeof(a->pending));
 }
 
 /* Opens the confirmation: describe()'s exact operation, then what the
@@ -198,24 +201,25 @@ static void
 open_confirm(struct app *a, const char *preview)
 {
 	struct app_pending *pd = &a->pending;
+	const struct action_spec *sp = pending_spec(a);
 	char body[DIALOG_TEXT_MAX];
 	char word[64];
 	size_t len;
 
 	body[0] = '\0';
-	if (pd->def->describe != NULL) {
-		pd->def->describe(&pd->req, body, sizeof(body));
+	if (pd->impl->describe != NULL) {
+		pd->impl->describe(&pd->req, body, sizeof(body));
 	} else {
-		snprintf(body, sizeof(body), "%s\n%s", pd->def->label,
-			 pd->req.target_label);
+		snprintf(body, sizeof(body), "%s\n%s", sp->label,
+			 action_req_target(&pd->req));
 	}
 	len = strlen(body);
 	if (preview != NULL && preview[0] != '\0' && len < sizeof(body)) {
 		snprintf(body + len, sizeof(body) - len, "\n\n%s", preview);
 	}
-	if (pd->def->confirm_word != NULL) {
+	if (sp->confirm_word != NULL) {
 		word[0] = '\0';
-		pd->def->confirm_word(&pd->req, word, sizeof(word));
+		sp->confirm_word(&pd->req, word, sizeof(word));
 		len = strlen(body);
 		if (len < sizeof(body)) {
 			snprintf(body + len, sizeof(body) - len,
@@ -223,10 +227,10 @@ open_confirm(struct app *a, const char *preview)
 				 word);
 		}
 		dialog_open_type_to_confirm(&a->dlg, APP_DLG_ACTION_CONFIRM,
-					    pd->def->label, body, word);
+					    sp->label, body, word);
 	} else {
 		dialog_open_confirm(&a->dlg, APP_DLG_ACTION_CONFIRM,
-				    pd->def->label, body);
+				    sp->label, body);
 	}
 	a->dirty_overlay = true;
 }
@@ -235,13 +239,14 @@ static void
 confirm_action(struct app *a)
 {
 	struct app_pending *pd = &a->pending;
+	const struct action_spec *sp = pending_spec(a);
 	struct err err = { { 0 } };
 
 	if (!pending_target(a)) {
 		no_target(a);
 		return;
 	}
-	if (pd->def->preview == NULL) {
+	if (pd->impl->preview == NULL) {
 		open_confirm(a, NULL);
 		return;
 	}
@@ -249,12 +254,11 @@ confirm_action(struct app *a)
 	 * answer arrives (keymap_preview_done()). */
 	pd->preview_id = actions_submit_preview(a->act, &pd->req, &err);
 	if (pd->preview_id == 0) {
-		app_set_status(a, ROLE_CRIT, "%s: %s", pd->def->label,
-			       err.msg);
+		app_set_status(a, ROLE_CRIT, "%s: %s", sp->label, err.msg);
 		return;
 	}
-	app_set_status(a, ROLE_STATUS, "%s: checking %s ...", pd->def->label,
-		       pd->req.target_label);
+	app_set_status(a, ROLE_STATUS, "%s: checking %s ...", sp->label,
+		       action_req_target(&pd->req));
 }
 
 bool
@@ -265,18 +269,19 @@ keymap_preview_done(struct app *a, const struct action_done *d)
 	if (!d->is_preview) {
 		return false;
 	}
-	if (pd->def == NULL || d->id != pd->preview_id) {
+	if (pd->impl == NULL || d->id != pd->preview_id) {
 		return true;    /* a stale preview: the operator moved on */
 	}
 	pd->preview_id = 0;
 	if (!d->ok) {
-		app_set_status(a, ROLE_CRIT, "%s: %s", pd->def->label,
+		app_set_status(a, ROLE_CRIT, "%s: %s", pending_spec(a)->label,
 			       d->message);
 		return true;
 	}
 	if (dialog_is_open(&a->dlg)) {
 		/* Another dialog took the screen meanwhile. */
-		app_set_status(a, ROLE_DIM, "%s: cancelled", pd->def->label);
+		app_set_status(a, ROLE_DIM, "%s: cancelled",
+			       pending_spec(a)->label);
 		return true;
 	}
 	app_set_status(a, ROLE_STATUS, "%s", "");
@@ -285,56 +290,87 @@ keymap_preview_done(struct app *a, const struct action_done *d)
 }
 
 static void
-start_action(struct app *a, const struct action_def *d)
+start_action(struct app *a, const struct action_impl *d)
 {
 	struct app_pending *pd = &a->pending;
-	const struct config_section *sec;
+	const struct action_spec *sp = d->spec;
+	struct pane_ctx c;
 
-	if (d->destructive && a->read_only) {
+	if (sp->destructive && a->read_only) {
 		app_set_status(a, ROLE_WARN, "read-only: %s disabled",
-			       d->label);
+			       sp->label);
 		return;
 	}
-	if (!incident_ui_allows(a, d)) {
+	if (!incident_ui_allows(a, sp)) {
 		return;
 	}
-	memset(pd, 0, sizeof(*pd));
-	pd->def = d;
+	pending_clear(a);
+	pd->impl = d;
 	pd->pane = a->focus;
 	pd->source = focused(a)->source;
-	pd->req.def = d;
-	sec = runner_section(a->r, pd->source);
-	pd->req.section = sec;
+	pd->req.impl = d;
+	pd->req.section = runner_section(a->r, pd->source);
 	strlcpy_safe(pd->req.source, state_source_name(a->st, pd->source),
 		     sizeof(pd->req.source));
-	/* No point asking for an argument when there is nothing to act on. */
-	if (d->target_kind != NULL && strcmp(d->target_kind, "keys") != 0 &&
-	    !pending_target(a)) {
-		no_target(a);
+	/* What the operator sees is what the action is confirmed against:
+	 * the confirmation describes the target from this snapshot. */
+	app_ctx_get(a, pd->pane, &c);
+	if (c.data == NULL) {
+		app_ctx_release(&c);
+		app_set_status(a, ROLE_WARN, "%s: no data from %s yet",
+			       sp->label, pd->req.source);
+		pending_clear(a);
 		return;
 	}
-	if (d->arg_prompt != NULL) {
-		dialog_open_input(&a->dlg, APP_DLG_ACTION_ARG, d->label,
-				  d->arg_prompt, "");
+	action_req_set_snap(&pd->req, (struct snapshot *)c.data);
+	app_ctx_release(&c);
+	/* No point asking for an argument when there is nothing to act on. */
+	if (sp->target != TARGET_SOURCE && sp->target != TARGET_KEY_PATTERN &&
+	    !pending_target(a)) {
+		no_target(a);
+		pending_clear(a);
+		return;
+	}
+	if (sp->input != NULL) {
+		dialog_open_input(&a->dlg, APP_DLG_ACTION_ARG, sp->label,
+				  sp->input, "");
 		a->dirty_overlay = true;
 		return;
 	}
 	confirm_action(a);
 }
 
+/* The operator's input, checked before any confirmation opens: a wrong
+ * input never reaches the worker. */
+static bool
+input_ok(struct app *a)
+{
+	const struct action_spec *sp = pending_spec(a);
+	struct err err = { { 0 } };
+
+	if (sp->check_input != NULL) {
+		if (sp->check_input(a->pending.req.arg, &err) < 0) {
+			app_set_status(a, ROLE_WARN, "%s: %s", sp->label,
+				       err.msg);
+			return false;
+		}
+	}
+	return true;
+}
+
 static void
 submit_action(struct app *a)
 {
 	struct app_pending *pd = &a->pending;
+	const struct action_spec *sp = pending_spec(a);
 	struct err err = { { 0 } };
 
 	if (actions_submit(a->act, &pd->req, &err) == 0) {
-		app_set_status(a, ROLE_CRIT, "%s: %s", pd->def->label,
-			       err.msg);
+		app_set_status(a, ROLE_CRIT, "%s: %s", sp->label, err.msg);
 		return;
 	}
-	app_set_status(a, ROLE_STATUS, "%s: %s on %s ...", pd->def->label,
-		       pd->req.target_label, pd->req.source);
+	app_set_status(a, ROLE_STATUS, "%s: %s on %s ...", sp->label,
+		       action_req_target(&pd->req), pd->req.source);
 }
 
 bool
@@ -390,11 +426,13 @@ dialog_done(struct app *a, enum dialog_result res)
 			strlcpy_safe(a->pending.req.arg, a->dlg.input,
 				     sizeof(a->pending.req.arg));
 			dialog_close(&a->dlg);
-			confirm_action(a);
+			if (input_ok(a)) {
+				confirm_action(a);
+			}
 			return;
 		}
 		app_set_status(a, ROLE_DIM, "%s: cancelled",
-			       a->pending.def->label);
+			       pending_spec(a)->label);
 	} else if (tag == APP_DLG_ACTION_CONFIRM) {
 		if (res == DIALOG_YES) {
 			dialog_close(&a->dlg);
@@ -402,7 +440,7 @@ dialog_done(struct app *a, enum dialog_result res)
 			return;
 		}
 		app_set_status(a, ROLE_DIM, "%s: cancelled",
-			       a->pending.def->label);
+			       pending_spec(a)->label);
 	}
 	dialog_close(&a->dlg);
 }
@@ -553,7 +591,7 @@ first_run_key(struct app *a, int key, bool is_wchar)
 void
 keymap_key(struct app *a, int key, bool is_wchar)
 {
-	const struct action_def *d;
+	const struct action_impl *d;
 
 	if (a->first_run) {
 		first_run_key(a, key, is_wchar);

@@ -49,10 +49,10 @@ struct pane_ops {
 	bool (*key)(struct pane *p, const struct pane_ctx *c, int key);
 	/* A click at (dy, dx) inside the rectangle of the last draw. */
 	bool (*click)(struct pane *p, const struct pane_ctx *c, int dy, int dx);
-	/* Fills req->target and req->target_label from the selected row for
-	 * an action of target_kind; false when the selection has none. */
+	/* Fills t (its target of type and label) from the selected row;
+	 * false when the selection has none of that type. */
 	bool (*target)(struct pane *p, const struct pane_ctx *c,
-		       const char *target_kind, struct action_req *req);
+		       enum target_type type, struct action_target *t);
 	/* The selected row's full record for the detail view (xmalloc'd,
 	 * raw text; the caller frees), or NULL. */
 	char *(*detail)(struct pane *p, const struct pane_ctx *c);
@@ -70,9 +70,14 @@ struct pane {
 	bool sort_desc;
 	int sub;                /* the pane's sub-view (e.g. slow log) */
 	void *priv;             /* the pane's own */
-	/* Set by the pane in draw(): a short hint for the status line
-	 * ("T terminate  C cancel"), static storage. */
+	/* Set by the pane in draw(): the pane's own keys for the status line
+	 * ("v view  s sort"), static storage; the action keys come from the
+	 * source's actions. */
 	const char *hints;
+	/* Set by the pane in draw(): the target types its view can select
+	 * (PANE_TARGET(TARGET_POD) | ...); actions on other types are left
+	 * out of the hints. */
+	unsigned targets;
 };
 
 /* The seven panes, in focus order 1..7. */
@@ -83,6 +88,8 @@ extern const struct pane_ops pane_kafka_ops;
 extern const struct pane_ops pane_metrics_ops;
 extern const struct pane_ops pane_alerts_ops;
 extern const struct pane_ops pane_timeline_ops;
+
+#define PANE_TARGET(t) (1u << (t))
 
 /* Case-insensitive substring match of the pane filter (true when empty). */
 bool pane_filter_match(const struct pane *p, const char *s);

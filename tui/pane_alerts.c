@@ -60,9 +60,8 @@ static const struct table_col silence_cols[] = {
 	{ "ENDS IN", 7, 5, true, false },
 };
 
-static const char alerts_hints[] =
-	"A silence  E expire silence  s sort  v silences";
-static const char silences_hints[] = "E expire silence  s sort  v alerts";
+static const char alerts_hints[] = "s sort  v silences";
+static const char silences_hints[] = "s sort  v alerts";
 
 static struct alerts_priv *
 alerts_priv(struct pane *p)
@@ -403,6 +402,8 @@ alerts_draw(struct pane *p, const struct pane_ctx *c, WINDOW *win, int y,
 	int line = 1;
 
 	p->hints = sil ? silences_hints : alerts_hints;
+	p->targets = sil ? PANE_TARGET(TARGET_SILENCE) :
+		     PANE_TARGET(TARGET_ALERT) | PANE_TARGET(TARGET_SILENCE);
 	ap->table_dy = -1;
 	if (h <= 0 || w <= 0) {
 		return;
@@ -526,31 +527,30 @@ alert_label(const struct alert_row *a, char *buf, size_t n)
 	buf[o] = '\0';
 }
 
-/* The silences view: "silence" takes the selected silence; nothing else
- * has a target there. */
+/* The silences view: a silence is the only target there. */
 static bool
-silence_target(const struct silence_row *sr, const char *target_kind,
-	       struct action_req *req)
+silence_target(const struct silence_row *sr, enum target_type type,
+	       struct action_target *t)
 {
 	char line[256];
 
-	if (strcmp(target_kind, "silence") != 0 || sr->id[0] == '\0' ||
-	    !pane_fits(req->target, sizeof(req->target), "%s", sr->id)) {
+	if (type != TARGET_SILENCE || sr->id[0] == '\0' ||
+	    !pane_fits(t->u.silence.id, sizeof(t->u.silence.id), "%s",
+		       sr->id)) {
 		return false;
 	}
 	pane_oneline(line, sizeof(line), sr->matchers);
 	if (line[0] == '\0' ||
-	    !pane_fits(req->target_label, sizeof(req->target_label),
-		       "silence %s (%s)", sr->id, line)) {
-		snprintf(req->target_label, sizeof(req->target_label),
-			 "silence %s", sr->id);
+	    !pane_fits(t->label, sizeof(t->label), "silence %s (%s)", sr->id,
+		       line)) {
+		snprintf(t->label, sizeof(t->label), "silence %s", sr->id);
 	}
 	return true;
 }
 
 static bool
-alerts_target(struct pane *p, const struct pane_ctx *c,
-	      const char *target_kind, struct action_req *req)
+alerts_target(struct pane *p, const struct pane_ctx *c, enum target_type type,
+	      struct action_target *t)
 {
 	struct alerts_priv *ap = alerts_priv(p);
 	const struct silence_row *sr;
@@ -559,32 +559,34 @@ alerts_target(struct pane *p, const struct pane_ctx *c,
 
 	alerts_refresh(p, c);
 	if ((sr = selected_silence(p, ap)) != NULL) {
-		return silence_target(sr, target_kind, req);
+		return silence_target(sr, type, t);
 	}
 	if ((a = selected_alert(p, ap)) == NULL) {
 		return false;
 	}
 	alert_label(a, label, sizeof(label));
-	if (strcmp(target_kind, "alert") == 0) {
+	if (type == TARGET_ALERT) {
 		if (a->fingerprint[0] == '\0' ||
-		    !pane_fits(req->target, sizeof(req->target), "%s",
+		    !pane_fits(t->u.alert.fingerprint,
+			       sizeof(t->u.alert.fingerprint), "%s",
 			       a->fingerprint)) {
 			return false;
 		}
-		snprintf(req->target_label, sizeof(req->target_label), "%s",
-			 label);
+		strlcpy_safe(t->u.alert.name, a->name,
+			     sizeof(t->u.alert.name));
+		snprintf(t->label, sizeof(t->label), "%s", label);
 		return true;
 	}
-	if (strcmp(target_kind, "silence") == 0) {
+	if (type == TARGET_SILENCE) {
 		if (!a->silenced || a->silence_id[0] == '\0' ||
-		    !pane_fits(req->target, sizeof(req->target), "%s",
+		    !pane_fits(t->u.silence.id, sizeof(t->u.silence.id), "%s",
 			       a->silence_id)) {
 			return false;
 		}
-		if (!pane_fits(req->target_label, sizeof(req->target_label),
-			       "silence %s on %s", a->silence_id, label)) {
-			snprintf(req->target_label, sizeof(req->target_label),
-				 "silence %s", a->silence_id);
+		if (!pane_fits(t->label, sizeof(t->label), "silence %s on %s",
+			       a->silence_id, label)) {
+			snprintf(t->label, sizeof(t->label), "silence %s",
+				 a->silence_id);
 		}
 		return true;
 	}

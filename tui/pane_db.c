@@ -19,8 +19,7 @@
 #include "widgets/gauge.h"
 #include "widgets/table.h"
 
-static const char db_hints[] =
-	"C cancel  T terminate  I kill idle-in-tx  v view  s sort";
+static const char db_hints[] = "v view  s sort";
 
 /* ---- helpers ------------------------------------------------------------- */
 
@@ -424,6 +423,7 @@ db_draw(struct pane *p, const struct pane_ctx *c, WINDOW *win, int y, int x,
 	struct db_priv *dp = db_priv(p);
 
 	p->hints = db_hints;
+	p->targets = PANE_TARGET(TARGET_PG_BACKEND);
 	dp->tree_dy = dp->table_dy = -1;
 	dp->tree_rows = 0;
 	if (h <= 0 || w <= 0) {
@@ -500,29 +500,28 @@ db_click(struct pane *p, const struct pane_ctx *c, int dy, int dx)
 }
 
 static bool
-db_target(struct pane *p, const struct pane_ctx *c, const char *target_kind,
-	  struct action_req *req)
+db_target(struct pane *p, const struct pane_ctx *c, enum target_type type,
+	  struct action_target *t)
 {
 	struct db_priv *dp = db_priv(p);
 	const struct pg_session *s;
 	char hms[32];
 
 	db_refresh(p, c);
-	if (strcmp(target_kind, "session") != 0) {
+	if (type != TARGET_PG_BACKEND) {
 		return false;
 	}
 	if ((s = selected_session(p, dp)) == NULL) {
 		return false;
 	}
+	t->u.pg.pid = s->pid;
+	t->u.pg.backend_start_us = s->backend_start_us;
 	pane_fmt_hms(s->backend_start_us / 1000, hms, sizeof(hms));
-	return pane_fits(req->target, sizeof(req->target),
-			 "pid=%d start=%lld", s->pid,
-			 (long long)s->backend_start_us) &&
-	       (pane_fits(req->target_label, sizeof(req->target_label),
-			  "pid %d (%s@%s, started %s, %s)", s->pid, s->user,
-			  s->db, hms, s->state) ||
-		pane_fits(req->target_label, sizeof(req->target_label),
-			  "pid %d (started %s)", s->pid, hms));
+	return pane_fits(t->label, sizeof(t->label),
+			 "pid %d (%s@%s, started %s, %s)", s->pid, s->user,
+			 s->db, hms, s->state) ||
+	       pane_fits(t->label, sizeof(t->label), "pid %d (started %s)",
+			 s->pid, hms);
 }
 
 static void

@@ -511,14 +511,6 @@ kafka_click(struct pane *p, const struct pane_ctx *c, int dy, int dx)
 	return pane_table_click(p, kp->table_dy, dy, kp->ix.n);
 }
 
-/* Kafka has no actions yet. */
-static bool
-kafka_target(struct pane *p, const struct pane_ctx *c,
-	     const char *target_kind, struct action_req *req)
-{
-	return false;
-}
-
 static void
 group_detail(struct pane_buf *b, const struct kafka_group *g,
 	     const char *bootstrap)
@@ -599,7 +591,6 @@ const struct pane_ops pane_kafka_ops = {
 	.draw = kafka_draw,
 	.key = kafka_key,
 	.click = kafka_click,
-	.target = kafka_target,
 	.detail = kafka_detail,
 	.free = kafka_free,
 };

@@ -424,13 +424,6 @@ metrics_click(struct pane *p, const struct pane_ctx *c, int dy, int dx)
 	return true;
 }
 
-static bool
-metrics_target(struct pane *p, const struct pane_ctx *c,
-	       const char *target_kind, struct action_req *req)
-{
-	return false;
-}
-
 static char *
 metrics_detail(struct pane *p, const struct pane_ctx *c)
 {
@@ -513,7 +506,6 @@ const struct pane_ops pane_metrics_ops = {
 	.draw = metrics_draw,
 	.key = metrics_key,
 	.click = metrics_click,
-	.target = metrics_target,
 	.detail = metrics_detail,
 	.free = metrics_free,
 };

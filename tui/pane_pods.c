@@ -91,8 +91,7 @@ static const struct table_col ev_cols[] = {
 	{ "MESSAGE", 40, 10, false, true },
 };
 
-static const char pods_hints[] =
-	"R restart  U rollback  X scale  D delete pod  v view  s sort";
+static const char pods_hints[] = "v view  s sort";
 
 /* ---- classification ------------------------------------------------------ */
 
@@ -589,6 +588,7 @@ pods_draw(struct pane *p, const struct pane_ctx *c, WINDOW *win, int y,
 	int line = 0;
 
 	p->hints = pods_hints;
+	p->targets = PANE_TARGET(TARGET_POD) | PANE_TARGET(TARGET_DEPLOYMENT);
 	pp->table_dy = -1;
 	if (h <= 0 || w <= 0) {
 		return;
@@ -692,8 +692,8 @@ selected_event(struct pane *p, const struct pods_priv *pp)
 }
 
 static bool
-pods_target(struct pane *p, const struct pane_ctx *c,
-	    const char *target_kind, struct action_req *req)
+pods_target(struct pane *p, const struct pane_ctx *c, enum target_type type,
+	    struct action_target *t)
 {
 	struct pods_priv *pp = pods_priv(p);
 	const struct pod_row *r;
@@ -702,13 +702,15 @@ pods_target(struct pane *p, const struct pane_ctx *c,
 	pods_refresh(p, c);
 	r = selected_pod(p, pp);
 	d = selected_deploy(p, pp);
-	if (strcmp(target_kind, "pod") == 0 && r != NULL) {
-		return pane_fits(req->target, sizeof(req->target), "%s/%s",
-				 r->ns, r->name) &&
-		       pane_fits(req->target_label, sizeof(req->target_label),
-				 "pod %s/%s", r->ns, r->name);
+	if (type == TARGET_POD && r != NULL) {
+		return pane_fits(t->u.pod.ns, sizeof(t->u.pod.ns), "%s",
+				 r->ns) &&
+		       pane_fits(t->u.pod.name, sizeof(t->u.pod.name), "%s",
+				 r->name) &&
+		       pane_fits(t->label, sizeof(t->label), "pod %s/%s",
+				 r->ns, r->name);
 	}
-	if (strcmp(target_kind, "deployment") == 0) {
+	if (type == TARGET_DEPLOYMENT) {
 		const char *ns = NULL, *name = NULL;
 
 		if (d != NULL) {
@@ -721,9 +723,11 @@ pods_target(struct pane *p, const struct pane_ctx *c,
 		if (name == NULL) {
 			return false;
 		}
-		return pane_fits(req->target, sizeof(req->target), "%s/%s", ns,
-				 name) &&
-		       pane_fits(req->target_label, sizeof(req->target_label),
+		return pane_fits(t->u.deploy.ns, sizeof(t->u.deploy.ns), "%s",
+				 ns) &&
+		       pane_fits(t->u.deploy.name, sizeof(t->u.deploy.name),
+				 "%s", name) &&
+		       pane_fits(t->label, sizeof(t->label),
 				 "deployment %s/%s", ns, name);
 	}
 	return false;

@@ -61,8 +61,7 @@ static const struct table_col cli_cols[] = {
 	{ "CMD", 12, 4, false, true },
 };
 
-static const char redis_hints[] =
-	"K delete keys  F flushdb  X kill client  L reset slowlog  v view";
+static const char redis_hints[] = "v view";
 
 static struct redis_priv *
 redis_priv(struct pane *p)
@@ -414,6 +413,7 @@ redis_draw(struct pane *p, const struct pane_ctx *c, WINDOW *win, int y,
 	int line = 0;
 
 	p->hints = redis_hints;
+	p->targets = PANE_TARGET(TARGET_REDIS_CLIENT);
 	rp->table_dy = -1;
 	if (h <= 0 || w <= 0) {
 		return;
@@ -545,43 +545,32 @@ selected_client(const struct pane *p, const struct redis_priv *rp)
 	return &rp->m->client_list[rp->ix.idx[p->view.sel]];
 }
 
-/* "client" takes the selected client; every other kind (keys by pattern,
- * FLUSHDB, SLOWLOG RESET) acts on the whole instance: an empty target
- * and the source's name as the label. */
+/* The selected client; the other actions (keys by pattern, FLUSHDB,
+ * SLOWLOG RESET) act on the whole instance and need no row. */
 static bool
-redis_target(struct pane *p, const struct pane_ctx *c,
-	     const char *target_kind, struct action_req *req)
+redis_target(struct pane *p, const struct pane_ctx *c, enum target_type type,
+	     struct action_target *t)
 {
 	struct redis_priv *rp = redis_priv(p);
-	const struct snapshot *s = c->data != NULL ? c->data : c->snap;
 	const struct redis_client *cl;
 
 	redis_refresh(p, c);
-	if (strcmp(target_kind, "client") == 0) {
-		if ((cl = selected_client(p, rp)) == NULL) {
-			return false;
-		}
-		if (!pane_fits(req->target, sizeof(req->target),
-			       "id=%lld addr=%s", (long long)cl->id,
-			       cl->addr)) {
-			return false;
-		}
-		if (cl->name[0] == '\0' ||
-		    !pane_fits(req->target_label, sizeof(req->target_label),
-			       "client id=%lld addr=%s (%s)",
-			       (long long)cl->id, cl->addr, cl->name)) {
-			snprintf(req->target_label, sizeof(req->target_label),
-				 "client id=%lld addr=%s", (long long)cl->id,
-				 cl->addr);
-		}
-		return true;
-	}
-	if (s == NULL) {
+	if (type != TARGET_REDIS_CLIENT ||
+	    (cl = selected_client(p, rp)) == NULL) {
 		return false;
 	}
-	req->target[0] = '\0';
-	snprintf(req->target_label, sizeof(req->target_label), "%s",
-		 s->source);
+	t->u.client.id = cl->id;
+	if (!pane_fits(t->u.client.addr, sizeof(t->u.client.addr), "%s",
+		       cl->addr)) {
+		return false;
+	}
+	if (cl->name[0] == '\0' ||
+	    !pane_fits(t->label, sizeof(t->label),
+		       "client id=%lld addr=%s (%s)", (long long)cl->id,
+		       cl->addr, cl->name)) {
+		snprintf(t->label, sizeof(t->label), "client id=%lld addr=%s",
+			 (long long)cl->id, cl->addr);
+	}
 	return true;
 }
 

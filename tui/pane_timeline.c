@@ -291,13 +291,6 @@ timeline_click(struct pane *p, const struct pane_ctx *c, int dy, int dx)
 	return pane_table_click(p, tp->table_dy, dy, tp->ix.n);
 }
 
-static bool
-timeline_target(struct pane *p, const struct pane_ctx *c,
-		const char *target_kind, struct action_req *req)
-{
-	return false;
-}
-
 static char *
 timeline_detail(struct pane *p, const struct pane_ctx *c)
 {
@@ -346,7 +339,6 @@ const struct pane_ops pane_timeline_ops = {
 	.draw = timeline_draw,
 	.key = timeline_key,
 	.click = timeline_click,
-	.target = timeline_target,
 	.detail = timeline_detail,
 	.free = timeline_free_priv,
 };

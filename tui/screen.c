@@ -226,7 +226,6 @@ draw_summary(struct app *a, int i, const struct pane_ctx *c)
 	int x = r.x + 1, x_end = r.x + r.w - 1;
 	enum health h = pane_health(a, i);
 	char buf[FINDING_TEXT_MAX + 32], age[32];
-	struct finding f;
 	const char *text = "";
 	enum role role = ROLE_DIM;
 	int age_w = 0;
@@ -267,9 +266,11 @@ draw_summary(struct app *a, int i, const struct pane_ctx *c)
 	} else if (c->snap->error[0] != '\0') {
 		text = c->snap->error;
 		role = ROLE_CRIT;
-	} else if (rules_findings(c->snap, &f, 1) > 0) {
-		text = f.text;
-		role = header_health_role(f.sev, ROLE_NORMAL);
+	} else if (c->snap->n_findings > 0) {
+		/* Derived at publish, worst first. */
+		text = c->snap->findings[0].text;
+		role = header_health_role(c->snap->findings[0].sev,
+					  ROLE_NORMAL);
 	} else {
 		text = "ok";
 		role = ROLE_OK;

@@ -29,8 +29,7 @@ static unsigned long next_token;
 static unsigned long
 token_of(const struct action_req *req)
 {
-	return strncmp(req->target, "update:", 7) == 0 ?
-	       strtoul(req->target + 7, NULL, 10) : 0;
+	return req->target.type == TARGET_UPDATE ? req->target.u.update.no : 0;
 }
 
 /* A copy of the text for token, or NULL when it is gone. */
@@ -65,10 +64,11 @@ slack_prepare(struct action_req *req, const char *id, int no,
 	pthread_mutex_unlock(&ring_lock);
 
 	memset(req, 0, sizeof(*req));
-	req->def = &slack_post_action;
+	req->impl = &slack_post_action;
 	strlcpy_safe(req->source, "slack", sizeof(req->source));
-	snprintf(req->target, sizeof(req->target), "update:%lu", token);
-	snprintf(req->target_label, sizeof(req->target_label),
+	req->target.type = TARGET_UPDATE;
+	req->target.u.update.no = token;
+	snprintf(req->target.label, sizeof(req->target.label),
 		 "status update #%d of %s", no, id);
 	strlcpy_safe(req->arg, webhook_file, sizeof(req->arg));
 }
@@ -93,7 +93,7 @@ slack_describe(const struct action_req *req, char *buf, size_t n)
 	}
 	snprintf(buf, n, "POST <slack webhook> {text: \"%s\"}\n"
 		 "Sends %s to the Slack channel of the webhook in %s "
-		 "(a shared channel).", summary, req->target_label, req->arg);
+		 "(a shared channel).", summary, req->target.label, req->arg);
 	free(text);
 }
 
@@ -198,13 +198,18 @@ slack_run(const struct action_req *req, char *result, size_t n,
 	return rc;
 }
 
-const struct action_def slack_post_action = {
+static const struct action_spec slack_post_spec = {
 	.name = "slack-update",
 	.label = "Post status update to Slack",
+	.hint = "post to Slack",
 	.key = 0,
-	.target_kind = "update",
+	.target = TARGET_UPDATE,
 	/* Not a mitigation: --read-only keeps it, as it keeps exports. */
 	.destructive = false,
+};
+
+const struct action_impl slack_post_action = {
+	.spec = &slack_post_spec,
 	.describe = slack_describe,
 	.run = slack_run,
 };

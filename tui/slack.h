@@ -13,7 +13,7 @@
 /* The deadline of one post, connecting included. */
 #define SLACK_TIMEOUT_MS 10000
 
-extern const struct action_def slack_post_action;
+extern const struct action_impl slack_post_action;
 
 /* Fills req (zeroed here) for posting text (copied) as status update no of
  * incident id, with the webhook URL in the file webhook_file. */

@@ -249,7 +249,7 @@ Test(gate, a_failed_journal_refuses_and_the_header_says_so)
 		  "%s", err.msg);
 
 	theme_defaults(&theme);
-	app_init(&a, st, NULL, tl, NULL, NULL, &theme, false, false);
+	app_init(&a, st, NULL, tl, NULL, &theme, false, false);
 	a.iu = iu;
 	incident_ui_collect(&a);
 	cr_expect(a.incident.active);
@@ -331,7 +331,7 @@ Test(gate, allows_keys_only_with_an_incident)
 
 	iu = new_iu(NULL);
 	theme_defaults(&theme);
-	app_init(&a, st, NULL, tl, NULL, NULL, &theme, false, false);
+	app_init(&a, st, NULL, tl, NULL, &theme, false, false);
 	a.iu = iu;
 	cr_expect(incident_ui_allows(&a, &look_def));
 	cr_expect_not(incident_ui_allows(&a, &kill_def));
@@ -369,7 +369,7 @@ Test(timers, update_due_overdue_and_escalations_with_the_fake_clock)
 					     INCIDENT_P0, "alice", &err), 0,
 		     "%s", err.msg);
 	theme_defaults(&theme);
-	app_init(&a, st, NULL, tl, NULL, NULL, &theme, false, false);
+	app_init(&a, st, NULL, tl, NULL, &theme, false, false);
 	a.iu = iu;
 
 	incident_ui_collect(&a);
@@ -431,7 +431,7 @@ Test(timers, no_incident_is_shown_as_such)
 
 	iu = new_iu(NULL);
 	theme_defaults(&theme);
-	app_init(&a, st, NULL, tl, NULL, NULL, &theme, false, false);
+	app_init(&a, st, NULL, tl, NULL, &theme, false, false);
 	a.iu = iu;
 	incident_ui_collect(&a);
 	cr_expect_not(a.incident.active);
@@ -481,7 +481,7 @@ has_export(const struct app *a)
 static void
 app_start(struct app *a)
 {
-	app_init(a, st, NULL, tl, NULL, NULL, &theme, false, false);
+	app_init(a, st, NULL, tl, NULL, &theme, false, false);
 	a->iu = iu;
 	a->win = stdscr;
 	app_resize(a, 48, 160);
@@ -714,7 +714,7 @@ Test(keys, header_clocks_move_by_the_minute)
 	cr_assert_eq(incident_ui_declare_now(iu, "Checkout down",
 					     INCIDENT_P1, "alice", &err), 0,
 		     "%s", err.msg);
-	app_init(&a, st, NULL, tl, NULL, NULL, &theme, false, false);
+	app_init(&a, st, NULL, tl, NULL, &theme, false, false);
 	a.iu = iu;
 	a.win = stdscr;
 	app_resize(&a, 48, 160);

@@ -1,0 +1,122 @@
+/* Each kind of source (pods, database, redis, kafka, metrics, alerts) is
+ * described once here: its names, how its health and findings are derived
+ * from a snapshot, and its actions. Layout, header, help, --snapshot and
+ * the rules walk this table; nothing else switches on the kind. Static
+ * data and pure functions: any thread. */
+#ifndef WARROOM_KIND_H
+#define WARROOM_KIND_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "core/action.h"
+#include "core/err.h"
+#include "core/model.h"
+#include "core/snapshot.h"
+
+struct rules_list;
+
+/* What a kind's derive() gets besides the snapshot. */
+struct derive {
+	/* Out: the snapshot's findings (rules_list_add()). */
+	struct rules_list *findings;
+	/* In and out: the source's own history for this kind (what only a
+	 * series of snapshots shows, such as a pod's restart count rising),
+	 * NULL at first; freed with the kind's history_free(). NULL when
+	 * the snapshot is judged on its own. */
+	void **history;
+};
+
+struct kind_desc {
+	enum snap_kind kind;
+	const char *name;       /* "database": the word for it in commands */
+	const char *title;      /* "Database": the pane's title */
+	const char *abbrev;     /* "db": the header, where room is short */
+	/* Runs once per snapshot with data, on the probe thread before it is
+	 * published: adds the findings and fills the model's derived fields
+	 * (the lock graph, pod severity) in the snapshot's own memory. */
+	void (*derive)(struct snapshot *s, struct derive *d);
+	/* Frees a history derive() made; NULL when it makes none. */
+	void (*history_free)(void *history);
+	/* The kind's actions, ended by NULL; what a backend runs of them is
+	 * in its probe_ops (struct action_impl). */
+	const struct action_spec *const *actions;
+};
+
+/* The descriptor of kind, or NULL for SNAP_KIND_COUNT. */
+const struct kind_desc *kind_of(enum snap_kind kind);
+/* By name ("pods", "database", ...) or title, any case; NULL if none. */
+const struct kind_desc *kind_find(const char *name);
+
+/* The kinds, one descriptor each (core/kind_*.c). */
+extern const struct kind_desc kind_pods;
+extern const struct kind_desc kind_pg;
+extern const struct kind_desc kind_redis;
+extern const struct kind_desc kind_kafka;
+extern const struct kind_desc kind_metrics;
+extern const struct kind_desc kind_alerts;
+
+/* ---- what the kinds derive that others read ---------------------------- */
+
+/* PostgreSQL: the session's node in the lock graph's behind[] (its index),
+ * or -1 when no session has that pid. */
+int pg_locks_session(const struct pg_model *m, int pid);
+/* Sessions waiting behind pid, directly or through others (0 when none or
+ * unknown). */
+int pg_locks_behind(const struct pg_model *m, int pid);
+/* How long s has waited for its lock: its wait, else its query's age;
+ * NAN when neither is known. */
+double pg_session_wait_s(const struct pg_session *s);
+/* The session with pid and backend start, or NULL. */
+const struct pg_session *pg_session_find(const struct pg_model *m, int pid,
+					 int64_t backend_start_us);
+
+/* Pods: the status kubectl prints (reason, else phase) and its severity,
+ * for rows not derived yet (the pane's sort of a row it builds). */
+enum health pod_severity(const struct pod_row *p);
+const char *pod_status(const struct pod_row *p);
+
+/* ---- the actions, one spec each (the kinds' files), and their inputs ---- */
+
+/* pods */
+extern const struct action_spec action_rollout_restart;
+extern const struct action_spec action_rollback;
+extern const struct action_spec action_scale;
+extern const struct action_spec action_delete_pod;
+#define PODS_REPLICAS_MAX 1000
+/* A whole number 0..PODS_REPLICAS_MAX with only blanks around it. */
+int pods_parse_replicas(const char *s, int *out, struct err *err);
+
+/* database */
+extern const struct action_spec action_pg_cancel;
+extern const struct action_spec action_pg_terminate;
+extern const struct action_spec action_pg_terminate_idle;
+#define PG_IDLE_MINUTES_MAX 10080       /* a week */
+/* Minutes as the operator typed them: more than 0, at most a week, a
+ * decimal allowed ("0.5"); their canonical text into mins. */
+int pg_parse_minutes(const char *s, char *mins, size_t n, struct err *err);
+bool pg_is_idle_xact(const char *state);
+/* Appends to buf what req->snap says of the target backend: user, db,
+ * client, state, query, the sessions queued behind it (and, for a
+ * cancel, that an idle-in-transaction session keeps its locks). */
+void pg_describe_backend(const struct action_req *req, bool cancel,
+			 char *buf, size_t n);
+
+/* redis */
+extern const struct action_spec action_redis_delete_keys;
+extern const struct action_spec action_redis_flushdb;
+extern const struct action_spec action_redis_client_kill;
+extern const struct action_spec action_redis_slowlog_reset;
+
+/* alerts */
+extern const struct action_spec action_silence;
+extern const struct action_spec action_expire_silence;
+#define ALERTS_SILENCE_MIN_MS (60 * 1000LL)
+#define ALERTS_SILENCE_MAX_MS (30 * 86400 * 1000LL)
+/* "2h deploy rollback in progress": a duration (s m h d units, summed:
+ * "1h30m"), 1m..30d, then a comment; *comment points into arg. */
+int alerts_parse_silence(const char *arg, int64_t *dur_ms,
+			 const char **comment, struct err *err);
+
+#endif

@@ -1,0 +1,33 @@
+/* The table of kinds: one line per kind, in the order of enum snap_kind.
+ * Static data: any thread. */
+#include <stddef.h>
+#include <strings.h>
+
+#include "core/kind.h"
+
+static const struct kind_desc *const kinds[SNAP_KIND_COUNT] = {
+	[SNAP_PODS] = &kind_pods,
+	[SNAP_PG] = &kind_pg,
+	[SNAP_REDIS] = &kind_redis,
+	[SNAP_KAFKA] = &kind_kafka,
+	[SNAP_METRICS] = &kind_metrics,
+	[SNAP_ALERTS] = &kind_alerts,
+};
+
+const struct kind_desc *
+kind_of(enum snap_kind kind)
+{
+	return (unsigned)kind < SNAP_KIND_COUNT ? kinds[kind] : NULL;
+}
+
+const struct kind_desc *
+kind_find(const char *name)
+{
+	for (size_t i = 0; name != NULL && i < SNAP_KIND_COUNT; i++) {
+		if (strcasecmp(kinds[i]->name, name) == 0 ||
+		    strcasecmp(kinds[i]->title, name) == 0) {
+			return kinds[i];
+		}
+	}
+	return NULL;
+}
