@@ -1,5 +1,7 @@
 /* The action worker: queue order, journaling with who, read-only refusal,
- * failures, bounded shutdown with a stuck run, actions_who(). */
+ * failures, bounded shutdown with a stuck run, actions_who(); the action
+ * tables (action_impl_find/by_key), target type names and the snapshot
+ * reference a request holds. */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
 
@@ -14,6 +16,7 @@
 #include <unistd.h>
 
 #include "core/action.h"
+#include "core/snapshot.h"
 #include "core/state.h"
 #include "core/timeline.h"
 #include "core/xalloc.h"
@@ -26,6 +29,8 @@ static pthread_mutex_t order_lock = PTHREAD_MUTEX_INITIALIZER;
 static char order[16][16];
 static int n_order;
 static atomic_bool stuck_running;
+/* What the last run saw in req->snap. */
+static struct snapshot *_Atomic run_saw_snap;
 
 static void
 notify_state(void *ctx)
@@ -86,14 +91,17 @@ wait_idle(struct actions *a, int ms)
 static void
 describe_terminate(const struct action_req *req, char *buf, size_t n)
 {
-	snprintf(buf, n, "SELECT pg_terminate_backend(%s);\nends the session",
-		 req->target);
+	snprintf(buf, n,
+		 "SELECT pg_terminate_backend(pid=%d start=%lld);\n"
+		 "ends the session", req->target.u.pg.pid,
+		 (long long)req->target.u.pg.backend_start_us);
 }
 
 static int
 run_record(const struct action_req *req, char *result, size_t n,
 	   struct err *err)
 {
+	atomic_store(&run_saw_snap, req->snap);
 	pthread_mutex_lock(&order_lock);
 	if (n_order < 16) {
 		strlcpy_safe(order[n_order++], req->arg, sizeof(order[0]));
@@ -107,7 +115,9 @@ static int
 run_fail(const struct action_req *req, char *result, size_t n,
 	 struct err *err)
 {
-	return err_set(err, "permission denied for %s", req->target);
+	return err_set(err, "permission denied for pid=%d start=%lld",
+		       req->target.u.pg.pid,
+		       (long long)req->target.u.pg.backend_start_us);
 }
 
 static int
@@ -127,6 +137,29 @@ run_slow(const struct action_req *req, char *result, size_t n,
 {
 	sleep_ms(150);
 	return run_record(req, result, n, err);
+}
+
+static atomic_bool hold_running;
+static atomic_bool hold_release;
+static atomic_int hold_saw_refs;
+
+/* Holds the worker until the test releases it (at most 5 s), recording
+ * the references its request's snapshot has meanwhile. */
+static int
+run_hold(const struct action_req *req, char *result, size_t n,
+	 struct err *err)
+{
+	int64_t end = now_ms() + 5000;
+
+	atomic_store(&run_saw_snap, req->snap);
+	atomic_store(&hold_saw_refs,
+		     req->snap != NULL ? atomic_load(&req->snap->refs) : -1);
+	atomic_store(&hold_running, true);
+	while (!atomic_load(&hold_release) && now_ms() < end) {
+		sleep_ms(2);
+	}
+	snprintf(result, n, "held");
+	return 0;
 }
 
 /* Reports progress until the operator cancels it. */
@@ -158,80 +191,133 @@ preview_keys(const struct action_req *req, char *buf, size_t n,
 	return 0;
 }
 
-static const struct action_def def_terminate = {
+static const struct action_spec spec_terminate = {
 	.name = "terminate",
 	.label = "Terminate session",
 	.key = 'T',
-	.target_kind = "session",
+	.target = TARGET_PG_BACKEND,
 	.destructive = true,
+};
+
+static const struct action_spec spec_inspect = {
+	.name = "inspect",
+	.label = "Inspect",
+	.key = 'N',
+	.target = TARGET_PG_BACKEND,
+	.destructive = false,
+};
+
+static const struct action_spec spec_fail = {
+	.name = "cancel",
+	.label = "Cancel query",
+	.key = 'C',
+	.target = TARGET_PG_BACKEND,
+	.destructive = true,
+};
+
+static const struct action_spec spec_norun = {
+	.name = "scale",
+	.label = "Scale",
+	.key = 'X',
+	.target = TARGET_DEPLOYMENT,
+	.destructive = true,
+};
+
+static const struct action_spec spec_stuck = {
+	.name = "flushdb",
+	.label = "FLUSHDB",
+	.key = 'F',
+	.target = TARGET_SOURCE,
+	.destructive = true,
+};
+
+static const struct action_spec spec_delkeys = {
+	.name = "delkeys",
+	.label = "Delete keys",
+	.key = 'K',
+	.target = TARGET_KEY_PATTERN,
+	.destructive = true,
+	.input = "Pattern",
+};
+
+static const struct action_spec spec_slow = {
+	.name = "slow",
+	.label = "Slow",
+	.key = 'W',
+	.target = TARGET_PG_BACKEND,
+};
+
+/* A spec no table below has. */
+static const struct action_spec spec_absent = {
+	.name = "absent",
+	.label = "Absent",
+	.key = 'Z',
+	.target = TARGET_SOURCE,
+};
+
+static const struct action_impl def_terminate = {
+	.spec = &spec_terminate,
 	.describe = describe_terminate,
 	.run = run_record,
 };
 
-static const struct action_def def_inspect = {
-	.name = "inspect",
-	.label = "Inspect",
-	.key = 'N',
-	.target_kind = "session",
-	.destructive = false,
+static const struct action_impl def_inspect = {
+	.spec = &spec_inspect,
 	.run = run_record,
 };
 
-static const struct action_def def_fail = {
-	.name = "cancel",
-	.label = "Cancel query",
-	.key = 'C',
-	.target_kind = "session",
-	.destructive = true,
+static const struct action_impl def_fail = {
+	.spec = &spec_fail,
 	.run = run_fail,
 };
 
-static const struct action_def def_norun = {
-	.name = "scale",
-	.label = "Scale",
-	.key = 'X',
-	.target_kind = "deployment",
-	.destructive = true,
+static const struct action_impl def_norun = {
+	.spec = &spec_norun,
 };
 
-static const struct action_def def_stuck = {
-	.name = "flushdb",
-	.label = "FLUSHDB",
-	.key = 'F',
-	.target_kind = "keys",
-	.destructive = true,
+static const struct action_impl def_stuck = {
+	.spec = &spec_stuck,
 	.run = run_stuck,
 };
 
-static const struct action_def def_delkeys = {
-	.name = "delkeys",
-	.label = "Delete keys",
-	.key = 'K',
-	.target_kind = "keys",
-	.destructive = true,
-	.arg_prompt = "Pattern",
+static const struct action_impl def_delkeys = {
+	.spec = &spec_delkeys,
 	.run = run_cancellable,
 	.preview = preview_keys,
 };
 
-static const struct action_def def_slow = {
-	.name = "slow",
-	.label = "Slow",
-	.key = 'W',
-	.target_kind = "session",
+static const struct action_impl def_hold = {
+	.spec = &spec_slow,
+	.run = run_hold,
+};
+
+static const struct action_impl def_slow = {
+	.spec = &spec_slow,
 	.run = run_slow,
 };
 
+/* A backend's table, ended by an entry whose spec is NULL. */
+static const struct action_impl table[] = {
+	{ .spec = &spec_terminate, .describe = describe_terminate,
+	  .run = run_record },
+	{ .spec = &spec_inspect, .run = run_record },
+	{ .spec = &spec_delkeys, .run = run_cancellable,
+	  .preview = preview_keys },
+	{ .spec = NULL },
+};
+
 static struct action_req
-make_req(const struct action_def *def, const char *arg)
+make_req(const struct action_impl *impl, const char *arg)
 {
 	struct action_req req;
 
 	memset(&req, 0, sizeof(req));
-	req.def = def;
+	req.impl = impl;
 	snprintf(req.source, sizeof(req.source), "postgres.main");
-	snprintf(req.target, sizeof(req.target), "pid=4242 start=1");
-	snprintf(req.target_label, sizeof(req.target_label),
+	req.target.type = TARGET_PG_BACKEND;
+	req.target.u.pg.pid = 4242;
+	req.target.u.pg.backend_start_us = 1;
+	snprintf(req.target.label, sizeof(req.target.label),
 		 "pid 4242 (alice)");
 	snprintf(req.arg, sizeof(req.arg), "%s", arg);
 	return req;
@@ -641,4 +727,180 @@ Test(action, gate_writes_intent_first_and_refuses_when_it_cannot,
 	cr_expect(d.ok, "%s", d.message);
 	cr_expect_eq(n_order, 2);
 	cr_expect_str_eq(order[1], "look");
+}
+
+Test(action, impl_find_and_by_key_look_in_a_table)
+{
+	static const struct action_impl empty[] = { { .spec = NULL } };
+
+	cr_expect_eq(action_impl_find(table, &spec_terminate), &table[0]);
+	cr_expect_eq(action_impl_find(table, &spec_inspect), &table[1]);
+	cr_expect_eq(action_impl_find(table, &spec_delkeys), &table[2]);
+	cr_expect_null(action_impl_find(table, &spec_absent));
+	cr_expect_null(action_impl_find(table, &spec_stuck),
+		       "a spec another table has");
+	cr_expect_null(action_impl_find(empty, &spec_terminate));
+	cr_expect_null(action_impl_find(NULL, &spec_terminate));
+
+	cr_expect_eq(action_impl_by_key(table, 'T'), &table[0]);
+	cr_expect_eq(action_impl_by_key(table, 'N'), &table[1]);
+	cr_expect_eq(action_impl_by_key(table, 'K'), &table[2]);
+	cr_expect_null(action_impl_by_key(table, 'Z'));
+	cr_expect_null(action_impl_by_key(table, 'F'),
+		       "a key only another table has");
+	cr_expect_null(action_impl_by_key(table, 't'), "keys are exact");
+	cr_expect_null(action_impl_by_key(table, 0));
+	cr_expect_null(action_impl_by_key(empty, 'T'));
+	cr_expect_null(action_impl_by_key(NULL, 'T'));
+	cr_expect_eq(ACTION_SPEC(&(struct action_req){ .impl = &table[2] }),
+		     &spec_delkeys);
+}
+
+Test(action, target_type_names)
+{
+	static const char *const want[TARGET_TYPE_COUNT] = {
+		[TARGET_SOURCE] = "source",
+		[TARGET_PG_BACKEND] = "session",
+		[TARGET_POD] = "pod",
+		[TARGET_DEPLOYMENT] = "deployment",
+		[TARGET_REDIS_CLIENT] = "client",
+		[TARGET_KEY_PATTERN] = "pattern",
+		[TARGET_ALERT] = "alert",
+		[TARGET_SILENCE] = "silence",
+		[TARGET_UPDATE] = "update",
+	};
+	int t;
+
+	for (t = 0; t < TARGET_TYPE_COUNT; t++) {
+		cr_assert_not_null(want[t], "type %d has no expectation", t);
+		cr_expect_str_eq(target_type_name((enum target_type)t),
+				 want[t]);
+	}
+	cr_expect_str_eq(target_type_name(TARGET_TYPE_COUNT), "target");
+	cr_expect_str_eq(target_type_name((enum target_type)-1), "target");
+}
+
+Test(action, request_target_is_its_label_else_the_source)
+{
+	struct action_req req = make_req(&def_terminate, "");
+
+	cr_expect_str_eq(action_req_target(&req), "pid 4242 (alice)");
+	req.target.label[0] = '\0';
+	cr_expect_str_eq(action_req_target(&req), "postgres.main");
+}
+
+static int
+refs(struct snapshot *s)
+{
+	return atomic_load(&s->refs);
+}
+
+Test(action, request_holds_its_snapshot_until_the_worker_is_done,
+     .init = setup, .fini = teardown, .timeout = 20)
+{
+	struct snapshot *s = snapshot_new(SNAP_PG, "postgres.main");
+	struct snapshot *old = snapshot_new(SNAP_PG, "postgres.main");
+	struct action_req req = make_req(&def_hold, "held");
+	struct action_done d;
+	struct err err;
+	int64_t end;
+
+	cr_assert_null(req.snap);
+	cr_assert_eq(refs(s), 1);
+	action_req_set_snap(&req, old);
+	cr_expect_eq(req.snap, old);
+	cr_expect_eq(refs(old), 2);
+	action_req_set_snap(&req, s);
+	cr_expect_eq(req.snap, s);
+	cr_expect_eq(refs(old), 1, "the old one is dropped");
+	cr_expect_eq(refs(s), 2);
+	action_req_set_snap(&req, s);
+	cr_expect_eq(refs(s), 2, "setting the same snapshot keeps one ref");
+
+	acts = actions_new(st, tl, false);
+	cr_assert_gt(actions_submit(acts, &req, &err), 0, "%s", err.msg);
+	end = now_ms() + 5000;
+	while (!atomic_load(&hold_running) && now_ms() < end) {
+		sleep_ms(2);
+	}
+	cr_assert(atomic_load(&hold_running));
+	cr_expect_eq(atomic_load(&run_saw_snap), s, "run() reads req->snap");
+	cr_expect_eq(atomic_load(&hold_saw_refs), 3,
+		     "the queued copy holds its own reference");
+	cr_expect_eq(refs(s), 3);
+	cr_expect_eq(req.snap, s, "the caller's request keeps its own");
+
+	atomic_store(&hold_release, true);
+	cr_assert(wait_idle(acts, 5000));
+	cr_assert(actions_poll_done(acts, &d));
+	cr_expect(d.ok, "%s", d.message);
+	cr_expect_eq(refs(s), 2, "the worker dropped its copy's reference");
+
+	action_req_clear(&req);
+	cr_expect_null(req.snap);
+	cr_expect_eq(refs(s), 1);
+	action_req_clear(&req);
+	cr_expect_eq(refs(s), 1, "clearing twice drops nothing more");
+	snapshot_unref(old);
+	snapshot_unref(s);
+}
+
+Test(action, refused_previewed_and_dropped_requests_release_the_snapshot,
+     .init = setup, .fini = teardown, .timeout = 20)
+{
+	struct snapshot *s = snapshot_new(SNAP_PG, "postgres.main");
+	struct action_req req = make_req(&def_terminate, "");
+	struct action_req keys = make_req(&def_delkeys, "session:*");
+	struct action_req hold = make_req(&def_hold, "held");
+	struct action_req slow = make_req(&def_slow, "q");
+	struct action_done d;
+	struct err err;
+	int64_t end;
+	int i;
+
+	action_req_set_snap(&req, s);
+	action_req_set_snap(&keys, s);
+	action_req_set_snap(&hold, s);
+	action_req_set_snap(&slow, s);
+	cr_assert_eq(refs(s), 5);
+
+	/* Refused: no reference is taken. */
+	acts = actions_new(st, tl, true);
+	cr_expect_eq(actions_submit(acts, &req, &err), 0);
+	cr_expect_eq(actions_submit_preview(acts, &keys, &err), 0);
+	cr_expect_eq(refs(s), 5);
+	actions_free(acts, 2000);
+	acts = NULL;
+	cr_expect_eq(refs(s), 5);
+
+	/* A preview's copy is dropped when it is done. */
+	acts = actions_new(st, tl, false);
+	cr_assert_gt(actions_submit_preview(acts, &keys, &err), 0);
+	cr_assert(wait_idle(acts, 5000));
+	cr_assert(actions_poll_done(acts, &d));
+	cr_expect(d.is_preview);
+	cr_expect_eq(refs(s), 5);
+
+	/* Requests still queued at shutdown drop theirs. */
+	cr_assert_gt(actions_submit(acts, &hold, &err), 0);
+	for (i = 0; i < 3; i++) {
+		cr_assert_gt(actions_submit(acts, &slow, &err), 0);
+	}
+	end = now_ms() + 5000;
+	while (!atomic_load(&hold_running) && now_ms() < end) {
+		sleep_ms(2);
+	}
+	cr_assert(atomic_load(&hold_running));
+	cr_expect_eq(refs(s), 9, "four queued copies");
+	atomic_store(&hold_release, true);
+	actions_free(acts, 2000);
+	acts = NULL;
+	cr_expect_eq(refs(s), 5);
+
+	action_req_clear(&req);
+	action_req_clear(&keys);
+	action_req_clear(&hold);
+	action_req_clear(&slow);
+	cr_expect_eq(refs(s), 1);
+	snapshot_unref(s);
 }
