@@ -23,7 +23,8 @@
 /* Consecutive empty reads of a readable stdin taken as end of input. */
 #define STDIN_EOF_READS 20
 
-static const struct pane_ops *const pane_table[APP_PANES] = {
+/* The panes in focus order: one line per pane. */
+static const struct pane_ops *const pane_table[] = {
 	&pane_pods_ops,
 	&pane_db_ops,
 	&pane_redis_ops,
@@ -32,6 +33,39 @@ static const struct pane_ops *const pane_table[APP_PANES] = {
 	&pane_alerts_ops,
 	&pane_timeline_ops,
 };
+
+#define N_PANES ((int)(sizeof(pane_table) / sizeof(pane_table[0])))
+
+void
+app_pane_names(char *buf, size_t n)
+{
+	buf[0] = '\0';
+	for (int i = 0; i < N_PANES; i++) {
+		struct pane p = { .ops = pane_table[i] };
+
+		strappendf(buf, n, "%s%d %s", i > 0 ? " " : "", i + 1,
+			   pane_title(&p));
+	}
+}
+
+/* The grid band of each pane, for the layout. */
+static void
+pane_bands(const struct app *a, int *band)
+{
+	for (int i = 0; i < a->n_panes; i++) {
+		band[i] = a->panes[i].ops->band;
+	}
+}
+
+static void
+relayout(struct app *a)
+{
+	int band[APP_PANES];
+
+	pane_bands(a, band);
+	layout_compute(&a->lay, a->cols, a->rows, band, a->n_panes, a->focus,
+		       a->zoomed);
+}
 
 void
 app_init(struct app *a, struct state *st, struct runner *r,
@@ -48,7 +82,9 @@ app_init(struct app *a, struct state *st, struct runner *r,
 	a->demo = demo;
 	a->status_role = ROLE_STATUS;
 	a->header_second = -1;
-	for (int i = 0; i < APP_PANES; i++) {
+	_Static_assert(N_PANES <= APP_PANES, "too many panes");
+	a->n_panes = N_PANES;
+	for (int i = 0; i < a->n_panes; i++) {
 		a->panes[i].ops = pane_table[i];
 		a->panes[i].number = i + 1;
 		a->panes[i].source = -1;
@@ -59,7 +95,7 @@ app_init(struct app *a, struct state *st, struct runner *r,
 void
 app_finish(struct app *a)
 {
-	for (int i = 0; i < APP_PANES; i++) {
+	for (int i = 0; i < a->n_panes; i++) {
 		if (a->panes[i].ops->free != NULL) {
 			a->panes[i].ops->free(&a->panes[i]);
 		}
@@ -103,7 +139,7 @@ app_bind_sources(struct app *a)
 	a->n_sources = n;
 	a->seen_gen = xcalloc(n + 1, sizeof(*a->seen_gen));
 	a->health = xcalloc(n + 1, sizeof(*a->health));
-	for (int i = 0; i < APP_PANES; i++) {
+	for (int i = 0; i < a->n_panes; i++) {
 		enum snap_kind k = a->panes[i].ops->kind;
 
 		a->panes[i].source = k < SNAP_KIND_COUNT && a->n_kind_src[k] ?
@@ -111,13 +147,13 @@ app_bind_sources(struct app *a)
 	}
 	/* Start on the first pane that has something to show. */
 	a->focus = 0;
-	for (int i = 0; i < APP_PANES; i++) {
+	for (int i = 0; i < a->n_panes; i++) {
 		if (a->panes[i].source >= 0) {
 			a->focus = i;
 			break;
 		}
 	}
-	layout_compute(&a->lay, a->cols, a->rows, a->focus, a->zoomed);
+	relayout(a);
 	a->dirty_all = true;
 }
 
@@ -177,7 +213,7 @@ app_resize(struct app *a, int rows, int cols)
 {
 	a->rows = rows;
 	a->cols = cols;
-	layout_compute(&a->lay, cols, rows, a->focus, a->zoomed);
+	relayout(a);
 	a->dirty_all = true;
 }
 
@@ -186,7 +222,7 @@ app_focus(struct app *a, int i)
 {
 	int old = a->focus;
 
-	if (i < 0 || i >= APP_PANES || i == old) {
+	if (i < 0 || i >= a->n_panes || i == old) {
 		return;
 	}
 	a->focus = i;
@@ -208,7 +244,7 @@ app_switch_source(struct app *a, int i, int delta)
 	size_t n, pos = 0;
 
 	if (k >= SNAP_KIND_COUNT || a->n_kind_src[k] < 2) {
-		app_set_status(a, ROLE_DIM, "%s has one source", p->ops->title);
+		app_set_status(a, ROLE_DIM, "%s has one source", pane_title(p));
 		return;
 	}
 	n = a->n_kind_src[k];
@@ -221,7 +257,7 @@ app_switch_source(struct app *a, int i, int delta)
 	p->source = a->kind_src[k][pos];
 	memset(&p->view, 0, sizeof(p->view));
 	a->pane_dirty[i] |= PANE_DIRTY_TITLE | PANE_DIRTY_BODY;
-	app_set_status(a, ROLE_STATUS, "%s: %s (%zu/%zu)", p->ops->title,
+	app_set_status(a, ROLE_STATUS, "%s: %s (%zu/%zu)", pane_title(p),
 		       state_source_name(a->st, p->source), pos + 1, n);
 }
 
@@ -241,7 +277,7 @@ app_set_incident(struct app *a, const struct app_incident *inc)
 static void
 mark_source(struct app *a, int src)
 {
-	for (int i = 0; i < APP_PANES; i++) {
+	for (int i = 0; i < a->n_panes; i++) {
 		if (a->panes[i].source == src) {
 			a->pane_dirty[i] |= PANE_DIRTY_TITLE | PANE_DIRTY_BODY;
 		}
@@ -300,7 +336,7 @@ app_any_dirty(const struct app *a)
 	    a->dirty_overlay) {
 		return true;
 	}
-	for (int i = 0; i < APP_PANES; i++) {
+	for (int i = 0; i < a->n_panes; i++) {
 		if (a->pane_dirty[i] != 0) {
 			return true;
 		}
@@ -338,7 +374,7 @@ app_collect(struct app *a)
 	}
 	if (a->tl != NULL && timeline_count(a->tl) != a->seen_timeline) {
 		a->seen_timeline = timeline_count(a->tl);
-		for (int i = 0; i < APP_PANES; i++) {
+		for (int i = 0; i < a->n_panes; i++) {
 			if (a->panes[i].ops->kind == SNAP_KIND_COUNT) {
 				a->pane_dirty[i] |= PANE_DIRTY_TITLE |
 						    PANE_DIRTY_BODY;
@@ -355,7 +391,7 @@ app_collect(struct app *a)
 	if (sec != a->header_second) {
 		a->header_second = sec;
 		a->dirty_header = true;
-		for (int i = 0; i < APP_PANES; i++) {
+		for (int i = 0; i < a->n_panes; i++) {
 			struct pane_ctx c;
 			char key[48];
 

@@ -22,7 +22,7 @@
 #include "widgets/dialog.h"
 #include "widgets/textview.h"
 
-#define APP_PANES LAYOUT_PANES
+#define APP_PANES LAYOUT_PANES_MAX
 #define APP_STATUS_MAX 256
 
 /* What a pane needs redrawn. */
@@ -109,10 +109,11 @@ struct app {
 	const char *config_path;        /* shown on the first-run screen */
 
 	struct pane panes[APP_PANES];
+	int n_panes;            /* in focus order, from tui/app.c's table */
 	/* Per kind, the state indices of its sources in order. */
 	int *kind_src[SNAP_KIND_COUNT];
 	size_t n_kind_src[SNAP_KIND_COUNT];
-	int focus;              /* 0..6 */
+	int focus;              /* 0..n_panes-1 */
 	bool zoomed;
 	struct layout lay;
 
@@ -184,7 +185,7 @@ int app_run(struct app *a);
 void app_set_status(struct app *a, enum role role, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 
-/* Focuses pane i (0..6). */
+/* Focuses pane i (0..n_panes-1). */
 void app_focus(struct app *a, int i);
 /* Shows the source at position pos among the pane's kind. */
 void app_switch_source(struct app *a, int pane, int delta);
@@ -196,6 +197,9 @@ void app_ctx_release(struct pane_ctx *c);
 
 /* The incident for the header; inactive clears it. */
 void app_set_incident(struct app *a, const struct app_incident *inc);
+
+/* "1 Pods  2 Database ...": the panes and their focus keys. */
+void app_pane_names(char *buf, size_t n);
 
 /* Marks everything dirty (overlays opened or closed, layout changed). */
 void app_touch_all(struct app *a);

@@ -227,6 +227,8 @@ cli_parse(int argc, char *const argv[], struct cli_opts *o, struct err *err)
 void
 cli_usage(FILE *f)
 {
+	char panes[256];
+
 	fputs("Usage: warroom [OPTION]...\n"
 	      "       warroom report INC-YYYYMMDD-NNN [--postmortem | "
 	      "--status-update slack|email]\n"
@@ -275,6 +277,8 @@ cli_usage(FILE *f)
 	     k++) {
 		fprintf(f, "  %-18s %s\n", k->keys, k->what);
 	}
+	app_pane_names(panes, sizeof(panes));
+	fprintf(f, "  Panes: %s\n", panes);
 	fputs("  Each pane's actions (upper-case keys) are listed by ? "
 	      "in the dashboard.\n"
 	      "\n"
@@ -540,14 +544,21 @@ cli_main(int argc, char *argv[])
 	} else {
 		status = add_sources(&cfg, r, &err);
 	}
+	/* The action worker, then the incident (declared or resumed before
+	 * any probe publishes, so that the first findings are its record),
+	 * then the probes. */
 	if (status == 0) {
-		status = start_threads(r, state_source_count(st) > 0, &act,
-				       st, tl, read_only, &err);
+		status = start_threads(r, false, &act, st, tl, read_only,
+				       &err);
 	}
 	if (status == 0) {
 		iu = cli_incident_start(&o, &cfg, st, tl, act, &scratch,
 					warn, sizeof(warn), &err);
 		status = iu != NULL ? 0 : -1;
+	}
+	if (status == 0) {
+		status = start_threads(r, state_source_count(st) > 0, NULL,
+				       st, tl, read_only, &err);
 	}
 	if (status < 0) {
 		fprintf(stderr, "warroom: %s\n", err.msg);

@@ -50,7 +50,7 @@ pane_actions(struct app *a, int i, struct buf *b)
 	const struct action_impl *d;
 	bool any = false;
 
-	buf_printf(b, "\n%d %s", p->number, p->ops->title);
+	buf_printf(b, "\n%d %s", p->number, pane_title(p));
 	if (p->source >= 0) {
 		buf_printf(b, " (%s)", state_source_name(a->st, p->source));
 	}
@@ -81,16 +81,19 @@ char *
 help_text(struct app *a)
 {
 	struct buf b = { 0 };
+	char panes[256];
 
 	buf_printf(&b, "warroom %s%s\n\nGlobal keys\n", WARROOM_VERSION,
 		   a->read_only ? "  [READ-ONLY]" : "");
 	for (const struct keymap_entry *k = keymap_global; k->keys; k++) {
 		buf_printf(&b, "  %-16s %s\n", k->keys, k->what);
 	}
+	app_pane_names(panes, sizeof(panes));
+	buf_printf(&b, "  Panes: %s\n", panes);
 	buf_printf(&b, "\nActions (upper-case keys in their pane; each asks "
 		   "for confirmation and shows the exact operation)\n");
 	pane_actions(a, a->focus, &b);
-	for (int i = 0; i < APP_PANES; i++) {
+	for (int i = 0; i < a->n_panes; i++) {
 		if (i != a->focus && a->panes[i].ops->kind < SNAP_KIND_COUNT) {
 			pane_actions(a, i, &b);
 		}

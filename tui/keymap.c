@@ -22,8 +22,7 @@ const struct keymap_entry keymap_global[] = {
 	{ "q", "quit (asks first)" },
 	{ "?", "show every key binding" },
 	{ "Tab S-Tab", "focus the next / previous pane" },
-	{ "1-7", "focus a pane: 1 Pods 2 Database 3 Redis 4 Kafka "
-		 "5 Metrics 6 Alerts 7 Timeline" },
+	{ "1-9", "focus a pane by its number (see Panes)" },
 	{ "z Enter", "zoom the focused pane (Enter when zoomed: details "
 		     "of the selected row)" },
 	{ "Esc", "close a dialog or view, unzoom, or cancel a long action" },
@@ -112,7 +111,7 @@ open_detail(struct app *a)
 	textview_set(&a->tv, text);
 	free(text);
 	snprintf(a->overlay_title, sizeof(a->overlay_title), " %d %s ",
-		 p->number, p->ops->title);
+		 p->number, pane_title(p));
 	a->overlay = OVERLAY_DETAIL;
 	a->dirty_overlay = true;
 }
@@ -413,12 +412,12 @@ dialog_done(struct app *a, enum dialog_result res)
 			pane_dirty(a, a->focus);
 			if (p->filter[0] != '\0') {
 				app_set_status(a, ROLE_STATUS, "%s: filter "
-					       "\"%s\"", p->ops->title,
+					       "\"%s\"", pane_title(p),
 					       p->filter);
 			} else {
 				app_set_status(a, ROLE_STATUS,
 					       "%s: filter cleared",
-					       p->ops->title);
+					       pane_title(p));
 			}
 		}
 	} else if (tag == APP_DLG_ACTION_ARG) {
@@ -450,7 +449,7 @@ dialog_done(struct app *a, enum dialog_result res)
 static void
 focus_step(struct app *a, int delta)
 {
-	app_focus(a, (a->focus + delta + APP_PANES) % APP_PANES);
+	app_focus(a, (a->focus + delta + a->n_panes) % a->n_panes);
 }
 
 static void
@@ -459,7 +458,7 @@ open_filter(struct app *a)
 	struct pane *p = focused(a);
 	char title[64];
 
-	snprintf(title, sizeof(title), "Filter %s", p->ops->title);
+	snprintf(title, sizeof(title), "Filter %s", pane_title(p));
 	dialog_open_input(&a->dlg, APP_DLG_FILTER, title,
 			  "Show rows containing (empty: all)", p->filter);
 	a->dirty_overlay = true;
@@ -472,7 +471,7 @@ refresh_source(struct app *a)
 
 	if (p->source < 0) {
 		app_set_status(a, ROLE_DIM, "%s has no source to refresh",
-			       p->ops->title);
+			       pane_title(p));
 		return;
 	}
 	runner_refresh(a->r, p->source);
@@ -512,6 +511,7 @@ global_key(struct app *a, int key, bool is_wchar)
 		focus_step(a, 1);
 		return true;
 	case '1': case '2': case '3': case '4': case '5': case '6': case '7':
+	case '8': case '9':
 		app_focus(a, key - '1');
 		return true;
 	case 'z':

@@ -2,41 +2,62 @@
  * recomputed on resize, focus and zoom changes. Any thread. */
 #include "tui/layout.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 
-/* The grid, by pane number: Pods and Database share the top band (the two
- * tables that need width), Redis, Kafka and Metrics the middle band (gauges
- * and sparklines), Alerts and the Timeline the bottom band. */
-static void
-layout_grid(struct layout *l, int y0, int bh)
-{
-	int top = bh * 44 / 100;
-	int mid = bh * 26 / 100;
-	int bot = bh - top - mid;
-	int half = l->cols / 2;
-	int third = l->cols / 3;
+/* Each band's share of the body's height, in percent; a band without
+ * panes gives its share to the others. */
+static const int band_share[LAYOUT_BANDS] = { 44, 26, 30 };
 
-	l->pane[0] = (struct rect){ y0, 0, top, half };
-	l->pane[1] = (struct rect){ y0, half, top, l->cols - half };
-	y0 += top;
-	l->pane[2] = (struct rect){ y0, 0, mid, third };
-	l->pane[3] = (struct rect){ y0, third, mid, third };
-	l->pane[4] = (struct rect){ y0, 2 * third, mid, l->cols - 2 * third };
-	y0 += mid;
-	l->pane[5] = (struct rect){ y0, 0, bot, half };
-	l->pane[6] = (struct rect){ y0, half, bot, l->cols - half };
+/* The grid: bands top to bottom, the last taking what rounding leaves;
+ * in each band the panes side by side in focus order, the last taking
+ * what rounding leaves. */
+static void
+layout_grid(struct layout *l, const int *band, int y0, int bh)
+{
+	int count[LAYOUT_BANDS] = { 0 }, total = 0, last = -1;
+
+	for (int i = 0; i < l->n; i++) {
+		count[band[i]]++;
+	}
+	for (int b = 0; b < LAYOUT_BANDS; b++) {
+		if (count[b] > 0) {
+			total += band_share[b];
+			last = b;
+		}
+	}
+	for (int b = 0, y = y0; b < LAYOUT_BANDS; b++) {
+		int h, w, x = 0, k = 0;
+
+		if (count[b] == 0) {
+			continue;
+		}
+		h = b == last ? y0 + bh - y : bh * band_share[b] / total;
+		w = l->cols / count[b];
+		for (int i = 0; i < l->n; i++) {
+			if (band[i] != b) {
+				continue;
+			}
+			k++;
+			l->pane[i] = (struct rect){ y, x, h,
+						    k == count[b] ? l->cols - x :
+						    w };
+			x += w;
+		}
+		y += h;
+	}
 }
 
-/* One frame for the focused pane, in its place in the 1..7 order, and one
- * summary line for each other pane above or below it. */
+/* One frame for the focused pane, in its place in the focus order, and
+ * one summary line for each other pane above or below it. */
 static void
 layout_accordion(struct layout *l, int y0, int bh, int focus)
 {
-	int open_h = bh - (LAYOUT_PANES - 1);
+	int open_h = bh - (l->n - 1);
 	int y = y0;
 
-	for (int i = 0; i < LAYOUT_PANES; i++) {
+	for (int i = 0; i < l->n; i++) {
 		if (i == focus) {
 			l->pane[i] = (struct rect){ y, 0, open_h, l->cols };
 			y += open_h;
@@ -48,17 +69,22 @@ layout_accordion(struct layout *l, int y0, int bh, int focus)
 }
 
 void
-layout_compute(struct layout *l, int cols, int rows, int focus, bool zoomed)
+layout_compute(struct layout *l, int cols, int rows, const int *band, int n,
+	       int focus, bool zoomed)
 {
 	int bh = rows - 2;
 
 	memset(l, 0, sizeof(*l));
 	l->cols = cols;
 	l->rows = rows;
-	if (focus < 0 || focus >= LAYOUT_PANES) {
+	l->n = n < 0 ? 0 : n > LAYOUT_PANES_MAX ? LAYOUT_PANES_MAX : n;
+	if (focus < 0 || focus >= l->n) {
 		focus = 0;
 	}
-	if (cols < LAYOUT_MIN_COLS || rows < LAYOUT_MIN_ROWS) {
+	for (int i = 0; i < l->n; i++) {
+		assert(band[i] >= 0 && band[i] < LAYOUT_BANDS);
+	}
+	if (cols < LAYOUT_MIN_COLS || rows < LAYOUT_MIN_ROWS || l->n == 0) {
 		l->mode = LAYOUT_TOO_SMALL;
 		return;
 	}
@@ -69,7 +95,7 @@ layout_compute(struct layout *l, int cols, int rows, int focus, bool zoomed)
 		l->pane[focus] = (struct rect){ 1, 0, bh, cols };
 	} else if (cols >= LAYOUT_GRID_COLS && rows >= LAYOUT_GRID_ROWS) {
 		l->mode = LAYOUT_GRID;
-		layout_grid(l, 1, bh);
+		layout_grid(l, band, 1, bh);
 	} else {
 		l->mode = LAYOUT_ACCORDION;
 		layout_accordion(l, 1, bh, focus);
@@ -79,7 +105,7 @@ layout_compute(struct layout *l, int cols, int rows, int focus, bool zoomed)
 int
 layout_pane_at(const struct layout *l, int y, int x)
 {
-	for (int i = 0; i < LAYOUT_PANES; i++) {
+	for (int i = 0; i < l->n; i++) {
 		const struct rect *r = &l->pane[i];
 
 		if (r->h > 0 && y >= r->y && y < r->y + r->h && x >= r->x &&
@@ -93,7 +119,7 @@ layout_pane_at(const struct layout *l, int y, int x)
 bool
 layout_is_framed(const struct layout *l, int i)
 {
-	return i >= 0 && i < LAYOUT_PANES && l->pane[i].h >= 3 &&
+	return i >= 0 && i < l->n && l->pane[i].h >= 3 &&
 	       l->pane[i].w >= 3;
 }
 

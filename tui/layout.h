@@ -1,13 +1,19 @@
-/* Where things go on the screen: the header and status lines, and the seven
- * panes in one of three arrangements (a grid when the terminal is large, an
- * accordion of one open pane and one-line summaries when it is small, one
- * pane when zoomed). Pure geometry; any thread, no ncurses state. */
+/* Where things go on the screen: the header and status lines, and the
+ * panes in one of three arrangements (a grid of bands when the terminal is
+ * large, an accordion of one open pane and one-line summaries when it is
+ * small, one pane when zoomed). Each pane says which band it sits in; the
+ * bands share the height, the panes of a band share its width. Pure
+ * geometry; any thread, no ncurses state. */
 #ifndef WARROOM_LAYOUT_H
 #define WARROOM_LAYOUT_H
 
 #include <stdbool.h>
 
-#define LAYOUT_PANES 7
+/* Panes at most. */
+#define LAYOUT_PANES_MAX 12
+/* Bands of the grid: the top one for the wide tables, the middle one for
+ * gauges and sparklines, the bottom one for lists. */
+#define LAYOUT_BANDS 3
 /* Below this the screen only says how large it needs to be. */
 #define LAYOUT_MIN_COLS 60
 #define LAYOUT_MIN_ROWS 16
@@ -21,7 +27,7 @@ struct rect {
 
 enum layout_mode {
 	LAYOUT_TOO_SMALL,
-	LAYOUT_GRID,            /* all seven framed */
+	LAYOUT_GRID,            /* every pane framed */
 	LAYOUT_ACCORDION,       /* focused framed, others one line each */
 	LAYOUT_ZOOMED,          /* focused alone */
 };
@@ -31,14 +37,17 @@ struct layout {
 	enum layout_mode mode;
 	struct rect header;
 	struct rect status;
+	int n;                  /* panes laid out */
 	/* Each pane's frame (h >= 3), or its summary line (h == 1, accordion
 	 * only), or nothing (h == 0). */
-	struct rect pane[LAYOUT_PANES];
+	struct rect pane[LAYOUT_PANES_MAX];
 };
 
-/* Lays out a cols x rows screen with pane focus (0..6) open. */
-void layout_compute(struct layout *l, int cols, int rows, int focus,
-		    bool zoomed);
+/* Lays out a cols x rows screen for n panes (at most LAYOUT_PANES_MAX), in
+ * focus order, pane i in band band[i] (0..LAYOUT_BANDS-1), with pane focus
+ * open. */
+void layout_compute(struct layout *l, int cols, int rows, const int *band,
+		    int n, int focus, bool zoomed);
 
 /* The pane whose rectangle holds (y, x), or -1. */
 int layout_pane_at(const struct layout *l, int y, int x);

@@ -4,6 +4,16 @@
 #include <ctype.h>
 #include <string.h>
 
+#include "core/kind.h"
+
+const char *
+pane_title(const struct pane *p)
+{
+	const struct kind_desc *kd = kind_of(p->ops->kind);
+
+	return kd != NULL ? kd->title : p->ops->title;
+}
+
 bool
 pane_filter_match(const struct pane *p, const char *s)
 {

@@ -39,8 +39,10 @@ struct pane_ctx {
 struct pane;
 
 struct pane_ops {
-	const char *title;      /* "Pods" */
 	enum snap_kind kind;    /* SNAP_KIND_COUNT: not fed by a source */
+	/* The title of a pane not fed by a source (the kind's otherwise). */
+	const char *title;
+	int band;               /* where the grid puts it: 0 top .. 2 bottom */
 	/* Draws the inside of the frame: h lines of w columns at (y, x). */
 	void (*draw)(struct pane *p, const struct pane_ctx *c, WINDOW *win,
 		     int y, int x, int h, int w);
@@ -62,7 +64,7 @@ struct pane_ops {
 
 struct pane {
 	const struct pane_ops *ops;
-	int number;             /* 1..7, the focus key */
+	int number;             /* 1.., the focus key */
 	int source;             /* state index of the source shown, -1 none */
 	struct table_view view;
 	char filter[PANE_FILTER_MAX];   /* '/' filter, "" for none */
@@ -80,7 +82,7 @@ struct pane {
 	unsigned targets;
 };
 
-/* The seven panes, in focus order 1..7. */
+/* The panes (tui/app.c lists them in focus order). */
 extern const struct pane_ops pane_pods_ops;
 extern const struct pane_ops pane_db_ops;
 extern const struct pane_ops pane_redis_ops;
@@ -90,6 +92,9 @@ extern const struct pane_ops pane_alerts_ops;
 extern const struct pane_ops pane_timeline_ops;
 
 #define PANE_TARGET(t) (1u << (t))
+
+/* "Pods": the kind's title, or the pane's own. */
+const char *pane_title(const struct pane *p);
 
 /* Case-insensitive substring match of the pane filter (true when empty). */
 bool pane_filter_match(const struct pane *p, const char *s);

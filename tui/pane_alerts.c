@@ -681,8 +681,8 @@ alerts_free(struct pane *p)
 }
 
 const struct pane_ops pane_alerts_ops = {
-	.title = "Alerts",
 	.kind = SNAP_ALERTS,
+	.band = 2,
 	.draw = alerts_draw,
 	.key = alerts_key,
 	.click = alerts_click,

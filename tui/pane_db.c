@@ -641,8 +641,8 @@ db_free(struct pane *p)
 }
 
 const struct pane_ops pane_db_ops = {
-	.title = "Database",
 	.kind = SNAP_PG,
+	.band = 0,
 	.draw = db_draw,
 	.key = db_key,
 	.click = db_click,

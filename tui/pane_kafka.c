@@ -386,7 +386,8 @@ draw_group_spark(const struct kafka_group *g, const struct pane_ctx *c,
 		pane_line_add(&l, ROLE_DIM, "no history yet");
 		return;
 	}
-	sparkline_draw_fit(win, y, l.x, l.end - l.x, &g->lag_history, 0, NAN,
+	sparkline_draw_fit(win, y, l.x, l.end - l.x, g->lag_history.v,
+			   g->lag_history.n, 0, NAN,
 			   rate_role(g->lag_per_s) == ROLE_CRIT ? ROLE_CRIT :
 			   ROLE_SPARK, c->theme);
 }
@@ -586,8 +587,8 @@ kafka_free(struct pane *p)
 }
 
 const struct pane_ops pane_kafka_ops = {
-	.title = "Kafka",
 	.kind = SNAP_KAFKA,
+	.band = 1,
 	.draw = kafka_draw,
 	.key = kafka_key,
 	.click = kafka_click,

@@ -272,7 +272,8 @@ draw_entry(const struct metrics_priv *mp, const struct pane_ctx *c,
 		return;
 	}
 	/* The whole history (30 minutes) in whatever width is left. */
-	sparkline_draw_fit(win, y, lx, sw, &r->history, 0, spark_hi(pn, r),
+	sparkline_draw_fit(win, y, lx, sw, r->history.v, r->history.n, 0,
+			   spark_hi(pn, r),
 			   vr == ROLE_CRIT || vr == ROLE_WARN ? vr :
 			   ROLE_SPARK, c->theme);
 }
@@ -501,8 +502,8 @@ metrics_free(struct pane *p)
 }
 
 const struct pane_ops pane_metrics_ops = {
-	.title = "Metrics",
 	.kind = SNAP_METRICS,
+	.band = 1,
 	.draw = metrics_draw,
 	.key = metrics_key,
 	.click = metrics_click,

@@ -856,8 +856,8 @@ pods_free(struct pane *p)
 }
 
 const struct pane_ops pane_pods_ops = {
-	.title = "Pods",
 	.kind = SNAP_PODS,
+	.band = 0,
 	.draw = pods_draw,
 	.key = pods_key,
 	.click = pods_click,

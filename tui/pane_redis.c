@@ -397,7 +397,8 @@ draw_spark_line(const struct redis_model *m, const struct pane_ctx *c,
 	}
 	/* From zero, so a flat line near the limit does not look empty;
 	 * the whole history, resampled when the pane is narrower. */
-	sparkline_draw_fit(win, y, x + lw, w - lw, &m->mem_history, 0,
+	sparkline_draw_fit(win, y, x + lw, w - lw, m->mem_history.v,
+			   m->mem_history.n, 0,
 			   !isnan(m->max_bytes) && m->max_bytes > 0 ?
 			   m->max_bytes : NAN, ROLE_SPARK, c->theme);
 }
@@ -634,8 +635,8 @@ redis_free(struct pane *p)
 }
 
 const struct pane_ops pane_redis_ops = {
-	.title = "Redis",
 	.kind = SNAP_REDIS,
+	.band = 1,
 	.draw = redis_draw,
 	.key = redis_key,
 	.click = redis_click,

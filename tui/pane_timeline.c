@@ -334,8 +334,9 @@ timeline_free_priv(struct pane *p)
 }
 
 const struct pane_ops pane_timeline_ops = {
-	.title = "Timeline",
 	.kind = SNAP_KIND_COUNT,
+	.title = "Timeline",
+	.band = 2,
 	.draw = timeline_draw,
 	.key = timeline_key,
 	.click = timeline_click,

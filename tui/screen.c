@@ -128,7 +128,7 @@ draw_title(struct app *a, int i, const struct pane_ctx *c)
 	/* The brackets mark focus without colour: capture-pane and
 	 * monochrome themes see them too. */
 	snprintf(buf, sizeof(buf), focused ? "[%d %s]" : " %d %s",
-		 p->number, p->ops->title);
+		 p->number, pane_title(p));
 	x += put(a, y, x, x_end, buf,
 		 header_health_role(pane_health(a, i), ROLE_TITLE));
 	if (p->ops->kind == SNAP_KIND_COUNT && a->tl != NULL) {
@@ -207,7 +207,7 @@ draw_body(struct app *a, int i, const struct pane_ctx *c, struct rect in)
 	}
 	if (p->source < 0) {
 		snprintf(buf, sizeof(buf), "no %s source configured "
-			 "(see docs/configuration.md)", p->ops->title);
+			 "(see docs/configuration.md)", pane_title(p));
 		draw_text(a->win, in.y, in.x, in.w, buf, ROLE_DIM, &a->theme);
 	} else if (c->snap == NULL) {
 		snprintf(buf, sizeof(buf), "waiting for the first poll of %s",
@@ -231,7 +231,7 @@ draw_summary(struct app *a, int i, const struct pane_ctx *c)
 	int age_w = 0;
 
 	draw_fill(a->win, r.y, r.x, 1, r.w, ROLE_NORMAL, &a->theme);
-	snprintf(buf, sizeof(buf), "%d %-9s", p->number, p->ops->title);
+	snprintf(buf, sizeof(buf), "%d %-9s", p->number, pane_title(p));
 	x += put(a, r.y, x, x_end, buf,
 		 header_health_role(h, ROLE_TITLE));
 	if (p->ops->kind == SNAP_KIND_COUNT) {
@@ -405,7 +405,7 @@ screen_draw(struct app *a)
 		werase(a->win);
 		a->dirty_header = true;
 		a->dirty_status = true;
-		for (int i = 0; i < APP_PANES; i++) {
+		for (int i = 0; i < a->n_panes; i++) {
 			a->pane_dirty[i] = PANE_DIRTY_TITLE | PANE_DIRTY_BODY;
 		}
 	}
@@ -426,7 +426,7 @@ screen_draw(struct app *a)
 	if (a->dirty_header) {
 		header_draw(a);
 	}
-	for (int i = 0; i < APP_PANES; i++) {
+	for (int i = 0; i < a->n_panes; i++) {
 		if (a->pane_dirty[i] != 0 && a->lay.pane[i].h > 0 &&
 		    a->lay.pane[i].w > 0) {
 			draw_pane(a, i);

@@ -131,7 +131,7 @@ sparkline_render_fit(const double *v, size_t n, int width, double lo,
 }
 
 static void
-draw(WINDOW *win, int y, int x, int width, const struct series *s,
+draw(WINDOW *win, int y, int x, int width, const double *v, size_t n,
      double lo, double hi, enum role role, const struct theme *t, bool fit)
 {
 	/* Up to 3 bytes a block, and the NUL. */
@@ -147,12 +147,12 @@ draw(WINDOW *win, int y, int x, int width, const struct series *s,
 	if (width > 512) {
 		width = 512;
 	}
-	if (s != NULL && fit) {
-		cols = sparkline_render_fit(s->v, s->n, width, lo, hi,
-					    text_utf8, buf, sizeof(buf));
-	} else if (s != NULL) {
-		cols = sparkline_render(s->v, s->n, width, lo, hi, text_utf8,
-					buf, sizeof(buf));
+	if (v != NULL && fit) {
+		cols = sparkline_render_fit(v, n, width, lo, hi, text_utf8,
+					    buf, sizeof(buf));
+	} else if (v != NULL) {
+		cols = sparkline_render(v, n, width, lo, hi, text_utf8, buf,
+					sizeof(buf));
 	}
 	/* The newest sample sits at the right edge. */
 	wattrset(win, (int)theme_attr(t, ROLE_NORMAL));
@@ -168,16 +168,17 @@ draw(WINDOW *win, int y, int x, int width, const struct series *s,
 }
 
 void
-sparkline_draw(WINDOW *win, int y, int x, int width, const struct series *s,
-	       double lo, double hi, enum role role, const struct theme *t)
+sparkline_draw(WINDOW *win, int y, int x, int width, const double *v,
+	       size_t n, double lo, double hi, enum role role,
+	       const struct theme *t)
 {
-	draw(win, y, x, width, s, lo, hi, role, t, false);
+	draw(win, y, x, width, v, n, lo, hi, role, t, false);
 }
 
 void
-sparkline_draw_fit(WINDOW *win, int y, int x, int width,
-		   const struct series *s, double lo, double hi,
-		   enum role role, const struct theme *t)
+sparkline_draw_fit(WINDOW *win, int y, int x, int width, const double *v,
+		   size_t n, double lo, double hi, enum role role,
+		   const struct theme *t)
 {
-	draw(win, y, x, width, s, lo, hi, role, t, true);
+	draw(win, y, x, width, v, n, lo, hi, role, t, true);
 }

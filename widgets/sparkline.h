@@ -10,7 +10,6 @@
 
 #include <curses.h>
 
-#include "core/model.h"
 #include "themes/theme.h"
 
 /* Renders the last width samples of v[0..n) scaled between lo and hi (NAN:
@@ -18,9 +17,11 @@
 int sparkline_render(const double *v, size_t n, int width, double lo,
 		     double hi, bool utf8, char *out, size_t n_out);
 
-void sparkline_draw(WINDOW *win, int y, int x, int width,
-		    const struct series *s, double lo, double hi,
-		    enum role role, const struct theme *t);
+/* Draws v[0..n) as sparkline_render() does, the newest sample at the
+ * right edge of width columns. */
+void sparkline_draw(WINDOW *win, int y, int x, int width, const double *v,
+		    size_t n, double lo, double hi, enum role role,
+		    const struct theme *t);
 
 /* Renders the whole of v[0..n) in at most width columns: with more samples
  * than columns, column c stands for samples [c*n/width, (c+1)*n/width) and
@@ -32,10 +33,10 @@ void sparkline_draw(WINDOW *win, int y, int x, int width,
 int sparkline_render_fit(const double *v, size_t n, int width, double lo,
 			 double hi, bool utf8, char *out, size_t n_out);
 
-/* sparkline_draw of the whole series, resampled by sparkline_render_fit
- * and right-aligned in width columns. */
+/* sparkline_draw of the whole of v[0..n), resampled by
+ * sparkline_render_fit and right-aligned in width columns. */
 void sparkline_draw_fit(WINDOW *win, int y, int x, int width,
-			const struct series *s, double lo, double hi,
+			const double *v, size_t n, double lo, double hi,
 			enum role role, const struct theme *t);
 
 #endif

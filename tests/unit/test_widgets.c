@@ -94,10 +94,9 @@ Test(sparkline, draw_puts_newest_at_the_right, .init = scr_up,
      .fini = scr_down)
 {
 	double v[] = { 0, 7 };
-	struct series s = { .v = v, .n = 2, .step_ms = 1000 };
 	char buf[64];
 
-	sparkline_draw(scr_win, 1, 0, 6, &s, NAN, NAN, ROLE_SPARK, NULL);
+	sparkline_draw(scr_win, 1, 0, 6, v, 2, NAN, NAN, ROLE_SPARK, NULL);
 	cr_assert_str_eq(scr_row_trim(1, 0, 6, buf, sizeof(buf)),
 			 "    \u2581\u2588");
 }
@@ -186,16 +185,15 @@ Test(sparkline, draw_fit_right_aligns_and_fills, .init = scr_up,
 {
 	double shortv[] = { 0, 1, 2 };
 	double longv[] = { 0, 8, 1, 1, 1, 1, 1, 1, 1, 1, 2, 2 };
-	struct series s = { .v = shortv, .n = 3, .step_ms = 15000 };
 	char buf[64];
 
-	sparkline_draw_fit(scr_win, 1, 0, 6, &s, NAN, NAN, ROLE_SPARK, NULL);
+	sparkline_draw_fit(scr_win, 1, 0, 6, shortv, 3, NAN, NAN, ROLE_SPARK,
+			   NULL);
 	cr_assert_str_eq(scr_row_trim(1, 0, 6, buf, sizeof(buf)),
 			 "   \u2581\u2585\u2588");
 	/* 12 samples in 6 columns, two each: 8 1 1 1 1 2 from 0..8. */
-	s.v = longv;
-	s.n = 12;
-	sparkline_draw_fit(scr_win, 2, 0, 6, &s, 0, NAN, ROLE_SPARK, NULL);
+	sparkline_draw_fit(scr_win, 2, 0, 6, longv, 12, 0, NAN, ROLE_SPARK,
+			   NULL);
 	cr_assert_str_eq(scr_row_trim(2, 0, 6, buf, sizeof(buf)),
 			 "\u2588\u2582\u2582\u2582\u2582\u2583");
 }
