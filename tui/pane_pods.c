@@ -95,55 +95,12 @@ static const char pods_hints[] = "v view  s sort";
 
 /* ---- classification ------------------------------------------------------ */
 
-static const char *
-pod_status(const struct pod_row *r)
-{
-	return r->reason[0] != '\0' ? r->reason : r->phase;
-}
-
-static bool
-str_in(const char *s, const char *const *list)
-{
-	for (; *list != NULL; list++) {
-		if (strcmp(s, *list) == 0) {
-			return true;
-		}
-	}
-	return false;
-}
-
-/* 2 broken, 1 not there yet, 0 fine. */
-static int
-pod_severity(const struct pod_row *r)
-{
-	static const char *const crit[] = {
-		"CrashLoopBackOff", "OOMKilled", "Error", "ImagePullBackOff",
-		"ErrImagePull", "CreateContainerConfigError",
-		"CreateContainerError", "InvalidImageName",
-		"RunContainerError", "Failed", "Evicted", NULL,
-	};
-	static const char *const warn[] = {
-		"Pending", "ContainerCreating", "PodInitializing",
-		"Terminating", "Unknown", "NotReady", NULL,
-	};
-	const char *st = pod_status(r);
-
-	if (str_in(st, crit)) {
-		return 2;
-	}
-	if (str_in(st, warn) || strncmp(st, "Init:", 5) == 0) {
-		return 1;
-	}
-	if (strcmp(r->phase, "Running") == 0 && r->ready < r->containers) {
-		return 1;
-	}
-	return 0;
-}
-
+/* Status and severity are derived once at publish (core/kind_pods.c). */
 static enum role
-severity_role(int sev)
+severity_role(enum health sev)
 {
-	return sev == 2 ? ROLE_CRIT : sev == 1 ? ROLE_WARN : ROLE_NORMAL;
+	return sev == HEALTH_CRIT ? ROLE_CRIT :
+	       sev == HEALTH_WARN ? ROLE_WARN : ROLE_NORMAL;
 }
 
 static bool
@@ -178,7 +135,7 @@ cmp_pods(const void *ctx, size_t ia, size_t ib)
 
 	switch (pp->cache.sort_col) {
 	case POD_SORT_STATUS:
-		r = pod_severity(b) - pod_severity(a);
+		r = (int)b->sev - (int)a->sev;
 		if (r == 0) {
 			r = b->restarts - a->restarts;
 		}
@@ -254,7 +211,7 @@ count_model(struct pods_priv *pp)
 		return;
 	}
 	for (i = 0; i < m->n_pods; i++) {
-		const char *st = pod_status(&m->pods[i]);
+		const char *st = m->pods[i].status;
 
 		if (strcmp(st, "Running") == 0) {
 			pp->n_running++;
@@ -265,7 +222,7 @@ count_model(struct pods_priv *pp)
 		} else if (strcmp(st, "Pending") == 0 ||
 			   strcmp(st, "ContainerCreating") == 0) {
 			pp->n_pending++;
-		} else if (pod_severity(&m->pods[i]) == 2) {
+		} else if (m->pods[i].sev == HEALTH_CRIT) {
 			pp->n_failing++;
 		}
 	}
@@ -347,7 +304,7 @@ pods_refresh(struct pane *p, const struct pane_ctx *c)
 		if (p->sub == SUB_PODS) {
 			const struct pod_row *r = &m->pods[i];
 
-			hit = pane_filter_any(p, r->name, r->ns, pod_status(r),
+			hit = pane_filter_any(p, r->name, r->ns, r->status,
 					      r->node, r->owner, NULL);
 		} else if (p->sub == SUB_DEPLOYS) {
 			const struct deploy_row *d = &m->deploys[i];
@@ -422,8 +379,8 @@ pod_cell(void *ctx, size_t row, int col, char *buf, size_t n,
 		}
 		break;
 	case 3:
-		snprintf(buf, n, "%s", pod_status(r));
-		*role = severity_role(pod_severity(r));
+		snprintf(buf, n, "%s", r->status);
+		*role = severity_role(r->sev);
 		if (*role == ROLE_NORMAL && strcmp(r->phase, "Running") == 0) {
 			*role = ROLE_OK;
 		}
@@ -775,7 +732,7 @@ pods_detail(struct pane *p, const struct pane_ctx *c)
 		pane_buf_field(&b, "namespace", r->ns);
 		pane_buf_field(&b, "name", r->name);
 		pane_buf_field(&b, "owner", r->owner);
-		pane_buf_field(&b, "status", pod_status(r));
+		pane_buf_field(&b, "status", r->status);
 		pane_buf_field(&b, "phase", r->phase);
 		pane_buf_field(&b, "reason", r->reason);
 		pane_buf_addf(&b, "ready: %d/%d\n", r->ready, r->containers);
@@ -820,7 +777,7 @@ pods_detail(struct pane *p, const struct pane_ctx *c)
 				continue;
 			}
 			pane_buf_addf(&b, "  pod %s  %s  %d/%d  restarts %d\n",
-				      pr->name, pod_status(pr), pr->ready,
+				      pr->name, pr->status, pr->ready,
 				      pr->containers, pr->restarts);
 		}
 		add_events(&b, pp->m, d->name, c->now_wall_ms);
