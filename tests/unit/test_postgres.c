@@ -1,7 +1,8 @@
 /* The PostgreSQL probe's pieces that need no server: libpq messages made
- * fit for a person (and free of passwords), session targets, blocker
- * arrays, timeouts, the registries, and the action texts built without a
- * server. The probe against a real server: tests/integration. */
+ * fit for a person (and free of passwords), typed session targets, blocker
+ * arrays, timeouts, the action table, and the action texts built without a
+ * server from the snapshot a request carries. The probe against a real
+ * server (and warroom's own session refused): tests/integration. */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
 #include <math.h>
@@ -9,6 +10,8 @@
 
 #include "build-config.h"
 #include "core/config.h"
+#include "core/kind.h"
+#include "core/rules.h"
 #include "core/snapshot.h"
 #include "probes/postgres.h"
 
@@ -67,25 +70,63 @@ ParameterizedTest(struct msg_case *c, postgres, clean_message)
 	cr_assert_str_eq(out, c->want);
 }
 
-Test(postgres, parse_target)
-{
-	int pid = 0;
-	int64_t start = 0;
+/* A request for the action called name on a typed session target. */
+static void req_for(struct action_req *req, const char *name, int pid,
+		    int64_t start_us);
+static struct snapshot *model(const char *query, const char *state);
 
-	cr_assert_eq(pgc_parse_target("pid=4242 start=1795000000123456", &pid,
-				      &start), 0);
-	cr_assert_eq(pid, 4242);
-	cr_assert_eq(start, 1795000000123456LL);
-	cr_assert_eq(pgc_parse_target("pid=7 start=0", &pid, &start), 0);
-	cr_assert_eq(start, 0);
-	cr_assert_eq(pgc_parse_target("pid=abc start=1", &pid, &start), -1);
-	cr_assert_eq(pgc_parse_target("pid=0 start=1", &pid, &start), -1);
-	cr_assert_eq(pgc_parse_target("pid=-3 start=1", &pid, &start), -1);
-	cr_assert_eq(pgc_parse_target("pid=12x start=1", &pid, &start), -1);
-	cr_assert_eq(pgc_parse_target("pid=12", &pid, &start), -1);
-	cr_assert_eq(pgc_parse_target("start=1", &pid, &start), -1);
-	cr_assert_eq(pgc_parse_target("pid=99999999999 start=1", &pid,
-				      &start), -1);
+Test(postgres, typed_target)
+{
+	struct action_req req;
+	struct snapshot *s = model("SELECT 1", "active");
+	char buf[2048], result[256];
+	struct err err = { { 0 } };
+	static const struct {
+		enum target_type type;
+		int pid;
+	} bad[] = {
+		{ TARGET_PG_BACKEND, 0 },
+		{ TARGET_PG_BACKEND, -3 },
+		{ TARGET_SOURCE, 4242 },
+		{ TARGET_REDIS_CLIENT, 4242 },
+	};
+	size_t i;
+
+	/* pid and backend start, as the pane sets them, name the session. */
+	req_for(&req, "terminate", 4242, 1795000000123456LL);
+	cr_assert_eq(req.target.type, TARGET_PG_BACKEND);
+	cr_assert_eq(req.target.u.pg.pid, 4242);
+	cr_assert_eq(req.target.u.pg.backend_start_us, 1795000000123456LL);
+	action_req_set_snap(&req, s);
+	req.impl->describe(&req, buf, sizeof(buf));
+	cr_assert(strstr(buf, "SELECT pg_terminate_backend(4242);\n") == buf,
+		  "%s", buf);
+	cr_assert(strstr(buf, "backend started 2026-11-18 11:06:40Z (not in "
+			 "the latest poll)") != NULL, "%s", buf);
+	req_for(&req, "cancel", 7, 0);
+	cr_assert_eq(req.target.u.pg.backend_start_us, 0);
+
+	/* A target that is not a session is refused before any connection
+	 * (there is no section: connecting would fail otherwise). */
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		req_for(&req, "cancel", bad[i].pid, 1);
+		req.target.type = bad[i].type;
+		err_clear(&err);
+		cr_assert_eq(req.impl->run(&req, result, sizeof(result), &err),
+			     -1);
+		cr_assert_str_eq(err.msg, "no session selected");
+		err_clear(&err);
+		cr_assert_eq(req.impl->preview(&req, buf, sizeof(buf), &err),
+			     -1);
+		cr_assert_str_eq(err.msg, "no session selected");
+	}
+	/* A good target gets as far as the connection. */
+	req_for(&req, "terminate", 4242, 1);
+	cr_assert_eq(req.impl->run(&req, result, sizeof(result), &err), -1);
+	cr_assert_str_eq(err.msg, "postgres.u: no configuration for this "
+			 "source");
+	action_req_clear(&req);
+	snapshot_unref(s);
 }
 
 Test(postgres, parse_pids)
@@ -118,26 +159,13 @@ Test(postgres, fmt_timeout)
 	cr_assert_str_eq(b, "1234ms");
 }
 
-Test(postgres, own_sessions_per_source)
-{
-	cr_assert(!pgc_own_is("postgres.a", 100));
-	pgc_own_set("postgres.a", 100);
-	pgc_own_set("postgres.b", 200);
-	cr_assert(pgc_own_is("postgres.a", 100));
-	/* The same pid on another server is someone else. */
-	cr_assert(!pgc_own_is("postgres.b", 100));
-	cr_assert(pgc_own_is("postgres.b", 200));
-	pgc_own_set("postgres.a", 0);
-	cr_assert(!pgc_own_is("postgres.a", 100));
-}
-
-static const struct action_def *
+static const struct action_impl *
 action(const char *name)
 {
-	const struct action_def *d;
+	const struct action_impl *d;
 
-	for (d = postgres_actions; d->name != NULL; d++) {
-		if (strcmp(d->name, name) == 0) {
+	for (d = postgres_actions; d->spec != NULL; d++) {
+		if (strcmp(d->spec->name, name) == 0) {
 			return d;
 		}
 	}
@@ -147,21 +175,32 @@ action(const char *name)
 
 Test(postgres, action_table)
 {
-	cr_assert_eq(action("cancel")->key, 'C');
-	cr_assert_eq(action("terminate")->key, 'T');
-	cr_assert_eq(action("terminate-idle")->key, 'I');
-	cr_assert_str_eq(action("terminate-idle")->arg_prompt, "Minutes");
-	cr_assert(action("cancel")->destructive);
-	cr_assert(action("terminate")->destructive);
-	cr_assert(action("terminate-idle")->destructive);
+	cr_assert_eq(action("cancel")->spec->key, 'C');
+	cr_assert_eq(action("terminate")->spec->key, 'T');
+	cr_assert_eq(action("terminate-idle")->spec->key, 'I');
+	cr_assert_str_eq(action("terminate-idle")->spec->input, "Minutes");
+	cr_assert(action("cancel")->spec->destructive);
+	cr_assert(action("terminate")->spec->destructive);
+	cr_assert(action("terminate-idle")->spec->destructive);
+	/* The kind's specs, shared with the demo. */
+	cr_assert_eq(action("cancel")->spec, &action_pg_cancel);
+	cr_assert_eq(action("terminate")->spec, &action_pg_terminate);
+	cr_assert_eq(action("terminate-idle")->spec,
+		     &action_pg_terminate_idle);
+	cr_assert_eq(action("cancel")->spec->target, TARGET_PG_BACKEND);
+	cr_assert_eq(action("terminate")->spec->target, TARGET_PG_BACKEND);
+	cr_assert_eq(action("terminate-idle")->spec->target, TARGET_SOURCE);
+	cr_assert_eq(action_impl_by_key(postgres_actions, 'T'),
+		     action("terminate"));
 	cr_assert_eq(postgres_probe_ops.actions, postgres_actions);
 	cr_assert_eq(postgres_probe_ops.kind, SNAP_PG);
 	cr_assert_str_eq(postgres_probe_ops.name, "postgres");
 }
 
-/* A model with one session, published as the newest of "postgres.u". */
-static void
-publish_model(const char *query, const char *state)
+/* A derived snapshot of "postgres.u" with two sessions: 4242 and 4301
+ * queued behind it. */
+static struct snapshot *
+model(const char *query, const char *state)
 {
 	struct snapshot *s = snapshot_new(SNAP_PG, "postgres.u");
 	struct pg_model *m = snapshot_alloc(s, sizeof(*m));
@@ -188,28 +227,44 @@ publish_model(const char *query, const char *state)
 	x[1].n_blocked_by = 1;
 	m->sessions = x;
 	m->n_sessions = 2;
+	m->max_connections = NAN;
+	m->conns_active = NAN;
+	m->conns_idle = NAN;
+	m->conns_idle_xact = NAN;
+	m->conns_other = NAN;
+	m->oldest_idle_xact_s = NAN;
+	m->notice = "";
 	s->data = m;
-	pgc_latest_set("postgres.u", s);
-	snapshot_unref(s);
+	/* As published: the lock graph is derived. */
+	rules_derive(s);
+	return s;
 }
 
 static void
-req_for(struct action_req *req, const char *name, const char *target)
+req_for(struct action_req *req, const char *name, int pid, int64_t start_us)
 {
 	memset(req, 0, sizeof(*req));
-	req->def = action(name);
+	req->impl = action(name);
 	strcpy(req->source, "postgres.u");
-	strcpy(req->target, target);
+	req->target.type = ACTION_SPEC(req)->target;
+	if (req->target.type == TARGET_PG_BACKEND) {
+		req->target.u.pg.pid = pid;
+		req->target.u.pg.backend_start_us = start_us;
+		snprintf(req->target.label, sizeof(req->target.label),
+			 "pid %d", pid);
+	}
 }
 
 Test(postgres, describe_without_a_server)
 {
 	struct action_req req;
+	struct snapshot *s;
 	char buf[2048];
 
-	publish_model("UPDATE accounts\n\tSET x = 1 /* \x1b[2J */", "active");
-	req_for(&req, "terminate", "pid=4242 start=1795000000000000");
-	req.def->describe(&req, buf, sizeof(buf));
+	s = model("UPDATE accounts\n\tSET x = 1 /* \x1b[2J */", "active");
+	req_for(&req, "terminate", 4242, 1795000000000000LL);
+	action_req_set_snap(&req, s);
+	req.impl->describe(&req, buf, sizeof(buf));
 	cr_assert(strstr(buf, "SELECT pg_terminate_backend(4242);\n") == buf,
 		  "%s", buf);
 	cr_assert(strstr(buf, "target: pid 4242, user billing, db orders, "
@@ -226,36 +281,60 @@ Test(postgres, describe_without_a_server)
 			 "the query") != NULL, "%s", buf);
 
 	/* Another backend with the same pid: not described as the same. */
-	req_for(&req, "terminate", "pid=4242 start=1795000000000001");
-	req.def->describe(&req, buf, sizeof(buf));
+	req_for(&req, "terminate", 4242, 1795000000000001LL);
+	req.impl->describe(&req, buf, sizeof(buf));
 	cr_assert(strstr(buf, "not in the latest poll") != NULL, "%s", buf);
+	action_req_clear(&req);
+	snapshot_unref(s);
 
-	req_for(&req, "cancel", "pid=4242 start=1795000000000000");
-	publish_model("UPDATE t SET v = 1", "idle in transaction");
-	req.def->describe(&req, buf, sizeof(buf));
+	req_for(&req, "cancel", 4242, 1795000000000000LL);
+	s = model("UPDATE t SET v = 1", "idle in transaction");
+	action_req_set_snap(&req, s);
+	req.impl->describe(&req, buf, sizeof(buf));
 	cr_assert(strstr(buf, "SELECT pg_cancel_backend(4242);") == buf);
 	cr_assert(strstr(buf, "cancel will not release its locks") != NULL,
 		  "%s", buf);
 
-	req_for(&req, "cancel", "pid=x");
-	req.def->describe(&req, buf, sizeof(buf));
-	cr_assert(strstr(buf, "bad session target") != NULL, "%s", buf);
-	pgc_latest_set("postgres.u", NULL);
+	/* Not a session: the text says so instead of naming a pid. */
+	req.target.type = TARGET_SOURCE;
+	req.target.u.pg.pid = 0;
+	req.impl->describe(&req, buf, sizeof(buf));
+	cr_assert(strstr(buf, "no session selected") != NULL, "%s", buf);
+	action_req_clear(&req);
+	snapshot_unref(s);
+}
+
+Test(postgres, describe_without_a_snapshot)
+{
+	struct action_req req;
+	char buf[2048];
+
+	/* What the request was confirmed against is all describe() reads. */
+	req_for(&req, "terminate", 4242, 1795000000000000LL);
+	cr_assert_null(req.snap);
+	req.impl->describe(&req, buf, sizeof(buf));
+	cr_assert(strstr(buf, "SELECT pg_terminate_backend(4242);\n") == buf,
+		  "%s", buf);
+	cr_assert(strstr(buf, "not in the latest poll") != NULL, "%s", buf);
+	cr_assert(strstr(buf, "queued behind") == NULL, "%s", buf);
 }
 
 Test(postgres, idle_minutes_are_checked)
 {
 	struct action_req req;
-	char buf[2048], result[256];
+	struct snapshot *s;
+	char buf[2048], result[256], mins[32];
 	struct err err = { { 0 } };
 	static const char *const bad[] = { "", "0", "-1", "abc", "1.2.3",
 					   "10081", "5m", NULL };
 	size_t i;
 
-	publish_model("SELECT 1", "idle in transaction");
-	req_for(&req, "terminate-idle", "");
+	s = model("SELECT 1", "idle in transaction");
+	req_for(&req, "terminate-idle", 0, 0);
+	cr_assert_eq(req.target.type, TARGET_SOURCE);
+	action_req_set_snap(&req, s);
 	strcpy(req.arg, " 10 ");
-	req.def->describe(&req, buf, sizeof(buf));
+	req.impl->describe(&req, buf, sizeof(buf));
 	cr_assert(strstr(buf, "state_change < now() - 10 * interval "
 			 "'1 minute' AND pid <> pg_backend_pid();") != NULL,
 		  "%s", buf);
@@ -263,12 +342,26 @@ Test(postgres, idle_minutes_are_checked)
 		  != NULL, "%s", buf);
 	for (i = 0; bad[i] != NULL; i++) {
 		strcpy(req.arg, bad[i]);
-		cr_assert_eq(req.def->run(&req, result, sizeof(result), &err),
+		cr_assert_eq(req.impl->run(&req, result, sizeof(result), &err),
 			     -1, "'%s' accepted", bad[i]);
 		cr_assert(strstr(err.msg, "minutes must be a number") != NULL,
 			  "%s", err.msg);
+		/* The spec refuses it before the confirmation opens. */
+		err_clear(&err);
+		cr_assert_eq(ACTION_SPEC(&req)->check_input(bad[i], &err), -1,
+			     "'%s' accepted", bad[i]);
+		cr_assert_str_eq(err.msg, "minutes must be a number greater "
+				 "than 0 and at most 10080");
 	}
-	pgc_latest_set("postgres.u", NULL);
+	/* Decimals, as the demo takes them too. */
+	cr_assert_eq(ACTION_SPEC(&req)->check_input(" 0.5 ", &err), 0);
+	cr_assert_eq(pg_parse_minutes("0.5", mins, sizeof(mins), &err), 0);
+	cr_assert_str_eq(mins, "0.5");
+	cr_assert_eq(pg_parse_minutes(" 10 ", mins, sizeof(mins), &err), 0);
+	cr_assert_str_eq(mins, "10");
+	cr_assert_eq(pg_parse_minutes("10080", mins, sizeof(mins), &err), 0);
+	action_req_clear(&req);
+	snapshot_unref(s);
 }
 
 Test(postgres, open_needs_a_good_section)
