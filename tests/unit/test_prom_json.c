@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "core/config.h"
+#include "core/kind.h"
 #include "core/xalloc.h"
 #include "probes/alertmanager.h"
 #include "probes/http.h"
@@ -760,7 +761,10 @@ ParameterizedTest(struct arg_case *c, am_silence, arg)
 	const char *comment = NULL;
 	struct err err = { "" };
 
-	cr_assert_eq(am_parse_silence_arg(c->arg, &ms, &comment, &err), c->rc,
+	cr_assert_eq(alerts_parse_silence(c->arg, &ms, &comment, &err), c->rc,
+		     "'%s': %s", c->arg, err.msg);
+	/* The spec checks the operator's input the same way. */
+	cr_assert_eq(action_silence.check_input(c->arg, &err), c->rc,
 		     "'%s': %s", c->arg, err.msg);
 	if (c->rc == 0) {
 		cr_assert_eq(ms, c->ms);

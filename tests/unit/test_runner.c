@@ -220,9 +220,16 @@ stuck_poll(struct probe *p, struct snapshot **out, struct err *err)
 	return err_set(err, "still stuck");
 }
 
-static const struct action_def fake_actions[] = {
-	{ .name = "poke", .label = "Poke", .key = 'K' },
-	{ .name = NULL },
+static const struct action_spec poke_spec = {
+	.name = "poke",
+	.label = "Poke",
+	.key = 'K',
+	.target = TARGET_SOURCE,
+};
+
+static const struct action_impl fake_actions[] = {
+	{ .spec = &poke_spec },
+	{ .spec = NULL },
 };
 
 static const struct probe_ops ok_ops = {
