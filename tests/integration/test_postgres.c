@@ -21,6 +21,8 @@
 
 #include "build-config.h"
 #include "core/config.h"
+#include "core/kind.h"
+#include "core/rules.h"
 #include "core/sanitize.h"
 #include "core/snapshot.h"
 #include "core/state.h"
@@ -127,7 +129,8 @@ probe_for(const struct config_section *sec)
 	return pp;
 }
 
-/* One poll that must succeed; the caller unrefs the snapshot. */
+/* One poll that must succeed, derived as publishing derives it (the lock
+ * graph the actions read); the caller unrefs the snapshot. */
 static struct snapshot *
 poll_ok(struct pg_probe *pp, const char *source)
 {
@@ -137,6 +140,7 @@ poll_ok(struct pg_probe *pp, const char *source)
 	cr_assert_eq(pg_probe_poll(pp, s, &err), 0, "poll failed: %s",
 		     err.msg);
 	cr_assert_not_null(snapshot_pg(s));
+	rules_derive(s);
 	return s;
 }
 
@@ -371,27 +375,34 @@ poll_until_tree(struct pg_probe *pp, const struct named *nm, size_t n,
 	return NULL;
 }
 
-/* A request for action def on the session s of source sec. */
+/* A request for action impl on the session pid (started at start_us) of
+ * source sec, confirmed against snap (may be NULL); the caller clears
+ * it. */
 static void
-session_req(struct action_req *req, const struct action_def *def,
-	    const struct config_section *sec, int pid, int64_t start_us)
+session_req(struct action_req *req, const struct action_impl *impl,
+	    const struct config_section *sec, struct snapshot *snap, int pid,
+	    int64_t start_us)
 {
 	memset(req, 0, sizeof(*req));
-	req->def = def;
+	req->impl = impl;
 	req->section = sec;
 	strlcpy_safe(req->source, sec->name, sizeof(req->source));
-	snprintf(req->target, sizeof(req->target), "pid=%d start=%lld", pid,
-		 (long long)start_us);
-	snprintf(req->target_label, sizeof(req->target_label), "pid %d", pid);
+	req->target.type = TARGET_PG_BACKEND;
+	req->target.u.pg.pid = pid;
+	req->target.u.pg.backend_start_us = start_us;
+	snprintf(req->target.label, sizeof(req->target.label), "pid %d", pid);
+	if (snap != NULL) {
+		action_req_set_snap(req, snap);
+	}
 }
 
-static const struct action_def *
+static const struct action_impl *
 action(const char *name)
 {
-	const struct action_def *d;
+	const struct action_impl *d;
 
-	for (d = postgres_actions; d->name != NULL; d++) {
-		if (strcmp(d->name, name) == 0) {
+	for (d = postgres_actions; d->spec != NULL; d++) {
+		if (strcmp(d->spec->name, name) == 0) {
 			return d;
 		}
 	}
@@ -527,12 +538,12 @@ Test(postgres, pile_up_tree_and_terminate_root)
 		     se->lock_rel);
 
 	/* The confirmation names the exact SQL, the target and the cost. */
-	session_req(&req, action("terminate"), sec, sa->pid,
+	session_req(&req, action("terminate"), sec, s, sa->pid,
 		    sa->backend_start_us);
 	{
 		char text[2048], want[64];
 
-		req.def->describe(&req, text, sizeof(text));
+		req.impl->describe(&req, text, sizeof(text));
 		snprintf(want, sizeof(want), "SELECT pg_terminate_backend(%d);",
 			 sa->pid);
 		cr_assert(strstr(text, want) != NULL, "%s", text);
@@ -549,14 +560,14 @@ Test(postgres, pile_up_tree_and_terminate_root)
 			  strstr(text, "Terminate closes the whole session, "
 				 "not just the query") != NULL, "%s", text);
 		text[0] = '\0';
-		cr_assert_eq(req.def->preview(&req, text, sizeof(text), &err),
+		cr_assert_eq(req.impl->preview(&req, text, sizeof(text), &err),
 			     0, "%s", err.msg);
 		cr_assert(strstr(text, "idle in transaction") != NULL, "%s",
 			  text);
 		cr_assert(strstr(text, "4 sessions are queued behind it")
 			  != NULL, "%s", text);
 	}
-	cr_assert_eq(req.def->run(&req, result, sizeof(result), &err), 0,
+	cr_assert_eq(req.impl->run(&req, result, sizeof(result), &err), 0,
 		     "%s", err.msg);
 	{
 		char want[96];
@@ -565,6 +576,7 @@ Test(postgres, pile_up_tree_and_terminate_root)
 			 "4 sessions were queued behind it", sa->pid);
 		cr_assert_str_eq(result, want);
 	}
+	action_req_clear(&req);
 	snapshot_unref(s);
 
 	/* B, C and D get their rows; D still holds row 4, so E waits. */
@@ -603,34 +615,100 @@ Test(postgres, terminate_checks_the_backend_is_the_same)
 
 	cr_assert_not_null(sa);
 	/* A backend start one microsecond off is another session. */
-	session_req(&req, action("terminate"), sec, sa->pid,
+	session_req(&req, action("terminate"), sec, s, sa->pid,
 		    sa->backend_start_us + 1);
-	cr_assert_eq(req.def->run(&req, result, sizeof(result), &err), -1);
+	cr_assert_eq(req.impl->run(&req, result, sizeof(result), &err), -1);
 	cr_assert(strstr(err.msg, "is now a different session") != NULL,
 		  "%s", err.msg);
 	cr_assert(strstr(err.msg, "nothing done") != NULL, "%s", err.msg);
 	exec_ok(a, "SELECT 1");
 
-	/* warroom's own monitoring session is never a target. */
-	session_req(&req, action("terminate"), sec, pg_probe_backend_pid(pp),
-		    0);
-	cr_assert_eq(req.def->run(&req, result, sizeof(result), &err), -1);
+	action_req_clear(&req);
+
+	/* warroom's own monitoring session is never a target: the snapshot
+	 * the operator confirmed against names it. */
+	cr_assert_eq(snapshot_pg(s)->own_pid, pg_probe_backend_pid(pp));
+	session_req(&req, action("terminate"), sec, s,
+		    pg_probe_backend_pid(pp), 0);
+	cr_assert_eq(req.impl->run(&req, result, sizeof(result), &err), -1);
 	cr_assert(strstr(err.msg, "warroom's own") != NULL, "%s", err.msg);
+	action_req_clear(&req);
 	snapshot_unref(s);
 	s = poll_ok(pp, sec->name);
-	snapshot_unref(s);
 
 	/* A pid that is gone. */
-	session_req(&req, action("cancel"), sec, 999999, 1);
-	cr_assert_eq(req.def->run(&req, result, sizeof(result), &err), -1);
+	session_req(&req, action("cancel"), sec, s, 999999, 1);
+	cr_assert_eq(req.impl->run(&req, result, sizeof(result), &err), -1);
 	cr_assert(strstr(err.msg, "is gone") != NULL, "%s", err.msg);
 
-	strlcpy_safe(req.target, "pid=abc", sizeof(req.target));
-	cr_assert_eq(req.def->run(&req, result, sizeof(result), &err), -1);
-	cr_assert(strstr(err.msg, "bad session target") != NULL, "%s",
+	/* A target that is not a session. */
+	req.target.type = TARGET_SOURCE;
+	req.target.u.pg.pid = 0;
+	cr_assert_eq(req.impl->run(&req, result, sizeof(result), &err), -1);
+	cr_assert(strstr(err.msg, "no session selected") != NULL, "%s",
 		  err.msg);
+	action_req_clear(&req);
+	snapshot_unref(s);
 	pg_probe_free(pp);
 	PQfinish(a);
+}
+
+/* Which session is warroom's own is a fact of each source's snapshot: the
+ * same pid seen from another source is just another session. */
+Test(postgres, own_session_is_per_source)
+{
+	struct config_section *sec_a, *sec_b;
+	struct pg_probe *pa, *pb;
+	struct snapshot *sa, *sb;
+	int own_a, own_b;
+	const struct pg_session *a_from_b;
+	struct action_req req;
+	char result[256] = "";
+	struct err err = { { 0 } };
+
+	/* Adding a section may move the others: both first. */
+	local_section("postgres.a", "postgres");
+	local_section("postgres.b", "postgres");
+	cr_assert_eq(cfg.n_sections, 2);
+	sec_a = &cfg.sections[0];
+	sec_b = &cfg.sections[1];
+	pa = probe_for(sec_a);
+	pb = probe_for(sec_b);
+	sa = poll_ok(pa, sec_a->name);
+	sb = poll_ok(pb, sec_b->name);
+	own_a = pg_probe_backend_pid(pa);
+	own_b = pg_probe_backend_pid(pb);
+	cr_assert_gt(own_a, 0);
+	cr_assert_gt(own_b, 0);
+	cr_assert_neq(own_a, own_b);
+	cr_assert_eq(snapshot_pg(sa)->own_pid, own_a);
+	cr_assert_eq(snapshot_pg(sb)->own_pid, own_b);
+
+	/* Each source refuses its own session. */
+	session_req(&req, action("cancel"), sec_a, sa, own_a, 0);
+	cr_assert_eq(req.impl->run(&req, result, sizeof(result), &err), -1);
+	cr_assert(strstr(err.msg, "warroom's own") != NULL, "%s", err.msg);
+	action_req_clear(&req);
+	session_req(&req, action("cancel"), sec_b, sb, own_b, 0);
+	cr_assert_eq(req.impl->run(&req, result, sizeof(result), &err), -1);
+	cr_assert(strstr(err.msg, "warroom's own") != NULL, "%s", err.msg);
+	action_req_clear(&req);
+
+	/* Source a's session, seen from b, is someone else's: an idle one
+	 * cancelled is left alone. */
+	a_from_b = find_pid(snapshot_pg(sb), own_a);
+	cr_assert_not_null(a_from_b);
+	session_req(&req, action("cancel"), sec_b, sb, own_a,
+		    a_from_b->backend_start_us);
+	cr_assert_eq(req.impl->run(&req, result, sizeof(result), &err), 0,
+		     "%s", err.msg);
+	cr_assert(strstr(result, "= true") != NULL, "%s", result);
+	action_req_clear(&req);
+
+	snapshot_unref(sa);
+	snapshot_unref(sb);
+	pg_probe_free(pa);
+	pg_probe_free(pb);
 }
 
 Test(postgres, cancel_idle_in_transaction_keeps_the_lock)
@@ -654,18 +732,19 @@ Test(postgres, cancel_idle_in_transaction_keeps_the_lock)
 	wait_lock_wait(nm[1].pid);
 	s = poll_until_tree(pp, nm, 2, "A(B)");
 	sa = find_pid(snapshot_pg(s), nm[0].pid);
-	session_req(&req, action("cancel"), sec, sa->pid,
+	session_req(&req, action("cancel"), sec, s, sa->pid,
 		    sa->backend_start_us);
-	req.def->describe(&req, text, sizeof(text));
+	req.impl->describe(&req, text, sizeof(text));
 	cr_assert(strstr(text, "SELECT pg_cancel_backend(") != NULL, "%s",
 		  text);
 	cr_assert(strstr(text, "cancel will not release its locks") != NULL,
 		  "%s", text);
-	cr_assert_eq(req.def->run(&req, result, sizeof(result), &err), 0,
+	cr_assert_eq(req.impl->run(&req, result, sizeof(result), &err), 0,
 		     "%s", err.msg);
 	cr_assert(strstr(result, "idle in transaction") != NULL, "%s",
 		  result);
 	cr_assert(strstr(result, "locks stay held") != NULL, "%s", result);
+	action_req_clear(&req);
 	snapshot_unref(s);
 	/* Still blocked: cancel does nothing to an idle transaction. */
 	usleep(200000);
@@ -702,12 +781,13 @@ Test(postgres, long_query_and_cancel)
 	cr_assert(strstr(sq->query, "pg_sleep(30)") != NULL);
 	cr_assert_eq(snapshot_pg(s)->conns_active, 1);
 
-	session_req(&req, action("cancel"), sec, sq->pid,
+	session_req(&req, action("cancel"), sec, s, sq->pid,
 		    sq->backend_start_us);
-	cr_assert_eq(req.def->run(&req, result, sizeof(result), &err), 0,
+	cr_assert_eq(req.impl->run(&req, result, sizeof(result), &err), 0,
 		     "%s", err.msg);
 	cr_assert(strstr(result, "= true") != NULL, "%s", result);
 	cr_assert(!finish_async(q, 5000), "the query was not canceled");
+	action_req_clear(&req);
 	snapshot_unref(s);
 	/* The session is still there, idle. */
 	end = now_ms() + 3000;
@@ -1075,38 +1155,41 @@ Test(postgres, terminate_idle_in_transaction_older_than)
 	s = poll_ok(pp, sec->name);
 	cr_assert_eq(snapshot_pg(s)->conns_idle_xact, 2);
 	cr_assert_geq(snapshot_pg(s)->oldest_idle_xact_s, 2.9);
-	snapshot_unref(s);
 
 	memset(&req, 0, sizeof(req));
-	req.def = action("terminate-idle");
+	req.impl = action("terminate-idle");
 	req.section = sec;
+	req.target.type = TARGET_SOURCE;
 	strlcpy_safe(req.source, sec->name, sizeof(req.source));
+	action_req_set_snap(&req, s);
+	snapshot_unref(s);
 	strlcpy_safe(req.arg, "abc", sizeof(req.arg));
-	cr_assert_eq(req.def->run(&req, result, sizeof(result), &err), -1);
+	cr_assert_eq(req.impl->run(&req, result, sizeof(result), &err), -1);
 	cr_assert(strstr(err.msg, "minutes must be a number") != NULL);
 	strlcpy_safe(req.arg, "0", sizeof(req.arg));
-	cr_assert_eq(req.def->run(&req, result, sizeof(result), &err), -1);
+	cr_assert_eq(req.impl->run(&req, result, sizeof(result), &err), -1);
 
 	/* 0.04 min = 2.4 s: the old one only. */
 	strlcpy_safe(req.arg, "0.04", sizeof(req.arg));
-	req.def->describe(&req, text, sizeof(text));
+	req.impl->describe(&req, text, sizeof(text));
 	cr_assert(strstr(text, "SELECT pid, pg_terminate_backend(pid) FROM "
 			 "pg_stat_activity WHERE state = 'idle in "
 			 "transaction' AND state_change < now() - 0.04 * "
 			 "interval '1 minute' AND pid <> pg_backend_pid();")
 		  != NULL, "%s", text);
-	cr_assert_eq(req.def->preview(&req, text, sizeof(text), &err), 0,
+	cr_assert_eq(req.impl->preview(&req, text, sizeof(text), &err), 0,
 		     "%s", err.msg);
 	snprintf(want, sizeof(want), "pid %d ", old_pid);
 	cr_assert(strstr(text, "1 session would be terminated") != NULL,
 		  "%s", text);
 	cr_assert(strstr(text, want) != NULL, "%s", text);
-	cr_assert_eq(req.def->run(&req, result, sizeof(result), &err), 0,
+	cr_assert_eq(req.impl->run(&req, result, sizeof(result), &err), 0,
 		     "%s", err.msg);
 	snprintf(want, sizeof(want), "(pid %d)", old_pid);
 	cr_assert(strstr(result, "terminated 1 of 1 session") != NULL, "%s",
 		  result);
 	cr_assert(strstr(result, want) != NULL, "%s", result);
+	action_req_clear(&req);
 	usleep(200000);
 	s = poll_ok(pp, sec->name);
 	cr_assert_null(find_pid(snapshot_pg(s), old_pid));
