@@ -12,6 +12,8 @@
 
 #include "core/clock.h"
 #include "core/config.h"
+#include "core/kind.h"
+#include "core/rules.h"
 #include "core/state.h"
 #include "probes/demo.h"
 #include "probes/runner.h"
@@ -851,38 +853,117 @@ Test(demo, every_pane_carries_non_ascii_text)
 
 /* ---- actions ---- */
 
-static const struct action_def *
+static const struct action_impl *
 def(enum snap_kind kind, int key)
 {
-	const struct action_def *d = demo_actions(kind);
+	const struct action_impl *d = demo_actions(kind);
 
 	cr_assert_not_null(d);
-	for (; d->name; d++) {
-		if (d->key == key) {
-			return d;
-		}
+	d = action_impl_by_key(d, key);
+	if (d == NULL) {
+		cr_assert_fail("no action %c", key);
 	}
-	cr_assert_fail("no action %c", key);
-	return NULL;
+	return d;
 }
 
+/* Typed targets, as the panes build them. */
+static struct action_target
+t_none(enum target_type type)
+{
+	struct action_target t;
+
+	memset(&t, 0, sizeof(t));
+	t.type = type;
+	return t;
+}
+
+static struct action_target
+t_pg(int pid, int64_t start_us)
+{
+	struct action_target t = t_none(TARGET_PG_BACKEND);
+
+	t.u.pg.pid = pid;
+	t.u.pg.backend_start_us = start_us;
+	snprintf(t.label, sizeof(t.label), "pid %d", pid);
+	return t;
+}
+
+static struct action_target
+t_deploy(const char *ns, const char *name)
+{
+	struct action_target t = t_none(TARGET_DEPLOYMENT);
+
+	snprintf(t.u.deploy.ns, sizeof(t.u.deploy.ns), "%s", ns);
+	snprintf(t.u.deploy.name, sizeof(t.u.deploy.name), "%s", name);
+	snprintf(t.label, sizeof(t.label), "%s/%s", ns, name);
+	return t;
+}
+
+static struct action_target
+t_pod(const char *ns, const char *name)
+{
+	struct action_target t = t_none(TARGET_POD);
+
+	snprintf(t.u.pod.ns, sizeof(t.u.pod.ns), "%s", ns);
+	snprintf(t.u.pod.name, sizeof(t.u.pod.name), "%s", name);
+	snprintf(t.label, sizeof(t.label), "%s/%s", ns, name);
+	return t;
+}
+
+static struct action_target
+t_client(int64_t id, const char *addr)
+{
+	struct action_target t = t_none(TARGET_REDIS_CLIENT);
+
+	t.u.client.id = id;
+	snprintf(t.u.client.addr, sizeof(t.u.client.addr), "%s", addr);
+	snprintf(t.label, sizeof(t.label), "client %lld", (long long)id);
+	return t;
+}
+
+static struct action_target
+t_alert(const char *fingerprint)
+{
+	struct action_target t = t_none(TARGET_ALERT);
+
+	snprintf(t.u.alert.fingerprint, sizeof(t.u.alert.fingerprint), "%s",
+		 fingerprint);
+	return t;
+}
+
+static struct action_target
+t_silence(const char *id)
+{
+	struct action_target t = t_none(TARGET_SILENCE);
+
+	snprintf(t.u.silence.id, sizeof(t.u.silence.id), "%s", id);
+	return t;
+}
+
+/* A request confirmed against the kind's snapshot at the scenario's now
+ * (derived, as published); the caller clears it. */
 static void
 req_init(struct action_req *req, enum snap_kind kind, int key,
-	 const char *target, const char *arg)
+	 struct action_target target, const char *arg)
 {
+	struct snapshot *s = demo_snapshot_at(kind, demo_time());
+
 	memset(req, 0, sizeof(*req));
-	req->def = def(kind, key);
+	req->impl = def(kind, key);
 	snprintf(req->source, sizeof(req->source), "%s",
 		 demo_source_name(kind));
-	snprintf(req->target, sizeof(req->target), "%s", target);
+	req->target = target;
 	snprintf(req->arg, sizeof(req->arg), "%s", arg ? arg : "");
 	snprintf(req->who, sizeof(req->who), "oncall");
+	rules_derive(s);
+	action_req_set_snap(req, s);
+	snapshot_unref(s);
 }
 
 /* Runs an action; returns its result code, the message in msg. */
 static int
-act(enum snap_kind kind, int key, const char *target, const char *arg,
-    char *msg, size_t n)
+act(enum snap_kind kind, int key, struct action_target target,
+    const char *arg, char *msg, size_t n)
 {
 	struct action_req req;
 	struct err err = { "" };
@@ -890,34 +971,37 @@ act(enum snap_kind kind, int key, const char *target, const char *arg,
 
 	req_init(&req, kind, key, target, arg);
 	msg[0] = '\0';
-	rc = req.def->run(&req, msg, n, &err);
+	rc = req.impl->run(&req, msg, n, &err);
 	if (rc < 0) {
 		snprintf(msg, n, "%s", err.msg);
 	}
+	action_req_clear(&req);
 	return rc;
 }
 
 static void
-describe(enum snap_kind kind, int key, const char *target, const char *arg,
-	 char *buf, size_t n)
+describe(enum snap_kind kind, int key, struct action_target target,
+	 const char *arg, char *buf, size_t n)
 {
 	struct action_req req;
 
 	req_init(&req, kind, key, target, arg);
-	req.def->describe(&req, buf, n);
+	req.impl->describe(&req, buf, n);
+	action_req_clear(&req);
 }
 
 /* The session target the db pane would build for pid at scenario t. */
-static void
-session_target(int pid, double t, char *buf, size_t n)
+static struct action_target
+session_target(int pid, double t)
 {
 	struct snapshot *s = demo_snapshot_at(SNAP_PG, t);
 	const struct pg_session *ps = session(snapshot_pg(s), pid);
+	struct action_target tg;
 
 	cr_assert_not_null(ps, "no pid %d at t=%g", pid, t);
-	snprintf(buf, n, "pid=%d start=%lld", pid,
-		 (long long)ps->backend_start_us);
+	tg = t_pg(pid, ps->backend_start_us);
 	snapshot_unref(s);
+	return tg;
 }
 
 Test(demo, action_tables_have_the_brief_keys)
@@ -927,43 +1011,74 @@ Test(demo, action_tables_have_the_brief_keys)
 		int key;
 		bool destructive;
 		const char *prompt;
-		const char *target_kind;
+		enum target_type target;
+		const struct action_spec *spec;
 	} want[] = {
-		{ SNAP_PODS, 'R', true, NULL, "deployment" },
-		{ SNAP_PODS, 'U', true, NULL, "deployment" },
-		{ SNAP_PODS, 'X', true, "Replicas", "deployment" },
-		{ SNAP_PODS, 'D', true, NULL, "pod" },
-		{ SNAP_PG, 'C', true, NULL, "session" },
-		{ SNAP_PG, 'T', true, NULL, "session" },
-		{ SNAP_PG, 'I', true, "Minutes", NULL },
-		{ SNAP_REDIS, 'K', true, "Pattern", "keys" },
-		{ SNAP_REDIS, 'F', true, NULL, NULL },
-		{ SNAP_REDIS, 'X', true, NULL, "client" },
-		{ SNAP_REDIS, 'L', true, NULL, NULL },
-		{ SNAP_ALERTS, 'A', false, "Duration and comment", "alert" },
-		{ SNAP_ALERTS, 'E', false, NULL, "silence" },
+		{ SNAP_PODS, 'R', true, NULL, TARGET_DEPLOYMENT,
+		  &action_rollout_restart },
+		{ SNAP_PODS, 'U', true, NULL, TARGET_DEPLOYMENT,
+		  &action_rollback },
+		{ SNAP_PODS, 'X', true, "Replicas", TARGET_DEPLOYMENT,
+		  &action_scale },
+		{ SNAP_PODS, 'D', true, NULL, TARGET_POD, &action_delete_pod },
+		{ SNAP_PG, 'C', true, NULL, TARGET_PG_BACKEND,
+		  &action_pg_cancel },
+		{ SNAP_PG, 'T', true, NULL, TARGET_PG_BACKEND,
+		  &action_pg_terminate },
+		{ SNAP_PG, 'I', true, "Minutes", TARGET_SOURCE,
+		  &action_pg_terminate_idle },
+		{ SNAP_REDIS, 'K', true, "Pattern", TARGET_KEY_PATTERN,
+		  &action_redis_delete_keys },
+		{ SNAP_REDIS, 'F', true, NULL, TARGET_SOURCE,
+		  &action_redis_flushdb },
+		{ SNAP_REDIS, 'X', true, NULL, TARGET_REDIS_CLIENT,
+		  &action_redis_client_kill },
+		{ SNAP_REDIS, 'L', true, NULL, TARGET_SOURCE,
+		  &action_redis_slowlog_reset },
+		/* Destructive, as the real Alertmanager's (--read-only
+		 * removes them in the demo too). */
+		{ SNAP_ALERTS, 'A', true, "Duration and comment",
+		  TARGET_ALERT, &action_silence },
+		{ SNAP_ALERTS, 'E', true, NULL, TARGET_SILENCE,
+		  &action_expire_silence },
 	};
-	size_t i;
+	size_t i, j, n_impls;
 	int k;
 
 	for (i = 0; i < sizeof(want) / sizeof(*want); i++) {
-		const struct action_def *d = def(want[i].kind, want[i].key);
+		const struct action_impl *d = def(want[i].kind, want[i].key);
+		const struct kind_desc *kd = kind_of(want[i].kind);
+		bool in_kind = false;
 
-		cr_expect_eq(d->destructive, want[i].destructive, "%s",
-			     d->name);
+		cr_expect_eq(d->spec->destructive, want[i].destructive, "%s",
+			     d->spec->name);
 		cr_expect_not_null(d->describe);
 		cr_expect_not_null(d->run);
 		if (want[i].prompt) {
-			cr_expect_str_eq(d->arg_prompt, want[i].prompt);
+			cr_expect_str_eq(d->spec->input, want[i].prompt);
 		} else {
-			cr_expect_null(d->arg_prompt, "%s", d->name);
+			cr_expect_null(d->spec->input, "%s", d->spec->name);
 		}
-		if (want[i].target_kind) {
-			cr_expect_str_eq(d->target_kind, want[i].target_kind);
-		} else {
-			cr_expect_null(d->target_kind, "%s", d->name);
+		cr_expect_eq(d->spec->target, want[i].target, "%s",
+			     d->spec->name);
+		/* One spec, shared with the real backend. */
+		cr_expect_eq(d->spec, want[i].spec, "%s", d->spec->name);
+		cr_assert_not_null(kd);
+		for (j = 0; kd->actions[j] != NULL; j++) {
+			in_kind |= kd->actions[j] == d->spec;
+		}
+		cr_expect(in_kind, "%s is not among its kind's actions",
+			  d->spec->name);
+	}
+	/* Every action of the demo's tables is in the list above. */
+	for (k = 0, n_impls = 0; k < SNAP_KIND_COUNT; k++) {
+		const struct action_impl *d = demo_actions((enum snap_kind)k);
+
+		for (; d != NULL && d->spec != NULL; d++) {
+			n_impls++;
 		}
 	}
+	cr_expect_eq(n_impls, sizeof(want) / sizeof(*want));
 	for (k = 0; k < SNAP_KIND_COUNT; k++) {
 		const struct probe_ops *ops = demo_probe_ops((enum snap_kind)k);
 
@@ -978,11 +1093,12 @@ Test(demo, action_tables_have_the_brief_keys)
 
 Test(demo, terminate_blocker_clears_the_pile_up)
 {
-	char target[64], msg[256];
+	struct action_target target;
+	char msg[256];
 	struct snapshot *s;
 
 	go_to(70);
-	session_target(4242, 70, target, sizeof(target));
+	target = session_target(4242, 70);
 	cr_assert_eq(act(SNAP_PG, 'T', target, NULL, msg, sizeof(msg)), 0,
 		     "%s", msg);
 	cr_expect(strstr(msg, "pg_terminate_backend(4242) returned true"),
@@ -1004,11 +1120,12 @@ Test(demo, terminate_blocker_clears_the_pile_up)
 
 Test(demo, cancel_on_idle_blocker_does_nothing)
 {
-	char target[64], msg[256];
+	struct action_target target;
+	char msg[256];
 	struct snapshot *s;
 
 	go_to(70);
-	session_target(4242, 70, target, sizeof(target));
+	target = session_target(4242, 70);
 	cr_assert_eq(act(SNAP_PG, 'C', target, NULL, msg, sizeof(msg)), 0);
 	cr_expect_str_eq(msg, "pg_cancel_backend(4242) returned true; "
 			      "session is idle in transaction, lock still "
@@ -1021,12 +1138,13 @@ Test(demo, cancel_on_idle_blocker_does_nothing)
 
 Test(demo, cancel_on_waiting_migration_frees_its_queue)
 {
-	char target[64], msg[256];
+	struct action_target target;
+	char msg[256];
 	struct snapshot *s;
 	const struct pg_model *m;
 
 	go_to(80);
-	session_target(4330, 80, target, sizeof(target));
+	target = session_target(4330, 80);
 	cr_assert_eq(act(SNAP_PG, 'C', target, NULL, msg, sizeof(msg)), 0,
 		     "%s", msg);
 	cr_expect(strstr(msg, "query canceled"), "%s", msg);
@@ -1045,8 +1163,8 @@ Test(demo, terminate_idle_in_transaction_by_age)
 	struct snapshot *s;
 
 	go_to(100);
-	cr_assert_eq(act(SNAP_PG, 'I', "", "60", msg, sizeof(msg)), 0, "%s",
-		     msg);
+	cr_assert_eq(act(SNAP_PG, 'I', t_none(TARGET_SOURCE), "60", msg,
+			 sizeof(msg)), 0, "%s", msg);
 	cr_expect(strstr(msg, "terminated 1 "), "%s", msg);
 	cr_expect(strstr(msg, "3877"), "%s", msg);
 	s = demo_snapshot_at(SNAP_PG, 101);
@@ -1054,10 +1172,17 @@ Test(demo, terminate_idle_in_transaction_by_age)
 	cr_expect_not_null(session(snapshot_pg(s), 4242));
 	snapshot_unref(s);
 
-	cr_assert_eq(act(SNAP_PG, 'I', "", "1", msg, sizeof(msg)), 0);
+	cr_assert_eq(act(SNAP_PG, 'I', t_none(TARGET_SOURCE), "1", msg,
+			 sizeof(msg)), 0);
 	cr_expect(strstr(msg, "4242"), "%s", msg);
-	cr_expect_eq(act(SNAP_PG, 'I', "", "soon", msg, sizeof(msg)), -1);
-	cr_expect_str_eq(msg, "minutes must be a whole number 1..10080");
+	cr_expect_eq(act(SNAP_PG, 'I', t_none(TARGET_SOURCE), "soon", msg,
+			 sizeof(msg)), -1);
+	cr_expect_str_eq(msg, "minutes must be a number greater than 0 and at "
+			      "most 10080");
+	/* Decimals, as the real probe takes them. */
+	cr_expect_eq(act(SNAP_PG, 'I', t_none(TARGET_SOURCE), "0.5", msg,
+			 sizeof(msg)), 0, "%s", msg);
+	cr_expect(strstr(msg, "than 0.5 min"), "%s", msg);
 }
 
 static bool
@@ -1091,8 +1216,8 @@ Test(demo, rollout_restart_ends_the_crash_loop)
 
 	go_to(70);
 	cr_assert(crash_looping(70));
-	cr_assert_eq(act(SNAP_PODS, 'R', "prod/api", NULL, msg, sizeof(msg)),
-		     0, "%s", msg);
+	cr_assert_eq(act(SNAP_PODS, 'R', t_deploy("prod", "api"), NULL, msg,
+			 sizeof(msg)), 0, "%s", msg);
 	cr_expect(strstr(msg, "revision 43"), "%s", msg);
 	/* new pods start at once; traffic takes a while to recover */
 	s = demo_snapshot_at(SNAP_PODS, 71);
@@ -1123,8 +1248,8 @@ Test(demo, rollback_goes_back_one_revision)
 	const struct pods_model *m;
 
 	go_to(60);
-	cr_assert_eq(act(SNAP_PODS, 'U', "prod/api", NULL, msg, sizeof(msg)),
-		     0, "%s", msg);
+	cr_assert_eq(act(SNAP_PODS, 'U', t_deploy("prod", "api"), NULL, msg,
+			 sizeof(msg)), 0, "%s", msg);
 	cr_expect(strstr(msg, "revision 41"), "%s", msg);
 	s = demo_snapshot_at(SNAP_PODS, 90);
 	m = pods_of(s);
@@ -1149,12 +1274,13 @@ pods_owned(const struct pods_model *m, const char *owner)
 
 Test(demo, scale_changes_replicas)
 {
+	struct err err = { "" };
 	char msg[256];
 	struct snapshot *s;
 
 	go_to(30);
-	cr_assert_eq(act(SNAP_PODS, 'X', "prod/web", "5", msg, sizeof(msg)),
-		     0, "%s", msg);
+	cr_assert_eq(act(SNAP_PODS, 'X', t_deploy("prod", "web"), "5", msg,
+			 sizeof(msg)), 0, "%s", msg);
 	cr_expect_str_eq(msg, "deployment prod/web scaled from 3 to 5 "
 			      "replicas");
 	s = demo_snapshot_at(SNAP_PODS, 31);
@@ -1167,29 +1293,37 @@ Test(demo, scale_changes_replicas)
 	snapshot_unref(s);
 
 	go_to(41);
-	cr_assert_eq(act(SNAP_PODS, 'X', "prod/web", "0", msg, sizeof(msg)),
-		     0);
+	cr_assert_eq(act(SNAP_PODS, 'X', t_deploy("prod", "web"), "0", msg,
+			 sizeof(msg)), 0);
 	s = demo_snapshot_at(SNAP_PODS, 42);
 	cr_expect_eq(pods_owned(pods_of(s), "web"), 0);
 	snapshot_unref(s);
 
-	cr_expect_eq(act(SNAP_PODS, 'X', "prod/web", "101", msg, sizeof(msg)),
-		     -1);
-	cr_expect_str_eq(msg, "replicas must be 0..100");
-	cr_expect_eq(act(SNAP_PODS, 'X', "prod/web", "-1", msg, sizeof(msg)),
-		     -1);
-	cr_expect_str_eq(msg, "replicas must be 0..100");
-	cr_expect_eq(act(SNAP_PODS, 'X', "prod/web", "3x", msg, sizeof(msg)),
-		     -1);
-	cr_expect_str_eq(msg, "replicas must be 0..100");
-	cr_expect_eq(act(SNAP_PODS, 'X', "prod/nope", "3", msg, sizeof(msg)),
-		     -1);
+	/* The spec takes 0..1000; the demo has room for 100. */
+	cr_expect_eq(action_scale.check_input("101", &err), 0, "%s", err.msg);
+	cr_expect_eq(act(SNAP_PODS, 'X', t_deploy("prod", "web"), "101", msg,
+			 sizeof(msg)), -1);
+	cr_expect_str_eq(msg, "this demo scales to 100 replicas at most");
+	cr_expect_eq(action_scale.check_input("-1", &err), -1);
+	cr_expect_eq(act(SNAP_PODS, 'X', t_deploy("prod", "web"), "-1", msg,
+			 sizeof(msg)), -1);
+	cr_expect_str_eq(msg, "replicas must be a whole number from 0 to 1000");
+	cr_expect_eq(action_scale.check_input("3x", &err), -1);
+	cr_expect_eq(act(SNAP_PODS, 'X', t_deploy("prod", "web"), "3x", msg,
+			 sizeof(msg)), -1);
+	cr_expect_str_eq(msg, "replicas must be a whole number from 0 to 1000");
+	cr_expect_eq(action_scale.check_input("1001", &err), -1);
+	cr_expect_str_eq(err.msg, "replicas must be a whole number from 0 to "
+				  "1000");
+	cr_expect_eq(act(SNAP_PODS, 'X', t_deploy("prod", "nope"), "3", msg,
+			 sizeof(msg)), -1);
 	cr_expect_str_eq(msg, "no deployment prod/nope");
 }
 
 Test(demo, delete_pod_replaces_it)
 {
-	char msg[256], target[160], old[128];
+	struct action_target target;
+	char msg[256], old[128];
 	struct snapshot *s;
 	const struct pods_model *m;
 	size_t i;
@@ -1202,7 +1336,7 @@ Test(demo, delete_pod_replaces_it)
 		;
 	cr_assert_lt(i, m->n_pods);
 	snprintf(old, sizeof(old), "%s", m->pods[i].name);
-	snprintf(target, sizeof(target), "prod/%s", old);
+	target = t_pod("prod", old);
 	snapshot_unref(s);
 
 	cr_assert_eq(act(SNAP_PODS, 'D', target, NULL, msg, sizeof(msg)), 0,
@@ -1225,32 +1359,48 @@ Test(demo, delete_pod_replaces_it)
 Test(demo, bad_targets_give_exact_errors)
 {
 	char msg[256];
+	struct action_target bad;
 
 	go_to(50);
-	cr_expect_eq(act(SNAP_PG, 'T', "pid=999 start=1", NULL, msg,
-			 sizeof(msg)), -1);
+	cr_expect_eq(act(SNAP_PG, 'T', t_pg(999, 1), NULL, msg, sizeof(msg)),
+		     -1);
 	cr_expect_str_eq(msg, "no session with pid 999");
-	cr_expect_eq(act(SNAP_PG, 'C', "pid=999 start=1", NULL, msg,
-			 sizeof(msg)), -1);
+	cr_expect_eq(act(SNAP_PG, 'C', t_pg(999, 1), NULL, msg, sizeof(msg)),
+		     -1);
 	cr_expect_str_eq(msg, "no session with pid 999");
-	cr_expect_eq(act(SNAP_PG, 'T', "pid=4242 start=1", NULL, msg,
-			 sizeof(msg)), -1);
+	cr_expect_eq(act(SNAP_PG, 'T', t_pg(4242, 1), NULL, msg, sizeof(msg)),
+		     -1);
 	cr_expect_str_eq(msg, "pid 4242 is now a different session (it "
 			      "reconnected)");
-	cr_expect_eq(act(SNAP_PG, 'T', "4242", NULL, msg, sizeof(msg)), -1);
-	cr_expect_str_eq(msg, "bad session target \"4242\"");
-	cr_expect_eq(act(SNAP_REDIS, 'X', "id=999 addr=10.0.0.1:1", NULL, msg,
-			 sizeof(msg)), -1);
+	/* A target of another type, or no pid: not a session. */
+	bad = t_pg(4242, 0);
+	bad.type = TARGET_POD;
+	cr_expect_eq(act(SNAP_PG, 'T', bad, NULL, msg, sizeof(msg)), -1);
+	cr_expect_str_eq(msg, "no session selected");
+	cr_expect_eq(act(SNAP_PG, 'C', t_pg(0, 0), NULL, msg, sizeof(msg)),
+		     -1);
+	cr_expect_str_eq(msg, "no session selected");
+	cr_expect_eq(act(SNAP_REDIS, 'X', t_client(999, "10.0.0.1:1"), NULL,
+			 msg, sizeof(msg)), -1);
 	cr_expect_str_eq(msg, "no client with id 999");
-	cr_expect_eq(act(SNAP_PODS, 'R', "prod", NULL, msg, sizeof(msg)), -1);
-	cr_expect_str_eq(msg, "no deployment prod");
-	cr_expect_eq(act(SNAP_ALERTS, 'A', "0000", "2h x", msg, sizeof(msg)),
-		     -1);
+	cr_expect_eq(act(SNAP_REDIS, 'X', t_client(190, "10.0.0.1:1"), NULL,
+			 msg, sizeof(msg)), -1);
+	cr_expect_str_eq(msg, "client 190 is 10.0.9.14:53410, not "
+			      "10.0.0.1:1");
+	cr_expect_eq(act(SNAP_REDIS, 'X', t_none(TARGET_REDIS_CLIENT), NULL,
+			 msg, sizeof(msg)), -1);
+	cr_expect_str_eq(msg, "no client selected");
+	cr_expect_eq(act(SNAP_PODS, 'R', t_deploy("prod", ""), NULL, msg,
+			 sizeof(msg)), -1);
+	cr_expect_str_eq(msg, "no deployment prod/");
+	cr_expect_eq(act(SNAP_ALERTS, 'A', t_alert("0000"), "2h x", msg,
+			 sizeof(msg)), -1);
 	cr_expect_str_eq(msg, "no alert with fingerprint 0000");
-	cr_expect_eq(act(SNAP_ALERTS, 'E', "nope", NULL, msg, sizeof(msg)),
-		     -1);
+	cr_expect_eq(act(SNAP_ALERTS, 'E', t_silence("nope"), NULL, msg,
+			 sizeof(msg)), -1);
 	cr_expect_str_eq(msg, "no silence with id nope");
-	cr_expect_eq(act(SNAP_REDIS, 'K', "", "", msg, sizeof(msg)), -1);
+	cr_expect_eq(act(SNAP_REDIS, 'K', t_none(TARGET_KEY_PATTERN), "", msg,
+			 sizeof(msg)), -1);
 	cr_expect_str_eq(msg, "pattern must be one word, e.g. cache:*");
 }
 
@@ -1266,11 +1416,13 @@ Test(demo, silence_and_expire)
 	a = alert(s, "HighErrorRate");
 	cr_assert_not_null(a);
 	fp = a->fingerprint;
-	cr_expect_eq(act(SNAP_ALERTS, 'A', fp, "soon", msg, sizeof(msg)), -1);
+	cr_expect_eq(act(SNAP_ALERTS, 'A', t_alert(fp), "soon", msg,
+			 sizeof(msg)), -1);
 	cr_expect_str_eq(msg, "usage: DURATION COMMENT, e.g. 2h deploy "
 			      "rollback in progress");
-	cr_assert_eq(act(SNAP_ALERTS, 'A', fp, "2h deploy rollback in progress",
-			 msg, sizeof(msg)), 0, "%s", msg);
+	cr_assert_eq(act(SNAP_ALERTS, 'A', t_alert(fp),
+			 "2h deploy rollback in progress", msg,
+			 sizeof(msg)), 0, "%s", msg);
 	cr_expect(strstr(msg, "created for HighErrorRate"), "%s", msg);
 	snapshot_unref(s);
 
@@ -1284,15 +1436,16 @@ Test(demo, silence_and_expire)
 	snapshot_unref(s);
 
 	go_to(55);
-	cr_assert_eq(act(SNAP_ALERTS, 'E', id, NULL, msg, sizeof(msg)), 0,
-		     "%s", msg);
+	cr_assert_eq(act(SNAP_ALERTS, 'E', t_silence(id), NULL, msg,
+			 sizeof(msg)), 0, "%s", msg);
 	s = demo_snapshot_at(SNAP_ALERTS, 56);
 	a = alert(s, "HighErrorRate");
 	cr_assert_not_null(a);
 	cr_expect(!a->silenced);
 	cr_expect_str_empty(a->silence_id);
 	snapshot_unref(s);
-	cr_expect_eq(act(SNAP_ALERTS, 'E', id, NULL, msg, sizeof(msg)), -1);
+	cr_expect_eq(act(SNAP_ALERTS, 'E', t_silence(id), NULL, msg,
+			 sizeof(msg)), -1);
 }
 
 static double
@@ -1311,33 +1464,44 @@ Test(demo, delete_keys_frees_memory)
 	long long keys = 0;
 
 	go_to(100);
-	cr_assert_eq(act(SNAP_REDIS, 'K', "", "cache:*", msg, sizeof(msg)), 0,
-		     "%s", msg);
+	cr_assert_eq(act(SNAP_REDIS, 'K', t_none(TARGET_KEY_PATTERN), "cache:*",
+			 msg, sizeof(msg)), 0, "%s", msg);
 	cr_expect_eq(sscanf(msg, "deleted %lld keys", &keys), 1, "%s", msg);
 	cr_expect_gt(keys, 100000);
 	cr_expect_lt(redis_used(101), redis_used(99) * 0.5);
 	cr_expect(!firing("RedisMemoryHigh", 102));
 
-	cr_assert_eq(act(SNAP_REDIS, 'K', "", "nothing:*", msg, sizeof(msg)),
-		     0);
+	cr_assert_eq(act(SNAP_REDIS, 'K', t_none(TARGET_KEY_PATTERN),
+			 "nothing:*", msg, sizeof(msg)), 0);
 	cr_expect_str_eq(msg, "deleted 0 keys matching nothing:* (freed 0 "
 			      "MiB)");
 }
 
 Test(demo, flushdb_slowlog_reset_and_client_kill)
 {
-	char msg[256];
+	char msg[256], word[16], want[16];
+	struct action_req req;
 	struct snapshot *s;
 	const struct redis_model *m;
 	size_t i;
 
 	go_to(100);
-	cr_assert_eq(act(SNAP_REDIS, 'L', "", NULL, msg, sizeof(msg)), 0);
+	/* FLUSHDB is confirmed by typing the database number the request's
+	 * snapshot shows. */
+	req_init(&req, SNAP_REDIS, 'F', t_none(TARGET_SOURCE), NULL);
+	cr_assert_not_null(ACTION_SPEC(&req)->confirm_word);
+	ACTION_SPEC(&req)->confirm_word(&req, word, sizeof(word));
+	snprintf(want, sizeof(want), "%d", snapshot_redis(req.snap)->db);
+	cr_expect_str_eq(word, want);
+	action_req_clear(&req);
+	cr_assert_eq(act(SNAP_REDIS, 'L', t_none(TARGET_SOURCE), NULL, msg,
+			 sizeof(msg)), 0);
 	cr_expect(strstr(msg, "SLOWLOG RESET: cleared"), "%s", msg);
-	cr_assert_eq(act(SNAP_REDIS, 'X', "id=190 addr=10.0.9.14:53410", NULL,
-			 msg, sizeof(msg)), 0, "%s", msg);
+	cr_assert_eq(act(SNAP_REDIS, 'X', t_client(190, "10.0.9.14:53410"),
+			 NULL, msg, sizeof(msg)), 0, "%s", msg);
 	cr_expect_str_eq(msg, "killed client id=190 addr=10.0.9.14:53410");
-	cr_assert_eq(act(SNAP_REDIS, 'F', "", NULL, msg, sizeof(msg)), 0);
+	cr_assert_eq(act(SNAP_REDIS, 'F', t_none(TARGET_SOURCE), NULL, msg,
+			 sizeof(msg)), 0);
 	cr_expect(strstr(msg, "FLUSHDB: deleted "), "%s", msg);
 
 	s = demo_snapshot_at(SNAP_REDIS, 100.5);
@@ -1349,8 +1513,8 @@ Test(demo, flushdb_slowlog_reset_and_client_kill)
 		cr_expect_neq(m->client_list[i].id, 190);
 	}
 	snapshot_unref(s);
-	cr_expect_eq(act(SNAP_REDIS, 'X', "id=190 addr=10.0.9.14:53410", NULL,
-			 msg, sizeof(msg)), -1);
+	cr_expect_eq(act(SNAP_REDIS, 'X', t_client(190, "10.0.9.14:53410"),
+			 NULL, msg, sizeof(msg)), -1);
 	cr_expect_str_eq(msg, "no client with id 190");
 }
 
@@ -1367,10 +1531,11 @@ expect_line1_simulated(const char *buf)
 
 Test(demo, describe_shows_the_exact_operation)
 {
-	char buf[1024], target[64];
+	struct action_target target;
+	char buf[1024];
 
 	go_to(70);
-	session_target(4242, 70, target, sizeof(target));
+	target = session_target(4242, 70);
 	describe(SNAP_PG, 'T', target, NULL, buf, sizeof(buf));
 	expect_line1_simulated(buf);
 	cr_expect(strstr(buf, "\nSELECT pg_terminate_backend(4242);\n"), "%s",
@@ -1379,56 +1544,64 @@ Test(demo, describe_shows_the_exact_operation)
 			      "the query."), "%s", buf);
 	cr_expect(strstr(buf, "user billing"), "%s", buf);
 	cr_expect(strstr(buf, "query started"), "%s", buf);
+	/* From the lock graph of the snapshot the request carries. */
+	cr_expect(strstr(buf, "sessions are queued behind it"), "%s", buf);
 
 	describe(SNAP_PG, 'C', target, NULL, buf, sizeof(buf));
 	expect_line1_simulated(buf);
 	cr_expect(strstr(buf, "SELECT pg_cancel_backend(4242);"), "%s", buf);
 
-	describe(SNAP_PG, 'I', "", "30", buf, sizeof(buf));
+	describe(SNAP_PG, 'I', t_none(TARGET_SOURCE), "30", buf, sizeof(buf));
 	cr_expect(strstr(buf, "SELECT pg_terminate_backend(pid) FROM "
 			      "pg_stat_activity WHERE state = 'idle in "
 			      "transaction' AND xact_start < now() - interval "
 			      "'30 minutes';"), "%s", buf);
 	cr_expect(strstr(buf, "pid 3877"), "%s", buf);
 
-	describe(SNAP_PODS, 'R', "prod/api", NULL, buf, sizeof(buf));
+	describe(SNAP_PODS, 'R', t_deploy("prod", "api"), NULL, buf,
+		 sizeof(buf));
 	expect_line1_simulated(buf);
 	cr_expect(strstr(buf, "PATCH /apis/apps/v1/namespaces/prod/deployments"
 			      "/api {spec.template.metadata.annotations."
 			      "kubectl.kubernetes.io/restartedAt}"), "%s", buf);
-	describe(SNAP_PODS, 'U', "prod/api", NULL, buf, sizeof(buf));
+	describe(SNAP_PODS, 'U', t_deploy("prod", "api"), NULL, buf,
+		 sizeof(buf));
 	cr_expect(strstr(buf, "kubectl rollout undo deployment/api -n prod"),
 		  "%s", buf);
 	cr_expect(strstr(buf, "revision 41"), "%s", buf);
-	describe(SNAP_PODS, 'X', "prod/web", "5", buf, sizeof(buf));
+	describe(SNAP_PODS, 'X', t_deploy("prod", "web"), "5", buf,
+		 sizeof(buf));
 	cr_expect(strstr(buf, "PATCH /apis/apps/v1/namespaces/prod/deployments"
 			      "/web/scale {\"spec\":{\"replicas\":5}}"),
 		  "%s", buf);
-	describe(SNAP_PODS, 'D', "prod/api-7d9f8c6b5-x2k4p", NULL, buf,
-		 sizeof(buf));
+	describe(SNAP_PODS, 'D', t_pod("prod", "api-7d9f8c6b5-x2k4p"), NULL,
+		 buf, sizeof(buf));
 	cr_expect(strstr(buf, "DELETE /api/v1/namespaces/prod/pods/"
 			      "api-7d9f8c6b5-x2k4p"), "%s", buf);
 
-	describe(SNAP_REDIS, 'K', "", "cache:*", buf, sizeof(buf));
+	describe(SNAP_REDIS, 'K', t_none(TARGET_KEY_PATTERN), "cache:*", buf,
+		 sizeof(buf));
 	expect_line1_simulated(buf);
 	cr_expect(strstr(buf, "SCAN 0 MATCH cache:* COUNT 1000 + UNLINK in "
 			      "batches"), "%s", buf);
-	describe(SNAP_REDIS, 'F', "", NULL, buf, sizeof(buf));
+	describe(SNAP_REDIS, 'F', t_none(TARGET_SOURCE), NULL, buf,
+		 sizeof(buf));
 	cr_expect(strstr(buf, "\nFLUSHDB\n"), "%s", buf);
-	describe(SNAP_REDIS, 'X', "id=190 addr=10.0.9.14:53410", NULL, buf,
+	describe(SNAP_REDIS, 'X', t_client(190, "10.0.9.14:53410"), NULL, buf,
 		 sizeof(buf));
 	cr_expect(strstr(buf, "\nCLIENT KILL ID 190\n"), "%s", buf);
-	describe(SNAP_REDIS, 'L', "", NULL, buf, sizeof(buf));
+	describe(SNAP_REDIS, 'L', t_none(TARGET_SOURCE), NULL, buf,
+		 sizeof(buf));
 	cr_expect(strstr(buf, "\nSLOWLOG RESET\n"), "%s", buf);
 
-	describe(SNAP_ALERTS, 'A', "7c1e3f9a2b4d6e80", "2h rollback", buf,
-		 sizeof(buf));
+	describe(SNAP_ALERTS, 'A', t_alert("7c1e3f9a2b4d6e80"), "2h rollback",
+		 buf, sizeof(buf));
 	expect_line1_simulated(buf);
 	cr_expect(strstr(buf, "POST /api/v2/silences {matchers: "
 			      "[alertname=\"HighErrorRate\", service=\"api\", "
 			      "namespace=\"prod\"]"), "%s", buf);
 	cr_expect(strstr(buf, "comment: \"rollback\""), "%s", buf);
-	describe(SNAP_ALERTS, 'E', "abc", NULL, buf, sizeof(buf));
+	describe(SNAP_ALERTS, 'E', t_silence("abc"), NULL, buf, sizeof(buf));
 	cr_expect(strstr(buf, "DELETE /api/v2/silence/abc"), "%s", buf);
 }
 
