@@ -1,13 +1,16 @@
 /* Rules: health and findings for hand-built snapshots of every kind, and
  * the tracker's timeline entries (open/close, down/up) appearing exactly
- * once. */
+ * once. A snapshot is derived once (on first use here, at publish in the
+ * program), so every case builds a fresh one. */
 #include <criterion/criterion.h>
 
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/rules.h"
 #include "core/snapshot.h"
+#include "core/state.h"
 #include "core/timeline.h"
 
 /* ---- building snapshots ----------------------------------------------- */
@@ -249,6 +252,8 @@ Test(rules, null_and_empty)
 	cr_assert_eq(rules_findings(NULL, f, 2), 0);
 	cr_assert_eq(rules_health(s), HEALTH_UNKNOWN);
 	cr_assert_eq(rules_findings(s, f, 2), 0);
+	snapshot_unref(s);
+	s = snapshot_new(SNAP_PG, "postgres.main");
 	snapshot_set_error(s, "connection refused (127.0.0.1:5432)");
 	cr_assert_eq(rules_health(s), HEALTH_CRIT);
 	cr_assert_eq(rules_findings(s, f, 2), 0);
@@ -401,6 +406,17 @@ Test(rules, pg_five_blocked_is_crit)
 	for (pid = 2; pid <= 6; pid++) {
 		pg_add(s, m, pid, NAN, by);
 	}
+	/* No lock wait known: a waiter's wait is its query's age (1 s). */
+	assert_one(s, "pg-blocked:1", HEALTH_CRIT,
+		   "5 sessions blocked behind pid 1 (longest 1s)");
+	snapshot_unref(s);
+
+	/* Neither known: no longest. */
+	m = pg_new(&s);
+	pg_add(s, m, 1, NAN, NULL);
+	for (pid = 2; pid <= 6; pid++) {
+		pg_add(s, m, pid, NAN, by)->query_s = NAN;
+	}
 	assert_one(s, "pg-blocked:1", HEALTH_CRIT,
 		   "5 sessions blocked behind pid 1");
 	snapshot_unref(s);
@@ -419,22 +435,35 @@ Test(rules, pg_lock_cycle)
 	snapshot_unref(s);
 }
 
-Test(rules, pg_connections)
+/* A fresh snapshot with 150 active connections and idle ones. */
+static struct snapshot *
+pg_conns(double idle, double max)
 {
 	struct snapshot *s;
 	struct pg_model *m = pg_new(&s);
 
 	m->conns_active = 150;
-	m->conns_idle = 34;
+	m->conns_idle = idle;
+	m->max_connections = max;
+	return s;
+}
+
+Test(rules, pg_connections)
+{
+	struct snapshot *s;
+
+	s = pg_conns(34, 200);
 	assert_one(s, "pg-conns", HEALTH_WARN,
 		   "connections at 92% of max_connections (184/200)");
-	m->conns_idle = 42;
+	snapshot_unref(s);
+	s = pg_conns(42, 200);
 	assert_one(s, "pg-conns", HEALTH_CRIT,
 		   "connections at 96% of max_connections (192/200)");
-	m->conns_idle = 10;     /* exactly 80 % */
+	snapshot_unref(s);
+	s = pg_conns(10, 200);  /* exactly 80 % */
 	assert_none(s);
-	m->conns_idle = 100;
-	m->max_connections = NAN;
+	snapshot_unref(s);
+	s = pg_conns(100, NAN);
 	assert_none(s);
 	snapshot_unref(s);
 }
@@ -465,6 +494,8 @@ Test(rules, pg_idle_in_transaction_unseen_session)
 	m->oldest_idle_xact_s = 301;
 	assert_one(s, "pg-idle-xact", HEALTH_WARN,
 		   "a session is idle in transaction for 5m01s");
+	snapshot_unref(s);
+	m = pg_new(&s);
 	m->oldest_idle_xact_s = 299;
 	assert_none(s);
 	snapshot_unref(s);
@@ -764,9 +795,12 @@ Test(rules, tracker_restarts_rising, .init = tracker_setup,
 	cr_assert_eq(timeline_count(fx.tl), 0);
 
 	p[0].restarts = 3;
+	/* On its own the snapshot is healthy: only the series shows it. */
+	s = pods_snap(p, 2, d, 1);
+	cr_assert_eq(rules_health(s), HEALTH_OK);
+	snapshot_unref(s);
 	s = pods_snap(p, 2, d, 1);
 	s->taken_mono_ms = 110000;
-	cr_assert_eq(rules_health(s), HEALTH_OK);
 	feed("k8s.prod", s);
 	cr_assert_eq(timeline_count(fx.tl), 1);
 	assert_entry(0, TL_FINDING_OPEN, "k8s.prod",
@@ -808,4 +842,153 @@ Test(rules, tracker_pods_crashloop_entries_once, .init = tracker_setup,
 	assert_entry(0, TL_FINDING_OPEN, "k8s.prod",
 		     "api: 1/2 pods CrashLoopBackOff");
 	cr_assert_eq(rules_tracker_health(fx.rt, "k8s.prod"), HEALTH_CRIT);
+}
+
+/* ---- pod severity: one vocabulary ------------------------------------- */
+
+Test(rules, pods_every_failing_status_is_a_finding)
+{
+	static const char *const failing[] = {
+		"CrashLoopBackOff", "Error", "ImagePullBackOff",
+		"ErrImagePull", "CreateContainerConfigError",
+		"CreateContainerError", "InvalidImageName",
+		"RunContainerError", "Failed", "Evicted", NULL,
+	};
+	char text[128];
+	size_t i;
+
+	for (i = 0; failing[i] != NULL; i++) {
+		struct pod_row p[] = { pod("w-1", "w", failing[i], 0),
+				       pod("w-2", "w", "", 0),
+				       pod("w-3", "w", "", 0) };
+		struct snapshot *s = pods_snap(p, 3, NULL, 0);
+		const struct pods_model *m = snapshot_pods(s);
+
+		snprintf(text, sizeof(text), "w: 1/3 pods %s", failing[i]);
+		assert_one(s, "crashloop:prod/w", HEALTH_WARN, text);
+		/* Derived in the snapshot, for every reader. */
+		cr_assert_str_eq(m->pods[0].status, failing[i]);
+		cr_assert_eq(m->pods[0].sev, HEALTH_CRIT, "%s", failing[i]);
+		cr_assert_eq(m->pods[1].sev, HEALTH_OK);
+		cr_assert_str_eq(m->pods[1].status, "Running");
+		snapshot_unref(s);
+	}
+}
+
+Test(rules, pods_not_there_yet_is_no_finding)
+{
+	struct pod_row p[] = { pod("w-1", "w", "ContainerCreating", 0),
+			       pod("w-2", "w", "", 0) };
+	struct snapshot *s;
+
+	p[1].phase = "Pending";
+	s = pods_snap(p, 2, NULL, 0);
+	assert_none(s);
+	cr_assert_eq(snapshot_pods(s)->pods[0].sev, HEALTH_WARN);
+	cr_assert_eq(snapshot_pods(s)->pods[1].sev, HEALTH_WARN);
+	cr_assert_str_eq(snapshot_pods(s)->pods[1].status, "Pending");
+	snapshot_unref(s);
+}
+
+/* ---- derived once ----------------------------------------------------- */
+
+Test(rules, derived_once_however_many_readers)
+{
+	struct snapshot *s = redis_snap(99, 100, 0);
+	struct finding f[2];
+	unsigned long before = rules_derive_count();
+	int i;
+
+	cr_assert_not(s->derived);
+	for (i = 0; i < 5; i++) {
+		cr_assert_eq(rules_health(s), HEALTH_CRIT);
+		cr_assert_eq(rules_findings(s, f, 2), 1);
+	}
+	cr_assert(s->derived);
+	cr_assert_eq(s->health, HEALTH_CRIT);
+	cr_assert_eq(s->n_findings, 1);
+	cr_assert_str_eq(s->findings[0].key, "redis-memory");
+	cr_assert_eq(rules_derive_count(), before + 1);
+	rules_derive(s);
+	cr_assert_eq(rules_derive_count(), before + 1);
+	snapshot_unref(s);
+}
+
+Test(rules, derive_count_is_one_per_published_snapshot)
+{
+	struct state *st = state_new();
+	struct timeline *tl = timeline_new(NULL, NULL);
+	struct rules_tracker *rt = rules_tracker_new(tl);
+	int plain = state_add_source(st, "redis.cache", SNAP_REDIS);
+	int tracked = state_add_source(st, "redis.sessions", SNAP_REDIS);
+	struct snapshot *s;
+	unsigned long before = rules_derive_count();
+	int round, i;
+
+	cr_assert_geq(plain, 0);
+	cr_assert_geq(tracked, 0);
+	/* Without a tracker: derived on its own at publish. */
+	for (round = 1; round <= 3; round++) {
+		state_publish(st, plain, redis_snap(99, 100, 0));
+		cr_assert_eq(rules_derive_count(), before + round);
+		for (i = 0; i < 4; i++) {
+			s = state_get(st, plain);
+			cr_assert(s->derived);
+			cr_assert_eq(rules_health(s), HEALTH_CRIT);
+			cr_assert_eq(rules_findings(s, NULL, 0), 1);
+			snapshot_unref(s);
+		}
+		cr_assert_eq(rules_derive_count(), before + round);
+	}
+	/* With one: derived by the tracker, which journals the finding. */
+	state_set_tracker(st, rt);
+	before = rules_derive_count();
+	for (round = 1; round <= 3; round++) {
+		state_publish(st, tracked, redis_snap(99, 100, 0));
+		cr_assert_eq(rules_derive_count(), before + round);
+		for (i = 0; i < 4; i++) {
+			s = state_get(st, tracked);
+			cr_assert_eq(rules_health(s), HEALTH_CRIT);
+			snapshot_unref(s);
+		}
+		cr_assert_eq(rules_derive_count(), before + round);
+	}
+	cr_assert_eq(timeline_count(tl), 1);
+	cr_assert_eq(rules_tracker_health(rt, "redis.sessions"), HEALTH_CRIT);
+	/* A snapshot derived before it is published is not derived again. */
+	s = redis_snap(10, 100, 0);
+	state_derive(st, tracked, s);
+	cr_assert(s->derived);
+	cr_assert_eq(rules_derive_count(), before + 4);
+	state_publish(st, tracked, s);
+	cr_assert_eq(rules_derive_count(), before + 4);
+	cr_assert_eq(timeline_count(tl), 2, "the finding closed");
+	state_free(st);
+	rules_tracker_free(rt);
+	timeline_free(tl);
+}
+
+Test(rules, tracker_derives_what_it_is_fed, .init = tracker_setup,
+     .fini = tracker_teardown)
+{
+	struct snapshot *s = redis_snap(99, 100, 0);
+	struct snapshot *late = redis_snap(99, 100, 0);
+	unsigned long before = rules_derive_count();
+
+	rules_track(fx.rt, "redis.cache", s);
+	cr_assert(s->derived);
+	cr_assert_eq(s->health, HEALTH_CRIT);
+	cr_assert_eq(s->n_findings, 1);
+	cr_assert_eq(rules_derive_count(), before + 1);
+	cr_assert_eq(timeline_count(fx.tl), 1);
+	snapshot_unref(s);
+
+	/* Already derived: the tracker leaves it alone. */
+	cr_assert_eq(rules_health(late), HEALTH_CRIT);
+	rules_track(fx.rt, "redis.other", late);
+	cr_assert_eq(rules_derive_count(), before + 2);
+	cr_assert_eq(timeline_count(fx.tl), 1);
+	cr_assert_eq(rules_tracker_health(fx.rt, "redis.other"),
+		     HEALTH_UNKNOWN);
+	snapshot_unref(late);
 }
