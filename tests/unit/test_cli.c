@@ -24,6 +24,7 @@
 #include "core/err.h"
 #include "core/export.h"
 #include "core/incident.h"
+#include "core/kind.h"
 #include "core/journal.h"
 #include "tui/cli.h"
 #include "tui/layout.h"
@@ -364,6 +365,31 @@ Test(cli, usage_lists_every_option_and_keys)
 
 /* ---- layout and filter -------------------------------------------- */
 
+/* The seven panes in focus order, and the band each names. */
+static const struct pane_ops *const panes7[] = {
+	&pane_pods_ops, &pane_db_ops, &pane_redis_ops, &pane_kafka_ops,
+	&pane_metrics_ops, &pane_alerts_ops, &pane_timeline_ops,
+};
+#define LAYOUT_PANES ((int)(sizeof(panes7) / sizeof(panes7[0])))
+
+static const int *
+bands(void)
+{
+	static int band[LAYOUT_PANES];
+
+	for (int i = 0; i < LAYOUT_PANES; i++) {
+		band[i] = panes7[i]->band;
+	}
+	return band;
+}
+
+static void
+compute(struct layout *l, int cols, int rows, int focus, bool zoomed)
+{
+	layout_compute(l, cols, rows, bands(), LAYOUT_PANES, focus, zoomed);
+	cr_assert_eq(l->n, LAYOUT_PANES);
+}
+
 static bool
 overlap(struct rect a, struct rect b)
 {
@@ -395,7 +421,7 @@ Test(layout, grid_at_160x48)
 	struct layout l;
 	int used = 0;
 
-	layout_compute(&l, 160, 48, 0, false);
+	compute(&l, 160, 48, 0, false);
 	cr_assert_eq(l.mode, LAYOUT_GRID);
 	expect_tiled(&l);
 	for (int i = 0; i < LAYOUT_PANES; i++) {
@@ -416,7 +442,7 @@ Test(layout, accordion_at_80x24)
 	struct layout l;
 
 	for (int focus = 0; focus < LAYOUT_PANES; focus++) {
-		layout_compute(&l, 80, 24, focus, false);
+		compute(&l, 80, 24, focus, false);
 		cr_assert_eq(l.mode, LAYOUT_ACCORDION);
 		expect_tiled(&l);
 		for (int i = 0; i < LAYOUT_PANES; i++) {
@@ -435,18 +461,18 @@ Test(layout, zoom_and_too_small)
 	struct layout l;
 	char msg[80];
 
-	layout_compute(&l, 160, 48, 3, true);
+	compute(&l, 160, 48, 3, true);
 	cr_expect_eq(l.mode, LAYOUT_ZOOMED);
 	for (int i = 0; i < LAYOUT_PANES; i++) {
 		cr_expect_eq(l.pane[i].h > 0, i == 3);
 	}
 	cr_expect_eq(l.pane[3].h, 46);
 
-	layout_compute(&l, LAYOUT_MIN_COLS, LAYOUT_MIN_ROWS, 0, false);
+	compute(&l, LAYOUT_MIN_COLS, LAYOUT_MIN_ROWS, 0, false);
 	cr_expect_eq(l.mode, LAYOUT_ACCORDION);
-	layout_compute(&l, LAYOUT_MIN_COLS - 1, 40, 0, false);
+	compute(&l, LAYOUT_MIN_COLS - 1, 40, 0, false);
 	cr_expect_eq(l.mode, LAYOUT_TOO_SMALL);
-	layout_compute(&l, 40, 10, 0, false);
+	compute(&l, 40, 10, 0, false);
 	cr_expect_eq(l.mode, LAYOUT_TOO_SMALL);
 	cr_expect_eq(layout_pane_at(&l, 3, 3), -1);
 	layout_too_small_text(&l, msg, sizeof(msg));
@@ -1071,12 +1097,6 @@ Test(bin, crash_restores_terminal_and_dies_by_signal, .timeout = 20)
 #define REPORT_T0 1795341600000LL
 #define REPORT_ID "INC-20261122-001"
 
-static const struct action_def report_terminate = {
-	.name = "terminate",
-	.label = "Terminate session",
-	.destructive = true,
-};
-
 /* An incident in tmpdir written through the core API with a fake clock;
  * returns the post-mortem the export makes of it. */
 static char *
@@ -1101,7 +1121,7 @@ make_incident(void)
 	incident_set_status(inc, INCIDENT_MITIGATING, "alice", &err);
 	clock_advance_fake(60000);
 	seq = incident_action_intent(inc, "postgres.main", "alice",
-				     report_terminate.name, "pid=4242",
+				     action_pg_terminate.name, "pid=4242",
 				     "SELECT pg_terminate_backend(4242);",
 				     "Terminate session on pid=4242", &err);
 	cr_assert(seq > 0, "%s", err.msg);
