@@ -144,39 +144,50 @@ count_run(const struct action_req *req, char *result, size_t n,
 static void
 describe_kill(const struct action_req *req, char *buf, size_t n)
 {
-	snprintf(buf, n, "KILL %s", req->target);
+	snprintf(buf, n, "KILL %s/%s", req->target.u.pod.ns,
+		 req->target.u.pod.name);
 }
 
-static const struct action_def kill_def = {
+static const struct action_spec kill_def = {
 	.name = "kill",
 	.label = "Kill it",
 	.key = 'K',
-	.target_kind = "pod",
+	.target = TARGET_POD,
 	.destructive = true,
+};
+
+static const struct action_spec look_def = {
+	.name = "look",
+	.label = "Look at it",
+	.key = 'L',
+	.target = TARGET_POD,
+	.destructive = false,
+};
+
+static const struct action_impl kill_impl = {
+	.spec = &kill_def,
 	.describe = describe_kill,
 	.run = count_run,
 };
 
-static const struct action_def look_def = {
-	.name = "look",
-	.label = "Look at it",
-	.key = 'L',
-	.target_kind = "pod",
-	.destructive = false,
+static const struct action_impl look_impl = {
+	.spec = &look_def,
 	.describe = describe_kill,
 	.run = count_run,
 };
 
 static struct action_req
-req_for(const struct action_def *d)
+req_for(const struct action_impl *d)
 {
 	struct action_req req;
 
 	memset(&req, 0, sizeof(req));
-	req.def = d;
+	req.impl = d;
 	strcpy(req.source, "k8s.main");
-	strcpy(req.target, "prod/api-1");
-	strcpy(req.target_label, "pod prod/api-1");
+	req.target.type = TARGET_POD;
+	strcpy(req.target.u.pod.ns, "prod");
+	strcpy(req.target.u.pod.name, "api-1");
+	strcpy(req.target.label, "pod prod/api-1");
 	strcpy(req.who, "alice (ssh 10.0.0.5)");
 	return req;
 }
@@ -185,7 +196,7 @@ TestSuite(gate, .init = setup, .fini = teardown, .timeout = 20);
 
 Test(gate, refuses_a_destructive_action_without_an_incident)
 {
-	struct action_req kill = req_for(&kill_def), look = req_for(&look_def);
+	struct action_req kill = req_for(&kill_impl), look = req_for(&look_impl);
 	struct err err = { { 0 } };
 
 	iu = new_iu(NULL);
@@ -201,7 +212,7 @@ Test(gate, refuses_a_destructive_action_without_an_incident)
 
 Test(gate, writes_intent_and_result_to_the_journal)
 {
-	struct action_req kill = req_for(&kill_def);
+	struct action_req kill = req_for(&kill_impl);
 	struct err err = { { 0 } };
 	const struct journal_rec *in, *res;
 	struct journal_rec *recs;
@@ -235,7 +246,7 @@ Test(gate, writes_intent_and_result_to_the_journal)
 
 Test(gate, a_failed_journal_refuses_and_the_header_says_so)
 {
-	struct action_req kill = req_for(&kill_def);
+	struct action_req kill = req_for(&kill_impl);
 	struct err err = { { 0 } };
 	struct app a;
 
@@ -266,7 +277,7 @@ Test(gate, a_failed_journal_refuses_and_the_header_says_so)
 
 Test(gate, is_inert_once_the_incident_is_closed)
 {
-	struct action_req kill = req_for(&kill_def);
+	struct action_req kill = req_for(&kill_impl);
 	struct err err = { { 0 } };
 
 	iu = new_iu(NULL);
@@ -295,7 +306,7 @@ wait_done(struct actions *act, struct action_done *d)
 
 Test(gate, the_action_worker_refuses_until_an_incident_exists)
 {
-	struct action_req kill = req_for(&kill_def);
+	struct action_req kill = req_for(&kill_impl);
 	struct err err = { { 0 } };
 	struct action_done d;
 	struct actions *act = actions_new(st, tl, false);
@@ -799,7 +810,9 @@ Test(slack, posts_the_payload_and_never_shows_the_url)
 	cr_expect(strstr(l.request, "{\"text\":\"*Update #2*\\nAll "
 				    "\\\"good\\\" now\"}") != NULL, "%s",
 		  l.request);
-	cr_expect_not(slack_post_action.destructive);
+	cr_expect_not(slack_post_action.spec->destructive);
+	cr_expect_eq(req.target.type, TARGET_UPDATE);
+	cr_expect_str_eq(action_req_target(&req), "status update #2 of " ID);
 }
 
 Test(slack, errors_name_the_file_not_the_url)
