@@ -196,7 +196,8 @@ TestSuite(gate, .init = setup, .fini = teardown, .timeout = 20);
 
 Test(gate, refuses_a_destructive_action_without_an_incident)
 {
-	struct action_req kill = req_for(&kill_impl), look = req_for(&look_impl);
+	struct action_req kill = req_for(&kill_impl);
+	struct action_req look = req_for(&look_impl);
 	struct err err = { { 0 } };
 
 	iu = new_iu(NULL);

@@ -9,11 +9,17 @@
 #include <string.h>
 
 #include "core/clock.h"
+#include "core/config.h"
+#include "core/rules.h"
 #include "core/sanitize.h"
 #include "core/snapshot.h"
+#include "core/state.h"
 #include "core/timeline.h"
+#include "probes/demo.h"
 #include "tests/unit/screen_fixture.h"
 #include "themes/theme.h"
+#include "tui/app.h"
+#include "tui/header.h"
 #include "tui/pane.h"
 
 #define ROWS 48
@@ -115,10 +121,16 @@ make_pane(const struct pane_ops *ops)
 	return p;
 }
 
+/* A pane's context for s. A pane only ever sees published snapshots,
+ * which are derived (the lock graph, each pod's status and severity):
+ * s is derived here as publishing would, so a test changes a snapshot's
+ * data before it makes a context for it. */
 static struct pane_ctx
 make_ctx(const struct snapshot *s, struct timeline *tl)
 {
 	struct pane_ctx c;
+
+	rules_derive((struct snapshot *)s);
 
 	memset(&c, 0, sizeof(c));
 	c.theme = &theme;
@@ -129,6 +141,37 @@ make_ctx(const struct snapshot *s, struct timeline *tl)
 	c.now_wall_ms = clock_wall_ms();
 	c.focused = true;
 	return c;
+}
+
+/* What the pane gives for the key map's request of type: the target of
+ * its selection (zeroed first, the type set as the key map sets it);
+ * false when the selection has none of that type, or the pane has no
+ * targets at all (no target function, as the key map reads it). */
+static bool
+target_of(struct pane *p, const struct pane_ctx *c, enum target_type type,
+	  struct action_target *t)
+{
+	bool ok;
+
+	memset(t, 0, sizeof(*t));
+	ok = p->ops->target != NULL && p->ops->target(p, c, type, t);
+	t->type = type;
+	return ok;
+}
+
+/* A pod or deployment target as "ns/name". */
+static const char *
+ns_name(const struct action_target *t)
+{
+	static char buf[512];
+
+	if (t->type == TARGET_POD) {
+		snprintf(buf, sizeof(buf), "%s/%s", t->u.pod.ns, t->u.pod.name);
+	} else {
+		snprintf(buf, sizeof(buf), "%s/%s", t->u.deploy.ns,
+			 t->u.deploy.name);
+	}
+	return buf;
 }
 
 static void
@@ -638,16 +681,16 @@ Test(panes, db_target_and_detail)
 	struct snapshot *s = build_pg();
 	struct pane p = make_pane(&pane_db_ops);
 	struct pane_ctx c = make_ctx(s, NULL);
-	struct action_req req;
+	struct action_target tg;
 	char *d;
 
 	draw_full(&p, &c);
-	memset(&req, 0, sizeof(req));
-	cr_assert(p.ops->target(&p, &c, "session", &req));
-	cr_assert_str_eq(req.target, "pid=4242 start=1795317127123456");
-	cr_assert_str_eq(req.target_label, "pid 4242 (billing@orders, "
+	cr_assert(target_of(&p, &c, TARGET_PG_BACKEND, &tg));
+	cr_assert_eq(tg.u.pg.pid, 4242);
+	cr_assert_eq(tg.u.pg.backend_start_us, 1795317127123456LL);
+	cr_assert_str_eq(tg.label, "pid 4242 (billing@orders, "
 			 "started 03:12:07Z, idle in transaction)");
-	cr_assert_not(p.ops->target(&p, &c, "pod", &req));
+	cr_assert_not(target_of(&p, &c, TARGET_POD, &tg));
 	d = p.ops->detail(&p, &c);
 	cr_assert_not_null(d);
 	/* The raw query, newline and all. */
@@ -657,8 +700,9 @@ Test(panes, db_target_and_detail)
 	free(d);
 	/* Down the tree: the first waiter. */
 	press(&p, &c, 'j');
-	cr_assert(p.ops->target(&p, &c, "session", &req));
-	cr_assert_str_eq(req.target, "pid=5012 start=1795313527005012");
+	cr_assert(target_of(&p, &c, TARGET_PG_BACKEND, &tg));
+	cr_assert_eq(tg.u.pg.pid, 5012);
+	cr_assert_eq(tg.u.pg.backend_start_us, 1795313527005012LL);
 	p.ops->free(&p);
 	snapshot_unref(s);
 }
@@ -668,14 +712,14 @@ Test(panes, db_selection_follows_session_across_snapshots)
 	struct snapshot *s1 = build_pg(), *s2 = build_pg();
 	struct pane p = make_pane(&pane_db_ops);
 	struct pane_ctx c = make_ctx(s1, NULL);
-	struct action_req req;
+	struct action_target tg;
 	struct pg_model *m2 = s2->data;
 
 	draw_full(&p, &c);
 	press(&p, &c, 'j');
 	press(&p, &c, 'j');     /* 5020 */
-	cr_assert(p.ops->target(&p, &c, "session", &req));
-	cr_assert(strncmp(req.target, "pid=5020 ", 9) == 0, "%s", req.target);
+	cr_assert(target_of(&p, &c, TARGET_PG_BACKEND, &tg));
+	cr_assert_eq(tg.u.pg.pid, 5020, "pid %d", tg.u.pg.pid);
 	/* 5012 lets go of 5020's lock: 5020 is no longer in the tree. */
 	for (size_t i = 0; i < m2->n_sessions; i++) {
 		if (m2->sessions[i].pid == 5020) {
@@ -684,9 +728,9 @@ Test(panes, db_selection_follows_session_across_snapshots)
 	}
 	c = make_ctx(s2, NULL);
 	draw_full(&p, &c);
-	cr_assert(p.ops->target(&p, &c, "session", &req));
+	cr_assert(target_of(&p, &c, TARGET_PG_BACKEND, &tg));
 	/* 5020 (30 s) is now a long query only: still selected. */
-	cr_assert(strncmp(req.target, "pid=5020 ", 9) == 0, "%s", req.target);
+	cr_assert_eq(tg.u.pg.pid, 5020, "pid %d", tg.u.pg.pid);
 	p.ops->free(&p);
 	snapshot_unref(s1);
 	snapshot_unref(s2);
@@ -754,10 +798,10 @@ Test(panes, db_long_queries_and_subviews)
  * lists the others and says how many long ones the tree holds. */
 Test(panes, db_long_queries_leave_tree_sessions_to_the_tree)
 {
-	struct snapshot *s = build_pg();
+	struct snapshot *s = build_pg(), *s2 = build_pg();
 	struct pane p = make_pane(&pane_db_ops);
 	struct pane_ctx c = make_ctx(s, NULL);
-	struct pg_model *m = s->data;
+	struct pg_model *m = s2->data;
 	int r;
 
 	draw_full(&p, &c);
@@ -778,12 +822,14 @@ Test(panes, db_long_queries_leave_tree_sessions_to_the_tree)
 	p.filter[0] = '\0';
 	p.ops->free(&p);
 
-	/* 5013 no longer waits: a long query again, listed below. */
+	/* The next poll: 5013 no longer waits, a long query again, listed
+	 * below. */
 	for (size_t i = 0; i < m->n_sessions; i++) {
 		if (m->sessions[i].pid == 5013) {
 			m->sessions[i].n_blocked_by = 0;
 		}
 	}
+	c = make_ctx(s2, NULL);
 	p = make_pane(&pane_db_ops);
 	draw_full(&p, &c);
 	r = find_row("LONG QUERIES 2 running > 5 s \u00b7 5 more in the lock "
@@ -792,6 +838,7 @@ Test(panes, db_long_queries_leave_tree_sessions_to_the_tree)
 	cr_assert_gt(find_row("5013", r), r);
 	p.ops->free(&p);
 	snapshot_unref(s);
+	snapshot_unref(s2);
 }
 
 Test(panes, db_notice_is_shown)
@@ -898,16 +945,15 @@ Test(panes, pods_targets_and_views)
 	struct snapshot *s = build_pods();
 	struct pane p = make_pane(&pane_pods_ops);
 	struct pane_ctx c = make_ctx(s, NULL);
-	struct action_req req;
+	struct action_target tg;
 	char *d;
 
 	draw_full(&p, &c);
-	memset(&req, 0, sizeof(req));
-	cr_assert(p.ops->target(&p, &c, "pod", &req));
-	cr_assert_str_eq(req.target, "prod/api-7d9f-aaa");
-	cr_assert(p.ops->target(&p, &c, "deployment", &req));
-	cr_assert_str_eq(req.target, "prod/api");
-	cr_assert_not(p.ops->target(&p, &c, "session", &req));
+	cr_assert(target_of(&p, &c, TARGET_POD, &tg));
+	cr_assert_str_eq(ns_name(&tg), "prod/api-7d9f-aaa");
+	cr_assert(target_of(&p, &c, TARGET_DEPLOYMENT, &tg));
+	cr_assert_str_eq(ns_name(&tg), "prod/api");
+	cr_assert_not(target_of(&p, &c, TARGET_PG_BACKEND, &tg));
 	d = p.ops->detail(&p, &c);
 	cr_assert(strstr(d, "restarts: 12") != NULL, "%s", d);
 	cr_assert(strstr(d, "Back-off restarting failed container") != NULL,
@@ -917,12 +963,12 @@ Test(panes, pods_targets_and_views)
 	press(&p, &c, 'v');
 	draw_full(&p, &c);
 	cr_assert_geq(find_row("UP-TO-DATE", 0), 0);
-	cr_assert(p.ops->target(&p, &c, "deployment", &req));
-	cr_assert_str_eq(req.target, "prod/api");
-	cr_assert_not(p.ops->target(&p, &c, "pod", &req));
+	cr_assert(target_of(&p, &c, TARGET_DEPLOYMENT, &tg));
+	cr_assert_str_eq(ns_name(&tg), "prod/api");
+	cr_assert_not(target_of(&p, &c, TARGET_POD, &tg));
 	press(&p, &c, 'j');
-	cr_assert(p.ops->target(&p, &c, "deployment", &req));
-	cr_assert_str_eq(req.target, "prod/worker");
+	cr_assert(target_of(&p, &c, TARGET_DEPLOYMENT, &tg));
+	cr_assert_str_eq(ns_name(&tg), "prod/worker");
 	/* Events, newest first. */
 	press(&p, &c, 'v');
 	draw_full(&p, &c);
@@ -931,8 +977,8 @@ Test(panes, pods_targets_and_views)
 	/* Back to pods: the selection there was kept. */
 	press(&p, &c, 'v');
 	cr_assert_eq(p.sub, 0);
-	cr_assert(p.ops->target(&p, &c, "pod", &req));
-	cr_assert_str_eq(req.target, "prod/api-7d9f-aaa");
+	cr_assert(target_of(&p, &c, TARGET_POD, &tg));
+	cr_assert_str_eq(ns_name(&tg), "prod/api-7d9f-aaa");
 	p.ops->free(&p);
 	snapshot_unref(s);
 }
@@ -1028,7 +1074,7 @@ Test(panes, redis_overview_clients_and_targets)
 	struct snapshot *s = build_redis(2.0 * 1024 * 1024 * 1024);
 	struct pane p = make_pane(&pane_redis_ops);
 	struct pane_ctx c = make_ctx(s, NULL);
-	struct action_req req;
+	struct action_target tg;
 	int r;
 
 	draw_full(&p, &c);
@@ -1042,18 +1088,20 @@ Test(panes, redis_overview_clients_and_targets)
 	cr_assert_lt(find_row("KEYS session:11:*", 0),
 		     find_row("KEYS session:10:*", 0));
 	cr_assert_lt(find_row("KEYS session:1:*", 0), 0);
-	memset(&req, 0, sizeof(req));
-	cr_assert(p.ops->target(&p, &c, "keys", &req));
-	cr_assert_str_eq(req.target, "");
-	cr_assert_str_eq(req.target_label, "redis.cache");
-	cr_assert_not(p.ops->target(&p, &c, "client", &req));
+	/* A key pattern is the operator's input and FLUSHDB the whole
+	 * source: the key map makes those targets, not a row. */
+	cr_assert_not(target_of(&p, &c, TARGET_KEY_PATTERN, &tg));
+	cr_assert_str_eq(tg.label, "");
+	cr_assert_not(target_of(&p, &c, TARGET_SOURCE, &tg));
+	cr_assert_not(target_of(&p, &c, TARGET_REDIS_CLIENT, &tg));
 	press(&p, &c, 'v');
 	draw_full(&p, &c);
 	cr_assert_geq(find_row("ADDR", 0), 0);
-	cr_assert(p.ops->target(&p, &c, "client", &req));
+	cr_assert(target_of(&p, &c, TARGET_REDIS_CLIENT, &tg));
 	/* Most idle first. */
-	cr_assert_str_eq(req.target, "id=7 addr=10.0.0.5:51234");
-	cr_assert(strstr(req.target_label, "worker") != NULL);
+	cr_assert_eq(tg.u.client.id, 7);
+	cr_assert_str_eq(tg.u.client.addr, "10.0.0.5:51234");
+	cr_assert(strstr(tg.label, "worker") != NULL);
 	p.ops->free(&p);
 	snapshot_unref(s);
 }
@@ -1192,7 +1240,7 @@ Test(panes, alerts_order_and_targets)
 	struct snapshot *s = build_alerts();
 	struct pane p = make_pane(&pane_alerts_ops);
 	struct pane_ctx c = make_ctx(s, NULL);
-	struct action_req req;
+	struct action_target tg;
 	struct line l;
 	int h;
 	char *d;
@@ -1208,24 +1256,23 @@ Test(panes, alerts_order_and_targets)
 	cr_assert(strstr(read_line(h + 5, &l)->s, "Watchdog") != NULL);
 	cr_assert(strstr(read_line(h + 1, &l)->s, "10m00s") != NULL, "%s",
 		  l.s);
-	memset(&req, 0, sizeof(req));
-	cr_assert(p.ops->target(&p, &c, "alert", &req));
-	cr_assert_str_eq(req.target, "fp-crit-old");
-	cr_assert_str_eq(req.target_label, "HighErrorRate {service=api}");
-	cr_assert(p.ops->target(&p, &c, "silence", &req));
-	cr_assert_str_eq(req.target, "sil-1");
+	cr_assert(target_of(&p, &c, TARGET_ALERT, &tg));
+	cr_assert_str_eq(tg.u.alert.fingerprint, "fp-crit-old");
+	cr_assert_str_eq(tg.label, "HighErrorRate {service=api}");
+	cr_assert(target_of(&p, &c, TARGET_SILENCE, &tg));
+	cr_assert_str_eq(tg.u.silence.id, "sil-1");
 	d = p.ops->detail(&p, &c);
 	cr_assert(strstr(d, "fingerprint: fp-crit-old") != NULL, "%s", d);
 	free(d);
 	press(&p, &c, 'j');
-	cr_assert(p.ops->target(&p, &c, "alert", &req));
-	cr_assert_str_eq(req.target, "fp-crit-new");
-	cr_assert_not(p.ops->target(&p, &c, "silence", &req));
+	cr_assert(target_of(&p, &c, TARGET_ALERT, &tg));
+	cr_assert_str_eq(tg.u.alert.fingerprint, "fp-crit-new");
+	cr_assert_not(target_of(&p, &c, TARGET_SILENCE, &tg));
 	/* Selection stays on the alert when the sort changes. */
 	press(&p, &c, 's');
 	draw_full(&p, &c);
-	cr_assert(p.ops->target(&p, &c, "alert", &req));
-	cr_assert_str_eq(req.target, "fp-crit-new");
+	cr_assert(target_of(&p, &c, TARGET_ALERT, &tg));
+	cr_assert_str_eq(tg.u.alert.fingerprint, "fp-crit-new");
 	p.ops->free(&p);
 	snapshot_unref(s);
 }
@@ -1281,7 +1328,10 @@ Test(panes, alerts_silences_listed)
 	cr_assert_lt(find_row("MATCHERS", 0), 0);
 	press(&p, &c, 'v');
 	draw_full(&p, &c);
-	cr_assert_str_eq(p.hints, "E expire silence  s sort  v alerts");
+	/* The pane's own keys; E comes from the source's actions (below,
+	 * status_hints_come_from_the_source_actions). */
+	cr_assert_str_eq(p.hints, "s sort  v alerts");
+	cr_assert_eq(p.targets, PANE_TARGET(TARGET_SILENCE));
 	cr_assert_geq(find_row("active silences 3", 0), 0);
 	cr_assert_lt(find_row("SEVERITY", 0), 0);
 	h = find_row("MATCHERS", 0);
@@ -1331,27 +1381,25 @@ Test(panes, alerts_silence_targets)
 	struct snapshot *s = build_alerts_silences();
 	struct pane p = make_pane(&pane_alerts_ops);
 	struct pane_ctx c = make_ctx(s, NULL);
-	struct action_req req;
+	struct action_target tg;
 	char *d;
 
 	/* From the alerts view: the selected alert's silence. */
 	draw_full(&p, &c);
-	memset(&req, 0, sizeof(req));
-	cr_assert(p.ops->target(&p, &c, "silence", &req));
-	cr_assert_str_eq(req.target, SIL_API);
+	cr_assert(target_of(&p, &c, TARGET_SILENCE, &tg));
+	cr_assert_str_eq(tg.u.silence.id, SIL_API);
 	press(&p, &c, 'j');
-	cr_assert_not(p.ops->target(&p, &c, "silence", &req));
+	cr_assert_not(target_of(&p, &c, TARGET_SILENCE, &tg));
 	/* The silences view has a selection of its own. */
 	press(&p, &c, 'v');
 	draw_full(&p, &c);
 	press(&p, &c, 'j');
-	memset(&req, 0, sizeof(req));
-	cr_assert(p.ops->target(&p, &c, "silence", &req));
-	cr_assert_str_eq(req.target, SIL_DISK);
-	cr_assert_str_eq(req.target_label,
+	cr_assert(target_of(&p, &c, TARGET_SILENCE, &tg));
+	cr_assert_str_eq(tg.u.silence.id, SIL_DISK);
+	cr_assert_str_eq(tg.label,
 			 "silence " SIL_DISK " (alertname=\"DiskFilling\")");
 	/* No alert is selected here. */
-	cr_assert_not(p.ops->target(&p, &c, "alert", &req));
+	cr_assert_not(target_of(&p, &c, TARGET_ALERT, &tg));
 	press(&p, &c, 'k');
 	d = p.ops->detail(&p, &c);
 	cr_assert_not_null(d);
@@ -1364,8 +1412,8 @@ Test(panes, alerts_silence_targets)
 	/* Back in the alerts view, its selection is where it was. */
 	press(&p, &c, 'v');
 	draw_full(&p, &c);
-	cr_assert(p.ops->target(&p, &c, "alert", &req));
-	cr_assert_str_eq(req.target, "fp-crit-new");
+	cr_assert(target_of(&p, &c, TARGET_ALERT, &tg));
+	cr_assert_str_eq(tg.u.alert.fingerprint, "fp-crit-new");
 	p.ops->free(&p);
 	snapshot_unref(s);
 }
@@ -1377,14 +1425,13 @@ Test(panes, alerts_silence_selection_follows_id)
 	struct alerts_model *m2 = s2->data;
 	struct pane p = make_pane(&pane_alerts_ops);
 	struct pane_ctx c = make_ctx(s, NULL);
-	struct action_req req;
+	struct action_target tg;
 
 	press(&p, &c, 'v');
 	draw_full(&p, &c);
 	press(&p, &c, 'j');
-	memset(&req, 0, sizeof(req));
-	cr_assert(p.ops->target(&p, &c, "silence", &req));
-	cr_assert_str_eq(req.target, SIL_DISK);
+	cr_assert(target_of(&p, &c, TARGET_SILENCE, &tg));
+	cr_assert_str_eq(tg.u.silence.id, SIL_DISK);
 	/* The next poll: the API silence above it was expired; the
 	 * selection stays on the same silence, now the first row. */
 	m2->silences[1] = m2->silences[2];
@@ -1392,8 +1439,8 @@ Test(panes, alerts_silence_selection_follows_id)
 	c = make_ctx(s2, NULL);
 	draw_full(&p, &c);
 	cr_assert_geq(find_row("active silences 2", 0), 0);
-	cr_assert(p.ops->target(&p, &c, "silence", &req));
-	cr_assert_str_eq(req.target, SIL_DISK);
+	cr_assert(target_of(&p, &c, TARGET_SILENCE, &tg));
+	cr_assert_str_eq(tg.u.silence.id, SIL_DISK);
 	cr_assert_eq(p.view.sel, 0);
 	p.ops->free(&p);
 	snapshot_unref(s);
@@ -1405,7 +1452,7 @@ Test(panes, alerts_no_active_silences)
 	struct snapshot *s = build_alerts();
 	struct pane p = make_pane(&pane_alerts_ops);
 	struct pane_ctx c = make_ctx(s, NULL);
-	struct action_req req;
+	struct action_target tg;
 	int r;
 
 	press(&p, &c, 'v');
@@ -1416,17 +1463,79 @@ Test(panes, alerts_no_active_silences)
 	cr_assert_geq(find_row("active silences 0", 0), 0);
 	cr_assert_lt(find_row("MATCHERS", 0), 0);
 	cr_assert_not(p.ops->key(&p, &c, 'j'));
-	memset(&req, 0, sizeof(req));
-	cr_assert_not(p.ops->target(&p, &c, "silence", &req));
+	cr_assert_not(target_of(&p, &c, TARGET_SILENCE, &tg));
 	cr_assert_null(p.ops->detail(&p, &c));
 	/* Back to the alerts: the silenced alert still names its silence. */
 	press(&p, &c, 'v');
 	draw_full(&p, &c);
 	cr_assert_lt(find_row("no active silences", 0), 0);
-	cr_assert(p.ops->target(&p, &c, "silence", &req));
-	cr_assert_str_eq(req.target, "sil-1");
+	cr_assert(target_of(&p, &c, TARGET_SILENCE, &tg));
+	cr_assert_str_eq(tg.u.silence.id, "sil-1");
 	p.ops->free(&p);
 	snapshot_unref(s);
+}
+
+/* The status line: the pane's own keys, and the source's actions whose
+ * target the pane's view can select (or that need no row). */
+Test(panes, status_hints_come_from_the_source_actions)
+{
+	struct state *st = state_new();
+	struct runner *r = runner_new(st);
+	struct config cfg = { 0 };
+	struct err err = { "" };
+	struct app a;
+	struct pane_ctx c;
+	char hints[512];
+	int src, i, alerts = -1;
+
+	cr_assert_eq(demo_setup(&cfg, r, 1, &err), 0, "%s", err.msg);
+	src = state_find_source(st, demo_source_name(SNAP_ALERTS));
+	cr_assert_geq(src, 0);
+	state_publish(st, src, build_alerts_silences());
+	app_init(&a, st, r, NULL, NULL, &theme, false, true);
+	app_bind_sources(&a);
+	a.win = stdscr;
+	app_resize(&a, ROWS, COLS);
+	for (i = 0; i < a.n_panes; i++) {
+		if (a.panes[i].ops == &pane_alerts_ops) {
+			alerts = i;
+		}
+	}
+	cr_assert_geq(alerts, 0);
+	app_focus(&a, alerts);
+
+	/* The alerts view selects an alert (and its silence). */
+	app_ctx_get(&a, alerts, &c);
+	a.panes[alerts].ops->draw(&a.panes[alerts], &c, stdscr, 0, 0, ROWS,
+				  COLS);
+	header_hints(&a, hints, sizeof(hints));
+	cr_expect(strstr(hints, "A\tsilence\n") != NULL, "%s", hints);
+	cr_expect(strstr(hints, "E\texpire silence\n") != NULL, "%s", hints);
+	cr_expect(strstr(hints, "s\tsort\nv\tsilences\n") != NULL, "%s",
+		  hints);
+	cr_expect(strncmp(hints, "?\thelp\nq\tquit\n", 14) == 0, "%s",
+		  hints);
+
+	/* The silences view selects silences only. */
+	a.panes[alerts].ops->key(&a.panes[alerts], &c, 'v');
+	a.panes[alerts].ops->draw(&a.panes[alerts], &c, stdscr, 0, 0, ROWS,
+				  COLS);
+	header_hints(&a, hints, sizeof(hints));
+	cr_expect(strstr(hints, "E\texpire silence\ns\tsort\nv\talerts\n")
+		  != NULL, "%s", hints);
+	cr_expect(strstr(hints, "A\tsilence\n") == NULL, "%s", hints);
+
+	/* Read-only removes both: they are destructive, in the demo too. */
+	a.read_only = true;
+	header_hints(&a, hints, sizeof(hints));
+	cr_expect(strstr(hints, "expire silence") == NULL, "%s", hints);
+	cr_expect(strstr(hints, "s\tsort\nv\talerts\n") != NULL, "%s",
+		  hints);
+	app_ctx_release(&c);
+	app_finish(&a);
+	runner_free(r);
+	state_free(st);
+	config_finish(&cfg);
 }
 
 /* ---- timeline ------------------------------------------------------------ */
@@ -1586,17 +1695,17 @@ Test(panes, no_data_yet)
 		&pane_pods_ops, &pane_db_ops, &pane_redis_ops, &pane_kafka_ops,
 		&pane_metrics_ops, &pane_alerts_ops,
 	};
-	struct action_req req;
+	struct action_target tg;
 
 	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++) {
 		struct pane p = make_pane(ops[i]);
 		struct pane_ctx c = make_ctx(NULL, NULL);
 
 		draw_full(&p, &c);
-		cr_assert_geq(find_row("no ", 0), 0, "%s", ops[i]->title);
+		cr_assert_geq(find_row("no ", 0), 0, "%s", pane_title(&p));
 		cr_assert_not(ops[i]->key(&p, &c, 'j'));
 		cr_assert_null(ops[i]->detail(&p, &c));
-		cr_assert_not(ops[i]->target(&p, &c, "pod", &req));
+		cr_assert_not(target_of(&p, &c, TARGET_POD, &tg));
 		cr_assert_not_null(p.hints);
 		ops[i]->free(&p);
 	}
