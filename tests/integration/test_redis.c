@@ -39,13 +39,13 @@ static struct redis_server srv;
 static struct config cfgs[8];
 static size_t n_cfgs;
 
-static const struct action_def *
+static const struct action_impl *
 action(const char *name)
 {
-	const struct action_def *a;
+	const struct action_impl *a;
 
-	for (a = redis_actions; a->name != NULL; a++) {
-		if (strcmp(a->name, name) == 0) {
+	for (a = redis_actions; a->spec != NULL; a++) {
+		if (strcmp(a->spec->name, name) == 0) {
 			return a;
 		}
 	}
@@ -194,17 +194,42 @@ conn(const struct config_section *sec)
 	return c;
 }
 
+/* The client target the Redis pane makes of a row. */
+static struct action_target
+client_target(long long id, const char *addr)
+{
+	struct action_target t;
+
+	memset(&t, 0, sizeof(t));
+	t.type = TARGET_REDIS_CLIENT;
+	t.u.client.id = id;
+	snprintf(t.u.client.addr, sizeof(t.u.client.addr), "%s", addr);
+	snprintf(t.label, sizeof(t.label), "client id=%lld addr=%s", id,
+		 addr);
+	return t;
+}
+
+/* A request for the action called name; target NULL: the one the key map
+ * makes for an action that needs no row (the source, or the pattern in
+ * arg). */
 static struct action_req
 request(const struct config_section *sec, const char *name,
-	const char *target, const char *arg)
+	const struct action_target *target, const char *arg)
 {
 	struct action_req req;
 
 	memset(&req, 0, sizeof(req));
-	req.def = action(name);
+	req.impl = action(name);
 	req.section = sec;
 	snprintf(req.source, sizeof(req.source), "redis.test");
-	snprintf(req.target, sizeof(req.target), "%s", target);
+	if (target != NULL) {
+		req.target = *target;
+	} else {
+		req.target.type = ACTION_SPEC(&req)->target;
+		snprintf(req.target.label, sizeof(req.target.label), "%s",
+			 req.target.type == TARGET_KEY_PATTERN ? arg :
+			 req.source);
+	}
 	snprintf(req.arg, sizeof(req.arg), "%s", arg);
 	return req;
 }
@@ -561,14 +586,14 @@ Test(redis, count_preview_and_run_through_the_worker)
 
 	cr_assert_eq(redis_server_fill(c, "cache:emissions:", 3000, 8), 0);
 	cr_assert_eq(redis_server_fill(c, "cache:emission", 50, 8), 0);
-	req = request(sec, "delete-keys", "", "cache:emissions:*");
-	req.def->describe(&req, buf, sizeof(buf));
+	req = request(sec, "delete-keys", NULL, "cache:emissions:*");
+	req.impl->describe(&req, buf, sizeof(buf));
 	cr_expect(strstr(buf, "SCAN 0 MATCH cache:emissions:* COUNT 1000, "
 			 "then UNLINK in batches of 1000 keys") != NULL,
 		  "%s", buf);
 	cr_expect(strstr(buf, srv.url + 8) != NULL, "%s", buf);
 
-	cr_assert_eq(req.def->preview(&req, buf, sizeof(buf), &err), 0,
+	cr_assert_eq(req.impl->preview(&req, buf, sizeof(buf), &err), 0,
 		     "%s", err.msg);
 	/* A key moved by a rehash during the scan may count twice. */
 	cr_assert_eq(sscanf(buf, "%zu keys match cache:emissions:*.", &n), 1,
@@ -598,7 +623,7 @@ Test(redis, cancel_through_the_worker)
 {
 	struct config_section *sec = section(srv.url, 5000);
 	redisContext *c = client();
-	struct action_req req = request(sec, "delete-keys", "", "big:*");
+	struct action_req req = request(sec, "delete-keys", NULL, "big:*");
 	struct state *st = state_new();
 	struct timeline *tl = timeline_new(NULL, NULL);
 	struct actions *acts = actions_new(st, tl, false);
@@ -647,7 +672,8 @@ Test(redis, client_kill)
 	struct action_req req;
 	struct snapshot *s;
 	struct err err = { "" };
-	char target[128], buf[1024], result[256];
+	struct action_target target;
+	char buf[1024], result[256];
 	redisReply *r;
 	long long next;
 
@@ -656,18 +682,17 @@ Test(redis, client_kill)
 	s = poll_ok(rp);
 	v = find_client(snapshot_redis(s), "victim");
 	cr_assert_not_null(v);
-	snprintf(target, sizeof(target), "id=%lld addr=%s", (long long)v->id,
-		 v->addr);
+	target = client_target(v->id, v->addr);
 	snapshot_unref(s);
 
-	req = request(sec, "client-kill", target, "");
-	req.def->describe(&req, buf, sizeof(buf));
+	req = request(sec, "client-kill", &target, "");
+	req.impl->describe(&req, buf, sizeof(buf));
 	cr_expect(strncmp(buf, "CLIENT KILL ID ", 15) == 0, "%s", buf);
 	cr_expect(strstr(buf, " ADDR 127.0.0.1:") != NULL, "%s", buf);
-	cr_assert_eq(req.def->preview(&req, buf, sizeof(buf), &err), 0, "%s",
+	cr_assert_eq(req.impl->preview(&req, buf, sizeof(buf), &err), 0, "%s",
 		     err.msg);
 	cr_expect(strstr(buf, "name=victim") != NULL, "%s", buf);
-	cr_assert_eq(req.def->run(&req, result, sizeof(result), &err), 0,
+	cr_assert_eq(req.impl->run(&req, result, sizeof(result), &err), 0,
 		     "%s", err.msg);
 	cr_expect(strncmp(result, "killed client id=", 17) == 0, "%s",
 		  result);
@@ -683,10 +708,10 @@ Test(redis, client_kill)
 	freeReplyObject(r);
 
 	/* Gone already. */
-	cr_expect_eq(req.def->run(&req, result, sizeof(result), &err), -1);
+	cr_expect_eq(req.impl->run(&req, result, sizeof(result), &err), -1);
 	cr_expect(strstr(err.msg, "no client with id") != NULL, "%s",
 		  err.msg);
-	cr_expect_eq(req.def->preview(&req, buf, sizeof(buf), &err), -1);
+	cr_expect_eq(req.impl->preview(&req, buf, sizeof(buf), &err), -1);
 	cr_expect(strstr(err.msg, "no longer connected") != NULL, "%s",
 		  err.msg);
 
@@ -695,14 +720,21 @@ Test(redis, client_kill)
 	redisFree(victim);
 	victim = client();
 	next = integer(victim, "CLIENT ID") + 1;
-	snprintf(target, sizeof(target), "id=%lld addr=127.0.0.1:1", next);
-	req = request(sec, "client-kill", target, "");
-	cr_expect_eq(req.def->run(&req, result, sizeof(result), &err), -1);
+	target = client_target(next, "127.0.0.1:1");
+	req = request(sec, "client-kill", &target, "");
+	cr_expect_eq(req.impl->run(&req, result, sizeof(result), &err), -1);
 	cr_expect(strstr(err.msg, "refusing to kill") != NULL, "%s", err.msg);
 
-	req = request(sec, "client-kill", "pid=3", "");
-	cr_expect_eq(req.def->run(&req, result, sizeof(result), &err), -1);
-	cr_expect(strstr(err.msg, "bad client target") != NULL, "%s",
+	/* A target that is not a client. */
+	target.type = TARGET_PG_BACKEND;
+	req = request(sec, "client-kill", &target, "");
+	cr_expect_eq(req.impl->run(&req, result, sizeof(result), &err), -1);
+	cr_expect(strstr(err.msg, "no client selected") != NULL, "%s",
+		  err.msg);
+	target = client_target(0, "127.0.0.1:1");
+	req = request(sec, "client-kill", &target, "");
+	cr_expect_eq(req.impl->preview(&req, buf, sizeof(buf), &err), -1);
+	cr_expect(strstr(err.msg, "no client selected") != NULL, "%s",
 		  err.msg);
 	redisFree(victim);
 	redisFree(bystander);
@@ -714,6 +746,8 @@ Test(redis, flushdb_only_its_database)
 	char url[200];
 	struct config_section *sec;
 	redisContext *c = client();
+	struct redis_poller *rp;
+	struct snapshot *s;
 	struct action_req req;
 	struct err err = { "" };
 	char buf[1024];
@@ -723,21 +757,30 @@ Test(redis, flushdb_only_its_database)
 	must(c, "MSET a 1 b 2");
 	must(c, "SELECT 2");
 	must(c, "MSET a 1 b 2 c 3");
-	req = request(sec, "flushdb", "", "");
-	req.def->describe(&req, buf, sizeof(buf));
+	req = request(sec, "flushdb", NULL, "");
+	/* Confirmed against the source's latest poll: its database is the
+	 * word to type. */
+	rp = poller(sec);
+	s = poll_ok(rp);
+	cr_expect_eq(snapshot_redis(s)->db, 2);
+	action_req_set_snap(&req, s);
+	snapshot_unref(s);
+	redis_poller_free(rp);
+	req.impl->describe(&req, buf, sizeof(buf));
 	cr_expect(strncmp(buf, "FLUSHDB ASYNC\n", 14) == 0, "%s", buf);
 	cr_expect(strstr(buf, "database 2: every key in it is deleted") !=
 		  NULL, "%s", buf);
-	req.def->confirm_word(&req, buf, sizeof(buf));
+	ACTION_SPEC(&req)->confirm_word(&req, buf, sizeof(buf));
 	cr_expect_str_eq(buf, "2");
-	cr_assert_eq(req.def->preview(&req, buf, sizeof(buf), &err), 0);
+	cr_assert_eq(req.impl->preview(&req, buf, sizeof(buf), &err), 0);
 	cr_expect_str_eq(buf, "Database 2 holds 3 keys now.");
-	cr_assert_eq(req.def->run(&req, buf, sizeof(buf), &err), 0, "%s",
+	cr_assert_eq(req.impl->run(&req, buf, sizeof(buf), &err), 0, "%s",
 		     err.msg);
 	cr_expect_str_eq(buf, "FLUSHDB: database 2 emptied (3 keys)");
 	cr_expect_eq(integer(c, "DBSIZE"), 0);
 	must(c, "SELECT 0");
 	cr_expect_eq(integer(c, "DBSIZE"), 2);
+	action_req_clear(&req);
 	redisFree(c);
 }
 
@@ -745,19 +788,19 @@ Test(redis, slowlog_reset)
 {
 	struct config_section *sec = section(srv.url, 2000);
 	redisContext *c = client();
-	struct action_req req = request(sec, "slowlog-reset", "", "");
+	struct action_req req = request(sec, "slowlog-reset", NULL, "");
 	struct err err = { "" };
 	char buf[1024];
 
 	must(c, "CONFIG SET slowlog-log-slower-than 0");
 	must(c, "SET a 1");
 	must(c, "GET a");
-	req.def->describe(&req, buf, sizeof(buf));
+	req.impl->describe(&req, buf, sizeof(buf));
 	cr_expect(strncmp(buf, "SLOWLOG RESET\non 127.0.0.1:", 27) == 0, "%s",
 		  buf);
-	cr_assert_eq(req.def->preview(&req, buf, sizeof(buf), &err), 0);
+	cr_assert_eq(req.impl->preview(&req, buf, sizeof(buf), &err), 0);
 	cr_expect(strncmp(buf, "The slow log holds ", 19) == 0, "%s", buf);
-	cr_assert_eq(req.def->run(&req, buf, sizeof(buf), &err), 0, "%s",
+	cr_assert_eq(req.impl->run(&req, buf, sizeof(buf), &err), 0, "%s",
 		     err.msg);
 	cr_expect(strncmp(buf, "SLOWLOG RESET: cleared ", 23) == 0, "%s",
 		  buf);
@@ -908,9 +951,9 @@ Test(redis, silent_peer_times_out)
 	cr_expect_eq(harness_peer_accepted(peer), 2);
 
 	/* Actions have the same deadline. */
-	req = request(sec, "slowlog-reset", "", "");
+	req = request(sec, "slowlog-reset", NULL, "");
 	took = clock_mono_ms();
-	cr_expect_eq(req.def->run(&req, buf, sizeof(buf), &err), -1);
+	cr_expect_eq(req.impl->run(&req, buf, sizeof(buf), &err), -1);
 	cr_expect(strstr(err.msg, "timed out") != NULL, "%s", err.msg);
 	cr_expect_lt(clock_mono_ms() - took, 1500);
 	redis_poller_free(rp);
@@ -1030,8 +1073,8 @@ Test(redis, escapes_kept_raw_and_shown_escaped)
 	snapshot_unref(s);
 
 	/* The delete preview lists the key escaped, on one line. */
-	req = request(sec, "delete-keys", "", "evil*");
-	cr_assert_eq(req.def->preview(&req, buf, sizeof(buf), &err), 0);
+	req = request(sec, "delete-keys", NULL, "evil*");
+	cr_assert_eq(req.impl->preview(&req, buf, sizeof(buf), &err), 0);
 	cr_expect(strstr(buf, "\n  evil\\x1b[2Jkey") != NULL, "%s", buf);
 	cr_expect(strchr(buf, '\x1b') == NULL);
 	redisFree(c);
@@ -1135,21 +1178,21 @@ Test(redis_auth, describe_hides_the_password)
 	char url[200], buf[1024];
 	struct config_section *sec;
 	struct action_req req;
-	const struct action_def *a;
+	const struct action_impl *a;
+	struct action_target t7 = client_target(7, "10.0.0.7:51234");
 
 	snprintf(url, sizeof(url), "redis://:s3cret-default@127.0.0.1:%d/0",
 		 srv.port);
 	sec = section(url, 2000);
-	for (a = redis_actions; a->name != NULL; a++) {
-		req = request(sec, a->name, "id=7 addr=10.0.0.7:51234",
-			      "cache:*");
+	for (a = redis_actions; a->spec != NULL; a++) {
+		req = request(sec, a->spec->name, &t7, "cache:*");
 		a->describe(&req, buf, sizeof(buf));
 		cr_expect(strstr(buf, "s3cret") == NULL, "%s", buf);
 		cr_expect(strstr(buf, "127.0.0.1:") != NULL, "%s: %s",
-			  a->name, buf);
+			  a->spec->name, buf);
 	}
-	req = request(sec, "client-kill", "id=7 addr=10.0.0.7:51234", "");
-	req.def->describe(&req, buf, sizeof(buf));
+	req = request(sec, "client-kill", &t7, "");
+	req.impl->describe(&req, buf, sizeof(buf));
 	cr_expect(strncmp(buf, "CLIENT KILL ID 7 ADDR 10.0.0.7:51234\n", 37)
 		  == 0, "%s", buf);
 	cr_expect(strchr(buf, '\n') != NULL);
