@@ -172,10 +172,36 @@ wait_silenced(const struct config_section *sec, const char *name, bool want,
 	}
 }
 
+/* The targets the Alerts pane makes of a row. */
+static struct action_target
+alert_target(const char *fingerprint)
+{
+	struct action_target t;
+
+	memset(&t, 0, sizeof(t));
+	t.type = TARGET_ALERT;
+	snprintf(t.u.alert.fingerprint, sizeof(t.u.alert.fingerprint), "%s",
+		 fingerprint);
+	snprintf(t.label, sizeof(t.label), "alert %s", fingerprint);
+	return t;
+}
+
+static struct action_target
+silence_target(const char *id)
+{
+	struct action_target t;
+
+	memset(&t, 0, sizeof(t));
+	t.type = TARGET_SILENCE;
+	snprintf(t.u.silence.id, sizeof(t.u.silence.id), "%s", id);
+	snprintf(t.label, sizeof(t.label), "silence %s", id);
+	return t;
+}
+
 /* Runs def through a real action worker; returns the finished request. */
 static struct action_done
-run_action(const struct action_def *def, const struct config_section *sec,
-	   const char *target, const char *arg)
+run_action(const struct action_impl *def, const struct config_section *sec,
+	   struct action_target target, const char *arg)
 {
 	struct state *st = state_new();
 	struct actions *a = actions_new(st, NULL, false);
@@ -186,10 +212,10 @@ run_action(const struct action_def *def, const struct config_section *sec,
 	bool got = false;
 
 	memset(&req, 0, sizeof(req));
-	req.def = def;
+	req.impl = def;
 	req.section = sec;
 	snprintf(req.source, sizeof(req.source), "alertmanager.test");
-	snprintf(req.target, sizeof(req.target), "%s", target);
+	req.target = target;
 	snprintf(req.arg, sizeof(req.arg), "%s", arg);
 	cr_assert_neq(actions_submit(a, &req, &err), 0, "%s", err.msg);
 	while (!got && clock_mono_ms() < end) {
@@ -204,13 +230,13 @@ run_action(const struct action_def *def, const struct config_section *sec,
 	return done;
 }
 
-static const struct action_def *
+static const struct action_impl *
 action(const char *name)
 {
-	const struct action_def *d;
+	const struct action_impl *d;
 
-	for (d = alertmanager_probe_ops.actions; d->name != NULL; d++) {
-		if (strcmp(d->name, name) == 0) {
+	for (d = alertmanager_probe_ops.actions; d->spec != NULL; d++) {
+		if (strcmp(d->spec->name, name) == 0) {
 			return d;
 		}
 	}
@@ -233,7 +259,7 @@ Test(alertmanager, silence_then_expire)
 	snapshot_unref(s);
 
 	setenv("USER", "oncall", 1);
-	done = run_action(action("silence"), sec, fp,
+	done = run_action(action("silence"), sec, alert_target(fp),
 			  "2h deploy rollback in progress");
 	cr_assert(done.ok, "%s", done.message);
 	cr_assert_eq(strncmp(done.message, "silence ", 8), 0, "%s",
@@ -266,7 +292,8 @@ Test(alertmanager, silence_then_expire)
 				    clock_wall_ms()), 7200000.0, 10000.0);
 	snapshot_unref(s);
 
-	done = run_action(action("expire-silence"), sec, id, "");
+	done = run_action(action("expire-silence"), sec, silence_target(id),
+			  "");
 	cr_assert(done.ok, "%s", done.message);
 	cr_assert_eq(strncmp(done.message, "silence ", 8), 0);
 	cr_assert_not_null(strstr(done.message, " expired"));
@@ -279,7 +306,7 @@ Test(alertmanager, silence_then_expire)
 Test(alertmanager, preview_and_describe_show_the_operation)
 {
 	const struct config_section *sec = start_server();
-	const struct action_def *def = action("silence");
+	const struct action_impl *def = action("silence");
 	const struct alert_row *a;
 	struct action_req req;
 	struct snapshot *s;
@@ -289,11 +316,15 @@ Test(alertmanager, preview_and_describe_show_the_operation)
 	post_alert("HighErrorRate", "critical", "api", "5xx", clock_wall_ms());
 	s = wait_silenced(sec, "HighErrorRate", false, &a);
 	memset(&req, 0, sizeof(req));
-	req.def = def;
+	req.impl = def;
 	req.section = sec;
-	snprintf(req.target, sizeof(req.target), "%s", a->fingerprint);
-	snprintf(req.target_label, sizeof(req.target_label), "HighErrorRate");
+	req.target = alert_target(a->fingerprint);
+	snprintf(req.target.u.alert.name, sizeof(req.target.u.alert.name),
+		 "HighErrorRate");
+	snprintf(req.target.label, sizeof(req.target.label), "HighErrorRate");
 	snprintf(req.arg, sizeof(req.arg), "90m db failover");
+	/* Confirmed against the poll it was chosen from. */
+	action_req_set_snap(&req, s);
 	snapshot_unref(s);
 
 	def->describe(&req, buf, sizeof(buf));
@@ -303,7 +334,8 @@ Test(alertmanager, preview_and_describe_show_the_operation)
 	cr_assert_not_null(strstr(buf, "ends in 1h30m"), "%s", buf);
 	cr_assert_not_null(strstr(buf, "Comment: db failover\n"), "%s", buf);
 	cr_assert_not_null(strstr(buf, author), "%s", buf);
-	cr_assert_not_null(strstr(buf, req.target), "%s", buf);
+	cr_assert_not_null(strstr(buf, req.target.u.alert.fingerprint), "%s",
+			   buf);
 
 	cr_assert_eq(def->preview(&req, buf, sizeof(buf), &err), 0, "%s",
 		     err.msg);
@@ -315,27 +347,33 @@ Test(alertmanager, preview_and_describe_show_the_operation)
 	snprintf(req.arg, sizeof(req.arg), "soon");
 	def->describe(&req, buf, sizeof(buf));
 	cr_assert_not_null(strstr(buf, "usage: DURATION COMMENT"), "%s", buf);
+	/* The spec refuses that input before any confirmation. */
+	cr_assert_eq(def->spec->check_input(req.arg, &err), -1);
+	cr_assert_not_null(strstr(err.msg, "usage: DURATION COMMENT"), "%s",
+			   err.msg);
+	action_req_clear(&req);
 }
 
 Test(alertmanager, bad_requests_are_refused)
 {
 	const struct config_section *sec = start_server();
-	const struct action_def *sil = action("silence");
-	const struct action_def *exp = action("expire-silence");
+	const struct action_impl *sil = action("silence");
+	const struct action_impl *exp = action("expire-silence");
 	struct action_done done;
 
-	done = run_action(sil, sec, "0123456789abcdef", "2h gone");
+	done = run_action(sil, sec, alert_target("0123456789abcdef"),
+			  "2h gone");
 	cr_assert_not(done.ok);
 	cr_assert_str_eq(done.message,
 			 "alert 0123456789abcdef is no longer firing");
-	done = run_action(sil, sec, "0123456789abcdef", "2h");
+	done = run_action(sil, sec, alert_target("0123456789abcdef"), "2h");
 	cr_assert_not(done.ok);
 	cr_assert_not_null(strstr(done.message, "usage: DURATION COMMENT"));
-	done = run_action(exp, sec, "../status", "");
+	done = run_action(exp, sec, silence_target("../status"), "");
 	cr_assert_not(done.ok);
 	cr_assert_str_eq(done.message, "not a silence id: ../status");
 	/* Alertmanager's own words for a silence id that is no UUID. */
-	done = run_action(exp, sec, "abc", "");
+	done = run_action(exp, sec, silence_target("abc"), "");
 	cr_assert_not(done.ok);
 	cr_assert_not_null(strstr(done.message, "HTTP 422: silenceID in path "
 				  "must be of type uuid"), "%s", done.message);
@@ -345,16 +383,18 @@ Test(alertmanager, read_only_refuses_both_actions)
 {
 	struct state *st = state_new();
 	struct actions *a = actions_new(st, NULL, true);
-	const struct action_def *d;
+	const struct action_impl *d;
 	struct action_req req;
 	struct err err = { "" };
 	int n = 0;
 
-	for (d = alertmanager_probe_ops.actions; d->name != NULL; d++) {
+	for (d = alertmanager_probe_ops.actions; d->spec != NULL; d++) {
 		memset(&req, 0, sizeof(req));
-		req.def = d;
-		snprintf(req.target, sizeof(req.target), "x");
-		cr_assert_eq(actions_submit(a, &req, &err), 0, "%s", d->name);
+		req.impl = d;
+		req.target.type = d->spec->target;
+		snprintf(req.target.label, sizeof(req.target.label), "x");
+		cr_assert_eq(actions_submit(a, &req, &err), 0, "%s",
+			     d->spec->name);
 		cr_assert_not_null(strstr(err.msg, "read-only"), "%s",
 				   err.msg);
 		n++;
