@@ -36,11 +36,25 @@ payload_sum(const struct payload *p)
 	return sum;
 }
 
+/* A snapshot's data: a metrics model without panels (publishing derives
+ * it, and finds nothing) followed by the payload. */
+struct test_data {
+	struct metrics_model m;
+	struct payload p;
+};
+
+static const struct payload *
+payload_of(const struct snapshot *s)
+{
+	return &((const struct test_data *)s->data)->p;
+}
+
 static struct snapshot *
 make_snapshot(const char *source, uint64_t seq)
 {
 	struct snapshot *s = snapshot_new(SNAP_METRICS, source);
-	struct payload *p = snapshot_alloc(s, sizeof(*p));
+	struct test_data *d = snapshot_alloc(s, sizeof(*d));
+	struct payload *p = &d->p;
 	int i;
 
 	p->seq = seq;
@@ -48,7 +62,7 @@ make_snapshot(const char *source, uint64_t seq)
 		p->words[i] = seq * 31 + (uint64_t)i;
 	}
 	p->sum = payload_sum(p);
-	s->data = p;
+	s->data = d;
 	return s;
 }
 
@@ -116,7 +130,7 @@ read_loop(void *arg)
 				continue;
 			}
 			res->seen++;
-			p = s->data;
+			p = payload_of(s);
 			snprintf(want, sizeof(want), "src.%d", i);
 			if (p == NULL || p->sum != payload_sum(p) ||
 			    strcmp(s->source, want) != 0) {
@@ -246,12 +260,14 @@ Test(state, get_returns_own_reference, .init = setup, .fini = teardown)
 	state_publish(st, idx, make_snapshot("k8s.prod", 1));
 	a = state_get(st, idx);
 	cr_assert_not_null(a);
+	cr_expect(a->derived, "publishing derives the snapshot");
+	cr_expect_eq(a->health, HEALTH_OK);
 	/* Replacing the snapshot must not free the one a reader holds. */
 	state_publish(st, idx, make_snapshot("k8s.prod", 2));
-	cr_expect_eq(((struct payload *)a->data)->seq, 1);
+	cr_expect_eq(payload_of(a)->seq, 1);
 	cr_expect_eq(atomic_load(&a->refs), 1, "only the reader holds it");
 	b = state_get(st, idx);
-	cr_expect_eq(((struct payload *)b->data)->seq, 2);
+	cr_expect_eq(payload_of(b)->seq, 2);
 	snapshot_unref(a);
 	snapshot_unref(b);
 }
