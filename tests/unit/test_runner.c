@@ -90,20 +90,31 @@ make_section(const char *name, int interval_ms, int timeout_ms)
 	return sec;
 }
 
+/* A fake snapshot's data: an empty model of the fake probes' kinds
+ * (publishing derives it, and finds nothing), then a sequence number. */
+struct seq_data {
+	union {
+		struct pods_model pods;
+		struct metrics_model metrics;
+	} m;
+	int seq;
+};
+
 /* The seq a fake snapshot carries, or -1. */
 static int
 snap_seq(const struct snapshot *s)
 {
-	return s != NULL && s->data != NULL ? *(const int *)s->data : -1;
+	return s != NULL && s->data != NULL ?
+	       ((const struct seq_data *)s->data)->seq : -1;
 }
 
 static struct snapshot *
 seq_snapshot(struct probe *p, int seq)
 {
 	struct snapshot *s = probe_snapshot_new(p);
-	int *d = snapshot_alloc(s, sizeof(*d));
+	struct seq_data *d = snapshot_alloc(s, sizeof(*d));
 
-	*d = seq;
+	d->seq = seq;
 	s->data = d;
 	return s;
 }
