@@ -67,7 +67,8 @@ struct action_target {
 			char id[64];
 		} silence;
 		struct {
-			unsigned long no;       /* the update's number */
+			/* which prepared update text (probes/slack.c) */
+			unsigned long token;
 		} update;
 	} u;
 	char label[256];

@@ -556,11 +556,15 @@ static int
 preview_silence(const struct action_req *req, char *buf, size_t n,
 		struct err *err)
 {
-	struct http_client *c = action_client(req, err);
+	struct http_client *c;
 	struct prom_alerts alerts;
 	char m[1024];
 	size_t idx;
 
+	if (req->target.type != TARGET_ALERT) {
+		return err_set(err, "no alert selected");
+	}
+	c = action_client(req, err);
 	if (c == NULL) {
 		return -1;
 	}
@@ -589,6 +593,9 @@ run_silence(const struct action_req *req, char *result, size_t n,
 	size_t idx;
 	int rc;
 
+	if (req->target.type != TARGET_ALERT) {
+		return err_set(err, "no alert selected");
+	}
 	if (alerts_parse_silence(req->arg, &ms, &comment, err) < 0) {
 		return -1;
 	}
@@ -662,7 +669,7 @@ run_expire(const struct action_req *req, char *result, size_t n,
 	char *path;
 	int rc;
 
-	if (!valid_silence_id(id)) {
+	if (req->target.type != TARGET_SILENCE || !valid_silence_id(id)) {
 		return err_set(err, "not a silence id: %.64s", id);
 	}
 	c = action_client(req, err);

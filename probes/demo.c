@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/clock.h"
+#include "core/rules.h"
 #include "core/xalloc.h"
 #include "probes/demo_sim.h"
 
@@ -272,6 +273,8 @@ demo_snapshot_at(enum snap_kind kind, double t)
 	s->interval_ms = demo_interval_ms(sim->speed);
 	s->data = build_data(s, sim, t);
 	free(sim);
+	/* As a published one would be. */
+	rules_derive(s);
 	return s;
 }
 

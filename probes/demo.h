@@ -38,8 +38,9 @@ double demo_time(void);
 int64_t demo_wall_ms(double t);
 
 /* A snapshot of kind at scenario time t, built on the calling thread from
- * the script plus the actions applied so far; the same t (and the same
- * actions) gives the same numbers. The caller owns the reference. */
+ * the script plus the actions applied so far, and derived (judged on its
+ * own, as rules_derive()); the same t (and the same actions) gives the
+ * same numbers. The caller owns the reference. */
 struct snapshot *demo_snapshot_at(enum snap_kind kind, double t);
 
 /* The source name the demo uses for kind ("postgres.demo"). */

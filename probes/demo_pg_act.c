@@ -74,6 +74,12 @@ static void
 describe_session(const struct action_req *req, char *buf, size_t n,
 		 const char *fn, bool cancel, const char *consequence)
 {
+	if (req->target.type != TARGET_PG_BACKEND ||
+	    req->target.u.pg.pid <= 0) {
+		snprintf(buf, n, "%s\nno session selected\n",
+			 DEMO_DESCRIBE_HEAD);
+		return;
+	}
 	snprintf(buf, n, "%s\nSELECT %s(%d);\n", DEMO_DESCRIBE_HEAD, fn,
 		 req->target.u.pg.pid);
 	pg_describe_backend(req, cancel, buf, n);

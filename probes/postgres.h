@@ -4,7 +4,7 @@
  * libpq (HAVE_LIBPQ 0) only a stand-in postgres_probe_ops is built.
  *
  * postgres.c          the probe: session setup, the poll, the ops
- * postgres_conn.c     connections under a deadline, messages, registries
+ * postgres_conn.c     connections under a deadline, messages
  * postgres_query.c    the poll's SQL and the results -> struct pg_model
  * postgres_actions.c  the action table
  *
@@ -27,8 +27,9 @@ extern const struct probe_ops postgres_probe_ops;
 #include <stddef.h>
 #include <stdint.h>
 
-/* The actions (C cancel, T terminate, I terminate idle-in-transaction),
- * ended by an entry whose name is NULL. */
+/* What this backend does of the database kind's actions (C cancel,
+ * T terminate, I terminate idle-in-transaction), ended by an entry whose
+ * spec is NULL. */
 extern const struct action_impl postgres_actions[];
 
 /* ---- the probe without a runner ------------------------------------ */

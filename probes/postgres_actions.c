@@ -219,8 +219,15 @@ static void
 describe_session(const struct action_req *req, char *buf, size_t n,
 		 const char *fn, bool cancel)
 {
+	struct target t;
+	struct err err;
+
 	buf[0] = '\0';
-	strappendf(buf, n, "SELECT %s(%d);\n", fn, req->target.u.pg.pid);
+	if (parse_target(req, &t, &err) < 0) {
+		strappendf(buf, n, "%s\n", err.msg);
+		return;
+	}
+	strappendf(buf, n, "SELECT %s(%d);\n", fn, t.pid);
 	pg_describe_backend(req, cancel, buf, n);
 	strappendf(buf, n, "%s", cancel ? cancel_consequence :
 		   terminate_consequence);

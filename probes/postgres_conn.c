@@ -1,8 +1,6 @@
 /* The PostgreSQL probe's connections: libpq's async API under one
- * deadline, messages fit for a person, and two small registries shared
- * with the actions (warroom's own sessions, the newest model per source).
- * Connections are used by one thread at a time (the probe's, or the action
- * worker's); the registries are safe from any thread.
+ * deadline, and messages fit for a person. Connections are used by one
+ * thread at a time (the probe's, or the action worker's).
  *
  * Every wait is poll() on the connection's socket in slices of at most
  * 100 ms, so a stop request or the deadline ends it: a server that accepts
@@ -28,7 +26,6 @@
 
 /* Longest slice of one wait, so stop requests are seen quickly. */
 #define PGC_SLICE_MS 100
-/* Sources the registries can hold. */
 
 int64_t
 pgc_now_ms(void)

@@ -29,7 +29,7 @@ static unsigned long next_token;
 static unsigned long
 token_of(const struct action_req *req)
 {
-	return req->target.type == TARGET_UPDATE ? req->target.u.update.no : 0;
+	return req->target.type == TARGET_UPDATE ? req->target.u.update.token : 0;
 }
 
 /* A copy of the text for token, or NULL when it is gone. */
@@ -67,7 +67,7 @@ slack_prepare(struct action_req *req, const char *id, int no,
 	req->impl = &slack_post_action;
 	strlcpy_safe(req->source, "slack", sizeof(req->source));
 	req->target.type = TARGET_UPDATE;
-	req->target.u.update.no = token;
+	req->target.u.update.token = token;
 	snprintf(req->target.label, sizeof(req->target.label),
 		 "status update #%d of %s", no, id);
 	strlcpy_safe(req->arg, webhook_file, sizeof(req->arg));
