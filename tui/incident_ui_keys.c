@@ -14,10 +14,10 @@
 #include "core/incident.h"
 #include "core/sanitize.h"
 #include "core/xalloc.h"
+#include "probes/probe.h"
 #include "tui/app.h"
 #include "tui/incident_ui.h"
 #include "tui/incident_ui_internal.h"
-#include "tui/slack.h"
 
 #define MIN_MS (60 * 1000LL)
 #define HOUR_MS (60 * MIN_MS)
@@ -588,6 +588,7 @@ bool
 incident_ui_overlay_key(struct app *a, int key)
 {
 	struct incident_ui *iu = a->iu;
+	const struct action_def *post;
 	char body[DIALOG_TEXT_MAX];
 
 	if (iu == NULL || a->overlay != OVERLAY_EXPORT || iu->inc == NULL) {
@@ -620,12 +621,11 @@ incident_ui_overlay_key(struct app *a, int key)
 				       "[incident])");
 			return true;
 		}
-		slack_prepare(&iu->slack_req, incident_id(iu->inc),
-			      iu->update_no, iu->webhook_file,
-			      iu->slack_text);
-		slack_post_action.describe(&iu->slack_req, body, sizeof(body));
-		dialog_open_confirm(&a->dlg, APP_DLG_SLACK,
-				    slack_post_action.label, body);
+		post = slack_prepare(&iu->slack_req, incident_id(iu->inc),
+				     iu->update_no, iu->webhook_file,
+				     iu->slack_text);
+		post->describe(&iu->slack_req, body, sizeof(body));
+		dialog_open_confirm(&a->dlg, APP_DLG_SLACK, post->label, body);
 		a->dirty_overlay = true;
 		return true;
 	default:

@@ -26,12 +26,12 @@
 #include "core/sanitize.h"
 #include "core/state.h"
 #include "core/timeline.h"
+#include "probes/probe.h"
 #include "themes/theme.h"
 #include "tui/app.h"
 #include "tui/header.h"
 #include "tui/incident_ui.h"
 #include "tui/keymap.h"
-#include "tui/slack.h"
 
 #define MIN_MS (60 * 1000LL)
 /* 2026-11-22 10:00:00Z */
@@ -762,6 +762,7 @@ TestSuite(slack, .init = setup, .fini = teardown, .timeout = 30);
 Test(slack, posts_the_payload_and_never_shows_the_url)
 {
 	struct listener l = { 0 };
+	const struct action_def *post;
 	struct action_req req;
 	struct err err = { { 0 } };
 	char hook[128], url[128], text[4096], result[ERR_MSG_MAX];
@@ -779,8 +780,9 @@ Test(slack, posts_the_payload_and_never_shows_the_url)
 	fclose(f);
 	cr_assert_eq(pthread_create(&th, NULL, serve_one, &l), 0);
 
-	slack_prepare(&req, ID, 2, hook, "*Update #2*\nAll \"good\" now");
-	slack_post_action.describe(&req, text, sizeof(text));
+	post = slack_prepare(&req, ID, 2, hook,
+			     "*Update #2*\nAll \"good\" now");
+	post->describe(&req, text, sizeof(text));
 	cr_expect(strstr(text, "POST <slack webhook>") != NULL, "%s", text);
 	cr_expect(strstr(text, "*Update #2* All \\\"good\\\" now") != NULL ||
 		  strstr(text, "*Update #2* All \"good\" now") != NULL, "%s",
@@ -788,8 +790,8 @@ Test(slack, posts_the_payload_and_never_shows_the_url)
 	cr_expect(strstr(text, "SeCrEtToKeN") == NULL, "%s", text);
 	cr_expect(strstr(text, "127.0.0.1") == NULL, "%s", text);
 
-	cr_assert_eq(slack_post_action.run(&req, result, sizeof(result),
-					   &err), 0, "%s", err.msg);
+	cr_assert_eq(post->run(&req, result, sizeof(result), &err), 0, "%s",
+		     err.msg);
 	pthread_join(th, NULL);
 	close(l.fd);
 	cr_expect_str_eq(result, "posted to Slack (HTTP 200)");
@@ -799,11 +801,12 @@ Test(slack, posts_the_payload_and_never_shows_the_url)
 	cr_expect(strstr(l.request, "{\"text\":\"*Update #2*\\nAll "
 				    "\\\"good\\\" now\"}") != NULL, "%s",
 		  l.request);
-	cr_expect_not(slack_post_action.destructive);
+	cr_expect_not(post->destructive);
 }
 
 Test(slack, errors_name_the_file_not_the_url)
 {
+	const struct action_def *post;
 	struct action_req req;
 	struct err err = { { 0 } };
 	char hook[128], result[ERR_MSG_MAX];
@@ -818,17 +821,15 @@ Test(slack, errors_name_the_file_not_the_url)
 	cr_assert_not_null(f);
 	fprintf(f, "http://127.0.0.1:%d/services/SeCrEtToKeN\n", port);
 	fclose(f);
-	slack_prepare(&req, ID, 1, hook, "text");
-	cr_expect_eq(slack_post_action.run(&req, result, sizeof(result),
-					   &err), -1);
+	post = slack_prepare(&req, ID, 1, hook, "text");
+	cr_expect_eq(post->run(&req, result, sizeof(result), &err), -1);
 	cr_expect_str_neq(err.msg, "");
 	cr_expect(strstr(err.msg, "SeCrEtToKeN") == NULL, "%s", err.msg);
 
 	/* A missing file: its path, which is no secret. */
-	slack_prepare(&req, ID, 1, "/nonexistent/hook", "text");
+	post = slack_prepare(&req, ID, 1, "/nonexistent/hook", "text");
 	err_clear(&err);
-	cr_expect_eq(slack_post_action.run(&req, result, sizeof(result),
-					   &err), -1);
+	cr_expect_eq(post->run(&req, result, sizeof(result), &err), -1);
 	cr_expect(strstr(err.msg, "/nonexistent/hook") != NULL, "%s",
 		  err.msg);
 }
