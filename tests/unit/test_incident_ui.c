@@ -1,9 +1,10 @@
-/* tui/incident_ui and tui/slack: the action gate (refusal without an
- * incident or with a failed journal, intent and result records), the
- * action worker refusing through it, the header's timers and escalations
- * driven by the fake clock, the keys (note, status chooser, post-mortem
- * and status-update exports written off the UI thread), and the Slack post
- * against a local listener, whose URL never leaks. */
+/* tui/incident_ui, and the Slack post it submits: the header with a failed
+ * journal, destructive keys refused before their dialog, the header's
+ * timers and escalations driven by the fake clock, the keys (declare,
+ * note, status chooser, post-mortem and status-update exports shown in
+ * the overlay), and the Slack post (through probe.h) against a local
+ * listener, whose URL never leaks. The runtime underneath is tested in
+ * test_incident_rt.c. */
 #include <criterion/criterion.h>
 
 #include <arpa/inet.h>
@@ -22,6 +23,7 @@
 #include "core/action.h"
 #include "core/clock.h"
 #include "core/incident.h"
+#include "core/incident_rt.h"
 #include "core/journal.h"
 #include "core/sanitize.h"
 #include "core/state.h"
@@ -126,17 +128,14 @@ find_kind(const struct journal_rec *recs, size_t n, enum tl_kind kind)
 	return NULL;
 }
 
-/* ---- the gate ------------------------------------------------------- */
-
-static int runs;
+/* ---- actions and the header ---------------------------------------- */
 
 static int
-count_run(const struct action_req *req, char *result, size_t n,
-	  struct err *err)
+run_kill(const struct action_req *req, char *result, size_t n,
+	 struct err *err)
 {
 	(void)req;
 	(void)err;
-	runs++;
 	snprintf(result, n, "killed");
 	return 0;
 }
@@ -154,7 +153,7 @@ static const struct action_def kill_def = {
 	.target_kind = "pod",
 	.destructive = true,
 	.describe = describe_kill,
-	.run = count_run,
+	.run = run_kill,
 };
 
 static const struct action_def look_def = {
@@ -164,7 +163,7 @@ static const struct action_def look_def = {
 	.target_kind = "pod",
 	.destructive = false,
 	.describe = describe_kill,
-	.run = count_run,
+	.run = run_kill,
 };
 
 static struct action_req
@@ -181,59 +180,9 @@ req_for(const struct action_def *d)
 	return req;
 }
 
-TestSuite(gate, .init = setup, .fini = teardown, .timeout = 20);
+TestSuite(actions, .init = setup, .fini = teardown, .timeout = 20);
 
-Test(gate, refuses_a_destructive_action_without_an_incident)
-{
-	struct action_req kill = req_for(&kill_def), look = req_for(&look_def);
-	struct err err = { { 0 } };
-
-	iu = new_iu(NULL);
-	cr_expect_eq(incident_ui_gate.intent(NULL, &kill, "KILL x", "Kill",
-					     &err), -1);
-	cr_expect(strstr(err.msg, "no incident") != NULL, "%s", err.msg);
-	/* A read-only action may run; the gate adds no error to it. */
-	err_clear(&err);
-	cr_expect_eq(incident_ui_gate.intent(NULL, &look, "LOOK x", "Look",
-					     &err), -1);
-	cr_expect_str_empty(err.msg);
-}
-
-Test(gate, writes_intent_and_result_to_the_journal)
-{
-	struct action_req kill = req_for(&kill_def);
-	struct err err = { { 0 } };
-	const struct journal_rec *in, *res;
-	struct journal_rec *recs;
-	int64_t seq;
-	size_t n;
-
-	iu = new_iu(NULL);
-	cr_assert_eq(incident_ui_declare_now(iu, "API 500 errors",
-					     INCIDENT_P1, "bob", &err), 0,
-		     "%s", err.msg);
-	seq = incident_ui_gate.intent(NULL, &kill, "KILL prod/api-1",
-				      "Kill it on pod prod/api-1", &err);
-	cr_assert(seq > 0, "%s", err.msg);
-	incident_ui_gate.result(NULL, seq, &kill, true, "killed");
-	recs = records(&n);
-	in = find_kind(recs, n, TL_ACTION_INTENT);
-	res = find_kind(recs, n, TL_ACTION_RESULT);
-	cr_assert_not_null(in);
-	cr_assert_not_null(res);
-	cr_expect_str_eq(in->op, "KILL prod/api-1");
-	cr_expect_str_eq(in->who, "alice (ssh 10.0.0.5)");
-	cr_expect_str_eq(in->target, "pod prod/api-1");
-	cr_expect_str_eq(in->action, "kill");
-	cr_expect_str_eq(in->source, "k8s.main");
-	cr_expect_eq(res->intent_seq, (uint64_t)seq);
-	cr_expect_eq(res->ok, 1);
-	cr_expect_str_eq(res->result, "killed");
-	cr_expect(res->seq > in->seq);
-	journal_recs_free(recs, n);
-}
-
-Test(gate, a_failed_journal_refuses_and_the_header_says_so)
+Test(actions, a_failed_journal_refuses_and_the_header_says_so)
 {
 	struct action_req kill = req_for(&kill_def);
 	struct err err = { { 0 } };
@@ -243,7 +192,7 @@ Test(gate, a_failed_journal_refuses_and_the_header_says_so)
 	cr_assert_eq(incident_ui_declare_now(iu, "Disk full", INCIDENT_P2,
 					     NULL, &err), 0, "%s", err.msg);
 	journal_set_fail_after(incident_journal(incident_ui_incident(iu)), 0);
-	cr_expect_eq(incident_ui_gate.intent(NULL, &kill, "KILL x", "Kill",
+	cr_expect_eq(incident_rt_gate.intent(NULL, &kill, "KILL x", "Kill",
 					     &err), -1);
 	cr_expect(strstr(err.msg, "destructive actions refused") != NULL,
 		  "%s", err.msg);
@@ -264,67 +213,7 @@ Test(gate, a_failed_journal_refuses_and_the_header_says_so)
 	app_finish(&a);
 }
 
-Test(gate, is_inert_once_the_incident_is_closed)
-{
-	struct action_req kill = req_for(&kill_def);
-	struct err err = { { 0 } };
-
-	iu = new_iu(NULL);
-	cr_assert_eq(incident_ui_declare_now(iu, "Closed", INCIDENT_P3, NULL,
-					     &err), 0, "%s", err.msg);
-	incident_ui_free(iu);
-	iu = NULL;
-	cr_expect_eq(incident_ui_gate.intent(NULL, &kill, "KILL x", "Kill",
-					     &err), -1);
-	/* No crash: the result of an action outliving the incident is
-	 * dropped (its intent reads as outcome unknown). */
-	incident_ui_gate.result(NULL, 3, &kill, true, "late");
-}
-
-static bool
-wait_done(struct actions *act, struct action_done *d)
-{
-	for (int i = 0; i < 500; i++) {
-		if (actions_poll_done(act, d)) {
-			return true;
-		}
-		usleep(10000);
-	}
-	return false;
-}
-
-Test(gate, the_action_worker_refuses_until_an_incident_exists)
-{
-	struct action_req kill = req_for(&kill_def);
-	struct err err = { { 0 } };
-	struct action_done d;
-	struct actions *act = actions_new(st, tl, false);
-	struct journal_rec *recs;
-	size_t n;
-
-	runs = 0;
-	iu = new_iu(act);
-	cr_assert_neq(actions_submit(act, &kill, &err), 0, "%s", err.msg);
-	cr_assert(wait_done(act, &d));
-	cr_expect_not(d.ok);
-	cr_expect(strstr(d.message, "refused") != NULL, "%s", d.message);
-	cr_expect_eq(runs, 0, "a destructive action ran unjournaled");
-
-	cr_assert_eq(incident_ui_declare_now(iu, "Now journaled",
-					     INCIDENT_P1, NULL, &err), 0);
-	cr_assert_neq(actions_submit(act, &kill, &err), 0, "%s", err.msg);
-	cr_assert(wait_done(act, &d));
-	cr_expect(d.ok, "%s", d.message);
-	cr_expect_eq(runs, 1);
-	incident_ui_stop(iu);
-	actions_free(act, 1000);
-	recs = records(&n);
-	cr_expect_not_null(find_kind(recs, n, TL_ACTION_INTENT));
-	cr_expect_not_null(find_kind(recs, n, TL_ACTION_RESULT));
-	journal_recs_free(recs, n);
-}
-
-Test(gate, allows_keys_only_with_an_incident)
+Test(actions, allows_keys_only_with_an_incident)
 {
 	struct err err = { { 0 } };
 	struct app a;
