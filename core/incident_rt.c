@@ -8,11 +8,11 @@
  * The incident. The gate and the timeline sink reach the incident through a
  * process-wide holder that counts its users: each use takes it under the
  * holder's mutex, works on it with no lock held, and puts it back; closing
- * waits until nobody uses it and clears it, so an action worker that
+ * clears it and waits until nobody uses it, so an action worker that
  * outlives the dashboard (actions_free() abandons a stuck one) finds no
- * incident instead of a closed one. The UI's own pointer (incident_rt_
- * incident()) is set on the UI thread when it takes a declaration, so the
- * UI never sees an incident before it saw that it was declared.
+ * incident instead of a closed one. What incident_rt_incident() returns is
+ * set on the UI thread when it takes a declaration, so the UI never sees
+ * an incident before it saw that it was declared.
  *
  * The worker. One thread and two queues, as in redis's bio.c: the UI
  * appends a job under a mutex and signals a condition variable; the worker

@@ -2,8 +2,8 @@
  * status and severity), the header's view of it, and the export overlay
  * (post-mortem, status updates, the Slack post). What runs underneath --
  * the action gate, the journal's timeline sink, the worker that declares
- * and writes exports -- is core/incident_rt, which this asks and shows the
- * answer of. UI thread unless a function says otherwise. */
+ * and writes exports -- is core/incident_rt; this asks it and shows its
+ * answers. UI thread unless a function says otherwise. */
 #ifndef WARROOM_INCIDENT_UI_H
 #define WARROOM_INCIDENT_UI_H
 
