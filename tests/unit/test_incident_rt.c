@@ -18,7 +18,8 @@
 #include "core/journal.h"
 #include "core/state.h"
 #include "core/timeline.h"
-#include "journal_fixture.h"
+#include "tests/unit/incident_fixture.h"
+#include "tests/unit/journal_fixture.h"
 
 #define MIN_MS (60 * 1000LL)
 /* 2026-11-22 10:00:00Z */
@@ -57,98 +58,27 @@ new_rt(struct actions *act)
 	return incident_rt_new(st, tl, act, &o);
 }
 
-static struct journal_rec *
-records(size_t *n)
+/* rt with "Checkout down" of sev, declared by alice at T0 (so ID). */
+static void
+declare_at_t0(enum incident_sev sev)
 {
-	struct incident *inc = incident_rt_incident(rt);
+	struct err err = { { 0 } };
 
-	cr_assert_not_null(inc);
-	cr_assert_eq(journal_flush(incident_journal(inc)), 0);
-	return incident_records(inc, n);
-}
-
-static const struct journal_rec *
-find_kind(const struct journal_rec *recs, size_t n, enum tl_kind kind)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (recs[i].kind == kind) {
-			return &recs[i];
-		}
-	}
-	return NULL;
-}
-
-static bool
-timeline_has(const char *text)
-{
-	for (size_t i = 0; i < timeline_count(tl); i++) {
-		if (strstr(timeline_get(tl, i)->text, text) != NULL) {
-			return true;
-		}
-	}
-	return false;
+	clock_set_fake(1000, T0);
+	rt = new_rt(NULL);
+	cr_assert_eq(incident_rt_declare_now(rt, "Checkout down", sev,
+					     "alice", &err), 0, "%s",
+		     err.msg);
 }
 
 /* ---- the gate ------------------------------------------------------- */
-
-static int runs;
-
-static int
-count_run(const struct action_req *req, char *result, size_t n,
-	  struct err *err)
-{
-	(void)req;
-	(void)err;
-	runs++;
-	snprintf(result, n, "killed");
-	return 0;
-}
-
-static void
-describe_kill(const struct action_req *req, char *buf, size_t n)
-{
-	snprintf(buf, n, "KILL %s", req->target);
-}
-
-static const struct action_def kill_def = {
-	.name = "kill",
-	.label = "Kill it",
-	.key = 'K',
-	.target_kind = "pod",
-	.destructive = true,
-	.describe = describe_kill,
-	.run = count_run,
-};
-
-static const struct action_def look_def = {
-	.name = "look",
-	.label = "Look at it",
-	.key = 'L',
-	.target_kind = "pod",
-	.destructive = false,
-	.describe = describe_kill,
-	.run = count_run,
-};
-
-static struct action_req
-req_for(const struct action_def *d)
-{
-	struct action_req req;
-
-	memset(&req, 0, sizeof(req));
-	req.def = d;
-	strcpy(req.source, "k8s.main");
-	strcpy(req.target, "prod/api-1");
-	strcpy(req.target_label, "pod prod/api-1");
-	strcpy(req.who, "alice (ssh 10.0.0.5)");
-	return req;
-}
 
 TestSuite(gate, .init = setup, .fini = teardown, .timeout = 20);
 
 Test(gate, refuses_a_destructive_action_without_an_incident)
 {
-	struct action_req kill = req_for(&kill_def), look = req_for(&look_def);
+	struct action_req kill = incident_fixture_req(&incident_fixture_kill);
+	struct action_req look = incident_fixture_req(&incident_fixture_look);
 	struct err err = { { 0 } };
 
 	rt = new_rt(NULL);
@@ -164,7 +94,7 @@ Test(gate, refuses_a_destructive_action_without_an_incident)
 
 Test(gate, writes_intent_and_result_to_the_journal)
 {
-	struct action_req kill = req_for(&kill_def);
+	struct action_req kill = incident_fixture_req(&incident_fixture_kill);
 	struct err err = { { 0 } };
 	const struct journal_rec *in, *res;
 	struct journal_rec *recs;
@@ -179,9 +109,9 @@ Test(gate, writes_intent_and_result_to_the_journal)
 				      "Kill it on pod prod/api-1", &err);
 	cr_assert(seq > 0, "%s", err.msg);
 	incident_rt_gate.result(NULL, seq, &kill, true, "killed");
-	recs = records(&n);
-	in = find_kind(recs, n, TL_ACTION_INTENT);
-	res = find_kind(recs, n, TL_ACTION_RESULT);
+	recs = incident_fixture_records(incident_rt_incident(rt), &n);
+	in = incident_fixture_find(recs, n, TL_ACTION_INTENT);
+	res = incident_fixture_find(recs, n, TL_ACTION_RESULT);
 	cr_assert_not_null(in);
 	cr_assert_not_null(res);
 	cr_expect_str_eq(in->op, "KILL prod/api-1");
@@ -198,7 +128,7 @@ Test(gate, writes_intent_and_result_to_the_journal)
 
 Test(gate, a_failed_journal_refuses_and_the_view_says_so)
 {
-	struct action_req kill = req_for(&kill_def);
+	struct action_req kill = incident_fixture_req(&incident_fixture_kill);
 	struct err err = { { 0 } };
 	struct incident_rt_view v;
 
@@ -220,7 +150,7 @@ Test(gate, a_failed_journal_refuses_and_the_view_says_so)
 
 Test(gate, is_inert_once_the_incident_is_closed)
 {
-	struct action_req kill = req_for(&kill_def);
+	struct action_req kill = incident_fixture_req(&incident_fixture_kill);
 	struct err err = { { 0 } };
 
 	rt = new_rt(NULL);
@@ -249,32 +179,33 @@ wait_done(struct actions *act, struct action_done *d)
 
 Test(gate, the_action_worker_refuses_until_an_incident_exists)
 {
-	struct action_req kill = req_for(&kill_def);
+	struct action_req kill = incident_fixture_req(&incident_fixture_kill);
 	struct err err = { { 0 } };
 	struct action_done d;
 	struct actions *act = actions_new(st, tl, false);
 	struct journal_rec *recs;
 	size_t n;
 
-	runs = 0;
+	incident_fixture_runs = 0;
 	rt = new_rt(act);
 	cr_assert_neq(actions_submit(act, &kill, &err), 0, "%s", err.msg);
 	cr_assert(wait_done(act, &d));
 	cr_expect_not(d.ok);
 	cr_expect(strstr(d.message, "refused") != NULL, "%s", d.message);
-	cr_expect_eq(runs, 0, "a destructive action ran unjournaled");
+	cr_expect_eq(incident_fixture_runs, 0,
+		     "a destructive action ran unjournaled");
 
 	cr_assert_eq(incident_rt_declare_now(rt, "Now journaled",
 					     INCIDENT_P1, NULL, &err), 0);
 	cr_assert_neq(actions_submit(act, &kill, &err), 0, "%s", err.msg);
 	cr_assert(wait_done(act, &d));
 	cr_expect(d.ok, "%s", d.message);
-	cr_expect_eq(runs, 1);
+	cr_expect_eq(incident_fixture_runs, 1);
 	incident_rt_stop(rt);
 	actions_free(act, 1000);
-	recs = records(&n);
-	cr_expect_not_null(find_kind(recs, n, TL_ACTION_INTENT));
-	cr_expect_not_null(find_kind(recs, n, TL_ACTION_RESULT));
+	recs = incident_fixture_records(incident_rt_incident(rt), &n);
+	cr_expect_not_null(incident_fixture_find(recs, n, TL_ACTION_INTENT));
+	cr_expect_not_null(incident_fixture_find(recs, n, TL_ACTION_RESULT));
 	journal_recs_free(recs, n);
 }
 
@@ -295,14 +226,20 @@ take(struct incident_rt_result *r)
 	return false;
 }
 
+/* The contents of the export at path, which must be there with mode
+ * 0600. The caller frees them. */
 static char *
-slurp(const char *path)
+saved(const char *path)
 {
-	FILE *f = fopen(path, "r");
+	struct stat sb;
+	FILE *f;
 	char *buf = NULL;
 	size_t cap = 0;
 	ssize_t n;
 
+	cr_assert_eq(stat(path, &sb), 0, "no %s", path);
+	cr_expect_eq(sb.st_mode & 0777, 0600);
+	f = fopen(path, "r");
 	cr_assert_not_null(f, "no %s", path);
 	n = getdelim(&buf, &cap, '\0', f);
 	fclose(f);
@@ -341,8 +278,9 @@ Test(worker, declares_off_the_calling_thread)
 	cr_expect_str_eq(info.commander, "dana");
 	cr_expect(info.security);
 	incident_info_finish(&info);
-	cr_expect(timeline_has("Declared " ID));
-	cr_expect(timeline_has("Marked as a security incident"));
+	cr_expect(incident_fixture_timeline_has(tl, "Declared " ID));
+	cr_expect(incident_fixture_timeline_has(tl, "Marked as a security "
+						"incident"));
 	/* A security incident asks the CTO in at once. */
 	incident_rt_view(rt, clock_wall_ms(), &v);
 	cr_expect(v.active);
@@ -407,15 +345,9 @@ Test(worker, the_demo_declares_into_its_own_directory)
 Test(worker, writes_the_postmortem_beside_the_journal)
 {
 	struct incident_rt_result r;
-	struct err err = { { 0 } };
-	struct stat sb;
 	char path[128], *file;
 
-	clock_set_fake(1000, T0);
-	rt = new_rt(NULL);
-	cr_assert_eq(incident_rt_declare_now(rt, "Checkout down",
-					     INCIDENT_P1, "alice", &err), 0,
-		     "%s", err.msg);
+	declare_at_t0(INCIDENT_P1);
 	incident_note(incident_rt_incident(rt), "alice",
 		      "pid 4242 holds the lock");
 	incident_set_impact(incident_rt_incident(rt), "alice",
@@ -432,9 +364,7 @@ Test(worker, writes_the_postmortem_beside_the_journal)
 	cr_expect(strstr(r.text, "20% of checkouts fail") != NULL);
 	snprintf(path, sizeof(path), "%s/%s-postmortem.md", dir, ID);
 	cr_expect_str_eq(r.path, path);
-	cr_assert_eq(stat(path, &sb), 0, "no %s", path);
-	cr_expect_eq(sb.st_mode & 0777, 0600);
-	file = slurp(path);
+	file = saved(path);
 	cr_expect_str_eq(file, r.text);
 	free(file);
 	incident_rt_result_finish(&r);
@@ -443,15 +373,9 @@ Test(worker, writes_the_postmortem_beside_the_journal)
 Test(worker, writes_a_status_update_with_both_drafts)
 {
 	struct incident_rt_result r;
-	struct err err = { { 0 } };
-	struct stat sb;
 	char path[128], *file;
 
-	clock_set_fake(1000, T0);
-	rt = new_rt(NULL);
-	cr_assert_eq(incident_rt_declare_now(rt, "Checkout down",
-					     INCIDENT_P0, "alice", &err), 0,
-		     "%s", err.msg);
+	declare_at_t0(INCIDENT_P0);
 	incident_rt_export(rt, INCIDENT_RT_UPDATE);
 	cr_assert(take(&r));
 	cr_expect_eq(r.job, INCIDENT_RT_UPDATE);
@@ -461,9 +385,7 @@ Test(worker, writes_a_status_update_with_both_drafts)
 	cr_expect(strstr(r.email, "Subject: [P0]") != NULL, "%s", r.email);
 	snprintf(path, sizeof(path), "%s/%s-update-1.txt", dir, ID);
 	cr_expect_str_eq(r.path, path);
-	cr_assert_eq(stat(path, &sb), 0, "no %s", path);
-	cr_expect_eq(sb.st_mode & 0777, 0600);
-	file = slurp(path);
+	file = saved(path);
 	cr_expect(strncmp(file, "Slack\n-----\n", 12) == 0, "%s", file);
 	cr_expect(strstr(file, r.text) != NULL);
 	cr_expect(strstr(file, "\nEmail\n-----\n") != NULL);
@@ -485,14 +407,9 @@ Test(worker, writes_a_status_update_with_both_drafts)
 Test(worker, an_export_not_written_says_why)
 {
 	struct incident_rt_result r;
-	struct err err = { { 0 } };
 	char path[128];
 
-	clock_set_fake(1000, T0);
-	rt = new_rt(NULL);
-	cr_assert_eq(incident_rt_declare_now(rt, "Checkout down",
-					     INCIDENT_P1, NULL, &err), 0,
-		     "%s", err.msg);
+	declare_at_t0(INCIDENT_P1);
 	/* A directory where the file would go. */
 	snprintf(path, sizeof(path), "%s/%s-postmortem.md", dir, ID);
 	cr_assert_eq(mkdir(path, 0700), 0);
@@ -557,14 +474,9 @@ Test(view, without_an_incident)
 
 Test(view, timers_and_escalations_by_the_fake_clock)
 {
-	struct err err = { { 0 } };
 	struct incident_rt_view v;
 
-	clock_set_fake(1000, T0);
-	rt = new_rt(NULL);
-	cr_assert_eq(incident_rt_declare_now(rt, "Checkout down",
-					     INCIDENT_P0, "alice", &err), 0,
-		     "%s", err.msg);
+	declare_at_t0(INCIDENT_P0);
 	incident_rt_view(rt, clock_wall_ms(), &v);
 	cr_assert(v.active);
 	cr_expect_str_eq(v.id, ID);
@@ -584,7 +496,8 @@ Test(view, timers_and_escalations_by_the_fake_clock)
 	cr_expect(strstr(v.timers.escalations[0].text,
 			 "Escalate to engineering manager") != NULL, "%s",
 		  v.timers.escalations[0].text);
-	cr_expect(timeline_has("Escalate to engineering manager"));
+	cr_expect(incident_fixture_timeline_has(tl, "Escalate to engineering "
+						"manager"));
 	/* Emitted once. */
 	incident_rt_view(rt, clock_wall_ms(), &v);
 	cr_assert_eq(v.timers.n_escalations, 1);

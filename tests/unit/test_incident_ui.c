@@ -23,7 +23,6 @@
 #include "core/action.h"
 #include "core/clock.h"
 #include "core/incident.h"
-#include "core/incident_rt.h"
 #include "core/journal.h"
 #include "core/sanitize.h"
 #include "core/state.h"
@@ -34,6 +33,7 @@
 #include "tui/header.h"
 #include "tui/incident_ui.h"
 #include "tui/keymap.h"
+#include "tests/unit/incident_fixture.h"
 
 #define MIN_MS (60 * 1000LL)
 /* 2026-11-22 10:00:00Z */
@@ -107,95 +107,31 @@ new_iu(struct actions *act)
 	return incident_ui_new(st, tl, act, &o);
 }
 
-static struct journal_rec *
-records(size_t *n)
+static bool
+timeline_has(const char *text)
 {
-	struct incident *inc = incident_ui_incident(iu);
-
-	cr_assert_not_null(inc);
-	cr_assert_eq(journal_flush(incident_journal(inc)), 0);
-	return incident_records(inc, n);
-}
-
-static const struct journal_rec *
-find_kind(const struct journal_rec *recs, size_t n, enum tl_kind kind)
-{
-	for (size_t i = 0; i < n; i++) {
-		if (recs[i].kind == kind) {
-			return &recs[i];
-		}
-	}
-	return NULL;
+	return incident_fixture_timeline_has(tl, text);
 }
 
 /* ---- actions and the header ---------------------------------------- */
 
-static int
-run_kill(const struct action_req *req, char *result, size_t n,
-	 struct err *err)
-{
-	(void)req;
-	(void)err;
-	snprintf(result, n, "killed");
-	return 0;
-}
-
-static void
-describe_kill(const struct action_req *req, char *buf, size_t n)
-{
-	snprintf(buf, n, "KILL %s", req->target);
-}
-
-static const struct action_def kill_def = {
-	.name = "kill",
-	.label = "Kill it",
-	.key = 'K',
-	.target_kind = "pod",
-	.destructive = true,
-	.describe = describe_kill,
-	.run = run_kill,
-};
-
-static const struct action_def look_def = {
-	.name = "look",
-	.label = "Look at it",
-	.key = 'L',
-	.target_kind = "pod",
-	.destructive = false,
-	.describe = describe_kill,
-	.run = run_kill,
-};
-
-static struct action_req
-req_for(const struct action_def *d)
-{
-	struct action_req req;
-
-	memset(&req, 0, sizeof(req));
-	req.def = d;
-	strcpy(req.source, "k8s.main");
-	strcpy(req.target, "prod/api-1");
-	strcpy(req.target_label, "pod prod/api-1");
-	strcpy(req.who, "alice (ssh 10.0.0.5)");
-	return req;
-}
-
 TestSuite(actions, .init = setup, .fini = teardown, .timeout = 20);
 
+/* That the gate refuses is test_incident_rt.c's; here the header and the
+ * keys say so. */
 Test(actions, a_failed_journal_refuses_and_the_header_says_so)
 {
-	struct action_req kill = req_for(&kill_def);
 	struct err err = { { 0 } };
+	struct journal *j;
 	struct app a;
 
 	iu = new_iu(NULL);
 	cr_assert_eq(incident_ui_declare_now(iu, "Disk full", INCIDENT_P2,
 					     NULL, &err), 0, "%s", err.msg);
-	journal_set_fail_after(incident_journal(incident_ui_incident(iu)), 0);
-	cr_expect_eq(incident_rt_gate.intent(NULL, &kill, "KILL x", "Kill",
-					     &err), -1);
-	cr_expect(strstr(err.msg, "destructive actions refused") != NULL,
-		  "%s", err.msg);
+	j = incident_journal(incident_ui_incident(iu));
+	journal_set_fail_after(j, 0);
+	incident_note(incident_ui_incident(iu), NULL, "not written");
+	cr_assert_eq(journal_flush(j), -1);
 
 	theme_defaults(&theme);
 	app_init(&a, st, NULL, tl, NULL, NULL, &theme, false, false);
@@ -206,10 +142,10 @@ Test(actions, a_failed_journal_refuses_and_the_header_says_so)
 	cr_expect_eq(a.status_role, ROLE_CRIT);
 	cr_expect(strstr(a.status, "journal") != NULL, "%s", a.status);
 	/* The key is refused before its dialog opens; a look still runs. */
-	cr_expect_not(incident_ui_allows(&a, &kill_def));
+	cr_expect_not(incident_ui_allows(&a, &incident_fixture_kill));
 	cr_expect(strstr(a.status, "Kill it refused: ") != NULL, "%s",
 		  a.status);
-	cr_expect(incident_ui_allows(&a, &look_def));
+	cr_expect(incident_ui_allows(&a, &incident_fixture_look));
 	app_finish(&a);
 }
 
@@ -222,30 +158,19 @@ Test(actions, allows_keys_only_with_an_incident)
 	theme_defaults(&theme);
 	app_init(&a, st, NULL, tl, NULL, NULL, &theme, false, false);
 	a.iu = iu;
-	cr_expect(incident_ui_allows(&a, &look_def));
-	cr_expect_not(incident_ui_allows(&a, &kill_def));
+	cr_expect(incident_ui_allows(&a, &incident_fixture_look));
+	cr_expect_not(incident_ui_allows(&a, &incident_fixture_kill));
 	cr_expect(strstr(a.status, "declare an incident first (i)") != NULL,
 		  "%s", a.status);
 	cr_assert_eq(incident_ui_declare_now(iu, "Now", INCIDENT_P1, NULL,
 					     &err), 0);
-	cr_expect(incident_ui_allows(&a, &kill_def));
+	cr_expect(incident_ui_allows(&a, &incident_fixture_kill));
 	app_finish(&a);
 }
 
 /* ---- timers in the header --------------------------------------------- */
 
 TestSuite(timers, .init = setup, .fini = teardown, .timeout = 20);
-
-static bool
-timeline_has(const char *text)
-{
-	for (size_t i = 0; i < timeline_count(tl); i++) {
-		if (strstr(timeline_get(tl, i)->text, text) != NULL) {
-			return true;
-		}
-	}
-	return false;
-}
 
 Test(timers, update_due_overdue_and_escalations_with_the_fake_clock)
 {
@@ -467,8 +392,8 @@ Test(keys, note_status_and_exports)
 	incident_ui_collect(&a);
 	cr_expect_str_eq(a.incident.severity, "P0");
 
-	recs = records(&n);
-	note = find_kind(recs, n, TL_NOTE);
+	recs = incident_fixture_records(incident_ui_incident(iu), &n);
+	note = incident_fixture_find(recs, n, TL_NOTE);
 	cr_assert_not_null(note);
 	cr_expect_str_eq(note->text, "pid 4242 holds the lock");
 	{
@@ -506,7 +431,7 @@ Test(keys, note_status_and_exports)
 		  a.status);
 	type(&a, "m");
 	cr_expect_eq(a.overlay, OVERLAY_NONE);
-	recs = records(&n);
+	recs = incident_fixture_records(incident_ui_incident(iu), &n);
 	{
 		bool sent = false;
 
