@@ -67,4 +67,14 @@ void probe_publish(struct probe *p, struct snapshot *snap);
  * "Kafka support not built in". */
 const struct probe_ops *probe_find(const char *backend);
 
+/* Posting a status update to Slack (probes/slack.c), an action the UI
+ * confirms and submits: fills req (zeroed here) for posting text (copied)
+ * as status update no of incident id, with the webhook URL read from the
+ * file webhook_file when it runs, and returns the action (req->impl).
+ * Any thread. */
+const struct action_impl *slack_prepare(struct action_req *req,
+					const char *id, int no,
+					const char *webhook_file,
+					const char *text);
+
 #endif

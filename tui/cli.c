@@ -1,4 +1,5 @@
-/* The command line and the program's life: options, configuration, theme,
+/* The command line and the program's life: the option parser both
+ * commands share and the general options' table, configuration, theme,
  * start of the probes and the action worker, the dashboard (or one
  * --snapshot frame), and an orderly shutdown. The incident's options and
  * warroom report are in cli_incident.c. Main thread. */
@@ -8,6 +9,7 @@
 #include <locale.h>
 #include <math.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -39,33 +41,84 @@
 #define STOP_RUNNER_MS 900
 #define STOP_ACTIONS_MS 100
 
-const char *
-cli_option_value(int argc, char *const argv[], int *i, const char *name,
-		 const char *inline_value, struct err *err)
+/* The option arg names among p's command's, or NULL; *eq is its '=' when
+ * it carries a value ("--config=x"), else NULL. */
+static const struct cli_option *
+find_option(const struct cli_parse *p, const char *arg, const char **eq)
 {
-	if (inline_value != NULL) {
-		return inline_value;
+	static const struct cli_option *const tables[] = {
+		cli_options,
+		cli_incident_options,
+	};
+
+	for (size_t t = 0; t < sizeof(tables) / sizeof(tables[0]); t++) {
+		for (const struct cli_option *opt = tables[t];
+		     opt->name != NULL; opt++) {
+			size_t len = strlen(opt->name);
+
+			if (!(opt->in & p->command)) {
+				continue;
+			}
+			if (opt->alias != NULL && strcmp(arg, opt->alias) == 0) {
+				*eq = NULL;
+				return opt;
+			}
+			if (strncmp(arg, opt->name, len) == 0 &&
+			    (arg[len] == '\0' || arg[len] == '=')) {
+				*eq = arg[len] == '=' ? arg + len : NULL;
+				return opt;
+			}
+		}
 	}
-	if (*i + 1 >= argc) {
-		err_set(err, "%s needs a value", name);
-		return NULL;
-	}
-	(*i)++;
-	return argv[*i];
+	return NULL;
 }
 
-const char *
-cli_option_text(int argc, char *const argv[], int *i, const char *name,
-		const char *eq, const char *what, struct err *err)
+int
+cli_parse_options(struct cli_parse *p, int argc, char *const argv[],
+		  int first,
+		  int (*other)(struct cli_parse *p, const char *arg,
+			       struct err *err),
+		  struct err *err)
 {
-	const char *val = cli_option_value(argc, argv, i, name,
-					   eq ? eq + 1 : NULL, err);
+	for (int i = first; i < argc; i++) {
+		const char *arg = argv[i], *eq, *val = NULL;
+		const struct cli_option *opt = find_option(p, arg, &eq);
+		char *field;
 
-	if (val != NULL && val[0] == '\0') {
-		err_set(err, "%s needs %s", name, what);
-		return NULL;
+		if (opt == NULL || (opt->arg == CLI_ARG_NONE && eq != NULL)) {
+			if (other(p, arg, err) < 0) {
+				return -1;
+			}
+			continue;
+		}
+		if (opt->arg != CLI_ARG_NONE) {
+			if (eq != NULL) {
+				val = eq + 1;
+			} else if (i + 1 < argc) {
+				val = argv[++i];
+			} else {
+				return err_set(err, "%s needs a value",
+					       opt->name);
+			}
+			if (opt->arg == CLI_ARG_TEXT && val[0] == '\0') {
+				return err_set(err, "%s needs %s", opt->name,
+					       opt->needs);
+			}
+		}
+		if (opt->set != NULL) {
+			if (opt->set(p, val, err) < 0) {
+				return -1;
+			}
+			continue;
+		}
+		field = (char *)p->o + opt->field;
+		if (opt->arg == CLI_ARG_NONE) {
+			*(bool *)field = true;
+		} else {
+			*(const char **)field = val;
+		}
 	}
-	return val;
+	return 0;
 }
 
 int
@@ -112,89 +165,80 @@ parse_speed(const char *s, double *out)
 	return 0;
 }
 
+static int
+set_demo_speed(struct cli_parse *p, const char *val, struct err *err)
+{
+	if (parse_speed(val, &p->o->demo_speed) < 0) {
+		return err_set(err, "--demo-speed wants a number above 0 and "
+			       "up to 1000, not '%.32s'", val);
+	}
+	p->speed_set = true;
+	return 0;
+}
+
+static int
+set_size(struct cli_parse *p, const char *val, struct err *err)
+{
+	if (cli_parse_size(val, &p->o->cols, &p->o->rows) < 0) {
+		return err_set(err, "--size wants COLSxROWS (1 to %d each), "
+			       "not '%.32s'", CLI_MAX_SIZE, val);
+	}
+	p->o->size_set = true;
+	return 0;
+}
+
+/* The general options; the incident's are in cli_incident.c. */
+const struct cli_option cli_options[] = {
+	{ .name = "--help", .alias = "-h",
+	  .in = CLI_IN_DASHBOARD | CLI_IN_REPORT,
+	  .field = offsetof(struct cli_opts, help) },
+	{ .name = "--version", .alias = "-V", .in = CLI_IN_DASHBOARD,
+	  .field = offsetof(struct cli_opts, version) },
+	{ .name = "--read-only", .in = CLI_IN_DASHBOARD,
+	  .field = offsetof(struct cli_opts, read_only) },
+	{ .name = "--demo", .in = CLI_IN_DASHBOARD | CLI_IN_REPORT,
+	  .field = offsetof(struct cli_opts, demo) },
+	{ .name = "--snapshot", .in = CLI_IN_DASHBOARD,
+	  .field = offsetof(struct cli_opts, snapshot) },
+	{ .name = "--config", .arg = CLI_ARG_TEXT, .needs = "a file",
+	  .in = CLI_IN_DASHBOARD | CLI_IN_REPORT,
+	  .field = offsetof(struct cli_opts, config_path) },
+	{ .name = "--theme", .arg = CLI_ARG_TEXT, .needs = "a name or a path",
+	  .in = CLI_IN_DASHBOARD, .field = offsetof(struct cli_opts, theme) },
+	{ .name = "--demo-speed", .arg = CLI_ARG_VALUE,
+	  .in = CLI_IN_DASHBOARD, .set = set_demo_speed },
+	{ .name = "--size", .arg = CLI_ARG_VALUE, .in = CLI_IN_DASHBOARD,
+	  .set = set_size },
+	{ .name = NULL },
+};
+
+/* The dashboard takes no operands. */
+static int
+dashboard_other(struct cli_parse *p, const char *arg, struct err *err)
+{
+	(void)p;
+	if (strncmp(arg, "--", 2) != 0 || arg[2] == '\0') {
+		return err_set(err, "unexpected argument '%.64s'", arg);
+	}
+	return err_set(err, "unknown option '%.64s'", arg);
+}
+
 int
 cli_parse(int argc, char *const argv[], struct cli_opts *o, struct err *err)
 {
+	struct cli_parse p = { .o = o, .command = CLI_IN_DASHBOARD };
+
 	memset(o, 0, sizeof(*o));
 	o->demo_speed = 1.0;
 	o->cols = CLI_DEFAULT_COLS;
 	o->rows = CLI_DEFAULT_ROWS;
 	o->severity = INCIDENT_P2;
-	bool speed_set = false;
 
 	if (argc >= 2 && strcmp(argv[1], "report") == 0) {
 		return cli_parse_report(argc, argv, o, err);
 	}
-	for (int i = 1; i < argc; i++) {
-		const char *arg = argv[i];
-		char name[32];
-		const char *eq, *val;
-		int rc;
-
-		if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
-			o->help = true;
-			continue;
-		}
-		if (strcmp(arg, "-V") == 0 || strcmp(arg, "--version") == 0) {
-			o->version = true;
-			continue;
-		}
-		if (strncmp(arg, "--", 2) != 0 || arg[2] == '\0') {
-			return err_set(err, "unexpected argument '%.64s'", arg);
-		}
-		eq = cli_option_name(arg, name, sizeof(name));
-		if ((rc = cli_parse_incident_option(argc, argv, &i, name,
-						    eq, o, err)) != 0) {
-			if (rc < 0) {
-				return -1;
-			}
-		} else if (strcmp(name, "--read-only") == 0 && eq == NULL) {
-			o->read_only = true;
-		} else if (strcmp(name, "--demo") == 0 && eq == NULL) {
-			o->demo = true;
-		} else if (strcmp(name, "--snapshot") == 0 && eq == NULL) {
-			o->snapshot = true;
-		} else if (strcmp(name, "--config") == 0) {
-			val = cli_option_text(argc, argv, &i, name, eq,
-					      "a file", err);
-			if (val == NULL) {
-				return -1;
-			}
-			o->config_path = val;
-		} else if (strcmp(name, "--theme") == 0) {
-			val = cli_option_text(argc, argv, &i, name, eq,
-					      "a name or a path", err);
-			if (val == NULL) {
-				return -1;
-			}
-			o->theme = val;
-		} else if (strcmp(name, "--demo-speed") == 0) {
-			val = cli_option_value(argc, argv, &i, name,
-					       eq ? eq + 1 : NULL, err);
-			if (val == NULL) {
-				return -1;
-			}
-			if (parse_speed(val, &o->demo_speed) < 0) {
-				return err_set(err, "--demo-speed wants a "
-					       "number above 0 and up to "
-					       "1000, not '%.32s'", val);
-			}
-			speed_set = true;
-		} else if (strcmp(name, "--size") == 0) {
-			val = cli_option_value(argc, argv, &i, name,
-					       eq ? eq + 1 : NULL, err);
-			if (val == NULL) {
-				return -1;
-			}
-			if (cli_parse_size(val, &o->cols, &o->rows) < 0) {
-				return err_set(err, "--size wants COLSxROWS "
-					       "(1 to %d each), not '%.32s'",
-					       CLI_MAX_SIZE, val);
-			}
-			o->size_set = true;
-		} else {
-			return err_set(err, "unknown option '%.64s'", arg);
-		}
+	if (cli_parse_options(&p, argc, argv, 1, dashboard_other, err) < 0) {
+		return -1;
 	}
 	if (o->help || o->version) {
 		return 0;
@@ -202,7 +246,7 @@ cli_parse(int argc, char *const argv[], struct cli_opts *o, struct err *err)
 	if (o->size_set && !o->snapshot) {
 		return err_set(err, "--size applies only to --snapshot");
 	}
-	if (speed_set && !o->demo) {
+	if (p.speed_set && !o->demo) {
 		return err_set(err, "--demo-speed applies only to --demo");
 	}
 	if (o->incident != NULL && o->resume != NULL) {

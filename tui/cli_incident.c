@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,118 +21,114 @@
 #include "tui/cli_internal.h"
 #include "tui/incident_ui.h"
 
-/* --journal-dir, shared by the dashboard and report. Returns 1 when name
- * was it, 0 when not, -1 on a bad value. */
 static int
-parse_journal_dir(int argc, char *const argv[], int *i, const char *name,
-		  const char *eq, struct cli_opts *o, struct err *err)
+set_severity(struct cli_parse *p, const char *val, struct err *err)
 {
-	const char *val;
+	int sev = incident_sev_parse(val);
 
-	if (strcmp(name, "--journal-dir") != 0) {
-		return 0;
+	if (sev < 0) {
+		return err_set(err, "--severity wants P0, P1, P2 or P3, not "
+			       "'%.32s'", val);
 	}
-	val = cli_option_text(argc, argv, i, name, eq, "a directory", err);
-	if (val == NULL) {
-		return -1;
-	}
-	o->journal_dir = val;
-	return 1;
+	p->o->severity = sev;
+	p->o->severity_set = true;
+	return 0;
 }
 
-/* The option's name without "=value", into name. */
-const char *
-cli_option_name(const char *arg, char *name, size_t n)
+static int
+set_resume(struct cli_parse *p, const char *val, struct err *err)
 {
-	const char *eq = strchr(arg, '=');
+	if (!incident_id_valid(val)) {
+		return err_set(err, "--resume wants an incident id "
+			       "(INC-YYYYMMDD-NNN), not '%.40s'", val);
+	}
+	p->o->resume = val;
+	return 0;
+}
 
-	strlcpy_safe(name, arg, eq != NULL && (size_t)(eq - arg) < n ?
-		     (size_t)(eq - arg) + 1 : n);
-	return eq;
+/* --postmortem (the default, so it may be repeated) or --status-update:
+ * one of the two. */
+static int
+set_postmortem(struct cli_parse *p, const char *val, struct err *err)
+{
+	(void)val;
+	if (p->kind_set && p->o->report_kind != CLI_REPORT_POSTMORTEM) {
+		return err_set(err, "choose one of --postmortem and "
+			       "--status-update");
+	}
+	p->kind_set = true;
+	return 0;
+}
+
+static int
+set_status_update(struct cli_parse *p, const char *val, struct err *err)
+{
+	if (p->kind_set) {
+		return err_set(err, "choose one of --postmortem and "
+			       "--status-update");
+	}
+	if (strcmp(val, "slack") == 0) {
+		p->o->report_kind = CLI_REPORT_SLACK;
+	} else if (strcmp(val, "email") == 0) {
+		p->o->report_kind = CLI_REPORT_EMAIL;
+	} else {
+		return err_set(err, "--status-update wants slack or email, "
+			       "not '%.32s'", val);
+	}
+	p->kind_set = true;
+	return 0;
+}
+
+/* The incident's options, of the dashboard and of warroom report. */
+const struct cli_option cli_incident_options[] = {
+	{ .name = "--incident", .arg = CLI_ARG_TEXT, .needs = "a title",
+	  .in = CLI_IN_DASHBOARD,
+	  .field = offsetof(struct cli_opts, incident) },
+	{ .name = "--severity", .arg = CLI_ARG_VALUE, .in = CLI_IN_DASHBOARD,
+	  .set = set_severity },
+	{ .name = "--commander", .arg = CLI_ARG_TEXT, .needs = "a name",
+	  .in = CLI_IN_DASHBOARD,
+	  .field = offsetof(struct cli_opts, commander) },
+	{ .name = "--resume", .arg = CLI_ARG_VALUE, .in = CLI_IN_DASHBOARD,
+	  .set = set_resume },
+	{ .name = "--journal-dir", .arg = CLI_ARG_TEXT, .needs = "a directory",
+	  .in = CLI_IN_DASHBOARD | CLI_IN_REPORT,
+	  .field = offsetof(struct cli_opts, journal_dir) },
+	{ .name = "--postmortem", .in = CLI_IN_REPORT,
+	  .set = set_postmortem },
+	{ .name = "--status-update", .arg = CLI_ARG_VALUE,
+	  .in = CLI_IN_REPORT, .set = set_status_update },
+	{ .name = "--output", .arg = CLI_ARG_TEXT, .needs = "a file",
+	  .in = CLI_IN_REPORT, .field = offsetof(struct cli_opts, output) },
+	{ .name = NULL },
+};
+
+/* warroom report's one operand, the incident id. */
+static int
+report_other(struct cli_parse *p, const char *arg, struct err *err)
+{
+	if (strncmp(arg, "--", 2) == 0) {
+		return err_set(err, "report: unknown option '%.64s'", arg);
+	}
+	if (arg[0] == '-' || p->o->report_id != NULL) {
+		return err_set(err, "unexpected argument '%.64s'", arg);
+	}
+	p->o->report_id = arg;
+	return 0;
 }
 
 /* warroom report ID [--postmortem | --status-update slack|email]
  * [--output FILE] [--journal-dir DIR] [--config FILE] [--demo] */
 int
 cli_parse_report(int argc, char *const argv[], struct cli_opts *o,
-	     struct err *err)
+		 struct err *err)
 {
-	bool kind_set = false;
+	struct cli_parse p = { .o = o, .command = CLI_IN_REPORT };
 
 	o->report = true;
 	o->report_kind = CLI_REPORT_POSTMORTEM;
-	for (int i = 2; i < argc; i++) {
-		const char *arg = argv[i], *eq, *val;
-		char name[32];
-		int rc;
-
-		if (strcmp(arg, "-h") == 0 || strcmp(arg, "--help") == 0) {
-			o->help = true;
-			continue;
-		}
-		if (strncmp(arg, "--", 2) != 0) {
-			if (arg[0] == '-' || o->report_id != NULL) {
-				return err_set(err, "unexpected argument "
-					       "'%.64s'", arg);
-			}
-			o->report_id = arg;
-			continue;
-		}
-		eq = cli_option_name(arg, name, sizeof(name));
-		if ((rc = parse_journal_dir(argc, argv, &i, name, eq, o,
-					    err)) != 0) {
-			if (rc < 0) {
-				return -1;
-			}
-		} else if (strcmp(name, "--postmortem") == 0 && eq == NULL) {
-			if (kind_set &&
-			    o->report_kind != CLI_REPORT_POSTMORTEM) {
-				return err_set(err, "choose one of "
-					       "--postmortem and "
-					       "--status-update");
-			}
-			kind_set = true;
-		} else if (strcmp(name, "--status-update") == 0) {
-			val = cli_option_value(argc, argv, &i, name,
-					       eq ? eq + 1 : NULL, err);
-			if (val == NULL) {
-				return -1;
-			}
-			if (kind_set) {
-				return err_set(err, "choose one of "
-					       "--postmortem and "
-					       "--status-update");
-			}
-			if (strcmp(val, "slack") == 0) {
-				o->report_kind = CLI_REPORT_SLACK;
-			} else if (strcmp(val, "email") == 0) {
-				o->report_kind = CLI_REPORT_EMAIL;
-			} else {
-				return err_set(err, "--status-update wants "
-					       "slack or email, not '%.32s'",
-					       val);
-			}
-			kind_set = true;
-		} else if (strcmp(name, "--output") == 0) {
-			val = cli_option_text(argc, argv, &i, name, eq,
-					      "a file", err);
-			if (val == NULL) {
-				return -1;
-			}
-			o->output = val;
-		} else if (strcmp(name, "--config") == 0) {
-			val = cli_option_text(argc, argv, &i, name, eq,
-					      "a file", err);
-			if (val == NULL) {
-				return -1;
-			}
-			o->config_path = val;
-		} else if (strcmp(name, "--demo") == 0 && eq == NULL) {
-			o->demo = true;
-		} else {
-			return err_set(err, "report: unknown option '%.64s'",
-				       arg);
-		}
+	if (cli_parse_options(&p, argc, argv, 2, report_other, err) < 0) {
+		return -1;
 	}
 	if (o->help) {
 		return 0;
@@ -145,54 +142,6 @@ cli_parse_report(int argc, char *const argv[], struct cli_opts *o,
 			       "(INC-YYYYMMDD-NNN)", o->report_id);
 	}
 	return 0;
-}
-
-/* The incident options of the dashboard. Returns 1 when name was one, 0
- * when not, -1 on a bad value. */
-int
-cli_parse_incident_option(int argc, char *const argv[], int *i,
-		      const char *name, const char *eq, struct cli_opts *o,
-		      struct err *err)
-{
-	const char *val;
-	int sev;
-
-	if (strcmp(name, "--incident") != 0 &&
-	    strcmp(name, "--severity") != 0 &&
-	    strcmp(name, "--commander") != 0 &&
-	    strcmp(name, "--resume") != 0) {
-		return parse_journal_dir(argc, argv, i, name, eq, o, err);
-	}
-	val = cli_option_value(argc, argv, i, name, eq ? eq + 1 : NULL, err);
-	if (val == NULL) {
-		return -1;
-	}
-	if (strcmp(name, "--incident") == 0) {
-		if (val[0] == '\0') {
-			return err_set(err, "--incident needs a title");
-		}
-		o->incident = val;
-	} else if (strcmp(name, "--severity") == 0) {
-		sev = incident_sev_parse(val);
-		if (sev < 0) {
-			return err_set(err, "--severity wants P0, P1, P2 or "
-				       "P3, not '%.32s'", val);
-		}
-		o->severity = sev;
-		o->severity_set = true;
-	} else if (strcmp(name, "--commander") == 0) {
-		if (val[0] == '\0') {
-			return err_set(err, "--commander needs a name");
-		}
-		o->commander = val;
-	} else {
-		if (!incident_id_valid(val)) {
-			return err_set(err, "--resume wants an incident id "
-				       "(INC-YYYYMMDD-NNN), not '%.40s'", val);
-		}
-		o->resume = val;
-	}
-	return 1;
 }
 
 /* The policy, journal directory and Slack webhook file of the [incident]

@@ -1,9 +1,9 @@
-/* The incident in the dashboard: declaring (at start or with i), resuming,
- * the header's view of it, notes, status and severity, the post-mortem and
- * status-update exports, and the action gate that journals every action.
- * A small worker thread does what waits for the disk (declaring, exports
- * written to files), so the UI thread never does. UI thread unless a
- * function says otherwise. */
+/* The incident in the dashboard: its keys and dialogs (declaring, notes,
+ * status and severity), the header's view of it, and the export overlay
+ * (post-mortem, status updates, the Slack post). What runs underneath --
+ * the action gate, the journal's timeline sink, the worker that declares
+ * and writes exports -- is core/incident_rt; this asks it and shows its
+ * answers. UI thread unless a function says otherwise. */
 #ifndef WARROOM_INCIDENT_UI_H
 #define WARROOM_INCIDENT_UI_H
 
@@ -30,8 +30,8 @@ struct incident_ui_opts {
 	bool quiet;
 };
 
-/* Starts the worker and installs the action gate on act (act may be
- * NULL). Strings are copied. Main thread, before the UI. */
+/* Starts the incident's runtime (its worker, the action gate on act; act
+ * may be NULL). Strings are copied. Main thread, before the UI. */
 struct incident_ui *incident_ui_new(struct state *st, struct timeline *tl,
 				    struct actions *act,
 				    const struct incident_ui_opts *o);
@@ -55,10 +55,11 @@ void incident_ui_declare_demo(struct app *a);
 #define INCIDENT_UI_DEMO_TITLE "Checkout API returning 500s after deploy"
 #define INCIDENT_UI_DEMO_SEVERITY INCIDENT_P1
 
-/* Stops the worker after its current job. Main thread, after the UI. */
+/* Stops the runtime's worker after its current job. Main thread, after
+ * the UI. */
 void incident_ui_stop(struct incident_ui *iu);
-/* Detaches the incident from the gate and the timeline, closes it
- * (writing what is queued) and frees iu. After actions_free(). */
+/* Frees the runtime (incident_rt_free(): the incident is closed, what is
+ * queued written) and iu. After actions_free(). */
 void incident_ui_free(struct incident_ui *iu);
 
 /* ---- hooks of the event loop (UI thread) ---- */
@@ -83,8 +84,5 @@ char *incident_ui_help(struct incident_ui *iu);
 bool incident_ui_allows(struct app *a, const struct action_spec *d);
 /* A finished action (the Slack post marks the update as sent). */
 void incident_ui_action_done(struct app *a, const struct action_done *d);
-
-/* The action gate's two ends, exposed for the tests. Any thread. */
-extern const struct action_gate incident_ui_gate;
 
 #endif

@@ -1,8 +1,8 @@
 /* The incident's keys (i n t p P u), its dialogs -- the declare flow, the
  * status and severity choosers -- and the export view's keys (copy with
  * OSC 52, mark sent, post to Slack). Everything here queues or changes
- * memory; what waits for the disk goes to the worker of incident_ui.c.
- * UI thread. */
+ * memory; what waits for the disk goes to the incident's runtime
+ * (core/incident_rt). UI thread. */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -14,10 +14,10 @@
 #include "core/incident.h"
 #include "core/sanitize.h"
 #include "core/xalloc.h"
+#include "probes/probe.h"
 #include "tui/app.h"
 #include "tui/incident_ui.h"
 #include "tui/incident_ui_internal.h"
-#include "tui/slack.h"
 
 #define MIN_MS (60 * 1000LL)
 #define HOUR_MS (60 * MIN_MS)
@@ -69,10 +69,10 @@ need_incident(struct app *a)
 {
 	struct incident_ui *iu = a->iu;
 
-	if (iu->inc != NULL) {
+	if (incident_ui_incident(iu) != NULL) {
 		return true;
 	}
-	app_set_status(a, ROLE_WARN, iu->declaring ?
+	app_set_status(a, ROLE_WARN, incident_rt_declaring(iu->rt) ?
 		       "the incident is being declared" :
 		       "no incident declared: press i to declare one");
 	return false;
@@ -129,6 +129,8 @@ static void
 chooser_body(struct app *a)
 {
 	struct incident_ui *iu = a->iu;
+	struct incident *inc = incident_ui_incident(iu);
+	const struct incident_policy *pol = incident_rt_policy(iu->rt);
 	struct dialog *d = &a->dlg;
 	const char *arrow = text_utf8 ? "\u2192" : "->";
 	struct incident_info info;
@@ -137,7 +139,7 @@ chooser_body(struct app *a)
 
 	d->body[0] = '\0';
 	if (d->tag == APP_DLG_STATUS) {
-		incident_get(iu->inc, &info);
+		incident_get(inc, &info);
 		body_add(d, "%s: %s %s %s\n\n", info.id,
 			 incident_status_name(info.status), arrow,
 			 incident_status_name(
@@ -153,7 +155,7 @@ chooser_body(struct app *a)
 		return;
 	}
 	if (d->tag == APP_DLG_SEVERITY) {
-		incident_get(iu->inc, &info);
+		incident_get(inc, &info);
 		body_add(d, "%s: %s %s %s\n\n", info.id,
 			 incident_sev_name(info.severity), arrow,
 			 incident_sev_name((enum incident_sev)iu->choice));
@@ -163,8 +165,8 @@ chooser_body(struct app *a)
 		body_add(d, "%s\n\n", iu->decl_title);
 	}
 	for (int i = 0; i < INCIDENT_SEV_COUNT; i++) {
-		span_text(iu->pol.response_ms[i], resp, sizeof(resp));
-		span_text(iu->pol.update_ms[i], upd, sizeof(upd));
+		span_text(pol->response_ms[i], resp, sizeof(resp));
+		span_text(pol->update_ms[i], upd, sizeof(upd));
 		body_add(d, "%s P%d %s\n      respond: %s, updates: %s\n",
 			 i == iu->choice ? ">" : " ", i, sev_words[i], resp,
 			 upd);
@@ -190,33 +192,19 @@ chooser_open(struct app *a, int tag, const char *title, int choice,
 }
 
 static void
-queue_export(struct app *a, enum job_kind kind)
+queue_export(struct app *a, enum incident_rt_job job)
 {
-	struct job *job = xcalloc(1, sizeof(*job));
-
-	job->kind = kind;
-	job->inc = a->iu->inc;
-	incident_ui_queue(a->iu, job);
-	app_set_status(a, ROLE_STATUS, kind == JOB_POSTMORTEM ?
+	incident_rt_export(a->iu->rt, job);
+	app_set_status(a, ROLE_STATUS, job == INCIDENT_RT_POSTMORTEM ?
 		       "drafting the post-mortem ..." :
 		       "drafting the status update ...");
 }
 
 static void
-queue_declare(struct app *a, const char *dir, const char *title,
-	      enum incident_sev sev, const char *commander, bool security)
+queue_declare(struct app *a, const char *title, enum incident_sev sev,
+	      const char *commander, bool security)
 {
-	struct job *job = xcalloc(1, sizeof(*job));
-
-	job->security = security;
-	job->kind = JOB_DECLARE;
-	job->dir = xstrdup(dir);
-	strlcpy_safe(job->title, title, sizeof(job->title));
-	job->sev = sev;
-	strlcpy_safe(job->commander, commander ? commander : "",
-		     sizeof(job->commander));
-	a->iu->declaring = true;
-	incident_ui_queue(a->iu, job);
+	incident_rt_declare(a->iu->rt, title, sev, commander, security);
 	app_set_status(a, ROLE_STATUS, "declaring \"%s\" (%s) ...", title,
 		       incident_sev_name(sev));
 	incident_ui_tick(a);
@@ -227,19 +215,20 @@ incident_ui_declare_demo(struct app *a)
 {
 	struct incident_ui *iu = a->iu;
 
-	if (iu == NULL || iu->inc != NULL || iu->declaring) {
+	if (iu == NULL || incident_ui_incident(iu) != NULL ||
+	    incident_rt_declaring(iu->rt)) {
 		return;
 	}
-	free(iu->dir);
-	iu->dir = xstrdup(iu->demo_dir);
-	queue_declare(a, iu->dir, INCIDENT_UI_DEMO_TITLE,
-		      INCIDENT_UI_DEMO_SEVERITY, NULL, false);
+	incident_rt_use_demo_dir(iu->rt);
+	queue_declare(a, INCIDENT_UI_DEMO_TITLE, INCIDENT_UI_DEMO_SEVERITY,
+		      NULL, false);
 }
 
 bool
 incident_ui_key(struct app *a, int key)
 {
 	struct incident_ui *iu = a->iu;
+	struct incident *inc = incident_ui_incident(iu);
 	struct incident_info info;
 	char title[96];
 
@@ -250,7 +239,7 @@ incident_ui_key(struct app *a, int key)
 	case 'n':
 		if (need_incident(a)) {
 			snprintf(title, sizeof(title), "Note for %s",
-				 incident_id(iu->inc));
+				 incident_id(inc));
 			dialog_open_input(&a->dlg, APP_DLG_NOTE, title,
 					  "Into the timeline, signed by you "
 					  "(\"impact: ...\" states the "
@@ -259,11 +248,11 @@ incident_ui_key(struct app *a, int key)
 		}
 		return true;
 	case 'i':
-		if (iu->inc != NULL) {
+		if (inc != NULL) {
 			app_set_status(a, ROLE_STATUS, "%s is this session's "
 				       "incident: t status, p severity, n "
-				       "note", incident_id(iu->inc));
-		} else if (iu->declaring) {
+				       "note", incident_id(inc));
+		} else if (incident_rt_declaring(iu->rt)) {
 			app_set_status(a, ROLE_STATUS, "the incident is being "
 				       "declared");
 		} else {
@@ -276,7 +265,7 @@ incident_ui_key(struct app *a, int key)
 		return true;
 	case 't':
 		if (need_incident(a)) {
-			incident_get(iu->inc, &info);
+			incident_get(inc, &info);
 			snprintf(title, sizeof(title), "Status of %s", info.id);
 			chooser_open(a, APP_DLG_STATUS, title,
 				     info.status + 1 < INCIDENT_STATUS_COUNT ?
@@ -287,7 +276,7 @@ incident_ui_key(struct app *a, int key)
 		return true;
 	case 'p':
 		if (need_incident(a)) {
-			incident_get(iu->inc, &info);
+			incident_get(inc, &info);
 			snprintf(title, sizeof(title), "Severity of %s",
 				 info.id);
 			chooser_open(a, APP_DLG_SEVERITY, title,
@@ -297,12 +286,12 @@ incident_ui_key(struct app *a, int key)
 		return true;
 	case 'P':
 		if (need_incident(a)) {
-			queue_export(a, JOB_POSTMORTEM);
+			queue_export(a, INCIDENT_RT_POSTMORTEM);
 		}
 		return true;
 	case 'u':
 		if (need_incident(a)) {
-			queue_export(a, JOB_UPDATE);
+			queue_export(a, INCIDENT_RT_UPDATE);
 		}
 		return true;
 	default:
@@ -341,7 +330,7 @@ incident_ui_dialog_key(struct app *a, int key, bool is_wchar)
 		/* A mark, never taken back: only an unmarked one toggles. */
 		info.security = false;
 		if (tag == APP_DLG_SEVERITY) {
-			incident_get(a->iu->inc, &info);
+			incident_get(incident_ui_incident(a->iu), &info);
 			incident_info_finish(&info);
 		}
 		if (!info.security) {
@@ -380,6 +369,8 @@ static void
 add_note(struct app *a, char *input)
 {
 	struct incident_ui *iu = a->iu;
+	struct incident *inc = incident_ui_incident(iu);
+	const char *who = incident_rt_who(iu->rt);
 	char *text = trimmed(input);
 
 	if (*text == '\0') {
@@ -387,32 +378,33 @@ add_note(struct app *a, char *input)
 		return;
 	}
 	if (strncasecmp(text, "impact:", 7) == 0 && *trimmed(text + 7)) {
-		incident_set_impact(iu->inc, iu->who, trimmed(text + 7));
+		incident_set_impact(inc, who, trimmed(text + 7));
 		app_set_status(a, ROLE_OK, "impact stated for %s",
-			       incident_id(iu->inc));
+			       incident_id(inc));
 		return;
 	}
-	incident_note(iu->inc, iu->who, text);
-	app_set_status(a, ROLE_OK, "note added to %s", incident_id(iu->inc));
+	incident_note(inc, who, text);
+	app_set_status(a, ROLE_OK, "note added to %s", incident_id(inc));
 }
 
 static void
 set_status(struct app *a)
 {
 	struct incident_ui *iu = a->iu;
+	struct incident *inc = incident_ui_incident(iu);
 	struct err err = { { 0 } };
 
-	if (incident_set_status(iu->inc, (enum incident_status)iu->choice,
-				iu->who, &err) < 0) {
+	if (incident_set_status(inc, (enum incident_status)iu->choice,
+				incident_rt_who(iu->rt), &err) < 0) {
 		app_set_status(a, ROLE_DIM, "%s", err.msg);
 		return;
 	}
-	app_set_status(a, ROLE_OK, "%s is now %s", incident_id(iu->inc),
+	app_set_status(a, ROLE_OK, "%s is now %s", incident_id(inc),
 		       incident_status_name((enum incident_status)iu->choice));
 	if (iu->choice == INCIDENT_RESOLVED) {
 		app_set_status(a, ROLE_OK, "%s resolved: P writes the "
 			       "post-mortem, u the resolution notice",
-			       incident_id(iu->inc));
+			       incident_id(inc));
 	}
 	incident_ui_tick(a);
 }
@@ -421,35 +413,37 @@ static void
 set_severity(struct app *a)
 {
 	struct incident_ui *iu = a->iu;
+	struct incident *inc = incident_ui_incident(iu);
+	const char *who = incident_rt_who(iu->rt);
 	struct incident_info info;
 	struct err err = { { 0 } };
 	bool mark, same;
 
-	incident_get(iu->inc, &info);
+	incident_get(inc, &info);
 	mark = iu->security && !info.security;
 	same = (int)info.severity == iu->choice;
 	incident_info_finish(&info);
 	if (mark) {
-		incident_set_security(iu->inc, iu->who);
+		incident_set_security(inc, who);
 		app_set_status(a, ROLE_OK, "%s marked as a security incident",
-			       incident_id(iu->inc));
+			       incident_id(inc));
 	}
 	if (same) {
 		if (!mark) {
 			app_set_status(a, ROLE_DIM, "%s stays %s",
-				       incident_id(iu->inc),
+				       incident_id(inc),
 				       incident_sev_name(
 					       (enum incident_sev)iu->choice));
 		}
 		incident_ui_tick(a);
 		return;
 	}
-	if (incident_set_severity(iu->inc, (enum incident_sev)iu->choice,
-				  iu->who, &err) < 0) {
+	if (incident_set_severity(inc, (enum incident_sev)iu->choice,
+				  who, &err) < 0) {
 		app_set_status(a, ROLE_DIM, "%s", err.msg);
 		return;
 	}
-	app_set_status(a, ROLE_OK, "%s is now %s%s", incident_id(iu->inc),
+	app_set_status(a, ROLE_OK, "%s is now %s%s", incident_id(inc),
 		       incident_sev_name((enum incident_sev)iu->choice),
 		       mark ? ", a security incident" : "");
 	incident_ui_tick(a);
@@ -482,6 +476,7 @@ bool
 incident_ui_dialog_done(struct app *a, int tag, enum dialog_result res)
 {
 	struct incident_ui *iu = a->iu;
+	struct incident *inc = incident_ui_incident(iu);
 	char *text;
 
 	if (iu == NULL) {
@@ -506,7 +501,7 @@ incident_ui_dialog_done(struct app *a, int tag, enum dialog_result res)
 	}
 	switch (tag) {
 	case APP_DLG_NOTE:
-		if (iu->inc != NULL) {
+		if (inc != NULL) {
 			add_note(a, a->dlg.input);
 		}
 		break;
@@ -530,20 +525,20 @@ incident_ui_dialog_done(struct app *a, int tag, enum dialog_result res)
 		a->dirty_overlay = true;
 		break;
 	case APP_DLG_DECLARE_COMMANDER:
-		if (iu->inc == NULL && !iu->declaring) {
+		if (inc == NULL && !incident_rt_declaring(iu->rt)) {
 			text = trimmed(a->dlg.input);
-			queue_declare(a, iu->dir, iu->decl_title, iu->decl_sev,
+			queue_declare(a, iu->decl_title, iu->decl_sev,
 				      *text ? text : iu->user,
 				      iu->decl_security);
 		}
 		break;
 	case APP_DLG_STATUS:
-		if (iu->inc != NULL) {
+		if (inc != NULL) {
 			set_status(a);
 		}
 		break;
 	case APP_DLG_SEVERITY:
-		if (iu->inc != NULL) {
+		if (inc != NULL) {
 			set_severity(a);
 		}
 		break;
@@ -574,7 +569,8 @@ mark_sent(struct app *a)
 	const char *text = strcmp(iu->copied, "email") == 0 ?
 			   iu->email_text : iu->slack_text;
 
-	incident_mark_update_sent(iu->inc, iu->who, iu->copied,
+	incident_mark_update_sent(incident_ui_incident(iu),
+				  incident_rt_who(iu->rt), iu->copied,
 				  text ? text : "");
 	a->overlay = OVERLAY_NONE;
 	a->overlay_hint[0] = '\0';
@@ -588,9 +584,11 @@ bool
 incident_ui_overlay_key(struct app *a, int key)
 {
 	struct incident_ui *iu = a->iu;
+	struct incident *inc = incident_ui_incident(iu);
+	const struct action_impl *post;
 	char body[DIALOG_TEXT_MAX];
 
-	if (iu == NULL || a->overlay != OVERLAY_EXPORT || iu->inc == NULL) {
+	if (iu == NULL || a->overlay != OVERLAY_EXPORT || inc == NULL) {
 		return false;
 	}
 	if (!iu->overlay_update) {
@@ -620,12 +618,12 @@ incident_ui_overlay_key(struct app *a, int key)
 				       "[incident])");
 			return true;
 		}
-		slack_prepare(&iu->slack_req, incident_id(iu->inc),
-			      iu->update_no, iu->webhook_file,
-			      iu->slack_text);
-		slack_post_action.describe(&iu->slack_req, body, sizeof(body));
-		dialog_open_confirm(&a->dlg, APP_DLG_SLACK,
-				    slack_post_action.spec->label, body);
+		post = slack_prepare(&iu->slack_req, incident_id(inc),
+				     iu->update_no, iu->webhook_file,
+				     iu->slack_text);
+		post->describe(&iu->slack_req, body, sizeof(body));
+		dialog_open_confirm(&a->dlg, APP_DLG_SLACK, post->spec->label,
+				    body);
 		a->dirty_overlay = true;
 		return true;
 	default:

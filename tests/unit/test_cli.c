@@ -87,6 +87,9 @@ ParameterizedTestParameters(cli, parse_good)
 		  .rows = 48 },
 		{ "--snapshot --size 10x5", .snapshot = true, .speed = 1,
 		  .cols = 10, .rows = 5 },
+		{ "-V", .version = true, .speed = 1, .cols = 160, .rows = 48 },
+		{ "--demo --demo-speed=3 -h", .demo = true, .help = true,
+		  .speed = 3, .cols = 160, .rows = 48 },
 	};
 
 	return cr_make_param_array(struct good_case, cases,
@@ -181,6 +184,18 @@ ParameterizedTestParameters(cli, parse_bad)
 		{ "report INC-20261122-001 --output=", "--output needs" },
 		{ "report INC-20261122-001 --incident X",
 		  "report: unknown option" },
+		/* A flag takes no value; "--" is not an option. */
+		{ "--read-only=yes", "unknown option '--read-only=yes'" },
+		{ "--", "unexpected argument '--'" },
+		{ "--demo --demo-speed=", "--demo-speed wants" },
+		{ "report INC-20261122-001 --postmortem=yes",
+		  "report: unknown option '--postmortem=yes'" },
+		{ "report INC-20261122-001 --", "report: unknown option '--'" },
+		{ "report INC-20261122-001 -V", "unexpected argument '-V'" },
+		{ "report INC-20261122-001 --status-update",
+		  "--status-update needs a value" },
+		{ "report INC-20261122-001 --status-update slack "
+		  "--status-update email", "choose one" },
 	};
 
 	return cr_make_param_array(struct bad_case, cases,
@@ -271,6 +286,7 @@ Test(cli, parse_report)
 	char args3[] = "report --status-update=slack --config c.ini "
 		       "INC-20261122-002 --postmortem";
 	char args4[] = "report --help";
+	char args5[] = "report -h INC-20261122-003 --postmortem --postmortem";
 	char *argv[MAX_ARGS + 1];
 	int argc;
 
@@ -296,6 +312,12 @@ Test(cli, parse_report)
 	argc = split_args(args4, argv);
 	cr_assert_eq(cli_parse(argc, argv, &o, &err), 0, "%s", err.msg);
 	cr_expect(o.help);
+
+	argc = split_args(args5, argv);
+	cr_assert_eq(cli_parse(argc, argv, &o, &err), 0, "%s", err.msg);
+	cr_expect(o.help);
+	cr_expect_str_eq(o.report_id, "INC-20261122-003");
+	cr_expect_eq(o.report_kind, CLI_REPORT_POSTMORTEM);
 }
 
 Test(cli, journal_dirs_follow_xdg_state_home)

@@ -1,9 +1,10 @@
-/* tui/incident_ui and tui/slack: the action gate (refusal without an
- * incident or with a failed journal, intent and result records), the
- * action worker refusing through it, the header's timers and escalations
- * driven by the fake clock, the keys (note, status chooser, post-mortem
- * and status-update exports written off the UI thread), and the Slack post
- * against a local listener, whose URL never leaks. */
+/* tui/incident_ui, and the Slack post it submits: the header with a failed
+ * journal, destructive keys refused before their dialog, the header's
+ * timers and escalations driven by the fake clock, the keys (declare,
+ * note, status chooser, post-mortem and status-update exports shown in
+ * the overlay), and the Slack post (through probe.h) against a local
+ * listener, whose URL never leaks. The runtime underneath is tested in
+ * test_incident_rt.c. */
 #include <criterion/criterion.h>
 
 #include <arpa/inet.h>
@@ -26,12 +27,13 @@
 #include "core/sanitize.h"
 #include "core/state.h"
 #include "core/timeline.h"
+#include "probes/probe.h"
 #include "themes/theme.h"
 #include "tui/app.h"
 #include "tui/header.h"
 #include "tui/incident_ui.h"
 #include "tui/keymap.h"
-#include "tui/slack.h"
+#include "tests/unit/incident_fixture.h"
 
 #define MIN_MS (60 * 1000LL)
 /* 2026-11-22 10:00:00Z */
@@ -105,160 +107,31 @@ new_iu(struct actions *act)
 	return incident_ui_new(st, tl, act, &o);
 }
 
-static struct journal_rec *
-records(size_t *n)
+static bool
+timeline_has(const char *text)
 {
-	struct incident *inc = incident_ui_incident(iu);
-
-	cr_assert_not_null(inc);
-	cr_assert_eq(journal_flush(incident_journal(inc)), 0);
-	return incident_records(inc, n);
+	return incident_fixture_timeline_has(tl, text);
 }
 
-static const struct journal_rec *
-find_kind(const struct journal_rec *recs, size_t n, enum tl_kind kind)
+/* ---- actions and the header ---------------------------------------- */
+
+TestSuite(actions, .init = setup, .fini = teardown, .timeout = 20);
+
+/* That the gate refuses is test_incident_rt.c's; here the header and the
+ * keys say so. */
+Test(actions, a_failed_journal_refuses_and_the_header_says_so)
 {
-	for (size_t i = 0; i < n; i++) {
-		if (recs[i].kind == kind) {
-			return &recs[i];
-		}
-	}
-	return NULL;
-}
-
-/* ---- the gate ------------------------------------------------------- */
-
-static int runs;
-
-static int
-count_run(const struct action_req *req, char *result, size_t n,
-	  struct err *err)
-{
-	(void)req;
-	(void)err;
-	runs++;
-	snprintf(result, n, "killed");
-	return 0;
-}
-
-static void
-describe_kill(const struct action_req *req, char *buf, size_t n)
-{
-	snprintf(buf, n, "KILL %s/%s", req->target.u.pod.ns,
-		 req->target.u.pod.name);
-}
-
-static const struct action_spec kill_def = {
-	.name = "kill",
-	.label = "Kill it",
-	.key = 'K',
-	.target = TARGET_POD,
-	.destructive = true,
-};
-
-static const struct action_spec look_def = {
-	.name = "look",
-	.label = "Look at it",
-	.key = 'L',
-	.target = TARGET_POD,
-	.destructive = false,
-};
-
-static const struct action_impl kill_impl = {
-	.spec = &kill_def,
-	.describe = describe_kill,
-	.run = count_run,
-};
-
-static const struct action_impl look_impl = {
-	.spec = &look_def,
-	.describe = describe_kill,
-	.run = count_run,
-};
-
-static struct action_req
-req_for(const struct action_impl *d)
-{
-	struct action_req req;
-
-	memset(&req, 0, sizeof(req));
-	req.impl = d;
-	strcpy(req.source, "k8s.main");
-	req.target.type = TARGET_POD;
-	strcpy(req.target.u.pod.ns, "prod");
-	strcpy(req.target.u.pod.name, "api-1");
-	strcpy(req.target.label, "pod prod/api-1");
-	strcpy(req.who, "alice (ssh 10.0.0.5)");
-	return req;
-}
-
-TestSuite(gate, .init = setup, .fini = teardown, .timeout = 20);
-
-Test(gate, refuses_a_destructive_action_without_an_incident)
-{
-	struct action_req kill = req_for(&kill_impl);
-	struct action_req look = req_for(&look_impl);
 	struct err err = { { 0 } };
-
-	iu = new_iu(NULL);
-	cr_expect_eq(incident_ui_gate.intent(NULL, &kill, "KILL x", "Kill",
-					     &err), -1);
-	cr_expect(strstr(err.msg, "no incident") != NULL, "%s", err.msg);
-	/* A read-only action may run; the gate adds no error to it. */
-	err_clear(&err);
-	cr_expect_eq(incident_ui_gate.intent(NULL, &look, "LOOK x", "Look",
-					     &err), -1);
-	cr_expect_str_empty(err.msg);
-}
-
-Test(gate, writes_intent_and_result_to_the_journal)
-{
-	struct action_req kill = req_for(&kill_impl);
-	struct err err = { { 0 } };
-	const struct journal_rec *in, *res;
-	struct journal_rec *recs;
-	int64_t seq;
-	size_t n;
-
-	iu = new_iu(NULL);
-	cr_assert_eq(incident_ui_declare_now(iu, "API 500 errors",
-					     INCIDENT_P1, "bob", &err), 0,
-		     "%s", err.msg);
-	seq = incident_ui_gate.intent(NULL, &kill, "KILL prod/api-1",
-				      "Kill it on pod prod/api-1", &err);
-	cr_assert(seq > 0, "%s", err.msg);
-	incident_ui_gate.result(NULL, seq, &kill, true, "killed");
-	recs = records(&n);
-	in = find_kind(recs, n, TL_ACTION_INTENT);
-	res = find_kind(recs, n, TL_ACTION_RESULT);
-	cr_assert_not_null(in);
-	cr_assert_not_null(res);
-	cr_expect_str_eq(in->op, "KILL prod/api-1");
-	cr_expect_str_eq(in->who, "alice (ssh 10.0.0.5)");
-	cr_expect_str_eq(in->target, "pod prod/api-1");
-	cr_expect_str_eq(in->action, "kill");
-	cr_expect_str_eq(in->source, "k8s.main");
-	cr_expect_eq(res->intent_seq, (uint64_t)seq);
-	cr_expect_eq(res->ok, 1);
-	cr_expect_str_eq(res->result, "killed");
-	cr_expect(res->seq > in->seq);
-	journal_recs_free(recs, n);
-}
-
-Test(gate, a_failed_journal_refuses_and_the_header_says_so)
-{
-	struct action_req kill = req_for(&kill_impl);
-	struct err err = { { 0 } };
+	struct journal *j;
 	struct app a;
 
 	iu = new_iu(NULL);
 	cr_assert_eq(incident_ui_declare_now(iu, "Disk full", INCIDENT_P2,
 					     NULL, &err), 0, "%s", err.msg);
-	journal_set_fail_after(incident_journal(incident_ui_incident(iu)), 0);
-	cr_expect_eq(incident_ui_gate.intent(NULL, &kill, "KILL x", "Kill",
-					     &err), -1);
-	cr_expect(strstr(err.msg, "destructive actions refused") != NULL,
-		  "%s", err.msg);
+	j = incident_journal(incident_ui_incident(iu));
+	journal_set_fail_after(j, 0);
+	incident_note(incident_ui_incident(iu), NULL, "not written");
+	cr_assert_eq(journal_flush(j), -1);
 
 	theme_defaults(&theme);
 	app_init(&a, st, NULL, tl, NULL, &theme, false, false);
@@ -269,74 +142,14 @@ Test(gate, a_failed_journal_refuses_and_the_header_says_so)
 	cr_expect_eq(a.status_role, ROLE_CRIT);
 	cr_expect(strstr(a.status, "journal") != NULL, "%s", a.status);
 	/* The key is refused before its dialog opens; a look still runs. */
-	cr_expect_not(incident_ui_allows(&a, &kill_def));
+	cr_expect_not(incident_ui_allows(&a, incident_fixture_kill.spec));
 	cr_expect(strstr(a.status, "Kill it refused: ") != NULL, "%s",
 		  a.status);
-	cr_expect(incident_ui_allows(&a, &look_def));
+	cr_expect(incident_ui_allows(&a, incident_fixture_look.spec));
 	app_finish(&a);
 }
 
-Test(gate, is_inert_once_the_incident_is_closed)
-{
-	struct action_req kill = req_for(&kill_impl);
-	struct err err = { { 0 } };
-
-	iu = new_iu(NULL);
-	cr_assert_eq(incident_ui_declare_now(iu, "Closed", INCIDENT_P3, NULL,
-					     &err), 0, "%s", err.msg);
-	incident_ui_free(iu);
-	iu = NULL;
-	cr_expect_eq(incident_ui_gate.intent(NULL, &kill, "KILL x", "Kill",
-					     &err), -1);
-	/* No crash: the result of an action outliving the incident is
-	 * dropped (its intent reads as outcome unknown). */
-	incident_ui_gate.result(NULL, 3, &kill, true, "late");
-}
-
-static bool
-wait_done(struct actions *act, struct action_done *d)
-{
-	for (int i = 0; i < 500; i++) {
-		if (actions_poll_done(act, d)) {
-			return true;
-		}
-		usleep(10000);
-	}
-	return false;
-}
-
-Test(gate, the_action_worker_refuses_until_an_incident_exists)
-{
-	struct action_req kill = req_for(&kill_impl);
-	struct err err = { { 0 } };
-	struct action_done d;
-	struct actions *act = actions_new(st, tl, false);
-	struct journal_rec *recs;
-	size_t n;
-
-	runs = 0;
-	iu = new_iu(act);
-	cr_assert_neq(actions_submit(act, &kill, &err), 0, "%s", err.msg);
-	cr_assert(wait_done(act, &d));
-	cr_expect_not(d.ok);
-	cr_expect(strstr(d.message, "refused") != NULL, "%s", d.message);
-	cr_expect_eq(runs, 0, "a destructive action ran unjournaled");
-
-	cr_assert_eq(incident_ui_declare_now(iu, "Now journaled",
-					     INCIDENT_P1, NULL, &err), 0);
-	cr_assert_neq(actions_submit(act, &kill, &err), 0, "%s", err.msg);
-	cr_assert(wait_done(act, &d));
-	cr_expect(d.ok, "%s", d.message);
-	cr_expect_eq(runs, 1);
-	incident_ui_stop(iu);
-	actions_free(act, 1000);
-	recs = records(&n);
-	cr_expect_not_null(find_kind(recs, n, TL_ACTION_INTENT));
-	cr_expect_not_null(find_kind(recs, n, TL_ACTION_RESULT));
-	journal_recs_free(recs, n);
-}
-
-Test(gate, allows_keys_only_with_an_incident)
+Test(actions, allows_keys_only_with_an_incident)
 {
 	struct err err = { { 0 } };
 	struct app a;
@@ -345,30 +158,19 @@ Test(gate, allows_keys_only_with_an_incident)
 	theme_defaults(&theme);
 	app_init(&a, st, NULL, tl, NULL, &theme, false, false);
 	a.iu = iu;
-	cr_expect(incident_ui_allows(&a, &look_def));
-	cr_expect_not(incident_ui_allows(&a, &kill_def));
+	cr_expect(incident_ui_allows(&a, incident_fixture_look.spec));
+	cr_expect_not(incident_ui_allows(&a, incident_fixture_kill.spec));
 	cr_expect(strstr(a.status, "declare an incident first (i)") != NULL,
 		  "%s", a.status);
 	cr_assert_eq(incident_ui_declare_now(iu, "Now", INCIDENT_P1, NULL,
 					     &err), 0);
-	cr_expect(incident_ui_allows(&a, &kill_def));
+	cr_expect(incident_ui_allows(&a, incident_fixture_kill.spec));
 	app_finish(&a);
 }
 
 /* ---- timers in the header --------------------------------------------- */
 
 TestSuite(timers, .init = setup, .fini = teardown, .timeout = 20);
-
-static bool
-timeline_has(const char *text)
-{
-	for (size_t i = 0; i < timeline_count(tl); i++) {
-		if (strstr(timeline_get(tl, i)->text, text) != NULL) {
-			return true;
-		}
-	}
-	return false;
-}
 
 Test(timers, update_due_overdue_and_escalations_with_the_fake_clock)
 {
@@ -590,8 +392,8 @@ Test(keys, note_status_and_exports)
 	incident_ui_collect(&a);
 	cr_expect_str_eq(a.incident.severity, "P0");
 
-	recs = records(&n);
-	note = find_kind(recs, n, TL_NOTE);
+	recs = incident_fixture_records(incident_ui_incident(iu), &n);
+	note = incident_fixture_find(recs, n, TL_NOTE);
 	cr_assert_not_null(note);
 	cr_expect_str_eq(note->text, "pid 4242 holds the lock");
 	{
@@ -629,7 +431,7 @@ Test(keys, note_status_and_exports)
 		  a.status);
 	type(&a, "m");
 	cr_expect_eq(a.overlay, OVERLAY_NONE);
-	recs = records(&n);
+	recs = incident_fixture_records(incident_ui_incident(iu), &n);
 	{
 		bool sent = false;
 
@@ -774,6 +576,7 @@ TestSuite(slack, .init = setup, .fini = teardown, .timeout = 30);
 Test(slack, posts_the_payload_and_never_shows_the_url)
 {
 	struct listener l = { 0 };
+	const struct action_impl *post;
 	struct action_req req;
 	struct err err = { { 0 } };
 	char hook[128], url[128], text[4096], result[ERR_MSG_MAX];
@@ -791,8 +594,9 @@ Test(slack, posts_the_payload_and_never_shows_the_url)
 	fclose(f);
 	cr_assert_eq(pthread_create(&th, NULL, serve_one, &l), 0);
 
-	slack_prepare(&req, ID, 2, hook, "*Update #2*\nAll \"good\" now");
-	slack_post_action.describe(&req, text, sizeof(text));
+	post = slack_prepare(&req, ID, 2, hook,
+			     "*Update #2*\nAll \"good\" now");
+	post->describe(&req, text, sizeof(text));
 	cr_expect(strstr(text, "POST <slack webhook>") != NULL, "%s", text);
 	cr_expect(strstr(text, "*Update #2* All \\\"good\\\" now") != NULL ||
 		  strstr(text, "*Update #2* All \"good\" now") != NULL, "%s",
@@ -800,8 +604,8 @@ Test(slack, posts_the_payload_and_never_shows_the_url)
 	cr_expect(strstr(text, "SeCrEtToKeN") == NULL, "%s", text);
 	cr_expect(strstr(text, "127.0.0.1") == NULL, "%s", text);
 
-	cr_assert_eq(slack_post_action.run(&req, result, sizeof(result),
-					   &err), 0, "%s", err.msg);
+	cr_assert_eq(post->run(&req, result, sizeof(result), &err), 0, "%s",
+		     err.msg);
 	pthread_join(th, NULL);
 	close(l.fd);
 	cr_expect_str_eq(result, "posted to Slack (HTTP 200)");
@@ -811,13 +615,14 @@ Test(slack, posts_the_payload_and_never_shows_the_url)
 	cr_expect(strstr(l.request, "{\"text\":\"*Update #2*\\nAll "
 				    "\\\"good\\\" now\"}") != NULL, "%s",
 		  l.request);
-	cr_expect_not(slack_post_action.spec->destructive);
+	cr_expect_not(post->spec->destructive);
 	cr_expect_eq(req.target.type, TARGET_UPDATE);
 	cr_expect_str_eq(action_req_target(&req), "status update #2 of " ID);
 }
 
 Test(slack, errors_name_the_file_not_the_url)
 {
+	const struct action_impl *post;
 	struct action_req req;
 	struct err err = { { 0 } };
 	char hook[128], result[ERR_MSG_MAX];
@@ -832,17 +637,15 @@ Test(slack, errors_name_the_file_not_the_url)
 	cr_assert_not_null(f);
 	fprintf(f, "http://127.0.0.1:%d/services/SeCrEtToKeN\n", port);
 	fclose(f);
-	slack_prepare(&req, ID, 1, hook, "text");
-	cr_expect_eq(slack_post_action.run(&req, result, sizeof(result),
-					   &err), -1);
+	post = slack_prepare(&req, ID, 1, hook, "text");
+	cr_expect_eq(post->run(&req, result, sizeof(result), &err), -1);
 	cr_expect_str_neq(err.msg, "");
 	cr_expect(strstr(err.msg, "SeCrEtToKeN") == NULL, "%s", err.msg);
 
 	/* A missing file: its path, which is no secret. */
-	slack_prepare(&req, ID, 1, "/nonexistent/hook", "text");
+	post = slack_prepare(&req, ID, 1, "/nonexistent/hook", "text");
 	err_clear(&err);
-	cr_expect_eq(slack_post_action.run(&req, result, sizeof(result),
-					   &err), -1);
+	cr_expect_eq(post->run(&req, result, sizeof(result), &err), -1);
 	cr_expect(strstr(err.msg, "/nonexistent/hook") != NULL, "%s",
 		  err.msg);
 }

@@ -4,20 +4,15 @@
  * worker, which reads the URL from its file and POSTs
  * export_slack_payload() with a connect and a total timeout. The URL is a
  * secret: it is never shown, logged, journaled or put in a message.
- * slack_prepare() on the UI thread; the action's functions on any thread. */
+ * slack_prepare(), the UI's way in, is declared in probe.h. Any thread. */
 #ifndef WARROOM_SLACK_H
 #define WARROOM_SLACK_H
 
-#include "core/action.h"
+#include "probes/probe.h"
 
 /* The deadline of one post, connecting included. */
 #define SLACK_TIMEOUT_MS 10000
 
 extern const struct action_impl slack_post_action;
-
-/* Fills req (zeroed here) for posting text (copied) as status update no of
- * incident id, with the webhook URL in the file webhook_file. */
-void slack_prepare(struct action_req *req, const char *id, int no,
-		   const char *webhook_file, const char *text);
 
 #endif

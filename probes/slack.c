@@ -1,7 +1,7 @@
 /* The Slack status-update post (see slack.h). The drafted texts wait in a
  * small ring, keyed by a token in the request's target, from the confirm
  * dialog to the worker. Any thread. */
-#include "tui/slack.h"
+#include "probes/slack.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -48,7 +48,7 @@ ring_get(unsigned long token)
 	return text;
 }
 
-void
+const struct action_impl *
 slack_prepare(struct action_req *req, const char *id, int no,
 	      const char *webhook_file, const char *text)
 {
@@ -71,6 +71,7 @@ slack_prepare(struct action_req *req, const char *id, int no,
 	snprintf(req->target.label, sizeof(req->target.label),
 		 "status update #%d of %s", no, id);
 	strlcpy_safe(req->arg, webhook_file, sizeof(req->arg));
+	return req->impl;
 }
 
 static void
