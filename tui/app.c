@@ -1,27 +1,18 @@
-/* The UI context and the event loop: collect what changed (snapshots, the
- * timeline, finished actions, the clock), mark only what shows it dirty,
- * draw the dirty parts, one doupdate() per wakeup. An idle dashboard sleeps
- * in poll() and writes nothing but its clock. UI thread only. */
+/* The UI context: the panes and their sources, focus, zoom, layout, the
+ * status line, and what changed since it was last looked at (snapshots,
+ * the timeline, the clock), marked dirty so that only that is drawn. The
+ * loop is tui/loop.c; commands are applied in tui/command.c. UI thread
+ * only. */
 #include "tui/app.h"
 
-#include <errno.h>
-#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "core/clock.h"
 #include "core/sanitize.h"
 #include "core/xalloc.h"
-#include "tui/incident_ui.h"
-#include "tui/keymap.h"
-#include "tui/screen.h"
-#include "tui/term.h"
-
-/* Consecutive empty reads of a readable stdin taken as end of input. */
-#define STDIN_EOF_READS 20
 
 /* The panes in focus order: one line per pane. */
 static const struct pane_ops *const pane_table[] = {
@@ -65,6 +56,46 @@ relayout(struct app *a)
 	pane_bands(a, band);
 	layout_compute(&a->lay, a->cols, a->rows, band, a->n_panes, a->focus,
 		       a->zoomed);
+}
+
+/* The age shown in a pane's frame and error line; changes once a second
+ * at most, so comparing it tells whether the frame needs drawing. */
+void
+app_age_key(const struct pane_ctx *c, char *buf, size_t n)
+{
+	char age[32], err_age[32] = "";
+
+	if (c->snap == NULL) {
+		snprintf(buf, n, "none");
+		return;
+	}
+	app_age_text(c->data ? c->data : c->snap, c->now_mono_ms, age,
+			sizeof(age));
+	if (c->snap->error[0] != '\0' && c->snap->last_good != NULL) {
+		clock_format_duration(snapshot_age_ms(c->snap->last_good,
+						      c->now_mono_ms),
+				      err_age, sizeof(err_age));
+	}
+	snprintf(buf, n, "%s|%d|%s", age,
+		 snapshot_is_stale(c->data ? c->data : c->snap,
+				   c->now_mono_ms) ? 1 : 0, err_age);
+}
+
+void
+app_age_text(const struct snapshot *shown, int64_t now_mono_ms,
+		char *buf, size_t n)
+{
+	int64_t age = snapshot_age_ms(shown, now_mono_ms);
+	char d[32];
+
+	/* Data from the last poll, on time: "live", which does not tick, so
+	 * a healthy dashboard does not redraw every title every second. */
+	if (shown->interval_ms > 0 && age < shown->interval_ms + 1000) {
+		snprintf(buf, n, "live");
+		return;
+	}
+	clock_format_duration(age, d, sizeof(d));
+	snprintf(buf, n, "%s ago", d);
 }
 
 void
@@ -284,51 +315,6 @@ mark_source(struct app *a, int src)
 	}
 }
 
-/* A long action's progress line ("deleted 40000 keys"), shown while it
- * runs; read on every wakeup and clock tick. */
-static void
-collect_progress(struct app *a)
-{
-	uint64_t id;
-	char line[ERR_MSG_MAX];
-
-	if (!actions_progress(a->act, &id, line, sizeof(line)) ||
-	    line[0] == '\0') {
-		a->running_id = 0;
-		return;
-	}
-	if (id != a->running_id || strcmp(line, a->progress) != 0) {
-		a->running_id = id;
-		strlcpy_safe(a->progress, line, sizeof(a->progress));
-		app_set_status(a, ROLE_STATUS, "%s  (Esc cancels)", line);
-	}
-}
-
-static void
-collect_actions(struct app *a)
-{
-	struct action_done d;
-
-	if (a->act == NULL) {
-		return;
-	}
-	collect_progress(a);
-	while (actions_poll_done(a->act, &d)) {
-		int src = state_find_source(a->st, d.source);
-
-		if (keymap_preview_done(a, &d)) {
-			continue;
-		}
-		app_set_status(a, d.ok ? ROLE_OK : ROLE_CRIT, "%s %s: %s",
-			       d.name, d.ok ? "done" : "failed", d.message);
-		incident_ui_action_done(a, &d);
-		/* Show the effect without waiting for the next interval. */
-		if (src >= 0) {
-			runner_refresh(a->r, src);
-		}
-	}
-}
-
 bool
 app_any_dirty(const struct app *a)
 {
@@ -381,8 +367,6 @@ app_collect(struct app *a)
 			}
 		}
 	}
-	collect_actions(a);
-	incident_ui_collect(a);
 
 	if (a->first_run || a->lay.mode == LAYOUT_TOO_SMALL) {
 		return app_any_dirty(a);
@@ -399,7 +383,7 @@ app_collect(struct app *a)
 				continue;
 			}
 			app_ctx_get(a, i, &c);
-			screen_age_key(&c, key, sizeof(key));
+			app_age_key(&c, key, sizeof(key));
 			app_ctx_release(&c);
 			if (strcmp(key, a->title_age[i]) != 0) {
 				a->pane_dirty[i] |= a->lay.pane[i].h == 1 ?
@@ -410,149 +394,3 @@ app_collect(struct app *a)
 	return app_any_dirty(a);
 }
 
-/* ---- the loop ----------------------------------------------------- */
-
-/* Sleep until the next wall-clock second while a clock is on screen;
- * otherwise until something happens. */
-static int
-loop_timeout(const struct app *a)
-{
-	int64_t now;
-
-	if (a->first_run || a->lay.mode == LAYOUT_TOO_SMALL) {
-		return -1;
-	}
-	now = clock_wall_ms();
-	return (int)(1000 - now % 1000) + 1;
-}
-
-static void
-handle_signals(struct app *a)
-{
-	int sig, rows, cols;
-
-	while ((sig = term_next_signal()) != 0) {
-		if (sig == SIGWINCH) {
-			if (term_size(&rows, &cols)) {
-				resizeterm(rows, cols);
-				app_resize(a, rows, cols);
-			}
-			continue;
-		}
-		/* INT, TERM, HUP (the SSH session went away), QUIT: no
-		 * confirmation, nobody may be there to give it. */
-		a->quit = true;
-		a->exit_status = 128 + sig;
-	}
-}
-
-/* Reads every key ncurses has; returns how many. */
-static int
-read_keys(struct app *a, WINDOW *in)
-{
-	wint_t wch;
-	int rc, n = 0;
-
-	while (!a->quit && !a->start_demo &&
-	       (rc = wget_wch(in, &wch)) != ERR) {
-		n++;
-		if (rc == KEY_CODE_YES && wch == KEY_MOUSE) {
-			MEVENT ev;
-
-			if (getmouse(&ev) == OK) {
-				keymap_mouse(a, &ev);
-			}
-		} else if (rc == KEY_CODE_YES) {
-			keymap_key(a, (int)wch, false);
-		} else {
-			keymap_key(a, (int)wch, true);
-		}
-	}
-	return n;
-}
-
-/* Probes that share an interval publish within a few ms of one another.
- * After a wakeup that brought only data, the loop waits this long for the
- * rest, so that they reach the terminal as one update; a key or a signal
- * ends the wait at once. */
-#define SETTLE_MS 15
-
-int
-app_run(struct app *a)
-{
-	WINDOW *in = newpad(1, 1);
-	int rows, cols, empty_reads = 0;
-	int64_t settle_until = 0;
-
-	/* Keys are read through a pad: wget_wch() on a pad never refreshes,
-	 * so the only screen output is the one doupdate() per wakeup. */
-	keypad(in, TRUE);
-	nodelay(in, TRUE);
-	a->win = stdscr;
-	getmaxyx(stdscr, rows, cols);
-	app_resize(a, rows, cols);
-	a->quit = false;
-	a->exit_status = 0;
-	app_collect(a);
-	screen_draw(a);
-	wnoutrefresh(stdscr);
-	doupdate();
-
-	while (!a->quit && !a->start_demo) {
-		struct pollfd fds[3] = {
-			{ .fd = STDIN_FILENO, .events = POLLIN },
-			{ .fd = state_wakeup_fd(a->st), .events = POLLIN },
-			{ .fd = term_signal_fd(), .events = POLLIN },
-		};
-
-		int64_t now = clock_mono_ms();
-		int timeout = settle_until > now ? (int)(settle_until - now)
-						 : loop_timeout(a);
-
-		if (poll(fds, 3, timeout) < 0 && errno != EINTR) {
-			a->exit_status = 1;
-			break;
-		}
-		if ((fds[1].revents & POLLIN) && !(fds[0].revents & POLLIN) &&
-		    !(fds[2].revents & POLLIN)) {
-			state_drain(a->st);
-			now = clock_mono_ms();
-			if (settle_until == 0) {
-				settle_until = now + SETTLE_MS;
-			}
-			if (settle_until > now) {
-				continue;
-			}
-		}
-		settle_until = 0;
-		if (fds[2].revents & POLLIN) {
-			handle_signals(a);
-		}
-		if (fds[0].revents & (POLLHUP | POLLERR | POLLNVAL) &&
-		    !(fds[0].revents & POLLIN)) {
-			a->quit = true;
-			a->exit_status = 1;
-		} else if (fds[0].revents & POLLIN) {
-			/* A readable stdin that yields nothing, again and
-			 * again, is a closed one. */
-			if (read_keys(a, in) == 0) {
-				if (++empty_reads >= STDIN_EOF_READS) {
-					a->quit = true;
-					a->exit_status = 1;
-				}
-			} else {
-				empty_reads = 0;
-			}
-		}
-		if (a->quit) {
-			break;
-		}
-		app_collect(a);
-		if (screen_draw(a)) {
-			wnoutrefresh(stdscr);
-			doupdate();
-		}
-	}
-	delwin(in);
-	return a->exit_status;
-}

@@ -1,7 +1,6 @@
-/* The UI context and the event loop: what the dashboard shows (panes,
- * focus, zoom, overlays, status line), which parts need drawing, and the
- * loop that sleeps in poll() until a key, a signal, a snapshot or the next
- * second. UI thread only. */
+/* The UI context: what the dashboard shows (panes, focus, zoom, overlays,
+ * status line) and which parts need drawing. The loop that sleeps in
+ * poll() is tui/loop.c. UI thread only. */
 #ifndef WARROOM_APP_H
 #define WARROOM_APP_H
 
@@ -166,9 +165,9 @@ void app_finish(struct app *a);
 /* Maps every registered source to the pane of its kind. */
 void app_bind_sources(struct app *a);
 
-/* Takes in what changed since the last call (snapshots, the timeline,
- * finished actions, the clock) and marks what must be drawn. Returns true
- * when anything is dirty. */
+/* Takes in what changed since the last call (snapshots, the timeline, the
+ * clock) and marks what must be drawn; command_collect() adds finished
+ * actions and the incident. Returns true when anything is dirty. */
 bool app_collect(struct app *a);
 
 /* True when anything is marked for drawing (tui/screen.c draws it). */
@@ -176,10 +175,6 @@ bool app_any_dirty(const struct app *a);
 
 /* Sets the screen size and lays out again (marks everything dirty). */
 void app_resize(struct app *a, int rows, int cols);
-
-/* Runs the interactive loop on the terminal term_open() started until the
- * operator quits or a signal ends it; returns the exit status. */
-int app_run(struct app *a);
 
 /* Sets the status line (printf-style). */
 void app_set_status(struct app *a, enum role role, const char *fmt, ...)
@@ -197,6 +192,16 @@ void app_ctx_release(struct pane_ctx *c);
 
 /* The incident for the header; inactive clears it. */
 void app_set_incident(struct app *a, const struct app_incident *inc);
+
+/* The text a pane's frame shows for the age of its data (and of the last
+ * good data under an error); it changes at most once a second, so
+ * comparing it tells whether the frame needs drawing. */
+void app_age_key(const struct pane_ctx *c, char *buf, size_t n);
+
+/* "live" while shown is the last poll's data and on time (younger than its
+ * interval plus a second), else "42s ago". */
+void app_age_text(const struct snapshot *shown, int64_t now_mono_ms,
+		     char *buf, size_t n);
 
 /* "1 Pods  2 Database ...": the panes and their focus keys. */
 void app_pane_names(char *buf, size_t n);

@@ -31,6 +31,7 @@
 #include "tui/cli_internal.h"
 #include "tui/incident_ui.h"
 #include "tui/keymap.h"
+#include "tui/loop.h"
 #include "tui/snapshot_text.h"
 #include "tui/term.h"
 
@@ -494,7 +495,7 @@ run_interactive(struct app *a, struct config *demo_cfg, double speed)
 	theme_apply(&a->theme);
 	a->win = stdscr;
 	for (;;) {
-		int status = app_run(a);
+		int status = loop_run(a);
 
 		if (!a->start_demo || a->quit) {
 			term_close();

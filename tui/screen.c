@@ -13,46 +13,6 @@
 #include "tui/help.h"
 #include "widgets/draw.h"
 
-/* The age shown in a pane's frame and error line; changes once a second
- * at most, so comparing it tells whether the frame needs drawing. */
-void
-screen_age_key(const struct pane_ctx *c, char *buf, size_t n)
-{
-	char age[32], err_age[32] = "";
-
-	if (c->snap == NULL) {
-		snprintf(buf, n, "none");
-		return;
-	}
-	screen_age_text(c->data ? c->data : c->snap, c->now_mono_ms, age,
-			sizeof(age));
-	if (c->snap->error[0] != '\0' && c->snap->last_good != NULL) {
-		clock_format_duration(snapshot_age_ms(c->snap->last_good,
-						      c->now_mono_ms),
-				      err_age, sizeof(err_age));
-	}
-	snprintf(buf, n, "%s|%d|%s", age,
-		 snapshot_is_stale(c->data ? c->data : c->snap,
-				   c->now_mono_ms) ? 1 : 0, err_age);
-}
-
-void
-screen_age_text(const struct snapshot *shown, int64_t now_mono_ms,
-		char *buf, size_t n)
-{
-	int64_t age = snapshot_age_ms(shown, now_mono_ms);
-	char d[32];
-
-	/* Data from the last poll, on time: "live", which does not tick, so
-	 * a healthy dashboard does not redraw every title every second. */
-	if (shown->interval_ms > 0 && age < shown->interval_ms + 1000) {
-		snprintf(buf, n, "live");
-		return;
-	}
-	clock_format_duration(age, d, sizeof(d));
-	snprintf(buf, n, "%s ago", d);
-}
-
 static enum health
 pane_health(const struct app *a, int i)
 {
@@ -152,7 +112,7 @@ draw_title(struct app *a, int i, const struct pane_ctx *c)
 		const struct snapshot *shown = c->data ? c->data : c->snap;
 		bool stale = snapshot_is_stale(shown, c->now_mono_ms);
 
-		screen_age_text(shown, c->now_mono_ms, age, sizeof(age));
+		app_age_text(shown, c->now_mono_ms, age, sizeof(age));
 		snprintf(buf, sizeof(buf), "%s%s%s", dot_sep(), age,
 			 stale ? " stale" : "");
 		x += put(a, y, x, x_end, buf, stale ? ROLE_STALE : ROLE_DIM);
@@ -163,7 +123,7 @@ draw_title(struct app *a, int i, const struct pane_ctx *c)
 		draw_text_right(a->win, y, x_end - 1, x_end - 1 - x, buf,
 				ROLE_KEY, &a->theme);
 	}
-	screen_age_key(c, a->title_age[i], sizeof(a->title_age[i]));
+	app_age_key(c, a->title_age[i], sizeof(a->title_age[i]));
 }
 
 /* The error line (first inside row) when the latest poll failed; returns
@@ -279,7 +239,7 @@ draw_summary(struct app *a, int i, const struct pane_ctx *c)
 		const struct snapshot *shown = c->data ? c->data : c->snap;
 		bool stale = snapshot_is_stale(shown, c->now_mono_ms);
 
-		screen_age_text(shown, c->now_mono_ms, age, sizeof(age));
+		app_age_text(shown, c->now_mono_ms, age, sizeof(age));
 		snprintf(buf, sizeof(buf), " %s%s", age,
 			 stale ? " stale" : "");
 		age_w = draw_text_right(a->win, r.y, x_end, x_end - x, buf,
@@ -287,7 +247,7 @@ draw_summary(struct app *a, int i, const struct pane_ctx *c)
 					&a->theme);
 	}
 	put(a, r.y, x, x_end - age_w, text, role);
-	screen_age_key(c, a->title_age[i], sizeof(a->title_age[i]));
+	app_age_key(c, a->title_age[i], sizeof(a->title_age[i]));
 	a->pane_body[i] = r;
 }
 

@@ -15,14 +15,5 @@ struct app;
  * anything. */
 bool screen_draw(struct app *a);
 
-/* The text a pane's frame shows for the age of its data (and of the last
- * good data under an error); it changes at most once a second, so
- * comparing it tells whether the frame needs drawing. */
-void screen_age_key(const struct pane_ctx *c, char *buf, size_t n);
-
-/* "live" while shown is the last poll's data and on time (younger than its
- * interval plus a second), else "42s ago". */
-void screen_age_text(const struct snapshot *shown, int64_t now_mono_ms,
-		     char *buf, size_t n);
 
 #endif

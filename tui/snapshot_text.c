@@ -13,6 +13,7 @@
 #include "core/sanitize.h"
 #include "core/xalloc.h"
 #include "tui/app.h"
+#include "tui/command.h"
 #include "tui/screen.h"
 
 /* Line-drawing characters stored as A_ALTCHARSET cells, in Unicode and in
@@ -162,7 +163,7 @@ snapshot_text_render(struct app *a, int cols, int rows, FILE *out,
 	resizeterm(rows, cols);
 	a->win = stdscr;
 	app_resize(a, rows, cols);
-	app_collect(a);
+	command_collect(a);
 	screen_draw(a);
 
 	line = xmalloc((size_t)cols * 4 * (CCHARW_MAX + 1) + 1);

@@ -26,6 +26,7 @@
 #include "core/incident.h"
 #include "core/kind.h"
 #include "core/journal.h"
+#include "tui/app.h"
 #include "tui/cli.h"
 #include "tui/layout.h"
 #include "tui/screen.h"
@@ -1435,13 +1436,13 @@ Test(screen, age_is_live_while_on_time)
 	clock_set_fake(100000, 1763780000000);
 	s = snapshot_new(SNAP_PG, "postgres.main");
 	s->interval_ms = 2000;
-	screen_age_text(s, 100000, buf, sizeof(buf));
+	app_age_text(s, 100000, buf, sizeof(buf));
 	cr_expect_str_eq(buf, "live");
-	screen_age_text(s, 102900, buf, sizeof(buf));
+	app_age_text(s, 102900, buf, sizeof(buf));
 	cr_expect_str_eq(buf, "live");
-	screen_age_text(s, 103000, buf, sizeof(buf));
+	app_age_text(s, 103000, buf, sizeof(buf));
 	cr_expect_str_eq(buf, "3s ago");
-	screen_age_text(s, 142000, buf, sizeof(buf));
+	app_age_text(s, 142000, buf, sizeof(buf));
 	cr_expect_str_eq(buf, "42s ago");
 	snapshot_unref(s);
 	clock_set_real();

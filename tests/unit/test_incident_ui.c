@@ -32,6 +32,7 @@
 #include "tui/app.h"
 #include "tui/header.h"
 #include "tui/incident_ui.h"
+#include "tui/command.h"
 #include "tui/keymap.h"
 #include "tests/unit/incident_fixture.h"
 
@@ -262,7 +263,7 @@ static void
 type(struct app *a, const char *s)
 {
 	for (; *s != '\0'; s++) {
-		keymap_key(a, (unsigned char)*s, true);
+		command_key(a, (unsigned char)*s, true);
 	}
 }
 
@@ -331,7 +332,7 @@ Test(keys, declare_with_i_off_the_ui_thread)
 	cr_assert(dialog_is_open(&a.dlg));
 	cr_expect_eq(a.dlg.tag, APP_DLG_DECLARE_COMMANDER);
 	/* The commander: replace the suggestion. */
-	keymap_key(&a, 0x15, true);
+	command_key(&a, 0x15, true);
 	type(&a, "dana\n");
 	cr_expect_not(dialog_is_open(&a.dlg));
 	cr_assert(collect_until(&a, has_incident));
@@ -382,7 +383,7 @@ Test(keys, note_status_and_exports)
 	cr_expect(strstr(a.dlg.body, "Investigating \u2192 Resolved") !=
 		  NULL, "%s", a.dlg.body);
 	/* Esc cancels: nothing changes. */
-	keymap_key(&a, 27, true);
+	command_key(&a, 27, true);
 	cr_expect_not(dialog_is_open(&a.dlg));
 	type(&a, "t3\n");
 	incident_ui_collect(&a);
@@ -415,7 +416,7 @@ Test(keys, note_status_and_exports)
 	cr_assert_eq(stat(path, &sb), 0, "no %s", path);
 	cr_expect_eq(sb.st_mode & 0777, 0600);
 	cr_expect(strstr(a.status, path) != NULL, "%s", a.status);
-	keymap_key(&a, 27, true);
+	command_key(&a, 27, true);
 	cr_expect_eq(a.overlay, OVERLAY_NONE);
 
 	/* u: both drafts; m marks the update sent. */
