@@ -7,6 +7,7 @@
 
 #include <langinfo.h>
 #include <locale.h>
+#include <malloc.h>
 #include <math.h>
 #include <signal.h>
 #include <stddef.h>
@@ -536,6 +537,12 @@ cli_main(int argc, char *argv[])
 	int status, abandoned;
 	bool read_only;
 
+	/* Each probe thread derives its snapshots (and journals what it
+	 * finds); with glibc's default of an arena per thread, every one of
+	 * them keeps its own touched pages. The threads are idle nearly all
+	 * the time, so two arenas cost no contention and ~200 KB less
+	 * resident memory. */
+	mallopt(M_ARENA_MAX, 2);
 	setlocale(LC_ALL, "");
 	text_utf8 = strcmp(nl_langinfo(CODESET), "UTF-8") == 0;
 
