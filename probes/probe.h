@@ -3,7 +3,7 @@
  * runner brand-new snapshots; it never touches ncurses.
  *
  * Two shapes:
- *  - polling: poll() is called every interval and returns one snapshot;
+ *  - polling: poll() is called every interval and fills one snapshot;
  *  - streaming: stream() keeps a long-lived connection (the Kubernetes watch
  *    API), calls probe_publish() when its model changes, and returns when
  *    probe_stopping() or when the stream breaks (-1, the runner backs off
@@ -27,34 +27,43 @@ struct probe;
 struct probe_ops {
 	const char *name;       /* backend: "postgres", matches [postgres.X] */
 	enum snap_kind kind;
-	/* Reads the section; may connect. Returning -1 is not fatal: the error
-	 * is shown and open() is tried again with backoff. */
-	int (*open)(struct probe *p, const struct config_section *sec,
-		    struct err *err);
-	/* Polling probes: one snapshot (data set) in *out, or -1 and err. */
-	int (*poll)(struct probe *p, struct snapshot **out, struct err *err);
+	/* Set when the backend cannot run in this build ("PostgreSQL support
+	 * not built in"): the runner shows it as the open error, retried
+	 * with backoff like any other, and calls none of the functions. */
+	const char *unavailable;
+	/* Reads the section; may connect. Returns the probe's own state,
+	 * handed to every other call, or NULL with err: not fatal, the error
+	 * is shown and open() is tried again with backoff. owner is for
+	 * probe_stopping() and probe_cancelled(). NULL: nothing to open. */
+	void *(*open)(const struct config_section *sec, struct probe *owner,
+		      struct err *err);
+	/* Polling probes: fills snap, which the runner made for this source
+	 * and kind and owns (it drops snap when poll() fails). Returns 0 with
+	 * snap->data set (or with snap's error set: a failed poll that still
+	 * has something to show), or -1 and err. */
+	int (*poll)(void *state, struct snapshot *snap, struct err *err);
 	/* Streaming probes (poll is NULL): see above. */
-	int (*stream)(struct probe *p, struct err *err);
-	/* Frees what open() made. Called on the probe thread. */
-	void (*close)(struct probe *p);
+	int (*stream)(struct probe *p, void *state, struct err *err);
+	/* Frees what open() returned. Called on the probe thread; may be
+	 * NULL. */
+	void (*close)(void *state);
 	/* NULL-terminated by an entry whose name is NULL; may be NULL. */
 	const struct action_def *actions;
 };
-
-/* Probe-private data, set by open(). */
-void probe_set_priv(struct probe *p, void *priv);
-void *probe_priv(const struct probe *p);
 
 const char *probe_source(const struct probe *p);        /* "postgres.main" */
 const struct config_section *probe_section(const struct probe *p);
 int probe_interval_ms(const struct probe *p);
 int probe_timeout_ms(const struct probe *p);
 
-/* A snapshot of this probe's kind and source, for poll() or stream(). */
+/* A snapshot of this probe's kind and source, for stream(). */
 struct snapshot *probe_snapshot_new(const struct probe *p);
 
 /* True once the runner is shutting down; long calls check it. */
 bool probe_stopping(const struct probe *p);
+/* probe_stopping(probe), for a cancel hook that takes a void *
+ * (http_client_set_cancel()). */
+bool probe_cancelled(void *probe);
 /* Sleeps up to ms; returns early (true) on shutdown or a forced refresh. */
 bool probe_sleep(struct probe *p, int ms);
 
@@ -62,8 +71,8 @@ bool probe_sleep(struct probe *p, int ms);
 void probe_publish(struct probe *p, struct snapshot *snap);
 
 /* The registry: the ops for a backend name, or NULL when unknown. A backend
- * whose library was not built in gets ops whose open() fails with
- * "Kafka support not built in". */
+ * whose library was not built in has ops whose unavailable says so
+ * ("Kafka support not built in"). */
 const struct probe_ops *probe_find(const char *backend);
 
 #endif
