@@ -718,19 +718,30 @@ const struct action_def alertmanager_actions[] = {
 
 /* ---- the ops ---------------------------------------------------------- */
 
-const struct probe_ops alertmanager_probe_ops = {
-	.name = "alertmanager",
-	.kind = SNAP_ALERTS,
-	.open = am_poller_new,
-	.poll = am_poller_poll,
-	.close = am_poller_free,
-	.actions = alertmanager_actions,
+static const struct config_key_spec alertmanager_keys[] = {
+	{ .name = "url", .type = CONFIG_HTTP_URL, .required = true,
+	  .secret = true, .env = "ALERTMANAGER_URL",
+	  .help = "the base URL: http:// or https:// and a host" },
+	{ .name = NULL },
 };
 
-const struct probe_ops prometheus_alerts_probe_ops = {
-	.name = "prometheus",
+const struct probe_ops alertmanager_probe_ops = {
 	.kind = SNAP_ALERTS,
-	.open = am_poller_new_prometheus,
-	.poll = am_poller_poll,
+	.open = am_poller_new, .poll = am_poller_poll, .close = am_poller_free,
+	.actions = alertmanager_actions,
+	.config = {
+		.name = "alertmanager",
+		.interval_ms = 5000,
+		.keys = alertmanager_keys,
+		.shared_keys = http_client_keys,
+	},
+};
+
+/* Added beside each [prometheus.NAME] section while no Alertmanager is
+ * configured, never read from a file. */
+const struct probe_ops prometheus_alerts_probe_ops = {
+	.kind = SNAP_ALERTS,
+	.open = am_poller_new_prometheus, .poll = am_poller_poll,
 	.close = am_poller_free,
+	.config = { .name = "prometheus-alerts" },
 };

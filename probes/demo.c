@@ -314,38 +314,38 @@ demo_poll(void *state, struct snapshot *s, struct err *err)
 
 static const struct probe_ops demo_ops[SNAP_KIND_COUNT] = {
 	[SNAP_PODS] = {
-		.name = "demo",
 		.kind = SNAP_PODS,
 		.poll = demo_poll,
 		.actions = demo_pods_actions,
+		.config = { .name = "demo" },
 	},
 	[SNAP_PG] = {
-		.name = "demo",
 		.kind = SNAP_PG,
 		.poll = demo_poll,
 		.actions = demo_pg_actions,
+		.config = { .name = "demo" },
 	},
 	[SNAP_REDIS] = {
-		.name = "demo",
 		.kind = SNAP_REDIS,
 		.poll = demo_poll,
 		.actions = demo_redis_actions,
+		.config = { .name = "demo" },
 	},
 	[SNAP_KAFKA] = {
-		.name = "demo",
 		.kind = SNAP_KAFKA,
 		.poll = demo_poll,
+		.config = { .name = "demo" },
 	},
 	[SNAP_METRICS] = {
-		.name = "demo",
 		.kind = SNAP_METRICS,
 		.poll = demo_poll,
+		.config = { .name = "demo" },
 	},
 	[SNAP_ALERTS] = {
-		.name = "demo",
 		.kind = SNAP_ALERTS,
 		.poll = demo_poll,
 		.actions = demo_alerts_actions,
+		.config = { .name = "demo" },
 	},
 };
 

@@ -337,15 +337,24 @@ pg_probe_statements(const struct pg_probe *pp, const char **out, size_t max)
 
 /* ---- ops ------------------------------------------------------------ */
 
+static const struct config_key_spec postgres_keys[] = {
+	{ .name = "dsn", .type = CONFIG_DSN, .required = true, .secret = true,
+	  .env = "DATABASE_URL",
+	  .help = "a libpq connection string: key=value pairs or a URI" },
+	{ .name = "password_file", .type = CONFIG_TEXT,
+	  .help = "a file whose first line is the password" },
+	{ .name = "long_query", .type = CONFIG_DURATION, .def = "5s",
+	  .help = "the age from which a running query counts as long" },
+	{ .name = NULL },
+};
+
 const struct probe_ops postgres_probe_ops = {
-	.name = "postgres",
 	.kind = SNAP_PG,
 #if HAVE_LIBPQ
-	.open = pg_probe_new,
-	.poll = pg_probe_poll,
-	.close = pg_probe_free,
+	.open = pg_probe_new, .poll = pg_probe_poll, .close = pg_probe_free,
 	.actions = postgres_actions,
 #else
 	.unavailable = "PostgreSQL support not built in",
 #endif
+	.config = { .name = "postgres", .keys = postgres_keys },
 };

@@ -25,7 +25,6 @@
 struct probe;
 
 struct probe_ops {
-	const char *name;       /* backend: "postgres", matches [postgres.X] */
 	enum snap_kind kind;
 	/* Set when the backend cannot run in this build ("PostgreSQL support
 	 * not built in"): the runner shows it as the open error, retried
@@ -49,6 +48,10 @@ struct probe_ops {
 	void (*close)(void *state);
 	/* NULL-terminated by an entry whose name is NULL; may be NULL. */
 	const struct action_def *actions;
+	/* The backend as the configuration sees it: config.name ("postgres",
+	 * [postgres.NAME]), aliases, keys (with their environment variables),
+	 * default interval. The registry hands these to core/config. */
+	struct config_backend_spec config;
 };
 
 const char *probe_source(const struct probe *p);        /* "postgres.main" */
@@ -70,9 +73,16 @@ bool probe_sleep(struct probe *p, int ms);
 /* Streaming probes: hands over a snapshot (takes the reference). */
 void probe_publish(struct probe *p, struct snapshot *snap);
 
-/* The registry: the ops for a backend name, or NULL when unknown. A backend
- * whose library was not built in has ops whose unavailable says so
- * ("Kafka support not built in"). */
+/* ---- the registry (probes/registry.c) ---- */
+
+/* The ops for a backend name or alias ("k8s"); NULL when unknown. A
+ * backend whose library was not built in has ops whose unavailable says so
+ * ("Kafka support not built in"). Any thread. */
 const struct probe_ops *probe_find(const char *backend);
+
+/* Every backend's config spec, in the registry's order, ended by NULL:
+ * what config_load_file() and config_from_env() take. Static storage; any
+ * thread. */
+const struct config_backend_spec *const *probe_config_specs(void);
 
 #endif

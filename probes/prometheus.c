@@ -555,10 +555,35 @@ prom_poller_poll(void *prom_poller, struct snapshot *s, struct err *err)
 
 /* ---- the ops ---------------------------------------------------------- */
 
+/* The panel.PANEL.FIELD keys are checked by prom_panels_from_section()
+ * when the probe opens. */
+static const struct config_key_spec prometheus_keys[] = {
+	{ .name = "url", .type = CONFIG_HTTP_URL, .required = true,
+	  .secret = true, .env = "PROMETHEUS_URL",
+	  .help = "the base URL: http:// or https:// and a host" },
+	{ .name = "panel.PANEL.expr", .type = CONFIG_TEXT, .pattern = true,
+	  .help = "the PromQL expression of panel PANEL" },
+	{ .name = "panel.PANEL.unit", .type = CONFIG_TEXT, .pattern = true,
+	  .help = "ratio, seconds, bytes, per_second or none" },
+	{ .name = "panel.PANEL.warn", .type = CONFIG_TEXT, .pattern = true,
+	  .help = "warning threshold: a number, a percentage, a duration" },
+	{ .name = "panel.PANEL.crit", .type = CONFIG_TEXT, .pattern = true,
+	  .help = "critical threshold, as warn" },
+	{ .name = "panel.PANEL.split", .type = CONFIG_TEXT, .pattern = true,
+	  .help = "a label whose every value is one row" },
+	{ .name = "panel.PANEL.title", .type = CONFIG_TEXT, .pattern = true,
+	  .help = "the name shown (default: PANEL)" },
+	{ .name = NULL },
+};
+
 const struct probe_ops prometheus_probe_ops = {
-	.name = "prometheus",
 	.kind = SNAP_METRICS,
-	.open = prom_poller_new,
-	.poll = prom_poller_poll,
+	.open = prom_poller_new, .poll = prom_poller_poll,
 	.close = prom_poller_free,
+	.config = {
+		.name = "prometheus",
+		.interval_ms = 5000,
+		.keys = prometheus_keys,
+		.shared_keys = http_client_keys,
+	},
 };

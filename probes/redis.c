@@ -318,15 +318,25 @@ fail:
 
 /* ---- the ops ------------------------------------------------------------- */
 
+static const struct config_key_spec redis_keys[] = {
+	{ .name = "url", .type = CONFIG_REDIS_URL, .required = true,
+	  .secret = true, .env = "REDIS_URL",
+	  .help = "redis://[[USER]:PASSWORD@]HOST[:PORT][/DB] or "
+		  "unix:///PATH" },
+	{ .name = "user", .type = CONFIG_TEXT, .help = "ACL user name" },
+	{ .name = "password_file", .type = CONFIG_TEXT,
+	  .help = "a file whose first line is the password" },
+	{ .name = NULL },
+};
+
 const struct probe_ops redis_probe_ops = {
-	.name = "redis",
 	.kind = SNAP_REDIS,
 #if HAVE_HIREDIS
-	.open = redis_poller_new,
-	.poll = redis_poller_poll,
+	.open = redis_poller_new, .poll = redis_poller_poll,
 	.close = redis_poller_free,
 	.actions = redis_actions,
 #else
 	.unavailable = "Redis support not built in",
 #endif
+	.config = { .name = "redis", .keys = redis_keys },
 };

@@ -1,61 +1,61 @@
-/* The probe registry: backend name -> ops, listed explicitly. Any thread.
- * Backends not written yet get stand-in ops whose unavailable says so; a
- * real backend replaces its stand-in in registry[] with its own ops (and
- * says "not built in" itself when its library is missing). */
+/* The probe registry: the one list of backends, each described once by its
+ * probe_ops (config keys included), and what is built from it: the config
+ * specs and the lookup by name. Any thread. */
 #include "probes/probe.h"
 
+#include <pthread.h>
 #include <stddef.h>
 #include <string.h>
 
-#include "build-config.h"
 #include "probes/alertmanager.h"
+#include "probes/kafka.h"
+#include "probes/kubernetes.h"
 #include "probes/postgres.h"
 #include "probes/prometheus.h"
 #include "probes/redis.h"
 
-static const struct probe_ops k8s_unavailable_ops = {
-	.name = "k8s",
-	.kind = SNAP_PODS,
-#if !HAVE_LIBCURL
-	.unavailable = "HTTP support not built in",
-#elif !HAVE_YAML
-	.unavailable = "YAML support not built in (kubeconfig)",
-#else
-	.unavailable = "Kubernetes probe not available in this version",
-#endif
-};
-
-static const struct probe_ops kafka_unavailable_ops = {
-	.name = "kafka",
-	.kind = SNAP_KAFKA,
-#if HAVE_RDKAFKA
-	.unavailable = "Kafka probe not available in this version",
-#else
-	.unavailable = "Kafka support not built in",
-#endif
-};
-
-/* Every backend a config section may name except "demo", which adds its
- * own sources. Keep in step with config_backends in core/config.c. */
+/* Every backend a config section may name ("demo" adds its own sources),
+ * in the order the environment fallback makes its sections. */
 static const struct probe_ops *const registry[] = {
-	&k8s_unavailable_ops,
+	&kubernetes_probe_ops,
 	&postgres_probe_ops,
 	&redis_probe_ops,
-	&kafka_unavailable_ops,
+	&kafka_probe_ops,
 	&prometheus_probe_ops,
 	&alertmanager_probe_ops,
 };
 
-const struct probe_ops *
-probe_find(const char *backend)
+#define N_BACKENDS (sizeof(registry) / sizeof(registry[0]))
+
+static const struct config_backend_spec *specs[N_BACKENDS + 1];
+static pthread_once_t specs_once = PTHREAD_ONCE_INIT;
+
+static void
+specs_init(void)
 {
 	size_t i;
 
-	if (backend == NULL) {
-		return NULL;
+	for (i = 0; i < N_BACKENDS; i++) {
+		specs[i] = &registry[i]->config;
 	}
-	for (i = 0; i < sizeof(registry) / sizeof(registry[0]); i++) {
-		if (strcmp(registry[i]->name, backend) == 0) {
+}
+
+const struct config_backend_spec *const *
+probe_config_specs(void)
+{
+	pthread_once(&specs_once, specs_init);
+	return specs;
+}
+
+const struct probe_ops *
+probe_find(const char *backend)
+{
+	const struct config_backend_spec *spec;
+	size_t i;
+
+	spec = config_backend_find(probe_config_specs(), backend);
+	for (i = 0; spec != NULL && i < N_BACKENDS; i++) {
+		if (&registry[i]->config == spec) {
 			return registry[i];
 		}
 	}

@@ -297,13 +297,14 @@ cli_load_config(const struct cli_opts *o, struct config *cfg,
 
 	memset(cfg, 0, sizeof(*cfg));
 	if (o->config_path != NULL) {
-		return config_load_file(cfg, o->config_path, err);
+		return config_load_file(cfg, o->config_path,
+					probe_config_specs(), err);
 	}
 	path = config_default_path();
 	if (path != NULL && access(path, F_OK) == 0) {
-		rc = config_load_file(cfg, path, err);
+		rc = config_load_file(cfg, path, probe_config_specs(), err);
 	} else {
-		config_from_env(cfg);
+		config_from_env(cfg, probe_config_specs());
 	}
 	free(path);
 	return rc;

@@ -156,7 +156,7 @@ Test(postgres, action_table)
 	cr_assert(action("terminate-idle")->destructive);
 	cr_assert_eq(postgres_probe_ops.actions, postgres_actions);
 	cr_assert_eq(postgres_probe_ops.kind, SNAP_PG);
-	cr_assert_str_eq(postgres_probe_ops.name, "postgres");
+	cr_assert_str_eq(postgres_probe_ops.config.name, "postgres");
 }
 
 /* A model with one session, published as the newest of "postgres.u". */

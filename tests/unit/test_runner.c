@@ -258,7 +258,7 @@ static const struct action_def fake_actions[] = {
 };
 
 static const struct probe_ops ok_ops = {
-	.name = "fake",
+	.config = { .name = "fake" },
 	.kind = SNAP_METRICS,
 	.open = fake_open,
 	.poll = ok_poll,
@@ -267,7 +267,7 @@ static const struct probe_ops ok_ops = {
 };
 
 static const struct probe_ops fail_ops = {
-	.name = "fake",
+	.config = { .name = "fake" },
 	.kind = SNAP_METRICS,
 	.open = fake_open,
 	.poll = fail_poll,
@@ -275,7 +275,7 @@ static const struct probe_ops fail_ops = {
 };
 
 static const struct probe_ops flaky_ops = {
-	.name = "fake",
+	.config = { .name = "fake" },
 	.kind = SNAP_METRICS,
 	.open = fake_open,
 	.poll = flaky_poll,
@@ -283,7 +283,7 @@ static const struct probe_ops flaky_ops = {
 };
 
 static const struct probe_ops stuck_ops = {
-	.name = "fake",
+	.config = { .name = "fake" },
 	.kind = SNAP_METRICS,
 	.open = fake_open,
 	.poll = stuck_poll,
@@ -291,7 +291,7 @@ static const struct probe_ops stuck_ops = {
 };
 
 static const struct probe_ops own_error_ops = {
-	.name = "fake",
+	.config = { .name = "fake" },
 	.kind = SNAP_METRICS,
 	.open = fake_open,
 	.poll = own_error_poll,
@@ -300,14 +300,14 @@ static const struct probe_ops own_error_ops = {
 
 /* Nothing to open or close, as the demo's sources. */
 static const struct probe_ops stateless_ops = {
-	.name = "fake",
+	.config = { .name = "fake" },
 	.kind = SNAP_METRICS,
 	.poll = ok_poll,
 };
 
 /* A backend this build lacks: none of its functions may be called. */
 static const struct probe_ops unavailable_ops = {
-	.name = "fake",
+	.config = { .name = "fake" },
 	.kind = SNAP_METRICS,
 	.unavailable = "Fake support not built in",
 	.open = fake_open,
@@ -665,7 +665,7 @@ Test(runner, ops_that_cannot_poll_are_refused, .init = setup,
      .fini = teardown)
 {
 	static const struct probe_ops no_poll = {
-		.name = "fake",
+		.config = { .name = "fake" },
 		.kind = SNAP_METRICS,
 		.open = fake_open,
 	};
@@ -748,7 +748,7 @@ broken_stream(struct probe *p, void *state, struct err *err)
 }
 
 static const struct probe_ops burst_ops = {
-	.name = "fakestream",
+	.config = { .name = "fakestream" },
 	.kind = SNAP_PODS,
 	.open = fake_open,
 	.stream = burst_stream,
@@ -756,7 +756,7 @@ static const struct probe_ops burst_ops = {
 };
 
 static const struct probe_ops broken_ops = {
-	.name = "fakestream",
+	.config = { .name = "fakestream" },
 	.kind = SNAP_PODS,
 	.open = fake_open,
 	.stream = broken_stream,
@@ -862,7 +862,7 @@ struct registry_case {
 ParameterizedTestParameters(runner, registry)
 {
 	static struct registry_case cases[] = {
-		{ "k8s", SNAP_PODS, HAVE_LIBCURL && HAVE_YAML,
+		{ "kubernetes", SNAP_PODS, HAVE_LIBCURL && HAVE_YAML,
 		  K8S_MISSING,
 		  "Kubernetes probe not available in this version" },
 		{ "postgres", SNAP_PG, HAVE_LIBPQ,
@@ -892,7 +892,7 @@ ParameterizedTest(struct registry_case *c, runner, registry, .init = setup,
 	struct err err;
 
 	cr_assert_not_null(ops, "%s missing", c->backend);
-	cr_expect_str_eq(ops->name, c->backend);
+	cr_expect_str_eq(ops->config.name, c->backend);
 	cr_expect_eq(ops->kind, c->kind);
 	cr_expect(ops->open != NULL || ops->unavailable != NULL);
 	if (c->built_in && c->present[0] == '\0') {
@@ -916,12 +916,19 @@ ParameterizedTest(struct registry_case *c, runner, registry, .init = setup,
 
 Test(runner, registry_matches_config_backends)
 {
+	const struct config_backend_spec *const *specs = probe_config_specs();
 	size_t i;
 
-	for (i = 0; config_backends[i] != NULL; i++) {
-		cr_expect_not_null(probe_find(config_backends[i]),
-				   "no ops for %s", config_backends[i]);
+	for (i = 0; specs[i] != NULL; i++) {
+		const struct probe_ops *ops = probe_find(specs[i]->name);
+
+		cr_assert_not_null(ops, "no ops for %s", specs[i]->name);
+		cr_expect_eq(&ops->config, specs[i],
+			     "the spec is the one in the ops");
 	}
+	cr_expect_eq(i, 6);
+	cr_expect_eq(probe_find("k8s"), probe_find("kubernetes"));
+	cr_expect_str_eq(probe_find("k8s")->config.name, "kubernetes");
 	cr_expect_null(probe_find("demo"), "the demo adds its own sources");
 	cr_expect_null(probe_find("mysql"));
 	cr_expect_null(probe_find(NULL));
