@@ -737,8 +737,8 @@ const struct probe_ops alertmanager_probe_ops = {
 	},
 };
 
-/* Added beside each [prometheus.NAME] section while no Alertmanager is
- * configured, never read from a file. */
+/* Added by the registry beside each [prometheus.NAME] section (see
+ * prometheus_probe_ops.companion), never read from a file. */
 const struct probe_ops prometheus_alerts_probe_ops = {
 	.kind = SNAP_ALERTS,
 	.open = am_poller_new_prometheus, .poll = am_poller_poll,

@@ -23,6 +23,7 @@
 #include "core/snapshot.h"
 
 struct probe;
+struct runner;
 
 struct probe_ops {
 	enum snap_kind kind;
@@ -48,6 +49,11 @@ struct probe_ops {
 	void (*close)(void *state);
 	/* NULL-terminated by an entry whose name is NULL; may be NULL. */
 	const struct action_def *actions;
+	/* A source each of this backend's sections brings along while no
+	 * configured source is of the companion's kind: named
+	 * "COMPANION.INSTANCE" after companion->config.name, reading a copy
+	 * of the section. May be NULL. */
+	const struct probe_ops *companion;
 	/* The backend as the configuration sees it: config.name ("postgres",
 	 * [postgres.NAME]), aliases, keys (with their environment variables),
 	 * default interval. The registry hands these to core/config. */
@@ -73,16 +79,29 @@ bool probe_sleep(struct probe *p, int ms);
 /* Streaming probes: hands over a snapshot (takes the reference). */
 void probe_publish(struct probe *p, struct snapshot *snap);
 
-/* ---- the registry (probes/registry.c) ---- */
+/* ---- the registry (probes/registry.c); main thread unless said ---- */
 
-/* The ops for a backend name or alias ("k8s"); NULL when unknown. A
- * backend whose library was not built in has ops whose unavailable says so
- * ("Kafka support not built in"). Any thread. */
+/* The ops for a backend name or alias ("k8s"), or a companion's name
+ * ("prometheus-alerts"); NULL when unknown. A backend whose library was
+ * not built in has ops whose unavailable says so ("Kafka support not built
+ * in"). Any thread. */
 const struct probe_ops *probe_find(const char *backend);
 
 /* Every backend's config spec, in the registry's order, ended by NULL:
  * what config_load_file() and config_from_env() take. Static storage; any
  * thread. */
 const struct config_backend_spec *const *probe_config_specs(void);
+
+/* Adds to r a source for every section of cfg, and the companions the
+ * backends bring (Prometheus's own alerts while no Alertmanager is
+ * configured), whose sections it adds to cfg: call it before any section
+ * pointer is handed out. Returns 0, or -1 with err ("FILE:LINE: unknown
+ * backend 'x'", a source r refuses). Before runner_start(). */
+int probe_add_sources(struct config *cfg, struct runner *r, struct err *err);
+
+/* Adds the demo's sources to cfg (zeroed by the caller) and to r: see
+ * demo_setup(). Before runner_start(). */
+int probe_add_demo(struct config *cfg, struct runner *r, double speed,
+		   struct err *err);
 
 #endif

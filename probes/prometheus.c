@@ -12,6 +12,7 @@
 
 #include "core/clock.h"
 #include "core/xalloc.h"
+#include "probes/alertmanager.h"
 #include "probes/http.h"
 #include "probes/prom_json.h"
 
@@ -580,6 +581,9 @@ const struct probe_ops prometheus_probe_ops = {
 	.kind = SNAP_METRICS,
 	.open = prom_poller_new, .poll = prom_poller_poll,
 	.close = prom_poller_free,
+	/* The Alerts pane reads Prometheus's own alerts while no
+	 * Alertmanager is configured. */
+	.companion = &prometheus_alerts_probe_ops,
 	.config = {
 		.name = "prometheus",
 		.interval_ms = 5000,

@@ -1,18 +1,22 @@
 /* The probe registry: the one list of backends, each described once by its
  * probe_ops (config keys included), and what is built from it: the config
- * specs and the lookup by name. Any thread. */
+ * specs, the lookup by name, the sources of a configuration and the
+ * demo's. The lookups from any thread; the adding on the main thread. */
 #include "probes/probe.h"
 
 #include <pthread.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "probes/alertmanager.h"
+#include "probes/demo.h"
 #include "probes/kafka.h"
 #include "probes/kubernetes.h"
 #include "probes/postgres.h"
 #include "probes/prometheus.h"
 #include "probes/redis.h"
+#include "probes/runner.h"
 
 /* Every backend a config section may name ("demo" adds its own sources),
  * in the order the environment fallback makes its sections. */
@@ -54,10 +58,92 @@ probe_find(const char *backend)
 	size_t i;
 
 	spec = config_backend_find(probe_config_specs(), backend);
-	for (i = 0; spec != NULL && i < N_BACKENDS; i++) {
+	for (i = 0; backend != NULL && i < N_BACKENDS; i++) {
+		const struct probe_ops *c = registry[i]->companion;
+
 		if (&registry[i]->config == spec) {
 			return registry[i];
 		}
+		if (c != NULL && strcmp(c->config.name, backend) == 0) {
+			return c;
+		}
 	}
 	return NULL;
+}
+
+/* True when one of the first n sections of cfg is a source of kind. */
+static bool
+kind_configured(const struct config *cfg, size_t n, enum snap_kind kind)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const struct probe_ops *ops =
+			probe_find(cfg->sections[i].backend);
+
+		if (ops != NULL && ops->kind == kind) {
+			return true;
+		}
+	}
+	return false;
+}
+
+/* Adds the companion of section i: "COMPANION.INSTANCE", with a copy of
+ * its keys, line, interval and timeout. */
+static void
+add_companion(struct config *cfg, size_t i, const struct probe_ops *c)
+{
+	struct config_section *sec;
+	char name[160];
+	size_t j;
+
+	snprintf(name, sizeof(name), "%s.%s", c->config.name,
+		 cfg->sections[i].instance);
+	sec = config_add_section(cfg, name);
+	/* cfg->sections may have moved. */
+	for (j = 0; j < cfg->sections[i].n_kv; j++) {
+		config_section_set(sec, cfg->sections[i].kv[j].key,
+				   cfg->sections[i].kv[j].value);
+	}
+	sec->line = cfg->sections[i].line;
+	sec->interval_ms = cfg->sections[i].interval_ms;
+	sec->timeout_ms = cfg->sections[i].timeout_ms;
+}
+
+int
+probe_add_sources(struct config *cfg, struct runner *r, struct err *err)
+{
+	size_t i, n = cfg->n_sections;
+
+	/* The companions' sections first: runner_add() keeps pointers. */
+	for (i = 0; i < n; i++) {
+		const struct probe_ops *ops =
+			probe_find(cfg->sections[i].backend);
+
+		if (ops != NULL && ops->companion != NULL &&
+		    !kind_configured(cfg, n, ops->companion->kind)) {
+			add_companion(cfg, i, ops->companion);
+		}
+	}
+	for (i = 0; i < cfg->n_sections; i++) {
+		const struct config_section *sec = &cfg->sections[i];
+		const struct probe_ops *ops = probe_find(sec->backend);
+
+		if (ops == NULL) {
+			return err_set(err, "%s:%d: unknown backend '%.32s'",
+				       cfg->path ? cfg->path : "environment",
+				       sec->line, sec->backend);
+		}
+		if (runner_add(r, ops, sec, err) < 0) {
+			return -1;
+		}
+	}
+	return 0;
+}
+
+int
+probe_add_demo(struct config *cfg, struct runner *r, double speed,
+	       struct err *err)
+{
+	return demo_setup(cfg, r, speed, err);
 }

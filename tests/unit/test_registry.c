@@ -1,5 +1,7 @@
 /* The probe registry: the backends' config specs (every key documented in
- * docs/configuration.md, sane defaults) and lookups by name and alias. */
+ * docs/configuration.md, sane defaults), lookups by name, alias and
+ * companion, and the sources it adds to a runner for a configuration
+ * (companions included) and for the demo. No thread is started. */
 #include <criterion/criterion.h>
 
 #include <stdio.h>
@@ -7,8 +9,33 @@
 #include <string.h>
 
 #include "core/config.h"
+#include "core/state.h"
 #include "core/xalloc.h"
 #include "probes/probe.h"
+#include "probes/runner.h"
+
+static struct state *st;
+static struct runner *r;
+static struct config cfg;
+
+static void
+setup(void)
+{
+	st = state_new();
+	r = runner_new(st);
+	memset(&cfg, 0, sizeof(cfg));
+	cfg.specs = probe_config_specs();
+}
+
+static void
+teardown(void)
+{
+	runner_free(r);
+	state_free(st);
+	config_finish(&cfg);
+}
+
+TestSuite(registry, .init = setup, .fini = teardown);
 
 /* ---- the specs ---------------------------------------------------------- */
 
@@ -134,17 +161,165 @@ Test(registry, specs_are_sane)
 	}
 }
 
-Test(registry, find_by_name_and_alias)
+Test(registry, find_by_name_alias_and_companion)
 {
 	const struct probe_ops *k8s = probe_find("k8s");
+	const struct probe_ops *prom = probe_find("prometheus");
 
 	cr_assert_not_null(k8s);
 	cr_expect_eq(k8s, probe_find("kubernetes"));
 	cr_expect_str_eq(k8s->config.name, "kubernetes");
 	cr_expect_eq(k8s->kind, SNAP_PODS);
-	cr_expect_null(probe_find("prometheus-alerts"));
+	cr_assert_not_null(prom);
+	cr_assert_not_null(prom->companion);
+	cr_expect_eq(probe_find("prometheus-alerts"), prom->companion);
+	cr_expect_eq(prom->companion->kind, SNAP_ALERTS);
+	cr_expect_null(prom->companion->actions, "Prometheus silences nothing");
 	cr_expect_null(probe_find("demo"));
 	cr_expect_null(probe_find("k8"));
 	cr_expect_null(probe_find(""));
 	cr_expect_null(probe_find(NULL));
+}
+
+/* ---- the sources of a configuration ---------------------------------- */
+
+static struct config_section *
+add(const char *name, const char *key, const char *value)
+{
+	struct config_section *sec = config_add_section(&cfg, name);
+
+	if (key != NULL) {
+		config_section_set(sec, key, value);
+	}
+	return sec;
+}
+
+Test(registry, prometheus_alone_brings_its_alerts)
+{
+	const struct config_section *sec;
+	struct config_section *p;
+	struct err err = { "" };
+	int idx;
+
+	p = add("prometheus.prod", "url", "http://prom:9090");
+	p->line = 7;
+	p->interval_ms = 15000;
+	p->timeout_ms = 3000;
+	config_section_set(p, "panel.x.expr", "up");
+	add("redis.cache", "url", "redis://cache");
+	add("prometheus.lab", "url", "http://lab:9090");
+
+	cr_assert_eq(probe_add_sources(&cfg, r, &err), 0, "%s", err.msg);
+	cr_assert_eq(cfg.n_sections, 5);
+	cr_expect_eq(state_source_count(st), 5);
+	idx = state_find_source(st, "prometheus-alerts.prod");
+	cr_assert_geq(idx, 0);
+	cr_expect_eq(state_source_kind(st, idx), SNAP_ALERTS);
+	cr_expect_null(runner_actions(r, idx));
+	sec = runner_section(r, idx);
+	cr_assert_not_null(sec);
+	cr_expect_str_eq(sec->name, "prometheus-alerts.prod");
+	cr_expect_str_eq(sec->backend, "prometheus-alerts");
+	cr_expect_str_eq(sec->instance, "prod");
+	cr_expect_str_eq(config_get(sec, "url"), "http://prom:9090");
+	cr_expect_str_eq(config_get(sec, "tls_verify"), "true");
+	cr_expect_str_eq(config_get(sec, "panel.x.expr"), "up");
+	cr_expect_eq(sec->line, 7);
+	cr_expect_eq(sec->interval_ms, 15000);
+	cr_expect_eq(sec->timeout_ms, 3000);
+	idx = state_find_source(st, "prometheus-alerts.lab");
+	cr_assert_geq(idx, 0);
+	cr_expect_str_eq(config_get(runner_section(r, idx), "url"),
+			 "http://lab:9090");
+	idx = state_find_source(st, "prometheus.prod");
+	cr_expect_eq(state_source_kind(st, idx), SNAP_METRICS);
+	cr_expect_eq(runner_section(r, idx), &cfg.sections[0],
+		     "sections were added before any was handed out");
+	cr_expect_eq(state_source_kind(st, state_find_source(st,
+				       "redis.cache")), SNAP_REDIS);
+}
+
+Test(registry, an_alertmanager_means_no_companion)
+{
+	struct err err = { "" };
+	int idx;
+
+	add("prometheus.prod", "url", "http://prom:9090");
+	add("alertmanager.prod", "url", "http://am:9093");
+	cr_assert_eq(probe_add_sources(&cfg, r, &err), 0, "%s", err.msg);
+	cr_expect_eq(cfg.n_sections, 2);
+	cr_expect_eq(state_source_count(st), 2);
+	cr_expect_lt(state_find_source(st, "prometheus-alerts.prod"), 0);
+	idx = state_find_source(st, "alertmanager.prod");
+	cr_assert_geq(idx, 0);
+	cr_expect_eq(state_source_kind(st, idx), SNAP_ALERTS);
+	cr_expect_not_null(runner_actions(r, idx));
+}
+
+Test(registry, alias_sections_and_stand_ins_are_added)
+{
+	struct err err = { "" };
+	int idx;
+
+	add("k8s.prod", "context", "prod");
+	add("kafka.events", "brokers", "k1:9092");
+	cr_assert_eq(probe_add_sources(&cfg, r, &err), 0, "%s", err.msg);
+	cr_expect_str_eq(cfg.sections[0].backend, "kubernetes");
+	idx = state_find_source(st, "k8s.prod");
+	cr_assert_geq(idx, 0);
+	cr_expect_eq(state_source_kind(st, idx), SNAP_PODS);
+	cr_expect_eq(state_source_kind(st, state_find_source(st,
+				       "kafka.events")), SNAP_KAFKA);
+}
+
+Test(registry, unknown_backend_is_an_error)
+{
+	struct err err = { "" };
+
+	add("mysql.main", NULL, NULL)->line = 12;
+	add("redis.cache", "url", "redis://cache");
+	cr_expect_eq(probe_add_sources(&cfg, r, &err), -1);
+	cr_expect_str_eq(err.msg, "environment:12: unknown backend 'mysql'");
+	cfg.path = xstrdup("/etc/warroom.ini");
+	cr_expect_eq(probe_add_sources(&cfg, r, &err), -1);
+	cr_expect_str_eq(err.msg,
+			 "/etc/warroom.ini:12: unknown backend 'mysql'");
+	cr_expect_eq(state_source_count(st), 0);
+}
+
+Test(registry, a_source_the_runner_refuses_is_an_error)
+{
+	struct err err = { "" };
+
+	add("redis.cache", "url", "redis://cache");
+	cr_assert_eq(probe_add_sources(&cfg, r, &err), 0, "%s", err.msg);
+	cr_expect_eq(probe_add_sources(&cfg, r, &err), -1);
+	cr_expect_str_eq(err.msg,
+			 "redis.cache: a source of that name already exists");
+}
+
+Test(registry, no_sections_no_sources)
+{
+	struct err err = { "" };
+
+	cr_expect_eq(probe_add_sources(&cfg, r, &err), 0);
+	cr_expect_eq(state_source_count(st), 0);
+}
+
+/* ---- the demo ------------------------------------------------------------ */
+
+Test(registry, demo_adds_one_source_per_kind)
+{
+	struct config demo = { 0 };
+	struct err err = { "" };
+
+	cr_assert_eq(probe_add_demo(&demo, r, 1, &err), 0, "%s", err.msg);
+	cr_expect_eq(demo.n_sections, SNAP_KIND_COUNT);
+	cr_expect_eq(state_source_count(st), SNAP_KIND_COUNT);
+	cr_expect_geq(state_find_source(st, "postgres.demo"), 0);
+	cr_expect_eq(probe_add_demo(&demo, r, 0, &err), -1);
+	cr_expect_str_eq(err.msg, "demo speed must be above 0, got 0");
+	runner_free(r);
+	r = NULL;
+	config_finish(&demo);
 }

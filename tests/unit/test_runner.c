@@ -929,6 +929,9 @@ Test(runner, registry_matches_config_backends)
 	cr_expect_eq(i, 6);
 	cr_expect_eq(probe_find("k8s"), probe_find("kubernetes"));
 	cr_expect_str_eq(probe_find("k8s")->config.name, "kubernetes");
+	cr_expect_eq(probe_find("prometheus")->companion,
+		     probe_find("prometheus-alerts"));
+	cr_expect_eq(probe_find("prometheus-alerts")->kind, SNAP_ALERTS);
 	cr_expect_null(probe_find("demo"), "the demo adds its own sources");
 	cr_expect_null(probe_find("mysql"));
 	cr_expect_null(probe_find(NULL));
