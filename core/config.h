@@ -59,7 +59,8 @@ struct config_key_spec {
 struct config_backend_spec {
 	const char *name;       /* "kubernetes" */
 	/* Other names its sections may use ("k8s"), ended by NULL; may be
-	 * NULL. A section read under an alias has the backend's name. */
+	 * NULL. A section read under an alias keeps its name as written
+	 * ("k8s.prod"); its backend is this name. */
 	const char *const *aliases;
 	/* Poll interval unless the section sets one; 0:
 	 * CONFIG_INTERVAL_DEFAULT_MS. */
