@@ -193,7 +193,8 @@ main(int argc, char **argv)
 	sec = config_add_section(&cfg, "postgres.bench");
 	config_section_set(sec, "dsn", dsn);
 	free(dsn);
-	pp = pg_probe_new(sec, 10000, NULL, &err);
+	sec->timeout_ms = 10000;
+	pp = pg_probe_new(sec, NULL, &err);
 	if (pp == NULL) {
 		die(err.msg);
 	}

@@ -158,7 +158,7 @@ bench_poll(struct redis_server *srv, const struct config_section *sec,
 					 "slowlog-log-slower-than 10000"));
 	freeReplyObject(redis_server_cmd(c, "CONFIG RESETSTAT"));
 
-	rp = redis_poller_new(sec, &err);
+	rp = redis_poller_new(sec, NULL, &err);
 	if (rp == NULL) {
 		fprintf(stderr, "%s\n", err.msg);
 		return -1;

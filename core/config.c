@@ -1,7 +1,8 @@
 /* Reads the configuration file (through libinih) and the environment
- * fallback into struct config; core/config_check.c knows the keys and
- * checks the values. Main thread at start; the result is read-only
- * afterwards and any thread may read it. */
+ * fallback into struct config, against the backend specs the caller hands
+ * in; core/config_check.c finds the keys and checks the values. Main
+ * thread at start; the result is read-only afterwards and any thread may
+ * read it. */
 #include "core/config.h"
 
 #include <ctype.h>
@@ -77,13 +78,23 @@ config_get(const struct config_section *sec, const char *key)
 	return kv != NULL ? kv->value : NULL;
 }
 
+static void
+set_defaults(struct config_section *sec, const struct config_key_spec *k)
+{
+	for (; k != NULL && k->name != NULL; k++) {
+		if (k->def != NULL && !k->pattern) {
+			section_set_line(sec, k->name, k->def, 0);
+		}
+	}
+}
+
 struct config_section *
 config_add_section(struct config *cfg, const char *name)
 {
 	struct config_section *sec;
 	const struct config_backend_spec *spec;
-	const struct config_key_default *d;
 	const char *dot = strchr(name, '.');
+	char *backend;
 
 	cfg->sections = xreallocarray(cfg->sections, cfg->n_sections + 1,
 				      sizeof(*cfg->sections));
@@ -91,30 +102,38 @@ config_add_section(struct config *cfg, const char *name)
 	memset(sec, 0, sizeof(*sec));
 	sec->name = xstrdup(name);
 	if (dot != NULL) {
-		sec->backend = xstrndup(name, (size_t)(dot - name));
+		backend = xstrndup(name, (size_t)(dot - name));
 		sec->instance = xstrdup(dot + 1);
 	} else {
-		sec->backend = xstrdup(name);
+		backend = xstrdup(name);
 		sec->instance = xstrdup("");
 	}
-	spec = config_check_backend(sec->backend);
-	sec->interval_ms = spec != NULL ? spec->interval_ms : 2000;
+	spec = config_backend_find(cfg->specs, backend);
+	if (spec != NULL) {
+		free(backend);
+		backend = xstrdup(spec->name);
+	}
+	sec->backend = backend;
+	sec->interval_ms = spec != NULL && spec->interval_ms > 0 ?
+			   spec->interval_ms : CONFIG_INTERVAL_DEFAULT_MS;
 	sec->timeout_ms = TIMEOUT_DEFAULT_MS;
 	if (spec != NULL) {
-		for (d = spec->defaults; d->key != NULL; d++) {
-			section_set_line(sec, d->key, d->value, 0);
-		}
+		set_defaults(sec, spec->keys);
+		set_defaults(sec, spec->shared_keys);
 	}
 	return sec;
 }
 
+/* The section of backend (canonical) and instance, which may have been
+ * written under an alias of the backend. */
 static struct config_section *
-section_find(struct config *cfg, const char *name)
+section_find(struct config *cfg, const char *backend, const char *instance)
 {
 	size_t i;
 
 	for (i = 0; i < cfg->n_sections; i++) {
-		if (strcmp(cfg->sections[i].name, name) == 0) {
+		if (strcmp(cfg->sections[i].backend, backend) == 0 &&
+		    strcmp(cfg->sections[i].instance, instance) == 0) {
 			return &cfg->sections[i];
 		}
 	}
@@ -158,12 +177,14 @@ config_finish(struct config *cfg)
  * passes line numbers to the handler. */
 struct loader {
 	struct config *cfg;
+	const struct config_backend_spec *const *specs;
 	const char *path;
 	FILE *fp;
 	char *buf;
 	size_t cap;
 	int lineno;
 	long cur;               /* index of the current source section, -1 */
+	const struct config_backend_spec *cur_spec;     /* its backend */
 	bool in_global;         /* inside [warroom] */
 	bool seen_global;
 	bool in_incident;       /* inside [incident] */
@@ -190,38 +211,42 @@ load_fail(struct loader *ld, int line, const char *fmt, ...)
 	return err_set(ld->err, "%s:%d: %s", ld->path, line, msg);
 }
 
+/* The first key of the table k that is required and missing in sec. */
+static const char *
+missing_key(const struct config_section *sec, const struct config_key_spec *k)
+{
+	for (; k != NULL && k->name != NULL; k++) {
+		if (k->required && !k->pattern &&
+		    config_get(sec, k->name) == NULL) {
+			return k->name;
+		}
+	}
+	return NULL;
+}
+
 /* Checks the section that just ended. */
 static int
 load_end_section(struct loader *ld)
 {
 	const struct config_section *sec;
-	const struct config_backend_spec *spec;
+	const char *missing;
 
 	if (ld->cur < 0) {
 		return 0;
 	}
 	sec = &ld->cfg->sections[ld->cur];
+	missing = missing_key(sec, ld->cur_spec->keys);
+	if (missing == NULL) {
+		missing = missing_key(sec, ld->cur_spec->shared_keys);
+	}
 	ld->cur = -1;
-	spec = config_check_backend(sec->backend);
-	if (spec->required != NULL && config_get(sec, spec->required) == NULL) {
+	ld->cur_spec = NULL;
+	if (missing != NULL) {
 		return load_fail(ld, sec->line,
 				 "missing required key '%s' in [%s]",
-				 spec->required, sec->name);
+				 missing, sec->name);
 	}
 	return 0;
-}
-
-static bool
-is_backend(const char *name)
-{
-	size_t i;
-
-	for (i = 0; config_backends[i] != NULL; i++) {
-		if (strcmp(config_backends[i], name) == 0) {
-			return true;
-		}
-	}
-	return false;
 }
 
 /* line starts with '['. */
@@ -230,6 +255,7 @@ load_section_header(struct loader *ld, const char *line)
 {
 	char name[256], shown[CONFIG_ECHO_MAX + 1], *s, *e, *dot;
 	const char *close = strchr(line, ']'), *rest;
+	const struct config_backend_spec *spec;
 	size_t len;
 	struct config_section *sec;
 
@@ -283,7 +309,7 @@ load_section_header(struct loader *ld, const char *line)
 	}
 	dot = strchr(s, '.');
 	if (dot == NULL) {
-		if (is_backend(s)) {
+		if (config_backend_find(ld->specs, s) != NULL) {
 			return load_fail(ld, ld->lineno,
 					 "section [%s] needs a name, "
 					 "e.g. [%s.main]", shown, shown);
@@ -293,7 +319,8 @@ load_section_header(struct loader *ld, const char *line)
 				 "or [BACKEND.NAME])", shown);
 	}
 	*dot = '\0';
-	if (!is_backend(s)) {
+	spec = config_backend_find(ld->specs, s);
+	if (spec == NULL) {
 		char backend[CONFIG_ECHO_MAX + 1];
 
 		config_check_echo(backend, sizeof(backend), s);
@@ -308,13 +335,14 @@ load_section_header(struct loader *ld, const char *line)
 				 "%d letters, digits, '_' and '-')", shown,
 				 CONFIG_INSTANCE_MAX);
 	}
-	if (section_find(ld->cfg, s) != NULL) {
+	if (section_find(ld->cfg, spec->name, dot + 1) != NULL) {
 		return load_fail(ld, ld->lineno, "duplicate section [%s]",
 				 shown);
 	}
 	sec = config_add_section(ld->cfg, s);
 	sec->line = ld->lineno;
 	ld->cur = (long)(ld->cfg->n_sections - 1);
+	ld->cur_spec = spec;
 	return 0;
 }
 
@@ -495,7 +523,6 @@ load_handle(void *user, const char *section, const char *name,
 {
 	struct loader *ld = user;
 	struct config_section *sec;
-	const struct config_backend_spec *bspec;
 	const struct config_key_spec *spec;
 	const struct config_kv *kv;
 	struct err why;
@@ -523,8 +550,7 @@ load_handle(void *user, const char *section, const char *name,
 		return 0;
 	}
 	sec = &ld->cfg->sections[ld->cur];
-	bspec = config_check_backend(sec->backend);
-	spec = config_check_key(bspec, name);
+	spec = config_key_find(ld->cur_spec, name);
 	if (spec == NULL) {
 		if (!config_check_echoable(name)) {
 			load_fail(ld, ld->lineno, "malformed key in [%s]",
@@ -546,7 +572,7 @@ load_handle(void *user, const char *section, const char *name,
 			  sec->name);
 		return 0;
 	}
-	if (config_check_value(spec, sec->name, value, &ms, &why) < 0) {
+	if (config_check_value(spec, name, sec->name, value, &ms, &why) < 0) {
 		load_fail(ld, ld->lineno, "%s", why.msg);
 		return 0;
 	}
@@ -560,10 +586,13 @@ load_handle(void *user, const char *section, const char *name,
 }
 
 int
-config_load_file(struct config *cfg, const char *path, struct err *err)
+config_load_file(struct config *cfg, const char *path,
+		 const struct config_backend_spec *const *specs,
+		 struct err *err)
 {
 	struct loader ld = {
 		.cfg = cfg,
+		.specs = specs,
 		.path = path,
 		.cur = -1,
 		.err = err,
@@ -572,6 +601,7 @@ config_load_file(struct config *cfg, const char *path, struct err *err)
 
 	free(cfg->path);
 	cfg->path = xstrdup(path);
+	cfg->specs = specs;
 	ld.fp = fopen(path, "r");
 	if (ld.fp == NULL) {
 		return err_set(err, "%s: %s", path, strerror(errno));
@@ -594,38 +624,37 @@ config_load_file(struct config *cfg, const char *path, struct err *err)
 
 /* ---- the environment ------------------------------------------------ */
 
-static const struct {
-	const char *var;
-	const char *section;
-	const char *key;
-} env_sources[] = {
-	{ "KUBECONFIG", "k8s.env", "kubeconfig" },
-	{ "DATABASE_URL", "postgres.env", "dsn" },
-	{ "REDIS_URL", "redis.env", "url" },
-	{ "KAFKA_BROKERS", "kafka.env", "brokers" },
-	{ "PROMETHEUS_URL", "prometheus.env", "url" },
-	{ "ALERTMANAGER_URL", "alertmanager.env", "url" },
-};
-
 int
-config_from_env(struct config *cfg)
+config_from_env(struct config *cfg,
+		const struct config_backend_spec *const *specs)
 {
-	size_t i;
+	const struct config_backend_spec *const *b;
+	const struct config_key_spec *k;
 	int made = 0;
 
-	for (i = 0; i < sizeof(env_sources) / sizeof(env_sources[0]); i++) {
-		const char *v = getenv(env_sources[i].var);
-		struct config_section *sec;
+	cfg->specs = specs;
+	for (b = specs; b != NULL && *b != NULL; b++) {
+		for (k = (*b)->keys; k != NULL && k->name != NULL; k++) {
+			const char *v;
+			struct config_section *sec;
 
-		if (v == NULL || *v == '\0') {
-			continue;
+			if (k->env == NULL || k->pattern) {
+				continue;
+			}
+			v = getenv(k->env);
+			if (v == NULL || *v == '\0') {
+				continue;
+			}
+			sec = section_find(cfg, (*b)->name, "env");
+			if (sec == NULL) {
+				char *name = xasprintf("%s.env", (*b)->name);
+
+				sec = config_add_section(cfg, name);
+				free(name);
+				made++;
+			}
+			config_section_set(sec, k->name, v);
 		}
-		sec = section_find(cfg, env_sources[i].section);
-		if (sec == NULL) {
-			sec = config_add_section(cfg, env_sources[i].section);
-			made++;
-		}
-		config_section_set(sec, env_sources[i].key, v);
 	}
 	if (made > 0) {
 		cfg->from_env = true;

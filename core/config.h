@@ -1,8 +1,10 @@
 /* The configuration: one INI section per named source ([postgres.main],
  * [redis.cache], ...) plus an optional [warroom] section of global options,
  * read with libinih; or, without a file, sources built from the runbooks'
- * environment variables. Read once at start on the main thread; read-only
- * afterwards (any thread may read it). */
+ * environment variables. What each backend's sections hold is described
+ * by the caller (struct config_backend_spec; the probe registry has the
+ * list). Read once at start on the main thread; read-only afterwards (any
+ * thread may read it). */
 #ifndef WARROOM_CONFIG_H
 #define WARROOM_CONFIG_H
 
@@ -10,6 +12,81 @@
 #include <stddef.h>
 
 #include "core/err.h"
+
+/* ---- what a backend's sections hold ---------------------------------- */
+
+/* How a key's value is checked. Values of any type but CONFIG_DURATION
+ * and CONFIG_BOOL are never echoed into a message: they may hold a
+ * secret. */
+enum config_key_type {
+	CONFIG_TEXT,            /* anything without control characters */
+	CONFIG_DURATION,        /* "500ms", "2s" (config_parse_duration) */
+	CONFIG_BOOL,            /* config_parse_bool */
+	CONFIG_HTTP_URL,        /* http:// or https:// and a host */
+	CONFIG_REDIS_URL,       /* redis://HOST... or unix:///PATH */
+	CONFIG_DSN,             /* a libpq connection string */
+	CONFIG_BROKERS,         /* HOST[:PORT] separated by commas */
+	CONFIG_LIST,            /* names separated by commas */
+	CONFIG_ENV_NAME,        /* the name of an environment variable */
+};
+
+/* Longest name a pattern key's placeholder stands for. */
+#define CONFIG_PATTERN_NAME_MAX 32
+
+/* One key a section may hold. Tables of them end with a NULL name. */
+struct config_key_spec {
+	/* "dsn". In a pattern key every segment (between dots) in capitals
+	 * is a placeholder for a name the operator picks, 1 to
+	 * CONFIG_PATTERN_NAME_MAX letters, digits, '_' or '-':
+	 * "panel.PANEL.expr" takes panel.errors.expr. */
+	const char *name;
+	enum config_key_type type;
+	const char *def;        /* set in every new section; NULL: none */
+	const char *help;       /* one line for people: what it means */
+	/* Without a file, this variable, when set and not empty, makes the
+	 * section BACKEND.env holding this key (DATABASE_URL -> dsn). Read
+	 * from a backend's own keys only. NULL: none. */
+	const char *env;
+	bool required;          /* a section without it is an error */
+	bool secret;            /* may hold a password: never echoed */
+	bool pattern;           /* name has placeholders; no def */
+};
+
+/* The poll interval of a backend that names none. */
+#define CONFIG_INTERVAL_DEFAULT_MS 2000
+
+/* A backend as its sections see it: [NAME.INSTANCE]. */
+struct config_backend_spec {
+	const char *name;       /* "kubernetes" */
+	/* Other names its sections may use ("k8s"), ended by NULL; may be
+	 * NULL. A section read under an alias keeps its name as written
+	 * ("k8s.prod"); its backend is this name. */
+	const char *const *aliases;
+	/* Poll interval unless the section sets one; 0:
+	 * CONFIG_INTERVAL_DEFAULT_MS. */
+	int interval_ms;
+	const struct config_key_spec *keys;     /* its own; may be NULL */
+	/* Keys it shares with other backends (those of the HTTP client);
+	 * may be NULL. */
+	const struct config_key_spec *shared_keys;
+};
+
+/* Keys every section takes besides its backend's: interval, timeout. */
+extern const struct config_key_spec config_common_keys[];
+
+/* The spec among specs (ended by NULL) named backend, or whose alias it
+ * is; NULL when none is. */
+const struct config_backend_spec *
+config_backend_find(const struct config_backend_spec *const *specs,
+		    const char *backend);
+
+/* The spec of key in a section of b: config_common_keys, then b's keys
+ * (its own, then shared), then b's pattern keys. NULL for a key b does not
+ * take. */
+const struct config_key_spec *
+config_key_find(const struct config_backend_spec *b, const char *key);
+
+/* ---- the configuration read --------------------------------------------- */
 
 struct config_kv {
 	char *key;
@@ -19,7 +96,7 @@ struct config_kv {
 
 struct config_section {
 	char *name;             /* "postgres.main" */
-	char *backend;          /* "postgres" */
+	char *backend;          /* "postgres", never an alias */
 	char *instance;         /* "main" */
 	int line;               /* where the section starts, 0 from env */
 	int interval_ms;        /* poll interval (default per backend) */
@@ -31,6 +108,9 @@ struct config_section {
 struct config {
 	char *path;             /* file read, or NULL */
 	bool from_env;          /* sources came from environment variables */
+	/* What the sections were read against (static storage), or NULL:
+	 * then config_add_section() knows no defaults. */
+	const struct config_backend_spec *const *specs;
 	struct config_section *sections;
 	size_t n_sections;
 	/* [warroom] options */
@@ -43,24 +123,29 @@ struct config {
 	struct config_section incident;
 };
 
-/* The backends a section may name. */
-extern const char *const config_backends[];
+/* Reads path into cfg (zeroed by the caller), taking [BACKEND.NAME]
+ * sections of the backends in specs (ended by NULL; static storage, kept
+ * in cfg->specs). On a bad line returns -1 with "FILE:LINE: reason" in
+ * err; cfg must still be config_finish()ed. */
+int config_load_file(struct config *cfg, const char *path,
+		     const struct config_backend_spec *const *specs,
+		     struct err *err);
 
-/* Reads path into cfg (zeroed by the caller). On a bad line returns -1 with
- * "FILE:LINE: reason" in err; cfg must still be config_finish()ed. */
-int config_load_file(struct config *cfg, const char *path, struct err *err);
-
-/* Builds sections from DATABASE_URL, REDIS_URL, PROMETHEUS_URL,
- * ALERTMANAGER_URL, KAFKA_BROKERS and KUBECONFIG (each becomes a
- * "BACKEND.env" section). Returns the number of sections made. */
-int config_from_env(struct config *cfg);
+/* Builds a "BACKEND.env" section for each spec one of whose keys' env
+ * variables is set and not empty (DATABASE_URL, REDIS_URL, ...), in the
+ * order of specs, which it keeps in cfg->specs. Returns the number of
+ * sections made. */
+int config_from_env(struct config *cfg,
+		    const struct config_backend_spec *const *specs);
 
 /* The default file: $XDG_CONFIG_HOME/warroom/config.ini, or
  * ~/.config/warroom/config.ini. The caller frees it. */
 char *config_default_path(void);
 
-/* Adds a section by hand (the demo, tests). Returns it; owned by cfg and
- * valid until the next config_add_section() (the array may move). */
+/* Adds a section by hand (the demo, tests, companion sources), with the
+ * defaults of its backend in cfg->specs (an alias names the backend).
+ * Returns it; owned by cfg and valid until the next config_add_section()
+ * (the array may move). */
 struct config_section *config_add_section(struct config *cfg,
 					  const char *name);
 /* Adds or replaces key in sec. */

@@ -1,6 +1,7 @@
-/* Which keys each backend's sections take, with their defaults, and the
- * checks of values: durations, booleans, URLs, brokers, names. Pure
- * functions: any thread. */
+/* Which keys a section takes (the keys every section has, then its
+ * backend's spec, pattern keys included), and the checks of values:
+ * durations, booleans, URLs, brokers, names. Pure functions: any
+ * thread. */
 #include "core/config_check.h"
 
 #include <ctype.h>
@@ -13,162 +14,108 @@
 #define INTERVAL_MIN_MS 100
 #define DURATION_MAX_MS (24 * 3600 * 1000)
 
-const char *const config_backends[] = {
-	"k8s",
-	"postgres",
-	"redis",
-	"kafka",
-	"prometheus",
-	"alertmanager",
-	NULL,
+const struct config_key_spec config_common_keys[] = {
+	{ .name = "interval", .type = CONFIG_DURATION,
+	  .help = "time between two polls, at least 100ms" },
+	{ .name = "timeout", .type = CONFIG_DURATION,
+	  .help = "deadline of one poll, connecting included" },
+	{ .name = NULL },
 };
-
-/* How a value is checked. Only KEY_DURATION and KEY_BOOL values are ever
- * echoed into an error message: anything else may hold a secret. */
-enum key_type {
-	KEY_TEXT,
-	KEY_DURATION,
-	KEY_BOOL,
-	KEY_HTTP_URL,
-	KEY_REDIS_URL,
-	KEY_DSN,
-	KEY_BROKERS,
-	KEY_LIST,               /* comma-separated names */
-	KEY_ENV_NAME,           /* the name of an environment variable */
-};
-
-struct config_key_spec {
-	const char *name;
-	enum key_type type;
-};
-
-static const struct config_key_spec common_keys[] = {
-	{ "interval", KEY_DURATION },
-	{ "timeout", KEY_DURATION },
-	{ NULL, KEY_TEXT },
-};
-
-static const struct config_key_spec k8s_keys[] = {
-	{ "kubeconfig", KEY_TEXT },
-	{ "context", KEY_TEXT },
-	{ "namespace", KEY_TEXT },
-	{ NULL, KEY_TEXT },
-};
-
-static const struct config_key_spec postgres_keys[] = {
-	{ "dsn", KEY_DSN },
-	{ "long_query", KEY_DURATION },
-	{ "password_file", KEY_TEXT },
-	{ NULL, KEY_TEXT },
-};
-
-static const struct config_key_spec redis_keys[] = {
-	{ "url", KEY_REDIS_URL },
-	{ "user", KEY_TEXT },
-	{ "password_file", KEY_TEXT },
-	{ NULL, KEY_TEXT },
-};
-
-static const struct config_key_spec kafka_keys[] = {
-	{ "brokers", KEY_BROKERS },
-	{ "groups", KEY_LIST },
-	{ "topics", KEY_LIST },
-	{ NULL, KEY_TEXT },
-};
-
-/* Prometheus and Alertmanager speak HTTP with the same auth options. */
-static const struct config_key_spec http_keys[] = {
-	{ "url", KEY_HTTP_URL },
-	{ "bearer_token_file", KEY_TEXT },
-	{ "bearer_token_env", KEY_ENV_NAME },
-	{ "username", KEY_TEXT },
-	{ "password_file", KEY_TEXT },
-	{ "ca_file", KEY_TEXT },
-	{ "tls_verify", KEY_BOOL },
-	{ NULL, KEY_TEXT },
-};
-
-/* [prometheus.NAME] also takes panel.PANEL.FIELD keys; the probe checks
- * their values. */
-static const struct config_key_spec panel_key_spec = { "panel", KEY_TEXT };
-
-static const char *const panel_fields[] = {
-	"expr", "unit", "warn", "crit", "split", "title", NULL,
-};
-
-#define PANEL_NAME_MAX 32
 
 static bool
-is_panel_key(const char *backend, const char *key)
+backend_named(const struct config_backend_spec *b, const char *name)
 {
-	const char *name = key + 6, *dot;
-	size_t i, len;
+	const char *const *a;
 
-	if (strcmp(backend, "prometheus") != 0 ||
-	    strncmp(key, "panel.", 6) != 0) {
-		return false;
+	if (strcmp(b->name, name) == 0) {
+		return true;
 	}
-	dot = strchr(name, '.');
-	len = dot != NULL ? (size_t)(dot - name) : 0;
-	if (len == 0 || len > PANEL_NAME_MAX) {
-		return false;
-	}
-	for (i = 0; i < len; i++) {
-		if (!isalnum((unsigned char)name[i]) && name[i] != '_' &&
-		    name[i] != '-') {
-			return false;
-		}
-	}
-	for (i = 0; panel_fields[i] != NULL; i++) {
-		if (strcmp(dot + 1, panel_fields[i]) == 0) {
+	for (a = b->aliases; a != NULL && *a != NULL; a++) {
+		if (strcmp(*a, name) == 0) {
 			return true;
 		}
 	}
 	return false;
 }
 
-static const struct config_key_default no_defaults[] = {
-	{ NULL, NULL },
-};
-
-static const struct config_key_default postgres_defaults[] = {
-	{ "long_query", "5s" },
-	{ NULL, NULL },
-};
-
-static const struct config_key_default http_defaults[] = {
-	{ "tls_verify", "true" },
-	{ NULL, NULL },
-};
-
-static const struct config_backend_spec backend_specs[] = {
-	{ "k8s", 2000, NULL, k8s_keys, no_defaults },
-	{ "postgres", 2000, "dsn", postgres_keys, postgres_defaults },
-	{ "redis", 2000, "url", redis_keys, no_defaults },
-	{ "kafka", 2000, "brokers", kafka_keys, no_defaults },
-	{ "prometheus", 5000, "url", http_keys, http_defaults },
-	{ "alertmanager", 5000, "url", http_keys, http_defaults },
-};
-
 const struct config_backend_spec *
-config_check_backend(const char *backend)
+config_backend_find(const struct config_backend_spec *const *specs,
+		    const char *backend)
 {
-	size_t i;
-
-	for (i = 0; i < sizeof(backend_specs) / sizeof(backend_specs[0]);
-	     i++) {
-		if (strcmp(backend_specs[i].name, backend) == 0) {
-			return &backend_specs[i];
+	if (specs == NULL || backend == NULL) {
+		return NULL;
+	}
+	for (; *specs != NULL; specs++) {
+		if (backend_named(*specs, backend)) {
+			return *specs;
 		}
 	}
 	return NULL;
 }
 
-static const struct config_key_spec *
-key_spec_find(const struct config_key_spec *keys, const char *name)
+/* A segment of a pattern key in capitals stands for a name. */
+static bool
+is_placeholder(const char *seg, size_t len)
 {
-	for (; keys->name != NULL; keys++) {
-		if (strcmp(keys->name, name) == 0) {
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		if (!isupper((unsigned char)seg[i])) {
+			return false;
+		}
+	}
+	return len > 0;
+}
+
+static bool
+is_pattern_name(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len == 0 || len > CONFIG_PATTERN_NAME_MAX) {
+		return false;
+	}
+	for (i = 0; i < len; i++) {
+		if (!isalnum((unsigned char)s[i]) && s[i] != '_' &&
+		    s[i] != '-') {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* key against a pattern, segment by segment. */
+static bool
+pattern_matches(const char *pattern, const char *key)
+{
+	for (;;) {
+		size_t pl = strcspn(pattern, "."), kl = strcspn(key, ".");
+
+		if (is_placeholder(pattern, pl)) {
+			if (!is_pattern_name(key, kl)) {
+				return false;
+			}
+		} else if (pl != kl || memcmp(pattern, key, pl) != 0) {
+			return false;
+		}
+		if (pattern[pl] == '\0' || key[kl] == '\0') {
+			return pattern[pl] == key[kl];
+		}
+		pattern += pl + 1;
+		key += kl + 1;
+	}
+}
+
+static const struct config_key_spec *
+key_spec_find(const struct config_key_spec *keys, const char *name,
+	      bool pattern)
+{
+	for (; keys != NULL && keys->name != NULL; keys++) {
+		if (keys->pattern != pattern) {
+			continue;
+		}
+		if (pattern ? pattern_matches(keys->name, name) :
+		    strcmp(keys->name, name) == 0) {
 			return keys;
 		}
 	}
@@ -176,15 +123,25 @@ key_spec_find(const struct config_key_spec *keys, const char *name)
 }
 
 const struct config_key_spec *
-config_check_key(const struct config_backend_spec *b, const char *key)
+config_key_find(const struct config_backend_spec *b, const char *key)
 {
-	const struct config_key_spec *spec = key_spec_find(common_keys, key);
+	const struct config_key_spec *spec;
 
-	if (spec == NULL) {
-		spec = key_spec_find(b->keys, key);
+	spec = key_spec_find(config_common_keys, key, false);
+	if (b == NULL) {
+		return spec;
 	}
-	if (spec == NULL && is_panel_key(b->name, key)) {
-		spec = &panel_key_spec;
+	if (spec == NULL) {
+		spec = key_spec_find(b->keys, key, false);
+	}
+	if (spec == NULL) {
+		spec = key_spec_find(b->shared_keys, key, false);
+	}
+	if (spec == NULL) {
+		spec = key_spec_find(b->keys, key, true);
+	}
+	if (spec == NULL) {
+		spec = key_spec_find(b->shared_keys, key, true);
 	}
 	return spec;
 }
@@ -460,78 +417,76 @@ config_check_echo(char *dst, size_t n, const char *s)
 /* ---- checking a value ------------------------------------------------ */
 
 int
-config_check_value(const struct config_key_spec *spec, const char *section,
-		   const char *value, int *ms, struct err *err)
+config_check_value(const struct config_key_spec *spec, const char *key,
+		   const char *section, const char *value, int *ms,
+		   struct err *err)
 {
-	char shown[CONFIG_ECHO_MAX + 1];
-	const char *key = spec->name;
+	char shown[CONFIG_ECHO_MAX + 4] = "";
 	bool b;
 
+	/* "'5x' " for the messages that quote a value, unless secret. */
+	if (!spec->secret) {
+		shown[0] = '\'';
+		config_check_echo(shown + 1, CONFIG_ECHO_MAX + 1, value);
+		strcat(shown, "' ");
+	}
 	switch (spec->type) {
-	case KEY_DURATION:
+	case CONFIG_DURATION:
 		if (config_parse_duration(value, ms) < 0) {
-			config_check_echo(shown, sizeof(shown), value);
-			return err_set(err, "bad duration '%s' for %s", shown,
+			return err_set(err, "bad duration %sfor %s", shown,
 				       key);
 		}
 		if (strcmp(key, "interval") == 0 && *ms < INTERVAL_MIN_MS) {
-			config_check_echo(shown, sizeof(shown), value);
-			return err_set(err, "interval '%s' is too short (at "
+			return err_set(err, "interval %sis too short (at "
 				       "least %dms)", shown, INTERVAL_MIN_MS);
 		}
 		return 0;
-	case KEY_BOOL:
+	case CONFIG_BOOL:
 		if (config_parse_bool(value, &b) < 0) {
-			config_check_echo(shown, sizeof(shown), value);
-			return err_set(err, "bad boolean '%s' for %s (use true "
+			return err_set(err, "bad boolean %sfor %s (use true "
 				       "or false)", shown, key);
 		}
 		return 0;
-	case KEY_HTTP_URL:
+	case CONFIG_HTTP_URL:
 		if (!valid_http_url(value)) {
 			return err_set(err, "bad value for %s in [%s] "
 				       "(expected http://HOST[:PORT][/PATH] "
 				       "or https://...)", key, section);
 		}
 		return 0;
-	case KEY_REDIS_URL:
+	case CONFIG_REDIS_URL:
 		if (!valid_redis_url(value)) {
 			return err_set(err, "bad value for %s in [%s] "
 				       "(expected redis://HOST[:PORT][/DB] "
 				       "or unix:///PATH)", key, section);
 		}
 		return 0;
-	case KEY_DSN:
+	case CONFIG_DSN:
+	case CONFIG_TEXT:
 		if (!valid_dsn(value)) {
 			return err_set(err, "bad value for %s in [%s] "
 				       "(control character)", key, section);
 		}
 		return 0;
-	case KEY_BROKERS:
+	case CONFIG_BROKERS:
 		if (!each_list_item(value, valid_broker_item)) {
 			return err_set(err, "bad value for %s in [%s] "
 				       "(expected HOST:PORT[,HOST:PORT...])",
 				       key, section);
 		}
 		return 0;
-	case KEY_LIST:
+	case CONFIG_LIST:
 		if (!each_list_item(value, valid_name_item)) {
 			return err_set(err, "bad value for %s in [%s] "
 				       "(expected NAME[,NAME...])", key,
 				       section);
 		}
 		return 0;
-	case KEY_ENV_NAME:
+	case CONFIG_ENV_NAME:
 		if (!valid_env_name(value)) {
 			return err_set(err, "bad value for %s in [%s] "
 				       "(expected the name of an environment "
 				       "variable)", key, section);
-		}
-		return 0;
-	case KEY_TEXT:
-		if (!valid_dsn(value)) {
-			return err_set(err, "bad value for %s in [%s] "
-				       "(control character)", key, section);
 		}
 		return 0;
 	}

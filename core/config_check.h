@@ -1,12 +1,13 @@
 /* What the configuration reader (core/config.c) asks core/config_check.c,
- * and no other file includes: each backend's keys and defaults, and
- * whether a value is well formed. Pure functions: any thread. */
+ * and no other file includes: whether a value, a name or a key is well
+ * formed. Pure functions: any thread. */
 #ifndef WARROOM_CONFIG_CHECK_H
 #define WARROOM_CONFIG_CHECK_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "core/config.h"
 #include "core/err.h"
 
 /* Longest key or value echoed into an error message. */
@@ -14,35 +15,11 @@
 /* Longest NAME in [BACKEND.NAME]. */
 #define CONFIG_INSTANCE_MAX 48
 
-/* A key a section may hold, and how its value is checked. */
-struct config_key_spec;
-
-struct config_key_default {
-	const char *key;
-	const char *value;
-};
-
-struct config_backend_spec {
-	const char *name;
-	int interval_ms;                /* default poll interval */
-	const char *required;           /* NULL: nothing required */
-	const struct config_key_spec *keys;     /* ends with a NULL name */
-	const struct config_key_default *defaults;      /* ends, NULL key */
-};
-
-/* The spec of a name in config_backends (static storage), or NULL. */
-const struct config_backend_spec *config_check_backend(const char *backend);
-
-/* How key is checked in a section of backend b (static storage): the
- * keys every section takes, then b's own; NULL for a key b does not
- * take. */
-const struct config_key_spec *
-config_check_key(const struct config_backend_spec *b, const char *key);
-
-/* Checks value for the key of spec in section (named in the message).
- * Returns 0 (with a duration's milliseconds in *ms), or -1 with the reason
- * in err, which never quotes a value that may hold a secret. */
-int config_check_value(const struct config_key_spec *spec,
+/* Checks value for key (whose spec is spec; key differs from spec->name
+ * for a pattern key) in section (named in the message). Returns 0 (with a
+ * duration's milliseconds in *ms), or -1 with the reason in err, which
+ * never quotes a value that may hold a secret. */
+int config_check_value(const struct config_key_spec *spec, const char *key,
 		       const char *section, const char *value, int *ms,
 		       struct err *err);
 

@@ -37,7 +37,7 @@ struct journal_rec {
 	char *detail;           /* the full record, may hold newlines */
 
 	/* Actions (kind TL_ACTION_INTENT / TL_ACTION_RESULT). */
-	char *action;           /* action_def.name: "terminate" */
+	char *action;           /* the action spec's name: "terminate" */
 	char *target;           /* action_req.target_label or target */
 	char *op;               /* the exact operation: SQL, HTTP, Redis */
 	char *result;           /* result records: the one-line result */

@@ -296,9 +296,9 @@ struct am_poller {
 	int timeout_ms;
 };
 
-struct am_poller *
-am_poller_new(const struct config_section *sec, bool from_prometheus,
-	      struct err *err)
+static struct am_poller *
+poller_new(const struct config_section *sec, struct probe *owner,
+	   bool from_prometheus, struct err *err)
 {
 	struct am_poller *ap = xcalloc(1, sizeof(*ap));
 
@@ -309,23 +309,34 @@ am_poller_new(const struct config_section *sec, bool from_prometheus,
 	}
 	ap->from_prometheus = from_prometheus;
 	ap->timeout_ms = sec->timeout_ms > 0 ? sec->timeout_ms : 5000;
+	if (owner != NULL) {
+		http_client_set_cancel(ap->http, probe_cancelled, owner);
+	}
 	return ap;
 }
 
-void
-am_poller_set_cancel(struct am_poller *ap, bool (*cancelled)(void *arg),
-		     void *arg)
+void *
+am_poller_new(const struct config_section *sec, struct probe *owner,
+	      struct err *err)
 {
-	http_client_set_cancel(ap->http, cancelled, arg);
+	return poller_new(sec, owner, false, err);
+}
+
+void *
+am_poller_new_prometheus(const struct config_section *sec,
+			 struct probe *owner, struct err *err)
+{
+	return poller_new(sec, owner, true, err);
 }
 
 void
-am_poller_free(struct am_poller *ap)
+am_poller_free(void *am_poller)
 {
-	if (ap == NULL) {
-		return;
+	struct am_poller *ap = am_poller;
+
+	if (ap != NULL) {
+		http_client_free(ap->http);
 	}
-	http_client_free(ap->http);
 	free(ap);
 }
 
@@ -372,8 +383,9 @@ poll_silences(struct am_poller *ap, struct prom_silences *sil,
 }
 
 int
-am_poller_poll(struct am_poller *ap, struct snapshot *s, struct err *err)
+am_poller_poll(void *am_poller, struct snapshot *s, struct err *err)
 {
+	struct am_poller *ap = am_poller;
 	struct alerts_model *m = snapshot_alloc(s, sizeof(*m));
 	struct prom_alerts alerts;
 	struct prom_silences sil;
@@ -398,63 +410,6 @@ am_poller_poll(struct am_poller *ap, struct snapshot *s, struct err *err)
 	prom_silences_finish(&sil);
 	s->data = m;
 	return 0;
-}
-
-/* ---- the ops ---------------------------------------------------------- */
-
-static bool
-stopping(void *arg)
-{
-	return probe_stopping(arg);
-}
-
-static int
-open_common(struct probe *p, const struct config_section *sec,
-	    bool from_prometheus, struct err *err)
-{
-	struct am_poller *ap = am_poller_new(sec, from_prometheus, err);
-
-	if (ap == NULL) {
-		return -1;
-	}
-	am_poller_set_cancel(ap, stopping, p);
-	probe_set_priv(p, ap);
-	return 0;
-}
-
-static int
-alertmanager_open(struct probe *p, const struct config_section *sec,
-		  struct err *err)
-{
-	return open_common(p, sec, false, err);
-}
-
-static int
-prometheus_alerts_open(struct probe *p, const struct config_section *sec,
-		       struct err *err)
-{
-	return open_common(p, sec, true, err);
-}
-
-static int
-alerts_poll(struct probe *p, struct snapshot **out, struct err *err)
-{
-	struct snapshot *s = probe_snapshot_new(p);
-
-	*out = NULL;
-	if (am_poller_poll(probe_priv(p), s, err) < 0) {
-		snapshot_unref(s);
-		return -1;
-	}
-	*out = s;
-	return 0;
-}
-
-static void
-alerts_close(struct probe *p)
-{
-	am_poller_free(probe_priv(p));
-	probe_set_priv(p, NULL);
 }
 
 /* ---- actions ---------------------------------------------------------- */
@@ -702,20 +657,32 @@ const struct action_impl alertmanager_actions[] = {
 	{ .spec = NULL },
 };
 
-const struct probe_ops alertmanager_probe_ops = {
-	.name = "alertmanager",
-	.kind = SNAP_ALERTS,
-	.open = alertmanager_open,
-	.poll = alerts_poll,
-	.close = alerts_close,
-	.actions = alertmanager_actions,
+/* ---- the ops ---------------------------------------------------------- */
+
+static const struct config_key_spec alertmanager_keys[] = {
+	{ .name = "url", .type = CONFIG_HTTP_URL, .required = true,
+	  .secret = true, .env = "ALERTMANAGER_URL",
+	  .help = "the base URL: http:// or https:// and a host" },
+	{ .name = NULL },
 };
 
-const struct probe_ops prometheus_alerts_probe_ops = {
-	.name = "prometheus",
+const struct probe_ops alertmanager_probe_ops = {
 	.kind = SNAP_ALERTS,
-	.open = prometheus_alerts_open,
-	.poll = alerts_poll,
-	.close = alerts_close,
-	.actions = NULL,
+	.open = am_poller_new, .poll = am_poller_poll, .close = am_poller_free,
+	.actions = alertmanager_actions,
+	.config = {
+		.name = "alertmanager",
+		.interval_ms = 5000,
+		.keys = alertmanager_keys,
+		.shared_keys = http_client_keys,
+	},
+};
+
+/* Added by the registry beside each [prometheus.NAME] section (see
+ * prometheus_probe_ops.companion), never read from a file. */
+const struct probe_ops prometheus_alerts_probe_ops = {
+	.kind = SNAP_ALERTS,
+	.open = am_poller_new_prometheus, .poll = am_poller_poll,
+	.close = am_poller_free,
+	.config = { .name = "prometheus-alerts" },
 };

@@ -36,18 +36,22 @@ extern const struct action_impl alertmanager_actions[];
 /* The probe's state without the runner, for the ops and for tests. */
 struct am_poller;
 
-/* Reads sec; from_prometheus selects Prometheus's /api/v1/alerts. Does
- * not connect. NULL with err. */
-struct am_poller *am_poller_new(const struct config_section *sec,
-				bool from_prometheus, struct err *err);
+/* The new, poll and free calls are also the ops (open, poll, close) of
+ * the two sources, hence their void pointers: each stands for a struct
+ * am_poller. */
+/* Reads sec; does not connect. am_poller_new() reads Alertmanager's
+ * alerts and silences, am_poller_new_prometheus() Prometheus's
+ * /api/v1/alerts. Transfers stop early once owner (may be NULL) is
+ * stopping. Returns a struct am_poller, or NULL with err. */
+void *am_poller_new(const struct config_section *sec, struct probe *owner,
+		    struct err *err);
+void *am_poller_new_prometheus(const struct config_section *sec,
+			       struct probe *owner, struct err *err);
 /* One poll within the section timeout: fills s->data with a struct
  * alerts_model (alerts by severity, then oldest first; active silences).
  * Returns 0, or -1 with err. */
-int am_poller_poll(struct am_poller *ap, struct snapshot *s,
-		   struct err *err);
-void am_poller_set_cancel(struct am_poller *ap, bool (*cancelled)(void *arg),
-			  void *arg);
-void am_poller_free(struct am_poller *ap);
+int am_poller_poll(void *am_poller, struct snapshot *s, struct err *err);
+void am_poller_free(void *am_poller);
 
 /* "root@bastion": $USER (else the password database) @ the host name. */
 void am_author(char *buf, size_t n);

@@ -280,80 +280,51 @@ demo_snapshot_at(enum snap_kind kind, double t)
 
 /* ---- probe ops ---- */
 
+/* The script needs nothing opened: poll() reads the shared simulation. */
 static int
-demo_open(struct probe *p, const struct config_section *sec,
-	  struct err *err)
+demo_poll(void *state, struct snapshot *s, struct err *err)
 {
-	return 0;
-}
-
-static int
-demo_poll(struct probe *p, struct snapshot **out, struct err *err)
-{
-	int64_t t0 = clock_mono_ms();
 	struct demo_sim *sim = sim_snapshot();
-	struct snapshot *s = probe_snapshot_new(p);
 
 	s->data = build_data(s, sim, demo_sim_now(sim));
-	s->poll_ms = (int32_t)(clock_mono_ms() - t0);
 	free(sim);
-	*out = s;
 	return 0;
-}
-
-static void
-demo_close(struct probe *p)
-{
 }
 
 static const struct probe_ops demo_ops[SNAP_KIND_COUNT] = {
 	[SNAP_PODS] = {
-		.name = "demo",
 		.kind = SNAP_PODS,
-		.open = demo_open,
 		.poll = demo_poll,
-		.close = demo_close,
 		.actions = demo_pods_actions,
+		.config = { .name = "demo" },
 	},
 	[SNAP_PG] = {
-		.name = "demo",
 		.kind = SNAP_PG,
-		.open = demo_open,
 		.poll = demo_poll,
-		.close = demo_close,
 		.actions = demo_pg_actions,
+		.config = { .name = "demo" },
 	},
 	[SNAP_REDIS] = {
-		.name = "demo",
 		.kind = SNAP_REDIS,
-		.open = demo_open,
 		.poll = demo_poll,
-		.close = demo_close,
 		.actions = demo_redis_actions,
+		.config = { .name = "demo" },
 	},
 	[SNAP_KAFKA] = {
-		.name = "demo",
 		.kind = SNAP_KAFKA,
-		.open = demo_open,
 		.poll = demo_poll,
-		.close = demo_close,
-		.actions = NULL,
+		.config = { .name = "demo" },
 	},
 	[SNAP_METRICS] = {
-		.name = "demo",
 		.kind = SNAP_METRICS,
-		.open = demo_open,
 		.poll = demo_poll,
-		.close = demo_close,
-		.actions = NULL,
+		.config = { .name = "demo" },
 	},
 	[SNAP_ALERTS] = {
-		.name = "demo",
 		.kind = SNAP_ALERTS,
-		.open = demo_open,
 		.poll = demo_poll,
-		.close = demo_close,
 		.actions = demo_alerts_actions,
+		.config = { .name = "demo" },
 	},
 };
 

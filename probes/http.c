@@ -15,6 +15,23 @@
 #include "core/clock.h"
 #include "core/xalloc.h"
 
+const struct config_key_spec http_client_keys[] = {
+	{ .name = "bearer_token_file", .type = CONFIG_TEXT,
+	  .help = "a file holding a bearer token" },
+	{ .name = "bearer_token_env", .type = CONFIG_ENV_NAME,
+	  .help = "the name of an environment variable holding a bearer "
+		  "token" },
+	{ .name = "username", .type = CONFIG_TEXT,
+	  .help = "user for HTTP basic authentication" },
+	{ .name = "password_file", .type = CONFIG_TEXT,
+	  .help = "a file whose first line is the basic-auth password" },
+	{ .name = "ca_file", .type = CONFIG_TEXT,
+	  .help = "PEM file of certificate authorities to trust" },
+	{ .name = "tls_verify", .type = CONFIG_BOOL, .def = "true",
+	  .help = "false accepts any certificate" },
+	{ .name = NULL },
+};
+
 char *
 http_escape(const char *s)
 {

@@ -24,6 +24,11 @@ bool http_global_init(struct err *err);
 
 struct http_client;
 
+/* The keys http_client_new() reads besides url (whose environment
+ * variable each backend names itself), ended by a NULL name: what the
+ * backends that speak HTTP share (struct config_backend_spec). */
+extern const struct config_key_spec http_client_keys[];
+
 /* A reply that arrived (any status). body is NUL-terminated; the caller
  * frees it with http_resp_finish(). */
 struct http_resp {

@@ -1,6 +1,6 @@
 /* The PostgreSQL probe: one connection per source, set up once (session
- * settings, prepared statements), then one round trip per poll; and the
- * probe_ops glue. Probe thread (or a test's or the benchmark's thread). */
+ * settings, prepared statements), then one round trip per poll; and its
+ * probe_ops. Probe thread (or a test's or the benchmark's thread). */
 #include "probes/postgres.h"
 
 #if HAVE_LIBPQ
@@ -42,9 +42,9 @@ owner_stopping(const void *ctx)
 	return probe_stopping(ctx);
 }
 
-struct pg_probe *
-pg_probe_new(const struct config_section *sec, int timeout_ms,
-	     const struct probe *owner, struct err *err)
+void *
+pg_probe_new(const struct config_section *sec, struct probe *owner,
+	     struct err *err)
 {
 	const char *lq = config_get(sec, "long_query");
 	struct pg_probe *pp;
@@ -63,7 +63,7 @@ pg_probe_new(const struct config_section *sec, int timeout_ms,
 	pp->sec = sec;
 	pp->owner = owner;
 	strlcpy_safe(pp->source, sec->name, sizeof(pp->source));
-	pp->timeout_ms = timeout_ms > 0 ? timeout_ms : 5000;
+	pp->timeout_ms = sec->timeout_ms > 0 ? sec->timeout_ms : 5000;
 	pp->long_query_s = lq_ms / 1000.0;
 	pp->carry.db_size = NAN;
 	return pp;
@@ -224,8 +224,9 @@ prepare_statements(struct pg_probe *pp, int64_t deadline_ms,
 }
 
 int
-pg_probe_poll(struct pg_probe *pp, struct snapshot *snap, struct err *err)
+pg_probe_poll(void *pg_probe, struct snapshot *snap, struct err *err)
 {
+	struct pg_probe *pp = pg_probe;
 	struct pgc_stop stop = { owner_stopping, pp->owner };
 	const struct pgc_stop *sp = pp->owner != NULL ? &stop : NULL;
 	int64_t deadline = pgc_now_ms() + pp->timeout_ms;
@@ -295,8 +296,9 @@ pg_probe_poll(struct pg_probe *pp, struct snapshot *snap, struct err *err)
 }
 
 void
-pg_probe_free(struct pg_probe *pp)
+pg_probe_free(void *pg_probe)
 {
+	struct pg_probe *pp = pg_probe;
 	size_t i;
 
 	if (pp == NULL) {
@@ -326,73 +328,28 @@ pg_probe_statements(const struct pg_probe *pp, const char **out, size_t max)
 	return i;
 }
 
+#endif /* HAVE_LIBPQ */
+
 /* ---- ops ------------------------------------------------------------ */
 
-static int
-postgres_open(struct probe *p, const struct config_section *sec,
-	      struct err *err)
-{
-	struct pg_probe *pp = pg_probe_new(sec, probe_timeout_ms(p), p, err);
-
-	if (pp == NULL) {
-		return -1;
-	}
-	probe_set_priv(p, pp);
-	return 0;
-}
-
-static int
-postgres_poll(struct probe *p, struct snapshot **out, struct err *err)
-{
-	struct pg_probe *pp = probe_priv(p);
-	struct snapshot *s = probe_snapshot_new(p);
-
-	if (pg_probe_poll(pp, s, err) < 0) {
-		snapshot_unref(s);
-		*out = NULL;
-		return -1;
-	}
-	*out = s;
-	return 0;
-}
-
-static void
-postgres_close(struct probe *p)
-{
-	pg_probe_free(probe_priv(p));
-	probe_set_priv(p, NULL);
-}
+static const struct config_key_spec postgres_keys[] = {
+	{ .name = "dsn", .type = CONFIG_DSN, .required = true, .secret = true,
+	  .env = "DATABASE_URL",
+	  .help = "a libpq connection string: key=value pairs or a URI" },
+	{ .name = "password_file", .type = CONFIG_TEXT,
+	  .help = "a file whose first line is the password" },
+	{ .name = "long_query", .type = CONFIG_DURATION, .def = "5s",
+	  .help = "the age from which a running query counts as long" },
+	{ .name = NULL },
+};
 
 const struct probe_ops postgres_probe_ops = {
-	.name = "postgres",
 	.kind = SNAP_PG,
-	.open = postgres_open,
-	.poll = postgres_poll,
-	.close = postgres_close,
+#if HAVE_LIBPQ
+	.open = pg_probe_new, .poll = pg_probe_poll, .close = pg_probe_free,
 	.actions = postgres_actions,
+#else
+	.unavailable = "PostgreSQL support not built in",
+#endif
+	.config = { .name = "postgres", .keys = postgres_keys },
 };
-
-#else /* !HAVE_LIBPQ */
-
-static int
-postgres_open(struct probe *p, const struct config_section *sec,
-	      struct err *err)
-{
-	return err_set(err, "PostgreSQL support not built in");
-}
-
-static int
-postgres_poll(struct probe *p, struct snapshot **out, struct err *err)
-{
-	*out = NULL;
-	return err_set(err, "PostgreSQL support not built in");
-}
-
-const struct probe_ops postgres_probe_ops = {
-	.name = "postgres",
-	.kind = SNAP_PG,
-	.open = postgres_open,
-	.poll = postgres_poll,
-};
-
-#endif /* HAVE_LIBPQ */

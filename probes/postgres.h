@@ -1,22 +1,22 @@
 /* The PostgreSQL probe: one libpq connection per source polled with one
  * round trip (sessions, locks, replication, statistics), and the session
  * actions (cancel, terminate, terminate idle-in-transaction). Without
- * libpq (HAVE_LIBPQ 0) only a stand-in postgres_probe_ops is built.
+ * libpq (HAVE_LIBPQ 0) postgres_probe_ops only says so.
  *
  * postgres.c          the probe: session setup, the poll, the ops
  * postgres_conn.c     connections under a deadline, messages
  * postgres_query.c    the poll's SQL and the results -> struct pg_model
  * postgres_actions.c  the action table
  *
- * The pg_probe_* calls are the probe without a runner, for tests and the
- * benchmark; one thread at a time per struct pg_probe. */
+ * The pg_probe_* calls are the probe: the ops on its thread, tests and the
+ * benchmark without a runner; one thread at a time per struct pg_probe. */
 #ifndef WARROOM_POSTGRES_H
 #define WARROOM_POSTGRES_H
 
 #include "build-config.h"
 #include "probes/probe.h"
 
-/* Built without libpq, open() fails with "PostgreSQL support not built
+/* Built without libpq, its unavailable says "PostgreSQL support not built
  * in". */
 extern const struct probe_ops postgres_probe_ops;
 
@@ -36,19 +36,20 @@ extern const struct action_impl postgres_actions[];
 
 struct pg_probe;
 
+/* These three are also the probe's ops (open, poll, close), hence their
+ * void pointers: each stands for a struct pg_probe. */
 /* Reads sec (dsn, long_query, password_file); connects on the first poll.
- * timeout_ms bounds each poll, connecting included. owner (may be NULL)
- * is asked probe_stopping() while waiting. Returns NULL with err on a bad
- * section. The caller frees it with pg_probe_free(). */
-struct pg_probe *pg_probe_new(const struct config_section *sec,
-			      int timeout_ms, const struct probe *owner,
-			      struct err *err);
+ * The section's timeout bounds each poll, connecting included. owner (may
+ * be NULL) is asked probe_stopping() while waiting. Returns a struct
+ * pg_probe, or NULL with err on a bad section. The caller frees it with
+ * pg_probe_free(). */
+void *pg_probe_new(const struct config_section *sec, struct probe *owner,
+		   struct err *err);
 /* One poll: connects when needed and fills snap->data with a struct
  * pg_model allocated in snap. Returns 0, or -1 with err (the connection is
  * then dropped and the next poll reconnects). */
-int pg_probe_poll(struct pg_probe *pp, struct snapshot *snap,
-		  struct err *err);
-void pg_probe_free(struct pg_probe *pp);
+int pg_probe_poll(void *pg_probe, struct snapshot *snap, struct err *err);
+void pg_probe_free(void *pg_probe);
 /* The probe session's backend pid, 0 when not connected. */
 int pg_probe_backend_pid(const struct pg_probe *pp);
 /* The statements of the last poll, in order (one result set each); valid

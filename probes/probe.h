@@ -3,7 +3,7 @@
  * runner brand-new snapshots; it never touches ncurses.
  *
  * Two shapes:
- *  - polling: poll() is called every interval and returns one snapshot;
+ *  - polling: poll() is called every interval and fills one snapshot;
  *  - streaming: stream() keeps a long-lived connection (the Kubernetes watch
  *    API), calls probe_publish() when its model changes, and returns when
  *    probe_stopping() or when the stream breaks (-1, the runner backs off
@@ -21,51 +21,121 @@
 #include "core/err.h"
 #include "core/model.h"
 #include "core/snapshot.h"
+#include "core/state.h"
 
 struct probe;
+struct runner;
 
 struct probe_ops {
-	const char *name;       /* backend: "postgres", matches [postgres.X] */
 	enum snap_kind kind;
-	/* Reads the section; may connect. Returning -1 is not fatal: the error
-	 * is shown and open() is tried again with backoff. */
-	int (*open)(struct probe *p, const struct config_section *sec,
-		    struct err *err);
-	/* Polling probes: one snapshot (data set) in *out, or -1 and err. */
-	int (*poll)(struct probe *p, struct snapshot **out, struct err *err);
+	/* Set when the backend cannot run in this build ("PostgreSQL support
+	 * not built in"): the runner shows it as the open error, retried
+	 * with backoff like any other, and calls none of the functions. */
+	const char *unavailable;
+	/* Reads the section; may connect. Returns the probe's own state,
+	 * handed to every other call, or NULL with err: not fatal, the error
+	 * is shown and open() is tried again with backoff. owner is for
+	 * probe_stopping() and probe_cancelled(). NULL: nothing to open. */
+	void *(*open)(const struct config_section *sec, struct probe *owner,
+		      struct err *err);
+	/* Polling probes: fills snap, which the runner made for this source
+	 * and kind and owns (it drops snap when poll() fails). Returns 0 with
+	 * snap->data set (or with snap's error set: a failed poll that still
+	 * has something to show), or -1 and err. */
+	int (*poll)(void *state, struct snapshot *snap, struct err *err);
 	/* Streaming probes (poll is NULL): see above. */
-	int (*stream)(struct probe *p, struct err *err);
-	/* Frees what open() made. Called on the probe thread. */
-	void (*close)(struct probe *p);
+	int (*stream)(struct probe *p, void *state, struct err *err);
+	/* Frees what open() returned. Called on the probe thread; may be
+	 * NULL. */
+	void (*close)(void *state);
 	/* What this backend does of its kind's actions, ended by an entry
 	 * whose spec is NULL; may be NULL. */
 	const struct action_impl *actions;
+	/* A source each of this backend's sections brings along while no
+	 * configured source is of the companion's kind: named
+	 * "COMPANION.INSTANCE" after companion->config.name, reading a copy
+	 * of the section. May be NULL. */
+	const struct probe_ops *companion;
+	/* The backend as the configuration sees it: config.name ("postgres",
+	 * [postgres.NAME]), aliases, keys (with their environment variables),
+	 * default interval. The registry hands these to core/config. */
+	struct config_backend_spec config;
 };
-
-/* Probe-private data, set by open(). */
-void probe_set_priv(struct probe *p, void *priv);
-void *probe_priv(const struct probe *p);
 
 const char *probe_source(const struct probe *p);        /* "postgres.main" */
 const struct config_section *probe_section(const struct probe *p);
 int probe_interval_ms(const struct probe *p);
 int probe_timeout_ms(const struct probe *p);
 
-/* A snapshot of this probe's kind and source, for poll() or stream(). */
+/* A snapshot of this probe's kind and source, for stream(). */
 struct snapshot *probe_snapshot_new(const struct probe *p);
 
 /* True once the runner is shutting down; long calls check it. */
 bool probe_stopping(const struct probe *p);
+/* probe_stopping(probe), for a cancel hook that takes a void *
+ * (http_client_set_cancel()). */
+bool probe_cancelled(void *probe);
 /* Sleeps up to ms; returns early (true) on shutdown or a forced refresh. */
 bool probe_sleep(struct probe *p, int ms);
 
 /* Streaming probes: hands over a snapshot (takes the reference). */
 void probe_publish(struct probe *p, struct snapshot *snap);
 
-/* The registry: the ops for a backend name, or NULL when unknown. A backend
- * whose library was not built in gets ops whose open() fails with
- * "Kafka support not built in". */
+/* ---- the runner (probes/runner.c): every probe on its own thread,
+ * with intervals, timeouts, exponential backoff with jitter on errors,
+ * forced refresh and bounded shutdown. Created, started and stopped by the
+ * main thread; runner_refresh() from the UI thread. ---- */
+
+struct runner *runner_new(struct state *st);
+
+/* Starts one thread per probe. */
+int runner_start(struct runner *r, struct err *err);
+
+/* Polls the source now (wakes its thread from its sleep or backoff). */
+void runner_refresh(struct runner *r, int source_idx);
+
+/* Blocks until every probe has published once or until deadline_ms has
+ * passed; returns true when all have. */
+bool runner_wait_first(struct runner *r, int deadline_ms);
+
+/* The probe's actions, or NULL. */
+const struct action_impl *runner_actions(const struct runner *r,
+					  int source_idx);
+const struct config_section *runner_section(const struct runner *r,
+					    int source_idx);
+
+/* Signals every thread to stop and joins them, waiting at most deadline_ms
+ * in all. A thread still stuck in a call after that is detached and left to
+ * finish on its own; returns how many were. */
+int runner_stop(struct runner *r, int deadline_ms);
+
+/* After runner_stop(). Memory of abandoned threads is kept alive. */
+void runner_free(struct runner *r);
+
+/* ---- the registry (probes/registry.c); main thread unless said ---- */
+
+/* The ops for a backend name or alias ("k8s"), or a companion's name
+ * ("prometheus-alerts"); NULL when unknown. A backend whose library was
+ * not built in has ops whose unavailable says so ("Kafka support not built
+ * in"). Any thread. */
 const struct probe_ops *probe_find(const char *backend);
+
+/* Every backend's config spec, in the registry's order, ended by NULL:
+ * what config_load_file() and config_from_env() take. Static storage; any
+ * thread. */
+const struct config_backend_spec *const *probe_config_specs(void);
+
+/* Adds to r a source for every section of cfg, and the companions the
+ * backends bring (Prometheus's own alerts while no Alertmanager is
+ * configured), whose sections it adds to cfg: call it before any section
+ * pointer is handed out. Returns 0, or -1 with err ("FILE:LINE: unknown
+ * backend 'x'", a source r refuses). Before runner_start(). */
+int probe_add_sources(struct config *cfg, struct runner *r, struct err *err);
+
+/* Adds the demo's sources to cfg (zeroed by the caller) and to r: see
+ * demo_setup(). Before runner_start(). */
+int probe_add_demo(struct config *cfg, struct runner *r, double speed,
+		   struct err *err);
 
 /* Posting a status update to Slack (probes/slack.c), an action the UI
  * confirms and submits: fills req (zeroed here) for posting text (copied)

@@ -12,6 +12,7 @@
 
 #include "core/clock.h"
 #include "core/xalloc.h"
+#include "probes/alertmanager.h"
 #include "probes/http.h"
 #include "probes/prom_json.h"
 
@@ -279,8 +280,9 @@ struct prom_poller {
 	int timeout_ms;
 };
 
-struct prom_poller *
-prom_poller_new(const struct config_section *sec, struct err *err)
+void *
+prom_poller_new(const struct config_section *sec, struct probe *owner,
+		struct err *err)
 {
 	struct prom_poller *pp = xcalloc(1, sizeof(*pp));
 
@@ -295,19 +297,17 @@ prom_poller_new(const struct config_section *sec, struct err *err)
 		return NULL;
 	}
 	pp->timeout_ms = sec->timeout_ms > 0 ? sec->timeout_ms : 5000;
+	if (owner != NULL) {
+		http_client_set_cancel(pp->http, probe_cancelled, owner);
+	}
 	return pp;
 }
 
 void
-prom_poller_set_cancel(struct prom_poller *pp, bool (*cancelled)(void *arg),
-		       void *arg)
+prom_poller_free(void *prom_poller)
 {
-	http_client_set_cancel(pp->http, cancelled, arg);
-}
+	struct prom_poller *pp = prom_poller;
 
-void
-prom_poller_free(struct prom_poller *pp)
-{
 	if (pp == NULL) {
 		return;
 	}
@@ -503,8 +503,9 @@ format_time_s(int64_t ms, char *buf, size_t n)
 }
 
 int
-prom_poller_poll(struct prom_poller *pp, struct snapshot *s, struct err *err)
+prom_poller_poll(void *prom_poller, struct snapshot *s, struct err *err)
 {
+	struct prom_poller *pp = prom_poller;
 	struct metrics_model *m = snapshot_alloc(s, sizeof(*m));
 	int64_t now_ms = clock_wall_ms();
 	int64_t end_s = now_ms / 1000 / PROM_STEP_S * PROM_STEP_S;
@@ -555,52 +556,38 @@ prom_poller_poll(struct prom_poller *pp, struct snapshot *s, struct err *err)
 
 /* ---- the ops ---------------------------------------------------------- */
 
-static bool
-stopping(void *arg)
-{
-	return probe_stopping(arg);
-}
-
-static int
-prometheus_open(struct probe *p, const struct config_section *sec,
-		struct err *err)
-{
-	struct prom_poller *pp = prom_poller_new(sec, err);
-
-	if (pp == NULL) {
-		return -1;
-	}
-	prom_poller_set_cancel(pp, stopping, p);
-	probe_set_priv(p, pp);
-	return 0;
-}
-
-static int
-prometheus_poll(struct probe *p, struct snapshot **out, struct err *err)
-{
-	struct snapshot *s = probe_snapshot_new(p);
-
-	*out = NULL;
-	if (prom_poller_poll(probe_priv(p), s, err) < 0) {
-		snapshot_unref(s);
-		return -1;
-	}
-	*out = s;
-	return 0;
-}
-
-static void
-prometheus_close(struct probe *p)
-{
-	prom_poller_free(probe_priv(p));
-	probe_set_priv(p, NULL);
-}
+/* The panel.PANEL.FIELD keys are checked by prom_panels_from_section()
+ * when the probe opens. */
+static const struct config_key_spec prometheus_keys[] = {
+	{ .name = "url", .type = CONFIG_HTTP_URL, .required = true,
+	  .secret = true, .env = "PROMETHEUS_URL",
+	  .help = "the base URL: http:// or https:// and a host" },
+	{ .name = "panel.PANEL.expr", .type = CONFIG_TEXT, .pattern = true,
+	  .help = "the PromQL expression of panel PANEL" },
+	{ .name = "panel.PANEL.unit", .type = CONFIG_TEXT, .pattern = true,
+	  .help = "ratio, seconds, bytes, per_second or none" },
+	{ .name = "panel.PANEL.warn", .type = CONFIG_TEXT, .pattern = true,
+	  .help = "warning threshold: a number, a percentage, a duration" },
+	{ .name = "panel.PANEL.crit", .type = CONFIG_TEXT, .pattern = true,
+	  .help = "critical threshold, as warn" },
+	{ .name = "panel.PANEL.split", .type = CONFIG_TEXT, .pattern = true,
+	  .help = "a label whose every value is one row" },
+	{ .name = "panel.PANEL.title", .type = CONFIG_TEXT, .pattern = true,
+	  .help = "the name shown (default: PANEL)" },
+	{ .name = NULL },
+};
 
 const struct probe_ops prometheus_probe_ops = {
-	.name = "prometheus",
 	.kind = SNAP_METRICS,
-	.open = prometheus_open,
-	.poll = prometheus_poll,
-	.close = prometheus_close,
-	.actions = NULL,
+	.open = prom_poller_new, .poll = prom_poller_poll,
+	.close = prom_poller_free,
+	/* The Alerts pane reads Prometheus's own alerts while no
+	 * Alertmanager is configured. */
+	.companion = &prometheus_alerts_probe_ops,
+	.config = {
+		.name = "prometheus",
+		.interval_ms = 5000,
+		.keys = prometheus_keys,
+		.shared_keys = http_client_keys,
+	},
 };

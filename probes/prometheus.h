@@ -48,18 +48,18 @@ void prom_panels_free(struct prom_panel_def *panels, size_t n);
 /* The probe's state without the runner, for the ops and for tests. */
 struct prom_poller;
 
-/* Reads sec (URL, auth, panels); does not connect. NULL with err. */
-struct prom_poller *prom_poller_new(const struct config_section *sec,
-				    struct err *err);
+/* prom_poller_new/poll/free are also the probe's ops (open, poll, close),
+ * hence their void pointers: each stands for a struct prom_poller. */
+/* Reads sec (URL, auth, panels); does not connect. Transfers stop early
+ * once owner (may be NULL) is stopping. Returns a struct prom_poller, or
+ * NULL with err. */
+void *prom_poller_new(const struct config_section *sec, struct probe *owner,
+		      struct err *err);
 /* One poll, at most the section timeout: for every panel an instant query
  * and a range query; fills s->data with a struct metrics_model. A query
  * Prometheus rejects becomes that panel's row error; an unreachable server,
  * a reply too large or not Prometheus JSON fails the poll: -1 with err. */
-int prom_poller_poll(struct prom_poller *pp, struct snapshot *s,
-		     struct err *err);
-/* Transfers stop early once cancelled(arg) returns true. */
-void prom_poller_set_cancel(struct prom_poller *pp,
-			    bool (*cancelled)(void *arg), void *arg);
-void prom_poller_free(struct prom_poller *pp);
+int prom_poller_poll(void *prom_poller, struct snapshot *s, struct err *err);
+void prom_poller_free(void *prom_poller);
 
 #endif

@@ -44,8 +44,9 @@ struct redis_poller {
 
 /* ---- the poller ---------------------------------------------------------- */
 
-struct redis_poller *
-redis_poller_new(const struct config_section *sec, struct err *err)
+void *
+redis_poller_new(const struct config_section *sec, struct probe *owner,
+		 struct err *err)
 {
 	struct redis_poller *rp = xcalloc(1, sizeof(*rp));
 
@@ -75,8 +76,10 @@ drop_conn(struct redis_poller *rp)
 }
 
 void
-redis_poller_free(struct redis_poller *rp)
+redis_poller_free(void *redis_poller)
 {
+	struct redis_poller *rp = redis_poller;
+
 	if (rp == NULL) {
 		return;
 	}
@@ -230,9 +233,9 @@ exchange(struct redis_poller *rp, int64_t deadline, redisReply **r,
 }
 
 int
-redis_poller_poll(struct redis_poller *rp, struct snapshot *s,
-		  struct err *err)
+redis_poller_poll(void *redis_poller, struct snapshot *s, struct err *err)
 {
+	struct redis_poller *rp = redis_poller;
 	int64_t deadline = clock_mono_ms() + rp->set.timeout_ms;
 	redisReply *r[POLL_COMMANDS] = { NULL };
 	struct redis_model *m;
@@ -311,70 +314,29 @@ fail:
 	return rc;
 }
 
+#endif /* HAVE_HIREDIS */
+
 /* ---- the ops ------------------------------------------------------------- */
 
-static int
-redis_open(struct probe *p, const struct config_section *sec, struct err *err)
-{
-	struct redis_poller *rp = redis_poller_new(sec, err);
-
-	if (rp == NULL) {
-		return -1;
-	}
-	probe_set_priv(p, rp);
-	return 0;
-}
-
-static int
-redis_poll(struct probe *p, struct snapshot **out, struct err *err)
-{
-	struct snapshot *s = probe_snapshot_new(p);
-
-	if (redis_poller_poll(probe_priv(p), s, err) < 0) {
-		snapshot_unref(s);
-		*out = NULL;
-		return -1;
-	}
-	*out = s;
-	return 0;
-}
-
-static void
-redis_close(struct probe *p)
-{
-	redis_poller_free(probe_priv(p));
-	probe_set_priv(p, NULL);
-}
+static const struct config_key_spec redis_keys[] = {
+	{ .name = "url", .type = CONFIG_REDIS_URL, .required = true,
+	  .secret = true, .env = "REDIS_URL",
+	  .help = "redis://[[USER]:PASSWORD@]HOST[:PORT][/DB] or "
+		  "unix:///PATH" },
+	{ .name = "user", .type = CONFIG_TEXT, .help = "ACL user name" },
+	{ .name = "password_file", .type = CONFIG_TEXT,
+	  .help = "a file whose first line is the password" },
+	{ .name = NULL },
+};
 
 const struct probe_ops redis_probe_ops = {
-	.name = "redis",
 	.kind = SNAP_REDIS,
-	.open = redis_open,
-	.poll = redis_poll,
-	.close = redis_close,
+#if HAVE_HIREDIS
+	.open = redis_poller_new, .poll = redis_poller_poll,
+	.close = redis_poller_free,
 	.actions = redis_actions,
-};
-
-#else /* !HAVE_HIREDIS */
-
-static int
-redis_open(struct probe *p, const struct config_section *sec, struct err *err)
-{
-	return err_set(err, "Redis support not built in");
-}
-
-static int
-redis_poll(struct probe *p, struct snapshot **out, struct err *err)
-{
-	*out = NULL;
-	return err_set(err, "Redis support not built in");
-}
-
-const struct probe_ops redis_probe_ops = {
-	.name = "redis",
-	.kind = SNAP_REDIS,
-	.open = redis_open,
-	.poll = redis_poll,
-};
-
+#else
+	.unavailable = "Redis support not built in",
 #endif
+	.config = { .name = "redis", .keys = redis_keys },
+};

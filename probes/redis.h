@@ -14,7 +14,8 @@
 #include "core/snapshot.h"
 #include "probes/probe.h"
 
-/* Built without hiredis, open() fails with "Redis support not built in". */
+/* Built without hiredis, its unavailable says "Redis support not built
+ * in". */
 extern const struct probe_ops redis_probe_ops;
 /* K delete keys by pattern, F FLUSHDB, X client kill, L SLOWLOG RESET. */
 extern const struct action_impl redis_actions[];
@@ -70,18 +71,22 @@ void redis_url_addr(const struct redis_url *u, char *buf, size_t n);
 /* The probe's state without the runner, for the ops and for tests. */
 struct redis_poller;
 
-/* Reads sec; does not connect. The caller frees with redis_poller_free(). */
-struct redis_poller *redis_poller_new(const struct config_section *sec,
-				      struct err *err);
+/* redis_poller_new/poll/free are also the probe's ops (open, poll, close),
+ * hence their void pointers: each stands for a struct redis_poller. */
+/* Reads sec; does not connect. owner is not asked (and may be NULL): a
+ * poll ends at its deadline. Returns a struct redis_poller, or NULL with
+ * err; the caller frees it with redis_poller_free(). */
+void *redis_poller_new(const struct config_section *sec, struct probe *owner,
+		       struct err *err);
 /* One poll: connects when needed (a failed connection is freed and made
  * again on the next call), then sends PING, INFO, SLOWLOG GET and
  * CLIENT LIST in one pipeline under one deadline and fills s->data with a
  * struct redis_model. Returns 0, or -1 with err (s->data stays NULL). */
-int redis_poller_poll(struct redis_poller *rp, struct snapshot *s,
+int redis_poller_poll(void *redis_poller, struct snapshot *s,
 		      struct err *err);
 /* True while the poller holds an open connection. */
 bool redis_poller_connected(const struct redis_poller *rp);
-void redis_poller_free(struct redis_poller *rp);
+void redis_poller_free(void *redis_poller);
 
 /* ---- pattern delete (the K action), on a connection of
  * probes/redis_conn.h; the action worker or a test thread. ---- */

@@ -5,10 +5,12 @@
  * DESIGN
  * ------
  * Every probe gets a thread, created with all signals blocked. The thread
- * opens the probe (retrying with backoff when open() fails), then either
- * polls it every interval or runs its stream() and calls it again when it
- * breaks. Every snapshot is stamped (source, taken, poll time, interval)
- * and published to core/state; an error becomes an error snapshot whose
+ * opens the probe (retrying with backoff when open() fails, or when the
+ * backend is unavailable in this build, whose reason stands in for the
+ * open error), then either polls it every interval into a snapshot the
+ * runner made, or runs its stream() and calls it again when it breaks.
+ * Every snapshot is stamped (source, taken, poll time, interval) and
+ * published to core/state; an error becomes an error snapshot whose
  * last_good points at the last snapshot that had data.
  *
  * One mutex (runner.lock) guards the per-probe flags. Each probe sleeps on
@@ -58,7 +60,7 @@ struct probe {
 	int idx;                /* source index in the state */
 	int interval_ms;
 	int timeout_ms;
-	void *priv;
+	void *state;            /* what open() returned */
 
 	pthread_t thread;
 	pthread_cond_t wake;    /* sleep: stop or refresh */
@@ -125,18 +127,6 @@ cond_init_mono(pthread_cond_t *c)
 }
 
 /* ---- accessors for probe files ----------------------------------- */
-
-void
-probe_set_priv(struct probe *p, void *priv)
-{
-	p->priv = priv;
-}
-
-void *
-probe_priv(const struct probe *p)
-{
-	return p->priv;
-}
 
 const char *
 probe_source(const struct probe *p)
@@ -280,6 +270,12 @@ probe_stopping(const struct probe *p)
 }
 
 bool
+probe_cancelled(void *probe)
+{
+	return probe_stopping(probe);
+}
+
+bool
 probe_sleep(struct probe *p, int ms)
 {
 	struct runner *r = p->r;
@@ -312,6 +308,20 @@ probe_sleep(struct probe *p, int ms)
 }
 
 /* ---- the probe thread ---------------------------------------------- */
+
+/* Calls the probe's open(), or fails with the reason it cannot run. */
+static int
+open_probe(struct probe *p, struct err *err)
+{
+	if (p->ops->unavailable != NULL) {
+		return err_set(err, "%s", p->ops->unavailable);
+	}
+	if (p->ops->open == NULL) {
+		return 0;
+	}
+	p->state = p->ops->open(p->sec, p, err);
+	return p->state != NULL ? 0 : -1;
+}
 
 int
 runner_backoff_ms(int interval_ms, int failures)
@@ -357,22 +367,22 @@ fail(struct probe *p, const char *msg, int64_t poll_ms)
 static void
 run_poll_once(struct probe *p)
 {
-	struct snapshot *s = NULL;
+	struct snapshot *s = probe_snapshot_new(p);
 	struct err err;
 	int64_t t0, took;
 	int rc;
 
 	err_clear(&err);
 	t0 = mono_now();
-	rc = p->ops->poll(p, &s, &err);
+	rc = p->ops->poll(p->state, s, &err);
 	took = mono_now() - t0;
 	if (atomic_load(&p->stop)) {
 		snapshot_unref(s);
 		return;
 	}
-	if (rc != 0 || s == NULL) {
+	if (rc != 0) {
 		snapshot_unref(s);
-		fail(p, rc != 0 ? err.msg : "poll returned nothing", took);
+		fail(p, err.msg, took);
 		return;
 	}
 	stamp(p, s, took);
@@ -398,7 +408,7 @@ run_stream_once(struct probe *p)
 
 	err_clear(&err);
 	t0 = mono_now();
-	rc = p->ops->stream(p, &err);
+	rc = p->ops->stream(p, p->state, &err);
 	took = mono_now() - t0;
 	if (atomic_load(&p->stop)) {
 		return;
@@ -428,7 +438,7 @@ probe_main(void *arg)
 		if (!p->is_open) {
 			err_clear(&err);
 			t0 = mono_now();
-			if (p->ops->open(p, p->sec, &err) != 0) {
+			if (open_probe(p, &err) != 0) {
 				if (atomic_load(&p->stop)) {
 					break;
 				}
@@ -446,9 +456,10 @@ probe_main(void *arg)
 	snapshot_unref(p->pending);
 	p->pending = NULL;
 	if (p->is_open && p->ops->close != NULL) {
-		p->ops->close(p);
+		p->ops->close(p->state);
 	}
 	p->is_open = false;
+	p->state = NULL;
 	snapshot_unref(p->last_good);
 	p->last_good = NULL;
 
@@ -479,8 +490,8 @@ runner_add(struct runner *r, const struct probe_ops *ops,
 	struct probe *p;
 	int idx;
 
-	if (ops == NULL || ops->open == NULL ||
-	    (ops->poll == NULL && ops->stream == NULL)) {
+	if (ops == NULL || (ops->unavailable == NULL && ops->poll == NULL &&
+			    ops->stream == NULL)) {
 		return err_set(err, "%s: this backend cannot be polled",
 			       sec->name);
 	}

@@ -14,7 +14,7 @@
 #include "core/config.h"
 #include "core/state.h"
 #include "core/timeline.h"
-#include "probes/runner.h"
+#include "probes/probe.h"
 #include "themes/theme.h"
 #include "tui/layout.h"
 #include "tui/pane.h"

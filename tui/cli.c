@@ -23,10 +23,7 @@
 #include "core/state.h"
 #include "core/timeline.h"
 #include "core/xalloc.h"
-#include "probes/demo.h"
 #include "probes/probe.h"
-#include "probes/alertmanager.h"
-#include "probes/runner.h"
 #include "themes/theme.h"
 #include "tui/app.h"
 #include "tui/cli_internal.h"
@@ -347,13 +344,14 @@ cli_load_config(const struct cli_opts *o, struct config *cfg,
 
 	memset(cfg, 0, sizeof(*cfg));
 	if (o->config_path != NULL) {
-		return config_load_file(cfg, o->config_path, err);
+		return config_load_file(cfg, o->config_path,
+					probe_config_specs(), err);
 	}
 	path = config_default_path();
 	if (path != NULL && access(path, F_OK) == 0) {
-		rc = config_load_file(cfg, path, err);
+		rc = config_load_file(cfg, path, probe_config_specs(), err);
 	} else {
-		config_from_env(cfg);
+		config_from_env(cfg, probe_config_specs());
 	}
 	free(path);
 	return rc;
@@ -381,64 +379,6 @@ static void
 timeline_wake(void *ctx)
 {
 	state_wakeup(ctx);
-}
-
-/* Without an Alertmanager, the Alerts pane reads each Prometheus server's
- * own /api/v1/alerts: a "prometheus-alerts.NAME" copy of its section. Adds
- * sections, so it runs before any section pointer is handed out. */
-static void
-add_prometheus_alerts(struct config *cfg)
-{
-	size_t i, j, n = cfg->n_sections;
-
-	for (i = 0; i < n; i++) {
-		if (strcmp(cfg->sections[i].backend, "alertmanager") == 0) {
-			return;
-		}
-	}
-	for (i = 0; i < n; i++) {
-		struct config_section *sec;
-		char name[160];
-
-		if (strcmp(cfg->sections[i].backend, "prometheus") != 0) {
-			continue;
-		}
-		snprintf(name, sizeof(name), "prometheus-alerts.%s",
-			 cfg->sections[i].instance);
-		sec = config_add_section(cfg, name);
-		/* cfg->sections may have moved. */
-		for (j = 0; j < cfg->sections[i].n_kv; j++) {
-			config_section_set(sec, cfg->sections[i].kv[j].key,
-					   cfg->sections[i].kv[j].value);
-		}
-		sec->line = cfg->sections[i].line;
-		sec->interval_ms = cfg->sections[i].interval_ms;
-		sec->timeout_ms = cfg->sections[i].timeout_ms;
-	}
-}
-
-static int
-add_sources(struct config *cfg, struct runner *r, struct err *err)
-{
-	add_prometheus_alerts(cfg);
-	for (size_t i = 0; i < cfg->n_sections; i++) {
-		const struct config_section *sec = &cfg->sections[i];
-		const struct probe_ops *ops = probe_find(sec->backend);
-
-		if (strcmp(sec->backend, "prometheus-alerts") == 0) {
-			ops = &prometheus_alerts_probe_ops;
-		}
-
-		if (ops == NULL) {
-			return err_set(err, "%s:%d: unknown backend '%.32s'",
-				       cfg->path ? cfg->path : "environment",
-				       sec->line, sec->backend);
-		}
-		if (runner_add(r, ops, sec, err) < 0) {
-			return -1;
-		}
-	}
-	return 0;
 }
 
 /* The probe threads (and, with act, the action worker) start with the
@@ -503,7 +443,7 @@ run_interactive(struct app *a, struct config *demo_cfg, double speed)
 			return status;
 		}
 		a->start_demo = false;
-		if (demo_setup(demo_cfg, a->r, speed, &err) < 0 ||
+		if (probe_add_demo(demo_cfg, a->r, speed, &err) < 0 ||
 		    start_threads(a->r, true, NULL, NULL, NULL, false,
 				  &err) < 0) {
 			app_set_status(a, ROLE_CRIT, "demo: %s", err.msg);
@@ -592,9 +532,9 @@ cli_main(int argc, char *argv[])
 	state_set_tracker(st, rt);
 	r = runner_new(st);
 	if (o.demo) {
-		status = demo_setup(&demo_cfg, r, o.demo_speed, &err);
+		status = probe_add_demo(&demo_cfg, r, o.demo_speed, &err);
 	} else {
-		status = add_sources(&cfg, r, &err);
+		status = probe_add_sources(&cfg, r, &err);
 	}
 	/* The action worker, then the incident (declared or resumed before
 	 * any probe publishes, so that the first findings are its record),

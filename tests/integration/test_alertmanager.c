@@ -72,7 +72,7 @@ poll_alerts(const struct config_section *sec, struct snapshot **keep)
 	struct am_poller *ap;
 	struct err err = { "" };
 
-	ap = am_poller_new(sec, false, &err);
+	ap = am_poller_new(sec, NULL, &err);
 	cr_assert_not_null(ap, "%s", err.msg);
 	*keep = snapshot_new(SNAP_ALERTS, "alertmanager.test");
 	cr_assert_eq(am_poller_poll(ap, *keep, &err), 0, "%s", err.msg);
@@ -435,7 +435,7 @@ Test(alertmanager, server_down)
 	struct snapshot *s = snapshot_new(SNAP_ALERTS, "alertmanager.test");
 	struct err err = { "" };
 
-	ap = am_poller_new(section(url), false, &err);
+	ap = am_poller_new(section(url), NULL, &err);
 	cr_assert_not_null(ap);
 	cr_assert_eq(am_poller_poll(ap, s, &err), -1);
 	cr_assert_str_eq(err.msg, want);
@@ -457,7 +457,7 @@ Test(alertmanager, not_alertmanager)
 	struct snapshot *s = snapshot_new(SNAP_ALERTS, "alertmanager.test");
 	struct err err = { "" };
 
-	ap = am_poller_new(section(url), false, &err);
+	ap = am_poller_new(section(url), NULL, &err);
 	cr_assert_not_null(ap);
 	cr_assert_eq(am_poller_poll(ap, s, &err), -1);
 	cr_assert_str_eq(err.msg, want);

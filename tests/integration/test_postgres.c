@@ -123,7 +123,7 @@ static struct pg_probe *
 probe_for(const struct config_section *sec)
 {
 	struct err err = { { 0 } };
-	struct pg_probe *pp = pg_probe_new(sec, sec->timeout_ms, NULL, &err);
+	struct pg_probe *pp = pg_probe_new(sec, NULL, &err);
 
 	cr_assert_not_null(pp, "%s", err.msg);
 	return pp;

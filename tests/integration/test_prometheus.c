@@ -70,7 +70,7 @@ local_url(int port)
 static struct snapshot *
 poll_once(const struct config_section *sec, struct err *err)
 {
-	struct prom_poller *pp = prom_poller_new(sec, err);
+	struct prom_poller *pp = prom_poller_new(sec, NULL, err);
 	struct snapshot *s;
 
 	cr_assert_not_null(pp, "%s", err->msg);
@@ -249,7 +249,7 @@ Test(prometheus, alerts_from_prometheus_rules)
 
 	start_server();
 	sec = section(server.url, 3000);
-	ap = am_poller_new(sec, true, &err);
+	ap = am_poller_new_prometheus(sec, NULL, &err);
 	cr_assert_not_null(ap, "%s", err.msg);
 	/* The rule is evaluated every second; "for" is 0. */
 	end = clock_mono_ms() + 10000;
@@ -554,7 +554,7 @@ Test(prometheus, unusable_auth_settings)
 		struct err err = { "" };
 
 		config_section_set(sec, cases[i].key, cases[i].value);
-		cr_assert_null(prom_poller_new(sec, &err), "%s", cases[i].key);
+		cr_assert_null(prom_poller_new(sec, NULL, &err), "%s", cases[i].key);
 		cr_assert_str_eq(err.msg, cases[i].want);
 		config_finish(&cfg);
 	}

@@ -1,6 +1,9 @@
-/* Configuration: the INI loader's accepted files and exact error messages,
- * durations, booleans, the environment fallback and the default path.
- * Each test runs in its own process with its own temporary directory. */
+/* Configuration: the INI loader's accepted files and exact error messages
+ * against the registry's backends, durations, booleans, the environment
+ * fallback and the default path; and what a spec handed in decides
+ * (aliases, pattern keys, required keys, key types, defaults, the
+ * environment variable), with spec tables of the tests' own. Each test
+ * runs in its own process with its own temporary directory. */
 #include <criterion/criterion.h>
 #include <criterion/parameterized.h>
 
@@ -12,6 +15,7 @@
 
 #include "core/config.h"
 #include "core/xalloc.h"
+#include "probes/probe.h"
 
 static char tmpdir[] = "/tmp/warroom-config-XXXXXX";
 static char *written[16];
@@ -71,9 +75,29 @@ find_section(const struct config *cfg, const char *name)
 /* Parameters are copied into each test's process (which may not share the
  * parent's addresses), so they hold arrays, not pointers. */
 struct bad_case {
-	char text[96];
+	char text[112];
 	char want[160];         /* after "PATH:" */
 };
+
+/* Loads text against specs: it must fail with "PATH:" + want, and no
+ * message may quote a secret. */
+static void
+expect_load_error(const char *text,
+		  const struct config_backend_spec *const *specs,
+		  const char *want_after_path)
+{
+	struct config cfg = { 0 };
+	struct err err = { { 0 } };
+	const char *path = write_file("bad.ini", text);
+	char want[2 * ERR_MSG_MAX];
+
+	snprintf(want, sizeof(want), "%s:%s", path, want_after_path);
+	cr_assert_eq(config_load_file(&cfg, path, specs, &err), -1,
+		     "accepted: %s", text);
+	cr_assert_str_eq(err.msg, want);
+	cr_assert_null(strstr(err.msg, "s3cretpw"), "leaked: %s", err.msg);
+	config_finish(&cfg);
+}
 
 ParameterizedTestParameters(config, bad_files)
 {
@@ -172,16 +196,7 @@ ParameterizedTestParameters(config, bad_files)
 ParameterizedTest(struct bad_case *c, config, bad_files, .init = setup,
 		  .fini = teardown)
 {
-	struct config cfg = { 0 };
-	struct err err = { { 0 } };
-	const char *path = write_file("bad.ini", c->text);
-	char want[2 * ERR_MSG_MAX];
-
-	snprintf(want, sizeof(want), "%s:%s", path, c->want);
-	cr_assert_eq(config_load_file(&cfg, path, &err), -1,
-		     "accepted: %s", c->text);
-	cr_assert_str_eq(err.msg, want);
-	config_finish(&cfg);
+	expect_load_error(c->text, probe_config_specs(), c->want);
 }
 
 Test(config, line_too_long, .init = setup, .fini = teardown)
@@ -193,7 +208,8 @@ Test(config, line_too_long, .init = setup, .fini = teardown)
 
 	snprintf(text, sizeof(text), "[postgres.main]\ndsn = %0250d\n", 7);
 	path = write_file("long.ini", text);
-	cr_assert_eq(config_load_file(&cfg, path, &err), -1);
+	cr_assert_eq(config_load_file(&cfg, path, probe_config_specs(),
+				      &err), -1);
 	snprintf(want, sizeof(want),
 		 "%s:2: line too long (at most 198 characters)", path);
 	cr_assert_str_eq(err.msg, want);
@@ -208,7 +224,8 @@ Test(config, missing_file, .init = setup, .fini = teardown)
 
 	snprintf(path, sizeof(path), "%s/nope.ini", tmpdir);
 	snprintf(want, sizeof(want), "%s: No such file or directory", path);
-	cr_assert_eq(config_load_file(&cfg, path, &err), -1);
+	cr_assert_eq(config_load_file(&cfg, path, probe_config_specs(),
+				      &err), -1);
 	cr_assert_str_eq(err.msg, want);
 	cr_assert_str_eq(cfg.path, path);
 	config_finish(&cfg);
@@ -222,7 +239,8 @@ Test(config, directory_is_an_error, .init = setup, .fini = teardown)
 	char want[2 * ERR_MSG_MAX];
 
 	snprintf(want, sizeof(want), "%s: Is a directory", tmpdir);
-	cr_assert_eq(config_load_file(&cfg, tmpdir, &err), -1);
+	cr_assert_eq(config_load_file(&cfg, tmpdir, probe_config_specs(),
+				      &err), -1);
 	cr_assert_str_eq(err.msg, want);
 	config_finish(&cfg);
 }
@@ -263,7 +281,8 @@ ParameterizedTest(struct secret_case *c, config, secret_not_echoed,
 	struct err err = { { 0 } };
 	const char *path = write_file("secret.ini", c->text);
 
-	cr_assert_eq(config_load_file(&cfg, path, &err), -1, "accepted: %s",
+	cr_assert_eq(config_load_file(&cfg, path, probe_config_specs(),
+				      &err), -1, "accepted: %s",
 		     c->text);
 	cr_assert(err.msg[0] != '\0');
 	cr_assert_null(strstr(err.msg, "s3cretpw"), "leaked: %s", err.msg);
@@ -312,7 +331,8 @@ Test(config, realistic_file, .init = setup, .fini = teardown)
 	const char *path = write_file("config.ini", realistic);
 	const struct config_section *s;
 
-	cr_assert_eq(config_load_file(&cfg, path, &err), 0, "%s", err.msg);
+	cr_assert_eq(config_load_file(&cfg, path, probe_config_specs(),
+				      &err), 0, "%s", err.msg);
 	cr_assert_str_eq(cfg.path, path);
 	cr_assert_not(cfg.from_env);
 	cr_assert_str_eq(cfg.theme, "high-contrast");
@@ -373,7 +393,8 @@ Test(config, crlf_bom_and_defaults, .init = setup, .fini = teardown)
 		"[ k8s.x ] ; spaced\r\ncontext = prod\r\n");
 	const struct config_section *s;
 
-	cr_assert_eq(config_load_file(&cfg, path, &err), 0, "%s", err.msg);
+	cr_assert_eq(config_load_file(&cfg, path, probe_config_specs(),
+				      &err), 0, "%s", err.msg);
 	cr_assert_null(cfg.theme);
 	cr_assert_not(cfg.read_only);
 	cr_assert_eq(cfg.n_sections, 2);
@@ -393,7 +414,8 @@ Test(config, empty_file_has_no_sections, .init = setup, .fini = teardown)
 	struct err err = { { 0 } };
 	const char *path = write_file("empty.ini", "; nothing yet\n");
 
-	cr_assert_eq(config_load_file(&cfg, path, &err), 0, "%s", err.msg);
+	cr_assert_eq(config_load_file(&cfg, path, probe_config_specs(),
+				      &err), 0, "%s", err.msg);
 	cr_assert_eq(cfg.n_sections, 0);
 	config_finish(&cfg);
 }
@@ -497,7 +519,7 @@ Test(config, env_all_variables)
 	setenv("ALERTMANAGER_URL", "http://am:9093", 1);
 	setenv("KAFKA_BROKERS", "k1:9092,k2:9092", 1);
 	setenv("KUBECONFIG", "/etc/kube/config", 1);
-	cr_assert_eq(config_from_env(&cfg), 6);
+	cr_assert_eq(config_from_env(&cfg, probe_config_specs()), 6);
 	cr_assert(cfg.from_env);
 	cr_assert_eq(cfg.n_sections, 6);
 
@@ -518,7 +540,7 @@ Test(config, env_all_variables)
 				    "url"), "http://am:9093");
 	cr_assert_str_eq(config_get(find_section(&cfg, "kafka.env"),
 				    "brokers"), "k1:9092,k2:9092");
-	cr_assert_str_eq(config_get(find_section(&cfg, "k8s.env"),
+	cr_assert_str_eq(config_get(find_section(&cfg, "kubernetes.env"),
 				    "kubeconfig"), "/etc/kube/config");
 	config_finish(&cfg);
 }
@@ -530,7 +552,7 @@ Test(config, env_empty_values_ignored)
 	clear_env();
 	setenv("DATABASE_URL", "", 1);
 	setenv("REDIS_URL", "redis://cache", 1);
-	cr_assert_eq(config_from_env(&cfg), 1);
+	cr_assert_eq(config_from_env(&cfg, probe_config_specs()), 1);
 	cr_assert(cfg.from_env);
 	cr_assert_eq(cfg.n_sections, 1);
 	cr_assert_str_eq(cfg.sections[0].name, "redis.env");
@@ -542,7 +564,7 @@ Test(config, env_nothing_set)
 	struct config cfg = { 0 };
 
 	clear_env();
-	cr_assert_eq(config_from_env(&cfg), 0);
+	cr_assert_eq(config_from_env(&cfg, probe_config_specs()), 0);
 	cr_assert_not(cfg.from_env);
 	cr_assert_eq(cfg.n_sections, 0);
 	config_finish(&cfg);
@@ -587,7 +609,7 @@ Test(config, default_path_relative_xdg_ignored)
 
 Test(config, add_section_and_set)
 {
-	struct config cfg = { 0 };
+	struct config cfg = { .specs = probe_config_specs() };
 	struct config_section *s;
 
 	s = config_add_section(&cfg, "alertmanager.lab");
@@ -612,13 +634,346 @@ Test(config, add_section_and_set)
 Test(config, backends_list)
 {
 	static const char *const want[] = {
-		"k8s", "postgres", "redis", "kafka", "prometheus",
+		"kubernetes", "postgres", "redis", "kafka", "prometheus",
 		"alertmanager",
 	};
+	const struct config_backend_spec *const *specs = probe_config_specs();
 	size_t i;
 
 	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
-		cr_assert_str_eq(config_backends[i], want[i]);
+		cr_assert_str_eq(specs[i]->name, want[i]);
 	}
-	cr_assert_null(config_backends[i]);
+	cr_assert_null(specs[i]);
+	cr_assert_eq(config_backend_find(specs, "k8s"), specs[0]);
+	cr_assert_eq(config_backend_find(specs, "kubernetes"), specs[0]);
+	cr_assert_null(config_backend_find(specs, "prometheus-alerts"));
+	cr_assert_null(config_backend_find(specs, "demo"));
+	cr_assert_null(config_backend_find(NULL, "redis"));
+}
+
+/* ---- aliases of the real backends -------------------------------------- */
+
+Test(config, k8s_loads_as_kubernetes, .init = setup, .fini = teardown)
+{
+	struct config cfg = { 0 };
+	struct err err = { { 0 } };
+	const char *path = write_file("k8s.ini",
+		"[k8s.x]\ncontext = prod\n[kubernetes.y]\nnamespace = web\n");
+	const struct config_section *s;
+
+	cr_assert_eq(config_load_file(&cfg, path, probe_config_specs(),
+				      &err), 0, "%s", err.msg);
+	cr_assert_eq(cfg.n_sections, 2);
+	s = find_section(&cfg, "k8s.x");
+	cr_assert_not_null(s);
+	cr_assert_str_eq(s->backend, "kubernetes");
+	cr_assert_str_eq(s->instance, "x");
+	cr_assert_eq(s->interval_ms, 2000);
+	cr_assert_str_eq(config_get(s, "context"), "prod");
+	s = find_section(&cfg, "kubernetes.y");
+	cr_assert_not_null(s);
+	cr_assert_str_eq(s->backend, "kubernetes");
+	cr_assert_eq(probe_find(s->backend), probe_find("k8s"));
+	config_finish(&cfg);
+}
+
+/* ---- a spec handed in decides --------------------------------------- */
+
+/* A backend of the tests' own, with a key of every type. */
+static const struct config_key_spec toy_keys[] = {
+	{ .name = "host", .type = CONFIG_TEXT, .required = true,
+	  .env = "WARROOM_TEST_TOY", .help = "where it runs" },
+	{ .name = "wait", .type = CONFIG_DURATION, .def = "3s",
+	  .help = "how long" },
+	{ .name = "verbose", .type = CONFIG_BOOL, .def = "no",
+	  .help = "whether to say more" },
+	{ .name = "api", .type = CONFIG_HTTP_URL, .help = "an API" },
+	{ .name = "cache", .type = CONFIG_REDIS_URL, .help = "a Redis" },
+	{ .name = "db", .type = CONFIG_DSN, .secret = true,
+	  .help = "a database" },
+	{ .name = "brokers", .type = CONFIG_BROKERS,
+	  .env = "WARROOM_TEST_BROKERS", .help = "a Kafka" },
+	{ .name = "names", .type = CONFIG_LIST, .help = "some names" },
+	{ .name = "var", .type = CONFIG_ENV_NAME, .help = "a variable" },
+	{ .name = "pin", .type = CONFIG_DURATION, .secret = true,
+	  .help = "a secret duration" },
+	{ .name = "gauge.NAME.limit", .type = CONFIG_DURATION,
+	  .pattern = true, .help = "a limit per gauge" },
+	{ .name = "gauge.NAME.label", .type = CONFIG_TEXT, .pattern = true,
+	  .help = "a label per gauge" },
+	{ .name = "pair.A.B", .type = CONFIG_BOOL, .pattern = true,
+	  .help = "two placeholders" },
+	{ .name = NULL },
+};
+
+static const struct config_key_spec toy_shared_keys[] = {
+	{ .name = "site", .type = CONFIG_TEXT, .required = true,
+	  .env = "WARROOM_TEST_SITE", .help = "shared with other backends" },
+	{ .name = NULL },
+};
+
+static const char *const toy_aliases[] = { "tk", "toy2", NULL };
+
+static const struct config_backend_spec toy_spec = {
+	.name = "toy",
+	.aliases = toy_aliases,
+	.interval_ms = 750,
+	.keys = toy_keys,
+	.shared_keys = toy_shared_keys,
+};
+
+/* No keys of its own, the default interval. */
+static const struct config_backend_spec bare_spec = {
+	.name = "bare",
+};
+
+static const struct config_backend_spec *const toy_specs[] = {
+	&toy_spec, &bare_spec, NULL,
+};
+
+/* Loads text against toy_specs: the loader's rc, with cfg to finish. */
+static int
+load_toy(struct config *cfg, const char *text, struct err *err)
+{
+	return config_load_file(cfg, write_file("toy.ini", text), toy_specs,
+				err);
+}
+
+Test(config, spec_values_of_every_type, .init = setup, .fini = teardown)
+{
+	struct config cfg = { 0 };
+	struct err err = { { 0 } };
+	const struct config_section *s;
+
+	cr_assert_eq(load_toy(&cfg,
+		"[toy.a]\nhost = h\nsite = s\nwait = 250ms\nverbose = on\n"
+		"api = https://api:8443/v1\ncache = redis://c:6379/2\n"
+		"db = host=db1 dbname=app\nbrokers = k1:9092, k2\n"
+		"names = a,b\nvar = TOKEN_1\npin = 2s\n"
+		"gauge.cpu.limit = 1m\ngauge.cpu.label = CPU time\n"
+		"pair.x.y = false\n[bare.b]\n", &err), 0, "%s", err.msg);
+	cr_assert_eq(cfg.specs, toy_specs);
+	s = find_section(&cfg, "toy.a");
+	cr_assert_str_eq(s->backend, "toy");
+	cr_assert_eq(s->interval_ms, 750);
+	cr_assert_str_eq(config_get(s, "wait"), "250ms");
+	cr_assert_str_eq(config_get(s, "verbose"), "on");
+	cr_assert_str_eq(config_get(s, "brokers"), "k1:9092, k2");
+	cr_assert_str_eq(config_get(s, "gauge.cpu.label"), "CPU time");
+	cr_assert_str_eq(config_get(s, "pair.x.y"), "false");
+	cr_assert_eq(s->n_kv, 14);
+	s = find_section(&cfg, "bare.b");
+	cr_assert_str_eq(s->backend, "bare");
+	cr_assert_eq(s->interval_ms, CONFIG_INTERVAL_DEFAULT_MS);
+	cr_assert_eq(s->n_kv, 0);
+	config_finish(&cfg);
+}
+
+Test(config, spec_defaults_fill_a_new_section, .init = setup,
+     .fini = teardown)
+{
+	struct config cfg = { 0 };
+	struct err err = { { 0 } };
+	const struct config_section *s;
+
+	cr_assert_eq(load_toy(&cfg, "[toy.a]\nhost = h\nsite = s\n"
+			      "wait = 1s\n", &err), 0, "%s", err.msg);
+	s = &cfg.sections[0];
+	cr_assert_str_eq(config_get(s, "wait"), "1s", "a set key wins");
+	cr_assert_str_eq(config_get(s, "verbose"), "no");
+	cr_assert_null(config_get(s, "api"));
+	cr_assert_eq(s->timeout_ms, 5000);
+	config_finish(&cfg);
+}
+
+ParameterizedTestParameters(config, spec_errors)
+{
+	static struct bad_case cases[] = {
+		/* A key of each type with a bad value. */
+		{ "[toy.a]\nhost = h\nsite = s\nhost2 = x\n",
+		  "4: unknown key 'host2' in [toy.a]" },
+		{ "[toy.a]\nhost = a\x01z\nsite = s\n",
+		  "2: bad value for host in [toy.a] (control character)" },
+		{ "[toy.a]\nhost = h\nsite = s\nwait = 5x\n",
+		  "4: bad duration '5x' for wait" },
+		{ "[toy.a]\nhost = h\nsite = s\nverbose = maybe\n",
+		  "4: bad boolean 'maybe' for verbose (use true or false)" },
+		{ "[toy.a]\nhost = h\nsite = s\napi = ftp://x\n",
+		  "4: bad value for api in [toy.a] (expected "
+		  "http://HOST[:PORT][/PATH] or https://...)" },
+		{ "[toy.a]\nhost = h\nsite = s\ncache = http://c\n",
+		  "4: bad value for cache in [toy.a] (expected "
+		  "redis://HOST[:PORT][/DB] or unix:///PATH)" },
+		{ "[toy.a]\nhost = h\nsite = s\ndb = x\x02y\n",
+		  "4: bad value for db in [toy.a] (control character)" },
+		{ "[toy.a]\nhost = h\nsite = s\nbrokers = k:0\n",
+		  "4: bad value for brokers in [toy.a] (expected "
+		  "HOST:PORT[,HOST:PORT...])" },
+		{ "[toy.a]\nhost = h\nsite = s\nnames = a,,b\n",
+		  "4: bad value for names in [toy.a] (expected "
+		  "NAME[,NAME...])" },
+		{ "[toy.a]\nhost = h\nsite = s\nvar = 1x\n",
+		  "4: bad value for var in [toy.a] (expected the name of an "
+		  "environment variable)" },
+		/* A secret is not echoed even where its type would be. */
+		{ "[toy.a]\nhost = h\nsite = s\npin = s3cretpw\n",
+		  "4: bad duration for pin" },
+		/* Pattern keys: the key is named as written. */
+		{ "[toy.a]\nhost = h\nsite = s\ngauge.cpu.limit = 5x\n",
+		  "4: bad duration '5x' for gauge.cpu.limit" },
+		{ "[toy.a]\nhost = h\nsite = s\npair.x.y = perhaps\n",
+		  "4: bad boolean 'perhaps' for pair.x.y (use true or false)" },
+		{ "[toy.a]\nhost = h\nsite = s\ngauge.cpu.color = red\n",
+		  "4: unknown key 'gauge.cpu.color' in [toy.a]" },
+		{ "[toy.a]\nhost = h\nsite = s\ngauge..limit = 1s\n",
+		  "4: unknown key 'gauge..limit' in [toy.a]" },
+		{ "[toy.a]\nhost = h\nsite = s\ngauge.cpu = 1s\n",
+		  "4: unknown key 'gauge.cpu' in [toy.a]" },
+		{ "[toy.a]\nhost = h\nsite = s\ngauge.a.b.limit = 1s\n",
+		  "4: unknown key 'gauge.a.b.limit' in [toy.a]" },
+		{ "[toy.a]\nhost = h\nsite = s\ngauge.cpu.limit.x = 1s\n",
+		  "4: unknown key 'gauge.cpu.limit.x' in [toy.a]" },
+		/* A placeholder stands for at most 32 characters. */
+		{ "[toy.a]\nhost = h\nsite = s\n"
+		  "pair.abcdefghijklmnopqrstuvwxyz0123456.y = on\n",
+		  "4: unknown key 'pair.abcdefghijklmnopqrstuvwxyz0123456.y' "
+		  "in [toy.a]" },
+		{ "[toy.a]\nhost = h\nsite = s\ngauge.c!u.limit = 1s\n",
+		  "4: malformed key in [toy.a]" },
+		{ "[toy.a]\nhost = h\nsite = s\nGAUGE.cpu.limit = 1s\n",
+		  "4: unknown key 'GAUGE.cpu.limit' in [toy.a]" },
+		{ "[toy.a]\nhost = h\nsite = s\ngauge.cpu.limit = 1s\n"
+		  "gauge.cpu.limit = 2s\n",
+		  "5: duplicate key 'gauge.cpu.limit' in [toy.a]" },
+		/* Required keys: its own first, then the shared ones. */
+		{ "[toy.a]\nsite = s\n",
+		  "1: missing required key 'host' in [toy.a]" },
+		{ "\n[toy.a]\nhost = h\n[bare.b]\n",
+		  "2: missing required key 'site' in [toy.a]" },
+		{ "[toy.a]\n", "1: missing required key 'host' in [toy.a]" },
+		/* Only the backends handed in exist. */
+		{ "[redis.cache]\nurl = redis://h\n",
+		  "1: unknown backend 'redis' in section [redis.cache]" },
+		{ "[bare.b]\nhost = h\n", "2: unknown key 'host' in [bare.b]" },
+		{ "[bare.b]\ninterval = 20ms\n",
+		  "2: interval '20ms' is too short (at least 100ms)" },
+		/* Aliases name the same backend. */
+		{ "[tk]\n", "1: section [tk] needs a name, e.g. [tk.main]" },
+		{ "[tk.x]\nhost = h\nsite = s\n[toy.x]\n",
+		  "4: duplicate section [toy.x]" },
+		{ "[toy2.x]\nhost = h\nsite = s\n[tk.x]\n",
+		  "4: duplicate section [tk.x]" },
+	};
+
+	return cr_make_param_array(struct bad_case, cases,
+				   sizeof(cases) / sizeof(cases[0]));
+}
+
+ParameterizedTest(struct bad_case *c, config, spec_errors, .init = setup,
+		  .fini = teardown)
+{
+	expect_load_error(c->text, toy_specs, c->want);
+}
+
+Test(config, spec_aliases, .init = setup, .fini = teardown)
+{
+	struct config cfg = { 0 };
+	struct err err = { { 0 } };
+	const struct config_section *s;
+
+	cr_assert_eq(load_toy(&cfg, "[tk.one]\nhost = h\nsite = s\n"
+			      "[toy2.two]\nhost = h\nsite = s\n", &err), 0,
+		     "%s", err.msg);
+	s = find_section(&cfg, "tk.one");
+	cr_assert_not_null(s);
+	cr_assert_str_eq(s->backend, "toy");
+	cr_assert_str_eq(s->instance, "one");
+	cr_assert_eq(s->interval_ms, 750);
+	cr_assert_str_eq(config_get(s, "verbose"), "no");
+	s = find_section(&cfg, "toy2.two");
+	cr_assert_not_null(s);
+	cr_assert_str_eq(s->backend, "toy");
+	config_finish(&cfg);
+}
+
+Test(config, spec_env_fallback)
+{
+	struct config cfg = { 0 };
+	const struct config_section *s;
+
+	clear_env();
+	setenv("WARROOM_TEST_TOY", "h1", 1);
+	setenv("WARROOM_TEST_BROKERS", "k1:9092", 1);
+	setenv("WARROOM_TEST_SITE", "ignored: a shared key's", 1);
+	setenv("DATABASE_URL", "postgres://db/app", 1);
+	cr_assert_eq(config_from_env(&cfg, toy_specs), 1,
+		     "only the specs handed in have variables");
+	cr_assert(cfg.from_env);
+	cr_assert_eq(cfg.specs, toy_specs);
+	cr_assert_eq(cfg.n_sections, 1);
+	s = &cfg.sections[0];
+	cr_assert_str_eq(s->name, "toy.env");
+	cr_assert_str_eq(s->backend, "toy");
+	cr_assert_str_eq(s->instance, "env");
+	cr_assert_eq(s->line, 0);
+	cr_assert_eq(s->interval_ms, 750);
+	cr_assert_str_eq(config_get(s, "host"), "h1");
+	cr_assert_str_eq(config_get(s, "brokers"), "k1:9092",
+			 "two variables, one section");
+	cr_assert_null(config_get(s, "site"));
+	cr_assert_str_eq(config_get(s, "wait"), "3s");
+	config_finish(&cfg);
+
+	unsetenv("WARROOM_TEST_TOY");
+	unsetenv("WARROOM_TEST_BROKERS");
+	cr_assert_eq(config_from_env(&cfg, toy_specs), 0);
+	cr_assert_not(cfg.from_env);
+	config_finish(&cfg);
+	cr_assert_eq(config_from_env(&cfg, NULL), 0);
+	config_finish(&cfg);
+}
+
+Test(config, spec_key_find)
+{
+	const struct config_key_spec *k;
+
+	cr_assert_eq(config_key_find(&toy_spec, "interval"),
+		     &config_common_keys[0]);
+	cr_assert_eq(config_key_find(NULL, "timeout"),
+		     &config_common_keys[1]);
+	cr_assert_null(config_key_find(NULL, "host"));
+	cr_assert_eq(config_key_find(&toy_spec, "host"), &toy_keys[0]);
+	cr_assert_eq(config_key_find(&toy_spec, "site"), &toy_shared_keys[0]);
+	k = config_key_find(&toy_spec, "gauge.x_1-2.limit");
+	cr_assert_not_null(k);
+	cr_assert_str_eq(k->name, "gauge.NAME.limit");
+	cr_assert_str_eq(config_key_find(&toy_spec, "pair.a.b")->name,
+			 "pair.A.B");
+	cr_assert_null(config_key_find(&toy_spec, "pair.a"));
+	cr_assert_not_null(config_key_find(&toy_spec,
+		"pair.abcdefghijklmnopqrstuvwxyz012345.y"));
+	cr_assert_null(config_key_find(&toy_spec,
+		"pair.abcdefghijklmnopqrstuvwxyz0123456.y"));
+	cr_assert_null(config_key_find(&toy_spec, "gauge.x.limit."));
+	cr_assert_null(config_key_find(&bare_spec, "host"));
+}
+
+Test(config, add_section_with_and_without_specs)
+{
+	struct config cfg = { 0 };
+	struct config_section *s;
+
+	s = config_add_section(&cfg, "tk.a");
+	cr_assert_str_eq(s->backend, "tk", "no specs: the name as written");
+	cr_assert_eq(s->interval_ms, 2000);
+	cr_assert_eq(s->n_kv, 0);
+	cfg.specs = toy_specs;
+	s = config_add_section(&cfg, "tk.b");
+	cr_assert_str_eq(s->name, "tk.b");
+	cr_assert_str_eq(s->backend, "toy");
+	cr_assert_eq(s->interval_ms, 750);
+	cr_assert_eq(s->n_kv, 2);
+	cr_assert_str_eq(config_get(s, "wait"), "3s");
+	cr_assert_str_eq(config_get(s, "verbose"), "no");
+	config_finish(&cfg);
 }

@@ -1083,7 +1083,7 @@ Test(demo, action_tables_have_the_brief_keys)
 		const struct probe_ops *ops = demo_probe_ops((enum snap_kind)k);
 
 		cr_assert_not_null(ops);
-		cr_expect_str_eq(ops->name, "demo");
+		cr_expect_str_eq(ops->config.name, "demo");
 		cr_expect_eq(ops->kind, (enum snap_kind)k);
 		cr_expect_not_null(ops->poll);
 		cr_expect_eq(ops->actions, demo_actions((enum snap_kind)k));

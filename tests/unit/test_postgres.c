@@ -194,7 +194,7 @@ Test(postgres, action_table)
 		     action("terminate"));
 	cr_assert_eq(postgres_probe_ops.actions, postgres_actions);
 	cr_assert_eq(postgres_probe_ops.kind, SNAP_PG);
-	cr_assert_str_eq(postgres_probe_ops.name, "postgres");
+	cr_assert_str_eq(postgres_probe_ops.config.name, "postgres");
 }
 
 /* A derived snapshot of "postgres.u" with two sessions: 4242 and 4301
@@ -371,13 +371,14 @@ Test(postgres, open_needs_a_good_section)
 	struct err err = { { 0 } };
 
 	config_section_set(sec, "long_query", "5s");
-	cr_assert_null(pg_probe_new(sec, 1000, NULL, &err));
+	sec->timeout_ms = 1000;
+	cr_assert_null(pg_probe_new(sec, NULL, &err));
 	cr_assert_str_eq(err.msg, "missing required key 'dsn' in "
 			 "[postgres.bad]");
 	config_section_set(sec, "dsn", "host=x");
 	config_section_set(sec, "password_file", "/nonexistent/pw");
 	{
-		struct pg_probe *pp = pg_probe_new(sec, 1000, NULL, &err);
+		struct pg_probe *pp = pg_probe_new(sec, NULL, &err);
 		struct snapshot *s = snapshot_new(SNAP_PG, "postgres.bad");
 
 		cr_assert_not_null(pp);
@@ -395,15 +396,10 @@ Test(postgres, open_needs_a_good_section)
 
 Test(postgres, not_built_in)
 {
-	struct config cfg = { 0 };
-	struct config_section *sec = config_add_section(&cfg, "postgres.x");
-	struct err err = { { 0 } };
-
-	config_section_set(sec, "dsn", "host=x");
-	cr_assert_eq(postgres_probe_ops.open(NULL, sec, &err), -1);
-	cr_assert_str_eq(err.msg, "PostgreSQL support not built in");
+	cr_assert_null(postgres_probe_ops.open);
+	cr_assert_str_eq(postgres_probe_ops.unavailable,
+			 "PostgreSQL support not built in");
 	cr_assert_eq(postgres_probe_ops.kind, SNAP_PG);
-	config_finish(&cfg);
 }
 
 #endif /* HAVE_LIBPQ */

@@ -552,7 +552,7 @@ load(struct config *cfg, const char *text, struct err *err)
 	fputs(text, f);
 	cr_assert_eq(fclose(f), 0);
 	memset(cfg, 0, sizeof(*cfg));
-	return config_load_file(cfg, cfg_path, err);
+	return config_load_file(cfg, cfg_path, probe_config_specs(), err);
 }
 
 Test(prom_panels, defaults_when_none_configured)

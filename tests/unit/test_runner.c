@@ -108,14 +108,21 @@ snap_seq(const struct snapshot *s)
 	       ((const struct seq_data *)s->data)->seq : -1;
 }
 
-static struct snapshot *
-seq_snapshot(struct probe *p, int seq)
+static void
+set_seq(struct snapshot *s, int seq)
 {
-	struct snapshot *s = probe_snapshot_new(p);
 	struct seq_data *d = snapshot_alloc(s, sizeof(*d));
 
 	d->seq = seq;
 	s->data = d;
+}
+
+static struct snapshot *
+seq_snapshot(struct probe *p, int seq)
+{
+	struct snapshot *s = probe_snapshot_new(p);
+
+	set_seq(s, seq);
 	return s;
 }
 
@@ -131,27 +138,35 @@ static pthread_mutex_t thread_lock = PTHREAD_MUTEX_INITIALIZER;
 static pthread_t open_thread, close_thread;     /* under thread_lock */
 static atomic_bool signals_blocked;
 static int open_failures_wanted;
+/* What fake_open() returns, and what the other calls were handed. */
+static int fake_state;
+static void *_Atomic polled_state, *_Atomic closed_state;
+static const struct config_section *_Atomic opened_section;
 
-static int
-fake_open(struct probe *p, const struct config_section *sec, struct err *err)
+static void *
+fake_open(const struct config_section *sec, struct probe *owner,
+	  struct err *err)
 {
 	int n = atomic_fetch_add(&opens, 1) + 1;
 
 	pthread_mutex_lock(&thread_lock);
 	open_thread = pthread_self();
 	pthread_mutex_unlock(&thread_lock);
+	atomic_store(&opened_section, sec);
 	if (n <= open_failures_wanted) {
-		return err_set(err, "authentication failed for user \"app\"");
+		err_set(err, "authentication failed for user \"app\"");
+		return NULL;
 	}
-	return 0;
+	return &fake_state;
 }
 
 static void
-fake_close(struct probe *p)
+fake_close(void *state)
 {
 	pthread_mutex_lock(&thread_lock);
 	close_thread = pthread_self();
 	pthread_mutex_unlock(&thread_lock);
+	atomic_store(&closed_state, state);
 	atomic_fetch_add(&closes, 1);
 }
 
@@ -167,11 +182,12 @@ record_poll(void)
 }
 
 static int
-ok_poll(struct probe *p, struct snapshot **out, struct err *err)
+ok_poll(void *state, struct snapshot *snap, struct err *err)
 {
 	int n = record_poll();
 	sigset_t set;
 
+	atomic_store(&polled_state, state);
 	pthread_sigmask(SIG_BLOCK, NULL, &set);
 	atomic_store(&signals_blocked, sigismember(&set, SIGINT) &&
 		     sigismember(&set, SIGTERM) &&
@@ -179,13 +195,13 @@ ok_poll(struct probe *p, struct snapshot **out, struct err *err)
 	if (poll_delay_ms > 0) {
 		sleep_ms(poll_delay_ms);
 	}
-	*out = seq_snapshot(p, n);
+	set_seq(snap, n);
 	atomic_fetch_add(&polls, 1);
 	return 0;
 }
 
 static int
-fail_poll(struct probe *p, struct snapshot **out, struct err *err)
+fail_poll(void *state, struct snapshot *snap, struct err *err)
 {
 	record_poll();
 	atomic_fetch_add(&polls, 1);
@@ -199,7 +215,7 @@ static int flaky_err_seen[MAX_POLLS];
 static int flaky_last_good_seen[MAX_POLLS];
 
 static int
-flaky_poll(struct probe *p, struct snapshot **out, struct err *err)
+flaky_poll(void *state, struct snapshot *snap, struct err *err)
 {
 	int n = record_poll();
 	struct snapshot *cur = state_get(st, 0);
@@ -215,7 +231,23 @@ flaky_poll(struct probe *p, struct snapshot **out, struct err *err)
 		atomic_fetch_add(&polls, 1);
 		return err_set(err, "timeout after 1000 ms");
 	}
-	*out = seq_snapshot(p, n);
+	set_seq(snap, n);
+	atomic_fetch_add(&polls, 1);
+	return 0;
+}
+
+/* Poll 1 succeeds; every later poll returns 0 with an error set in the
+ * snapshot itself, as a probe does that still has something to say. */
+static int
+own_error_poll(void *state, struct snapshot *snap, struct err *err)
+{
+	int n = record_poll();
+
+	if (n == 1) {
+		set_seq(snap, n);
+	} else {
+		snapshot_set_error(snap, "replica lag unknown");
+	}
 	atomic_fetch_add(&polls, 1);
 	return 0;
 }
@@ -223,7 +255,7 @@ flaky_poll(struct probe *p, struct snapshot **out, struct err *err)
 static atomic_bool stuck_entered;
 
 static int
-stuck_poll(struct probe *p, struct snapshot **out, struct err *err)
+stuck_poll(void *state, struct snapshot *snap, struct err *err)
 {
 	atomic_store(&stuck_entered, true);
 	/* A backend that never answers and a poll that ignores shutdown. */
@@ -244,7 +276,7 @@ static const struct action_impl fake_actions[] = {
 };
 
 static const struct probe_ops ok_ops = {
-	.name = "fake",
+	.config = { .name = "fake" },
 	.kind = SNAP_METRICS,
 	.open = fake_open,
 	.poll = ok_poll,
@@ -253,7 +285,7 @@ static const struct probe_ops ok_ops = {
 };
 
 static const struct probe_ops fail_ops = {
-	.name = "fake",
+	.config = { .name = "fake" },
 	.kind = SNAP_METRICS,
 	.open = fake_open,
 	.poll = fail_poll,
@@ -261,7 +293,7 @@ static const struct probe_ops fail_ops = {
 };
 
 static const struct probe_ops flaky_ops = {
-	.name = "fake",
+	.config = { .name = "fake" },
 	.kind = SNAP_METRICS,
 	.open = fake_open,
 	.poll = flaky_poll,
@@ -269,10 +301,35 @@ static const struct probe_ops flaky_ops = {
 };
 
 static const struct probe_ops stuck_ops = {
-	.name = "fake",
+	.config = { .name = "fake" },
 	.kind = SNAP_METRICS,
 	.open = fake_open,
 	.poll = stuck_poll,
+	.close = fake_close,
+};
+
+static const struct probe_ops own_error_ops = {
+	.config = { .name = "fake" },
+	.kind = SNAP_METRICS,
+	.open = fake_open,
+	.poll = own_error_poll,
+	.close = fake_close,
+};
+
+/* Nothing to open or close, as the demo's sources. */
+static const struct probe_ops stateless_ops = {
+	.config = { .name = "fake" },
+	.kind = SNAP_METRICS,
+	.poll = ok_poll,
+};
+
+/* A backend this build lacks: none of its functions may be called. */
+static const struct probe_ops unavailable_ops = {
+	.config = { .name = "fake" },
+	.kind = SNAP_METRICS,
+	.unavailable = "Fake support not built in",
+	.open = fake_open,
+	.poll = ok_poll,
 	.close = fake_close,
 };
 
@@ -321,8 +378,14 @@ Test(runner, successful_polls_are_published_and_stamped, .init = setup,
 		  "probe threads run with signals blocked");
 	cr_expect_geq(state_source_generation(st, idx), 3);
 
+	cr_expect_eq(atomic_load(&opened_section), sec);
+	cr_expect_eq(atomic_load(&polled_state), &fake_state,
+		     "poll() gets what open() returned");
+
 	cr_expect_eq(runner_stop(r, 1000), 0);
 	cr_expect_eq(atomic_load(&closes), 1);
+	cr_expect_eq(atomic_load(&closed_state), &fake_state,
+		     "close() gets what open() returned");
 	pthread_mutex_lock(&thread_lock);
 	cr_expect(pthread_equal(open_thread, close_thread),
 		  "close() runs on the probe thread");
@@ -554,6 +617,85 @@ Test(runner, wait_first_times_out, .init = setup, .fini = teardown,
 	r = NULL;
 }
 
+Test(runner, poll_with_its_own_error_counts_as_a_failure, .init = setup,
+     .fini = teardown, .timeout = 20)
+{
+	struct config_section *sec = make_section("fake.lag", 30, 1000);
+	struct snapshot *s;
+	struct err err;
+
+	cr_assert_eq(runner_add(r, &own_error_ops, sec, &err), 0);
+	cr_assert_eq(runner_start(r, &err), 0);
+	cr_assert(wait_count(&polls, 3, 5000));
+	s = state_get(st, 0);
+	cr_assert_not_null(s);
+	cr_expect_str_eq(s->error, "replica lag unknown");
+	cr_expect_str_eq(s->source, "fake.lag");
+	cr_expect_eq(s->interval_ms, 30);
+	cr_expect_eq(snap_seq(s->last_good), 1);
+	snapshot_unref(s);
+	cr_expect_geq(runner_failures(r, 0), 1);
+	cr_expect_eq(atomic_load(&opens), 1, "an error does not reopen");
+}
+
+Test(runner, probe_without_open_polls_with_no_state, .init = setup,
+     .fini = teardown, .timeout = 20)
+{
+	struct config_section *sec = make_section("fake.demo", 30, 1000);
+	struct err err;
+
+	atomic_store(&polled_state, &fake_state);
+	cr_assert_eq(runner_add(r, &stateless_ops, sec, &err), 0);
+	cr_assert_eq(runner_start(r, &err), 0);
+	cr_assert(wait_count(&polls, 2, 5000));
+	cr_expect_null(atomic_load(&polled_state));
+	cr_expect_eq(runner_stop(r, 1000), 0);
+	cr_expect_eq(atomic_load(&opens), 0);
+	cr_expect_eq(atomic_load(&closes), 0);
+}
+
+Test(runner, unavailable_backend_is_an_open_error, .init = setup,
+     .fini = teardown, .timeout = 20)
+{
+	struct config_section *sec = make_section("fake.none", 30, 1000);
+	struct snapshot *s;
+	struct err err;
+
+	cr_assert_eq(runner_add(r, &unavailable_ops, sec, &err), 0);
+	cr_assert_eq(runner_start(r, &err), 0);
+	cr_assert(runner_wait_first(r, 5000));
+	/* Retried with backoff, as a failing open() is. */
+	sleep_ms(200);
+	s = state_get(st, 0);
+	cr_assert_not_null(s);
+	cr_expect_str_eq(s->error, "Fake support not built in");
+	cr_expect_null(s->data);
+	cr_expect_eq(s->kind, SNAP_METRICS);
+	snapshot_unref(s);
+	cr_expect_geq(runner_failures(r, 0), 2);
+	cr_expect_eq(runner_stop(r, 1000), 0);
+	cr_expect_eq(atomic_load(&opens), 0);
+	cr_expect_eq(atomic_load(&polls), 0);
+	cr_expect_eq(atomic_load(&closes), 0);
+}
+
+Test(runner, ops_that_cannot_poll_are_refused, .init = setup,
+     .fini = teardown)
+{
+	static const struct probe_ops no_poll = {
+		.config = { .name = "fake" },
+		.kind = SNAP_METRICS,
+		.open = fake_open,
+	};
+	struct config_section *sec = make_section("fake.mute", 100, 1000);
+	struct err err;
+
+	cr_expect_eq(runner_add(r, &no_poll, sec, &err), -1);
+	cr_expect_str_eq(err.msg, "fake.mute: this backend cannot be polled");
+	cr_expect_eq(runner_add(r, NULL, sec, &err), -1);
+	cr_expect_eq(state_source_count(st), 0);
+}
+
 Test(runner, duplicate_source_is_refused, .init = setup, .fini = teardown)
 {
 	struct config_section *a = make_section("fake.one", 100, 1000);
@@ -578,7 +720,7 @@ static int stream_last_good_seen;
 /* Call 1 publishes 100 changes as fast as it can, then idles until the
  * runner stops. */
 static int
-burst_stream(struct probe *p, struct err *err)
+burst_stream(struct probe *p, void *state, struct err *err)
 {
 	int i;
 
@@ -598,7 +740,7 @@ burst_stream(struct probe *p, struct err *err)
 /* Call 1 publishes once and breaks; call 2 records what it finds, then
  * publishes again and idles. */
 static int
-broken_stream(struct probe *p, struct err *err)
+broken_stream(struct probe *p, void *state, struct err *err)
 {
 	int n = atomic_fetch_add(&stream_calls, 1) + 1;
 	struct snapshot *cur;
@@ -624,7 +766,7 @@ broken_stream(struct probe *p, struct err *err)
 }
 
 static const struct probe_ops burst_ops = {
-	.name = "fakestream",
+	.config = { .name = "fakestream" },
 	.kind = SNAP_PODS,
 	.open = fake_open,
 	.stream = burst_stream,
@@ -632,7 +774,7 @@ static const struct probe_ops burst_ops = {
 };
 
 static const struct probe_ops broken_ops = {
-	.name = "fakestream",
+	.config = { .name = "fakestream" },
 	.kind = SNAP_PODS,
 	.open = fake_open,
 	.stream = broken_stream,
@@ -738,7 +880,7 @@ struct registry_case {
 ParameterizedTestParameters(runner, registry)
 {
 	static struct registry_case cases[] = {
-		{ "k8s", SNAP_PODS, HAVE_LIBCURL && HAVE_YAML,
+		{ "kubernetes", SNAP_PODS, HAVE_LIBCURL && HAVE_YAML,
 		  K8S_MISSING,
 		  "Kubernetes probe not available in this version" },
 		{ "postgres", SNAP_PG, HAVE_LIBPQ,
@@ -768,10 +910,12 @@ ParameterizedTest(struct registry_case *c, runner, registry, .init = setup,
 	struct err err;
 
 	cr_assert_not_null(ops, "%s missing", c->backend);
-	cr_expect_str_eq(ops->name, c->backend);
+	cr_expect_str_eq(ops->config.name, c->backend);
 	cr_expect_eq(ops->kind, c->kind);
-	cr_expect_not_null(ops->open);
+	cr_expect(ops->open != NULL || ops->unavailable != NULL);
 	if (c->built_in && c->present[0] == '\0') {
+		cr_expect_null(ops->unavailable);
+		cr_expect_not_null(ops->open);
 		cr_expect(ops->poll != NULL || ops->stream != NULL);
 		return;
 	}
@@ -790,12 +934,22 @@ ParameterizedTest(struct registry_case *c, runner, registry, .init = setup,
 
 Test(runner, registry_matches_config_backends)
 {
+	const struct config_backend_spec *const *specs = probe_config_specs();
 	size_t i;
 
-	for (i = 0; config_backends[i] != NULL; i++) {
-		cr_expect_not_null(probe_find(config_backends[i]),
-				   "no ops for %s", config_backends[i]);
+	for (i = 0; specs[i] != NULL; i++) {
+		const struct probe_ops *ops = probe_find(specs[i]->name);
+
+		cr_assert_not_null(ops, "no ops for %s", specs[i]->name);
+		cr_expect_eq(&ops->config, specs[i],
+			     "the spec is the one in the ops");
 	}
+	cr_expect_eq(i, 6);
+	cr_expect_eq(probe_find("k8s"), probe_find("kubernetes"));
+	cr_expect_str_eq(probe_find("k8s")->config.name, "kubernetes");
+	cr_expect_eq(probe_find("prometheus")->companion,
+		     probe_find("prometheus-alerts"));
+	cr_expect_eq(probe_find("prometheus-alerts")->kind, SNAP_ALERTS);
 	cr_expect_null(probe_find("demo"), "the demo adds its own sources");
 	cr_expect_null(probe_find("mysql"));
 	cr_expect_null(probe_find(NULL));
