@@ -9,21 +9,30 @@
 #include "core/xalloc.h"
 #include "probes/demo_sim.h"
 
-/* The request's deployment or pod as "NAMESPACE/NAME", the form the
- * scenario names its objects by. */
-static const char *
-target_of(const struct action_req *req, char *buf, size_t n)
+/* The request's deployment or pod: its namespace, its name, and both as
+ * "NAMESPACE/NAME", the form the scenario names its objects by. */
+struct obj {
+	const char *ns, *name;
+	char full[330];
+};
+
+static struct obj
+obj_of(const struct action_req *req)
 {
 	const struct action_target *t = &req->target;
+	struct obj o = { "?", "?", "?" };
 
 	if (t->type == TARGET_DEPLOYMENT) {
-		snprintf(buf, n, "%s/%s", t->u.deploy.ns, t->u.deploy.name);
+		o.ns = t->u.deploy.ns;
+		o.name = t->u.deploy.name;
 	} else if (t->type == TARGET_POD) {
-		snprintf(buf, n, "%s/%s", t->u.pod.ns, t->u.pod.name);
+		o.ns = t->u.pod.ns;
+		o.name = t->u.pod.name;
 	} else {
-		snprintf(buf, n, "?");
+		return o;
 	}
-	return buf;
+	snprintf(o.full, sizeof(o.full), "%s/%s", o.ns, o.name);
+	return o;
 }
 
 /* "NAMESPACE/NAME" into its parts; false when malformed. */
@@ -166,19 +175,16 @@ describe_deploy_target(char *buf, size_t n, const char *target)
 static void
 describe_restart(const struct action_req *req, char *buf, size_t n)
 {
-	char target[330];
-	char ns[64] = "?", name[128] = "?";
+	struct obj o = obj_of(req);
 
-	target_of(req, target, sizeof(target));
-	split_target(target, ns, sizeof(ns), name, sizeof(name));
 	snprintf(buf, n, "%s\n", DEMO_DESCRIBE_HEAD);
 	strappendf(buf, n,
 		   "PATCH /apis/apps/v1/namespaces/%s/deployments/%s "
 		   "{spec.template.metadata.annotations."
 		   "kubectl.kubernetes.io/restartedAt}\n"
 		   "(kubectl rollout restart deployment/%s -n %s)\n",
-		   ns, name, name, ns);
-	describe_deploy_target(buf, n, target);
+		   o.ns, o.name, o.name, o.ns);
+	describe_deploy_target(buf, n, o.full);
 	strappendf(buf, n, "Every pod is replaced, a few at a time; the "
 		   "image stays the same.");
 }
@@ -186,15 +192,11 @@ describe_restart(const struct action_req *req, char *buf, size_t n)
 static void
 describe_rollback(const struct action_req *req, char *buf, size_t n)
 {
-	char target[330];
-	char ns[64] = "?", name[128] = "?";
+	struct obj o = obj_of(req);
 	struct demo_sim *sim = demo_sim_copy();
-	int d;
+	int d = find_deploy(o.full);
 	char to[160] = "the previous revision";
 
-	target_of(req, target, sizeof(target));
-	d = find_deploy(target);
-	split_target(target, ns, sizeof(ns), name, sizeof(name));
 	if (d >= 0) {
 		const struct demo_deploy_sim *ds = &sim->deploys[d];
 		const struct demo_epoch *ep =
@@ -206,7 +208,7 @@ describe_rollback(const struct action_req *req, char *buf, size_t n)
 			if (ds->epochs[i].revision == ep->revision - 1) {
 				snprintf(to, sizeof(to),
 					 "revision %d (ReplicaSet %s-%s, %s)",
-					 ep->revision - 1, name,
+					 ep->revision - 1, o.name,
 					 ds->epochs[i].hash,
 					 demo_epoch_image(d, &ds->epochs[i]));
 			}
@@ -218,8 +220,8 @@ describe_rollback(const struct action_req *req, char *buf, size_t n)
 		   "PATCH /apis/apps/v1/namespaces/%s/deployments/%s "
 		   "{spec.template ← %s}\n"
 		   "(kubectl rollout undo deployment/%s -n %s)\n",
-		   ns, name, to, name, ns);
-	describe_deploy_target(buf, n, target);
+		   o.ns, o.name, to, o.name, o.ns);
+	describe_deploy_target(buf, n, o.full);
 	strappendf(buf, n, "Every pod is replaced by one of the previous "
 		   "template.");
 }
@@ -227,19 +229,16 @@ describe_rollback(const struct action_req *req, char *buf, size_t n)
 static void
 describe_scale(const struct action_req *req, char *buf, size_t n)
 {
-	char target[330];
-	char ns[64] = "?", name[128] = "?";
+	struct obj o = obj_of(req);
 	const char *want = req->arg[0] ? req->arg : "?";
 
-	target_of(req, target, sizeof(target));
-	split_target(target, ns, sizeof(ns), name, sizeof(name));
 	snprintf(buf, n, "%s\n", DEMO_DESCRIBE_HEAD);
 	strappendf(buf, n,
 		   "PATCH /apis/apps/v1/namespaces/%s/deployments/%s/scale "
 		   "{\"spec\":{\"replicas\":%s}}\n"
 		   "(kubectl scale deployment/%s -n %s --replicas=%s)\n",
-		   ns, name, want, name, ns, want);
-	describe_deploy_target(buf, n, target);
+		   o.ns, o.name, want, o.name, o.ns, want);
+	describe_deploy_target(buf, n, o.full);
 	strappendf(buf, n, "Scaling down stops pods at once; scaling up "
 		   "starts new ones.");
 }
@@ -247,25 +246,23 @@ describe_scale(const struct action_req *req, char *buf, size_t n)
 static void
 describe_delete(const struct action_req *req, char *buf, size_t n)
 {
-	char target[330];
-	char ns[64] = "?", name[128] = "?";
+	struct obj o = obj_of(req);
 
-	target_of(req, target, sizeof(target));
-	split_target(target, ns, sizeof(ns), name, sizeof(name));
 	snprintf(buf, n, "%s\n", DEMO_DESCRIBE_HEAD);
 	strappendf(buf, n,
 		   "DELETE /api/v1/namespaces/%s/pods/%s\n"
 		   "(kubectl delete pod %s -n %s)\n"
 		   "Target: pod %s\n"
 		   "Its ReplicaSet starts a replacement with a new name.",
-		   ns, name, name, ns, target);
+		   o.ns, o.name, o.name, o.ns, o.full);
 }
 
 static int
 run_rollout(const struct action_req *req, char *result, size_t n,
 	    struct err *err, bool rollback)
 {
-	char target[330];
+	struct obj o = obj_of(req);
+	const char *target = o.full;
 	int d;
 	struct demo_sim *sim;
 	struct demo_deploy_sim *ds;
@@ -273,7 +270,6 @@ run_rollout(const struct action_req *req, char *result, size_t n,
 	double now;
 	int i;
 
-	target_of(req, target, sizeof(target));
 	d = find_deploy(target);
 	if (d < 0) {
 		return err_set(err, "no deployment %s", target);
@@ -341,7 +337,8 @@ static int
 run_scale(const struct action_req *req, char *result, size_t n,
 	  struct err *err)
 {
-	char target[330];
+	struct obj o = obj_of(req);
+	const char *target = o.full;
 	int d;
 	int want, had, i;
 	struct demo_sim *sim;
@@ -349,7 +346,6 @@ run_scale(const struct action_req *req, char *result, size_t n,
 	double now;
 	char object[128], message[160];
 
-	target_of(req, target, sizeof(target));
 	d = find_deploy(target);
 	if (d < 0) {
 		return err_set(err, "no deployment %s", target);
@@ -392,14 +388,14 @@ static int
 run_delete(const struct action_req *req, char *result, size_t n,
 	   struct err *err)
 {
-	char target[330];
+	struct obj o = obj_of(req);
+	const char *target = o.full;
 	struct demo_sim *sim = demo_sim_lock();
 	double now = demo_sim_now(sim);
 	struct demo_pod old, repl;
 	struct demo_slot *sl;
 	char object[128], message[160];
 
-	target_of(req, target, sizeof(target));
 	if (!find_pod(sim, target, now, &old)) {
 		demo_sim_unlock();
 		return err_set(err, "no pod %s", target);
