@@ -91,6 +91,10 @@ struct action_spec {
 	 * never reaches the worker): returns 0, or -1 with the reason. NULL:
 	 * any input that is not empty. */
 	int (*check_input)(const char *arg, struct err *err);
+	/* Optional. What the input starts with, read from req's target and
+	 * snapshot (no I/O): a deployment's current replicas. */
+	void (*input_default)(const struct action_req *req, char *buf,
+			      size_t n);
 	/* Optional. The word the operator must type to confirm (a database
 	 * number for FLUSHDB) instead of answering y. */
 	void (*confirm_word)(const struct action_req *req, char *buf,

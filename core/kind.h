@@ -77,6 +77,33 @@ const struct pg_session *pg_session_find(const struct pg_model *m, int pid,
 enum health pod_severity(const struct pod_row *p);
 const char *pod_status(const struct pod_row *p);
 
+/* Pods: what a pane asks its source for besides every snapshot (its focus,
+ * probes/probe.h), answered in struct pods_model's detail: the logs of one
+ * container, or the description of one object. */
+enum pods_focus_what {
+	PODS_FOCUS_NONE,
+	PODS_FOCUS_LOGS,
+	PODS_FOCUS_DESCRIBE,
+};
+
+struct pods_focus {
+	enum pods_focus_what what;
+	char kind[16];          /* describe: pod, deployment, node, hpa */
+	char ns[64];            /* "" for a node */
+	char name[254];
+	char container[64];     /* logs: "" the pod's first container */
+	bool previous;          /* logs: the previous instance (kubectl -p) */
+	bool follow;            /* logs: keep streaming (kubectl -f) */
+};
+
+/* The focus as the text a pane sends ("" for none):
+ *   logs NS POD CONTAINER|- previous|current follow|once
+ *   describe KIND NS|- NAME
+ * False when a name holds a blank or it does not fit buf (size n). */
+bool pods_focus_format(const struct pods_focus *f, char *buf, size_t n);
+/* Reads what pods_focus_format() wrote; false on anything else. */
+bool pods_focus_parse(const char *s, struct pods_focus *f);
+
 /* ---- the actions, one spec each (the kinds' files), and their inputs ---- */
 
 /* pods */

@@ -39,15 +39,24 @@ pod_severity(const struct pod_row *p)
 		"CrashLoopBackOff", "OOMKilled", "Error", "ImagePullBackOff",
 		"ErrImagePull", "CreateContainerConfigError",
 		"CreateContainerError", "InvalidImageName",
-		"RunContainerError", "Failed", "Evicted", NULL,
+		"RunContainerError", "Failed", "Evicted", "ErrImageNeverPull",
+		"ImageInspectError", "ContainerStatusUnknown", NULL,
 	};
 	static const char *const warn[] = {
 		"Pending", "ContainerCreating", "PodInitializing",
-		"Terminating", "Unknown", "NotReady", NULL,
+		"Terminating", "Unknown", "NotReady", "SchedulingGated", NULL,
 	};
 	const char *st = pod_status(p);
 
-	if (str_in(st, crit)) {
+	/* kubectl's "ExitCode:1", "Signal:9", and an init container's
+	 * failure, "Init:CrashLoopBackOff". */
+	if (strncmp(st, "Init:", 5) == 0 && str_in(st + 5, crit)) {
+		return HEALTH_CRIT;
+	}
+	if (str_in(st, crit) || strncmp(st, "ExitCode:", 9) == 0 ||
+	    strncmp(st, "Signal:", 7) == 0 ||
+	    strncmp(st, "Init:ExitCode:", 14) == 0 ||
+	    strncmp(st, "Init:Signal:", 12) == 0) {
 		return HEALTH_CRIT;
 	}
 	if (str_in(st, warn) || strncmp(st, "Init:", 5) == 0) {
@@ -59,10 +68,13 @@ pod_severity(const struct pod_row *p)
 	return HEALTH_OK;
 }
 
+/* OOMKilled as its state, or as the last termination of a container
+ * that crash-loops since (kubectl then prints CrashLoopBackOff). */
 static bool
 is_oom(const struct pod_row *p)
 {
-	return strcmp(p->reason, "OOMKilled") == 0;
+	return strcmp(p->reason, "OOMKilled") == 0 ||
+	       strcmp(p->last_term, "OOMKilled") == 0;
 }
 
 /* The workload a pod belongs to: its owner, or the pod itself. */
@@ -124,6 +136,48 @@ tally_sev(const struct pod_tally *t)
 	return HEALTH_WARN;
 }
 
+/* A rollout past its progress deadline, nodes not Ready, autoscalers
+ * that cannot add replicas. */
+static void
+others_findings(const struct pods_model *m, struct rules_list *fl)
+{
+	char key[FINDING_KEY_MAX];
+	size_t i;
+
+	for (i = 0; i < m->n_deploys; i++) {
+		const struct deploy_row *d = &m->deploys[i];
+
+		if (strcmp(d->rollout, "ProgressDeadlineExceeded") != 0) {
+			continue;
+		}
+		snprintf(key, sizeof(key), "stuck:%s/%s", d->ns, d->name);
+		rules_list_add(fl, HEALTH_WARN, key, "%s: rollout of revision "
+			       "%d stuck (ProgressDeadlineExceeded)", d->name,
+			       d->revision);
+	}
+	for (i = 0; i < m->n_nodes; i++) {
+		const struct node_row *n = &m->nodes[i];
+
+		if (strcmp(n->ready, "True") == 0) {
+			continue;
+		}
+		snprintf(key, sizeof(key), "node:%s", n->name);
+		rules_list_add(fl, HEALTH_CRIT, key, "node %s %s", n->name,
+			       strcmp(n->ready, "False") == 0 ? "NotReady" :
+			       "not reporting (Ready Unknown)");
+	}
+	for (i = 0; i < m->n_hpas; i++) {
+		const struct hpa_row *h = &m->hpas[i];
+
+		if (h->max <= 0 || h->current < h->max) {
+			continue;
+		}
+		snprintf(key, sizeof(key), "hpa:%s/%s", h->ns, h->name);
+		rules_list_add(fl, HEALTH_WARN, key, "hpa %s at its maximum "
+			       "(%d replicas)", h->name, h->max);
+	}
+}
+
 static void
 pods_findings(const struct pods_model *m, struct rules_list *fl)
 {
@@ -170,6 +224,7 @@ pods_findings(const struct pods_model *m, struct rules_list *fl)
 		rules_list_add(fl, sev, key, "%s: %d/%d replicas ready",
 			       d->name, d->ready, d->replicas);
 	}
+	others_findings(m, fl);
 }
 
 /* ---- restarts: what only a series of snapshots shows ---------------------- */
@@ -197,9 +252,17 @@ pods_history_free(void *h)
 	}
 }
 
+static int
+cmp_restarts(const void *a, const void *b)
+{
+	return strcmp(((const struct pod_restarts *)a)->key,
+		      ((const struct pod_restarts *)b)->key);
+}
+
 /* Updates the restart counts of every pod and adds a "restarts:" finding
  * for each pod (not already failing) whose count rose within the
- * window. */
+ * window. The history is kept sorted by key: a cluster of 10,000 pods
+ * costs a sort and a search per pod, not a scan. */
 static void
 track_restarts(struct pods_history *ph, const struct snapshot *s,
 	       const struct pods_model *m, struct rules_list *fl)
@@ -208,25 +271,25 @@ track_restarts(struct pods_history *ph, const struct snapshot *s,
 	int64_t window_ms = (int64_t)(rules_threshold(
 					      TH_POD_RESTART_WINDOW_S) * 1000);
 	char key[FINDING_KEY_MAX];
-	size_t i, j;
+	size_t i;
 
 	for (i = 0; i < m->n_pods; i++) {
 		const struct pod_row *p = &m->pods[i];
 		struct pod_restarts *r = &next[i];
+		const struct pod_restarts *was;
 
 		snprintf(r->key, sizeof(r->key), "%s/%s", p->ns, p->name);
 		r->restarts = p->restarts;
-		for (j = 0; j < ph->n_pods; j++) {
-			if (strcmp(ph->pods[j].key, r->key) != 0) {
-				continue;
-			}
-			r->rose = ph->pods[j].rose;
-			r->rose_mono_ms = ph->pods[j].rose_mono_ms;
-			if (p->restarts > ph->pods[j].restarts) {
+		was = ph->n_pods == 0 ? NULL :
+		      bsearch(r, ph->pods, ph->n_pods, sizeof(*ph->pods),
+			      cmp_restarts);
+		if (was != NULL) {
+			r->rose = was->rose;
+			r->rose_mono_ms = was->rose_mono_ms;
+			if (p->restarts > was->restarts) {
 				r->rose = true;
 				r->rose_mono_ms = s->taken_mono_ms;
 			}
-			break;
 		}
 		if (!r->rose || p->sev == HEALTH_CRIT ||
 		    s->taken_mono_ms - r->rose_mono_ms >= window_ms) {
@@ -236,9 +299,45 @@ track_restarts(struct pods_history *ph, const struct snapshot *s,
 		rules_list_add(fl, HEALTH_WARN, key, "pod %s restarting (%d "
 			       "restarts)", p->name, p->restarts);
 	}
+	qsort(next, m->n_pods, sizeof(*next), cmp_restarts);
 	free(ph->pods);
 	ph->pods = next;
 	ph->n_pods = m->n_pods;
+}
+
+static const char *
+or_empty(const char *s)
+{
+	return s != NULL ? s : "";
+}
+
+/* The optional fields a builder left out read as empty, as every string
+ * of a published model must. */
+static void
+fill_optional(struct pods_model *m)
+{
+	size_t i;
+
+	m->scope = or_empty(m->scope);
+	m->notice = or_empty(m->notice);
+	m->detail.request = or_empty(m->detail.request);
+	m->detail.title = or_empty(m->detail.title);
+	m->detail.error = or_empty(m->detail.error);
+	for (i = 0; i < m->n_pods; i++) {
+		m->pods[i].last_term = or_empty(m->pods[i].last_term);
+		m->pods[i].why = or_empty(m->pods[i].why);
+	}
+	for (i = 0; i < m->n_deploys; i++) {
+		struct deploy_row *d = &m->deploys[i];
+
+		d->rollout = or_empty(d->rollout);
+		d->rollout_msg = or_empty(d->rollout_msg);
+		d->prev_rs = or_empty(d->prev_rs);
+		d->prev_image = or_empty(d->prev_image);
+	}
+	for (i = 0; i < m->n_events; i++) {
+		m->events[i].ns = or_empty(m->events[i].ns);
+	}
 }
 
 static void
@@ -247,6 +346,7 @@ pods_derive(struct snapshot *s, struct derive *d)
 	struct pods_model *m = s->data;
 	size_t i;
 
+	fill_optional(m);
 	for (i = 0; i < m->n_pods; i++) {
 		m->pods[i].status = pod_status(&m->pods[i]);
 		m->pods[i].sev = pod_severity(&m->pods[i]);
@@ -258,6 +358,119 @@ pods_derive(struct snapshot *s, struct derive *d)
 		}
 		track_restarts(*d->history, s, m, d->findings);
 	}
+}
+
+/* ---- the focus ----------------------------------------------------------- */
+
+static bool
+has_blank(const char *s)
+{
+	return s[0] == '\0' || strpbrk(s, " \t\r\n") != NULL;
+}
+
+bool
+pods_focus_format(const struct pods_focus *f, char *buf, size_t n)
+{
+	int len;
+
+	if (n == 0) {
+		return false;
+	}
+	buf[0] = '\0';
+	switch (f->what) {
+	case PODS_FOCUS_NONE:
+		return true;
+	case PODS_FOCUS_LOGS:
+		if (has_blank(f->ns) || has_blank(f->name) ||
+		    (f->container[0] != '\0' && has_blank(f->container))) {
+			return false;
+		}
+		len = snprintf(buf, n, "logs %s %s %s %s %s", f->ns, f->name,
+			       f->container[0] ? f->container : "-",
+			       f->previous ? "previous" : "current",
+			       f->follow ? "follow" : "once");
+		break;
+	case PODS_FOCUS_DESCRIBE:
+		if (has_blank(f->kind) || has_blank(f->name) ||
+		    (f->ns[0] != '\0' && has_blank(f->ns))) {
+			return false;
+		}
+		len = snprintf(buf, n, "describe %s %s %s", f->kind,
+			       f->ns[0] ? f->ns : "-", f->name);
+		break;
+	default:
+		return false;
+	}
+	if (len < 0 || (size_t)len >= n) {
+		buf[0] = '\0';
+		return false;
+	}
+	return true;
+}
+
+/* The next blank-separated word of *s into out (size n); false when there
+ * is none or it does not fit. */
+static bool
+next_word(const char **s, char *out, size_t n)
+{
+	const char *p = *s;
+	size_t len;
+
+	while (*p == ' ') {
+		p++;
+	}
+	len = strcspn(p, " ");
+	if (len == 0 || len >= n) {
+		return false;
+	}
+	memcpy(out, p, len);
+	out[len] = '\0';
+	*s = p + len;
+	return true;
+}
+
+bool
+pods_focus_parse(const char *s, struct pods_focus *f)
+{
+	char what[16], a[16], b[16];
+
+	memset(f, 0, sizeof(*f));
+	if (s == NULL || s[0] == '\0') {
+		return true;
+	}
+	if (!next_word(&s, what, sizeof(what))) {
+		return false;
+	}
+	if (strcmp(what, "logs") == 0) {
+		if (!next_word(&s, f->ns, sizeof(f->ns)) ||
+		    !next_word(&s, f->name, sizeof(f->name)) ||
+		    !next_word(&s, f->container, sizeof(f->container)) ||
+		    !next_word(&s, a, sizeof(a)) ||
+		    !next_word(&s, b, sizeof(b))) {
+			return false;
+		}
+		if (strcmp(f->container, "-") == 0) {
+			f->container[0] = '\0';
+		}
+		f->previous = strcmp(a, "previous") == 0;
+		f->follow = strcmp(b, "follow") == 0;
+		f->what = PODS_FOCUS_LOGS;
+		return (f->previous || strcmp(a, "current") == 0) &&
+		       (f->follow || strcmp(b, "once") == 0) && *s == '\0';
+	}
+	if (strcmp(what, "describe") == 0) {
+		if (!next_word(&s, f->kind, sizeof(f->kind)) ||
+		    !next_word(&s, f->ns, sizeof(f->ns)) ||
+		    !next_word(&s, f->name, sizeof(f->name)) || *s != '\0') {
+			return false;
+		}
+		if (strcmp(f->ns, "-") == 0) {
+			f->ns[0] = '\0';
+		}
+		f->what = PODS_FOCUS_DESCRIBE;
+		return true;
+	}
+	return false;
 }
 
 /* ---- actions ------------------------------------------------------------- */
@@ -293,6 +506,26 @@ check_replicas(const char *arg, struct err *err)
 	return pods_parse_replicas(arg, &v, err);
 }
 
+/* The deployment's replicas in the snapshot confirmed against: what the
+ * operator starts from (kubectl scale has no default; the number in front
+ * of them is the current one). */
+static void
+current_replicas(const struct action_req *req, char *buf, size_t n)
+{
+	const struct pods_model *m = snapshot_pods(req->snap);
+	const struct action_target *t = &req->target;
+	size_t i;
+
+	buf[0] = '\0';
+	for (i = 0; m != NULL && i < m->n_deploys; i++) {
+		if (strcmp(m->deploys[i].ns, t->u.deploy.ns) == 0 &&
+		    strcmp(m->deploys[i].name, t->u.deploy.name) == 0) {
+			snprintf(buf, n, "%d", m->deploys[i].replicas);
+			return;
+		}
+	}
+}
+
 const struct action_spec action_rollout_restart = {
 	.name = "rollout-restart",
 	.label = "Rollout restart deployment",
@@ -320,6 +553,7 @@ const struct action_spec action_scale = {
 	.destructive = true,
 	.input = "Replicas",
 	.check_input = check_replicas,
+	.input_default = current_replicas,
 };
 
 const struct action_spec action_delete_pod = {

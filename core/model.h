@@ -55,6 +55,12 @@ struct pod_row {
 	 * column says (reason, else phase) and how bad it is. */
 	const char *status;
 	enum health sev;
+	/* Optional (NULL or 0 from builders that do not know them). */
+	const char *last_term;  /* the last termination's reason: OOMKilled */
+	const char *why;        /* one line more: the scheduler's message of
+				 * a Pending pod, a waiting container's */
+	int64_t last_restart_ms;        /* wall ms of the last restart */
+	double cpu_limit_mcores;        /* 0 or NAN: no limit */
 };
 
 struct deploy_row {
@@ -66,6 +72,14 @@ struct deploy_row {
 	int available;
 	int revision;           /* 0 unknown */
 	const char *image;
+	/* Optional (NULL or 0 from builders that do not know them). */
+	const char *rollout;    /* "complete", "progressing", "paused" or
+				 * "ProgressDeadlineExceeded" (stuck) */
+	const char *rollout_msg;        /* the Progressing condition's */
+	int prev_revision;      /* what rollout undo returns to, 0 none */
+	const char *prev_rs;    /* its ReplicaSet */
+	const char *prev_image;
+	int64_t created_ms;     /* wall ms */
 };
 
 struct event_row {
@@ -74,6 +88,53 @@ struct event_row {
 	const char *reason;
 	const char *object;     /* kind/name */
 	const char *message;
+	const char *ns;         /* NULL or "" when not known */
+	int count;              /* times seen, 0 unknown */
+};
+
+/* A node, as `kubectl get nodes` and `describe nodes` tell it. */
+struct node_row {
+	const char *name;
+	const char *ready;      /* the Ready condition: True, False, Unknown */
+	const char *pressure;   /* conditions other than Ready that are True
+				 * ("MemoryPressure DiskPressure"), or "" */
+	bool cordoned;          /* spec.unschedulable */
+	const char *roles;
+	const char *version;    /* kubelet */
+	int64_t created_ms;
+	int pods;               /* pods on it */
+	double cpu_mcores;      /* usage, NAN unknown */
+	double cpu_alloc_mcores;        /* allocatable, NAN unknown */
+	double mem_bytes;
+	double mem_alloc_bytes;
+};
+
+/* A HorizontalPodAutoscaler, as `kubectl get hpa` tells it. */
+struct hpa_row {
+	const char *ns;
+	const char *name;
+	const char *target;     /* "Deployment/api" */
+	const char *metrics;    /* "cpu: 95%/80%" */
+	int min;
+	int max;
+	int current;
+	int desired;
+	const char *why;        /* the ScalingLimited condition's message */
+	int64_t created_ms;
+};
+
+/* What the operator looks at closely: the logs of one container or the
+ * description of one object, sent only while a pane asks for it (its
+ * focus, see probes/probe.h and pods_focus in core/kind.h). */
+struct pods_detail {
+	const char *request;    /* the focus this answers, "" none */
+	const char *title;      /* "logs prod/api-7c9 api (previous)" */
+	const char **lines;     /* oldest first */
+	size_t n_lines;
+	uint64_t received;      /* logs: lines so far; more than n_lines when
+				 * older ones left the ring */
+	const char *error;      /* why there is nothing (more), or "" */
+	bool following;         /* new lines keep coming */
 };
 
 struct pods_model {
@@ -84,6 +145,16 @@ struct pods_model {
 	size_t n_deploys;
 	struct event_row *events;       /* newest first */
 	size_t n_events;
+	/* Optional (NULL and 0 from builders that do not know them). */
+	struct node_row *nodes;
+	size_t n_nodes;
+	struct hpa_row *hpas;
+	size_t n_hpas;
+	const char *scope;      /* the namespace watched; "" or NULL all */
+	/* What could not be read ("metrics: metrics.k8s.io is not served",
+	 * "nodes: forbidden"), "" or NULL when nothing. */
+	const char *notice;
+	struct pods_detail detail;
 };
 
 /* ---- PostgreSQL ---------------------------------------------------- */

@@ -21,6 +21,8 @@ struct state_source {
 	enum snap_kind kind;
 	struct snapshot *snap;  /* the state's reference, or NULL */
 	uint64_t generation;    /* publishes of this source */
+	struct source_scope scope;
+	bool has_scope;
 };
 
 struct state {
@@ -109,6 +111,8 @@ state_add_source(struct state *st, const char *name, enum snap_kind kind)
 	src->kind = kind;
 	src->snap = NULL;
 	src->generation = 0;
+	memset(&src->scope, 0, sizeof(src->scope));
+	src->has_scope = false;
 	idx = (int)st->n_sources++;
 	pthread_mutex_unlock(&st->lock);
 	return idx;
@@ -256,4 +260,36 @@ state_drain(struct state *st)
 		}
 		break;
 	}
+}
+
+void
+state_set_scope(struct state *st, int idx, const struct source_scope *sc)
+{
+	if (idx < 0 || (size_t)idx >= st->n_sources) {
+		return;
+	}
+	pthread_mutex_lock(&st->lock);
+	st->sources[idx].scope = *sc;
+	st->sources[idx].has_scope = sc->name[0] != '\0' || sc->production ||
+				     sc->warning[0] != '\0';
+	pthread_mutex_unlock(&st->lock);
+	state_wakeup(st);
+}
+
+bool
+state_get_scope(struct state *st, int idx, struct source_scope *out)
+{
+	bool has = false;
+
+	memset(out, 0, sizeof(*out));
+	if (idx < 0 || (size_t)idx >= st->n_sources) {
+		return false;
+	}
+	pthread_mutex_lock(&st->lock);
+	if (st->sources[idx].has_scope) {
+		*out = st->sources[idx].scope;
+		has = true;
+	}
+	pthread_mutex_unlock(&st->lock);
+	return has;
 }

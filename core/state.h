@@ -8,6 +8,7 @@
 #ifndef WARROOM_STATE_H
 #define WARROOM_STATE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -47,6 +48,21 @@ void state_publish(struct state *st, int idx, struct snapshot *snap);
 /* A new reference to the source's latest snapshot (NULL before the first
  * poll); the caller must snapshot_unref() it. */
 struct snapshot *state_get(struct state *st, int idx);
+
+/* What a source is connected to, for the header: a kube context, whether
+ * the configuration marks it production (the frame is coloured), and a
+ * warning that stands as long as the connection does ("TLS not
+ * verified"). Set by the source's probe; empty until it does. */
+struct source_scope {
+	char name[64];
+	bool production;
+	char warning[64];
+};
+
+/* Sets the source's scope and wakes the UI. Any thread. */
+void state_set_scope(struct state *st, int idx, const struct source_scope *sc);
+/* Copies it into out; false when the source has none (out zeroed). */
+bool state_get_scope(struct state *st, int idx, struct source_scope *out);
 
 /* Counts every publish and every state_wakeup(). */
 uint64_t state_generation(struct state *st);

@@ -22,5 +22,12 @@ DYNLIB_DEFINE(hiredis, HIREDIS_FUNCTIONS, DL_HIREDIS_SONAME, "Redis",
 #include "probes/libcurl_api.h"
 
 DYNLIB_DEFINE(libcurl, LIBCURL_FUNCTIONS, DL_LIBCURL_SONAME,
-	      "HTTP (Prometheus, Alertmanager, Slack)", DL_LIBCURL_PACKAGE)
+	      "HTTP (Prometheus, Alertmanager, Kubernetes, Slack)", DL_LIBCURL_PACKAGE)
+#endif
+
+#if HAVE_YAML
+#include "probes/libyaml_api.h"
+
+DYNLIB_DEFINE(libyaml, LIBYAML_FUNCTIONS, DL_YAML_SONAME,
+	      "YAML (kubeconfig)", DL_YAML_PACKAGE)
 #endif

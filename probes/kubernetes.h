@@ -1,6 +1,6 @@
-/* The Kubernetes backend ([kubernetes.NAME], also [k8s.NAME]): for now its
- * configuration and the reason its pane gives, until its probe is
- * written. Any thread. */
+/* The Kubernetes backend ([kubernetes.NAME], also [k8s.NAME]): list+watch
+ * of a cluster into the Pods pane, and its actions (probes/kubernetes.c;
+ * the pieces it is made of are declared in probes/k8s.h). Any thread. */
 #ifndef WARROOM_KUBERNETES_H
 #define WARROOM_KUBERNETES_H
 

@@ -21,6 +21,14 @@
 	X(curl_easy_strerror)                                                  \
 	X(curl_free)                                                           \
 	X(curl_global_init)                                                    \
+	X(curl_multi_add_handle)                                               \
+	X(curl_multi_cleanup)                                                  \
+	X(curl_multi_info_read)                                                \
+	X(curl_multi_init)                                                     \
+	X(curl_multi_perform)                                                  \
+	X(curl_multi_poll)                                                     \
+	X(curl_multi_remove_handle)                                            \
+	X(curl_multi_wakeup)                                                   \
 	X(curl_slist_append)                                                   \
 	X(curl_slist_free_all)                                                 \
 	X(curl_url)                                                            \

@@ -81,6 +81,24 @@ bool probe_sleep(struct probe *p, int ms);
 /* Streaming probes: hands over a snapshot (takes the reference). */
 void probe_publish(struct probe *p, struct snapshot *snap);
 
+/* What the source is connected to (a kube context), for the header; see
+ * struct source_scope. Any time after open(). */
+void probe_set_scope(struct probe *p, const struct source_scope *sc);
+
+/* The focus: what the operator looks at closely in this source, asked by
+ * a pane (the Pods pane's logs of one container: struct pods_focus in
+ * core/kind.h), "" for nothing. Copies it into buf (size n) and returns
+ * its generation, which every runner_set_focus() bumps. Probe thread. */
+#define PROBE_FOCUS_MAX 512
+uint64_t probe_focus(struct probe *p, char *buf, size_t n);
+
+/* A probe that blocks in an event loop of its own (curl_multi_poll())
+ * names how to wake it: fn(arg) is then called, from any thread and with
+ * the runner's lock held, on a refresh, a new focus and at shutdown. NULL
+ * removes it; after that returns, fn is not running and will not run.
+ * Probe thread. */
+void probe_set_waker(struct probe *p, void (*fn)(void *arg), void *arg);
+
 /* ---- the runner (probes/runner.c): every probe on its own thread,
  * with intervals, timeouts, exponential backoff with jitter on errors,
  * forced refresh and bounded shutdown. Created, started and stopped by the
@@ -93,6 +111,10 @@ int runner_start(struct runner *r, struct err *err);
 
 /* Polls the source now (wakes its thread from its sleep or backoff). */
 void runner_refresh(struct runner *r, int source_idx);
+
+/* Sets the source's focus (see probe_focus(); "" for none) and wakes its
+ * thread when it changed. UI thread. */
+void runner_set_focus(struct runner *r, int source_idx, const char *focus);
 
 /* Blocks until every probe has published once or until deadline_ms has
  * passed; returns true when all have. */

@@ -72,6 +72,11 @@ struct probe {
 	bool finished;          /* the thread is about to return */
 	bool abandoned;
 
+	char focus[PROBE_FOCUS_MAX];
+	uint64_t focus_gen;
+	void (*waker)(void *arg);
+	void *waker_arg;
+
 	atomic_bool stop;       /* also set under r->lock */
 	atomic_int failures;
 
@@ -159,6 +164,44 @@ probe_snapshot_new(const struct probe *p)
 
 	s->interval_ms = p->interval_ms;
 	return s;
+}
+
+void
+probe_set_scope(struct probe *p, const struct source_scope *sc)
+{
+	state_set_scope(p->r->st, p->idx, sc);
+}
+
+uint64_t
+probe_focus(struct probe *p, char *buf, size_t n)
+{
+	uint64_t gen;
+
+	pthread_mutex_lock(&p->r->lock);
+	snprintf(buf, n, "%s", p->focus);
+	gen = p->focus_gen;
+	pthread_mutex_unlock(&p->r->lock);
+	return gen;
+}
+
+void
+probe_set_waker(struct probe *p, void (*fn)(void *arg), void *arg)
+{
+	pthread_mutex_lock(&p->r->lock);
+	p->waker = fn;
+	p->waker_arg = fn != NULL ? arg : NULL;
+	pthread_mutex_unlock(&p->r->lock);
+}
+
+/* Wakes the probe from its sleep and from its own event loop. With
+ * r->lock held. */
+static void
+wake_locked(struct probe *p)
+{
+	pthread_cond_signal(&p->wake);
+	if (p->waker != NULL) {
+		p->waker(p->waker_arg);
+	}
 }
 
 /* ---- publishing ---------------------------------------------------- */
@@ -575,7 +618,24 @@ runner_refresh(struct runner *r, int source_idx)
 			continue;
 		}
 		p->refresh = true;
-		pthread_cond_signal(&p->wake);
+		wake_locked(p);
+	}
+	pthread_mutex_unlock(&r->lock);
+}
+
+void
+runner_set_focus(struct runner *r, int source_idx, const char *focus)
+{
+	struct probe *p;
+
+	pthread_mutex_lock(&r->lock);
+	p = find_probe(r, source_idx);
+	if (p != NULL && strcmp(p->focus, focus) != 0) {
+		snprintf(p->focus, sizeof(p->focus), "%s", focus);
+		p->focus_gen++;
+		/* A polling probe answers on its next poll: make it now. */
+		p->refresh = true;
+		wake_locked(p);
 	}
 	pthread_mutex_unlock(&r->lock);
 }
@@ -662,6 +722,9 @@ runner_stop(struct runner *r, int deadline_ms)
 	for (i = 0; i < r->n_probes; i++) {
 		atomic_store(&r->probes[i]->stop, true);
 		pthread_cond_broadcast(&r->probes[i]->wake);
+		if (r->probes[i]->waker != NULL) {
+			r->probes[i]->waker(r->probes[i]->waker_arg);
+		}
 	}
 	while (!all_finished(r)) {
 		if (pthread_cond_timedwait(&r->done, &r->lock, &ts) ==

@@ -330,6 +330,20 @@ app_any_dirty(const struct app *a)
 	return false;
 }
 
+/* Whether any source's scope is production. */
+static bool
+production(struct app *a)
+{
+	struct source_scope sc;
+
+	for (size_t i = 0; i < a->n_sources; i++) {
+		if (state_get_scope(a->st, (int)i, &sc) && sc.production) {
+			return true;
+		}
+	}
+	return false;
+}
+
 bool
 app_collect(struct app *a)
 {
@@ -357,6 +371,10 @@ app_collect(struct app *a)
 		}
 		snapshot_unref(snap);
 		mark_source(a, (int)i);
+	}
+	if (production(a) != a->production) {
+		a->production = !a->production;
+		a->dirty_all = true;
 	}
 	if (a->tl != NULL && timeline_count(a->tl) != a->seen_timeline) {
 		a->seen_timeline = timeline_count(a->tl);

@@ -101,6 +101,9 @@ struct app {
 	int cols, rows;
 	bool read_only;
 	bool demo;
+	/* A source's scope says production: every frame is drawn in the
+	 * critical colour (app_collect() keeps it). */
+	bool production;
 	/* No sources: the first-run screen instead of the dashboard. */
 	bool first_run;
 	/* The first-run screen asked for the demo (key d). */

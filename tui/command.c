@@ -37,12 +37,18 @@ pane_key(struct app *a, int i, int key)
 	struct pane_ctx c;
 	bool changed = false;
 
+	char focus[sizeof(p->focus)];
+
 	if (p->ops->key == NULL) {
 		return false;
 	}
+	memcpy(focus, p->focus, sizeof(focus));
 	app_ctx_get(a, i, &c);
 	changed = p->ops->key(p, &c, key);
 	app_ctx_release(&c);
+	if (p->source >= 0 && strcmp(focus, p->focus) != 0) {
+		runner_set_focus(a->r, p->source, p->focus);
+	}
 	if (changed) {
 		pane_dirty(a, i);
 		/* A pane's hints may follow its selection or view. */
@@ -296,8 +302,13 @@ start_action(struct app *a, const struct action_impl *d)
 		return;
 	}
 	if (sp->input != NULL) {
+		char start[sizeof(pd->req.arg)] = "";
+
+		if (sp->input_default != NULL) {
+			sp->input_default(&pd->req, start, sizeof(start));
+		}
 		dialog_open_input(&a->dlg, APP_DLG_ACTION_ARG, sp->label,
-				  sp->input, "");
+				  sp->input, start);
 		a->dirty_overlay = true;
 		return;
 	}
@@ -533,9 +544,18 @@ command_apply(struct app *a, const struct command *c)
 	case CMD_REFRESH:
 		refresh_source(a);
 		break;
-	case CMD_SOURCE_STEP:
+	case CMD_SOURCE_STEP: {
+		struct pane *p = focused(a);
+		int was = p->source;
+
 		app_switch_source(a, a->focus, c->arg);
+		/* What the pane looks at closely moves with it. */
+		if (p->focus[0] != '\0' && p->source != was) {
+			runner_set_focus(a->r, was, "");
+			runner_set_focus(a->r, p->source, p->focus);
+		}
 		break;
+	}
 	case CMD_SORT_FLIP:
 		focused(a)->sort_desc = !focused(a)->sort_desc;
 		pane_dirty(a, a->focus);

@@ -222,6 +222,41 @@ draw_incident(struct app *a, int y, int x, int x_end, bool compact)
 	return x - x0;
 }
 
+/* What each source is connected to (a kube context), production in the
+ * critical colour, and any warning that stands (TLS not verified): always
+ * in view, before the health dots, which shrink first. Returns the
+ * columns used. */
+static int
+draw_scopes(struct app *a, int y, int x, int x_end)
+{
+	const struct theme *t = &a->theme;
+	struct source_scope sc;
+	char buf[160];
+	int x0 = x;
+
+	for (size_t i = 0; i < a->n_sources && x < x_end; i++) {
+		if (!state_get_scope(a->st, (int)i, &sc)) {
+			continue;
+		}
+		if (sc.name[0] != '\0') {
+			snprintf(buf, sizeof(buf), sc.production ? "  PROD %s" :
+				 "  ctx %s", sc.name);
+			x += draw_text(a->win, y, x, x_end - x, buf,
+				       sc.production ? ROLE_CRIT : ROLE_HEADER,
+				       t);
+		} else if (sc.production) {
+			x += draw_text(a->win, y, x, x_end - x, "  PROD",
+				       ROLE_CRIT, t);
+		}
+		if (sc.warning[0] != '\0') {
+			snprintf(buf, sizeof(buf), "  %s", sc.warning);
+			x += draw_text(a->win, y, x, x_end - x, buf, ROLE_WARN,
+				       t);
+		}
+	}
+	return x - x0;
+}
+
 void
 header_draw(struct app *a)
 {
@@ -259,6 +294,7 @@ header_draw(struct app *a)
 		x += draw_text(win, y, x, x_end - x, "  [READ-ONLY]", ROLE_WARN,
 			       t);
 	}
+	x += draw_scopes(a, y, x, x_end);
 	x += 3;
 	style = dot_style_for(a, x_end - x);
 	for (size_t i = 0; i < a->n_sources && x < x_end; i++) {

@@ -11,6 +11,7 @@
 #include "tui/app.h"
 
 #define KEY_ESC 27
+#define KEY_CTRL_D 4
 #define KEY_CTRL_L 12
 #define WHEEL_STEP 3
 
@@ -31,6 +32,7 @@ const struct keymap_entry keymap_global[] = {
 	{ "t p", "set the incident's status / severity (P0-P3)" },
 	{ "P u", "draft the post-mortem / a status update (Slack, email), "
 		 "saved beside the journal" },
+	{ "Ctrl-D", "the focused pane's D action (delete a pod, as in k9s)" },
 	{ "Up Down j k", "move the selection" },
 	{ "PgUp PgDn", "move a page" },
 	{ "g G Home End", "first / last row" },
@@ -97,6 +99,10 @@ global_key(const struct app *a, int key, bool is_wchar)
 	case '\r':
 		return cmd(a->zoomed ? CMD_DETAIL : CMD_ZOOM, 0);
 	case KEY_ESC:
+		/* A pane's nested view (a pod's logs) closes first. */
+		if (a->panes[a->focus].nested) {
+			return pane_key_cmd(a->focus, KEY_ESC, 1);
+		}
 		return cmd(a->zoomed ? CMD_ZOOM : CMD_CANCEL_RUNNING, 0);
 	case '/':
 		return cmd(CMD_FILTER, 0);
@@ -158,9 +164,10 @@ keymap_command(const struct app *a, int key, bool is_wchar)
 		c.key = key;
 		return c;
 	}
-	if (is_wchar && key >= 'A' && key <= 'Z' && p->source >= 0) {
+	if (is_wchar && ((key >= 'A' && key <= 'Z') || key == KEY_CTRL_D) &&
+	    p->source >= 0) {
 		c.impl = action_impl_by_key(runner_actions(a->r, p->source),
-					    key);
+					    key == KEY_CTRL_D ? 'D' : key);
 		if (c.impl != NULL) {
 			c.kind = CMD_ACTION;
 			return c;

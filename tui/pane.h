@@ -18,6 +18,8 @@
 #include "widgets/table.h"
 
 #define PANE_FILTER_MAX 64
+/* PROBE_FOCUS_MAX (probes/probe.h) */
+#define PANE_FOCUS_MAX 512
 
 /* What a pane may read while it draws or handles a key. */
 struct pane_ctx {
@@ -80,6 +82,14 @@ struct pane {
 	 * (PANE_TARGET(TARGET_POD) | ...); actions on other types are left
 	 * out of the hints. */
 	unsigned targets;
+	/* Set by the pane: what it asks its source for besides every
+	 * snapshot (a pod's logs; see probe_focus() in probes/probe.h), ""
+	 * for nothing. tui/command.c sends it to the source when it
+	 * changes. */
+	char focus[PANE_FOCUS_MAX];
+	/* Set by the pane: it shows a view nested in its own (a pod's logs)
+	 * that Esc closes before Esc does anything else. */
+	bool nested;
 };
 
 /* The panes (tui/app.c lists them in focus order). */

@@ -80,7 +80,8 @@ draw_title(struct app *a, int i, const struct pane_ctx *c)
 	char buf[128], age[32];
 	size_t pos, n;
 
-	wattrset(a->win, theme_attr(&a->theme, focused ? ROLE_BORDER_FOCUS :
+	wattrset(a->win, theme_attr(&a->theme, a->production ? ROLE_CRIT :
+				    focused ? ROLE_BORDER_FOCUS :
 				    ROLE_BORDER));
 	mvwhline(a->win, y, r.x + 1, ACS_HLINE, r.w - 2);
 	wattrset(a->win, A_NORMAL);
@@ -268,7 +269,10 @@ draw_pane(struct app *a, int i)
 	}
 	in = layout_inside(r);
 	if (d & PANE_DIRTY_BODY) {
+		/* Production: every frame in the critical colour; the
+		 * title's brackets still mark the focus. */
 		draw_frame(a->win, r, theme_attr(&a->theme,
+						 a->production ? ROLE_CRIT :
 						 i == a->focus ?
 						 ROLE_BORDER_FOCUS :
 						 ROLE_BORDER));

@@ -377,7 +377,9 @@ Test(config, realistic_file, .init = setup, .fini = teardown)
 	cr_assert_str_eq(config_get(s, "groups"), "billing,shipping");
 
 	s = find_section(&cfg, "k8s.prod");
-	cr_assert_eq(s->n_kv, 0);
+	/* Nothing set but the one default: watch, not re-list. */
+	cr_assert_eq(s->n_kv, 1);
+	cr_assert_str_eq(config_get(s, "watch"), "true");
 	cr_assert_eq(s->line, 31);
 	cr_assert_eq(s->interval_ms, 2000);
 	config_finish(&cfg);
