@@ -94,10 +94,11 @@ struct pods_focus {
 	char container[64];     /* logs: "" the pod's first container */
 	bool previous;          /* logs: the previous instance (kubectl -p) */
 	bool follow;            /* logs: keep streaming (kubectl -f) */
+	unsigned again;         /* > 0: asked again (the same logs anew) */
 };
 
 /* The focus as the text a pane sends ("" for none):
- *   logs NS POD CONTAINER|- previous|current follow|once
+ *   logs NS POD CONTAINER|- previous|current follow|once [#AGAIN]
  *   describe KIND NS|- NAME
  * False when a name holds a blank or it does not fit buf (size n). */
 bool pods_focus_format(const struct pods_focus *f, char *buf, size_t n);

@@ -389,6 +389,10 @@ pods_focus_format(const struct pods_focus *f, char *buf, size_t n)
 			       f->container[0] ? f->container : "-",
 			       f->previous ? "previous" : "current",
 			       f->follow ? "follow" : "once");
+		if (f->again > 0 && len > 0 && (size_t)len < n) {
+			len += snprintf(buf + len, n - (size_t)len, " #%u",
+					f->again);
+		}
 		break;
 	case PODS_FOCUS_DESCRIBE:
 		if (has_blank(f->kind) || has_blank(f->name) ||
@@ -455,8 +459,21 @@ pods_focus_parse(const char *s, struct pods_focus *f)
 		f->previous = strcmp(a, "previous") == 0;
 		f->follow = strcmp(b, "follow") == 0;
 		f->what = PODS_FOCUS_LOGS;
-		return (f->previous || strcmp(a, "current") == 0) &&
-		       (f->follow || strcmp(b, "once") == 0) && *s == '\0';
+		if ((!f->previous && strcmp(a, "current") != 0) ||
+		    (!f->follow && strcmp(b, "once") != 0)) {
+			return false;
+		}
+		if (next_word(&s, a, sizeof(a))) {
+			char *end = a;
+			unsigned long v = a[0] == '#' ?
+					  strtoul(a + 1, &end, 10) : 0;
+
+			if (v == 0 || v > 1000000 || *end != '\0') {
+				return false;
+			}
+			f->again = (unsigned)v;
+		}
+		return *s == '\0';
 	}
 	if (strcmp(what, "describe") == 0) {
 		if (!next_word(&s, f->kind, sizeof(f->kind)) ||

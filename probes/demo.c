@@ -280,13 +280,33 @@ demo_snapshot_at(enum snap_kind kind, double t)
 
 /* ---- probe ops ---- */
 
-/* The script needs nothing opened: poll() reads the shared simulation. */
+/* The script needs nothing opened: poll() reads the shared simulation.
+ * The pods source keeps its probe, to read the pane's focus (a pod's logs)
+ * and answer it in the snapshot as a cluster's probe does. */
+static void *
+demo_pods_open(const struct config_section *sec, struct probe *owner,
+	       struct err *err)
+{
+	struct source_scope sc = { .name = "prod-us-east-1" };
+
+	probe_set_scope(owner, &sc);
+	return owner;
+}
+
 static int
 demo_poll(void *state, struct snapshot *s, struct err *err)
 {
 	struct demo_sim *sim = sim_snapshot();
+	double t = demo_sim_now(sim);
 
-	s->data = build_data(s, sim, demo_sim_now(sim));
+	s->data = build_data(s, sim, t);
+	if (s->kind == SNAP_PODS && state != NULL && s->data != NULL) {
+		char focus[PROBE_FOCUS_MAX];
+
+		probe_focus(state, focus, sizeof(focus));
+		demo_pods_detail(s, sim, t, focus,
+				 &((struct pods_model *)s->data)->detail);
+	}
 	free(sim);
 	return 0;
 }
@@ -294,6 +314,7 @@ demo_poll(void *state, struct snapshot *s, struct err *err)
 static const struct probe_ops demo_ops[SNAP_KIND_COUNT] = {
 	[SNAP_PODS] = {
 		.kind = SNAP_PODS,
+		.open = demo_pods_open,
 		.poll = demo_poll,
 		.actions = demo_pods_actions,
 		.config = { .name = "demo" },

@@ -74,10 +74,9 @@ find_deploy(const char *target)
 	return -1;
 }
 
-/* Finds the pod named by target at t; fills *ps. */
-static bool
-find_pod(const struct demo_sim *sim, const char *target, double t,
-	 struct demo_pod *ps)
+bool
+demo_find_pod(const struct demo_sim *sim, const char *target, double t,
+	      struct demo_pod *ps)
 {
 	char ns[64], name[128];
 	int d, i;
@@ -396,7 +395,7 @@ run_delete(const struct action_req *req, char *result, size_t n,
 	struct demo_slot *sl;
 	char object[128], message[160];
 
-	if (!find_pod(sim, target, now, &old)) {
+	if (!demo_find_pod(sim, target, now, &old)) {
 		demo_sim_unlock();
 		return err_set(err, "no pod %s", target);
 	}

@@ -195,6 +195,13 @@ double demo_api_badness(const struct demo_sim *sim, double t);
 void *demo_build_pods(struct snapshot *s, const struct demo_sim *sim,
 		      double t);
 extern const struct action_impl demo_pods_actions[];
+/* The pod "NAMESPACE/NAME" at t into *ps; false when there is none. */
+bool demo_find_pod(const struct demo_sim *sim, const char *target, double t,
+		   struct demo_pod *ps);
+/* demo_k8s_detail.c: the answer to the Pods pane's focus (a pod's logs,
+ * a description) at t, into d in s's memory. */
+void demo_pods_detail(struct snapshot *s, const struct demo_sim *sim,
+		      double t, const char *focus, struct pods_detail *d);
 
 /* demo_pg.c */
 #define DEMO_PG_MAX_SESSIONS 128

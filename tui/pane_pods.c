@@ -1,6 +1,7 @@
-/* The Pods pane: what `kubectl get pods -A | grep -v Running` and `get
- * deploy` and `get events --sort-by` tell, problems first, for one
- * Kubernetes source. UI thread only. */
+/* The Pods pane: what `kubectl get pods -A | grep -v Running`, `get deploy`,
+ * `get events --sort-by`, `get nodes` and `get hpa` tell, problems first,
+ * for one Kubernetes source; l and d open a pod's logs or an object's
+ * description over the table (tui/pane_pods_views.c). UI thread only. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,16 +9,53 @@
 
 #include "core/clock.h"
 #include "core/xalloc.h"
-#include "tui/pane.h"
-#include "tui/pane_common.h"
+#include "tui/pane_pods.h"
 #include "widgets/draw.h"
-#include "widgets/table.h"
 
-enum { SUB_PODS, SUB_DEPLOYS, SUB_EVENTS, SUB_COUNT };
+#define KEY_ESC 27
 
-static const char *const sub_names[SUB_COUNT] = {
-	"pods", "deployments", "events",
-};
+static const char pods_hints[] = "l logs  L previous  d describe  v view  "
+				 "s sort";
+
+/* ---- shared with the views ---------------------------------------------- */
+
+enum role
+pods_severity_role(enum health sev)
+{
+	return sev == HEALTH_CRIT ? ROLE_CRIT :
+	       sev == HEALTH_WARN ? ROLE_WARN : ROLE_NORMAL;
+}
+
+void
+pods_fmt_cpu(double mcores, char *buf, size_t n)
+{
+	if (isnan(mcores)) {
+		snprintf(buf, n, "%s", pane_dash());
+	} else if (mcores < 1000.0) {
+		snprintf(buf, n, "%.0fm", mcores);
+	} else {
+		snprintf(buf, n, "%.2f", mcores / 1000.0);
+	}
+}
+
+static int
+cmp_str(const char *a, const char *b)
+{
+	return strcmp(a, b);
+}
+
+/* Of a limit: crit above 95 %, warn above 80 %. */
+static enum role
+limit_role(double used, double limit)
+{
+	if (isnan(used) || isnan(limit) || limit <= 0) {
+		return ROLE_NORMAL;
+	}
+	return used / limit > 0.95 ? ROLE_CRIT :
+	       used / limit > 0.8 ? ROLE_WARN : ROLE_NORMAL;
+}
+
+/* ---- pods ------------------------------------------------------------------ */
 
 enum {
 	POD_SORT_STATUS,
@@ -29,101 +67,23 @@ enum {
 	POD_SORT_COUNT,
 };
 
-static const char *const pod_sort_names[POD_SORT_COUNT] = {
+static const char *const pod_sorts[POD_SORT_COUNT] = {
 	"status", "restarts", "age", "name", "cpu", "mem",
-};
-
-enum { DEP_SORT_STATUS, DEP_SORT_NAME, DEP_SORT_COUNT };
-
-static const char *const dep_sort_names[DEP_SORT_COUNT] = {
-	"status", "name",
-};
-
-enum { EV_SORT_TIME, EV_SORT_TYPE, EV_SORT_COUNT };
-
-static const char *const ev_sort_names[EV_SORT_COUNT] = {
-	"time", "type",
-};
-
-static const int sort_counts[SUB_COUNT] = {
-	POD_SORT_COUNT, DEP_SORT_COUNT, EV_SORT_COUNT,
-};
-
-struct pods_priv {
-	struct pane_cache cache;
-	struct pane_index ix;
-	struct pane_subview saved[SUB_COUNT];
-	const struct pods_model *m;     /* of cache.held */
-	int64_t now_wall_ms;            /* for ages in cells */
-	int table_dy;                   /* table heading line, -1 none */
-	/* Counts over the whole model, for the summary line. */
-	size_t n_running, n_crash, n_oom, n_pending, n_failing;
-	size_t n_degraded, n_warnings;
 };
 
 static const struct table_col pod_cols[] = {
 	{ "NAMESPACE", 11, 6, false, false },
-	{ "NAME", 34, 20, false, true },
+	{ "NAME", 40, 20, false, false },
 	{ "READY", 5, 5, true, false },
 	{ "STATUS", 16, 8, false, false },
-	{ "RESTARTS", 8, 4, true, false },
+	{ "RESTARTS", 12, 4, true, false },
 	{ "AGE", 6, 0, true, false },
 	{ "CPU", 5, 0, true, false },
 	{ "MEM", 8, 0, true, false },
-	{ "NODE", 14, 0, false, false },
+	{ "%MEM/L", 6, 0, true, false },
+	{ "NODE", 26, 0, false, false },
+	{ "LAST / WHY", 30, 0, false, true },
 };
-
-static const struct table_col dep_cols[] = {
-	{ "NAMESPACE", 12, 6, false, false },
-	{ "NAME", 24, 10, false, false },
-	{ "READY", 7, 5, true, false },
-	{ "UP-TO-DATE", 10, 0, true, false },
-	{ "AVAILABLE", 9, 0, true, false },
-	{ "REVISION", 8, 0, true, false },
-	{ "IMAGE", 30, 0, false, true },
-};
-
-static const struct table_col ev_cols[] = {
-	{ "AGE", 6, 4, true, false },
-	{ "TYPE", 7, 0, false, false },
-	{ "REASON", 16, 6, false, false },
-	{ "OBJECT", 28, 8, false, false },
-	{ "MESSAGE", 40, 10, false, true },
-};
-
-static const char pods_hints[] = "v view  s sort";
-
-/* ---- classification ------------------------------------------------------ */
-
-/* Status and severity are derived once at publish (core/kind_pods.c). */
-static enum role
-severity_role(enum health sev)
-{
-	return sev == HEALTH_CRIT ? ROLE_CRIT :
-	       sev == HEALTH_WARN ? ROLE_WARN : ROLE_NORMAL;
-}
-
-static bool
-deploy_degraded(const struct deploy_row *d)
-{
-	return d->available < d->replicas || d->ready < d->replicas;
-}
-
-/* ---- the index ----------------------------------------------------------- */
-
-static int
-cmp_str(const char *a, const char *b)
-{
-	return strcmp(a, b);
-}
-
-static int
-cmp_pod_name(const struct pod_row *a, const struct pod_row *b)
-{
-	int r = cmp_str(a->name, b->name);
-
-	return r != 0 ? r : cmp_str(a->ns, b->ns);
-}
 
 static int
 cmp_pods(const void *ctx, size_t ia, size_t ib)
@@ -161,200 +121,10 @@ cmp_pods(const void *ctx, size_t ia, size_t ib)
 	default:
 		break;
 	}
-	return r != 0 ? r : cmp_pod_name(a, b);
-}
-
-static int
-cmp_deploys(const void *ctx, size_t ia, size_t ib)
-{
-	const struct pods_priv *pp = ctx;
-	const struct deploy_row *a = &pp->m->deploys[ia];
-	const struct deploy_row *b = &pp->m->deploys[ib];
-	int r = 0;
-
-	if (pp->cache.sort_col == DEP_SORT_STATUS) {
-		r = (b->replicas - b->available) - (a->replicas - a->available);
-	}
 	if (r == 0) {
 		r = cmp_str(a->name, b->name);
 	}
 	return r != 0 ? r : cmp_str(a->ns, b->ns);
-}
-
-static int
-cmp_events(const void *ctx, size_t ia, size_t ib)
-{
-	const struct pods_priv *pp = ctx;
-	const struct event_row *a = &pp->m->events[ia];
-	const struct event_row *b = &pp->m->events[ib];
-	int r = 0;
-
-	if (pp->cache.sort_col == EV_SORT_TYPE) {
-		r = (strcmp(b->type, "Warning") == 0) -
-		    (strcmp(a->type, "Warning") == 0);
-	}
-	if (r == 0) {
-		r = a->at_ms > b->at_ms ? -1 : a->at_ms < b->at_ms ? 1 : 0;
-	}
-	return r;
-}
-
-static void
-count_model(struct pods_priv *pp)
-{
-	const struct pods_model *m = pp->m;
-	size_t i;
-
-	pp->n_running = pp->n_crash = pp->n_oom = pp->n_pending = 0;
-	pp->n_failing = pp->n_degraded = pp->n_warnings = 0;
-	if (m == NULL) {
-		return;
-	}
-	for (i = 0; i < m->n_pods; i++) {
-		const char *st = m->pods[i].status;
-
-		if (strcmp(st, "Running") == 0) {
-			pp->n_running++;
-		} else if (strcmp(st, "CrashLoopBackOff") == 0) {
-			pp->n_crash++;
-		} else if (strcmp(st, "OOMKilled") == 0) {
-			pp->n_oom++;
-		} else if (strcmp(st, "Pending") == 0 ||
-			   strcmp(st, "ContainerCreating") == 0) {
-			pp->n_pending++;
-		} else if (m->pods[i].sev == HEALTH_CRIT) {
-			pp->n_failing++;
-		}
-	}
-	for (i = 0; i < m->n_deploys; i++) {
-		if (deploy_degraded(&m->deploys[i])) {
-			pp->n_degraded++;
-		}
-	}
-	for (i = 0; i < m->n_events; i++) {
-		if (strcmp(m->events[i].type, "Warning") == 0) {
-			pp->n_warnings++;
-		}
-	}
-}
-
-static struct pods_priv *
-pods_priv(struct pane *p)
-{
-	if (p->priv == NULL) {
-		struct pods_priv *pp = xcalloc(1, sizeof(*pp));
-
-		pp->table_dy = -1;
-		p->priv = pp;
-	}
-	return p->priv;
-}
-
-static size_t
-pods_total(const struct pods_priv *pp, int sub)
-{
-	if (pp->m == NULL) {
-		return 0;
-	}
-	return sub == SUB_PODS ? pp->m->n_pods :
-	       sub == SUB_DEPLOYS ? pp->m->n_deploys : pp->m->n_events;
-}
-
-static void
-pods_refresh(struct pane *p, const struct pane_ctx *c)
-{
-	struct pods_priv *pp = pods_priv(p);
-	const struct snapshot *data = c->data;
-	const struct pods_model *m = data ? snapshot_pods(data) : NULL;
-	bool new_data;
-	size_t i, n;
-
-	char was_ns[128], was_name[256];
-	bool had = false;
-
-	if (m == NULL) {
-		data = NULL;
-	}
-	/* Keep the same pod or deployment selected across snapshots and
-	 * re-sorts (not across a sub-view switch). */
-	if (pp->cache.valid && pp->cache.sub == p->sub && pp->m != NULL &&
-	    p->sub != SUB_EVENTS && p->view.sel < pp->ix.n) {
-		size_t k = pp->ix.idx[p->view.sel];
-
-		had = true;
-		strlcpy_safe(was_ns, p->sub == SUB_PODS ? pp->m->pods[k].ns :
-			     pp->m->deploys[k].ns, sizeof(was_ns));
-		strlcpy_safe(was_name, p->sub == SUB_PODS ?
-			     pp->m->pods[k].name : pp->m->deploys[k].name,
-			     sizeof(was_name));
-	}
-	new_data = pp->cache.held != data || !pp->cache.valid;
-	if (!pane_cache_update(&pp->cache, p, data)) {
-		return;
-	}
-	pp->m = m;
-	if (new_data) {
-		count_model(pp);
-	}
-	pane_index_clear(&pp->ix);
-	n = pods_total(pp, p->sub);
-	for (i = 0; i < n; i++) {
-		bool hit;
-
-		if (p->sub == SUB_PODS) {
-			const struct pod_row *r = &m->pods[i];
-
-			hit = pane_filter_any(p, r->name, r->ns, r->status,
-					      r->node, r->owner, NULL);
-		} else if (p->sub == SUB_DEPLOYS) {
-			const struct deploy_row *d = &m->deploys[i];
-
-			hit = pane_filter_any(p, d->name, d->ns, d->image,
-					      NULL);
-		} else {
-			const struct event_row *e = &m->events[i];
-
-			hit = pane_filter_any(p, e->type, e->reason, e->object,
-					      e->message, NULL);
-		}
-		if (hit) {
-			pane_index_push(&pp->ix, i);
-		}
-	}
-	pane_sort(pp->ix.idx, pp->ix.n,
-		  p->sub == SUB_PODS ? cmp_pods :
-		  p->sub == SUB_DEPLOYS ? cmp_deploys : cmp_events,
-		  pp, p->sort_desc);
-	if (had) {
-		for (i = 0; i < pp->ix.n; i++) {
-			size_t k = pp->ix.idx[i];
-			const char *ns = p->sub == SUB_PODS ?
-				m->pods[k].ns : m->deploys[k].ns;
-			const char *name = p->sub == SUB_PODS ?
-				m->pods[k].name : m->deploys[k].name;
-
-			if (strcmp(name, was_name) == 0 &&
-			    strcmp(ns, was_ns) == 0) {
-				p->view.sel = i;
-				break;
-			}
-		}
-	}
-	table_view_clamp(&p->view, pp->ix.n);
-}
-
-/* ---- cells --------------------------------------------------------------- */
-
-static void
-fmt_cpu(double mcores, char *buf, size_t n)
-{
-	if (isnan(mcores)) {
-		snprintf(buf, n, "%s", pane_dash());
-	} else if (mcores < 1000.0) {
-		snprintf(buf, n, "%.0fm", mcores);
-	} else {
-		snprintf(buf, n, "%.2f", mcores / 1000.0);
-	}
 }
 
 static void
@@ -363,6 +133,7 @@ pod_cell(void *ctx, size_t row, int col, char *buf, size_t n,
 {
 	const struct pods_priv *pp = ctx;
 	const struct pod_row *r = &pp->m->pods[pp->ix.idx[row]];
+	char age[32];
 
 	switch (col) {
 	case 0:
@@ -380,13 +151,21 @@ pod_cell(void *ctx, size_t row, int col, char *buf, size_t n,
 		break;
 	case 3:
 		snprintf(buf, n, "%s", r->status);
-		*role = severity_role(r->sev);
+		*role = pods_severity_role(r->sev);
 		if (*role == ROLE_NORMAL && strcmp(r->phase, "Running") == 0) {
 			*role = ROLE_OK;
 		}
 		break;
 	case 4:
-		snprintf(buf, n, "%d", r->restarts);
+		/* kubectl's "5 (2m ago)", shorter. */
+		if (r->restarts > 0 && r->last_restart_ms > 0) {
+			snprintf(buf, n, "%d (%s)", r->restarts,
+				 pane_fmt_age(pp->now_wall_ms,
+					      r->last_restart_ms, age,
+					      sizeof(age)));
+		} else {
+			snprintf(buf, n, "%d", r->restarts);
+		}
 		if (r->restarts >= 5) {
 			*role = ROLE_WARN;
 		}
@@ -396,23 +175,122 @@ pod_cell(void *ctx, size_t row, int col, char *buf, size_t n,
 		*role = ROLE_DIM;
 		break;
 	case 6:
-		fmt_cpu(r->cpu_mcores, buf, n);
+		pods_fmt_cpu(r->cpu_mcores, buf, n);
+		*role = limit_role(r->cpu_mcores, r->cpu_limit_mcores);
 		break;
 	case 7:
 		fmt_bytes(r->mem_bytes, buf, (int)n);
-		if (!isnan(r->mem_bytes) && !isnan(r->mem_limit_bytes) &&
-		    r->mem_limit_bytes > 0) {
-			double f = r->mem_bytes / r->mem_limit_bytes;
-
-			*role = f > 0.95 ? ROLE_CRIT :
-				f > 0.8 ? ROLE_WARN : ROLE_NORMAL;
-		}
+		*role = limit_role(r->mem_bytes, r->mem_limit_bytes);
 		break;
-	default:
+	case 8:
+		if (isnan(r->mem_bytes) || isnan(r->mem_limit_bytes) ||
+		    r->mem_limit_bytes <= 0) {
+			snprintf(buf, n, "%s", pane_dash());
+		} else {
+			snprintf(buf, n, "%.0f%%",
+				 100.0 * r->mem_bytes / r->mem_limit_bytes);
+		}
+		*role = limit_role(r->mem_bytes, r->mem_limit_bytes);
+		break;
+	case 9:
 		snprintf(buf, n, "%s", r->node);
 		*role = ROLE_DIM;
 		break;
+	default:
+		if (r->last_term[0] != '\0' && r->restarts > 0 &&
+		    strcmp(r->last_term, r->status) != 0) {
+			snprintf(buf, n, "%s", r->last_term);
+			*role = strcmp(r->last_term, "OOMKilled") == 0 ?
+				ROLE_CRIT : ROLE_WARN;
+			if (r->why[0] != '\0' &&
+			    strncmp(r->why, "last terminated", 15) != 0) {
+				strappendf(buf, n, "; ");
+				pane_oneline(buf + strlen(buf),
+					     n - strlen(buf), r->why);
+			}
+		} else {
+			pane_oneline(buf, n, r->why);
+			*role = ROLE_DIM;
+		}
+		break;
 	}
+}
+
+static size_t
+pods_count(const struct pods_model *m)
+{
+	return m->n_pods;
+}
+
+static bool
+pods_match(const struct pane *p, const struct pods_model *m, size_t i)
+{
+	const struct pod_row *r = &m->pods[i];
+
+	return pane_filter_any(p, r->name, r->ns, r->status, r->node,
+			       r->owner, r->last_term, NULL);
+}
+
+static void
+pods_key_of(const struct pods_model *m, size_t i, const char **ns,
+	    const char **name)
+{
+	*ns = m->pods[i].ns;
+	*name = m->pods[i].name;
+}
+
+static const struct pods_sub sub_pods = {
+	"pods", pod_cols, (int)(sizeof(pod_cols) / sizeof(pod_cols[0])),
+	pod_cell, pod_sorts, POD_SORT_COUNT, pods_count, pods_match,
+	cmp_pods, pods_key_of,
+};
+
+/* ---- deployments ----------------------------------------------------------- */
+
+static const char *const dep_sorts[] = { "status", "name" };
+
+static const struct table_col dep_cols[] = {
+	{ "NAMESPACE", 12, 6, false, false },
+	{ "NAME", 24, 10, false, false },
+	{ "READY", 7, 5, true, false },
+	{ "UP-TO-DATE", 10, 0, true, false },
+	{ "AVAILABLE", 9, 0, true, false },
+	{ "REVISION", 8, 0, true, false },
+	{ "ROLLOUT", 24, 8, false, false },
+	{ "IMAGE", 30, 0, false, true },
+};
+
+static bool
+deploy_degraded(const struct deploy_row *d)
+{
+	return d->available < d->replicas || d->ready < d->replicas;
+}
+
+static bool
+deploy_stuck(const struct deploy_row *d)
+{
+	return strcmp(d->rollout, "ProgressDeadlineExceeded") == 0;
+}
+
+static int
+cmp_deploys(const void *ctx, size_t ia, size_t ib)
+{
+	const struct pods_priv *pp = ctx;
+	const struct deploy_row *a = &pp->m->deploys[ia];
+	const struct deploy_row *b = &pp->m->deploys[ib];
+	int r = 0;
+
+	if (pp->cache.sort_col == 0) {
+		r = (int)deploy_stuck(b) - (int)deploy_stuck(a);
+		if (r == 0) {
+			r = (b->replicas - b->available) -
+			    (a->replicas - a->available);
+		}
+	}
+	if (r == 0) {
+		r = cmp_str(a->name, b->name);
+	}
+	return r != 0 ? r : cmp_str(a->ns, b->ns);
 }
 
 static void
@@ -450,11 +328,89 @@ deploy_cell(void *ctx, size_t row, int col, char *buf, size_t n,
 			snprintf(buf, n, "%s", pane_dash());
 		}
 		break;
+	case 6:
+		if (deploy_stuck(d)) {
+			snprintf(buf, n, "STUCK (ProgressDeadlineExceeded)");
+			*role = ROLE_CRIT;
+		} else if (strcmp(d->rollout, "progressing") == 0) {
+			snprintf(buf, n, "rolling: ");
+			pane_oneline(buf + strlen(buf), n - strlen(buf),
+				     d->rollout_msg);
+			*role = ROLE_WARN;
+		} else {
+			snprintf(buf, n, "%s", d->rollout[0] ? d->rollout :
+				 pane_dash());
+			*role = strcmp(d->rollout, "paused") == 0 ? ROLE_WARN :
+				ROLE_DIM;
+		}
+		break;
 	default:
 		snprintf(buf, n, "%s", d->image);
 		*role = ROLE_DIM;
 		break;
 	}
+}
+
+static size_t
+deploys_count(const struct pods_model *m)
+{
+	return m->n_deploys;
+}
+
+static bool
+deploys_match(const struct pane *p, const struct pods_model *m, size_t i)
+{
+	const struct deploy_row *d = &m->deploys[i];
+
+	return pane_filter_any(p, d->name, d->ns, d->image, d->rollout, NULL);
+}
+
+static void
+deploys_key_of(const struct pods_model *m, size_t i, const char **ns,
+	       const char **name)
+{
+	*ns = m->deploys[i].ns;
+	*name = m->deploys[i].name;
+}
+
+static const struct pods_sub sub_deploys = {
+	"deployments", dep_cols, (int)(sizeof(dep_cols) / sizeof(dep_cols[0])),
+	deploy_cell, dep_sorts, 2, deploys_count, deploys_match, cmp_deploys,
+	deploys_key_of,
+};
+
+/* ---- events ------------------------------------------------------------------ */
+
+/* Warnings first (then newest first) is kubectl's --sort-by with the
+ * triage the runbooks do by hand. */
+static const char *const ev_sorts[] = { "warnings", "time" };
+
+static const struct table_col ev_cols[] = {
+	{ "AGE", 6, 4, true, false },
+	{ "TYPE", 7, 0, false, false },
+	{ "REASON", 16, 6, false, false },
+	{ "NAMESPACE", 11, 0, false, false },
+	{ "OBJECT", 28, 8, false, false },
+	{ "COUNT", 5, 0, true, false },
+	{ "MESSAGE", 40, 10, false, true },
+};
+
+static int
+cmp_events(const void *ctx, size_t ia, size_t ib)
+{
+	const struct pods_priv *pp = ctx;
+	const struct event_row *a = &pp->m->events[ia];
+	const struct event_row *b = &pp->m->events[ib];
+	int r = 0;
+
+	if (pp->cache.sort_col == 0) {
+		r = (strcmp(b->type, "Warning") == 0) -
+		    (strcmp(a->type, "Warning") == 0);
+	}
+	if (r == 0) {
+		r = a->at_ms > b->at_ms ? -1 : a->at_ms < b->at_ms ? 1 : 0;
+	}
+	return r;
 }
 
 static void
@@ -481,7 +437,19 @@ event_cell(void *ctx, size_t row, int col, char *buf, size_t n,
 		}
 		break;
 	case 3:
+		snprintf(buf, n, "%s", e->ns);
+		*role = ROLE_DIM;
+		break;
+	case 4:
 		snprintf(buf, n, "%s", e->object);
+		break;
+	case 5:
+		if (e->count > 0) {
+			snprintf(buf, n, "%d", e->count);
+		} else {
+			snprintf(buf, n, "%s", pane_dash());
+		}
+		*role = ROLE_DIM;
 		break;
 	default:
 		pane_oneline(buf, n, e->message);
@@ -489,30 +457,168 @@ event_cell(void *ctx, size_t row, int col, char *buf, size_t n,
 	}
 }
 
+static size_t
+events_count(const struct pods_model *m)
+{
+	return m->n_events;
+}
+
+static bool
+events_match(const struct pane *p, const struct pods_model *m, size_t i)
+{
+	const struct event_row *e = &m->events[i];
+
+	return pane_filter_any(p, e->type, e->reason, e->object, e->message,
+			       e->ns, NULL);
+}
+
+static const struct pods_sub sub_events = {
+	"events", ev_cols, (int)(sizeof(ev_cols) / sizeof(ev_cols[0])),
+	event_cell, ev_sorts, 2, events_count, events_match, cmp_events, NULL,
+};
+
+static const struct pods_sub *const subs[SUB_COUNT] = {
+	[SUB_PODS] = &sub_pods,
+	[SUB_DEPLOYS] = &sub_deploys,
+	[SUB_EVENTS] = &sub_events,
+	[SUB_NODES] = &pods_sub_nodes,
+	[SUB_HPAS] = &pods_sub_hpas,
+};
+
+static const struct pods_sub *
+sub_of(const struct pane *p)
+{
+	return subs[(unsigned)p->sub < SUB_COUNT ? p->sub : 0];
+}
+
+/* ---- the index ------------------------------------------------------------- */
+
+static void
+count_model(struct pods_priv *pp)
+{
+	const struct pods_model *m = pp->m;
+	size_t i;
+
+	pp->n_running = pp->n_crash = pp->n_oom = pp->n_pending = 0;
+	pp->n_failing = pp->n_degraded = pp->n_warnings = pp->n_stuck = 0;
+	pp->n_not_ready = pp->n_pressure = pp->n_cordoned = pp->n_at_max = 0;
+	if (m == NULL) {
+		return;
+	}
+	for (i = 0; i < m->n_pods; i++) {
+		const struct pod_row *r = &m->pods[i];
+		const char *st = r->status;
+
+		if (strcmp(st, "Running") == 0) {
+			pp->n_running++;
+		} else if (strcmp(st, "OOMKilled") == 0 ||
+			   (strcmp(st, "CrashLoopBackOff") == 0 &&
+			    strcmp(r->last_term, "OOMKilled") == 0)) {
+			pp->n_oom++;
+		} else if (strcmp(st, "CrashLoopBackOff") == 0) {
+			pp->n_crash++;
+		} else if (strcmp(st, "Pending") == 0 ||
+			   strcmp(st, "ContainerCreating") == 0) {
+			pp->n_pending++;
+		} else if (r->sev == HEALTH_CRIT) {
+			pp->n_failing++;
+		}
+	}
+	for (i = 0; i < m->n_deploys; i++) {
+		pp->n_degraded += deploy_degraded(&m->deploys[i]);
+		pp->n_stuck += deploy_stuck(&m->deploys[i]);
+	}
+	for (i = 0; i < m->n_events; i++) {
+		pp->n_warnings += strcmp(m->events[i].type, "Warning") == 0;
+	}
+	for (i = 0; i < m->n_nodes; i++) {
+		const struct node_row *nd = &m->nodes[i];
+
+		pp->n_not_ready += strcmp(nd->ready, "True") != 0;
+		pp->n_pressure += nd->pressure[0] != '\0';
+		pp->n_cordoned += nd->cordoned;
+	}
+	for (i = 0; i < m->n_hpas; i++) {
+		pp->n_at_max += m->hpas[i].max > 0 &&
+				m->hpas[i].current >= m->hpas[i].max;
+	}
+}
+
+static struct pods_priv *
+pods_priv(struct pane *p)
+{
+	if (p->priv == NULL) {
+		struct pods_priv *pp = xcalloc(1, sizeof(*pp));
+
+		pp->table_dy = -1;
+		p->priv = pp;
+	}
+	return p->priv;
+}
+
+static size_t
+pods_total(const struct pods_priv *pp, const struct pane *p)
+{
+	return pp->m != NULL ? sub_of(p)->count(pp->m) : 0;
+}
+
+static void
+pods_refresh(struct pane *p, const struct pane_ctx *c)
+{
+	struct pods_priv *pp = pods_priv(p);
+	const struct pods_sub *sub = sub_of(p);
+	const struct snapshot *data = c->data;
+	const struct pods_model *m = data ? snapshot_pods(data) : NULL;
+	char was_ns[128], was_name[256];
+	const char *ns, *name;
+	bool new_data, had = false;
+	size_t i, n;
+
+	if (m == NULL) {
+		data = NULL;
+	}
+	/* Keep the same row selected across snapshots and re-sorts (not
+	 * across a sub-view switch). */
+	if (pp->cache.valid && pp->cache.sub == p->sub && pp->m != NULL &&
+	    sub->key != NULL && p->view.sel < pp->ix.n) {
+		sub->key(pp->m, pp->ix.idx[p->view.sel], &ns, &name);
+		strlcpy_safe(was_ns, ns, sizeof(was_ns));
+		strlcpy_safe(was_name, name, sizeof(was_name));
+		had = true;
+	}
+	new_data = pp->cache.held != data || !pp->cache.valid;
+	if (!pane_cache_update(&pp->cache, p, data)) {
+		return;
+	}
+	pp->m = m;
+	if (new_data) {
+		count_model(pp);
+	}
+	pane_index_clear(&pp->ix);
+	n = pods_total(pp, p);
+	for (i = 0; i < n; i++) {
+		if (sub->match(p, m, i)) {
+			pane_index_push(&pp->ix, i);
+		}
+	}
+	pane_sort(pp->ix.idx, pp->ix.n, sub->cmp, pp, p->sort_desc);
+	for (i = 0; had && i < pp->ix.n; i++) {
+		sub->key(m, pp->ix.idx[i], &ns, &name);
+		if (strcmp(name, was_name) == 0 && strcmp(ns, was_ns) == 0) {
+			p->view.sel = i;
+			break;
+		}
+	}
+	table_view_clamp(&p->view, pp->ix.n);
+}
+
 /* ---- drawing ------------------------------------------------------------- */
 
 static void
-draw_summary(struct pane *p, const struct pods_priv *pp, struct pane_line *l)
+summary_pods(const struct pods_priv *pp, struct pane_line *l)
 {
 	const struct pods_model *m = pp->m;
-	const char *sort = p->sub == SUB_PODS ?
-		pod_sort_names[p->sort_col % POD_SORT_COUNT] :
-		p->sub == SUB_DEPLOYS ?
-		dep_sort_names[p->sort_col % DEP_SORT_COUNT] :
-		ev_sort_names[p->sort_col % EV_SORT_COUNT];
-	char right[64];
 
-	snprintf(right, sizeof(right), "%s  sort %s%s", sub_names[p->sub],
-		 sort, p->sort_desc ? " (rev)" : "");
-	/* Only where the counts still fit in full. */
-	pane_line_right(l, ROLE_DIM, right, 110);
-	if (p->sub == SUB_EVENTS) {
-		pane_line_addf(l, ROLE_NORMAL, "events %zu", m->n_events);
-		pane_line_sep(l);
-		pane_line_addf(l, pp->n_warnings ? ROLE_WARN : ROLE_OK,
-			       "warnings %zu", pp->n_warnings);
-		return;
-	}
 	pane_line_addf(l, ROLE_NORMAL, "pods %zu", m->n_pods);
 	pane_line_sep(l);
 	pane_line_addf(l, ROLE_OK, "Running %zu", pp->n_running);
@@ -533,6 +639,63 @@ draw_summary(struct pane *p, const struct pods_priv *pp, struct pane_line *l)
 	pane_line_addf(l, pp->n_degraded ? ROLE_WARN : ROLE_DIM,
 		       "deployments degraded %zu/%zu", pp->n_degraded,
 		       m->n_deploys);
+	if (pp->n_stuck) {
+		pane_line_sep(l);
+		pane_line_addf(l, ROLE_CRIT, "stuck %zu", pp->n_stuck);
+	}
+	if (pp->n_not_ready) {
+		pane_line_sep(l);
+		pane_line_addf(l, ROLE_CRIT, "nodes NotReady %zu",
+			       pp->n_not_ready);
+	}
+	if (pp->n_at_max) {
+		pane_line_sep(l);
+		pane_line_addf(l, ROLE_WARN, "hpa at max %zu", pp->n_at_max);
+	}
+}
+
+static void
+draw_summary(struct pane *p, const struct pods_priv *pp, struct pane_line *l)
+{
+	const struct pods_model *m = pp->m;
+	const struct pods_sub *sub = sub_of(p);
+	char right[96];
+
+	snprintf(right, sizeof(right), "%s%s%s  sort %s%s", sub->name,
+		 m->scope[0] ? " in " : "", m->scope,
+		 sub->sorts[p->sort_col % sub->n_sorts],
+		 p->sort_desc ? " (rev)" : "");
+	/* Only where the counts still fit in full. */
+	pane_line_right(l, ROLE_DIM, right, 110);
+	switch (p->sub) {
+	case SUB_EVENTS:
+		pane_line_addf(l, ROLE_NORMAL, "events %zu", m->n_events);
+		pane_line_sep(l);
+		pane_line_addf(l, pp->n_warnings ? ROLE_WARN : ROLE_OK,
+			       "warnings %zu", pp->n_warnings);
+		break;
+	case SUB_NODES:
+		pane_line_addf(l, ROLE_NORMAL, "nodes %zu", m->n_nodes);
+		pane_line_sep(l);
+		pane_line_addf(l, pp->n_not_ready ? ROLE_CRIT : ROLE_OK,
+			       "NotReady %zu", pp->n_not_ready);
+		pane_line_sep(l);
+		pane_line_addf(l, pp->n_pressure ? ROLE_WARN : ROLE_DIM,
+			       "pressure %zu", pp->n_pressure);
+		pane_line_sep(l);
+		pane_line_addf(l, pp->n_cordoned ? ROLE_WARN : ROLE_DIM,
+			       "cordoned %zu", pp->n_cordoned);
+		break;
+	case SUB_HPAS:
+		pane_line_addf(l, ROLE_NORMAL, "autoscalers %zu", m->n_hpas);
+		pane_line_sep(l);
+		pane_line_addf(l, pp->n_at_max ? ROLE_WARN : ROLE_OK,
+			       "at max %zu", pp->n_at_max);
+		break;
+	default:
+		summary_pods(pp, l);
+		break;
+	}
 }
 
 static void
@@ -540,6 +703,7 @@ pods_draw(struct pane *p, const struct pane_ctx *c, WINDOW *win, int y,
 	  int x, int h, int w)
 {
 	struct pods_priv *pp = pods_priv(p);
+	const struct pods_sub *sub;
 	struct table_model tm;
 	struct pane_line l;
 	int line = 0;
@@ -557,15 +721,26 @@ pods_draw(struct pane *p, const struct pane_ctx *c, WINDOW *win, int y,
 				  "no pod data yet");
 		return;
 	}
+	if (pp->nested != NEST_NONE) {
+		pods_nested_draw(p, pp, c, win, y, x, h, w);
+		return;
+	}
+	sub = sub_of(p);
 	pane_line_init(&l, win, c->theme, y, x, w);
 	if (p->filter[0] != '\0' && h < 4) {
-		pane_line_filter(&l, p, pp->ix.n, pods_total(pp, p->sub), 12);
+		pane_line_filter(&l, p, pp->ix.n, pods_total(pp, p), 12);
 	}
 	draw_summary(p, pp, &l);
 	line = 1;
+	if (pp->m->notice[0] != '\0' && h >= 6) {
+		draw_fill(win, y + line, x, 1, w, ROLE_NORMAL, c->theme);
+		draw_text(win, y + line, x, w, pp->m->notice, ROLE_WARN,
+			  c->theme);
+		line++;
+	}
 	if (p->filter[0] != '\0' && h >= 4) {
 		pane_draw_filter(win, y + line, x, w, c->theme, p, pp->ix.n,
-				 pods_total(pp, p->sub));
+				 pods_total(pp, p));
 		line++;
 	}
 	if (h - line < 2) {
@@ -573,51 +748,15 @@ pods_draw(struct pane *p, const struct pane_ctx *c, WINDOW *win, int y,
 	}
 	tm.ctx = pp;
 	tm.n_rows = pp->ix.n;
-	switch (p->sub) {
-	case SUB_PODS:
-		tm.cols = pod_cols;
-		tm.n_cols = (int)(sizeof(pod_cols) / sizeof(pod_cols[0]));
-		tm.cell = pod_cell;
-		break;
-	case SUB_DEPLOYS:
-		tm.cols = dep_cols;
-		tm.n_cols = (int)(sizeof(dep_cols) / sizeof(dep_cols[0]));
-		tm.cell = deploy_cell;
-		break;
-	default:
-		tm.cols = ev_cols;
-		tm.n_cols = (int)(sizeof(ev_cols) / sizeof(ev_cols[0]));
-		tm.cell = event_cell;
-		break;
-	}
+	tm.cols = sub->cols;
+	tm.n_cols = sub->n_cols;
+	tm.cell = sub->cell;
 	pp->table_dy = line;
 	table_draw(win, y + line, x, h - line, w, &tm, &p->view, c->theme,
 		   c->focused);
 }
 
 /* ---- keys, clicks, targets, detail --------------------------------------- */
-
-static bool
-pods_key(struct pane *p, const struct pane_ctx *c, int key)
-{
-	struct pods_priv *pp = pods_priv(p);
-
-	if (pane_sub_sort_key(p, pp->saved, SUB_COUNT,
-			      sort_counts[p->sub % SUB_COUNT], key)) {
-		return true;
-	}
-	pods_refresh(p, c);
-	return table_view_key(&p->view, key, pp->ix.n);
-}
-
-static bool
-pods_click(struct pane *p, const struct pane_ctx *c, int dy, int dx)
-{
-	struct pods_priv *pp = pods_priv(p);
-
-	pods_refresh(p, c);
-	return pane_table_click(p, pp->table_dy, dy, pp->ix.n);
-}
 
 static const struct pod_row *
 selected_pod(struct pane *p, const struct pods_priv *pp)
@@ -638,14 +777,89 @@ selected_deploy(struct pane *p, const struct pods_priv *pp)
 	return &pp->m->deploys[pp->ix.idx[p->view.sel]];
 }
 
-static const struct event_row *
-selected_event(struct pane *p, const struct pods_priv *pp)
+/* The next sub-view that has rows (pods always), as 'v' cycles. */
+static void
+next_sub(struct pane *p, struct pods_priv *pp)
 {
-	if (pp->m == NULL || p->sub != SUB_EVENTS ||
-	    p->view.sel >= pp->ix.n) {
-		return NULL;
+	int to = p->sub;
+
+	do {
+		to = (to + 1) % SUB_COUNT;
+	} while (to != SUB_PODS && pp->m != NULL &&
+		 subs[to]->count(pp->m) == 0);
+	pane_switch_sub(p, pp->saved, SUB_COUNT, to);
+}
+
+/* d: the selected row's description. */
+static bool
+describe_selected(struct pane *p, struct pods_priv *pp)
+{
+	const char *kind = NULL, *ns = "", *name = NULL;
+
+	if (pp->m == NULL || p->view.sel >= pp->ix.n) {
+		return false;
 	}
-	return &pp->m->events[pp->ix.idx[p->view.sel]];
+	switch (p->sub) {
+	case SUB_PODS:
+		kind = "pod";
+		pods_key_of(pp->m, pp->ix.idx[p->view.sel], &ns, &name);
+		break;
+	case SUB_DEPLOYS:
+		kind = "deployment";
+		deploys_key_of(pp->m, pp->ix.idx[p->view.sel], &ns, &name);
+		break;
+	case SUB_NODES:
+		kind = "node";
+		pods_sub_nodes.key(pp->m, pp->ix.idx[p->view.sel], &ns,
+				   &name);
+		break;
+	case SUB_HPAS:
+		kind = "hpa";
+		pods_sub_hpas.key(pp->m, pp->ix.idx[p->view.sel], &ns, &name);
+		break;
+	default:
+		return false;
+	}
+	return pods_open_describe(p, pp, kind, ns, name);
+}
+
+static bool
+pods_key(struct pane *p, const struct pane_ctx *c, int key)
+{
+	struct pods_priv *pp = pods_priv(p);
+	const struct pods_sub *sub = sub_of(p);
+
+	pods_refresh(p, c);
+	if (pp->nested != NEST_NONE) {
+		return pods_nested_key(p, pp, key);
+	}
+	switch (key) {
+	case 'v':
+		next_sub(p, pp);
+		return true;
+	case 's':
+		pane_next_sort(p, sub->n_sorts);
+		return true;
+	case 'l':
+	case 'L':
+		return pods_open_logs(p, pp, selected_pod(p, pp), key == 'L');
+	case 'd':
+		return describe_selected(p, pp);
+	default:
+		return table_view_key(&p->view, key, pp->ix.n);
+	}
+}
+
+static bool
+pods_click(struct pane *p, const struct pane_ctx *c, int dy, int dx)
+{
+	struct pods_priv *pp = pods_priv(p);
+
+	pods_refresh(p, c);
+	if (pp->nested != NEST_NONE) {
+		return false;
+	}
+	return pane_table_click(p, pp->table_dy, dy, pp->ix.n);
 }
 
 static bool
@@ -655,11 +869,34 @@ pods_target(struct pane *p, const struct pane_ctx *c, enum target_type type,
 	struct pods_priv *pp = pods_priv(p);
 	const struct pod_row *r;
 	const struct deploy_row *d;
+	const char *ns = NULL, *name = NULL;
 
 	pods_refresh(p, c);
+	if (pp->nested != NEST_NONE) {
+		/* What the nested view shows is the target. */
+		if (type == TARGET_POD && strcmp(pp->want.kind, "node") != 0 &&
+		    (pp->nested == NEST_LOGS ||
+		     strcmp(pp->want.kind, "pod") == 0)) {
+			ns = pp->want.ns;
+			name = pp->want.name;
+			return pane_fits(t->u.pod.ns, sizeof(t->u.pod.ns), "%s",
+					 ns) &&
+			       pane_fits(t->u.pod.name, sizeof(t->u.pod.name),
+					 "%s", name) &&
+			       pane_fits(t->label, sizeof(t->label),
+					 "pod %s/%s", ns, name);
+		}
+		if (type == TARGET_DEPLOYMENT &&
+		    strcmp(pp->want.kind, "deployment") == 0) {
+			ns = pp->want.ns;
+			name = pp->want.name;
+		} else {
+			return false;
+		}
+	}
 	r = selected_pod(p, pp);
 	d = selected_deploy(p, pp);
-	if (type == TARGET_POD && r != NULL) {
+	if (name == NULL && type == TARGET_POD && r != NULL) {
 		return pane_fits(t->u.pod.ns, sizeof(t->u.pod.ns), "%s",
 				 r->ns) &&
 		       pane_fits(t->u.pod.name, sizeof(t->u.pod.name), "%s",
@@ -667,30 +904,27 @@ pods_target(struct pane *p, const struct pane_ctx *c, enum target_type type,
 		       pane_fits(t->label, sizeof(t->label), "pod %s/%s",
 				 r->ns, r->name);
 	}
-	if (type == TARGET_DEPLOYMENT) {
-		const char *ns = NULL, *name = NULL;
-
-		if (d != NULL) {
-			ns = d->ns;
-			name = d->name;
-		} else if (r != NULL && r->owner[0] != '\0') {
-			ns = r->ns;
-			name = r->owner;
-		}
-		if (name == NULL) {
-			return false;
-		}
-		return pane_fits(t->u.deploy.ns, sizeof(t->u.deploy.ns), "%s",
-				 ns) &&
-		       pane_fits(t->u.deploy.name, sizeof(t->u.deploy.name),
-				 "%s", name) &&
-		       pane_fits(t->label, sizeof(t->label),
-				 "deployment %s/%s", ns, name);
+	if (type != TARGET_DEPLOYMENT) {
+		return false;
 	}
-	return false;
+	if (name == NULL && d != NULL) {
+		ns = d->ns;
+		name = d->name;
+	} else if (name == NULL && r != NULL && r->owner[0] != '\0') {
+		ns = r->ns;
+		name = r->owner;
+	}
+	if (name == NULL) {
+		return false;
+	}
+	return pane_fits(t->u.deploy.ns, sizeof(t->u.deploy.ns), "%s", ns) &&
+	       pane_fits(t->u.deploy.name, sizeof(t->u.deploy.name), "%s",
+			 name) &&
+	       pane_fits(t->label, sizeof(t->label), "deployment %s/%s", ns,
+			 name);
 }
 
-/* Events about object "Kind/name" (the pod or deployment shown). */
+/* Events about object "kind/name" (the pod or deployment shown). */
 static void
 add_events(struct pane_buf *b, const struct pods_model *m, const char *name,
 	   int64_t now_ms)
@@ -715,75 +949,106 @@ add_events(struct pane_buf *b, const struct pods_model *m, const char *name,
 	}
 }
 
+static void
+pod_detail(struct pane_buf *b, const struct pods_priv *pp,
+	   const struct pod_row *r, int64_t now)
+{
+	char t1[64], t2[64], t3[64];
+
+	pane_buf_addf(b, "pod %s/%s\n\n", r->ns, r->name);
+	pane_buf_field(b, "namespace", r->ns);
+	pane_buf_field(b, "name", r->name);
+	pane_buf_field(b, "owner", r->owner);
+	pane_buf_field(b, "status", r->status);
+	pane_buf_field(b, "phase", r->phase);
+	pane_buf_field(b, "reason", r->reason);
+	pane_buf_field(b, "last termination", r->last_term);
+	pane_buf_field(b, "why", r->why);
+	pane_buf_addf(b, "ready: %d/%d\n", r->ready, r->containers);
+	pane_buf_addf(b, "restarts: %d\n", r->restarts);
+	if (r->started_ms > 0) {
+		pane_buf_addf(b, "started: %s (%s ago)\n",
+			      clock_format_utc(r->started_ms, 0, t1,
+					       sizeof(t1)),
+			      pane_fmt_age(now, r->started_ms, t2,
+					   sizeof(t2)));
+	} else {
+		pane_buf_field(b, "started", NULL);
+	}
+	pane_buf_field(b, "node", r->node);
+	pods_fmt_cpu(r->cpu_mcores, t1, sizeof(t1));
+	pods_fmt_cpu(r->cpu_limit_mcores > 0 ? r->cpu_limit_mcores : NAN, t2,
+		     sizeof(t2));
+	pane_buf_addf(b, "cpu: %s (limit %s)\n", t1, t2);
+	pane_buf_addf(b, "memory: %s (limit %s)\n",
+		      fmt_bytes(r->mem_bytes, t2, sizeof(t2)),
+		      fmt_bytes(r->mem_limit_bytes, t3, sizeof(t3)));
+	add_events(b, pp->m, r->name, now);
+}
+
+static void
+deploy_detail(struct pane_buf *b, const struct pods_priv *pp,
+	      const struct deploy_row *d, int64_t now)
+{
+	size_t i;
+
+	pane_buf_addf(b, "deployment %s/%s\n\n", d->ns, d->name);
+	pane_buf_field(b, "namespace", d->ns);
+	pane_buf_field(b, "name", d->name);
+	pane_buf_addf(b, "replicas: %d desired, %d ready, %d up-to-date, %d "
+		      "available\n", d->replicas, d->ready, d->updated,
+		      d->available);
+	if (d->revision > 0) {
+		pane_buf_addf(b, "revision: %d\n", d->revision);
+	} else {
+		pane_buf_field(b, "revision", NULL);
+	}
+	pane_buf_field(b, "rollout", d->rollout);
+	pane_buf_field(b, "rollout message", d->rollout_msg);
+	if (d->prev_revision > 0) {
+		pane_buf_addf(b, "undo goes to: revision %d (%s, %s)\n",
+			      d->prev_revision, d->prev_rs, d->prev_image);
+	}
+	pane_buf_field(b, "image", d->image);
+	for (i = 0; i < pp->m->n_pods; i++) {
+		const struct pod_row *pr = &pp->m->pods[i];
+
+		if (strcmp(pr->ns, d->ns) != 0 ||
+		    strcmp(pr->owner, d->name) != 0) {
+			continue;
+		}
+		pane_buf_addf(b, "  pod %s  %s  %d/%d  restarts %d\n",
+			      pr->name, pr->status, pr->ready, pr->containers,
+			      pr->restarts);
+	}
+	add_events(b, pp->m, d->name, now);
+}
+
 static char *
 pods_detail(struct pane *p, const struct pane_ctx *c)
 {
 	struct pods_priv *pp = pods_priv(p);
+	struct pane_buf b = { 0 };
 	const struct pod_row *r;
 	const struct deploy_row *d;
-	const struct event_row *e;
-	struct pane_buf b = { 0 };
-	char t1[64], t2[64], t3[64];
-	size_t i;
+	char t1[64], t2[64];
 
 	pods_refresh(p, c);
+	if (pp->nested != NEST_NONE) {
+		return pods_nested_text(pp);
+	}
 	if ((r = selected_pod(p, pp)) != NULL) {
-		pane_buf_addf(&b, "pod %s/%s\n\n", r->ns, r->name);
-		pane_buf_field(&b, "namespace", r->ns);
-		pane_buf_field(&b, "name", r->name);
-		pane_buf_field(&b, "owner", r->owner);
-		pane_buf_field(&b, "status", r->status);
-		pane_buf_field(&b, "phase", r->phase);
-		pane_buf_field(&b, "reason", r->reason);
-		pane_buf_addf(&b, "ready: %d/%d\n", r->ready, r->containers);
-		pane_buf_addf(&b, "restarts: %d\n", r->restarts);
-		if (r->started_ms > 0) {
-			pane_buf_addf(&b, "started: %s (%s ago)\n",
-				      clock_format_utc(r->started_ms, 0, t1,
-						       sizeof(t1)),
-				      pane_fmt_age(c->now_wall_ms,
-						   r->started_ms, t2,
-						   sizeof(t2)));
-		} else {
-			pane_buf_field(&b, "started", NULL);
-		}
-		pane_buf_field(&b, "node", r->node);
-		fmt_cpu(r->cpu_mcores, t1, sizeof(t1));
-		pane_buf_field(&b, "cpu", t1);
-		pane_buf_addf(&b, "memory: %s (limit %s)\n",
-			      fmt_bytes(r->mem_bytes, t2, sizeof(t2)),
-			      fmt_bytes(r->mem_limit_bytes, t3, sizeof(t3)));
-		add_events(&b, pp->m, r->name, c->now_wall_ms);
+		pod_detail(&b, pp, r, c->now_wall_ms);
 		return pane_buf_take(&b);
 	}
 	if ((d = selected_deploy(p, pp)) != NULL) {
-		pane_buf_addf(&b, "deployment %s/%s\n\n", d->ns, d->name);
-		pane_buf_field(&b, "namespace", d->ns);
-		pane_buf_field(&b, "name", d->name);
-		pane_buf_addf(&b, "replicas: %d desired, %d ready, "
-			      "%d up-to-date, %d available\n", d->replicas,
-			      d->ready, d->updated, d->available);
-		if (d->revision > 0) {
-			pane_buf_addf(&b, "revision: %d\n", d->revision);
-		} else {
-			pane_buf_field(&b, "revision", NULL);
-		}
-		pane_buf_field(&b, "image", d->image);
-		for (i = 0; i < pp->m->n_pods; i++) {
-			const struct pod_row *pr = &pp->m->pods[i];
-
-			if (strcmp(pr->ns, d->ns) != 0 ||
-			    strcmp(pr->owner, d->name) != 0) {
-				continue;
-			}
-			pane_buf_addf(&b, "  pod %s  %s  %d/%d  restarts %d\n",
-				      pr->name, pr->status, pr->ready,
-				      pr->containers, pr->restarts);
-		}
-		add_events(&b, pp->m, d->name, c->now_wall_ms);
+		deploy_detail(&b, pp, d, c->now_wall_ms);
 		return pane_buf_take(&b);
 	}
-	if ((e = selected_event(p, pp)) != NULL) {
+	if (p->sub == SUB_EVENTS && pp->m != NULL && p->view.sel < pp->ix.n) {
+		const struct event_row *e =
+			&pp->m->events[pp->ix.idx[p->view.sel]];
+
 		pane_buf_addf(&b, "event %s %s\n\n", e->type, e->reason);
 		pane_buf_addf(&b, "time: %s (%s ago)\n",
 			      clock_format_utc(e->at_ms, 0, t1, sizeof(t1)),
@@ -791,10 +1056,13 @@ pods_detail(struct pane *p, const struct pane_ctx *c)
 					   sizeof(t2)));
 		pane_buf_field(&b, "type", e->type);
 		pane_buf_field(&b, "reason", e->reason);
+		pane_buf_field(&b, "namespace", e->ns);
 		pane_buf_field(&b, "object", e->object);
+		pane_buf_addf(&b, "count: %d\n", e->count);
 		pane_buf_addf(&b, "message:\n%s\n", e->message);
 		return pane_buf_take(&b);
 	}
+	/* Nodes and autoscalers: d shows them whole. */
 	return NULL;
 }
 
@@ -808,6 +1076,7 @@ pods_free(struct pane *p)
 	}
 	pane_cache_finish(&pp->cache);
 	pane_index_finish(&pp->ix);
+	pane_index_finish(&pp->nix);
 	free(pp);
 	p->priv = NULL;
 }
