@@ -84,6 +84,8 @@ struct k8s_loop;
 struct k8s_xfer;
 
 struct k8s_xfer_ops {
+	/* Optional: a 2xx reply has begun (its headers came). */
+	void (*start)(void *arg);
 	/* A stream's complete line (NUL-terminated, without its newline;
 	 * may be changed). NULL: the body is collected whole. */
 	void (*line)(void *arg, char *line, size_t len);

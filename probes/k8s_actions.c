@@ -96,8 +96,9 @@ restart_op(const struct action_req *req, const char *when, struct k8s_op *o)
 	memset(o, 0, sizeof(*o));
 	o->method = "PATCH";
 	o->ctype = STRATEGIC;
-	k8s_deploy_path(&req->target, "?fieldManager=kubectl-rollout", o->path,
-		    sizeof(o->path));
+	/* No fieldManager: the server names the change after the user
+	 * agent, warroom, not kubectl. */
+	k8s_deploy_path(&req->target, "", o->path, sizeof(o->path));
 	o->body = xasprintf("{\"spec\":{\"template\":{\"metadata\":{"
 			    "\"annotations\":{\"kubectl.kubernetes.io/"
 			    "restartedAt\":\"%s\"}}}}}", when);
@@ -109,13 +110,14 @@ scale_op(const struct action_req *req, int replicas, struct k8s_op *o)
 	memset(o, 0, sizeof(*o));
 	o->method = "PATCH";
 	o->ctype = MERGE;
-	k8s_deploy_path(&req->target, "/scale?fieldManager=kubectl-scale",
-		    o->path, sizeof(o->path));
+	k8s_deploy_path(&req->target, "/scale", o->path, sizeof(o->path));
 	o->body = xasprintf("{\"spec\":{\"replicas\":%d}}", replicas);
 }
 
+/* A DELETE with a body takes its options from the body alone: the dry
+ * run goes in there, as kubectl --dry-run=server puts it. */
 static void
-delete_op(const struct action_req *req, struct k8s_op *o)
+delete_op(const struct action_req *req, bool dry, struct k8s_op *o)
 {
 	char *ns = http_escape(req->target.u.pod.ns);
 	char *name = http_escape(req->target.u.pod.name);
@@ -125,7 +127,9 @@ delete_op(const struct action_req *req, struct k8s_op *o)
 	o->ctype = "application/json";
 	snprintf(o->path, sizeof(o->path), "/api/v1/namespaces/%s/pods/%s",
 		 ns, name);
-	o->body = xstrdup("{\"propagationPolicy\":\"Background\"}");
+	o->body = xstrdup(dry ? "{\"propagationPolicy\":\"Background\","
+			  "\"dryRun\":[\"All\"]}" :
+			  "{\"propagationPolicy\":\"Background\"}");
 	free(ns);
 	free(name);
 }
@@ -189,6 +193,8 @@ k8s_op_send(struct k8s_client *c, const struct k8s_op *o, bool dry, cJSON **out,
 	char path[800];
 	int rc;
 
+	/* A DELETE carries its dry run in its body (delete_op()). */
+	dry = dry && strcmp(o->method, "DELETE") != 0;
 	snprintf(path, sizeof(path), "%s%s", o->path,
 		 !dry ? "" : strchr(o->path, '?') ? "&dryRun=All" :
 		 "?dryRun=All");
@@ -401,7 +407,7 @@ describe_delete(const struct action_req *req, char *buf, size_t n)
 	const struct pod_row *p = snap_pod(req);
 	struct k8s_op o;
 
-	delete_op(req, &o);
+	delete_op(req, false, &o);
 	snprintf(buf, n, "%s %s\n%s: %s\n(kubectl delete pod %s -n %s)\n",
 		 o.method, o.path, o.ctype, o.body, req->target.u.pod.name,
 		 req->target.u.pod.ns);
@@ -433,7 +439,7 @@ delete_pod(const struct action_req *req, bool dry, char *out, size_t n,
 		return -1;
 	}
 	err_clear(&why);
-	delete_op(req, &o);
+	delete_op(req, dry, &o);
 	rc = k8s_op_send(c, &o, dry, NULL, dry ? &why : err);
 	if (dry) {
 		k8s_dry_run_text(&o, rc, &why, out, n);

@@ -605,7 +605,14 @@ xfer_header(char *data, size_t size, size_t nmemb, void *arg)
 	size_t n = size * nmemb;
 
 	if (n <= 2 && (data[0] == '\r' || data[0] == '\n')) {
+		long status = 0;
+
 		x->got_headers = true;
+		libcurl.curl_easy_getinfo(x->h, CURLINFO_RESPONSE_CODE,
+					  &status);
+		if (ok_status(status) && x->ops->start != NULL) {
+			x->ops->start(x->arg);
+		}
 	}
 	return n;
 }

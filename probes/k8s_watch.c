@@ -132,15 +132,16 @@ succeed(struct k8s_watch *w)
 	w->auth_retried = false;
 }
 
-/* A 401 gets one more try at once with a fresh credential. */
+/* A 401 drops the credential, so that every later try gets a fresh one
+ * (an exec plugin is run again), and gets one more try at once. */
 static bool
 retry_auth(struct k8s_watch *w, long status, struct k8s_client *c)
 {
-	if (status != 401 || w->auth_retried) {
+	if (status != 401 || !k8s_client_unauthorized(c) || w->auth_retried) {
 		return false;
 	}
 	w->auth_retried = true;
-	return k8s_client_unauthorized(c);
+	return true;
 }
 
 static void start_list(struct k8s_watch *w);
@@ -320,9 +321,13 @@ watch_done(void *arg, long status, char *body, size_t len,
 			start_watch(w);
 			return;
 		}
-		/* A refusal lists again; a broken stream goes on from
-		 * where it broke. Both after a pause. */
-		w->need_list = status != 0 && status != 401;
+		/* A refusal that may mean the list is wrong (403, 404)
+		 * lists again; a broken stream, or a server that is busy or
+		 * failing for a while (429, 5xx), goes on from where it
+		 * was: 410 Gone says when that is too late. Both after a
+		 * pause. */
+		w->need_list = status >= 400 && status < 500 &&
+			       status != 401 && status != 429;
 		fail(w, status, "%s: watch: %s", name, err->msg);
 		return;
 	}
@@ -334,7 +339,15 @@ watch_done(void *arg, long status, char *body, size_t len,
 	start_watch(w);
 }
 
+/* The server took the watch: whatever failed before is over. */
+static void
+watch_start(void *arg)
+{
+	succeed(arg);
+}
+
 static const struct k8s_xfer_ops watch_ops = {
+	.start = watch_start,
 	.line = watch_line,
 	.done = watch_done,
 };

@@ -156,6 +156,10 @@ set_field(struct k8s_server *s, const char *key, const char *val)
 		  offsetof(struct k8s_server, admin_kubeconfig) },
 		{ "K8S_VIEWER_KUBECONFIG",
 		  offsetof(struct k8s_server, viewer_kubeconfig) },
+		{ "K8S_CLIENT_CERT", offsetof(struct k8s_server, client_cert) },
+		{ "K8S_CLIENT_KEY", offsetof(struct k8s_server, client_key) },
+		{ "K8S_CERT_KUBECONFIG",
+		  offsetof(struct k8s_server, cert_kubeconfig) },
 		{ "K8S_BIN", offsetof(struct k8s_server, bin) },
 		{ "K8S_VERSION", offsetof(struct k8s_server, version) },
 	};
@@ -204,7 +208,9 @@ k8s_server_attach(struct k8s_server *s, const char *env_path)
 	if (s->dir == NULL || s->url == NULL || s->ca == NULL ||
 	    s->admin_token == NULL || s->viewer_token == NULL ||
 	    s->admin_kubeconfig == NULL || s->viewer_kubeconfig == NULL ||
-	    s->bin == NULL || s->version == NULL) {
+	    s->client_cert == NULL || s->client_key == NULL ||
+	    s->cert_kubeconfig == NULL || s->bin == NULL ||
+	    s->version == NULL) {
 		fprintf(stderr, "k8s_server: %s lacks a K8S_ line\n", env_path);
 		k8s_server_stop(s);
 		return -1;
@@ -329,6 +335,9 @@ k8s_server_stop(struct k8s_server *s)
 	free(s->viewer_token);
 	free(s->admin_kubeconfig);
 	free(s->viewer_kubeconfig);
+	free(s->client_cert);
+	free(s->client_key);
+	free(s->cert_kubeconfig);
 	free(s->bin);
 	free(s->version);
 	memset(s, 0, sizeof(*s));

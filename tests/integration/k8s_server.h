@@ -18,6 +18,10 @@ struct k8s_server {
 	char *viewer_token;     /* of "viewer": get, list, watch only */
 	char *admin_kubeconfig;
 	char *viewer_kubeconfig;
+	char *client_cert;      /* user cert-admin (system:masters), PEM */
+	char *client_key;
+	char *cert_kubeconfig;  /* that certificate and key, and the CA, as
+				 * -data inside the file */
 	char *bin;              /* etcd, kube-apiserver, ..., kubectl */
 	char *version;          /* the pinned release, e.g. "v1.36.3" */
 	bool owner;             /* started here: k8s_server_stop stops it */
