@@ -658,3 +658,156 @@ Test(kubernetes, describe_has_states_conditions_and_events, .timeout = 240)
 	k8s_run_stop(&kr);
 	free(ns);
 }
+
+/* ---- metrics, nodes, autoscalers --------------------------------------------- */
+
+static bool
+has_cpu(const struct snapshot *s, const void *arg)
+{
+	const struct want_pod *w = arg;
+	const struct pod_row *p = k8s_pod(s, w->ns, w->name);
+
+	return p != NULL && !isnan(p->cpu_mcores);
+}
+
+static bool
+has_notice(const struct snapshot *s, const void *arg)
+{
+	const struct pods_model *m = snapshot_pods(s);
+
+	return m != NULL && strstr(m->notice, arg) != NULL;
+}
+
+Test(kubernetes, metrics_when_served_and_a_dash_when_not, .timeout = 240)
+{
+	const struct k8s_server *s = server();
+	char *ns = namespace(s, "metrics");
+	struct want_pod w = { ns, "web", NULL };
+	struct k8s_helper px;
+	struct k8s_run kr;
+	struct snapshot *snap;
+	const struct pod_row *p;
+
+	kubectl_ok(s, "run web -n %s --image=registry.k8s.io/pause:3.10", ns);
+	/* This cluster has no metrics-server: unknown, and said so. */
+	k8s_run_init(&kr, s->admin_kubeconfig, "namespace", ns, NULL);
+	k8s_run_start(&kr);
+	snap = k8s_run_wait(&kr, has_notice, "metrics.k8s.io not served",
+			    WAIT_MS);
+	cr_assert_not_null(snap, "no notice");
+	p = k8s_pod(snap, ns, "web");
+	cr_assert_not_null(p);
+	cr_expect(isnan(p->cpu_mcores) && isnan(p->mem_bytes));
+	snapshot_unref(snap);
+	k8s_run_stop(&kr);
+
+	/* A metrics-server's answers (the proxy's): usage per pod. */
+	k8s_proxy_start(&px, s);
+	k8s_proxy_control(&px, "{\"mode\": \"pass\", \"metrics\": {\"kind\": "
+			  "\"PodMetricsList\", \"items\": [{\"metadata\": "
+			  "{\"name\": \"web\", \"namespace\": \"%s\"}, "
+			  "\"containers\": [{\"name\": \"web\", \"usage\": "
+			  "{\"cpu\": \"250m\", \"memory\": \"48Mi\"}}]}]}}",
+			  ns);
+	k8s_run_init(&kr, px.kubeconfig, "namespace", ns, NULL);
+	k8s_run_start(&kr);
+	snap = k8s_run_wait(&kr, has_cpu, &w, WAIT_MS);
+	cr_assert_not_null(snap, "no usage");
+	p = k8s_pod(snap, ns, "web");
+	cr_expect_float_eq(p->cpu_mcores, 250, 0.01);
+	cr_expect_float_eq(p->mem_bytes, 48.0 * 1048576, 1);
+	cr_expect_null(strstr(snapshot_pods(snap)->notice, "metrics"), "%s",
+		       snapshot_pods(snap)->notice);
+	snapshot_unref(snap);
+	k8s_run_stop(&kr);
+	k8s_helper_stop(&px);
+	free(ns);
+}
+
+struct want_node {
+	const char *name;
+	const char *pressure;
+	bool cordoned;
+};
+
+static bool
+has_node(const struct snapshot *s, const void *arg)
+{
+	const struct want_node *w = arg;
+	const struct pods_model *m = snapshot_pods(s);
+
+	for (size_t i = 0; m != NULL && i < m->n_nodes; i++) {
+		if (strcmp(m->nodes[i].name, w->name) == 0) {
+			return m->nodes[i].cordoned == w->cordoned &&
+			       strcmp(m->nodes[i].pressure, w->pressure) == 0;
+		}
+	}
+	return false;
+}
+
+static bool
+finding(const struct snapshot *s, const void *arg)
+{
+	for (size_t i = 0; i < s->n_findings; i++) {
+		if (strcmp(s->findings[i].text, arg) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
+Test(kubernetes, nodes_and_autoscalers_at_their_max, .timeout = 240)
+{
+	const struct k8s_server *s = server();
+	char *ns = namespace(s, "nodes");
+	char node[64], *want;
+	struct want_node wn;
+	struct k8s_helper kl;
+	struct k8s_run kr;
+	struct snapshot *snap;
+	const struct pods_model *m;
+	size_t i;
+
+	snprintf(node, sizeof(node), "node-%s", ns);
+	k8s_kubelet_start(&kl, s, node, "{}");
+	kubectl_ok(s, "create deployment web -n %s --replicas=2 "
+		   "--image=registry.k8s.io/pause:3.10", ns);
+	kubectl_ok(s, "autoscale deployment web -n %s --min=1 --max=2 "
+		   "--cpu=80", ns);
+	kubectl_ok(s, "patch hpa web -n %s --subresource=status --type=merge "
+		   "-p '{\"status\": {\"currentReplicas\": 2, "
+		   "\"desiredReplicas\": 2}}'", ns);
+	k8s_run_init(&kr, s->admin_kubeconfig, "namespace", ns, NULL);
+	k8s_run_start(&kr);
+	wn = (struct want_node){ node, "", false };
+	snap = k8s_run_wait(&kr, has_node, &wn, WAIT_MS);
+	cr_assert_not_null(snap, "no node %s", node);
+	m = snapshot_pods(snap);
+	for (i = 0; i < m->n_nodes && strcmp(m->nodes[i].name, node); i++) {
+	}
+	cr_expect_str_eq(m->nodes[i].ready, "True");
+	cr_expect_str_eq(m->nodes[i].roles, "worker");
+	cr_expect_str_eq(m->nodes[i].version, "v1.36.3");
+	cr_expect_float_eq(m->nodes[i].cpu_alloc_mcores, 4000, 0.01);
+	snapshot_unref(snap);
+	/* The autoscaler at its maximum is a finding. */
+	want = xasprintf("hpa web at its maximum (2 replicas)");
+	snap = k8s_run_wait(&kr, finding, want, WAIT_MS);
+	cr_assert_not_null(snap, "no finding '%s'", want);
+	snapshot_unref(snap);
+	free(want);
+	/* Cordoned and under pressure: as kubectl describe nodes says. */
+	kubectl_ok(s, "cordon %s", node);
+	kubectl_ok(s, "patch node %s --subresource=status --type=strategic "
+		   "-p '{\"status\": {\"conditions\": [{\"type\": "
+		   "\"MemoryPressure\", \"status\": \"True\", \"reason\": "
+		   "\"KubeletHasInsufficientMemory\"}]}}'", node);
+	wn = (struct want_node){ node, "MemoryPressure", true };
+	snap = k8s_run_wait(&kr, has_node, &wn, WAIT_MS);
+	cr_assert_not_null(snap, "node %s not cordoned with pressure", node);
+	snapshot_unref(snap);
+	k8s_run_stop(&kr);
+	kubectl_ok(s, "delete node %s --wait=false", node);
+	k8s_helper_stop(&kl);
+	free(ns);
+}
