@@ -1,7 +1,8 @@
-/* kubeconfig files as kubectl reads them: parsed with libyaml (opened with
- * dlopen), merged in KUBECONFIG order, one context resolved into a
- * struct k8s_conn; and the pod's own service account. Any thread. */
+/* kubeconfig files as kubectl reads them: merged in KUBECONFIG order (each
+ * read by probes/kubeconfig_yaml.c), one context resolved into a struct
+ * k8s_conn; and the pod's own service account. Any thread. */
 #include "probes/kubeconfig.h"
+#include "probes/kubeconfig_parts.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -19,55 +20,16 @@
 /* Where a pod finds its service account. */
 #define SA_DIR "/var/run/secrets/kubernetes.io/serviceaccount"
 
-struct kc_cluster {
-	char *name;
-	char *server;
-	char *ca_file;
-	struct k8s_blob ca_data;
-	bool insecure;
-};
-
-struct kc_user {
-	char *name;
-	char *token;
-	char *token_file;
-	char *cert_file;
-	char *key_file;
-	struct k8s_blob cert_data;
-	struct k8s_blob key_data;
-	char *username;
-	char *password;
-	struct k8s_exec *exec;
-	char *auth_provider;    /* its name: not supported */
-};
-
-struct kc_context {
-	char *name;
-	char *cluster;
-	char *user;
-	char *ns;
-};
-
-struct kubeconfig {
-	char *current;
-	struct kc_cluster *clusters;
-	size_t n_clusters;
-	struct kc_user *users;
-	size_t n_users;
-	struct kc_context *contexts;
-	size_t n_contexts;
-};
-
 /* ---- small helpers ------------------------------------------------------ */
 
-static char *
-dup_or_null(const char *s)
+char *
+kc_strdup(const char *s)
 {
 	return s != NULL ? xstrdup(s) : NULL;
 }
 
-static void
-wipe_free(char *s)
+void
+kc_wipe_free(char *s)
 {
 	if (s != NULL) {
 		explicit_bzero(s, strlen(s));
@@ -98,73 +60,9 @@ blob_copy(struct k8s_blob *dst, const struct k8s_blob *src)
 	}
 }
 
-static int
-b64_value(int c)
-{
-	if (c >= 'A' && c <= 'Z') {
-		return c - 'A';
-	}
-	if (c >= 'a' && c <= 'z') {
-		return c - 'a' + 26;
-	}
-	if (c >= '0' && c <= '9') {
-		return c - '0' + 52;
-	}
-	if (c == '+') {
-		return 62;
-	}
-	if (c == '/') {
-		return 63;
-	}
-	return -1;
-}
-
-bool
-k8s_base64_decode(const char *s, struct k8s_blob *out)
-{
-	size_t len = strlen(s), n = 0;
-	unsigned char *d = xmalloc(len / 4 * 3 + 4);
-	unsigned acc = 0;
-	int bits = 0, pad = 0;
-
-	for (; *s != '\0'; s++) {
-		int v;
-
-		if (*s == '\n' || *s == '\r' || *s == ' ' || *s == '\t') {
-			continue;
-		}
-		if (*s == '=') {
-			pad++;
-			continue;
-		}
-		v = b64_value((unsigned char)*s);
-		if (v < 0 || pad > 0) {
-			explicit_bzero(d, len / 4 * 3 + 4);
-			free(d);
-			return false;
-		}
-		acc = acc << 6 | (unsigned)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			d[n++] = (unsigned char)(acc >> bits);
-			acc &= (1u << bits) - 1;
-		}
-	}
-	if (pad > 2) {
-		explicit_bzero(d, len / 4 * 3 + 4);
-		free(d);
-		return false;
-	}
-	d[n] = '\0';
-	out->data = d;
-	out->len = n;
-	return true;
-}
-
 /* path made absolute against dir when it is relative; NULL stays NULL. */
-static char *
-resolve_path(const char *path, const char *dir)
+char *
+kc_resolve_path(const char *path, const char *dir)
 {
 	if (path == NULL || path[0] == '\0') {
 		return NULL;
@@ -234,7 +132,7 @@ exec_free(struct k8s_exec *e)
 	}
 	free(e->args);
 	for (i = 0; i < e->n_env; i++) {
-		wipe_free(e->env[i]);
+		kc_wipe_free(e->env[i]);
 	}
 	free(e->env);
 	free(e->interactive);
@@ -252,8 +150,8 @@ exec_copy(const struct k8s_exec *src)
 		return NULL;
 	}
 	e = xcalloc(1, sizeof(*e));
-	e->api_version = dup_or_null(src->api_version);
-	e->command = dup_or_null(src->command);
+	e->api_version = kc_strdup(src->api_version);
+	e->command = kc_strdup(src->command);
 	e->args = xcalloc(src->n_args + 1, sizeof(*e->args));
 	for (i = 0; i < src->n_args; i++) {
 		e->args[i] = xstrdup(src->args[i]);
@@ -264,8 +162,8 @@ exec_copy(const struct k8s_exec *src)
 		e->env[i] = xstrdup(src->env[i]);
 	}
 	e->n_env = src->n_env;
-	e->interactive = dup_or_null(src->interactive);
-	e->install_hint = dup_or_null(src->install_hint);
+	e->interactive = kc_strdup(src->interactive);
+	e->install_hint = kc_strdup(src->install_hint);
 	e->provide_cluster_info = src->provide_cluster_info;
 	return e;
 }
@@ -283,14 +181,14 @@ static void
 user_finish(struct kc_user *u)
 {
 	free(u->name);
-	wipe_free(u->token);
+	kc_wipe_free(u->token);
 	free(u->token_file);
 	free(u->cert_file);
 	free(u->key_file);
 	k8s_blob_finish(&u->cert_data);
 	k8s_blob_finish(&u->key_data);
 	free(u->username);
-	wipe_free(u->password);
+	kc_wipe_free(u->password);
 	exec_free(u->exec);
 	free(u->auth_provider);
 }
@@ -334,8 +232,8 @@ kubeconfig_current(const struct kubeconfig *kc)
 	return kc->current != NULL ? kc->current : "";
 }
 
-static const struct kc_cluster *
-find_cluster(const struct kubeconfig *kc, const char *name)
+const struct kc_cluster *
+kc_find_cluster(const struct kubeconfig *kc, const char *name)
 {
 	for (size_t i = 0; i < kc->n_clusters; i++) {
 		if (strcmp(kc->clusters[i].name, name) == 0) {
@@ -345,8 +243,8 @@ find_cluster(const struct kubeconfig *kc, const char *name)
 	return NULL;
 }
 
-static const struct kc_user *
-find_user(const struct kubeconfig *kc, const char *name)
+const struct kc_user *
+kc_find_user(const struct kubeconfig *kc, const char *name)
 {
 	for (size_t i = 0; i < kc->n_users; i++) {
 		if (strcmp(kc->users[i].name, name) == 0) {
@@ -356,8 +254,8 @@ find_user(const struct kubeconfig *kc, const char *name)
 	return NULL;
 }
 
-static const struct kc_context *
-find_context(const struct kubeconfig *kc, const char *name)
+const struct kc_context *
+kc_find_context(const struct kubeconfig *kc, const char *name)
 {
 	for (size_t i = 0; i < kc->n_contexts; i++) {
 		if (strcmp(kc->contexts[i].name, name) == 0) {
@@ -383,7 +281,7 @@ kubeconfig_merge(struct kubeconfig *dst, const struct kubeconfig *src)
 		const struct kc_cluster *s = &src->clusters[i];
 		struct kc_cluster *d;
 
-		if (find_cluster(dst, s->name) != NULL) {
+		if (kc_find_cluster(dst, s->name) != NULL) {
 			continue;
 		}
 		dst->clusters = xreallocarray(dst->clusters,
@@ -391,8 +289,8 @@ kubeconfig_merge(struct kubeconfig *dst, const struct kubeconfig *src)
 					      sizeof(*dst->clusters));
 		d = &dst->clusters[dst->n_clusters++];
 		d->name = xstrdup(s->name);
-		d->server = dup_or_null(s->server);
-		d->ca_file = dup_or_null(s->ca_file);
+		d->server = kc_strdup(s->server);
+		d->ca_file = kc_strdup(s->ca_file);
 		blob_copy(&d->ca_data, &s->ca_data);
 		d->insecure = s->insecure;
 	}
@@ -400,29 +298,29 @@ kubeconfig_merge(struct kubeconfig *dst, const struct kubeconfig *src)
 		const struct kc_user *s = &src->users[i];
 		struct kc_user *d;
 
-		if (find_user(dst, s->name) != NULL) {
+		if (kc_find_user(dst, s->name) != NULL) {
 			continue;
 		}
 		dst->users = xreallocarray(dst->users, dst->n_users + 1,
 					   sizeof(*dst->users));
 		d = &dst->users[dst->n_users++];
 		d->name = xstrdup(s->name);
-		d->token = dup_or_null(s->token);
-		d->token_file = dup_or_null(s->token_file);
-		d->cert_file = dup_or_null(s->cert_file);
-		d->key_file = dup_or_null(s->key_file);
+		d->token = kc_strdup(s->token);
+		d->token_file = kc_strdup(s->token_file);
+		d->cert_file = kc_strdup(s->cert_file);
+		d->key_file = kc_strdup(s->key_file);
 		blob_copy(&d->cert_data, &s->cert_data);
 		blob_copy(&d->key_data, &s->key_data);
-		d->username = dup_or_null(s->username);
-		d->password = dup_or_null(s->password);
+		d->username = kc_strdup(s->username);
+		d->password = kc_strdup(s->password);
 		d->exec = exec_copy(s->exec);
-		d->auth_provider = dup_or_null(s->auth_provider);
+		d->auth_provider = kc_strdup(s->auth_provider);
 	}
 	for (i = 0; i < src->n_contexts; i++) {
 		const struct kc_context *s = &src->contexts[i];
 		struct kc_context *d;
 
-		if (find_context(dst, s->name) != NULL) {
+		if (kc_find_context(dst, s->name) != NULL) {
 			continue;
 		}
 		dst->contexts = xreallocarray(dst->contexts,
@@ -430,338 +328,11 @@ kubeconfig_merge(struct kubeconfig *dst, const struct kubeconfig *src)
 					      sizeof(*dst->contexts));
 		d = &dst->contexts[dst->n_contexts++];
 		d->name = xstrdup(s->name);
-		d->cluster = dup_or_null(s->cluster);
-		d->user = dup_or_null(s->user);
-		d->ns = dup_or_null(s->ns);
+		d->cluster = kc_strdup(s->cluster);
+		d->user = kc_strdup(s->user);
+		d->ns = kc_strdup(s->ns);
 	}
 }
-
-/* ---- reading the YAML --------------------------------------------------- */
-
-#if HAVE_YAML
-
-#include "probes/libyaml_api.h"
-
-struct walk {
-	yaml_document_t *doc;
-	const char *dir;
-	struct err *err;
-	bool failed;
-};
-
-static yaml_node_t *
-node_at(struct walk *w, int index)
-{
-	return libyaml.yaml_document_get_node(w->doc, index);
-}
-
-/* The scalar's text, or NULL for any other node. */
-static const char *
-scalar(const yaml_node_t *n)
-{
-	if (n == NULL || n->type != YAML_SCALAR_NODE) {
-		return NULL;
-	}
-	return (const char *)n->data.scalar.value;
-}
-
-/* The value under key in mapping m, or NULL. */
-static yaml_node_t *
-get(struct walk *w, yaml_node_t *m, const char *key)
-{
-	yaml_node_pair_t *p;
-
-	if (m == NULL || m->type != YAML_MAPPING_NODE) {
-		return NULL;
-	}
-	for (p = m->data.mapping.pairs.start; p < m->data.mapping.pairs.top;
-	     p++) {
-		const char *k = scalar(node_at(w, p->key));
-
-		if (k != NULL && strcmp(k, key) == 0) {
-			return node_at(w, p->value);
-		}
-	}
-	return NULL;
-}
-
-/* A copy of the scalar under key, NULL when absent or not a scalar (YAML's
- * null, "~" and an empty value read as absent). */
-static char *
-get_str(struct walk *w, yaml_node_t *m, const char *key)
-{
-	yaml_node_t *n = get(w, m, key);
-	const char *s = scalar(n);
-
-	if (s == NULL || (n->data.scalar.style == YAML_PLAIN_SCALAR_STYLE &&
-			  (strcmp(s, "null") == 0 || strcmp(s, "~") == 0 ||
-			   s[0] == '\0'))) {
-		return NULL;
-	}
-	return xstrdup(s);
-}
-
-static bool
-get_bool(struct walk *w, yaml_node_t *m, const char *key)
-{
-	const char *s = scalar(get(w, m, key));
-
-	return s != NULL && (strcasecmp(s, "true") == 0 ||
-			     strcasecmp(s, "yes") == 0 ||
-			     strcasecmp(s, "on") == 0);
-}
-
-/* The base64 value under key, decoded; false (with w->err) when it is not
- * base64. Absent: true, an empty blob. */
-static bool
-get_data(struct walk *w, yaml_node_t *m, const char *key,
-	 const char *where, struct k8s_blob *out)
-{
-	char *s = get_str(w, m, key);
-	bool ok = true;
-
-	out->data = NULL;
-	out->len = 0;
-	if (s != NULL) {
-		ok = k8s_base64_decode(s, out);
-		if (!ok) {
-			err_set(w->err, "%s: %s is not base64", where, key);
-			w->failed = true;
-		}
-		wipe_free(s);
-	}
-	return ok;
-}
-
-static char *
-get_path(struct walk *w, yaml_node_t *m, const char *key)
-{
-	char *s = get_str(w, m, key);
-	char *p = resolve_path(s, w->dir);
-
-	free(s);
-	return p;
-}
-
-/* Calls fn for each item of the sequence under key whose "name" is a
- * string, with the mapping under inner ("cluster", "user", "context"). */
-static void
-each_named(struct walk *w, yaml_node_t *root, const char *key,
-	   const char *inner,
-	   void (*fn)(struct walk *, struct kubeconfig *, const char *name,
-		      yaml_node_t *body),
-	   struct kubeconfig *kc)
-{
-	yaml_node_t *seq = get(w, root, key);
-	yaml_node_item_t *it;
-
-	if (seq == NULL || seq->type != YAML_SEQUENCE_NODE) {
-		return;
-	}
-	for (it = seq->data.sequence.items.start;
-	     it < seq->data.sequence.items.top && !w->failed; it++) {
-		yaml_node_t *item = node_at(w, *it);
-		const char *name = scalar(get(w, item, "name"));
-
-		if (name == NULL || name[0] == '\0') {
-			continue;
-		}
-		fn(w, kc, name, get(w, item, inner));
-	}
-}
-
-static void
-add_cluster(struct walk *w, struct kubeconfig *kc, const char *name,
-	    yaml_node_t *b)
-{
-	struct kc_cluster c = { 0 };
-	char where[160];
-
-	/* Within one file, too, the first entry of a name wins. */
-	if (find_cluster(kc, name) != NULL) {
-		return;
-	}
-	snprintf(where, sizeof(where), "cluster \"%.100s\"", name);
-	c.name = xstrdup(name);
-	c.server = get_str(w, b, "server");
-	c.ca_file = get_path(w, b, "certificate-authority");
-	get_data(w, b, "certificate-authority-data", where, &c.ca_data);
-	c.insecure = get_bool(w, b, "insecure-skip-tls-verify");
-	kc->clusters = xreallocarray(kc->clusters, kc->n_clusters + 1,
-				     sizeof(*kc->clusters));
-	kc->clusters[kc->n_clusters++] = c;
-}
-
-static struct k8s_exec *
-parse_exec(struct walk *w, yaml_node_t *e)
-{
-	struct k8s_exec *x = xcalloc(1, sizeof(*x));
-	yaml_node_t *seq;
-	yaml_node_item_t *it;
-
-	x->api_version = get_str(w, e, "apiVersion");
-	x->command = get_str(w, e, "command");
-	/* kubectl resolves a command that names a path (has a '/')
-	 * against the kubeconfig's directory; a bare name goes to PATH. */
-	if (x->command != NULL && strchr(x->command, '/') != NULL) {
-		char *abs = resolve_path(x->command, w->dir);
-
-		free(x->command);
-		x->command = abs;
-	}
-	x->interactive = get_str(w, e, "interactiveMode");
-	x->install_hint = get_str(w, e, "installHint");
-	x->provide_cluster_info = get_bool(w, e, "provideClusterInfo");
-	x->args = xcalloc(1, sizeof(*x->args));
-	x->env = xcalloc(1, sizeof(*x->env));
-	seq = get(w, e, "args");
-	if (seq != NULL && seq->type == YAML_SEQUENCE_NODE) {
-		for (it = seq->data.sequence.items.start;
-		     it < seq->data.sequence.items.top; it++) {
-			const char *a = scalar(node_at(w, *it));
-
-			x->args = xreallocarray(x->args, x->n_args + 2,
-						sizeof(*x->args));
-			x->args[x->n_args++] = xstrdup(a != NULL ? a : "");
-			x->args[x->n_args] = NULL;
-		}
-	}
-	seq = get(w, e, "env");
-	if (seq != NULL && seq->type == YAML_SEQUENCE_NODE) {
-		for (it = seq->data.sequence.items.start;
-		     it < seq->data.sequence.items.top; it++) {
-			yaml_node_t *kv = node_at(w, *it);
-			const char *k = scalar(get(w, kv, "name"));
-			const char *v = scalar(get(w, kv, "value"));
-
-			if (k == NULL || k[0] == '\0' || strchr(k, '=')) {
-				continue;
-			}
-			x->env = xreallocarray(x->env, x->n_env + 2,
-					       sizeof(*x->env));
-			x->env[x->n_env++] = xasprintf("%s=%s", k,
-						       v != NULL ? v : "");
-			x->env[x->n_env] = NULL;
-		}
-	}
-	return x;
-}
-
-static void
-add_user(struct walk *w, struct kubeconfig *kc, const char *name,
-	 yaml_node_t *b)
-{
-	struct kc_user u = { 0 };
-	yaml_node_t *e;
-	char where[160];
-
-	if (find_user(kc, name) != NULL) {
-		return;
-	}
-	snprintf(where, sizeof(where), "user \"%.100s\"", name);
-	u.name = xstrdup(name);
-	u.token = get_str(w, b, "token");
-	u.token_file = get_path(w, b, "tokenFile");
-	u.cert_file = get_path(w, b, "client-certificate");
-	u.key_file = get_path(w, b, "client-key");
-	get_data(w, b, "client-certificate-data", where, &u.cert_data);
-	get_data(w, b, "client-key-data", where, &u.key_data);
-	u.username = get_str(w, b, "username");
-	u.password = get_str(w, b, "password");
-	e = get(w, b, "exec");
-	if (e != NULL && e->type == YAML_MAPPING_NODE) {
-		u.exec = parse_exec(w, e);
-	}
-	e = get(w, b, "auth-provider");
-	if (e != NULL && e->type == YAML_MAPPING_NODE) {
-		u.auth_provider = get_str(w, e, "name");
-		if (u.auth_provider == NULL) {
-			u.auth_provider = xstrdup("?");
-		}
-	}
-	kc->users = xreallocarray(kc->users, kc->n_users + 1,
-				  sizeof(*kc->users));
-	kc->users[kc->n_users++] = u;
-}
-
-static void
-add_context(struct walk *w, struct kubeconfig *kc, const char *name,
-	    yaml_node_t *b)
-{
-	struct kc_context c = { 0 };
-
-	if (find_context(kc, name) != NULL) {
-		return;
-	}
-	c.name = xstrdup(name);
-	c.cluster = get_str(w, b, "cluster");
-	c.user = get_str(w, b, "user");
-	c.ns = get_str(w, b, "namespace");
-	kc->contexts = xreallocarray(kc->contexts, kc->n_contexts + 1,
-				     sizeof(*kc->contexts));
-	kc->contexts[kc->n_contexts++] = c;
-}
-
-struct kubeconfig *
-kubeconfig_parse(const char *text, size_t len, const char *dir,
-		 struct err *err)
-{
-	yaml_parser_t parser;
-	yaml_document_t doc;
-	struct kubeconfig *kc;
-	struct walk w = { &doc, dir, err, false };
-	yaml_node_t *root;
-
-	if (!libyaml_load(err)) {
-		return NULL;
-	}
-	if (!libyaml.yaml_parser_initialize(&parser)) {
-		err_set(err, "out of memory");
-		return NULL;
-	}
-	libyaml.yaml_parser_set_input_string(&parser,
-					     (const unsigned char *)text, len);
-	if (!libyaml.yaml_parser_load(&parser, &doc)) {
-		err_set(err, "line %lu: %s",
-			(unsigned long)parser.problem_mark.line + 1,
-			parser.problem != NULL ? parser.problem :
-			"not YAML");
-		libyaml.yaml_parser_delete(&parser);
-		return NULL;
-	}
-	kc = xcalloc(1, sizeof(*kc));
-	root = libyaml.yaml_document_get_root_node(&doc);
-	if (root != NULL && root->type != YAML_MAPPING_NODE) {
-		err_set(err, "not a kubeconfig (expected a mapping at the "
-			"top)");
-		w.failed = true;
-	}
-	if (root != NULL && !w.failed) {
-		kc->current = get_str(&w, root, "current-context");
-		each_named(&w, root, "clusters", "cluster", add_cluster, kc);
-		each_named(&w, root, "users", "user", add_user, kc);
-		each_named(&w, root, "contexts", "context", add_context, kc);
-	}
-	libyaml.yaml_document_delete(&doc);
-	libyaml.yaml_parser_delete(&parser);
-	if (w.failed) {
-		kubeconfig_free(kc);
-		return NULL;
-	}
-	return kc;
-}
-
-#else /* !HAVE_YAML */
-
-struct kubeconfig *
-kubeconfig_parse(const char *text, size_t len, const char *dir,
-		 struct err *err)
-{
-	err_set(err, "YAML support not built in (kubeconfig)");
-	return NULL;
-}
-
-#endif
 
 /* ---- resolving a context -------------------------------------------------- */
 
@@ -793,11 +364,11 @@ kubeconfig_resolve(const struct kubeconfig *kc, const char *context,
 		return err_set(err, "no current-context (set context = in "
 			       "the section, or kubectl config use-context)");
 	}
-	ctx = find_context(kc, name);
+	ctx = kc_find_context(kc, name);
 	if (ctx == NULL) {
 		return err_set(err, "context \"%.100s\" not found", name);
 	}
-	if (ctx->cluster == NULL || (cl = find_cluster(kc, ctx->cluster)) ==
+	if (ctx->cluster == NULL || (cl = kc_find_cluster(kc, ctx->cluster)) ==
 	    NULL) {
 		return err_set(err, "context \"%.100s\": cluster \"%.100s\" "
 			       "not found", name,
@@ -807,7 +378,7 @@ kubeconfig_resolve(const struct kubeconfig *kc, const char *context,
 		return err_set(err, "cluster \"%.100s\" has no server",
 			       cl->name);
 	}
-	if (ctx->user != NULL && (u = find_user(kc, ctx->user)) == NULL) {
+	if (ctx->user != NULL && (u = kc_find_user(kc, ctx->user)) == NULL) {
 		return err_set(err, "context \"%.100s\": user \"%.100s\" not "
 			       "found", name, ctx->user);
 	}
@@ -851,10 +422,10 @@ kubeconfig_resolve(const struct kubeconfig *kc, const char *context,
 			       "needs its key, and a key its certificate",
 			       u->name);
 	}
-	c->token = dup_or_null(u->token);
-	c->token_file = dup_or_null(u->token_file);
-	c->username = dup_or_null(u->username);
-	c->password = dup_or_null(u->password);
+	c->token = kc_strdup(u->token);
+	c->token_file = kc_strdup(u->token_file);
+	c->username = kc_strdup(u->username);
+	c->password = kc_strdup(u->password);
 	c->exec = exec_copy(u->exec);
 	return 0;
 }
@@ -1014,22 +585,22 @@ void
 k8s_conn_copy(struct k8s_conn *dst, const struct k8s_conn *src)
 {
 	memset(dst, 0, sizeof(*dst));
-	dst->context = dup_or_null(src->context);
-	dst->cluster = dup_or_null(src->cluster);
-	dst->user = dup_or_null(src->user);
-	dst->server = dup_or_null(src->server);
-	dst->ns = dup_or_null(src->ns);
+	dst->context = kc_strdup(src->context);
+	dst->cluster = kc_strdup(src->cluster);
+	dst->user = kc_strdup(src->user);
+	dst->server = kc_strdup(src->server);
+	dst->ns = kc_strdup(src->ns);
 	dst->insecure = src->insecure;
 	dst->in_cluster = src->in_cluster;
 	blob_copy(&dst->ca, &src->ca);
 	blob_copy(&dst->cert, &src->cert);
 	blob_copy(&dst->key, &src->key);
-	dst->token = dup_or_null(src->token);
-	dst->token_file = dup_or_null(src->token_file);
-	dst->username = dup_or_null(src->username);
-	dst->password = dup_or_null(src->password);
+	dst->token = kc_strdup(src->token);
+	dst->token_file = kc_strdup(src->token_file);
+	dst->username = kc_strdup(src->username);
+	dst->password = kc_strdup(src->password);
 	dst->exec = exec_copy(src->exec);
-	dst->origin = dup_or_null(src->origin);
+	dst->origin = kc_strdup(src->origin);
 }
 
 void
@@ -1043,10 +614,10 @@ k8s_conn_finish(struct k8s_conn *c)
 	k8s_blob_finish(&c->ca);
 	k8s_blob_finish(&c->cert);
 	k8s_blob_finish(&c->key);
-	wipe_free(c->token);
+	kc_wipe_free(c->token);
 	free(c->token_file);
 	free(c->username);
-	wipe_free(c->password);
+	kc_wipe_free(c->password);
 	exec_free(c->exec);
 	free(c->origin);
 	memset(c, 0, sizeof(*c));

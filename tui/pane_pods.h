@@ -71,6 +71,15 @@ struct pods_priv {
 	char table_filter[PANE_FILTER_MAX];
 };
 
+/* tui/pane_pods_tables.c */
+extern const struct pods_sub pods_sub_pods;
+extern const struct pods_sub pods_sub_deploys;
+extern const struct pods_sub pods_sub_events;
+bool pods_deploy_degraded(const struct deploy_row *d);
+/* Its rollout passed the progress deadline. */
+bool pods_deploy_stuck(const struct deploy_row *d);
+
+/* tui/pane_pods_views.c */
 extern const struct pods_sub pods_sub_nodes;
 extern const struct pods_sub pods_sub_hpas;
 
