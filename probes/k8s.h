@@ -261,6 +261,12 @@ void k8s_watch_tick(struct k8s_watch *w, int64_t now_ms);
 /* When the next tick has something to do (monotonic ms), or INT64_MAX. */
 int64_t k8s_watch_due(const struct k8s_watch *w);
 void k8s_watch_finish(struct k8s_watch *w);
+/* One line of the watch stream (a JSON event) into the model: ADDED,
+ * MODIFIED, DELETED, BOOKMARK (its resourceVersion only), ERROR (410
+ * Gone: list again), and a line that is not an event (list again, with an
+ * error). Fed by the stream as lines arrive; tests and fuzzing call it
+ * on a watch whose loop is NULL. */
+void k8s_watch_line(struct k8s_watch *w, const char *line, size_t len);
 
 /* ---- the pane's focus: logs and descriptions (k8s_focus.c) ------------ */
 

@@ -517,8 +517,8 @@ k8s_exec_credential(const struct k8s_conn *c, int timeout_ms,
 	if (r.cancelled) {
 		err_set(err, "exec plugin %s: cancelled", e->command);
 	} else if (r.timed_out) {
-		err_set(err, "exec plugin %s: no credential after %d s%s%s",
-			e->command, timeout_ms / 1000, line[0] ? ": " : "",
+		err_set(err, "exec plugin %s: no credential after %.1f s%s%s",
+			e->command, timeout_ms / 1000.0, line[0] ? ": " : "",
 			line);
 	} else if (!WIFEXITED(r.status) || WEXITSTATUS(r.status) != 0) {
 		char how[32];

@@ -144,6 +144,15 @@ retry_auth(struct k8s_watch *w, long status, struct k8s_client *c)
 	return true;
 }
 
+/* Where the watch goes, for a message: "(127.0.0.1:6443)". */
+static const char *
+where(const struct k8s_watch *w, char *buf, size_t n)
+{
+	snprintf(buf, n, "(%s)", w->loop != NULL ?
+		 k8s_client_addr(k8s_loop_client(w->loop)) : "?");
+	return buf;
+}
+
 static void start_list(struct k8s_watch *w);
 static void start_watch(struct k8s_watch *w);
 
@@ -176,9 +185,11 @@ list_done(void *arg, long status, char *body, size_t len,
 	doc = cJSON_ParseWithLength(body, len);
 	items = kj_at(doc, "items");
 	if (doc == NULL || (items != NULL && !cJSON_IsArray(items))) {
+		char addr[280];
+
 		cJSON_Delete(doc);
-		fail(w, status, "%s: the list is not JSON (%s)", name,
-		     k8s_client_addr(k8s_loop_client(w->loop)));
+		fail(w, status, "%s: the list is not JSON %.200s", name,
+		     where(w, addr, sizeof(addr)));
 		return;
 	}
 	if (w->cont == NULL) {
@@ -248,12 +259,11 @@ start_list(struct k8s_watch *w)
 	}
 }
 
-/* One watch event, as it arrives. */
-static void
-watch_line(void *arg, char *line, size_t len)
+void
+k8s_watch_line(struct k8s_watch *w, const char *line, size_t len)
 {
-	struct k8s_watch *w = arg;
 	const char *type, *rv;
+	char addr[280];
 	const cJSON *obj;
 	cJSON *ev;
 
@@ -266,9 +276,8 @@ watch_line(void *arg, char *line, size_t len)
 	if (ev == NULL || !cJSON_IsObject(obj) || type[0] == '\0') {
 		/* Lost sync: what else was missed is unknown. */
 		snprintf(w->error, sizeof(w->error),
-			 "%s: a watch event that is not JSON (%s)",
-			 k8s_res[w->res].name,
-			 k8s_client_addr(k8s_loop_client(w->loop)));
+			 "%s: a watch event that is not JSON %.200s",
+			 k8s_res[w->res].name, where(w, addr, sizeof(addr)));
 		w->relist = true;
 		cJSON_Delete(ev);
 		return;
@@ -344,6 +353,12 @@ static void
 watch_start(void *arg)
 {
 	succeed(arg);
+}
+
+static void
+watch_line(void *arg, char *line, size_t len)
+{
+	k8s_watch_line(arg, line, len);
 }
 
 static const struct k8s_xfer_ops watch_ops = {

@@ -360,6 +360,7 @@ kubeconfig_resolve(const struct kubeconfig *kc, const char *context,
 	const char *name = context != NULL && context[0] != '\0' ? context :
 			   kc->current;
 
+	memset(c, 0, sizeof(*c));
 	if (name == NULL || name[0] == '\0') {
 		return err_set(err, "no current-context (set context = in "
 			       "the section, or kubectl config use-context)");
