@@ -318,9 +318,22 @@ publish(struct kube *k, int64_t now)
 	probe_publish(k->p, s);
 }
 
-/* A snapshot goes out once per interval while the pods are listed:
- * with what changed, or as it was, so that the pane's age says the
- * watch is live. */
+/* Every resource has been listed, or has failed to be: the first frame
+ * is a whole one. */
+static bool
+all_listed(const struct kube *k)
+{
+	for (int r = 0; r < K8S_RES_COUNT; r++) {
+		if (!k->w[r].synced && k->w[r].error[0] == '\0') {
+			return false;
+		}
+	}
+	return true;
+}
+
+/* A snapshot goes out once per interval once everything was listed: with
+ * what changed, or as it was, so that the pane's age says the watch is
+ * live. */
 static void
 maybe_publish(struct kube *k, int64_t now)
 {
@@ -331,7 +344,8 @@ maybe_publish(struct kube *k, int64_t now)
 	    k->published_ms != 0) {
 		return;
 	}
-	if (failing || pods->synced) {
+	if (failing || (pods->synced && (k->published_ms != 0 ||
+					 all_listed(k)))) {
 		publish(k, now);
 	}
 }

@@ -339,7 +339,9 @@ selected_deploy(struct pane *p, const struct pods_priv *pp)
 	return &pp->m->deploys[pp->ix.idx[p->view.sel]];
 }
 
-/* The next sub-view that has rows (pods always), as 'v' cycles. */
+/* The next sub-view, as 'v' cycles: pods, deployments and events always;
+ * nodes and autoscalers when there are any (a cluster without
+ * autoscalers, credentials that may not list nodes). */
 static void
 next_sub(struct pane *p, struct pods_priv *pp)
 {
@@ -347,7 +349,7 @@ next_sub(struct pane *p, struct pods_priv *pp)
 
 	do {
 		to = (to + 1) % SUB_COUNT;
-	} while (to != SUB_PODS && pp->m != NULL &&
+	} while (to > SUB_EVENTS && pp->m != NULL &&
 		 subs[to]->count(pp->m) == 0);
 	pane_switch_sub(p, pp->saved, SUB_COUNT, to);
 }
