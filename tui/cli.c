@@ -322,8 +322,9 @@ cli_usage(FILE *f)
 	}
 	app_pane_names(panes, sizeof(panes));
 	fprintf(f, "  Panes: %s\n", panes);
-	fputs("  Each pane's actions (upper-case keys) are listed by ? "
-	      "in the dashboard.\n"
+	fputs("  Each pane's actions (upper-case keys) and own keys (Pods: "
+	      "l logs, L the\n  previous container's, d describe) are "
+	      "listed by ? in the dashboard.\n"
 	      "\n"
 	      "Exit status: 0 on quit, 1 on a configuration, theme or "
 	      "terminal error,\n"

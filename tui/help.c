@@ -55,6 +55,10 @@ pane_actions(struct app *a, int i, struct buf *b)
 		buf_printf(b, " (%s)", state_source_name(a->st, p->source));
 	}
 	buf_printf(b, "%s\n", i == a->focus ? ", focused" : "");
+	/* The pane's own keys (the Pods pane's l logs, d describe). */
+	if (p->hints != NULL && p->hints[0] != '\0') {
+		buf_printf(b, "  %-16s %s\n", "keys", p->hints);
+	}
 	if (p->source < 0) {
 		buf_printf(b, "  no source configured\n");
 		return;
