@@ -55,6 +55,28 @@ http_escape(const char *s)
 	return out;
 }
 
+bool
+http_body_add(struct http_body *b, const char *data, size_t n)
+{
+	if (n > b->max - b->len) {
+		b->over = true;
+		return false;
+	}
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 16384;
+
+		while (cap < b->len + n + 1) {
+			cap *= 2;
+		}
+		b->p = xrealloc(b->p, cap);
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, data, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+	return true;
+}
+
 void
 http_resp_finish(struct http_resp *resp)
 {
@@ -91,14 +113,6 @@ struct http_client {
 	char *username;
 	char *password;
 	char errbuf[CURL_ERROR_SIZE];
-};
-
-struct body {
-	char *p;
-	size_t len;
-	size_t cap;
-	size_t max;
-	bool over;
 };
 
 static pthread_mutex_t global_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -255,26 +269,7 @@ parse_addr(struct http_client *c, const char *url, struct err *err)
 static size_t
 write_cb(char *data, size_t size, size_t nmemb, void *arg)
 {
-	struct body *b = arg;
-	size_t n = size * nmemb;
-
-	if (n > b->max - b->len) {
-		b->over = true;
-		return 0;
-	}
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 16384;
-
-		while (cap < b->len + n + 1) {
-			cap *= 2;
-		}
-		b->p = xrealloc(b->p, cap);
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, data, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-	return n;
+	return http_body_add(arg, data, size * nmemb) ? size * nmemb : 0;
 }
 
 static int
@@ -487,7 +482,8 @@ format_bytes(size_t b, char *buf, size_t n)
 }
 
 static int
-transport_error(struct http_client *c, CURLcode rc, const struct body *b,
+transport_error(struct http_client *c, CURLcode rc,
+		const struct http_body *b,
 		struct err *err)
 {
 	char what[32];
@@ -572,7 +568,7 @@ static int
 perform(struct http_client *c, enum method m, const char *path_query,
 	const char *json_body, struct http_resp *resp, struct err *err)
 {
-	struct body b = { .max = c->max_bytes };
+	struct http_body b = { .max = c->max_bytes };
 	int64_t left = c->timeout_ms;
 	char *url;
 	CURLcode rc;

@@ -76,6 +76,20 @@ int http_delete(struct http_client *c, const char *path_query,
 
 void http_resp_finish(struct http_resp *resp);
 
+/* A reply's body as it arrives: grows by doubling, stays NUL-terminated,
+ * and refuses data that would take it past max (over is then set). One
+ * transfer's; the caller frees p. Any thread. */
+struct http_body {
+	char *p;
+	size_t len;
+	size_t cap;
+	size_t max;
+	bool over;
+};
+
+/* Appends n bytes of data; false (and over set) past max. */
+bool http_body_add(struct http_body *b, const char *data, size_t n);
+
 /* Percent-encodes s for a query string or a path segment: everything but
  * RFC 3986 unreserved characters becomes %XX. The caller frees it. */
 char *http_escape(const char *s);

@@ -35,15 +35,6 @@ struct k8s_client {
 	int64_t cred_read_ms;   /* monotonic */
 };
 
-static void
-wipe_free(char *s)
-{
-	if (s != NULL) {
-		explicit_bzero(s, strlen(s));
-		free(s);
-	}
-}
-
 struct k8s_client *
 k8s_client_new(const struct k8s_conn *conn, int timeout_ms, struct err *err)
 {
@@ -189,7 +180,7 @@ headers(const struct k8s_client *c, const char *content_type)
 		char *line = xasprintf("Authorization: Bearer %s", tok);
 
 		h = libcurl.curl_slist_append(h, line);
-		wipe_free(line);
+		k8s_secret_free(line);
 	}
 	if (content_type != NULL) {
 		char *line = xasprintf("Content-Type: %s", content_type);
@@ -314,40 +305,10 @@ transport_error(const struct k8s_client *c, CURL *h, CURLcode rc,
 
 /* ---- a request waited for ------------------------------------------------ */
 
-struct body {
-	char *p;
-	size_t len;
-	size_t cap;
-	size_t max;
-	bool over;
-};
-
-static bool
-body_add(struct body *b, const char *data, size_t n)
-{
-	if (n > b->max - b->len) {
-		b->over = true;
-		return false;
-	}
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 16384;
-
-		while (cap < b->len + n + 1) {
-			cap *= 2;
-		}
-		b->p = xrealloc(b->p, cap);
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, data, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-	return true;
-}
-
 static size_t
 body_cb(char *data, size_t size, size_t nmemb, void *arg)
 {
-	return body_add(arg, data, size * nmemb) ? size * nmemb : 0;
+	return http_body_add(arg, data, size * nmemb) ? size * nmemb : 0;
 }
 
 static int
@@ -374,7 +335,7 @@ request_once(struct k8s_client *c, const char *method, const char *path,
 	     struct k8s_resp *resp, struct err *err)
 {
 	char errbuf[CURL_ERROR_SIZE] = "";
-	struct body b = { .max = BODY_MAX_DEFAULT };
+	struct http_body b = { .max = BODY_MAX_DEFAULT };
 	struct curl_slist *hdrs;
 	CURL *h;
 	CURLcode rc;
@@ -447,7 +408,7 @@ struct k8s_xfer {
 	int stream_s;           /* < 0 a body; 0 a stream without end */
 	const struct k8s_xfer_ops *ops;
 	void *arg;
-	struct body b;          /* the body, or the line being read */
+	struct http_body b;          /* the body, or the line being read */
 	bool skipping;          /* dropping the rest of a line over the cap */
 	bool got_headers;
 	int64_t started_ms;
@@ -565,12 +526,12 @@ xfer_write(char *data, size_t size, size_t nmemb, void *arg)
 	long status = 0;
 
 	if (x->ops->line == NULL) {
-		return body_add(&x->b, data, n) ? n : 0;
+		return http_body_add(&x->b, data, n) ? n : 0;
 	}
 	libcurl.curl_easy_getinfo(x->h, CURLINFO_RESPONSE_CODE, &status);
 	if (!ok_status(status)) {
 		/* An error document: read whole, for the message. */
-		return body_add(&x->b, data, n) ? n : 0;
+		return http_body_add(&x->b, data, n) ? n : 0;
 	}
 	/* Pieces end at a newline or at the end of data; x->b holds at most
 	 * one line, the one being read. */
@@ -584,11 +545,11 @@ xfer_write(char *data, size_t size, size_t nmemb, void *arg)
 		} else if (piece > x->b.max - x->b.len) {
 			/* A line past the cap is cut there; the rest of it,
 			 * up to its newline, is dropped. */
-			body_add(&x->b, data + took, x->b.max - x->b.len);
+			http_body_add(&x->b, data + took, x->b.max - x->b.len);
 			emit_line(x);
 			x->skipping = nl == NULL;
 		} else {
-			body_add(&x->b, data + took, piece);
+			http_body_add(&x->b, data + took, piece);
 			if (nl != NULL) {
 				emit_line(x);
 			}

@@ -54,10 +54,7 @@ k8s_exec_runs(void)
 void
 k8s_cred_finish(struct k8s_cred *cr)
 {
-	if (cr->token != NULL) {
-		explicit_bzero(cr->token, strlen(cr->token));
-		free(cr->token);
-	}
+	k8s_secret_free(cr->token);
 	k8s_blob_finish(&cr->cert);
 	k8s_blob_finish(&cr->key);
 	memset(cr, 0, sizeof(*cr));
@@ -101,8 +98,7 @@ cache_key(const struct k8s_conn *c)
 	for (i = 0; i < e->n_env; i++) {
 		char *k = xasprintf("%s\x1e%s", key, e->env[i]);
 
-		explicit_bzero(key, strlen(key));
-		free(key);
+		k8s_secret_free(key);
 		key = k;
 	}
 	return key;

@@ -29,7 +29,7 @@ kc_strdup(const char *s)
 }
 
 void
-kc_wipe_free(char *s)
+k8s_secret_free(char *s)
 {
 	if (s != NULL) {
 		explicit_bzero(s, strlen(s));
@@ -132,7 +132,7 @@ exec_free(struct k8s_exec *e)
 	}
 	free(e->args);
 	for (i = 0; i < e->n_env; i++) {
-		kc_wipe_free(e->env[i]);
+		k8s_secret_free(e->env[i]);
 	}
 	free(e->env);
 	free(e->interactive);
@@ -181,14 +181,14 @@ static void
 user_finish(struct kc_user *u)
 {
 	free(u->name);
-	kc_wipe_free(u->token);
+	k8s_secret_free(u->token);
 	free(u->token_file);
 	free(u->cert_file);
 	free(u->key_file);
 	k8s_blob_finish(&u->cert_data);
 	k8s_blob_finish(&u->key_data);
 	free(u->username);
-	kc_wipe_free(u->password);
+	k8s_secret_free(u->password);
 	exec_free(u->exec);
 	free(u->auth_provider);
 }
@@ -615,10 +615,10 @@ k8s_conn_finish(struct k8s_conn *c)
 	k8s_blob_finish(&c->ca);
 	k8s_blob_finish(&c->cert);
 	k8s_blob_finish(&c->key);
-	kc_wipe_free(c->token);
+	k8s_secret_free(c->token);
 	free(c->token_file);
 	free(c->username);
-	kc_wipe_free(c->password);
+	k8s_secret_free(c->password);
 	exec_free(c->exec);
 	free(c->origin);
 	memset(c, 0, sizeof(*c));

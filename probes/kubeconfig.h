@@ -127,5 +127,7 @@ void k8s_cred_finish(struct k8s_cred *cr);
 bool k8s_base64_decode(const char *s, struct k8s_blob *out);
 /* Wipes and frees b's bytes. */
 void k8s_blob_finish(struct k8s_blob *b);
+/* Wipes s (a secret: a token, a header that holds one) and frees it. */
+void k8s_secret_free(char *s);
 
 #endif

@@ -46,8 +46,6 @@ struct kubeconfig {
 
 /* A copy of s, NULL for NULL. */
 char *kc_strdup(const char *s);
-/* Wipes s (a secret) and frees it. */
-void kc_wipe_free(char *s);
 /* path made absolute against dir when it is relative; NULL stays NULL. */
 char *kc_resolve_path(const char *path, const char *dir);
 /* The entry of that name, or NULL. */

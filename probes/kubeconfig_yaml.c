@@ -167,7 +167,7 @@ get_data(struct walk *w, yaml_node_t *m, const char *key,
 			err_set(w->err, "%s: %s is not base64", where, key);
 			w->failed = true;
 		}
-		kc_wipe_free(s);
+		k8s_secret_free(s);
 	}
 	return ok;
 }

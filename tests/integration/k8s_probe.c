@@ -31,6 +31,40 @@ k8s_write_file(const char *path, const char *text)
 	free(tmp);
 }
 
+/* ---- the control plane ------------------------------------------------------ */
+
+const struct k8s_server *
+k8s_test_server(void)
+{
+	const struct k8s_server *s = k8s_server_shared();
+
+	cr_assert_not_null(s, "the control plane did not start (see above)");
+	return s;
+}
+
+char *
+k8s_test_namespace(const struct k8s_server *s, const char *prefix)
+{
+	char *ns = k8s_server_namespace(s, prefix);
+
+	cr_assert_not_null(ns, "no namespace %s", prefix);
+	return ns;
+}
+
+void
+k8s_kubectl_ok(const struct k8s_server *s, const char *fmt, ...)
+{
+	va_list ap;
+	char *args;
+
+	va_start(ap, fmt);
+	args = xvasprintf(fmt, ap);
+	va_end(ap);
+	cr_assert_eq(k8s_server_kubectl(s, "admin", NULL, "%s", args), 0,
+		     "kubectl %s", args);
+	free(args);
+}
+
 /* ---- the probe ------------------------------------------------------------- */
 
 void

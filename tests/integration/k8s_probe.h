@@ -15,6 +15,16 @@
 #include "probes/runner.h"
 #include "tests/integration/k8s_server.h"
 
+/* The control plane of this test binary; the test fails when it did not
+ * start. */
+const struct k8s_server *k8s_test_server(void);
+/* A new namespace of this run (the caller frees it); fails the test when
+ * it cannot be made. */
+char *k8s_test_namespace(const struct k8s_server *s, const char *prefix);
+/* kubectl ARGS as admin; fails the test unless it exits 0. */
+void k8s_kubectl_ok(const struct k8s_server *s, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
 /* One probe running: its section, state and runner. */
 struct k8s_run {
 	struct config cfg;

@@ -36,32 +36,6 @@ ReportHook(POST_ALL)(struct criterion_global_stats *stats)
 	k8s_server_shared_stop();
 }
 
-static const struct k8s_server *
-server(void)
-{
-	const struct k8s_server *s = k8s_server_shared();
-
-	cr_assert_not_null(s, "the control plane did not start (see above)");
-	return s;
-}
-
-static void kubectl_ok(const struct k8s_server *s, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void
-kubectl_ok(const struct k8s_server *s, const char *fmt, ...)
-{
-	va_list ap;
-	char *args;
-
-	va_start(ap, fmt);
-	args = xvasprintf(fmt, ap);
-	va_end(ap);
-	cr_assert_eq(k8s_server_kubectl(s, "admin", NULL, "%s", args), 0,
-		     "kubectl %s", args);
-	free(args);
-}
-
 /* kubectl get ... -o jsonpath=PATH, as text (the caller frees). */
 static char *
 jsonpath(const struct k8s_server *s, const char *ns, const char *what,
@@ -121,9 +95,9 @@ twins(const struct k8s_server *s, const char *prefix, const char *image)
 	char *ns = k8s_server_namespace(s, prefix);
 
 	cr_assert_not_null(ns);
-	kubectl_ok(s, "create deployment mine -n %s --replicas=1 --image=%s",
+	k8s_kubectl_ok(s, "create deployment mine -n %s --replicas=1 --image=%s",
 		   ns, image);
-	kubectl_ok(s, "create deployment theirs -n %s --replicas=1 "
+	k8s_kubectl_ok(s, "create deployment theirs -n %s --replicas=1 "
 		   "--image=%s", ns, image);
 	wait_for(s, ns, "deployment mine",
 		 "{.metadata.annotations.deployment\\.kubernetes\\.io/"
@@ -188,7 +162,7 @@ act(struct k8s_run *kr, const struct action_spec *spec,
 
 Test(k8s_actions, rollout_restart_as_kubectl, .timeout = 300)
 {
-	const struct k8s_server *s = server();
+	const struct k8s_server *s = k8s_test_server();
 	char *ns = twins(s, "restart", NEW_IMAGE);
 	struct k8s_run kr;
 	char text[2048], *mine, *theirs;
@@ -200,7 +174,7 @@ Test(k8s_actions, rollout_restart_as_kubectl, .timeout = 300)
 	start(&kr, s->admin_kubeconfig, ns, 1, 0);
 	act(&kr, &action_rollout_restart, TARGET_DEPLOYMENT, ns, "mine", NULL,
 	    text, sizeof(text));
-	kubectl_ok(s, "rollout restart deployment/theirs -n %s", ns);
+	k8s_kubectl_ok(s, "rollout restart deployment/theirs -n %s", ns);
 	/* Both templates got the annotation, as an RFC 3339 time... */
 	mine = jsonpath(s, ns, "deployment mine", when);
 	theirs = jsonpath(s, ns, "deployment theirs", when);
@@ -218,7 +192,7 @@ Test(k8s_actions, rollout_restart_as_kubectl, .timeout = 300)
 
 Test(k8s_actions, scale_as_kubectl, .timeout = 300)
 {
-	const struct k8s_server *s = server();
+	const struct k8s_server *s = k8s_test_server();
 	char *ns = twins(s, "scale", NEW_IMAGE);
 	struct k8s_run kr;
 	struct action_req req;
@@ -237,7 +211,7 @@ Test(k8s_actions, scale_as_kubectl, .timeout = 300)
 
 	act(&kr, &action_scale, TARGET_DEPLOYMENT, ns, "mine", "3", text,
 	    sizeof(text));
-	kubectl_ok(s, "scale deployment/theirs -n %s --replicas=3", ns);
+	k8s_kubectl_ok(s, "scale deployment/theirs -n %s --replicas=3", ns);
 	wait_for(s, ns, "deployment mine", "{.spec.replicas}", "3");
 	wait_for(s, ns, "deployment theirs", "{.spec.replicas}", "3");
 	/* The controller made the pods of both. */
@@ -253,16 +227,16 @@ Test(k8s_actions, scale_as_kubectl, .timeout = 300)
 Test(k8s_actions, rollout_undo_from_the_deployment_row_as_kubectl,
      .timeout = 300)
 {
-	const struct k8s_server *s = server();
+	const struct k8s_server *s = k8s_test_server();
 	char *ns = twins(s, "undo", OLD_IMAGE);
 	struct k8s_run kr;
 	char text[4096], *mine, *theirs, *mine_as;
 	const char *rev = "{.metadata.annotations.deployment\\.kubernetes\\."
 			  "io/revision}";
 
-	kubectl_ok(s, "set image deployment/mine -n %s pause=%s", ns,
+	k8s_kubectl_ok(s, "set image deployment/mine -n %s pause=%s", ns,
 		   NEW_IMAGE);
-	kubectl_ok(s, "set image deployment/theirs -n %s pause=%s", ns,
+	k8s_kubectl_ok(s, "set image deployment/theirs -n %s pause=%s", ns,
 		   NEW_IMAGE);
 	wait_for(s, ns, "deployment mine", rev, "2");
 	wait_for(s, ns, "deployment theirs", rev, "2");
@@ -272,7 +246,7 @@ Test(k8s_actions, rollout_undo_from_the_deployment_row_as_kubectl,
 	    sizeof(text));
 	cr_expect_not_null(strstr(text, "rolled back to revision 1"), "%s",
 			   text);
-	kubectl_ok(s, "rollout undo deployment/theirs -n %s", ns);
+	k8s_kubectl_ok(s, "rollout undo deployment/theirs -n %s", ns);
 	wait_for(s, ns, "deployment mine", rev, "3");
 	wait_for(s, ns, "deployment theirs", rev, "3");
 	/* The same template and the same annotations, names aside. */
@@ -298,7 +272,7 @@ Test(k8s_actions, rollout_undo_from_the_deployment_row_as_kubectl,
 
 Test(k8s_actions, delete_pod_as_kubectl, .timeout = 300)
 {
-	const struct k8s_server *s = server();
+	const struct k8s_server *s = k8s_test_server();
 	char *ns = twins(s, "delete", NEW_IMAGE);
 	char *pod, *theirs, *after, text[2048], *out;
 	struct k8s_run kr;
@@ -311,7 +285,7 @@ Test(k8s_actions, delete_pod_as_kubectl, .timeout = 300)
 			  "{.items[0].metadata.name}");
 	act(&kr, &action_delete_pod, TARGET_POD, ns, pod, NULL, text,
 	    sizeof(text));
-	kubectl_ok(s, "delete pod %s -n %s --wait=false", theirs, ns);
+	k8s_kubectl_ok(s, "delete pod %s -n %s --wait=false", theirs, ns);
 	/* Gone, both; each replica set made a new one. */
 	cr_expect_neq(k8s_server_kubectl(s, "admin", &out, "get pod %s -n %s "
 					 "2>/dev/null", pod, ns), 0);
@@ -333,7 +307,7 @@ Test(k8s_actions, delete_pod_as_kubectl, .timeout = 300)
 Test(k8s_actions, dry_run_changes_nothing_and_viewer_is_forbidden,
      .timeout = 300)
 {
-	const struct k8s_server *s = server();
+	const struct k8s_server *s = k8s_test_server();
 	char *ns = twins(s, "viewer", NEW_IMAGE);
 	char text[2048], *gen0, *gen, *pod, *want;
 	const char *when = "{.spec.template.metadata.annotations}";

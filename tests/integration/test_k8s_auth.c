@@ -36,41 +36,6 @@ ReportHook(POST_ALL)(struct criterion_global_stats *stats)
 	k8s_server_shared_stop();
 }
 
-static const struct k8s_server *
-server(void)
-{
-	const struct k8s_server *s = k8s_server_shared();
-
-	cr_assert_not_null(s, "the control plane did not start (see above)");
-	return s;
-}
-
-static char *
-namespace(const struct k8s_server *s, const char *prefix)
-{
-	char *ns = k8s_server_namespace(s, prefix);
-
-	cr_assert_not_null(ns, "no namespace %s", prefix);
-	return ns;
-}
-
-static void kubectl_ok(const struct k8s_server *s, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void
-kubectl_ok(const struct k8s_server *s, const char *fmt, ...)
-{
-	va_list ap;
-	char *args;
-
-	va_start(ap, fmt);
-	args = xvasprintf(fmt, ap);
-	va_end(ap);
-	cr_assert_eq(k8s_server_kubectl(s, "admin", NULL, "%s", args), 0,
-		     "kubectl %s", args);
-	free(args);
-}
-
 static bool
 lists(const struct snapshot *s, const void *arg)
 {
@@ -170,15 +135,15 @@ put(const char *dir, const char *name, const char *text)
 
 Test(k8s_auth, exec_plugin_runs_again_after_401_and_expiry, .timeout = 240)
 {
-	const struct k8s_server *s = server();
-	char *ns = namespace(s, "exec");
+	const struct k8s_server *s = k8s_test_server();
+	char *ns = k8s_test_namespace(s, "exec");
 	char *dir = harness_tmpdir("warroom-k8s-exec");
 	char *cmd = plugin(dir), *cluster, *user, *kc, text[2048];
 	struct k8s_run kr;
 	struct err err = { "" };
 	int before;
 
-	kubectl_ok(s, "run web -n %s --image=registry.k8s.io/pause:3.10", ns);
+	k8s_kubectl_ok(s, "run web -n %s --image=registry.k8s.io/pause:3.10", ns);
 	put(dir, "token", "not-a-token");
 	put(dir, "life", "3600");
 	cluster = xasprintf("    certificate-authority: %s\n", s->ca);
@@ -243,7 +208,7 @@ Test(k8s_auth, exec_plugin_runs_again_after_401_and_expiry, .timeout = 240)
 
 Test(k8s_auth, exec_plugin_failures_are_one_line, .timeout = 120)
 {
-	const struct k8s_server *s = server();
+	const struct k8s_server *s = k8s_test_server();
 	char *dir = harness_tmpdir("warroom-k8s-exec");
 	char *cmd = xasprintf("%s/fails.sh", dir), *user, *kc, *cluster;
 	struct k8s_run kr;
@@ -289,14 +254,14 @@ Test(k8s_auth, exec_plugin_failures_are_one_line, .timeout = 120)
 
 Test(k8s_auth, client_certificate_inline_and_from_files, .timeout = 120)
 {
-	const struct k8s_server *s = server();
-	char *ns = namespace(s, "cert");
+	const struct k8s_server *s = k8s_test_server();
+	char *ns = k8s_test_namespace(s, "cert");
 	char *dir = harness_tmpdir("warroom-k8s-cert");
 	char *cluster, *user, *kc;
 	struct source_scope sc;
 	struct k8s_run kr;
 
-	kubectl_ok(s, "run web -n %s --image=registry.k8s.io/pause:3.10", ns);
+	k8s_kubectl_ok(s, "run web -n %s --image=registry.k8s.io/pause:3.10", ns);
 	/* Everything inline (-data): nothing of it is a file. */
 	k8s_run_init(&kr, s->cert_kubeconfig, "namespace", ns, NULL);
 	k8s_run_start(&kr);
@@ -328,14 +293,14 @@ Test(k8s_auth, client_certificate_inline_and_from_files, .timeout = 120)
 
 Test(k8s_auth, untrusted_server_and_insecure_skip_tls_verify, .timeout = 120)
 {
-	const struct k8s_server *s = server();
-	char *ns = namespace(s, "tls");
+	const struct k8s_server *s = k8s_test_server();
+	char *ns = k8s_test_namespace(s, "tls");
 	char *dir = harness_tmpdir("warroom-k8s-tls");
 	char *user = xasprintf("    token: %s\n", s->admin_token), *kc;
 	struct source_scope sc;
 	struct k8s_run kr;
 
-	kubectl_ok(s, "run web -n %s --image=registry.k8s.io/pause:3.10", ns);
+	k8s_kubectl_ok(s, "run web -n %s --image=registry.k8s.io/pause:3.10", ns);
 	/* No CA: the self-signed server is not trusted. */
 	kc = kubeconfig(dir, s->url, "", user);
 	k8s_run_init(&kr, kc, "namespace", ns, NULL);
@@ -367,8 +332,8 @@ Test(k8s_auth, untrusted_server_and_insecure_skip_tls_verify, .timeout = 120)
 
 Test(k8s_auth, service_account_in_cluster, .timeout = 120)
 {
-	const struct k8s_server *s = server();
-	char *ns = namespace(s, "sa");
+	const struct k8s_server *s = k8s_test_server();
+	char *ns = k8s_test_namespace(s, "sa");
 	char *dir = harness_tmpdir("warroom-k8s-sa");
 	char *token, *port, *path, *who;
 	struct k8s_conn conn;
@@ -376,7 +341,7 @@ Test(k8s_auth, service_account_in_cluster, .timeout = 120)
 	struct k8s_resp resp;
 	struct err err = { "" };
 
-	kubectl_ok(s, "create serviceaccount reader -n %s", ns);
+	k8s_kubectl_ok(s, "create serviceaccount reader -n %s", ns);
 	cr_assert_eq(k8s_server_kubectl(s, "admin", &token,
 			"create token reader -n %s", ns), 0);
 	put(dir, "token", token);
@@ -396,9 +361,9 @@ Test(k8s_auth, service_account_in_cluster, .timeout = 120)
 	cr_expect_not_null(strstr(err.msg, "HTTP 403 Forbidden"), "%s",
 			   err.msg);
 	k8s_resp_finish(&resp);
-	kubectl_ok(s, "create role pods -n %s --verb=list --resource=pods",
+	k8s_kubectl_ok(s, "create role pods -n %s --verb=list --resource=pods",
 		   ns);
-	kubectl_ok(s, "create rolebinding pods -n %s --role=pods "
+	k8s_kubectl_ok(s, "create rolebinding pods -n %s --role=pods "
 		   "--serviceaccount=%s:reader", ns, ns);
 	cr_assert_eq(k8s_request(c, "GET", path, NULL, NULL, &resp, &err), 0,
 		     "%s", err.msg);
@@ -419,7 +384,7 @@ Test(k8s_auth, service_account_in_cluster, .timeout = 120)
 
 Test(k8s_auth, production_by_context_pattern, .timeout = 120)
 {
-	const struct k8s_server *s = server();
+	const struct k8s_server *s = k8s_test_server();
 	const struct {
 		const char *setting;
 		bool production;

@@ -39,41 +39,6 @@ ReportHook(POST_ALL)(struct criterion_global_stats *stats)
 	k8s_server_shared_stop();
 }
 
-static const struct k8s_server *
-server(void)
-{
-	const struct k8s_server *s = k8s_server_shared();
-
-	cr_assert_not_null(s, "the control plane did not start (see above)");
-	return s;
-}
-
-static char *
-namespace(const struct k8s_server *s, const char *prefix)
-{
-	char *ns = k8s_server_namespace(s, prefix);
-
-	cr_assert_not_null(ns, "no namespace %s", prefix);
-	return ns;
-}
-
-static void kubectl_ok(const struct k8s_server *s, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void
-kubectl_ok(const struct k8s_server *s, const char *fmt, ...)
-{
-	va_list ap;
-	char *args;
-
-	va_start(ap, fmt);
-	args = xvasprintf(fmt, ap);
-	va_end(ap);
-	cr_assert_eq(k8s_server_kubectl(s, "admin", NULL, "%s", args), 0,
-		     "kubectl %s", args);
-	free(args);
-}
-
 /* Applies YAML text with kubectl. */
 static void
 apply(const struct k8s_server *s, const char *yaml)
@@ -82,7 +47,7 @@ apply(const struct k8s_server *s, const char *yaml)
 	char *path = xasprintf("%s/obj.yaml", dir);
 
 	k8s_write_file(path, yaml);
-	kubectl_ok(s, "apply -f %s", path);
+	k8s_kubectl_ok(s, "apply -f %s", path);
 	harness_rmrf(dir);
 	free(dir);
 	free(path);
@@ -92,7 +57,7 @@ static void
 set_status(const struct k8s_server *s, const char *ns, const char *pod,
 	   const char *status)
 {
-	kubectl_ok(s, "patch pod %s -n %s --subresource=status --type=merge "
+	k8s_kubectl_ok(s, "patch pod %s -n %s --subresource=status --type=merge "
 		   "-p '{\"status\": %s}'", pod, ns, status);
 }
 
@@ -223,8 +188,8 @@ kubectl_row(const struct k8s_server *s, const char *ns, const char *name,
 
 Test(kubernetes, each_status_as_kubectl_prints_it, .timeout = 240)
 {
-	const struct k8s_server *s = server();
-	char *ns = namespace(s, "status");
+	const struct k8s_server *s = k8s_test_server();
+	char *ns = k8s_test_namespace(s, "status");
 	struct k8s_run kr;
 	struct snapshot *snap;
 	const struct pod_row *p;
@@ -242,7 +207,7 @@ Test(kubernetes, each_status_as_kubectl_prints_it, .timeout = 240)
 		   "\"CrashLoopBackOff\"}}}]}");
 	pod_yaml(s, ns, "leaving", false, true);
 	set_status(s, ns, "leaving", status_pods[7][1]);
-	kubectl_ok(s, "delete pod leaving -n %s --wait=false", ns);
+	k8s_kubectl_ok(s, "delete pod leaving -n %s --wait=false", ns);
 
 	k8s_run_init(&kr, s->admin_kubeconfig, "namespace", ns, NULL);
 	k8s_run_start(&kr);
@@ -281,7 +246,7 @@ Test(kubernetes, each_status_as_kubectl_prints_it, .timeout = 240)
 	cr_expect_str_eq(p->why, "The node was low on resource: memory.");
 	snapshot_unref(snap);
 	k8s_run_stop(&kr);
-	kubectl_ok(s, "patch pod leaving -n %s --type=json -p "
+	k8s_kubectl_ok(s, "patch pod leaving -n %s --type=json -p "
 		   "'[{\"op\": \"remove\", \"path\": \"/metadata/finalizers\"}]'",
 		   ns);
 	free(ns);
@@ -291,8 +256,8 @@ Test(kubernetes, each_status_as_kubectl_prints_it, .timeout = 240)
 
 Test(kubernetes, each_failure_is_one_line, .timeout = 240)
 {
-	const struct k8s_server *s = server();
-	char *ns = namespace(s, "fail");
+	const struct k8s_server *s = k8s_test_server();
+	char *ns = k8s_test_namespace(s, "fail");
 	struct k8s_helper px;
 	struct k8s_run kr;
 	struct snapshot *snap;
@@ -310,7 +275,7 @@ Test(kubernetes, each_failure_is_one_line, .timeout = 240)
 
 	k8s_proxy_start(&px, s);
 	snprintf(addr, sizeof(addr), "127.0.0.1:%d", px.port);
-	kubectl_ok(s, "run web -n %s --image=registry.k8s.io/pause:3.10", ns);
+	k8s_kubectl_ok(s, "run web -n %s --image=registry.k8s.io/pause:3.10", ns);
 	k8s_run_init(&kr, px.kubeconfig, "namespace", ns, "timeout", "1s",
 		     "watch", "false", NULL);
 	k8s_run_start(&kr);
@@ -347,7 +312,7 @@ Test(kubernetes, each_failure_is_one_line, .timeout = 240)
 
 Test(kubernetes, stops_within_a_second_while_the_server_hangs, .timeout = 120)
 {
-	const struct k8s_server *s = server();
+	const struct k8s_server *s = k8s_test_server();
 	struct k8s_helper px;
 	struct k8s_run kr;
 	int64_t t0, took;
@@ -424,30 +389,46 @@ count_requests(const char *log, const char *ns, bool watches)
 	return n;
 }
 
+static void
+run_pod(const struct k8s_server *s, const char *ns, const char *name)
+{
+	k8s_kubectl_ok(s, "run %s -n %s --image=registry.k8s.io/pause:3.10",
+		       name, ns);
+}
+
+/* Pods a and b, the probe watching them through the proxy, listed; then
+ * every open watch is cut and new ones refused while a goes and c and
+ * d come. */
+static char *
+cut_while_changing(const struct k8s_server *s, const char *prefix,
+		   struct k8s_helper *px, struct k8s_run *kr)
+{
+	static const char *const before[] = { "a", "b" };
+	char *ns = k8s_test_namespace(s, prefix);
+
+	k8s_proxy_start(px, s);
+	run_pod(s, ns, "a");
+	run_pod(s, ns, "b");
+	k8s_run_init(kr, px->kubeconfig, "namespace", ns, NULL);
+	k8s_run_start(kr);
+	wait_exactly(kr, ns, before, 2, "the first list");
+	k8s_proxy_control(px, "{\"mode\": \"refuse\", \"cut\": 1}");
+	k8s_kubectl_ok(s, "delete pod a -n %s --wait=false", ns);
+	run_pod(s, ns, "c");
+	run_pod(s, ns, "d");
+	sleep(2);
+	k8s_proxy_clear(px);
+	return ns;
+}
+
 Test(kubernetes, watch_cut_mid_stream_resumes_without_gap, .timeout = 240)
 {
-	const struct k8s_server *s = server();
-	char *ns = namespace(s, "cut");
-	static const char *const before[] = { "a", "b" };
+	const struct k8s_server *s = k8s_test_server();
 	static const char *const after[] = { "b", "c", "d" };
 	struct k8s_helper px;
 	struct k8s_run kr;
-	char *log;
+	char *ns = cut_while_changing(s, "cut", &px, &kr), *log;
 
-	k8s_proxy_start(&px, s);
-	kubectl_ok(s, "run a -n %s --image=registry.k8s.io/pause:3.10", ns);
-	kubectl_ok(s, "run b -n %s --image=registry.k8s.io/pause:3.10", ns);
-	k8s_run_init(&kr, px.kubeconfig, "namespace", ns, NULL);
-	k8s_run_start(&kr);
-	wait_exactly(&kr, ns, before, 2, "the first list");
-	/* Cut every open watch, and keep new ones out while the cluster
-	 * changes. */
-	k8s_proxy_clear(&px);
-	k8s_proxy_control(&px, "{\"mode\": \"refuse\", \"cut\": 1}");
-	kubectl_ok(s, "delete pod a -n %s --wait=false", ns);
-	kubectl_ok(s, "run c -n %s --image=registry.k8s.io/pause:3.10", ns);
-	kubectl_ok(s, "run d -n %s --image=registry.k8s.io/pause:3.10", ns);
-	sleep(2);
 	k8s_proxy_control(&px, "{\"mode\": \"pass\", \"cut\": 1}");
 	wait_exactly(&kr, ns, after, 3, "after the cut");
 	/* It went on from where it was: watches, not a list again. */
@@ -463,29 +444,17 @@ Test(kubernetes, watch_cut_mid_stream_resumes_without_gap, .timeout = 240)
 
 Test(kubernetes, gone_410_lists_again_without_gap, .timeout = 240)
 {
-	const struct k8s_server *s = server();
-	char *ns = namespace(s, "gone");
-	static const char *const before[] = { "a", "b" };
-	static const char *const after[] = { "b", "e" };
+	const struct k8s_server *s = k8s_test_server();
+	static const char *const after[] = { "b", "c", "d" };
 	struct k8s_helper px;
 	struct k8s_run kr;
-	char *log;
+	char *ns = cut_while_changing(s, "gone", &px, &kr), *log;
 
-	k8s_proxy_start(&px, s);
-	kubectl_ok(s, "run a -n %s --image=registry.k8s.io/pause:3.10", ns);
-	kubectl_ok(s, "run b -n %s --image=registry.k8s.io/pause:3.10", ns);
-	k8s_run_init(&kr, px.kubeconfig, "namespace", ns, NULL);
-	k8s_run_start(&kr);
-	wait_exactly(&kr, ns, before, 2, "the first list");
-	/* While no watch is open, the cluster changes; the next watch is
-	 * told 410 Gone (its resourceVersion compacted away). */
-	k8s_proxy_control(&px, "{\"mode\": \"refuse\", \"cut\": 1}");
-	kubectl_ok(s, "delete pod a -n %s --wait=false", ns);
-	kubectl_ok(s, "run e -n %s --image=registry.k8s.io/pause:3.10", ns);
-	k8s_proxy_clear(&px);
+	/* The next watch of pods is told 410 Gone (its resourceVersion
+	 * compacted away): a list again, and what it says is the model. */
 	k8s_proxy_control(&px, "{\"mode\": \"pass\", \"cut\": 1, "
 			  "\"gone_once\": 1}");
-	wait_exactly(&kr, ns, after, 2, "after 410 Gone");
+	wait_exactly(&kr, ns, after, 3, "after 410 Gone");
 	log = k8s_proxy_requests(&px);
 	cr_expect_geq(count_requests(log, ns, false), 1, "no list after 410: "
 		      "%s", log);
@@ -551,8 +520,8 @@ focus_and_wait(struct k8s_run *kr, const char *request, size_t min_lines,
 
 Test(kubernetes, logs_come_through_the_api_server, .timeout = 240)
 {
-	const struct k8s_server *s = server();
-	char *ns = namespace(s, "logs");
+	const struct k8s_server *s = k8s_test_server();
+	char *ns = k8s_test_namespace(s, "logs");
 	char *script, *req, node[64];
 	struct k8s_helper kl;
 	struct k8s_run kr;
@@ -568,10 +537,10 @@ Test(kubernetes, logs_come_through_the_api_server, .timeout = 240)
 		" \"%s/flood/flood\": {\"current\": [\"first\"], "
 		"\"flood\": 200000}}", ns, ns);
 	k8s_kubelet_start(&kl, s, node, script);
-	kubectl_ok(s, "run web -n %s --image=registry.k8s.io/pause:3.10 "
+	k8s_kubectl_ok(s, "run web -n %s --image=registry.k8s.io/pause:3.10 "
 		   "--overrides='{\"spec\": {\"nodeName\": \"%s\"}}'", ns,
 		   node);
-	kubectl_ok(s, "run flood -n %s --image=registry.k8s.io/pause:3.10 "
+	k8s_kubectl_ok(s, "run flood -n %s --image=registry.k8s.io/pause:3.10 "
 		   "--overrides='{\"spec\": {\"nodeName\": \"%s\"}}'", ns,
 		   node);
 	k8s_run_init(&kr, s->admin_kubeconfig, "namespace", ns, NULL);
@@ -614,7 +583,7 @@ Test(kubernetes, logs_come_through_the_api_server, .timeout = 240)
 	snapshot_unref(snap);
 	free(req);
 	k8s_run_stop(&kr);
-	kubectl_ok(s, "delete node %s --wait=false", node);
+	k8s_kubectl_ok(s, "delete node %s --wait=false", node);
 	k8s_helper_stop(&kl);
 	free(script);
 	free(ns);
@@ -622,8 +591,8 @@ Test(kubernetes, logs_come_through_the_api_server, .timeout = 240)
 
 Test(kubernetes, describe_has_states_conditions_and_events, .timeout = 240)
 {
-	const struct k8s_server *s = server();
-	char *ns = namespace(s, "desc");
+	const struct k8s_server *s = k8s_test_server();
+	char *ns = k8s_test_namespace(s, "desc");
 	struct k8s_run kr;
 	struct snapshot *snap;
 	char *req;
@@ -680,15 +649,15 @@ has_notice(const struct snapshot *s, const void *arg)
 
 Test(kubernetes, metrics_when_served_and_a_dash_when_not, .timeout = 240)
 {
-	const struct k8s_server *s = server();
-	char *ns = namespace(s, "metrics");
+	const struct k8s_server *s = k8s_test_server();
+	char *ns = k8s_test_namespace(s, "metrics");
 	struct want_pod w = { ns, "web", NULL };
 	struct k8s_helper px;
 	struct k8s_run kr;
 	struct snapshot *snap;
 	const struct pod_row *p;
 
-	kubectl_ok(s, "run web -n %s --image=registry.k8s.io/pause:3.10", ns);
+	k8s_kubectl_ok(s, "run web -n %s --image=registry.k8s.io/pause:3.10", ns);
 	/* This cluster has no metrics-server: unknown, and said so. */
 	k8s_run_init(&kr, s->admin_kubeconfig, "namespace", ns, NULL);
 	k8s_run_start(&kr);
@@ -758,8 +727,8 @@ finding(const struct snapshot *s, const void *arg)
 
 Test(kubernetes, nodes_and_autoscalers_at_their_max, .timeout = 240)
 {
-	const struct k8s_server *s = server();
-	char *ns = namespace(s, "nodes");
+	const struct k8s_server *s = k8s_test_server();
+	char *ns = k8s_test_namespace(s, "nodes");
 	char node[64], *want;
 	struct want_node wn;
 	struct k8s_helper kl;
@@ -770,11 +739,11 @@ Test(kubernetes, nodes_and_autoscalers_at_their_max, .timeout = 240)
 
 	snprintf(node, sizeof(node), "node-%s", ns);
 	k8s_kubelet_start(&kl, s, node, "{}");
-	kubectl_ok(s, "create deployment web -n %s --replicas=2 "
+	k8s_kubectl_ok(s, "create deployment web -n %s --replicas=2 "
 		   "--image=registry.k8s.io/pause:3.10", ns);
-	kubectl_ok(s, "autoscale deployment web -n %s --min=1 --max=2 "
+	k8s_kubectl_ok(s, "autoscale deployment web -n %s --min=1 --max=2 "
 		   "--cpu=80", ns);
-	kubectl_ok(s, "patch hpa web -n %s --subresource=status --type=merge "
+	k8s_kubectl_ok(s, "patch hpa web -n %s --subresource=status --type=merge "
 		   "-p '{\"status\": {\"currentReplicas\": 2, "
 		   "\"desiredReplicas\": 2}}'", ns);
 	k8s_run_init(&kr, s->admin_kubeconfig, "namespace", ns, NULL);
@@ -797,8 +766,8 @@ Test(kubernetes, nodes_and_autoscalers_at_their_max, .timeout = 240)
 	snapshot_unref(snap);
 	free(want);
 	/* Cordoned and under pressure: as kubectl describe nodes says. */
-	kubectl_ok(s, "cordon %s", node);
-	kubectl_ok(s, "patch node %s --subresource=status --type=strategic "
+	k8s_kubectl_ok(s, "cordon %s", node);
+	k8s_kubectl_ok(s, "patch node %s --subresource=status --type=strategic "
 		   "-p '{\"status\": {\"conditions\": [{\"type\": "
 		   "\"MemoryPressure\", \"status\": \"True\", \"reason\": "
 		   "\"KubeletHasInsufficientMemory\"}]}}'", node);
@@ -807,7 +776,7 @@ Test(kubernetes, nodes_and_autoscalers_at_their_max, .timeout = 240)
 	cr_assert_not_null(snap, "node %s not cordoned with pressure", node);
 	snapshot_unref(snap);
 	k8s_run_stop(&kr);
-	kubectl_ok(s, "delete node %s --wait=false", node);
+	k8s_kubectl_ok(s, "delete node %s --wait=false", node);
 	k8s_helper_stop(&kl);
 	free(ns);
 }

@@ -381,6 +381,7 @@ Test(k8s_objects, watch_events_as_they_come)
 	struct k8s_watch w;
 	struct snapshot *s;
 	const struct pods_model *pm;
+	cJSON *rs;
 
 	k8s_watch_init(&w, K8S_PODS, NULL, m, "", true, 1000);
 	feed(&w, pod_event("ADDED", "a", "10", "Pending"));
@@ -394,10 +395,12 @@ Test(k8s_objects, watch_events_as_they_come)
 	cr_expect_not(w.relist);
 	cr_expect(k8s_model_dirty(m));
 	/* The replica set tells the deployment a pod belongs to. */
-	k8s_model_apply(m, K8S_RSETS, cJSON_Parse(
+	rs = cJSON_Parse(
 		"{\"metadata\": {\"name\": \"web-7c9\", \"namespace\": \"ns\", "
 		"\"ownerReferences\": [{\"kind\": \"Deployment\", \"name\": "
-		"\"web\", \"uid\": \"u1\", \"controller\": true}]}}"), false, 1);
+		"\"web\", \"uid\": \"u1\", \"controller\": true}]}}");
+	k8s_model_apply(m, K8S_RSETS, rs, false, 1);
+	cJSON_Delete(rs);
 	s = snapshot_new(SNAP_PODS, "k8s.test");
 	pm = s->data = k8s_model_build(m, s);
 	rules_derive(s);

@@ -167,7 +167,7 @@ Test(kubeconfig, every_credential_form)
 
 Test(kubeconfig, paths_relative_to_the_file)
 {
-	char *sub = xasprintf("%s/certs", dir), *path;
+	char *sub = xasprintf("%s/certs", dir), *path, *want;
 	struct k8s_conn c;
 	struct err err = { "" };
 
@@ -190,16 +190,21 @@ Test(kubeconfig, paths_relative_to_the_file)
 	cr_expect_str_eq((char *)c.ca.data, "CA\n");
 	cr_expect_str_eq((char *)c.cert.data, "CERT\n");
 	cr_expect_str_eq((char *)c.key.data, "KEY\n");
-	cr_expect_str_eq(c.token_file, xasprintf("%s/tok", dir));
+	want = xasprintf("%s/tok", dir);
+	cr_expect_str_eq(c.token_file, want);
+	free(want);
 	k8s_conn_finish(&c);
 	/* A file named that is not there says which. */
 	free(path);
-	cr_assert_eq(unlink(xasprintf("%s/ca.pem", dir)), 0);
+	path = xasprintf("%s/ca.pem", dir);
+	cr_assert_eq(unlink(path), 0);
+	free(path);
 	path = put("config", full);
 	cr_assert_eq(kubeconfig_load(path, "lab", &c, &err), -1);
-	cr_expect_str_eq(err.msg, xasprintf("certificate-authority: cannot "
-					    "read %s/ca.pem: No such file or "
-					    "directory", dir));
+	want = xasprintf("certificate-authority: cannot read %s/ca.pem: No "
+			 "such file or directory", dir);
+	cr_expect_str_eq(err.msg, want);
+	free(want);
 	k8s_conn_finish(&c);
 	free(path);
 	free(sub);
@@ -325,20 +330,23 @@ ParameterizedTest(struct bad_case *bc, kubeconfig, refused)
 
 Test(kubeconfig, no_file_at_all)
 {
-	char *home = xasprintf("%s/home", dir);
+	char *home = xasprintf("%s/home", dir), *want;
 	struct k8s_conn c;
 	struct err err = { "" };
 
 	setenv("HOME", home, 1);
 	cr_assert_eq(kubeconfig_load(NULL, NULL, &c, &err), -1);
-	cr_expect_str_eq(err.msg, xasprintf("no kubeconfig: %s/.kube/config "
-					    "does not exist", home));
+	want = xasprintf("no kubeconfig: %s/.kube/config does not exist",
+			 home);
+	cr_expect_str_eq(err.msg, want);
+	free(want);
 	k8s_conn_finish(&c);
 	free(home);
 }
 
 Test(kubeconfig, service_account)
 {
+	char *path;
 	struct k8s_conn c;
 	struct err err = { "" };
 
@@ -353,7 +361,9 @@ Test(kubeconfig, service_account)
 	cr_expect(c.in_cluster);
 	cr_expect_not_null(strstr(c.token_file, "/token"));
 	k8s_conn_finish(&c);
-	unlink(xasprintf("%s/token", dir));
+	path = xasprintf("%s/token", dir);
+	unlink(path);
+	free(path);
 	cr_expect_eq(kubeconfig_in_cluster(dir, "10.0.0.1", "443", &c, &err),
 		     -1);
 	cr_expect_not_null(strstr(err.msg, "service account: cannot read"),
