@@ -973,3 +973,107 @@ Test(runner, unavailable_backend_shows_its_reason, .init = setup,
 	snapshot_unref(s);
 	cr_expect_eq(runner_stop(r, 1000), 0);
 }
+
+/* ---- focus, waker, scope ------------------------------------------- */
+
+/* A stream blocked in a wait of its own, as a curl multi is: only its
+ * waker ends it. It answers each new focus by publishing it as the
+ * snapshot's source text (seen by the test through a counter). */
+struct own_loop {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	int wakes;
+};
+
+static struct own_loop own = {
+	PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER, 0,
+};
+static atomic_int focus_seen;
+static char focus_text[PROBE_FOCUS_MAX];
+static pthread_mutex_t focus_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void
+own_wake(void *arg)
+{
+	struct own_loop *l = arg;
+
+	pthread_mutex_lock(&l->lock);
+	l->wakes++;
+	pthread_cond_signal(&l->cond);
+	pthread_mutex_unlock(&l->lock);
+}
+
+static int
+waiting_stream(struct probe *p, void *state, struct err *err)
+{
+	struct source_scope sc = { .name = "ctx-a", .production = true,
+				   .warning = "TLS NOT VERIFIED (ctx-a)" };
+	uint64_t gen = 0;
+
+	probe_set_scope(p, &sc);
+	probe_set_waker(p, own_wake, &own);
+	while (!probe_stopping(p)) {
+		char text[PROBE_FOCUS_MAX];
+		uint64_t g = probe_focus(p, text, sizeof(text));
+
+		if (g != gen) {
+			gen = g;
+			pthread_mutex_lock(&focus_lock);
+			snprintf(focus_text, sizeof(focus_text), "%s", text);
+			pthread_mutex_unlock(&focus_lock);
+			atomic_fetch_add(&focus_seen, 1);
+		}
+		/* No timeout: nothing but the waker gets it out. */
+		pthread_mutex_lock(&own.lock);
+		while (own.wakes == 0) {
+			pthread_cond_wait(&own.cond, &own.lock);
+		}
+		own.wakes = 0;
+		pthread_mutex_unlock(&own.lock);
+	}
+	probe_set_waker(p, NULL, NULL);
+	return 0;
+}
+
+static const struct probe_ops waiting_ops = {
+	.config = { .name = "fakestream" },
+	.kind = SNAP_PODS,
+	.open = fake_open,
+	.stream = waiting_stream,
+	.close = fake_close,
+};
+
+Test(runner, focus_and_stop_reach_a_probe_in_its_own_wait, .init = setup,
+     .fini = teardown, .timeout = 20)
+{
+	struct config_section *sec = make_section("fake.own", 1000, 1000);
+	struct source_scope sc;
+	struct err err;
+	int64_t t0;
+
+	cr_assert_eq(runner_add(r, &waiting_ops, sec, &err), 0);
+	cr_assert_eq(runner_start(r, &err), 0);
+	cr_assert(wait_count(&focus_seen, 0, 100));
+	t0 = now_ms();
+	while (!state_get_scope(st, 0, &sc) && now_ms() - t0 < 5000) {
+		sleep_ms(5);
+	}
+	cr_expect_str_eq(sc.name, "ctx-a");
+	cr_expect(sc.production);
+	cr_expect_str_eq(sc.warning, "TLS NOT VERIFIED (ctx-a)");
+	/* A new focus wakes it and it reads it. */
+	runner_set_focus(r, 0, "logs prod api-1 - current follow");
+	cr_assert(wait_count(&focus_seen, 1, 5000));
+	pthread_mutex_lock(&focus_lock);
+	cr_expect_str_eq(focus_text, "logs prod api-1 - current follow");
+	pthread_mutex_unlock(&focus_lock);
+	/* The same focus again is no news. */
+	runner_set_focus(r, 0, "logs prod api-1 - current follow");
+	runner_set_focus(r, 0, "");
+	cr_assert(wait_count(&focus_seen, 2, 5000));
+	/* Shutdown wakes it too, at once. */
+	t0 = now_ms();
+	cr_expect_eq(runner_stop(r, 2000), 0);
+	cr_expect_lt(now_ms() - t0, 500);
+	cr_expect_eq(atomic_load(&focus_seen), 2);
+}
