@@ -57,6 +57,9 @@ struct kube {
 
 	int64_t published_ms;   /* monotonic, 0 never */
 	char published_err[ERR_MSG_MAX];
+	/* Pods may not be listed cluster-wide: the context's namespace
+	 * is watched instead, as kubectl would default to it. */
+	bool narrowed;
 };
 
 /* ---- configuration ----------------------------------------------------- */
@@ -278,6 +281,10 @@ static void
 notice(const struct kube *k, char *buf, size_t n)
 {
 	buf[0] = '\0';
+	if (k->narrowed) {
+		snprintf(buf, n, "may not list pods in every namespace: "
+			 "watching %s, the context's", k->ns);
+	}
 	for (int r = 0; r < K8S_RES_COUNT; r++) {
 		if (r != K8S_PODS && k->w[r].error[0] != '\0') {
 			strappendf(buf, n, "%s%s", buf[0] ? "; " : "",
@@ -367,6 +374,32 @@ focus_check(struct kube *k)
 	}
 }
 
+static void
+start_watches(struct kube *k, int interval)
+{
+	for (int r = 0; r < K8S_RES_COUNT; r++) {
+		k8s_watch_init(&k->w[r], (enum k8s_res)r, k->loop, k->model,
+			       k->ns, k->watch, interval);
+	}
+}
+
+/* Refused the whole cluster (403) with no namespace set: the context's
+ * namespace, when it names one. */
+static void
+narrow(struct kube *k, int interval)
+{
+	if (k->ns[0] != '\0' || k->conn.ns[0] == '\0' ||
+	    k->w[K8S_PODS].status != 403 || k->w[K8S_PODS].synced) {
+		return;
+	}
+	snprintf(k->ns, sizeof(k->ns), "%s", k->conn.ns);
+	k->narrowed = true;
+	for (int r = 0; r < K8S_RES_COUNT; r++) {
+		k8s_watch_finish(&k->w[r]);
+	}
+	start_watches(k, interval);
+}
+
 static int
 kube_stream(struct probe *p, void *state, struct err *err)
 {
@@ -378,10 +411,7 @@ kube_stream(struct probe *p, void *state, struct err *err)
 		return err_set(err, "cannot initialize libcurl");
 	}
 	k->model = k8s_model_new();
-	for (int r = 0; r < K8S_RES_COUNT; r++) {
-		k8s_watch_init(&k->w[r], (enum k8s_res)r, k->loop, k->model,
-			       k->ns, k->watch, interval);
-	}
+	start_watches(k, interval);
 	k->focus = k8s_focus_new(k->loop, k->model, k->ns);
 	k->focus_gen = 0;
 	k->metrics = METRICS_UNKNOWN;
@@ -393,6 +423,7 @@ kube_stream(struct probe *p, void *state, struct err *err)
 		int wait;
 
 		focus_check(k);
+		narrow(k, interval);
 		for (int r = 0; r < K8S_RES_COUNT; r++) {
 			k8s_watch_tick(&k->w[r], now);
 		}

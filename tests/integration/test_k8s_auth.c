@@ -413,3 +413,60 @@ Test(k8s_auth, production_by_context_pattern, .timeout = 120)
 		k8s_run_stop(&kr);
 	}
 }
+
+static bool
+narrowed(const struct snapshot *s, const void *arg)
+{
+	const struct pods_model *m = snapshot_pods(s);
+
+	return m != NULL && strstr(m->notice, arg) != NULL &&
+	       k8s_pods_in(s, (const char *)arg + strlen("may not list pods "
+							 "in every namespace: "
+							 "watching ")) > 0;
+}
+
+Test(k8s_auth, namespace_of_the_context_when_the_cluster_is_refused,
+     .timeout = 120)
+{
+	const struct k8s_server *s = k8s_test_server();
+	char *ns = k8s_test_namespace(s, "narrow");
+	char *dir = harness_tmpdir("warroom-k8s-narrow");
+	char *token, *user, *kc, *cluster, *path, *text, *want;
+	struct k8s_run kr;
+
+	/* Someone who may read one namespace, as a context says. */
+	k8s_kubectl_ok(s, "run web -n %s --image=registry.k8s.io/pause:3.10",
+		       ns);
+	k8s_kubectl_ok(s, "create serviceaccount dev -n %s", ns);
+	k8s_kubectl_ok(s, "create rolebinding dev -n %s --clusterrole=view "
+		       "--serviceaccount=%s:dev", ns, ns);
+	cr_assert_eq(k8s_server_kubectl(s, "admin", &token,
+			"create token dev -n %s", ns), 0);
+	token[strcspn(token, "\n")] = '\0';
+	cluster = xasprintf("    certificate-authority: %s\n", s->ca);
+	user = xasprintf("    token: %s\n", token);
+	path = xasprintf("%s/kubeconfig", dir);
+	text = xasprintf("apiVersion: v1\nkind: Config\nclusters:\n"
+			 "- name: c\n  cluster:\n    server: %s\n%s"
+			 "users:\n- name: u\n  user:\n%s"
+			 "contexts:\n- name: dev\n  context:\n"
+			 "    cluster: c\n    user: u\n    namespace: %s\n"
+			 "current-context: dev\n", s->url, cluster, user, ns);
+	k8s_write_file(path, text);
+	kc = path;
+	want = xasprintf("may not list pods in every namespace: watching %s",
+			 ns);
+	k8s_run_init(&kr, kc, NULL);
+	k8s_run_start(&kr);
+	expect(&kr, narrowed, want, "the context's namespace");
+	k8s_run_stop(&kr);
+	harness_rmrf(dir);
+	free(dir);
+	free(token);
+	free(user);
+	free(cluster);
+	free(text);
+	free(kc);
+	free(want);
+	free(ns);
+}
