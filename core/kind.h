@@ -32,7 +32,10 @@ struct kind_desc {
 	enum snap_kind kind;
 	const char *name;       /* "database": the word for it in commands */
 	const char *title;      /* "Database": the pane's title */
-	const char *abbrev;     /* "db": the header, where room is short */
+	const char *abbrev;     /* "pg": the header, where room is short */
+	/* Other words for it in commands (":db"), ended by NULL; may be
+	 * NULL. */
+	const char *const *aliases;
 	/* Runs once per snapshot with data, on the probe thread before it is
 	 * published: adds the findings and fills the model's derived fields
 	 * (the lock graph, pod severity) in the snapshot's own memory. */
@@ -46,7 +49,8 @@ struct kind_desc {
 
 /* The descriptor of kind, or NULL for SNAP_KIND_COUNT. */
 const struct kind_desc *kind_of(enum snap_kind kind);
-/* By name ("pods", "database", ...) or title, any case; NULL if none. */
+/* By name ("pods", "database", ...), title, abbreviation or alias ("db"),
+ * any case; NULL if none. */
 const struct kind_desc *kind_find(const char *name);
 
 /* The kinds, one descriptor each (core/kind_*.c). */

@@ -143,6 +143,7 @@ const struct kind_desc kind_alerts = {
 	.name = "alerts",
 	.title = "Alerts",
 	.abbrev = "alerts",
+	.aliases = (const char *const[]){ "alert", "am", "alertmanager", NULL },
 	.derive = alerts_derive,
 	.actions = alerts_actions,
 };

@@ -68,6 +68,7 @@ const struct kind_desc kind_metrics = {
 	.name = "metrics",
 	.title = "Metrics",
 	.abbrev = "prom",
+	.aliases = (const char *const[]){ "prometheus", NULL },
 	.derive = metrics_derive,
 	.actions = metrics_actions,
 };

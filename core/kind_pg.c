@@ -307,6 +307,7 @@ const struct kind_desc kind_pg = {
 	.name = "database",
 	.title = "Database",
 	.abbrev = "pg",
+	.aliases = (const char *const[]){ "db", "postgres", "postgresql", NULL },
 	.derive = pg_derive,
 	.actions = pg_actions,
 };

@@ -344,6 +344,7 @@ const struct kind_desc kind_pods = {
 	.name = "pods",
 	.title = "Pods",
 	.abbrev = "k8s",
+	.aliases = (const char *const[]){ "pod", "po", "kubernetes", NULL },
 	.derive = pods_derive,
 	.history_free = pods_history_free,
 	.actions = pods_actions,
