@@ -66,6 +66,11 @@ struct pane {
 	const struct pane_ops *ops;
 	int number;             /* 1.., the focus key */
 	int source;             /* state index of the source shown, -1 none */
+	/* Where the layout puts it ([layout], else ops->band): its band and
+	 * its share of the band's width. */
+	int band;
+	int width;
+	bool hidden;            /* hidden by the operator or [layout] */
 	struct table_view view;
 	char filter[PANE_FILTER_MAX];   /* '/' filter, "" for none */
 	int sort_col;           /* index into the pane's sortable columns */
