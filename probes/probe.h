@@ -137,6 +137,33 @@ int probe_add_sources(struct config *cfg, struct runner *r, struct err *err);
 int probe_add_demo(struct config *cfg, struct runner *r, double speed,
 		   struct err *err);
 
+/* ---- ad-hoc questions (probes/ask.c): a question the UI puts to a
+ * source's backend (a PromQL expression to a Prometheus), answered on a
+ * thread of its own by the backend's own open(), poll() and close() over
+ * a copy of the source's section in which the question stands for the
+ * keys it replaces (a Prometheus's panels: one panel, the expression).
+ * The answer is a snapshot of the source's kind, derived, that the
+ * source's pane draws. Nothing waits for a question: a backend that hangs
+ * answers with its timeout's error, or not at all if the UI is gone.
+ * UI thread. ---- */
+
+struct asks;
+
+/* Wakes st when an answer arrives. */
+struct asks *asks_new(struct state *st);
+/* Drops every answer and lets the questions still running end on their
+ * own; never waits. */
+void asks_free(struct asks *q);
+/* Puts question to the backend of sec (a source's section, which need
+ * only live for the call). Returns its id, or 0 with err ("postgres.main
+ * cannot answer a query", too many questions running). */
+uint64_t asks_submit(struct asks *q, const struct config_section *sec,
+		     const char *question, struct err *err);
+/* The answer to id once it has come (a reference the caller drops: data,
+ * or an error), else NULL. An answer nobody takes is dropped at the next
+ * asks_submit(). */
+struct snapshot *asks_take(struct asks *q, uint64_t id);
+
 /* Posting a status update to Slack (probes/slack.c), an action the UI
  * confirms and submits: fills req (zeroed here) for posting text (copied)
  * as status update no of incident id, with the webhook URL read from the
