@@ -112,6 +112,7 @@ app_init(struct app *a, struct state *st, struct runner *r,
 	a->header_second = -1;
 	_Static_assert(N_PANES <= APP_PANES, "too many panes");
 	a->dirty_all = true;
+	a->adhoc.pane = -1;
 	/* The panes of the sources registered so far (the timeline alone
 	 * when none is); again once they all are. */
 	app_bind_sources(a);
@@ -132,6 +133,8 @@ app_finish(struct app *a)
 	}
 	action_req_clear(&a->pending.req);
 	textview_finish(&a->tv);
+	cmdline_finish(&a->cmdline);
+	adhoc_stop(a);
 	free(a->seen_gen);
 	free(a->health);
 	free(a->down);
@@ -144,6 +147,8 @@ void
 app_set_layout(struct app *a, const struct config_layout *conf)
 {
 	a->layout_conf = *conf;
+	/* A new layout starts on its first pane. */
+	a->focus = -1;
 }
 
 /* The config's word for pane ops: its kind, or the timeline. */
@@ -257,8 +262,8 @@ app_bind_sources(struct app *a)
 	struct pane old[APP_PANES];
 	char shown[APP_PANES][64];
 	int order[N_PANES], n_old = a->n_panes, n;
-	const struct pane_ops *focus_ops =
-		a->n_panes > 0 ? a->panes[a->focus].ops : NULL;
+	const struct pane_ops *focus_ops = a->n_panes > 0 && a->focus >= 0 ?
+		a->panes[a->focus].ops : NULL;
 
 	/* Each old pane's shown source by name: indices change on reload. */
 	for (int i = 0; i < n_old; i++) {
@@ -330,6 +335,35 @@ app_bind_sources(struct app *a)
 	memset(a->pane_body, 0, sizeof(a->pane_body));
 	relayout(a);
 	a->dirty_all = true;
+}
+
+void
+app_say_layout(struct app *a)
+{
+	char missing[128] = "", hidden[128] = "";
+
+	for (int t = 0; t < N_PANES; t++) {
+		struct pane p = { .ops = pane_table[t] };
+		int i = app_pane_of_kind(a, p.ops->kind);
+
+		if (i < 0) {
+			strappendf(missing, sizeof(missing), "%s%s",
+				   missing[0] ? ", " : "", pane_title(&p));
+		} else if (a->panes[i].hidden) {
+			strappendf(hidden, sizeof(hidden), "%s%d %s",
+				   hidden[0] ? ", " : "", a->panes[i].number,
+				   pane_title(&p));
+		}
+	}
+	if (missing[0] != '\0' && hidden[0] != '\0') {
+		app_set_status(a, ROLE_DIM, "not configured: %s; hidden: %s "
+			       "(o shows)", missing, hidden);
+	} else if (missing[0] != '\0') {
+		app_set_status(a, ROLE_DIM, "not configured: %s (see "
+			       "docs/configuration.md)", missing);
+	} else if (hidden[0] != '\0') {
+		app_set_status(a, ROLE_DIM, "hidden: %s (o shows)", hidden);
+	}
 }
 
 int
@@ -468,7 +502,10 @@ app_ctx_get(struct app *a, int i, struct pane_ctx *c)
 	c->focused = i == a->focus;
 	c->zoomed = a->zoomed && i == a->focus;
 	c->read_only = a->read_only;
-	if (p->source >= 0) {
+	if (adhoc_shows(a, i) && a->adhoc.answer != NULL) {
+		/* :promql's answer, drawn as the source's data would be. */
+		snap = snapshot_ref(a->adhoc.answer);
+	} else if (p->source >= 0) {
 		snap = state_get(a->st, p->source);
 	}
 	c->snap = snap;

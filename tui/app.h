@@ -17,6 +17,8 @@
 #include "core/timeline.h"
 #include "probes/probe.h"
 #include "themes/theme.h"
+#include "tui/adhoc.h"
+#include "tui/cmdline.h"
 #include "tui/layout.h"
 #include "tui/pane.h"
 #include "widgets/dialog.h"
@@ -128,6 +130,13 @@ struct app {
 	struct textview tv;
 	char overlay_hint[128]; /* the overlay's keys, "" for the default */
 	struct dialog dlg;
+	struct cmdline cmdline; /* ':', on the status line while open */
+	/* :promql: the ad-hoc query and the questions that answer it (not
+	 * owned; NULL: none can be asked). */
+	struct adhoc adhoc;
+	struct asks *asks;
+	/* :reload (not owned; NULL: nothing to reload). */
+	struct reload *reload;
 	struct app_pending pending;
 	/* The request running on the action worker, for its progress line
 	 * and Esc to cancel it (0 none). */
@@ -174,6 +183,10 @@ void app_finish(struct app *a);
  * source, and the timeline) and the layout; again after a reload, keeping
  * each pane's view, filter and shown source where they still apply. */
 void app_bind_sources(struct app *a);
+
+/* Says on the status line which panes no source feeds ("not configured:
+ * Pods, Kafka") and which are hidden; nothing when all are shown. */
+void app_say_layout(struct app *a);
 
 /* Sets where the panes go (copied); app_bind_sources() applies it. */
 void app_set_layout(struct app *a, const struct config_layout *conf);

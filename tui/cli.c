@@ -30,6 +30,7 @@
 #include "tui/incident_ui.h"
 #include "tui/keymap.h"
 #include "tui/loop.h"
+#include "tui/reload.h"
 #include "tui/snapshot_text.h"
 #include "tui/term.h"
 
@@ -458,6 +459,15 @@ run_interactive(struct app *a, struct config *demo_cfg, double speed)
 	}
 }
 
+/* Set when cli_main() returns with probe threads still in a call. */
+static bool left_threads;
+
+bool
+cli_left_threads(void)
+{
+	return left_threads;
+}
+
 int
 cli_main(int argc, char *argv[])
 {
@@ -474,8 +484,9 @@ cli_main(int argc, char *argv[])
 	struct incident_ui *iu = NULL;
 	char *first_run_path = NULL, *scratch = NULL;
 	char warn[ERR_MSG_MAX + 64] = "";
+	struct reload *rl;
 	int status, abandoned;
-	bool read_only;
+	bool read_only, reloading;
 
 	/* Each probe thread derives its snapshots (and journals what it
 	 * finds); with glibc's default of an arena per thread, every one of
@@ -572,7 +583,13 @@ cli_main(int argc, char *argv[])
 	a = xcalloc(1, sizeof(*a));
 	app_init(a, st, r, tl, act, &theme, read_only, o.demo);
 	a->iu = iu;
+	a->asks = asks_new(st);
+	a->reload = reload_new(o.config_path);
+	if (!o.demo) {
+		app_set_layout(a, &cfg.layout);
+	}
 	app_bind_sources(a);
+	app_say_layout(a);
 	if (warn[0] != '\0') {
 		app_set_status(a, ROLE_WARN, "%s", warn);
 	}
@@ -599,7 +616,14 @@ cli_main(int argc, char *argv[])
 		status = run_interactive(a, &demo_cfg, o.demo_speed);
 	}
 
-	abandoned = runner_stop(r, STOP_RUNNER_MS);
+	/* A reload may have replaced the runner; one still stopping the
+	 * old probes keeps it. */
+	r = a->r;
+	rl = a->reload;
+	reloading = reload_abandon(rl);
+	abandoned = reloading ? 1 : runner_stop(r, STOP_RUNNER_MS);
+	asks_free(a->asks);
+	a->asks = NULL;
 	incident_ui_stop(iu);
 	actions_free(act, STOP_ACTIONS_MS);
 	/* Writes what the journal still holds, then closes it. */
@@ -611,15 +635,19 @@ cli_main(int argc, char *argv[])
 	}
 	app_finish(a);
 	free(a);
-	runner_free(r);
-	/* A probe thread stuck past the deadline may still publish: leave
-	 * the state, its tracker and the timeline to the process exit. */
-	if (abandoned == 0) {
-		rules_tracker_free(rt);
-		timeline_free(tl);
-		state_free(st);
-	}
 	free(first_run_path);
+	/* A probe thread stuck past the deadline may still read its section
+	 * and publish: leave the runner, the configurations, the state, its
+	 * tracker and the timeline to the process exit. */
+	left_threads = abandoned > 0;
+	if (abandoned > 0) {
+		return status;
+	}
+	runner_free(r);
+	reload_free(rl);
+	rules_tracker_free(rt);
+	timeline_free(tl);
+	state_free(st);
 	config_finish(&demo_cfg);
 	config_finish(&cfg);
 	return status;

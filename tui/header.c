@@ -483,6 +483,10 @@ header_draw_status(struct app *a)
 	if (a->lay.status.h == 0) {
 		return;
 	}
+	if (a->cmdline.open) {
+		cmdline_draw(&a->cmdline, a, a->lay.status.y);
+		return;
+	}
 	header_hints(a, hints, sizeof(hints));
 	statusbar_draw(a->win, a->lay.status.y, a->lay.status.w, a->status,
 		       a->status_role, hints, &a->theme);

@@ -8,6 +8,7 @@
 
 #include "core/clock.h"
 #include "core/sanitize.h"
+#include "tui/adhoc.h"
 #include "tui/app.h"
 #include "tui/header.h"
 #include "tui/help.h"
@@ -144,7 +145,13 @@ draw_title(struct app *a, int i, const struct pane_ctx *c)
 			 entries == 1 ? "entry" : "entries");
 		x += put(a, y, x, x_end, buf, ROLE_DIM);
 	}
-	if (p->source >= 0) {
+	if (adhoc_shows(a, i)) {
+		x += put(a, y, x, x_end, " :promql ", ROLE_KEY);
+		x += put(a, y, x, x_end, a->adhoc.expr, ROLE_NORMAL);
+		if (a->adhoc.answer == NULL) {
+			x += put(a, y, x, x_end, " (asking ...)", ROLE_DIM);
+		}
+	} else if (p->source >= 0) {
 		x += draw_tabs(a, i, y, x, x_end);
 	}
 	if (c->snap != NULL) {
