@@ -37,8 +37,12 @@
 /* Bounds the wait of --snapshot for the sources' first polls beyond their
  * own timeouts. */
 #define SNAPSHOT_GRACE_MS 500
-/* Shutdown: probes, then the action worker; under a second in all. */
-#define STOP_RUNNER_MS 900
+/* Shutdown: probes, then the action worker; under a second in all, the
+ * process's exit included. A probe that has not returned by then is
+ * stuck in a call that cannot hear the stop (hiredis's blocking read,
+ * libcurl between two checks of its progress callback, about a second
+ * apart): waiting longer would only delay the exit. */
+#define STOP_RUNNER_MS 250
 #define STOP_ACTIONS_MS 100
 
 /* The option arg names among p's command's, or NULL; *eq is its '=' when
