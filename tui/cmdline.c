@@ -596,7 +596,7 @@ static bool
 parse_pane(const struct app *a, const char *verb, const char *rest,
 	   struct command *c, char *why, size_t n)
 {
-	const struct kind_desc *kd;
+	const struct kind_desc *kd = kind_find(verb);
 	bool known;
 	int pane = pane_named(a, verb, &known), src;
 
@@ -608,11 +608,9 @@ parse_pane(const struct app *a, const char *verb, const char *rest,
 			return false;
 		}
 		pane = app_pane_of_kind(a, state_source_kind(a->st, src));
-		verb = NULL;
-		rest = state_source_name(a->st, src);
+		rest = verb;
 	}
 	if (pane < 0) {
-		kd = kind_find(verb);
 		snprintf(why, n, "no %s source is configured",
 			 kd != NULL ? kd->title : verb);
 		return false;
@@ -632,15 +630,18 @@ parse_pane(const struct app *a, const char *verb, const char *rest,
 }
 
 bool
-cmdline_parse(const struct app *a, const char *line, struct command *c,
+cmdline_parse(const struct app *a, char *line, struct command *c,
 	      char *why, size_t n)
 {
 	char verb[64];
 	const char *s = line, *rest;
-	size_t len;
+	size_t len = strlen(line);
 
 	memset(c, 0, sizeof(*c));
 	why[0] = '\0';
+	while (len > 0 && line[len - 1] == ' ') {
+		line[--len] = '\0';
+	}
 	while (*s == ' ' || *s == ':') {
 		s++;
 	}

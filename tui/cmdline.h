@@ -70,9 +70,10 @@ size_t cmdline_app_words(const void *ctx, const char *cmd, int argi,
 			 const char **out, size_t max);
 
 /* Turns line into the command it asks for, read against the app: the
- * text of :filter and :promql points into line. Returns false with a
- * one-line reason in why ("unknown command 'x' (Tab lists them)"). */
-bool cmdline_parse(const struct app *a, const char *line, struct command *c,
+ * text of :filter and :promql points into line, whose trailing blanks are
+ * cut. Returns false with a one-line reason in why ("unknown command 'x'
+ * (Tab lists them)"). */
+bool cmdline_parse(const struct app *a, char *line, struct command *c,
 		   char *why, size_t n);
 
 /* The commands, one line each ("  :promql EXPR  an ad-hoc ..."), for the

@@ -42,8 +42,8 @@ header_health_role(enum health h, enum role unknown)
 enum dot_style {
 	DOTS_FULL,      /* "● postgres.main  ✕ postgres.billing" */
 	DOTS_KIND,      /* "● pg.main  ✕ pg.billing  ● redis" */
-	DOTS_SHORT,     /* "● pg.m  ✕ pg.b  ● redis" */
-	DOTS_WORST,     /* "✕ pg.b  ● pg.m  +3 ok" */
+	DOTS_SHORT,     /* "●pg.m ✕pg.b ●redis" */
+	DOTS_WORST,     /* "✕pg.b ●pg.m +3 ok" */
 };
 
 /* Shortest prefix of source i's instance name that no other source of
@@ -141,8 +141,16 @@ rank(const struct app *a, int src)
 	return 4;
 }
 
-/* Columns the labels of src[0..n) take in style, a glyph, a space and two
- * columns between each. */
+/* The short styles put the label right after its glyph and one column
+ * between sources ("●pg.m ✕pg.b ●redis"); the wide ones a space and
+ * two. */
+static int
+dot_gap(enum dot_style style)
+{
+	return style >= DOTS_SHORT ? 1 : 2;
+}
+
+/* Columns the labels of src[0..n) take in style. */
 static int
 dots_width(struct app *a, const int *src, size_t n, enum dot_style style)
 {
@@ -151,7 +159,8 @@ dots_width(struct app *a, const int *src, size_t n, enum dot_style style)
 
 	for (size_t i = 0; i < n; i++) {
 		dot_label(a, src[i], style, buf, sizeof(buf));
-		need += 2 + text_width(buf) + 2;
+		need += 1 + (style >= DOTS_SHORT ? 0 : 1) + text_width(buf) +
+			dot_gap(style);
 	}
 	return need;
 }
@@ -201,11 +210,11 @@ draw_dots(struct app *a, int y, int x, int x_end)
 						  ROLE_DIM), &a->theme);
 		dot_label(a, src[i], style, buf, sizeof(buf));
 		if (x + 1 < x_end) {
-			x += 1;
+			x += style >= DOTS_SHORT ? 0 : 1;
 			x += draw_text(a->win, y, x, x_end - x, buf,
 				       ROLE_HEADER, &a->theme);
 		}
-		x += 2;
+		x += dot_gap(style);
 	}
 	if (shown < n && x < x_end) {
 		snprintf(buf, sizeof(buf), "+%zu%s", n - shown,

@@ -113,7 +113,8 @@ reload_start(struct app *a, struct err *err)
 	int rc;
 
 	if (rl == NULL || a->demo) {
-		err_set(err, "the demo has no configuration to reload");
+		err_set(err, a->demo ? "the demo has no configuration to "
+			"reload" : "no configuration to reload");
 		return false;
 	}
 	if (rl->running) {
