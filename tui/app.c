@@ -359,8 +359,8 @@ app_say_layout(struct app *a)
 		app_set_status(a, ROLE_DIM, "not configured: %s; hidden: %s "
 			       "(o shows)", missing, hidden);
 	} else if (missing[0] != '\0') {
-		app_set_status(a, ROLE_DIM, "not configured: %s (see "
-			       "docs/configuration.md)", missing);
+		/* Short: the key hints share the line. */
+		app_set_status(a, ROLE_DIM, "not configured: %s", missing);
 	} else if (hidden[0] != '\0') {
 		app_set_status(a, ROLE_DIM, "hidden: %s (o shows)", hidden);
 	}
