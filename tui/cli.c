@@ -27,6 +27,7 @@
 #include "themes/theme.h"
 #include "tui/app.h"
 #include "tui/cli_internal.h"
+#include "tui/cmdline.h"
 #include "tui/incident_ui.h"
 #include "tui/keymap.h"
 #include "tui/loop.h"
@@ -326,9 +327,18 @@ cli_usage(FILE *f)
 		fprintf(f, "  %-18s %s\n", k->keys, k->what);
 	}
 	app_pane_names(panes, sizeof(panes));
-	fprintf(f, "  Panes: %s\n", panes);
+	fprintf(f, "  Panes: %s; those of the configured\n"
+		"  sources only, numbered as shown, placed by [layout].\n",
+		panes);
 	fputs("  Each pane's actions (upper-case keys) are listed by ? "
 	      "in the dashboard.\n"
+	      "\n"
+	      "Command line (:, Tab completes, Up recalls):\n", f);
+	for (const struct cmdline_help *h = cmdline_help; h->usage != NULL;
+	     h++) {
+		fprintf(f, "  %-22s %s\n", h->usage, h->what);
+	}
+	fputs(""
 	      "\n"
 	      "Exit status: 0 on quit, 1 on a configuration, theme or "
 	      "terminal error,\n"

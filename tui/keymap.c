@@ -18,11 +18,10 @@ const struct keymap_entry keymap_global[] = {
 	{ "q", "quit (asks first)" },
 	{ "?", "show every key binding" },
 	{ "Tab S-Tab", "focus the next / previous pane" },
-	{ "1-9", "focus a pane by its number, shown in its title (a hidden "
-		 "one comes back)" },
+	{ "1-9", "focus a pane by the number in its title (brings back a "
+		 "hidden one)" },
 	{ "x o", "hide the focused pane / show every hidden pane" },
-	{ ":", "command line: :db billing, :promql EXPR, :filter TEXT, "
-	       ":reload, ... (Tab completes, Up recalls)" },
+	{ ":", "the command line (its commands are listed below)" },
 	{ "z Enter", "zoom the focused pane (Enter when zoomed: details "
 		     "of the selected row)" },
 	{ "Esc", "close a dialog or view, unzoom, or cancel a long action" },
