@@ -456,9 +456,8 @@ app_glyph_text(enum app_glyph g)
 	return text_utf8 ? "\u25cb" : "o";
 }
 
-/* How bad a source is, for app_worst_source(): higher is worse. */
-static int
-badness(const struct app *a, int src)
+int
+app_source_badness(const struct app *a, int src)
 {
 	switch (a->health[src]) {
 	case HEALTH_CRIT:
@@ -481,7 +480,8 @@ app_worst_source(const struct app *a, int i)
 	int worst = -1;
 
 	for (size_t j = 0; j < n; j++) {
-		if (worst < 0 || badness(a, src[j]) > badness(a, worst)) {
+		if (worst < 0 || app_source_badness(a, src[j]) >
+		    app_source_badness(a, worst)) {
 			worst = src[j];
 		}
 	}

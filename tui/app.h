@@ -210,9 +210,11 @@ enum app_glyph {
 enum app_glyph app_source_glyph(const struct app *a, int src);
 /* "●", "✕", "○" (or "*", "x", "o" without UTF-8). */
 const char *app_glyph_text(enum app_glyph g);
-/* The worst of pane i's sources: a failed poll or critical data before
- * warnings, warnings before the rest; the first configured among equals.
- * -1 when the pane has none. */
+/* How bad source src is, higher worse: 3 a failed poll or critical data,
+ * 2 a warning, 1 no poll yet, 0 ok. */
+int app_source_badness(const struct app *a, int src);
+/* The worst of pane i's sources by app_source_badness(), the first
+ * configured among equals; -1 when the pane has none. */
 int app_worst_source(const struct app *a, int i);
 
 /* Takes in what changed since the last call (snapshots, the timeline, the

@@ -121,26 +121,6 @@ header_sources(const struct app *a, int *out)
 	return n;
 }
 
-/* Worse first: a failed poll, then critical, warning, unknown, ok. */
-static int
-rank(const struct app *a, int src)
-{
-	if (app_source_glyph(a, src) == APP_GLYPH_DOWN) {
-		return 0;
-	}
-	switch (a->health[src]) {
-	case HEALTH_CRIT:
-		return 1;
-	case HEALTH_WARN:
-		return 2;
-	case HEALTH_UNKNOWN:
-		return 3;
-	case HEALTH_OK:
-		break;
-	}
-	return 4;
-}
-
 /* The short styles put the label right after its glyph and one column
  * between sources ("●pg.m ✕pg.b ●redis"); the wide ones a space and
  * two. */
@@ -183,9 +163,11 @@ draw_dots(struct app *a, int y, int x, int x_end)
 	}
 	if (style == DOTS_WORST) {
 		style = DOTS_SHORT;
+		/* Stable: the order configured among equals. */
 		for (size_t i = 1; i < n; i++) {
 			for (size_t j = i; j > 0 &&
-			     rank(a, src[j - 1]) > rank(a, src[j]); j--) {
+			     app_source_badness(a, src[j - 1]) <
+			     app_source_badness(a, src[j]); j--) {
 				int t = src[j - 1];
 
 				src[j - 1] = src[j];
@@ -198,7 +180,7 @@ draw_dots(struct app *a, int y, int x, int x_end)
 			shown--;
 		}
 		for (size_t i = shown; i < n; i++) {
-			ok_rest += rank(a, src[i]) == 4;
+			ok_rest += app_source_badness(a, src[i]) == 0;
 		}
 	}
 	for (size_t i = 0; i < shown && x < x_end; i++) {
