@@ -111,16 +111,18 @@ release(struct asks *q)
 	}
 }
 
-void
+bool
 asks_free(struct asks *q)
 {
 	struct ask *k, *next;
+	bool running;
 
 	if (q == NULL) {
-		return;
+		return false;
 	}
 	pthread_mutex_lock(&q->lock);
 	q->closed = true;
+	running = q->users > 1;
 	for (k = q->list; k != NULL; k = next) {
 		next = k->next;
 		if (k->done) {
@@ -129,6 +131,7 @@ asks_free(struct asks *q)
 		}
 	}
 	release(q);
+	return running;
 }
 
 static void *

@@ -152,8 +152,9 @@ struct asks;
 /* Wakes st when an answer arrives. */
 struct asks *asks_new(struct state *st);
 /* Drops every answer and lets the questions still running end on their
- * own; never waits. */
-void asks_free(struct asks *q);
+ * own; never waits. Returns true when some still run: exit handlers must
+ * then not run under them (see cli_left_threads()). */
+bool asks_free(struct asks *q);
 /* Puts question to the backend of sec (a source's section, which need
  * only live for the call). Returns its id, or 0 with err ("postgres.main
  * cannot answer a query", too many questions running). */

@@ -500,7 +500,7 @@ cli_main(int argc, char *argv[])
 	char warn[ERR_MSG_MAX + 64] = "";
 	struct reload *rl;
 	int status, abandoned;
-	bool read_only, reloading;
+	bool read_only, reloading, asking;
 
 	/* Each probe thread derives its snapshots (and journals what it
 	 * finds); with glibc's default of an arena per thread, every one of
@@ -636,7 +636,7 @@ cli_main(int argc, char *argv[])
 	rl = a->reload;
 	reloading = reload_abandon(rl);
 	abandoned = reloading ? 1 : runner_stop(r, STOP_RUNNER_MS);
-	asks_free(a->asks);
+	asking = asks_free(a->asks);
 	a->asks = NULL;
 	incident_ui_stop(iu);
 	actions_free(act, STOP_ACTIONS_MS);
@@ -653,7 +653,7 @@ cli_main(int argc, char *argv[])
 	/* A probe thread stuck past the deadline may still read its section
 	 * and publish: leave the runner, the configurations, the state, its
 	 * tracker and the timeline to the process exit. */
-	left_threads = abandoned > 0;
+	left_threads = abandoned > 0 || asking;
 	if (abandoned > 0) {
 		return status;
 	}

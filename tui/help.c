@@ -96,12 +96,6 @@ help_text(struct app *a)
 			   a->panes[i].hidden ? " (hidden)" : "");
 	}
 	buf_printf(&b, "  Panes: %s\n", panes);
-	buf_printf(&b, "\nCommand line (: opens it; Tab completes, Up "
-		   "recalls)\n");
-	for (const struct cmdline_help *h = cmdline_help; h->usage != NULL;
-	     h++) {
-		buf_printf(&b, "  %-22s %s\n", h->usage, h->what);
-	}
 	buf_printf(&b, "\nActions (upper-case keys in their pane; each asks "
 		   "for confirmation and shows the exact operation)\n");
 	pane_actions(a, a->focus, &b);
@@ -109,6 +103,12 @@ help_text(struct app *a)
 		if (i != a->focus && a->panes[i].ops->kind < SNAP_KIND_COUNT) {
 			pane_actions(a, i, &b);
 		}
+	}
+	buf_printf(&b, "\nCommand line (: opens it; Tab completes, Up "
+		   "recalls)\n");
+	for (const struct cmdline_help *h = cmdline_help; h->usage != NULL;
+	     h++) {
+		buf_printf(&b, "  %-22s %s\n", h->usage, h->what);
 	}
 	if (a->iu != NULL) {
 		char *inc = incident_ui_help(a->iu);

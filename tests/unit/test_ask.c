@@ -5,8 +5,10 @@
  * test_ask.c). */
 #include <criterion/criterion.h>
 
+#include <dirent.h>
 #include <poll.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "core/clock.h"
 #include "core/config.h"
@@ -104,18 +106,44 @@ Test(ask, answers_nobody_takes_are_dropped)
 	cr_assert_neq(asks_submit(q, sec, "up", &err), 0);
 }
 
+/* Threads of this process. */
+static int
+threads(void)
+{
+	DIR *d = opendir("/proc/self/task");
+	struct dirent *e;
+	int n = 0;
+
+	cr_assert_not_null(d);
+	while ((e = readdir(d)) != NULL) {
+		n += e->d_name[0] != '.';
+	}
+	closedir(d);
+	return n;
+}
+
 Test(ask, given_up_while_running)
 {
 	struct err err = { { 0 } };
 	const struct config_section *sec = nowhere();
+	int before = threads();
+	int64_t end;
 
 	for (int i = 0; i < 4; i++) {
 		cr_assert_neq(asks_submit(q, sec, "up", &err), 0, "%s",
 			      err.msg);
 	}
-	/* The threads end on their own and touch nothing of ours. */
+	/* The threads end on their own and touch nothing of ours; until
+	 * they have, the process must not run its exit handlers (cli). */
 	asks_free(q);
 	state_free(st);
 	st = state_new();
+	q = asks_new(st);
+	end = clock_mono_ms() + 20000;
+	while (threads() > before && clock_mono_ms() < end) {
+		usleep(20000);
+	}
+	cr_expect_eq(threads(), before, "a question's thread never ended");
+	cr_expect_not(asks_free(q), "nothing runs");
 	q = asks_new(st);
 }
