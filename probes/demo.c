@@ -233,6 +233,8 @@ static const struct demo_kind {
 	{ SNAP_PG, "postgres.demo", demo_build_pg, demo_pg_actions },
 	{ SNAP_REDIS, "redis.demo", demo_build_redis, demo_redis_actions },
 	{ SNAP_KAFKA, "kafka.demo", demo_build_kafka, NULL },
+	{ SNAP_HTTP, "http.api", demo_build_http, NULL },
+	{ SNAP_HTTP, "http.checkout", demo_build_http, NULL },
 	{ SNAP_ALERTS, "alertmanager.demo", demo_build_alerts,
 	  demo_alerts_actions },
 };
