@@ -15,6 +15,12 @@
 #include "probes/http.h"
 #include "probes/probe.h"
 
+/* What a section that does not say gets (the key table's defaults, also
+ * for a section made without the config reader). */
+#define CERT_WARN_DAYS "14"
+#define CERT_CRIT_DAYS "3"
+#define SLOW "2s"
+
 #if HAVE_LIBCURL
 
 /* Samples of latency kept for the sparkline and the share of checks
@@ -25,7 +31,9 @@
 #define BODY_MAX (1u << 20)
 
 struct check {
-	struct probe *owner;
+	struct probe *owner;    /* NULL when driven without a runner */
+	int timeout_ms;
+	int interval_ms;
 	struct http_client *c;
 	char *url_shown;
 	bool tls;
@@ -43,7 +51,7 @@ struct check {
 static bool
 check_cancelled(void *arg)
 {
-	return probe_stopping(arg);
+	return arg != NULL && probe_stopping(arg);
 }
 
 /* The URL without user info ("https://user:pw@h/" -> "https://h/"). */
@@ -97,10 +105,6 @@ parse_days(const char *key, const char *s, double *out, struct err *err)
 	char *end;
 	double v;
 
-	if (s == NULL) {
-		*out = NAN;
-		return 0;
-	}
 	v = strtod(s, &end);
 	if (end == s || (*end != '\0' && strcmp(end, "d") != 0) || v < 0 ||
 	    v > 3650) {
@@ -108,6 +112,12 @@ parse_days(const char *key, const char *s, double *out, struct err *err)
 	}
 	*out = v;
 	return 0;
+}
+
+static const char *
+or(const char *value, const char *def)
+{
+	return value != NULL ? value : def;
 }
 
 static void
@@ -133,18 +143,21 @@ check_open(const struct config_section *sec, struct probe *owner,
 	int ms;
 
 	k->owner = owner;
+	k->timeout_ms = sec->timeout_ms > 0 ? sec->timeout_ms : 5000;
+	k->interval_ms = sec->interval_ms;
 	if (parse_expect(config_get(sec, "expect"), &k->expect,
 			 &k->expect_class, err) < 0 ||
-	    parse_days("cert_warn", config_get(sec, "cert_warn"),
+	    parse_days("cert_warn", or(config_get(sec, "cert_warn"),
+				       CERT_WARN_DAYS),
 		       &k->cert_warn_days, err) < 0 ||
-	    parse_days("cert_crit", config_get(sec, "cert_crit"),
+	    parse_days("cert_crit", or(config_get(sec, "cert_crit"),
+				       CERT_CRIT_DAYS),
 		       &k->cert_crit_days, err) < 0) {
 		check_free(k);
 		return NULL;
 	}
-	slow = config_get(sec, "slow");
-	k->slow_ms = slow != NULL && config_parse_duration(slow, &ms) == 0 ?
-		     ms : NAN;
+	slow = or(config_get(sec, "slow"), SLOW);
+	k->slow_ms = config_parse_duration(slow, &ms) == 0 ? ms : NAN;
 	body = config_get(sec, "body");
 	k->body = xstrdup(body != NULL ? body : "");
 	k->c = http_client_new(sec, err);
@@ -220,7 +233,7 @@ record(struct check *k, struct endpoint_model *m, struct snapshot *s)
 	}
 	m->latency_history.v = snapshot_alloc(s, k->n * sizeof(double));
 	m->latency_history.n = k->n;
-	m->latency_history.step_ms = probe_interval_ms(k->owner);
+	m->latency_history.step_ms = k->interval_ms;
 	for (i = 0; i < k->n; i++) {
 		size_t at = (k->next + HISTORY - k->n + i) % HISTORY;
 
@@ -240,8 +253,7 @@ check_poll(void *state, struct snapshot *s, struct err *err)
 	struct http_cert cert;
 	struct err e = { { 0 } };
 
-	http_client_set_deadline(k->c, clock_mono_ms() +
-				 probe_timeout_ms(k->owner));
+	http_client_set_deadline(k->c, clock_mono_ms() + k->timeout_ms);
 	http_get(k->c, "", &resp, &e);
 	http_client_timing(k->c, &t);
 	m->url = snapshot_strdup(s, k->url_shown);
@@ -267,7 +279,7 @@ check_poll(void *state, struct snapshot *s, struct err *err)
 		m->cert_subject = snapshot_strdup(s, cert.subject);
 	}
 	http_resp_finish(&resp);
-	if (probe_stopping(k->owner)) {
+	if (check_cancelled(k->owner)) {
 		return err_set(err, "stopping");
 	}
 	record(k, m, s);
@@ -286,11 +298,11 @@ static const struct config_key_spec http_check_keys[] = {
 	  .help = "the status the reply must have: 200, 204, 2xx, ..." },
 	{ .name = "body", .type = CONFIG_TEXT,
 	  .help = "a substring the body must hold (\"ok\", \"UP\")" },
-	{ .name = "slow", .type = CONFIG_DURATION, .def = "2s",
+	{ .name = "slow", .type = CONFIG_DURATION, .def = SLOW,
 	  .help = "a reply slower than this is a warning" },
-	{ .name = "cert_warn", .type = CONFIG_TEXT, .def = "14",
+	{ .name = "cert_warn", .type = CONFIG_TEXT, .def = CERT_WARN_DAYS,
 	  .help = "days before the certificate expires to warn" },
-	{ .name = "cert_crit", .type = CONFIG_TEXT, .def = "3",
+	{ .name = "cert_crit", .type = CONFIG_TEXT, .def = CERT_CRIT_DAYS,
 	  .help = "days before the certificate expires to go critical" },
 	{ .name = NULL },
 };
