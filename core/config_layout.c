@@ -51,12 +51,18 @@ config_layout_pane_name(int pane)
 static int
 unknown_pane(const char *name, struct err *why)
 {
-	char shown[CONFIG_ECHO_MAX + 1];
+	char shown[CONFIG_ECHO_MAX + 1], names[160] = "";
 
 	config_check_echo(shown, sizeof(shown), name);
-	return err_set(why, "unknown pane '%s' in [layout] (use pods, "
-		       "database, redis, kafka, metrics, alerts or "
-		       "timeline)", shown);
+	/* The kinds' names, from their table. */
+	for (int k = 0; k < SNAP_KIND_COUNT; k++) {
+		size_t len = strlen(names);
+
+		snprintf(names + len, sizeof(names) - len, "%s, ",
+			 kind_of((enum snap_kind)k)->name);
+	}
+	return err_set(why, "unknown pane '%s' in [layout] (use %stimeline)",
+		       shown, names);
 }
 
 /* Calls one(l, pane, pos, arg) for each name of a comma-separated list;

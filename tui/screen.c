@@ -80,7 +80,8 @@ tab_name(const struct app *a, int i, int src)
 
 /* The title's sources: one source by its name; several as tabs, each
  * with its glyph (a cross for a failed poll, a dot in its health's colour
- * otherwise), the one shown in brackets. Returns the columns used. */
+ * otherwise), the one shown in brackets; how many, for a pane that shows
+ * them all at once. Returns the columns used. */
 static int
 draw_tabs(struct app *a, int i, int y, int x, int x_end)
 {
@@ -90,6 +91,14 @@ draw_tabs(struct app *a, int i, int y, int x, int x_end)
 	int x0 = x;
 
 	x += put(a, y, x, x_end, " ", ROLE_NORMAL);
+	if (p->ops->whole_kind) {
+		char buf[32];
+
+		/* Its body has a row for each. */
+		snprintf(buf, sizeof(buf), "%zu source%s", n,
+			 n == 1 ? "" : "s");
+		return x - x0 + put(a, y, x, x_end, buf, ROLE_DIM);
+	}
 	if (n < 2) {
 		return x - x0 + put(a, y, x, x_end,
 				    state_source_name(a->st, p->source),
@@ -258,7 +267,8 @@ draw_problem_lines(struct app *a, int i, const struct pane_ctx *c,
 	size_t n = app_pane_sources(a, i, &all);
 	int rows = 0, max = in.h / 2;
 
-	for (size_t j = 0; j < n && rows < max; j++) {
+	/* A pane of the whole kind has every source in its body. */
+	for (size_t j = 0; j < n && rows < max && !p->ops->whole_kind; j++) {
 		struct snapshot *hold;
 		const char *text;
 		enum role role;
@@ -299,7 +309,8 @@ draw_body(struct app *a, int i, const struct pane_ctx *c, struct rect in)
 	if (in.h <= 0 || in.w <= 0) {
 		return;
 	}
-	if (p->ops->kind == SNAP_KIND_COUNT || c->data != NULL) {
+	if (p->ops->kind == SNAP_KIND_COUNT || c->data != NULL ||
+	    (p->ops->whole_kind && c->n_kind_snaps > 0)) {
 		p->ops->draw(p, c, a->win, in.y, in.x, in.h, in.w);
 		return;
 	}

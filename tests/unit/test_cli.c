@@ -759,17 +759,19 @@ static const char *const pane_titles[] = {
 /* The demo's sources, as --snapshot lists them under the frame. */
 static const char *const demo_sources[] = {
 	"k8s.demo", "postgres.demo", "redis.demo", "kafka.demo",
-	"prometheus.demo", "alertmanager.demo",
+	"prometheus.demo", "alertmanager.demo", "http.api", "http.checkout",
 };
+#define N_DEMO_SOURCES (sizeof(demo_sources) / sizeof(demo_sources[0]))
 
-/* A --snapshot of rows lines, then "Sources (6)" naming each demo
+/* A --snapshot of rows lines, then "Sources (8)" naming each demo
  * source on a line of its own with its state. */
 static void
 expect_frame_and_sources(const char *out, int rows)
 {
-	const char *list = strstr(out, "\nSources (6)\n");
+	const char *list = strstr(out, "\nSources (8)\n");
 
-	cr_expect_eq(count_lines(out), rows + 2 + 6, "%s", out);
+	cr_expect_eq(count_lines(out), rows + 2 + (int)N_DEMO_SOURCES, "%s",
+		     out);
 	cr_assert_not_null(list, "%s", out);
 	{
 		/* The frame: the first rows lines, then the empty one. */
@@ -778,7 +780,7 @@ expect_frame_and_sources(const char *out, int rows)
 		cr_expect_eq(count_lines(frame), rows, "%s", out);
 		free(frame);
 	}
-	for (size_t i = 0; i < 6; i++) {
+	for (size_t i = 0; i < N_DEMO_SOURCES; i++) {
 		char want[64];
 
 		snprintf(want, sizeof(want), " %s ", demo_sources[i]);

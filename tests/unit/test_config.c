@@ -635,7 +635,7 @@ Test(config, backends_list)
 {
 	static const char *const want[] = {
 		"kubernetes", "postgres", "redis", "kafka", "prometheus",
-		"alertmanager",
+		"alertmanager", "http",
 	};
 	const struct config_backend_spec *const *specs = probe_config_specs();
 	size_t i;
@@ -985,7 +985,7 @@ ParameterizedTestParameters(config, layout_errors)
 	static struct bad_case cases[] = {
 		{ "[layout]\ntop = pods, nope\n",
 		  "2: unknown pane 'nope' in [layout] (use pods, database, "
-		  "redis, kafka, metrics, alerts or timeline)" },
+		  "redis, kafka, metrics, alerts, endpoints, timeline)" },
 		{ "[layout]\ntop = database\nmiddle = db\n",
 		  "3: pane 'database' is in two rows of [layout] (top and "
 		  "middle)" },
@@ -1008,7 +1008,7 @@ ParameterizedTestParameters(config, layout_errors)
 		  "1 to 10" },
 		{ "[layout]\nmysql.width = 2\n",
 		  "2: unknown pane 'mysql' in [layout] (use pods, database, "
-		  "redis, kafka, metrics, alerts or timeline)" },
+		  "redis, kafka, metrics, alerts, endpoints, timeline)" },
 		{ "[layout]\nredis.width = 2\nredis.width = 3\n",
 		  "3: duplicate key 'redis.width' in [layout]" },
 		{ "[layout]\nleft = pods\n",
@@ -1023,7 +1023,7 @@ ParameterizedTestParameters(config, layout_errors)
 		{ "[layout]\nhide =\n", "2: empty value for hide in [layout]" },
 		{ "[layout]\nhide = timeline, bogus\n",
 		  "2: unknown pane 'bogus' in [layout] (use pods, database, "
-		  "redis, kafka, metrics, alerts or timeline)" },
+		  "redis, kafka, metrics, alerts, endpoints, timeline)" },
 	};
 
 	return cr_make_param_array(struct bad_case, cases,

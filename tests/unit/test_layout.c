@@ -37,6 +37,7 @@ static const char *const kind_source[SNAP_KIND_COUNT] = {
 	[SNAP_KAFKA] = "kafka.events",
 	[SNAP_METRICS] = "prometheus.main",
 	[SNAP_ALERTS] = "alertmanager.main",
+	[SNAP_HTTP] = "http.api",
 };
 
 static const char *const kind_title[SNAP_KIND_COUNT] = {
@@ -46,6 +47,7 @@ static const char *const kind_title[SNAP_KIND_COUNT] = {
 	[SNAP_KAFKA] = "Kafka",
 	[SNAP_METRICS] = "Metrics",
 	[SNAP_ALERTS] = "Alerts",
+	[SNAP_HTTP] = "Endpoints",
 };
 
 static struct theme theme;
