@@ -690,6 +690,7 @@ struct kafka_server_consumer {
 	atomic_bool paused;
 	atomic_bool committing;
 	atomic_int assigned;            /* partitions assigned now */
+	atomic_int assignments;         /* times it was assigned some */
 	atomic_llong consumed;
 };
 
@@ -704,6 +705,7 @@ on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err,
 	if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
 		rd_kafka_assign(rk, parts);
 		atomic_store(&c->assigned, parts->cnt);
+		atomic_fetch_add(&c->assignments, 1);
 	} else {
 		rd_kafka_assign(rk, NULL);
 		atomic_store(&c->assigned, 0);
@@ -840,6 +842,12 @@ kafka_server_consumer_wait_assigned(struct kafka_server_consumer *c,
 		usleep(10000);
 	}
 	return true;
+}
+
+int
+kafka_server_consumer_assignments(struct kafka_server_consumer *c)
+{
+	return atomic_load(&c->assignments);
 }
 
 int64_t

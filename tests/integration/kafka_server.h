@@ -119,6 +119,10 @@ kafka_server_consumer_start(const char *group, const char *topic,
  * timeout_ms. */
 bool kafka_server_consumer_wait_assigned(struct kafka_server_consumer *c,
 					 int timeout_ms);
+/* How many times it has been assigned partitions: once per rebalance (the
+ * eager protocol revokes and assigns anew), so a count that does not move
+ * means no rebalance happened. */
+int kafka_server_consumer_assignments(struct kafka_server_consumer *c);
 /* Messages consumed so far, and a wait until at least n are. */
 int64_t kafka_server_consumer_consumed(struct kafka_server_consumer *c);
 bool kafka_server_consumer_wait_consumed(struct kafka_server_consumer *c,
