@@ -18,6 +18,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "core/clock.h"
 #include "core/config.h"
 #include "core/kind.h"
 #include "core/snapshot.h"
@@ -25,6 +26,9 @@
 #include "probes/kafka.h"
 #include "tests/integration/harness.h"
 #include "tests/integration/kafka_server.h"
+#if HAVE_LIBCURL
+#include "tests/integration/prom_server.h"
+#endif
 
 #define WAIT_MS 30000
 /* A status needs a window of polls; these give it many times that. */
@@ -649,5 +653,155 @@ Test(kafka, secrets_never_reach_a_message, .timeout = 60)
 			 "warroom's own setting (it never joins a group nor "
 			 "commits)");
 }
+
+/* ---- the metrics view ----------------------------------------------------- */
+
+#if HAVE_LIBCURL
+
+/* kafka_exporter's series for the last five minutes: billing 60 behind on
+ * orders/0 with 2 members, idle never committed, legacy with a lag and no
+ * offsets; 3 brokers, orders/0 under-replicated. */
+static char *
+exporter_data(void)
+{
+	static const struct {
+		const char *family, *labels;
+		double v;
+	} series[] = {
+		{ "kafka_consumergroup_current_offset",
+		  "consumergroup=\"billing\",topic=\"orders\",partition=\"0\"",
+		  100 },
+		{ "kafka_consumergroup_current_offset",
+		  "consumergroup=\"billing\",topic=\"orders\",partition=\"1\"",
+		  250 },
+		{ "kafka_consumergroup_current_offset",
+		  "consumergroup=\"idle\",topic=\"orders\",partition=\"0\"",
+		  -1 },
+		{ "kafka_topic_partition_current_offset",
+		  "topic=\"orders\",partition=\"0\"", 160 },
+		{ "kafka_topic_partition_current_offset",
+		  "topic=\"orders\",partition=\"1\"", 250 },
+		{ "kafka_consumergroup_lag",
+		  "consumergroup=\"billing\",topic=\"orders\",partition=\"0\"",
+		  60 },
+		{ "kafka_consumergroup_lag",
+		  "consumergroup=\"billing\",topic=\"orders\",partition=\"1\"",
+		  0 },
+		{ "kafka_consumergroup_lag",
+		  "consumergroup=\"legacy\",topic=\"audit\",partition=\"0\"",
+		  42 },
+		{ "kafka_consumergroup_members", "consumergroup=\"billing\"", 2 },
+		{ "kafka_brokers", "", 3 },
+		{ "kafka_topic_partition_under_replicated_partition",
+		  "topic=\"orders\",partition=\"0\"", 1 },
+		{ "kafka_topic_partition_under_replicated_partition",
+		  "topic=\"orders\",partition=\"1\"", 0 },
+	};
+	int64_t now = clock_wall_ms() / 1000;
+	size_t n = sizeof(series) / sizeof(*series), i, len = 0, cap = 1 << 16;
+	char *out = xmalloc(cap);
+	const char *family = "";
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(family, series[i].family) != 0) {
+			family = series[i].family;
+			len += (size_t)snprintf(out + len, cap - len,
+						"# TYPE %s gauge\n", family);
+		}
+		for (int64_t t = now - 300; t <= now; t += 15) {
+			len += (size_t)snprintf(out + len, cap - len,
+						"%s{%s} %g %lld\n", family,
+						series[i].labels, series[i].v,
+						(long long)t);
+		}
+	}
+	cr_assert_lt(len, cap);
+	return out;
+}
+
+static void
+expect_exported(const struct snapshot *s)
+{
+	const struct kafka_model *m = snapshot_kafka(s);
+	const struct kafka_group *g;
+	const struct kafka_partition *p;
+
+	cr_assert_not_null(m);
+	cr_expect(m->metrics_view);
+	cr_expect(starts_with(m->notice, "metrics view (kafka_exporter via "
+			      "Prometheus)"), "%s", m->notice);
+	cr_expect_eq(m->brokers_up, 3);
+	cr_expect_eq(m->brokers_total, 3);
+	cr_expect_eq(m->under_replicated, 1);
+	g = group_of(s, "billing");
+	cr_assert_not_null(g);
+	cr_expect_eq(g->members, 2);
+	cr_expect_str_eq(g->state, "");
+	cr_assert_eq(g->n_partitions, 2);
+	p = part_of(g, 0);
+	cr_expect_float_eq(p->committed, 100, 0);
+	cr_expect_float_eq(p->high, 160, 0);
+	cr_expect_float_eq(p->lag, 60, 0);
+	cr_expect_eq(p->status, KAFKA_OK);
+	cr_expect_float_eq(part_of(g, 1)->lag, 0, 0);
+	cr_expect_float_eq(g->total_lag, 60, 0);
+}
+
+Test(kafka, metrics_view_when_the_brokers_cannot_be_asked, .timeout = 120)
+{
+	char *data = exporter_data();
+	struct prom_server ps;
+	struct config_section *sec;
+	const struct kafka_group *g;
+	struct snapshot *s;
+	char dead[32];
+	void *kp;
+
+	cr_assert(prom_server_start_with(&ps, data));
+	free(data);
+	/* Nothing listens there. */
+	snprintf(dead, sizeof(dead), "127.0.0.1:%d", harness_free_port());
+	sec = section(NULL);
+	config_section_set(sec, "brokers", dead);
+	config_section_set(sec, "metrics_url", ps.url);
+	sec->timeout_ms = 6000;
+	kp = probe(sec);
+	s = poll_ok(kp);
+	expect_exported(s);
+	cr_expect(strstr(snapshot_kafka(s)->notice, "brokers: metadata: ") !=
+		  NULL, "%s", snapshot_kafka(s)->notice);
+	/* Never committed: said so. */
+	g = group_of(s, "idle");
+	cr_assert_not_null(g);
+	cr_expect(isnan(part_of(g, 0)->committed));
+	cr_expect_str_eq(part_of(g, 0)->reason, "partition 0: no commit");
+	/* A lag without the offsets behind it: shown, not judged. */
+	g = group_of(s, "legacy");
+	cr_assert_not_null(g);
+	cr_expect_float_eq(part_of(g, 0)->lag, 42, 0);
+	cr_expect_eq(part_of(g, 0)->status, KAFKA_NONE);
+	cr_expect_str_eq(part_of(g, 0)->reason, "partition 0: lag as "
+			 "exported (offsets unknown)");
+	snapshot_unref(s);
+	kafka_probe_free(kp);
+
+	/* Only metrics configured, and groups picked by a pattern. */
+	sec = config_add_section(&cfgs[n_cfgs++], "kafka.metrics");
+	config_section_set(sec, "metrics_url", ps.url);
+	config_section_set(sec, "groups", "bill*");
+	sec->timeout_ms = 6000;
+	sec->interval_ms = 1000;
+	kp = probe(sec);
+	s = poll_ok(kp);
+	expect_exported(s);
+	cr_expect_str_eq(snapshot_kafka(s)->notice, "metrics view "
+			 "(kafka_exporter via Prometheus)");
+	cr_expect_eq(snapshot_kafka(s)->n_groups, 1);
+	snapshot_unref(s);
+	kafka_probe_free(kp);
+	prom_server_stop(&ps);
+}
+
+#endif /* HAVE_LIBCURL */
 
 #endif /* HAVE_RDKAFKA */
