@@ -243,7 +243,7 @@ own_settings(struct kafka_client *c, rd_kafka_conf_t *conf, int timeout,
 		     err) < 0 ||
 	    conf_set(c, conf, "log.queue", "true", false, "log.queue",
 		     err) < 0 ||
-	    conf_set(c, conf, "log_level", "3", false, "log_level", err) < 0 ||
+	    conf_set(c, conf, "log_level", "4", false, "log_level", err) < 0 ||
 	    conf_set(c, conf, "log.connection.close", "false", false,
 		     "log.connection.close", err) < 0 ||
 	    conf_set(c, conf, "socket.timeout.ms", num, false,
@@ -332,16 +332,23 @@ kafka_client_free(struct kafka_client *c)
 
 /* ---- librdkafka's own words ------------------------------------------ */
 
+/* Keeps msg (scrubbed, without the "[thrd:...]: " some carry) in buf. */
 static void
-note(struct kafka_client *c, const char *msg)
+note(struct kafka_client *c, char *buf, size_t n, const char *msg)
 {
-	if (msg != NULL && msg[0] != '\0') {
-		strlcpy_safe(c->last_error, msg, sizeof(c->last_error));
-		kafka_client_scrub(c, c->last_error, sizeof(c->last_error));
+	if (msg == NULL || msg[0] == '\0') {
+		return;
 	}
+	if (strncmp(msg, "[thrd:", 6) == 0 && strstr(msg, "]: ") != NULL) {
+		msg = strstr(msg, "]: ") + 3;
+	}
+	strlcpy_safe(buf, msg, n);
+	kafka_client_scrub(c, buf, n);
 }
 
-/* Takes the logs and errors librdkafka queued since the last call. */
+/* Takes the logs and errors librdkafka queued since the last call: errors
+ * (error events, logs at LOG_ERR) into last_error, warnings (a request
+ * that timed out) into last_warning. */
 void
 kafka_client_drain(struct kafka_client *c)
 {
@@ -358,13 +365,22 @@ kafka_client_drain(struct kafka_client *c)
 		}
 		switch (rdkafka.rd_kafka_event_type(ev)) {
 		case RD_KAFKA_EVENT_ERROR:
-			note(c, rdkafka.rd_kafka_event_error_string(ev));
+			note(c, c->last_error, sizeof(c->last_error),
+			     rdkafka.rd_kafka_event_error_string(ev));
+			c->fresh = true;
 			break;
 		case RD_KAFKA_EVENT_LOG:
 			if (rdkafka.rd_kafka_event_log(ev, &fac, &str,
-						       &level) == 0 &&
-			    level <= 3) {
-				note(c, str);
+						       &level) != 0) {
+				break;
+			}
+			if (level <= 3) {
+				note(c, c->last_error, sizeof(c->last_error),
+				     str);
+				c->fresh = true;
+			} else if (level == 4) {
+				note(c, c->last_warning,
+				     sizeof(c->last_warning), str);
 			}
 			break;
 		default:
@@ -375,7 +391,8 @@ kafka_client_drain(struct kafka_client *c)
 }
 
 /* A step that failed: "metadata: Local: Timed out (k1:9092: Connect to
- * ipv4#10.0.0.1:9092 failed: Connection refused)". */
+ * ipv4#10.0.0.1:9092 failed: Connection refused)", librdkafka's last
+ * error, else its last warning, else the bootstrap servers. */
 int
 kafka_client_failed(struct kafka_client *c, const char *step,
 		    const char *why, struct err *err)
@@ -383,6 +400,10 @@ kafka_client_failed(struct kafka_client *c, const char *step,
 	kafka_client_drain(c);
 	if (c->last_error[0] != '\0') {
 		return err_set(err, "%s: %s (%s)", step, why, c->last_error);
+	}
+	if (c->last_warning[0] != '\0') {
+		return err_set(err, "%s: %s (%s)", step, why,
+			       c->last_warning);
 	}
 	return err_set(err, "%s: %s (%s)", step, why, c->bootstrap);
 }

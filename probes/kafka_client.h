@@ -21,8 +21,12 @@ struct kafka_client {
 	rd_kafka_t *rk;
 	rd_kafka_queue_t *mainq;        /* logs and errors */
 	char bootstrap[160];            /* for messages */
-	/* librdkafka's latest error since the poll began, or "". */
+	/* librdkafka's latest error and warning, or "": kept across polls,
+	 * since librdkafka says a repeated error once; fresh when the
+	 * error came during this poll. */
 	char last_error[ERR_MSG_MAX];
+	char last_warning[ERR_MSG_MAX];
+	bool fresh;
 	/* The values of the secret settings, to scrub from whatever
 	 * librdkafka says. */
 	char **secrets;
@@ -39,7 +43,7 @@ void kafka_client_scrub(const struct kafka_client *c, char *buf, size_t n);
 /* Milliseconds until deadline_ms (monotonic), 0 when past. */
 int kafka_client_left(int64_t deadline_ms);
 /* Takes the logs and errors librdkafka queued since the last call into
- * c->last_error. */
+ * c->last_error and c->last_warning. */
 void kafka_client_drain(struct kafka_client *c);
 /* A step that failed: err is "STEP: WHY (librdkafka's last error, else
  * the bootstrap servers)". Returns -1. */

@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/clock.h"
 #include "core/xalloc.h"
 #include "probes/kafka_lag.h"
 
@@ -51,11 +52,22 @@ read_metadata(struct kafka_client *c, struct kafka_obs *obs,
 	rd_kafka_resp_err_t e;
 	int i, j, k;
 
-	if (kafka_client_left(deadline_ms) == 0) {
+	int budget = kafka_client_left(deadline_ms);
+	char why[64], dur[32];
+
+	if (budget == 0) {
 		return kafka_client_failed(c, "metadata", "no time left", err);
 	}
-	e = rdkafka.rd_kafka_metadata(c->rk, 1, NULL, &md,
-				      kafka_client_left(deadline_ms));
+	e = rdkafka.rd_kafka_metadata(c->rk, 1, NULL, &md, budget);
+	/* Waited out: librdkafka says "transport failure" when no broker
+	 * became usable in time, whether refused, silent or slow. */
+	if ((e == RD_KAFKA_RESP_ERR__TRANSPORT ||
+	     e == RD_KAFKA_RESP_ERR__TIMED_OUT) &&
+	    kafka_client_left(deadline_ms) == 0) {
+		snprintf(why, sizeof(why), "no broker answered within %s",
+			 clock_format_duration(budget, dur, sizeof(dur)));
+		return kafka_client_failed(c, "metadata", why, err);
+	}
 	if (e != RD_KAFKA_RESP_ERR_NO_ERROR) {
 		return kafka_client_failed(c, "metadata",
 					   rdkafka.rd_kafka_err2str(e), err);
@@ -490,7 +502,7 @@ kafka_client_poll(struct kafka_client *c, struct kafka_obs *obs,
 
 	c->stop = stop;
 	c->stop_arg = arg;
-	c->last_error[0] = '\0';
+	c->fresh = false;
 	kafka_client_drain(c);
 	if (read_metadata(c, obs, deadline_ms, err) < 0) {
 		return -1;
@@ -514,7 +526,7 @@ kafka_client_poll(struct kafka_client *c, struct kafka_obs *obs,
 		goto out;
 	}
 	kafka_client_drain(c);
-	if (obs->notice[0] == '\0' && c->last_error[0] != '\0') {
+	if (obs->notice[0] == '\0' && c->fresh) {
 		size_t l = strlcpy_safe(obs->notice, "librdkafka: ",
 					sizeof(obs->notice));
 
