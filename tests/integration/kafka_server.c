@@ -248,6 +248,25 @@ kafka_server_main(int argc, char *argv[])
 	return status;
 }
 
+int
+kafka_server_pid(void)
+{
+	char *env, *pid;
+	int v = -1;
+
+	if (broker_dir == NULL) {
+		return -1;
+	}
+	env = xasprintf("%s/env", broker_dir);
+	pid = env_file_value(env, "KAFKA_PID");
+	if (pid != NULL) {
+		v = atoi(pid);
+	}
+	free(pid);
+	free(env);
+	return v;
+}
+
 const char *
 kafka_server_brokers(void)
 {

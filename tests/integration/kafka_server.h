@@ -35,6 +35,9 @@ int kafka_server_start(void);
 /* Stops the broker kafka_server_start() started and removes its files. */
 void kafka_server_stop(void);
 
+/* The broker's process id when this process started it, else -1 (the
+ * benchmark reads its CPU time). */
+int kafka_server_pid(void);
 /* The broker's address, or NULL when there is none. */
 const char *kafka_server_brokers(void);
 /* A topic or group name no other test uses: "PREFIX-PID-N-NANOS". The
