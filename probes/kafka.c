@@ -11,7 +11,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "core/xalloc.h"
 #include "probes/http.h"
@@ -29,15 +28,6 @@ struct kafka_probe {
 	char bootstrap[256];
 	int timeout_ms;
 };
-
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 static bool
 owner_stopping(void *owner)
@@ -164,7 +154,7 @@ int
 kafka_probe_poll(void *kafka_probe, struct snapshot *snap, struct err *err)
 {
 	struct kafka_probe *kp = kafka_probe;
-	int64_t start = now_ms(), deadline = start + kp->timeout_ms;
+	int64_t start = kafka_now_ms(), deadline = start + kp->timeout_ms;
 	struct kafka_obs obs;
 	int rc = -1;
 
@@ -192,8 +182,8 @@ kafka_probe_poll(void *kafka_probe, struct snapshot *snap, struct err *err)
 	}
 	if (rc == 0) {
 		err_clear(err);
-		snap->data = kafka_track_model(kp->track, snap, &obs, now_ms(),
-					       kp->bootstrap);
+		snap->data = kafka_track_model(kp->track, snap, &obs,
+					       kafka_now_ms(), kp->bootstrap);
 	}
 	kafka_obs_finish(&obs);
 	return rc;

@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "core/xalloc.h"
 
@@ -23,19 +22,10 @@
 /* Events drained at once: a flood of logs cannot hold the poll. */
 #define DRAIN_MAX 256
 
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 int
 kafka_client_left(int64_t deadline_ms)
 {
-	int64_t r = deadline_ms - now_ms();
+	int64_t r = deadline_ms - kafka_now_ms();
 
 	return r <= 0 ? 0 : r > 3600000 ? 3600000 : (int)r;
 }

@@ -63,6 +63,25 @@ struct kafka_obs_part *kafka_obs_find(struct kafka_obs_group *g,
 				      const char *topic, int partition);
 void kafka_obs_finish(struct kafka_obs *o);
 
+/* A partition's log end, for the table both views build of them. */
+struct kafka_log_end {
+	const char *topic;
+	int partition;
+	int64_t high;           /* KAFKA_NO_OFFSET: unknown */
+};
+
+/* Sorts v[0..n) by topic and partition and drops duplicates; returns the
+ * new count. */
+size_t kafka_log_ends_sort(struct kafka_log_end *v, size_t n);
+/* Sets the log end of every partition of o found in v (sorted); the
+ * others' are left as they are. */
+void kafka_obs_set_log_ends(struct kafka_obs *o, const struct kafka_log_end *v,
+			    size_t n);
+
+/* Monotonic milliseconds (the real clock: the probe's calls really
+ * wait). */
+int64_t kafka_now_ms(void);
+
 /* ---- the names the groups, exclude_groups and topics keys pick ------- */
 
 /* A comma-separated list of names and shell patterns (* ? [...]). */

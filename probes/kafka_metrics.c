@@ -223,27 +223,11 @@ take_groups(struct kafka_metrics *km, const struct prom_result *r,
 	}
 }
 
-struct tp_high {
-	const char *topic;
-	int partition;
-	int64_t high;
-};
-
-static int
-tp_cmp(const void *a, const void *b)
-{
-	const struct tp_high *x = a, *y = b;
-	int r = strcmp(x->topic, y->topic);
-
-	return r != 0 ? r : (x->partition > y->partition) -
-			    (x->partition < y->partition);
-}
-
 static void
 take_log_ends(const struct prom_result *r, struct kafka_obs *obs)
 {
-	struct tp_high *v = xcalloc(r->n_series + 1, sizeof(*v));
-	size_t n = 0, i, j;
+	struct kafka_log_end *v = xcalloc(r->n_series + 1, sizeof(*v));
+	size_t n = 0, i;
 
 	for (i = 0; i < r->n_series; i++) {
 		const char *topic = prom_series_label(&r->series[i], "topic");
@@ -255,20 +239,7 @@ take_log_ends(const struct prom_result *r, struct kafka_obs *obs)
 			n++;
 		}
 	}
-	qsort(v, n, sizeof(*v), tp_cmp);
-	for (i = 0; i < obs->n_groups; i++) {
-		for (j = 0; j < obs->groups[i].n_parts; j++) {
-			struct kafka_obs_part *p = &obs->groups[i].parts[j];
-			struct tp_high key = { p->topic, p->partition, 0 };
-			struct tp_high *hit =
-				n > 0 ? bsearch(&key, v, n, sizeof(*v), tp_cmp)
-				      : NULL;
-
-			if (hit != NULL) {
-				p->high = hit->high;
-			}
-		}
-	}
+	kafka_obs_set_log_ends(obs, v, kafka_log_ends_sort(v, n));
 	free(v);
 }
 

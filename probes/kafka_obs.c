@@ -1,9 +1,10 @@
-/* One poll's observations of consumer groups, and the lists of names and
- * patterns that pick groups and topics (see kafka_internal.h). Probe
- * thread. */
+/* One poll's observations of consumer groups, the table of log ends both
+ * views build, and the lists of names and patterns that pick groups and
+ * topics (see kafka_internal.h). Probe thread. */
 #include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "core/xalloc.h"
 #include "probes/kafka_internal.h"
@@ -151,6 +152,65 @@ kafka_obs_finish(struct kafka_obs *o)
 	}
 	free(o->groups);
 	memset(o, 0, sizeof(*o));
+}
+
+/* ---- log ends ------------------------------------------------------- */
+
+static int
+log_end_cmp(const void *a, const void *b)
+{
+	const struct kafka_log_end *x = a, *y = b;
+	int r = strcmp(x->topic, y->topic);
+
+	return r != 0 ? r : (x->partition > y->partition) -
+			    (x->partition < y->partition);
+}
+
+size_t
+kafka_log_ends_sort(struct kafka_log_end *v, size_t n)
+{
+	size_t i, u;
+
+	if (n == 0) {
+		return 0;
+	}
+	qsort(v, n, sizeof(*v), log_end_cmp);
+	for (i = 1, u = 0; i < n; i++) {
+		if (log_end_cmp(&v[u], &v[i]) != 0) {
+			v[++u] = v[i];
+		}
+	}
+	return u + 1;
+}
+
+void
+kafka_obs_set_log_ends(struct kafka_obs *o, const struct kafka_log_end *v,
+		       size_t n)
+{
+	size_t i, j;
+
+	for (i = 0; n > 0 && i < o->n_groups; i++) {
+		for (j = 0; j < o->groups[i].n_parts; j++) {
+			struct kafka_obs_part *p = &o->groups[i].parts[j];
+			struct kafka_log_end key = { p->topic, p->partition,
+						     0 };
+			const struct kafka_log_end *hit =
+				bsearch(&key, v, n, sizeof(*v), log_end_cmp);
+
+			if (hit != NULL) {
+				p->high = hit->high;
+			}
+		}
+	}
+}
+
+int64_t
+kafka_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 /* ---- names and patterns ---------------------------------------------- */

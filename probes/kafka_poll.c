@@ -393,30 +393,14 @@ list_offsets(struct kafka_client *c, rd_kafka_queue_t *q,
 
 /* ---- log ends -------------------------------------------------------- */
 
-struct tp_high {
-	const char *topic;
-	int partition;
-	int64_t high;
-};
-
-static int
-tp_cmp(const void *a, const void *b)
-{
-	const struct tp_high *x = a, *y = b;
-	int r = strcmp(x->topic, y->topic);
-
-	return r != 0 ? r : (x->partition > y->partition) -
-			    (x->partition < y->partition);
-}
-
 /* Each partition's high watermark in one batched ListOffsets (LATEST,
  * read_uncommitted): the log end. */
 static int
 log_ends(struct kafka_client *c, struct kafka_obs *obs, int64_t deadline_ms,
 	 struct err *err)
 {
-	struct tp_high *v = NULL;
-	size_t n = 0, cap = 0, i, j, u;
+	struct kafka_log_end *v = NULL;
+	size_t n = 0, cap = 0, i, j;
 	rd_kafka_topic_partition_list_t *l;
 	rd_kafka_resp_err_t e;
 
@@ -428,20 +412,15 @@ log_ends(struct kafka_client *c, struct kafka_obs *obs, int64_t deadline_ms,
 			}
 			v[n].topic = obs->groups[i].parts[j].topic;
 			v[n].partition = obs->groups[i].parts[j].partition;
-			v[n].high = KAFKA_NO_OFFSET;
 			n++;
 		}
 	}
+	/* One request per partition, however many groups read it. */
+	n = kafka_log_ends_sort(v, n);
 	if (n == 0) {
+		free(v);
 		return 0;
 	}
-	qsort(v, n, sizeof(*v), tp_cmp);
-	for (i = 1, u = 0; i < n; i++) {
-		if (tp_cmp(&v[u], &v[i]) != 0) {
-			v[++u] = v[i];
-		}
-	}
-	n = u + 1;
 	l = rdkafka.rd_kafka_topic_partition_list_new((int)n);
 	for (i = 0; i < n; i++) {
 		rdkafka.rd_kafka_topic_partition_list_add(l, v[i].topic,
@@ -461,28 +440,18 @@ log_ends(struct kafka_client *c, struct kafka_obs *obs, int64_t deadline_ms,
 		snprintf(obs->notice, sizeof(obs->notice),
 			 "log end offsets: %s", rdkafka.rd_kafka_err2str(e));
 	}
-	for (i = 0; i < (size_t)l->cnt; i++) {
+	/* The answers, in the list's own order: a table of their own. */
+	for (i = 0, n = 0; i < (size_t)l->cnt; i++) {
 		const rd_kafka_topic_partition_t *tp = &l->elems[i];
-		struct tp_high key = { tp->topic, tp->partition, 0 }, *hit;
 
-		if (tp->err != RD_KAFKA_RESP_ERR_NO_ERROR || tp->offset < 0) {
-			continue;
-		}
-		hit = bsearch(&key, v, n, sizeof(*v), tp_cmp);
-		if (hit != NULL) {
-			hit->high = tp->offset;
+		if (tp->err == RD_KAFKA_RESP_ERR_NO_ERROR && tp->offset >= 0) {
+			v[n].topic = tp->topic;
+			v[n].partition = tp->partition;
+			v[n].high = tp->offset;
+			n++;
 		}
 	}
-	for (i = 0; i < obs->n_groups; i++) {
-		for (j = 0; j < obs->groups[i].n_parts; j++) {
-			struct kafka_obs_part *p = &obs->groups[i].parts[j];
-			struct tp_high key = { p->topic, p->partition, 0 };
-			struct tp_high *hit =
-				bsearch(&key, v, n, sizeof(*v), tp_cmp);
-
-			p->high = hit != NULL ? hit->high : KAFKA_NO_OFFSET;
-		}
-	}
+	kafka_obs_set_log_ends(obs, v, kafka_log_ends_sort(v, n));
 	rdkafka.rd_kafka_topic_partition_list_destroy(l);
 	free(v);
 	return 0;

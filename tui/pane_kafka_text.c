@@ -7,6 +7,7 @@
 
 #include "core/kind.h"
 #include "core/sanitize.h"
+#include "tui/header.h"
 #include "tui/pane_kafka_text.h"
 #include "widgets/draw.h"
 
@@ -33,16 +34,7 @@ pane_kafka_text_part(const struct kafka_group *g,
 enum role
 pane_kafka_text_status_role(enum kafka_status s)
 {
-	switch (kafka_status_health(s)) {
-	case HEALTH_OK:
-		return ROLE_OK;
-	case HEALTH_WARN:
-		return ROLE_WARN;
-	case HEALTH_CRIT:
-		return ROLE_CRIT;
-	default:
-		return ROLE_DIM;
-	}
+	return header_health_role(kafka_status_health(s), ROLE_DIM);
 }
 
 enum role
