@@ -438,23 +438,48 @@ Test(kafka, lag_growing_across_the_window_is_warn, .timeout = 180)
 	free(topic);
 }
 
+/* A one-partition topic of 8 messages, a live member of its group that
+ * consumed and committed them all, and a probe of the group that has seen
+ * that commit (before the log end moves on). */
+struct watched {
+	char *topic;
+	char *group;
+	struct kafka_server_consumer *c;        /* NULL once stopped */
+	void *kp;
+};
+
+static void
+watched_start(struct watched *w, const char *name)
+{
+	w->topic = new_topic(name, 1);
+	w->group = kafka_server_unique_name(name);
+	w->c = consumer_caught_up(w->group, w->topic, 8);
+	w->kp = probe(section(w->group));
+	snapshot_unref(poll_ok(w->kp));
+}
+
+static void
+watched_stop(struct watched *w)
+{
+	kafka_probe_free(w->kp);
+	kafka_server_consumer_stop(w->c);
+	free(w->group);
+	free(w->topic);
+}
+
 Test(kafka, member_that_stops_committing_is_stall, .timeout = 180)
 {
-	char *topic = new_topic("stall", 1);
-	char *group = kafka_server_unique_name("stall-group");
-	struct kafka_server_consumer *c = consumer_caught_up(group, topic, 8);
+	struct watched w;
 	const struct kafka_group *g;
 	struct snapshot *s;
-	void *kp = probe(section(group));
 
-	/* The probe sees the commit before the log end moves on. */
-	snapshot_unref(poll_ok(kp));
-	kafka_server_consumer_set_committing(c, false);
+	watched_start(&w, "stall");
+	kafka_server_consumer_set_committing(w.c, false);
 	usleep(300000);
-	cr_assert_eq(kafka_server_produce(topic, 0, 5), 0);
-	cr_assert(kafka_server_consumer_wait_consumed(c, 13, WAIT_MS));
-	s = poll_until(kp, group, KAFKA_STALL, NULL, NULL);
-	g = group_of(s, group);
+	cr_assert_eq(kafka_server_produce(w.topic, 0, 5), 0);
+	cr_assert(kafka_server_consumer_wait_consumed(w.c, 13, WAIT_MS));
+	s = poll_until(w.kp, w.group, KAFKA_STALL, NULL, NULL);
+	g = group_of(s, w.group);
 	cr_expect_str_eq(g->state, "Stable");
 	cr_expect_eq(g->members, 1);
 	cr_expect(starts_with(g->reason, "STALL: partition 0 committed 8 for "),
@@ -463,28 +488,23 @@ Test(kafka, member_that_stops_committing_is_stall, .timeout = 180)
 			    "1 member)"), "%s", g->reason);
 	cr_expect_gt(g->lag_s, 0);
 	snapshot_unref(s);
-	kafka_probe_free(kp);
-	kafka_server_consumer_stop(c);
-	free(group);
-	free(topic);
+	watched_stop(&w);
 }
 
 Test(kafka, group_whose_consumer_closed_is_stop, .timeout = 180)
 {
-	char *topic = new_topic("stop", 1);
-	char *group = kafka_server_unique_name("stop-group");
-	struct kafka_server_consumer *c = consumer_caught_up(group, topic, 8);
+	struct watched w;
 	const struct kafka_group *g;
 	struct snapshot *s;
-	void *kp = probe(section(group));
 
-	snapshot_unref(poll_ok(kp));
-	kafka_server_consumer_stop(c);
+	watched_start(&w, "stop");
+	kafka_server_consumer_stop(w.c);
+	w.c = NULL;
 	cr_assert(kafka_server_wait_group(
-		group, RD_KAFKA_CONSUMER_GROUP_STATE_EMPTY, 0, WAIT_MS));
-	cr_assert_eq(kafka_server_produce(topic, 0, 5), 0);
-	s = poll_until(kp, group, KAFKA_STOP, NULL, NULL);
-	g = group_of(s, group);
+		w.group, RD_KAFKA_CONSUMER_GROUP_STATE_EMPTY, 0, WAIT_MS));
+	cr_assert_eq(kafka_server_produce(w.topic, 0, 5), 0);
+	s = poll_until(w.kp, w.group, KAFKA_STOP, NULL, NULL);
+	g = group_of(s, w.group);
 	cr_expect_str_eq(g->state, "Empty");
 	cr_expect_eq(g->members, 0);
 	cr_expect(starts_with(g->reason, "STOP: partition 0 committed 8 for "),
@@ -492,35 +512,27 @@ Test(kafka, group_whose_consumer_closed_is_stop, .timeout = 180)
 	cr_expect(ends_with(g->reason, ", lag 5, no members"), "%s",
 		  g->reason);
 	snapshot_unref(s);
-	kafka_probe_free(kp);
-	free(group);
-	free(topic);
+	watched_stop(&w);
 }
 
 Test(kafka, rewound_commit_is_rewind, .timeout = 180)
 {
-	char *topic = new_topic("rewind", 1);
-	char *group = kafka_server_unique_name("rewind-group");
-	struct kafka_server_consumer *c = consumer_caught_up(group, topic, 8);
+	struct watched w;
 	const struct kafka_group *g;
 	struct snapshot *s;
-	void *kp = probe(section(group));
 
-	snapshot_unref(poll_ok(kp));
-	kafka_server_consumer_set_committing(c, false);
+	watched_start(&w, "rewind");
+	kafka_server_consumer_set_committing(w.c, false);
 	usleep(300000);
 	cr_assert_eq(kafka_server_consumer_commit_offsets(
-			     c, (const int64_t[1]){ 3 }, 1), 0);
-	s = poll_until(kp, group, KAFKA_REWIND, NULL, NULL);
-	g = group_of(s, group);
+			     w.c, (const int64_t[1]){ 3 }, 1), 0);
+	s = poll_until(w.kp, w.group, KAFKA_REWIND, NULL, NULL);
+	g = group_of(s, w.group);
 	cr_expect(starts_with(g->reason, "REWIND: partition 0 commit went "
 			      "back from 8 to 3 (-5) "), "%s", g->reason);
 	cr_expect_float_eq(g->partitions[0].lag, 5, 0);
 	snapshot_unref(s);
-	kafka_probe_free(kp);
-	kafka_server_consumer_stop(c);
-	free(group);
-	free(topic);
+	watched_stop(&w);
 }
 
 /* ---- what polling must never do -------------------------------------- */
