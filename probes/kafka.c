@@ -29,12 +29,6 @@ struct kafka_probe {
 	int timeout_ms;
 };
 
-static bool
-owner_stopping(void *owner)
-{
-	return owner != NULL && probe_stopping(owner);
-}
-
 void
 kafka_probe_free(void *kafka_probe)
 {
@@ -167,7 +161,8 @@ kafka_probe_poll(void *kafka_probe, struct snapshot *snap, struct err *err)
 			start + kp->timeout_ms * 2 / 3 : deadline;
 
 		rc = kafka_client_poll(kp->client, &obs, kafka_deadline,
-				       owner_stopping, kp->owner, err);
+				       kp->owner != NULL ? probe_cancelled :
+				       NULL, kp->owner, err);
 		if (rc < 0 && kp->metrics != NULL) {
 			char why[ERR_MSG_MAX];
 

@@ -55,7 +55,7 @@ fmt_ms(int64_t ms, char *buf, int n)
 	return clock_format_duration(ms < 0 ? 0 : ms, buf, n);
 }
 
-/* ---- the window ------------------------------------------------------- */
+/* ---- the window ------------------------------------------------------ */
 
 static void
 track_commit(struct kafka_window *w, int64_t now_ms, int64_t committed,
@@ -116,7 +116,7 @@ kafka_window_add(struct kafka_window *w, int64_t now_ms, int64_t committed,
 	}
 }
 
-/* ---- the lag in seconds ----------------------------------------------- */
+/* ---- the lag in seconds ---------------------------------------------- */
 
 double
 kafka_lag_seconds(const struct kafka_window *w, int64_t now_ms, bool *floor)
@@ -186,7 +186,7 @@ kafka_lag_seconds(const struct kafka_window *w, int64_t now_ms, bool *floor)
 	return (double)(now_ms - old->t_ms) / 1000.0;
 }
 
-/* ---- the status --------------------------------------------------------- */
+/* ---- the status ------------------------------------------------------ */
 
 static bool
 known(const struct kafka_sample *s)
@@ -382,7 +382,7 @@ kafka_lag_exported(struct kafka_verdict *v, const char *name, int64_t lag)
 	    "unknown)", name);
 }
 
-/* ---- the group ---------------------------------------------------------- */
+/* ---- the group ------------------------------------------------------- */
 
 static bool
 worse(const struct kafka_verdict *x, const struct kafka_verdict *y)

@@ -40,7 +40,7 @@ Test(kafka_lag, offsets_have_thousands_separators)
 	cr_expect_str_eq(kafka_fmt_offset(-5000, b, sizeof(b)), "-5,000");
 }
 
-/* ---- lag in seconds ---------------------------------------------------- */
+/* ---- lag in seconds -------------------------------------------------- */
 
 static int64_t high_100_per_s(int t) { return (int64_t)t * 100; }
 static int64_t committed_450(int t) { (void)t; return 450; }
@@ -102,7 +102,7 @@ Test(kafka_lag, seconds_are_zero_when_caught_up_and_unknown_without_data)
 	cr_expect(isnan(kafka_lag_seconds(&w, S(6), &floor)));
 }
 
-/* ---- the rules ---------------------------------------------------------- */
+/* ---- the rules ------------------------------------------------------- */
 
 /* The issue's example: committed 18,400 for 4m10s while the log end rose
  * 9,200, from 19,400 to 28,600. */
