@@ -82,6 +82,11 @@ const struct pg_session *pg_session_find(const struct pg_model *m, int pid,
 enum health pod_severity(const struct pod_row *p);
 const char *pod_status(const struct pod_row *p);
 
+/* Kafka: a status's name ("OK", "WARN", "REWIND", "STALL", "STOP"; "" for
+ * KAFKA_NONE) and its health (UNKNOWN for KAFKA_NONE). */
+const char *kafka_status_name(enum kafka_status s);
+enum health kafka_status_health(enum kafka_status s);
+
 /* ---- the actions, one spec each (the kinds' files), and their inputs ---- */
 
 /* pods */

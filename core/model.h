@@ -238,30 +238,62 @@ struct redis_model {
 
 /* ---- Kafka --------------------------------------------------------- */
 
+/* How a consumer is doing, as the lag evaluator judges it
+ * (probes/kafka_lag.h), in rising order of badness: a group takes its
+ * worst partition's. */
+enum kafka_status {
+	KAFKA_NONE,             /* not judged: no commit, or no log end */
+	KAFKA_OK,
+	KAFKA_WARN,             /* lag grew across the whole window */
+	KAFKA_REWIND,           /* a commit went backwards */
+	KAFKA_STALL,            /* commits stopped, lag, members present */
+	KAFKA_STOP,             /* commits stopped, lag, no members */
+};
+
 struct kafka_partition {
 	int partition;
 	double committed;       /* NAN: no commit */
-	double high;            /* high watermark */
-	double lag;
+	double high;            /* high watermark (log end), NAN unknown */
+	double lag;             /* high - committed, NAN unknown */
+	const char *topic;
+	double lag_s;           /* since the log end reached committed, NAN */
+	bool lag_s_floor;       /* lag_s is a lower bound ("at least") */
+	const char *owner;      /* "client-id@host" of its member, or "" */
+	enum kafka_status status;
+	const char *reason;     /* the rule that fired and its numbers */
 };
 
 struct kafka_group {
 	const char *group;
-	const char *topic;
+	const char *topic;      /* its topic, or its topics "a, b" */
 	const char *state;      /* Stable, Empty, ... or "" */
 	double total_lag;
 	double lag_per_s;       /* growth rate; > 0 means falling behind */
 	struct kafka_partition *partitions;
 	size_t n_partitions;
-	struct series lag_history;
+	struct series lag_history;      /* total lag, one point per poll */
+	int members;            /* -1 unknown */
+	double lag_s;           /* the largest of its partitions', NAN */
+	bool lag_s_floor;
+	enum kafka_status status;
+	const char *reason;     /* "STALL: partition 3 committed 18,400 ..." */
+	int worst;              /* the partition status comes from, -1 */
+	const char *error;      /* what could not be read of it, or "" */
 };
 
 struct kafka_model {
 	const char *bootstrap;
 	int brokers_up;
-	int brokers_total;
+	int brokers_total;      /* 0 unknown */
 	struct kafka_group *groups;
 	size_t n_groups;
+	int under_replicated;   /* partitions, -1 unknown */
+	/* The metrics view: lag from Prometheus (kafka_exporter's
+	 * kafka_consumergroup_lag) while the brokers cannot be asked. */
+	bool metrics_view;
+	/* What the pane says above the groups (why the metrics view, what
+	 * could not be read, librdkafka's last error), or "". */
+	const char *notice;
 };
 
 /* ---- Prometheus panels --------------------------------------------- */

@@ -24,3 +24,10 @@ DYNLIB_DEFINE(hiredis, HIREDIS_FUNCTIONS, DL_HIREDIS_SONAME, "Redis",
 DYNLIB_DEFINE(libcurl, LIBCURL_FUNCTIONS, DL_LIBCURL_SONAME,
 	      "HTTP (Prometheus, Alertmanager, Slack)", DL_LIBCURL_PACKAGE)
 #endif
+
+#if HAVE_RDKAFKA
+#include "probes/rdkafka_api.h"
+
+DYNLIB_DEFINE(rdkafka, RDKAFKA_FUNCTIONS, DL_RDKAFKA_SONAME, "Kafka",
+	      DL_RDKAFKA_PACKAGE)
+#endif

@@ -78,7 +78,7 @@ write_text(const char *path, const char *text)
 }
 
 static bool
-write_openmetrics(const char *path, int64_t end_s)
+write_openmetrics(const char *path, int64_t end_s, const char *extra)
 {
 	static const struct {
 		const char *service, *status;
@@ -132,12 +132,21 @@ write_openmetrics(const char *path, int64_t end_s)
 			prom_bucket_rate[PROM_N_BUCKETS - 1] * dt * 0.2,
 			(long long)t);
 	}
+	if (extra != NULL) {
+		fputs(extra, f);
+	}
 	fprintf(f, "# EOF\n");
 	return fclose(f) == 0;
 }
 
 bool
 prom_server_start(struct prom_server *ps)
+{
+	return prom_server_start_with(ps, NULL);
+}
+
+bool
+prom_server_start_with(struct prom_server *ps, const char *extra)
 {
 	char *om, *tsdb, *cfg, *rules, *log;
 	const char *argv[6];
@@ -157,7 +166,7 @@ prom_server_start(struct prom_server *ps)
 	cfg = xasprintf("%s/prometheus.yml", ps->dir);
 	rules = xasprintf("%s/rules.yml", ps->dir);
 	log = xasprintf("%s/prometheus.log", ps->dir);
-	if (!write_openmetrics(om, clock_wall_ms() / 1000)) {
+	if (!write_openmetrics(om, clock_wall_ms() / 1000, extra)) {
 		fprintf(stderr, "prom_server: cannot write %s\n", om);
 		goto out;
 	}

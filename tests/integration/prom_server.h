@@ -38,6 +38,9 @@ struct prom_server {
  * evaluated every second) and starts prometheus; waits until /-/ready.
  * Returns false (with a note on stderr) when anything failed. */
 bool prom_server_start(struct prom_server *ps);
+/* The same with extra OpenMetrics families (each sample with its
+ * timestamp in seconds, no "# EOF") written after the data above. */
+bool prom_server_start_with(struct prom_server *ps, const char *extra);
 void prom_server_stop(struct prom_server *ps);
 
 /* A listener on a free port that, for each connection, reads one request

@@ -637,6 +637,53 @@ Test(demo, billing_consumer_falls_behind)
 	snapshot_unref(s80);
 }
 
+/* The demo's groups are judged by the real probe's evaluator, on the
+ * scenario's offsets as a probe polling them would have seen them. */
+Test(demo, kafka_status_comes_from_the_evaluator)
+{
+	struct snapshot *s25 = demo_snapshot_at(SNAP_KAFKA, 25);
+	struct snapshot *s80 = demo_snapshot_at(SNAP_KAFKA, 80);
+	const struct kafka_group *a = group(snapshot_kafka(s25),
+					    "billing-consumer");
+	const struct kafka_group *b = group(snapshot_kafka(s80),
+					    "billing-consumer");
+	const struct kafka_group *idle = group(snapshot_kafka(s80),
+					       "rechnungsprüfung");
+
+	cr_expect_eq(a->status, KAFKA_OK, "%s", a->reason);
+	cr_expect_eq(b->status, KAFKA_WARN, "%s", b->reason);
+	cr_expect(strncmp(b->reason, "WARN: partition ", 16) == 0, "%s",
+		  b->reason);
+	cr_expect(strstr(b->reason, " lag grew from ") != NULL, "%s",
+		  b->reason);
+	cr_expect_eq(b->members, 3);
+	cr_expect_geq(b->worst, 0);
+	/* 64k behind a log end growing ~400/s per partition. */
+	cr_expect_gt(b->lag_s, 20);
+	cr_expect_lt(b->lag_s, 60);
+	cr_expect_str_eq(b->partitions[0].owner,
+			 "billing-consumer-7d9f-0@10.42.1.17");
+	cr_expect(isnan(idle->partitions[1].committed));
+	cr_expect_str_eq(idle->partitions[1].reason, "partition 1: no commit");
+	cr_expect_eq(idle->members, 0);
+	snapshot_unref(s25);
+	snapshot_unref(s80);
+}
+
+Test(demo, kafka_healthy_groups_never_flap)
+{
+	for (double t = 0; t < 600; t += 2.5) {
+		struct snapshot *s = demo_snapshot_at(SNAP_KAFKA, t);
+		const struct kafka_group *g =
+			group(snapshot_kafka(s), "search-indexer");
+
+		cr_assert_eq(g->status, KAFKA_OK, "t=%g: %s", t, g->reason);
+		cr_assert_eq(group(snapshot_kafka(s),
+				   "rechnungsprüfung")->status, KAFKA_OK);
+		snapshot_unref(s);
+	}
+}
+
 static const struct metric_panel *
 panel(const struct metrics_model *m, const char *name)
 {

@@ -432,24 +432,47 @@ build_kafka(void)
 	m->bootstrap = S(s, "127.0.0.1:9092");
 	m->brokers_up = 2;
 	m->brokers_total = 3;
+	m->under_replicated = 4;
+	m->notice = S(s, "");
 	m->groups = snapshot_alloc(s, 2 * sizeof(*m->groups));
 	g = &m->groups[0];
 	g->group = S(s, "billing");
 	g->topic = S(s, "payments");
 	g->state = S(s, "Stable");
+	g->members = 3;
 	g->total_lag = 10;
 	g->lag_per_s = 0;
+	g->lag_s = 2;
+	g->status = KAFKA_OK;
+	g->reason = S(s, "OK: lag 10 over 1 partition, no rule fired");
+	g->worst = -1;
+	g->error = S(s, "");
 	g->lag_history = make_series(s, 20, 10, 0);
 	g = &m->groups[1];
 	g->group = S(s, "orders-consumer");
 	g->topic = S(s, "orders");
 	g->state = S(s, "Stable");
+	g->members = 2;
 	g->total_lag = 12000;
 	g->lag_per_s = 1200;
+	g->lag_s = 250;
+	g->status = KAFKA_STALL;
+	g->reason = S(s, "STALL: partition 0 committed 5,000 for 4m10s while "
+		      "log end rose 6,000 (lag 6,000, 2 members)");
+	g->worst = 0;
+	g->error = S(s, "");
 	g->lag_history = make_series(s, 20, 0, 600);
 	g->partitions = snapshot_alloc(s, 2 * sizeof(*g->partitions));
-	g->partitions[0] = (struct kafka_partition){ 0, 5000, 11000, 6000 };
-	g->partitions[1] = (struct kafka_partition){ 1, NAN, 6000, 6000 };
+	g->partitions[0] = (struct kafka_partition){
+		0, 5000, 11000, 6000, .topic = S(s, "orders"), .lag_s = 250,
+		.owner = S(s, "orders-7d9f@10.0.0.7"), .status = KAFKA_STALL,
+		.reason = S(s, "STALL: partition 0 committed 5,000 for 4m10s "
+			    "while log end rose 6,000 (lag 6,000, 2 members)"),
+	};
+	g->partitions[1] = (struct kafka_partition){
+		1, NAN, 6000, NAN, .topic = S(s, "orders"), .lag_s = NAN,
+		.owner = S(s, ""), .reason = S(s, "partition 1: no commit"),
+	};
 	g->n_partitions = 2;
 	m->n_groups = 2;
 	s->data = m;
@@ -1144,28 +1167,79 @@ Test(panes, kafka_groups_and_partitions)
 	struct line l;
 	int r, h;
 
+	c.focused = false;      /* no selection bar over the colours */
 	draw_full(&p, &c);
 	r = find_row("brokers 2/3 up", 0);
 	cr_assert_eq(r, 0);
 	cr_assert_eq(scr_pair(0, 0), role_pair(ROLE_CRIT));
+	cr_assert_geq(find_row("4 under-replicated", 0), 0);
 	h = find_row("GROUP", 0);
-	/* Largest lag first, its growth signed. */
+	read_line(h, &l);
+	cr_assert(strstr(l.s, "STATUS") != NULL, "%s", l.s);
+	cr_assert(strstr(l.s, "LAG TIME") != NULL, "%s", l.s);
+	/* Largest lag first: its status, lag in seconds, members, worst
+	 * partition and growth. */
 	read_line(h + 1, &l);
+	cr_assert(strstr(l.s, "STALL") != NULL, "%s", l.s);
 	cr_assert(strstr(l.s, "orders-consumer") != NULL, "%s", l.s);
+	cr_assert(strstr(l.s, "4m10s") != NULL, "%s", l.s);
 	cr_assert(strstr(l.s, "+1.2k/s") != NULL, "%s", l.s);
+	cr_assert_eq(scr_pair(h + 1, col_of(h + 1, "STALL")),
+		     role_pair(ROLE_CRIT));
+	read_line(h + 2, &l);
+	cr_assert(strstr(l.s, "OK") != NULL, "%s", l.s);
+	/* The selected group's rule, with its numbers, under the table. */
+	r = find_row("STALL: partition 0 committed 5,000 for 4m10s", h + 2);
+	cr_assert_geq(r, 0);
 	cr_assert_geq(find_row("lag orders-consumer", 0), 0);
+
 	press(&p, &c, 'v');
 	draw_full(&p, &c);
-	cr_assert_geq(find_row("PARTITION", 0), 0);
-	r = find_row("group orders-consumer topic orders", 0);
-	cr_assert_geq(r, 0);
-	/* Partition 1 never committed: a dash, not 0. */
+	cr_assert_geq(find_row("group orders-consumer topic orders", 0), 0);
+	cr_assert_geq(find_row("Stable · 2 members", 0), 0);
 	h = find_row("PARTITION", 0);
+	cr_assert_geq(h, 0);
+	read_line(h, &l);
+	cr_assert(strstr(l.s, "OWNER") != NULL, "%s", l.s);
 	read_line(h + 1, &l);
-	cr_assert(strstr(l.s, "—") != NULL || strstr(l.s, "5000") != NULL,
-		  "%s", l.s);
-	cr_assert_geq(find_row("—", h), 0);
-	cr_assert_geq(find_row("11000", h), 0);
+	cr_assert(strstr(l.s, "5000") != NULL, "%s", l.s);
+	cr_assert(strstr(l.s, "11000") != NULL, "%s", l.s);
+	cr_assert(strstr(l.s, "orders-7d9f@10.0.0.7") != NULL, "%s", l.s);
+	/* Partition 1 never committed: said so, and its lag a dash, not 0. */
+	read_line(h + 2, &l);
+	cr_assert(strstr(l.s, "no commit") != NULL, "%s", l.s);
+	cr_assert(strstr(l.s, "—") != NULL, "%s", l.s);
+	/* The selected partition's rule. */
+	cr_assert_geq(find_row("STALL: partition 0 committed", h + 2), 0);
+	p.ops->free(&p);
+	snapshot_unref(s);
+}
+
+Test(panes, kafka_sorts_by_lag_time_and_shows_the_metrics_view)
+{
+	struct snapshot *s = build_kafka();
+	struct kafka_model *m = s->data;
+	struct pane p = make_pane(&pane_kafka_ops);
+	struct pane_ctx c = make_ctx(s, NULL);
+	struct line l;
+	int h, r;
+
+	/* billing: less lag, but older. */
+	m->groups[0].lag_s = 900;
+	m->groups[0].lag_s_floor = true;
+	m->metrics_view = true;
+	m->notice = S(s, "metrics view (kafka_exporter via Prometheus): "
+		      "brokers: metadata: no broker answered within 5s");
+	press(&p, &c, 's');
+	draw_full(&p, &c);
+	cr_assert_geq(find_row("sort lag time", 0), 0);
+	r = find_row("metrics view (kafka_exporter via Prometheus)", 0);
+	cr_assert_eq(r, 1);
+	cr_assert_eq(scr_pair(r, 0), role_pair(ROLE_WARN));
+	h = find_row("GROUP", 0);
+	read_line(h + 1, &l);
+	cr_assert(strstr(l.s, "billing") != NULL, "%s", l.s);
+	cr_assert(strstr(l.s, "≥15m00s") != NULL, "%s", l.s);
 	p.ops->free(&p);
 	snapshot_unref(s);
 }

@@ -164,6 +164,20 @@ kafka_snap(const char *group, const char *topic, double lag, double rate)
 	return s;
 }
 
+/* A group the evaluator judged: status with its reason. */
+static struct snapshot *
+kafka_status_snap(const char *group, enum kafka_status st,
+		  const char *reason, double lag)
+{
+	struct snapshot *s = kafka_snap(group, "orders", lag, 0);
+	struct kafka_model *m = s->data;
+
+	m->groups[0].status = st;
+	m->groups[0].reason = reason;
+	m->under_replicated = -1;
+	return s;
+}
+
 static struct snapshot *
 metric_snap(const char *name, enum metric_unit unit, double warn,
 	    double crit, const char *label, double value)
@@ -536,6 +550,55 @@ Test(rules, redis_no_limit)
 
 /* ---- kafka ------------------------------------------------------------ */
 
+Test(rules, kafka_status_is_a_finding_with_its_rule)
+{
+	struct snapshot *s;
+
+	s = kafka_status_snap("billing", KAFKA_STALL, "STALL: partition 3 "
+			      "committed 18,400 for 4m10s while log end rose "
+			      "9,200 (lag 10,200, 2 members)", 10200);
+	assert_one(s, "kafka:STALL:billing", HEALTH_CRIT,
+		   "billing STALL: partition 3 committed 18,400 for 4m10s "
+		   "while log end rose 9,200 (lag 10,200, 2 members)");
+	snapshot_unref(s);
+	s = kafka_status_snap("billing", KAFKA_STOP, "STOP: ...", 5);
+	assert_one(s, "kafka:STOP:billing", HEALTH_CRIT, "billing STOP: ...");
+	snapshot_unref(s);
+	s = kafka_status_snap("billing", KAFKA_REWIND, "REWIND: ...", 5);
+	assert_one(s, "kafka:REWIND:billing", HEALTH_WARN,
+		   "billing REWIND: ...");
+	snapshot_unref(s);
+	s = kafka_status_snap("billing", KAFKA_WARN, "WARN: ...", 5000);
+	assert_one(s, "kafka:WARN:billing", HEALTH_WARN, "billing WARN: ...");
+	snapshot_unref(s);
+	/* Growth past the runbook's critical lag is critical. */
+	s = kafka_status_snap("billing", KAFKA_WARN, "WARN: ...", 200000);
+	assert_one(s, "kafka:WARN:billing", HEALTH_CRIT, "billing WARN: ...");
+	snapshot_unref(s);
+	/* A judged group that is OK says nothing, whatever its lag. */
+	s = kafka_status_snap("billing", KAFKA_OK, "OK: lag ...", 500000);
+	assert_none(s);
+	snapshot_unref(s);
+}
+
+Test(rules, kafka_brokers_down_and_under_replicated)
+{
+	struct snapshot *s = kafka_status_snap("billing", KAFKA_OK, "OK", 0);
+	struct kafka_model *m = s->data;
+
+	m->brokers_up = 2;
+	m->brokers_total = 3;
+	assert_one(s, "kafka-brokers", HEALTH_CRIT,
+		   "1 of 3 Kafka brokers down");
+	snapshot_unref(s);
+	s = kafka_status_snap("billing", KAFKA_OK, "OK", 0);
+	m = s->data;
+	m->under_replicated = 12;
+	assert_one(s, "kafka-urp", HEALTH_WARN,
+		   "12 under-replicated partitions");
+	snapshot_unref(s);
+}
+
 Test(rules, kafka_lag)
 {
 	struct snapshot *s = kafka_snap("billing", "orders", 120000, 1200);
@@ -693,6 +756,35 @@ Test(rules, tracker_alert_open_close, .init = tracker_setup,
 	cr_assert_eq(rules_tracker_health(fx.rt, "alertmanager.prod"),
 		     HEALTH_OK);
 	cr_assert_eq(rules_tracker_health(fx.rt, "other"), HEALTH_UNKNOWN);
+}
+
+Test(rules, tracker_kafka_status_change_is_on_the_timeline,
+     .init = tracker_setup, .fini = tracker_teardown)
+{
+	feed("kafka.events", kafka_status_snap("billing", KAFKA_OK, "OK", 0));
+	cr_assert_eq(timeline_count(fx.tl), 0);
+	feed("kafka.events", kafka_status_snap("billing", KAFKA_WARN,
+					       "WARN: lag grew", 5000));
+	feed("kafka.events", kafka_status_snap("billing", KAFKA_WARN,
+					       "WARN: lag grew more", 9000));
+	cr_assert_eq(timeline_count(fx.tl), 1);
+	assert_entry(0, TL_FINDING_OPEN, "kafka.events",
+		     "billing WARN: lag grew");
+	/* WARN to STALL: one closes (with its latest numbers), the other
+	 * opens. */
+	feed("kafka.events", kafka_status_snap("billing", KAFKA_STALL,
+					       "STALL: stuck", 9000));
+	cr_assert_eq(timeline_count(fx.tl), 3);
+	assert_entry(1, TL_FINDING_CLOSE, "kafka.events",
+		     "resolved: billing WARN: lag grew more");
+	assert_entry(2, TL_FINDING_OPEN, "kafka.events",
+		     "billing STALL: stuck");
+	cr_assert_eq(rules_tracker_health(fx.rt, "kafka.events"),
+		     HEALTH_CRIT);
+	feed("kafka.events", kafka_status_snap("billing", KAFKA_OK, "OK", 0));
+	cr_assert_eq(timeline_count(fx.tl), 4);
+	assert_entry(3, TL_FINDING_CLOSE, "kafka.events",
+		     "resolved: billing STALL: stuck");
 }
 
 Test(rules, tracker_uses_source_argument, .init = tracker_setup,
