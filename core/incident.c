@@ -1,15 +1,13 @@
 /* The incident record and its timers, kept in memory under one mutex and
- * made durable through the journal. Any thread; declare, resume, close and
- * the action gate wait for the disk and say so in incident.h.
+ * made durable through the journal: its policy, declaring, resuming and
+ * loading, and the escalation and update timers. Any thread; declare,
+ * resume and close wait for the disk and say so in incident.h. Changes,
+ * the action gate and the timeline's recorder are in
+ * core/incident_record.c.
  *
- * Every change is a journal record first: the same apply_rec() turns a
- * record into state whether it was just made or read back by
- * incident_resume(), so a resumed incident is exactly what was written.
- *
- * Lock order: inc->lock, then the timeline's lock, then the journal's.
- * The journal's writer calls on_write() with no journal lock held, and
- * on_write() takes inc->lock; so nothing here waits for a record's fsync
- * while holding inc->lock. */
+ * Every change is a journal record first: the same incident_apply() turns
+ * a record into state whether it was just written or read back by
+ * incident_resume(), so a resumed incident is exactly what was written. */
 #include "core/incident.h"
 
 #include <ctype.h>
@@ -28,36 +26,14 @@
 
 #include "core/action.h"
 #include "core/clock.h"
+#include "core/incident_internal.h"
+#include "core/rules.h"
 #include "core/timeline.h"
 #include "core/xalloc.h"
 
 #define MIN_MS (60 * 1000LL)
 #define HOUR_MS (60 * MIN_MS)
 #define DAY_MS (24 * HOUR_MS)
-
-struct incident {
-	char id[24];
-	char *path;
-	struct journal *j;
-	struct incident_policy pol;
-	struct journal_load_report report;
-
-	pthread_mutex_t lock;   /* guards everything below */
-	struct incident_info st;        /* history owned here */
-	char (*escalated)[96];  /* keys of the escalations emitted */
-	size_t n_escalated;
-	struct journal_rec *recs;       /* loaded + written, file order */
-	size_t n_recs, cap_recs;
-	size_t n_loaded;        /* of recs, read by incident_resume() */
-	struct timeline *tl;
-	uint64_t tl_done;       /* timeline seqs up to this are handled */
-	uint64_t *own;          /* seqs of entries the incident appended */
-	size_t n_own, own_pos;
-};
-
-/* Set while this thread appends an entry of the incident's own, so the
- * sink that the timeline calls back from inside the append ignores it. */
-static _Thread_local bool tl_self;
 
 static const char *const sev_names[INCIDENT_SEV_COUNT] = {
 	"P0", "P1", "P2", "P3",
@@ -150,6 +126,7 @@ incident_policy_default(struct incident_policy *pol)
 	add_escalation(pol, INCIDENT_P1, false, 2 * HOUR_MS,
 		       "engineering manager");
 	add_escalation(pol, -1, true, 0, "CTO");
+	pol->lookback_ms = 30 * MIN_MS;
 }
 
 /* "0", "90s", "500ms", "30m", "2h", "1d"; at most 366 days. */
@@ -257,6 +234,38 @@ parse_escalations(struct incident_policy *pol, const char *value,
 	return rc;
 }
 
+/* hold.RULE = DURATION: the rule must be one the tracker knows. */
+static int
+set_hold(struct incident_policy *pol, const char *rule, const char *value,
+	 struct err *err)
+{
+	int64_t ms;
+	size_t i;
+
+	if (rules_hold_index(rule) < 0) {
+		return err_set(err, "hold.%.32s: no such rule (e.g. "
+			       "hold.pg-blocked, hold.metric)", rule);
+	}
+	if (parse_span(value, &ms) != 0 || ms > 24 * HOUR_MS) {
+		return err_set(err, "hold.%.32s: bad duration '%.32s' (e.g. "
+			       "5s, 1m, 0)", rule, value);
+	}
+	for (i = 0; i < pol->n_holds; i++) {
+		if (strcmp(pol->holds[i].rule, rule) == 0) {
+			break;
+		}
+	}
+	if (i == sizeof(pol->holds) / sizeof(pol->holds[0])) {
+		return err_set(err, "hold.%.32s: too many holds", rule);
+	}
+	strlcpy_safe(pol->holds[i].rule, rule, sizeof(pol->holds[i].rule));
+	pol->holds[i].ms = ms;
+	if (i == pol->n_holds) {
+		pol->n_holds++;
+	}
+	return 0;
+}
+
 int
 incident_policy_set(struct incident_policy *pol, const char *key,
 		    const char *value, struct err *err)
@@ -292,6 +301,16 @@ incident_policy_set(struct incident_policy *pol, const char *key,
 		next.update_warn_ms = ms;
 	} else if (strcmp(key, "escalations") == 0) {
 		if (parse_escalations(&next, value, err) != 0) {
+			return -1;
+		}
+	} else if (strcmp(key, "lookback") == 0) {
+		if (parse_span(value, &ms) != 0) {
+			return err_set(err, "%s: bad duration '%.32s' (e.g. "
+				       "30m, 2h, 0)", key, value);
+		}
+		next.lookback_ms = ms;
+	} else if (strncmp(key, "hold.", 5) == 0) {
+		if (set_hold(&next, key + 5, value, err) != 0) {
 			return -1;
 		}
 	} else {
@@ -410,8 +429,8 @@ make_dirs(const char *dir, struct err *err)
 
 /* ---- state ------------------------------------------------------------- */
 
-static void
-who_or_default(const char *who, char *buf, size_t n)
+void
+incident_who(const char *who, char *buf, size_t n)
 {
 	if (who != NULL) {
 		strlcpy_safe(buf, who, n);
@@ -420,12 +439,11 @@ who_or_default(const char *who, char *buf, size_t n)
 	}
 }
 
-static void
-rec_init(struct incident *inc, struct journal_rec *rec, enum tl_kind kind,
-	 const char *who, int64_t ts_ms)
+void
+incident_rec_init(struct incident *inc, struct journal_rec *rec,
+		  enum tl_kind kind, const char *who, int64_t ts_ms)
 {
-	memset(rec, 0, sizeof(*rec));
-	rec->ok = JOURNAL_OK_UNSET;
+	journal_rec_init(rec);
 	rec->kind = kind;
 	rec->ts_ms = ts_ms;
 	rec->incident = inc->id;
@@ -476,20 +494,19 @@ add_history(struct incident *inc, enum incident_status from,
 	strlcpy_safe(c->who, who != NULL ? who : "", sizeof(c->who));
 }
 
-static bool
-is_event(const struct journal_rec *rec, const char *name)
+bool
+incident_is_event(const struct journal_rec *rec, const char *name)
 {
 	return rec->event != NULL && strcmp(rec->event, name) == 0;
 }
 
-/* Turns one record into state; inc->lock held (or inc not shared yet). */
-static void
-apply_rec(struct incident *inc, const struct journal_rec *rec)
+void
+incident_apply(struct incident *inc, const struct journal_rec *rec)
 {
 	struct incident_info *st = &inc->st;
 	int v;
 
-	if (is_event(rec, "declare")) {
+	if (incident_is_event(rec, "declare")) {
 		strlcpy_safe(st->title, rec->title ? rec->title : "",
 			     sizeof(st->title));
 		strlcpy_safe(st->commander,
@@ -515,7 +532,7 @@ apply_rec(struct incident *inc, const struct journal_rec *rec)
 	} else if (rec->kind == TL_SEVERITY &&
 		   (v = incident_sev_parse(rec->severity)) >= 0) {
 		st->severity = (enum incident_sev)v;
-	} else if (is_event(rec, "escalation") && rec->escalation != NULL) {
+	} else if (incident_is_event(rec, "escalation") && rec->escalation != NULL) {
 		if (!escalated(inc, rec->escalation)) {
 			inc->escalated = xreallocarray(inc->escalated,
 						       inc->n_escalated + 1,
@@ -524,73 +541,18 @@ apply_rec(struct incident *inc, const struct journal_rec *rec)
 				     rec->escalation,
 				     sizeof(*inc->escalated));
 		}
-	} else if (is_event(rec, "update")) {
+	} else if (incident_is_event(rec, "update")) {
 		st->last_update_ms = rec->ts_ms;
 		st->n_updates++;
-	} else if (is_event(rec, "impact")) {
+	} else if (incident_is_event(rec, "impact")) {
 		strlcpy_safe(st->impact, rec->text ? rec->text : "",
 			     sizeof(st->impact));
-	} else if (is_event(rec, "security")) {
+	} else if (incident_is_event(rec, "security")) {
 		st->security = true;
-	} else if (is_event(rec, "commander") && rec->commander != NULL) {
+	} else if (incident_is_event(rec, "commander") && rec->commander != NULL) {
 		strlcpy_safe(st->commander, rec->commander,
 			     sizeof(st->commander));
 	}
-}
-
-/* Keeps a copy of rec in inc->recs; inc->lock held. */
-static void
-keep_rec(struct incident *inc, const struct journal_rec *rec)
-{
-	if (inc->n_recs == inc->cap_recs) {
-		inc->cap_recs = inc->cap_recs ? inc->cap_recs * 2 : 64;
-		inc->recs = xreallocarray(inc->recs, inc->cap_recs,
-					  sizeof(*inc->recs));
-	}
-	journal_rec_copy(&inc->recs[inc->n_recs++], rec);
-}
-
-static void
-on_write(void *ctx, const struct journal_rec *rec)
-{
-	struct incident *inc = ctx;
-
-	pthread_mutex_lock(&inc->lock);
-	keep_rec(inc, rec);
-	pthread_mutex_unlock(&inc->lock);
-}
-
-/* Appends rec to the attached timeline as the incident's own entry;
- * inc->lock held. */
-static void
-own_append(struct incident *inc, int64_t at_ms, enum tl_kind kind,
-	   const char *source, const char *who, const char *text,
-	   const char *detail)
-{
-	uint64_t seq;
-
-	if (inc->tl == NULL) {
-		return;
-	}
-	tl_self = true;
-	seq = timeline_append_at(inc->tl, at_ms, kind, source, who, text,
-				 detail);
-	tl_self = false;
-	if (inc->own_pos > 0 && inc->own_pos == inc->n_own) {
-		inc->n_own = inc->own_pos = 0;
-	}
-	inc->own = xreallocarray(inc->own, inc->n_own + 1, sizeof(*inc->own));
-	inc->own[inc->n_own++] = seq;
-}
-
-/* Applies, journals (queued) and shows a new record; inc->lock held. */
-static void
-commit(struct incident *inc, const struct journal_rec *rec)
-{
-	apply_rec(inc, rec);
-	journal_append(inc->j, rec);
-	own_append(inc, rec->ts_ms, rec->kind, rec->source, rec->who,
-		   rec->text, rec->detail);
 }
 
 static struct incident *
@@ -617,7 +579,6 @@ incident_free(struct incident *inc)
 	journal_recs_free(inc->recs, inc->n_recs);
 	free(inc->st.history);
 	free(inc->escalated);
-	free(inc->own);
 	free(inc->path);
 	pthread_mutex_destroy(&inc->lock);
 	free(inc);
@@ -715,17 +676,17 @@ incident_declare(const char *dir, const char *title, enum incident_sev sev,
 	} else {
 		strlcpy_safe(cmd, commander, sizeof(cmd));
 	}
-	who_or_default(NULL, who, sizeof(who));
+	incident_who(NULL, who, sizeof(who));
 
 	inc = incident_alloc(id, path, pol);
 	free(path);
 	inc->j = j;
-	journal_set_callbacks(j, on_write, NULL, inc);
+	journal_set_callbacks(j, incident_on_write, NULL, inc);
 
 	snprintf(text, sizeof(text), "Declared %s: %s", id, title);
 	snprintf(detail, sizeof(detail), "Severity %s, commander %s",
 		 incident_sev_name(sev), cmd);
-	rec_init(inc, &rec, TL_INFO, who, clock_wall_ms());
+	incident_rec_init(inc, &rec, TL_INFO, who, clock_wall_ms());
 	rec.event = (char *)"declare";
 	rec.title = (char *)title;
 	rec.commander = cmd;
@@ -734,7 +695,7 @@ incident_declare(const char *dir, const char *title, enum incident_sev sev,
 	rec.text = text;
 	rec.detail = detail;
 	pthread_mutex_lock(&inc->lock);
-	apply_rec(inc, &rec);
+	incident_apply(inc, &rec);
 	pthread_mutex_unlock(&inc->lock);
 	if (journal_append_sync(j, &rec, err) < 0) {
 		journal_close(j);
@@ -769,7 +730,7 @@ load_records(const char *dir, const char *id,
 		return NULL;
 	}
 	for (i = 0; i < n && !declared; i++) {
-		declared = is_event(&recs[i], "declare") &&
+		declared = incident_is_event(&recs[i], "declare") &&
 			   recs[i].incident != NULL &&
 			   strcmp(recs[i].incident, id) == 0;
 	}
@@ -786,7 +747,7 @@ load_records(const char *dir, const char *id,
 	inc->recs = recs;
 	inc->n_recs = inc->cap_recs = inc->n_loaded = n;
 	for (i = 0; i < n; i++) {
-		apply_rec(inc, &recs[i]);
+		incident_apply(inc, &recs[i]);
 	}
 	return inc;
 }
@@ -833,11 +794,20 @@ incident_resume(const char *dir, const char *id,
 		incident_free(inc);
 		return NULL;
 	}
-	journal_set_callbacks(inc->j, on_write, NULL, inc);
+	journal_set_callbacks(inc->j, incident_on_write, NULL, inc);
+	if (rep.torn_tail) {
+		char msg[ERR_MSG_MAX];
 
-	who_or_default(NULL, who, sizeof(who));
+		if (journal_repaired(inc->j, msg, sizeof(msg))) {
+			snprintf(inc->report.msg, sizeof(inc->report.msg),
+				 "journal: %.*s", (int)sizeof(msg) - 16, msg);
+			rep = inc->report;
+		}
+	}
+
+	incident_who(NULL, who, sizeof(who));
 	snprintf(text, sizeof(text), "Resumed %s by %s", id, who);
-	rec_init(inc, &rec, TL_INFO, who, clock_wall_ms());
+	incident_rec_init(inc, &rec, TL_INFO, who, clock_wall_ms());
 	rec.event = (char *)"resume";
 	rec.text = text;
 	rec.detail = rep.msg;
@@ -903,136 +873,6 @@ bool
 incident_healthy(struct incident *inc, char *msg, size_t n)
 {
 	return journal_healthy(inc->j, msg, n);
-}
-
-/* ---- changes ----------------------------------------------------------- */
-
-int
-incident_set_status(struct incident *inc, enum incident_status st,
-		    const char *who, struct err *err)
-{
-	struct journal_rec rec;
-	char w[256], text[128];
-
-	if ((unsigned)st >= INCIDENT_STATUS_COUNT) {
-		return err_set(err, "unknown status");
-	}
-	who_or_default(who, w, sizeof(w));
-	pthread_mutex_lock(&inc->lock);
-	if (inc->st.status == st) {
-		pthread_mutex_unlock(&inc->lock);
-		return err_set(err, "%s is already %s", inc->id,
-			       incident_status_name(st));
-	}
-	snprintf(text, sizeof(text), "Status: %s -> %s",
-		 incident_status_name(inc->st.status),
-		 incident_status_name(st));
-	rec_init(inc, &rec, TL_STATUS, w, clock_wall_ms());
-	rec.event = (char *)"status";
-	rec.status = (char *)incident_status_name(st);
-	rec.text = text;
-	commit(inc, &rec);
-	pthread_mutex_unlock(&inc->lock);
-	return 0;
-}
-
-int
-incident_set_severity(struct incident *inc, enum incident_sev sev,
-		      const char *who, struct err *err)
-{
-	struct journal_rec rec;
-	char w[256], text[128];
-
-	if ((unsigned)sev >= INCIDENT_SEV_COUNT) {
-		return err_set(err, "unknown severity");
-	}
-	who_or_default(who, w, sizeof(w));
-	pthread_mutex_lock(&inc->lock);
-	if (inc->st.severity == sev) {
-		pthread_mutex_unlock(&inc->lock);
-		return err_set(err, "%s is already %s", inc->id,
-			       incident_sev_name(sev));
-	}
-	snprintf(text, sizeof(text), "Severity: %s -> %s",
-		 incident_sev_name(inc->st.severity), incident_sev_name(sev));
-	rec_init(inc, &rec, TL_SEVERITY, w, clock_wall_ms());
-	rec.event = (char *)"severity";
-	rec.severity = (char *)incident_sev_name(sev);
-	rec.text = text;
-	commit(inc, &rec);
-	pthread_mutex_unlock(&inc->lock);
-	return 0;
-}
-
-/* A record of kind with event, text and optional fields; inc->lock held. */
-static void
-commit_event(struct incident *inc, enum tl_kind kind, const char *event,
-	     const char *who, const char *text, const char *detail,
-	     const char *commander)
-{
-	struct journal_rec rec;
-	char w[256];
-
-	who_or_default(who, w, sizeof(w));
-	rec_init(inc, &rec, kind, w, clock_wall_ms());
-	rec.event = (char *)event;
-	rec.text = (char *)text;
-	rec.detail = (char *)detail;
-	rec.commander = (char *)commander;
-	commit(inc, &rec);
-}
-
-void
-incident_note(struct incident *inc, const char *who, const char *text)
-{
-	pthread_mutex_lock(&inc->lock);
-	commit_event(inc, TL_NOTE, NULL, who, text, NULL, NULL);
-	pthread_mutex_unlock(&inc->lock);
-}
-
-void
-incident_set_impact(struct incident *inc, const char *who,
-		    const char *impact)
-{
-	pthread_mutex_lock(&inc->lock);
-	commit_event(inc, TL_INFO, "impact", who, impact, NULL, NULL);
-	pthread_mutex_unlock(&inc->lock);
-}
-
-void
-incident_set_security(struct incident *inc, const char *who)
-{
-	pthread_mutex_lock(&inc->lock);
-	if (!inc->st.security) {
-		commit_event(inc, TL_INFO, "security", who,
-			     "Marked as a security incident", NULL, NULL);
-	}
-	pthread_mutex_unlock(&inc->lock);
-}
-
-void
-incident_set_commander(struct incident *inc, const char *who,
-		       const char *commander)
-{
-	char text[192];
-
-	snprintf(text, sizeof(text), "Incident commander: %s", commander);
-	pthread_mutex_lock(&inc->lock);
-	commit_event(inc, TL_INFO, "commander", who, text, NULL, commander);
-	pthread_mutex_unlock(&inc->lock);
-}
-
-void
-incident_mark_update_sent(struct incident *inc, const char *who,
-			  const char *channel, const char *text)
-{
-	char line[128];
-
-	pthread_mutex_lock(&inc->lock);
-	snprintf(line, sizeof(line), "Status update #%d sent (%s)",
-		 inc->st.n_updates + 1, channel ? channel : "?");
-	commit_event(inc, TL_INFO, "update", who, line, text, NULL);
-	pthread_mutex_unlock(&inc->lock);
 }
 
 /* ---- timers ------------------------------------------------------------ */
@@ -1137,162 +977,16 @@ incident_timers(struct incident *inc, int64_t now_ms,
 		}
 		d->new_now = true;
 		emitted++;
-		rec_init(inc, &rec, TL_INFO, "warroom", now_ms);
+		incident_rec_init(inc, &rec, TL_INFO, "warroom", now_ms);
 		rec.event = (char *)"escalation";
 		rec.escalation = d->key;
 		rec.text = d->text;
-		commit(inc, &rec);
+		/* Queued: the prompt is on the status line at once, and in
+		 * the timeline once it is written. */
+		incident_apply(inc, &rec);
+		journal_append(inc->j, &rec);
 	}
 	pthread_mutex_unlock(&inc->lock);
 	return emitted;
 }
 
-/* ---- action gate ------------------------------------------------------- */
-
-int64_t
-incident_action_intent(struct incident *inc, const char *source,
-		       const char *who, const char *action,
-		       const char *target, const char *op, const char *text,
-		       struct err *err)
-{
-	struct journal_rec rec;
-	char w[256];
-
-	who_or_default(who, w, sizeof(w));
-	rec_init(inc, &rec, TL_ACTION_INTENT, w, clock_wall_ms());
-	rec.source = (char *)source;
-	rec.action = (char *)(action ? action : "");
-	rec.target = (char *)(target ? target : "");
-	rec.op = (char *)(op ? op : "");
-	rec.text = (char *)text;
-	return journal_append_sync(inc->j, &rec, err);
-}
-
-int
-incident_action_result(struct incident *inc, int64_t intent_seq,
-		       const char *source, const char *who,
-		       const char *action, const char *target, bool ok,
-		       const char *result, struct err *err)
-{
-	struct journal_rec rec;
-	char w[256], text[512];
-
-	who_or_default(who, w, sizeof(w));
-	snprintf(text, sizeof(text), "%s on %s: %s", action ? action : "action",
-		 target ? target : "", ok ? "ok" : "failed");
-	rec_init(inc, &rec, TL_ACTION_RESULT, w, clock_wall_ms());
-	rec.source = (char *)source;
-	rec.action = (char *)(action ? action : "");
-	rec.target = (char *)(target ? target : "");
-	rec.text = text;
-	rec.result = (char *)(result ? result : "");
-	rec.ok = ok ? 1 : 0;
-	rec.intent_seq = intent_seq > 0 ? (uint64_t)intent_seq : 0;
-	return journal_append_sync(inc->j, &rec, err) < 0 ? -1 : 0;
-}
-
-/* ---- timeline ---------------------------------------------------------- */
-
-/* Journals every entry of inc->tl past inc->tl_done that is not the
- * incident's own; inc->lock held. */
-static void
-catch_up(struct incident *inc)
-{
-	const struct tl_entry *e;
-	struct journal_rec rec;
-	size_t count;
-	uint64_t seq;
-
-	if (inc->tl == NULL) {
-		return;
-	}
-	count = timeline_count(inc->tl);
-	while (inc->tl_done < count) {
-		seq = ++inc->tl_done;
-		while (inc->own_pos < inc->n_own &&
-		       inc->own[inc->own_pos] < seq) {
-			inc->own_pos++;
-		}
-		if (inc->own_pos < inc->n_own &&
-		    inc->own[inc->own_pos] == seq) {
-			continue;
-		}
-		e = timeline_get(inc->tl, (size_t)(seq - 1));
-		if (e == NULL || e->kind == TL_ACTION_INTENT ||
-		    e->kind == TL_ACTION_RESULT) {
-			continue;
-		}
-		rec_init(inc, &rec, e->kind, e->who, e->at_ms);
-		rec.source = (char *)e->source;
-		rec.text = (char *)e->text;
-		rec.detail = (char *)e->detail;
-		journal_append(inc->j, &rec);
-	}
-}
-
-void
-incident_attach(struct incident *inc, struct timeline *tl)
-{
-	const struct journal_rec *r;
-	char text[600];
-	size_t i;
-
-	/* Every record made so far reaches inc->recs first. */
-	journal_flush(inc->j);
-	pthread_mutex_lock(&inc->lock);
-	inc->tl = tl;
-	for (i = 0; i < inc->n_recs; i++) {
-		r = &inc->recs[i];
-		own_append(inc, r->ts_ms, r->kind, r->source, r->who, r->text,
-			   r->detail);
-		if (i < inc->n_loaded && r->kind == TL_ACTION_INTENT &&
-		    journal_find_result(inc->recs, inc->n_loaded, r->seq) ==
-		    NULL) {
-			snprintf(text, sizeof(text), "Outcome unknown: %s "
-				 "(no result was recorded)", r->text ? r->text
-								     : "");
-			own_append(inc, r->ts_ms, TL_INFO, r->source, r->who, text,
-				   r->op);
-		}
-	}
-	catch_up(inc);
-	pthread_mutex_unlock(&inc->lock);
-}
-
-void
-incident_timeline_sink(void *ctx, const struct tl_entry *e)
-{
-	struct incident *inc = ctx;
-
-	(void)e;
-	if (tl_self) {
-		return;
-	}
-	pthread_mutex_lock(&inc->lock);
-	catch_up(inc);
-	pthread_mutex_unlock(&inc->lock);
-}
-
-void
-incident_sync_timeline(struct incident *inc)
-{
-	pthread_mutex_lock(&inc->lock);
-	catch_up(inc);
-	pthread_mutex_unlock(&inc->lock);
-}
-
-struct journal_rec *
-incident_records(struct incident *inc, size_t *n)
-{
-	struct journal_rec *out;
-	size_t i;
-
-	pthread_mutex_lock(&inc->lock);
-	*n = inc->n_recs;
-	out = xcalloc(inc->n_recs ? inc->n_recs : 1, sizeof(*out));
-	for (i = 0; i < inc->n_recs; i++) {
-		journal_rec_copy(&out[i], &inc->recs[i]);
-	}
-	pthread_mutex_unlock(&inc->lock);
-	return out;
-}

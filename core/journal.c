@@ -14,22 +14,25 @@
  * O_APPEND descriptor while the writer holds flock(LOCK_EX), so two
  * processes appending to one file never interleave (O_APPEND alone does not
  * promise that for regular files). A process killed mid-write can leave a
- * torn last line: journal_load() ignores it, and the next writer ends it
- * with '\n' before appending, so it stays one bad line that load skips. A
- * write that fails half-way (a full disk) is cut off again with ftruncate.
+ * torn last line: journal_load() ignores it, and the next writer (or the
+ * next open) moves it to PATH.torn and cuts the file back to its last
+ * whole record, so that new records never follow a fragment. A write that
+ * fails half-way (a full disk) is cut off again with ftruncate.
  * Seqs come from the file: under the lock the writer compares the file size
  * with where its own last write ended and, when another process appended
  * meanwhile, reads the new lines to continue after their highest seq.
  *
  * Failure is sticky: after the first failed write or fsync every record is
  * refused with the same message, and journal_healthy() says so, because an
- * action that cannot be journaled must not run.
+ * action that cannot be journaled must not run and a note that cannot be
+ * written must not be acknowledged.
  *
  * The writer thread is created with every signal blocked. */
 #include "core/journal.h"
 
 #include <cjson/cJSON.h>
 #include <errno.h>
+#include <math.h>
 #include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
@@ -72,6 +75,7 @@ struct journal {
 	bool stop;
 	bool failed;
 	char fail_msg[ERR_MSG_MAX];
+	char repair[ERR_MSG_MAX];       /* what scan_tail() set aside */
 	long fail_after;        /* test hook, -1 when off */
 	void (*on_write)(void *ctx, const struct journal_rec *rec);
 	void (*on_fail)(void *ctx);
@@ -104,6 +108,11 @@ journal_rec_copy(struct journal_rec *dst, const struct journal_rec *src)
 	dst->target = dup_or_null(src->target);
 	dst->op = dup_or_null(src->op);
 	dst->result = dup_or_null(src->result);
+	dst->outcome = dup_or_null(src->outcome);
+	dst->key = dup_or_null(src->key);
+	dst->subject = dup_or_null(src->subject);
+	dst->level = dup_or_null(src->level);
+	dst->unit = dup_or_null(src->unit);
 	dst->event = dup_or_null(src->event);
 	dst->title = dup_or_null(src->title);
 	dst->commander = dup_or_null(src->commander);
@@ -124,14 +133,112 @@ journal_rec_finish(struct journal_rec *rec)
 	free(rec->target);
 	free(rec->op);
 	free(rec->result);
+	free(rec->outcome);
+	free(rec->key);
+	free(rec->subject);
+	free(rec->level);
+	free(rec->unit);
 	free(rec->event);
 	free(rec->title);
 	free(rec->commander);
 	free(rec->severity);
 	free(rec->status);
 	free(rec->escalation);
+	journal_rec_init(rec);
+}
+
+void
+journal_rec_init(struct journal_rec *rec)
+{
 	memset(rec, 0, sizeof(*rec));
 	rec->ok = JOURNAL_OK_UNSET;
+	rec->mitigation = JOURNAL_OK_UNSET;
+	rec->value = NAN;
+	rec->limit = NAN;
+	rec->peak = NAN;
+}
+
+static const char *const unit_names[] = {
+	[UNIT_NONE] = "none",
+	[UNIT_RATIO] = "ratio",
+	[UNIT_SECONDS] = "seconds",
+	[UNIT_BYTES] = "bytes",
+	[UNIT_PER_SECOND] = "per_second",
+};
+
+const char *
+journal_unit_name(enum metric_unit unit)
+{
+	return (unsigned)unit < sizeof(unit_names) / sizeof(unit_names[0]) ?
+	       unit_names[unit] : "none";
+}
+
+enum metric_unit
+journal_unit_parse(const char *name)
+{
+	size_t i;
+
+	for (i = 0; name != NULL &&
+	     i < sizeof(unit_names) / sizeof(unit_names[0]); i++) {
+		if (strcmp(unit_names[i], name) == 0) {
+			return (enum metric_unit)i;
+		}
+	}
+	return UNIT_NONE;
+}
+
+static const char *
+level_name(enum health h)
+{
+	return h == HEALTH_CRIT ? "crit" : h == HEALTH_WARN ? "warn" :
+	       h == HEALTH_OK ? "ok" : "unknown";
+}
+
+static enum health
+level_parse(const char *s)
+{
+	if (s == NULL) {
+		return HEALTH_UNKNOWN;
+	}
+	return strcmp(s, "crit") == 0 ? HEALTH_CRIT : strcmp(s, "warn") == 0 ?
+	       HEALTH_WARN : strcmp(s, "ok") == 0 ? HEALTH_OK :
+	       HEALTH_UNKNOWN;
+}
+
+void
+journal_rec_set_finding(struct journal_rec *rec, const struct tl_finding *f)
+{
+	rec->key = (char *)f->key;
+	rec->subject = f->subject != NULL && f->subject[0] != '\0' ?
+		       (char *)f->subject : NULL;
+	rec->level = (char *)level_name(f->sev);
+	rec->value = f->value;
+	rec->limit = f->limit;
+	rec->peak = f->peak;
+	rec->unit = (char *)journal_unit_name(f->unit);
+	rec->since_ms = f->since_ms;
+	rec->opened_ms = f->opened_ms;
+	rec->preexisting = f->preexisting;
+}
+
+bool
+journal_rec_finding(const struct journal_rec *rec, struct tl_finding *f)
+{
+	memset(f, 0, sizeof(*f));
+	if (rec->key == NULL) {
+		return false;
+	}
+	f->key = rec->key;
+	f->subject = rec->subject != NULL ? rec->subject : "";
+	f->sev = level_parse(rec->level);
+	f->value = rec->value;
+	f->limit = rec->limit;
+	f->peak = rec->peak;
+	f->unit = journal_unit_parse(rec->unit);
+	f->since_ms = rec->since_ms;
+	f->opened_ms = rec->opened_ms;
+	f->preexisting = rec->preexisting;
+	return true;
 }
 
 void
@@ -228,7 +335,30 @@ journal_kind_from_name(const char *name)
 			return k;
 		}
 	}
+	/* What journals before the "cleared" name called it. */
+	if (strcmp(name, "resolved") == 0) {
+		return TL_FINDING_CLOSE;
+	}
 	return -1;
+}
+
+static void
+add_num(cJSON *o, const char *key, double v)
+{
+	if (!isnan(v) && !isinf(v)) {
+		cJSON_AddNumberToObject(o, key, v);
+	}
+}
+
+static void
+add_ts(cJSON *o, const char *key, int64_t ms)
+{
+	char ts[32];
+
+	if (ms > 0) {
+		cJSON_AddStringToObject(o, key, journal_format_ts(ms, ts,
+								  sizeof(ts)));
+	}
 }
 
 static void
@@ -267,9 +397,28 @@ journal_rec_format(const struct journal_rec *rec)
 	if (rec->ok != JOURNAL_OK_UNSET) {
 		cJSON_AddBoolToObject(o, "ok", rec->ok != 0);
 	}
+	add_str(o, "outcome", rec->outcome, false);
 	if (rec->intent_seq != 0) {
 		cJSON_AddNumberToObject(o, "intent_seq",
 					(double)rec->intent_seq);
+	}
+	if (rec->kind == TL_ACTION_INTENT &&
+	    rec->mitigation != JOURNAL_OK_UNSET) {
+		cJSON_AddBoolToObject(o, "mitigation", rec->mitigation != 0);
+	}
+	if (rec->key != NULL) {
+		add_str(o, "key", rec->key, true);
+		add_str(o, "subject", rec->subject, false);
+		add_str(o, "level", rec->level, false);
+		add_num(o, "value", rec->value);
+		add_num(o, "limit", rec->limit);
+		add_num(o, "peak", rec->peak);
+		add_str(o, "unit", rec->unit, false);
+		add_ts(o, "since", rec->since_ms);
+		add_ts(o, "opened", rec->opened_ms);
+		if (rec->preexisting) {
+			cJSON_AddBoolToObject(o, "preexisting", true);
+		}
 	}
 	add_str(o, "event", rec->event, false);
 	add_str(o, "title", rec->title, false);
@@ -320,6 +469,28 @@ get_uint(const cJSON *o, const char *key, int64_t min)
 	return (int64_t)d;
 }
 
+/* A number member, NAN when absent or not a number. */
+static double
+get_num(const cJSON *o, const char *key)
+{
+	const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	return cJSON_IsNumber(it) ? it->valuedouble : NAN;
+}
+
+/* A time member (journal_format_ts()'s form), 0 when absent or bad. */
+static int64_t
+get_ts(const cJSON *o, const char *key)
+{
+	const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, key);
+	int64_t ms;
+
+	if (!cJSON_IsString(it) || parse_ts(it->valuestring, &ms) != 0) {
+		return 0;
+	}
+	return ms;
+}
+
 int
 journal_rec_parse(const char *line, size_t len, struct journal_rec *out,
 		  struct err *err)
@@ -330,8 +501,7 @@ journal_rec_parse(const char *line, size_t len, struct journal_rec *out,
 	int64_t v, seq, ts;
 	int kind;
 
-	memset(out, 0, sizeof(*out));
-	out->ok = JOURNAL_OK_UNSET;
+	journal_rec_init(out);
 	o = cJSON_ParseWithLengthOpts(line, len, &end, false);
 	if (o == NULL) {
 		return err_set(err, "not JSON");
@@ -383,6 +553,24 @@ journal_rec_parse(const char *line, size_t len, struct journal_rec *out,
 	}
 	seq = get_uint(o, "intent_seq", 1);
 	out->intent_seq = seq > 0 ? (uint64_t)seq : 0;
+	out->outcome = get_str(o, "outcome");
+	it = cJSON_GetObjectItemCaseSensitive(o, "mitigation");
+	if (cJSON_IsBool(it)) {
+		out->mitigation = cJSON_IsTrue(it) ? 1 : 0;
+	}
+	out->key = get_str(o, "key");
+	if (out->key != NULL) {
+		out->subject = get_str(o, "subject");
+		out->level = get_str(o, "level");
+		out->value = get_num(o, "value");
+		out->limit = get_num(o, "limit");
+		out->peak = get_num(o, "peak");
+		out->unit = get_str(o, "unit");
+		out->since_ms = get_ts(o, "since");
+		out->opened_ms = get_ts(o, "opened");
+		out->preexisting = cJSON_IsTrue(
+			cJSON_GetObjectItemCaseSensitive(o, "preexisting"));
+	}
 	out->event = get_str(o, "event");
 	out->title = get_str(o, "title");
 	out->commander = get_str(o, "commander");
@@ -495,11 +683,36 @@ fsync_dir_of(const char *path)
 	return rc;
 }
 
+/* Appends a torn line (and a '\n') to PATH.torn beside the journal, made
+ * 0600 when new, and fsyncs it. Returns 0, or -1 with errno set. */
+static int
+set_aside(struct journal *j, const char *frag, size_t len)
+{
+	char *path = xasprintf("%s.torn", j->path);
+	int fd, rc = 0, saved;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC |
+		  O_NOFOLLOW, 0600);
+	if (fd < 0 || write_all(fd, frag, len) != 0 ||
+	    write_all(fd, "\n", 1) != 0 || fsync(fd) != 0 ||
+	    fsync_dir_of(path) != 0) {
+		rc = -1;
+	}
+	saved = errno;
+	if (fd >= 0) {
+		close(fd);
+	}
+	free(path);
+	errno = saved;
+	return rc;
+}
+
 /* The writer's catch-up, with the file locked: reads the lines between
- * j->end and size for their highest seq, and ends a torn last line with
- * '\n' so the next record starts on a line of its own. A file shorter than
- * j->end (cut by another writer's ftruncate) is read again from the start.
- * Returns 0, or -1 with errno set. */
+ * j->end and size for their highest seq. A torn last line (a writer died
+ * inside write()) is moved to PATH.torn and the file cut back to its last
+ * whole record, so that new records never follow a fragment. A file
+ * shorter than j->end (cut by another writer) is read again from the
+ * start. Returns 0, or -1 with errno set. */
 static int
 scan_tail(struct journal *j, off_t size)
 {
@@ -536,14 +749,24 @@ scan_tail(struct journal *j, off_t size)
 		}
 		pos = (size_t)(nl - buf) + 1;
 	}
-	free(buf);
 	if (pos < len) {
-		/* A torn line: a writer died inside write(). */
-		if (write_all(j->fd, "\n", 1) != 0 || fsync(j->fd) != 0) {
+		if (set_aside(j, buf + pos, len - pos) != 0 ||
+		    ftruncate(j->fd, from + (off_t)pos) != 0 ||
+		    fsync(j->fd) != 0) {
+			int saved = errno;
+
+			free(buf);
+			errno = saved;
 			return -1;
 		}
-		size++;
+		pthread_mutex_lock(&j->lock);
+		snprintf(j->repair, sizeof(j->repair), "a torn last line "
+			 "(%zu bytes) was moved to %s.torn", len - pos,
+			 j->path);
+		pthread_mutex_unlock(&j->lock);
+		size = from + (off_t)pos;
 	}
+	free(buf);
 	j->end = size;
 	return 0;
 }
@@ -666,8 +889,8 @@ writer_main(void *arg)
 		if (newly_failed) {
 			j->failed = true;
 			snprintf(j->fail_msg, sizeof(j->fail_msg),
-				 "journal %s failed: %s — destructive "
-				 "actions refused", what, strerror(errnum));
+				 "journal %s failed: %s", what,
+				 strerror(errnum));
 		}
 		if (it->wait != NULL) {
 			it->wait->seq = rc == 0 ? (int64_t)it->rec.seq : -1;
@@ -736,13 +959,13 @@ journal_open(const char *path, int flags, struct err *err)
 	pthread_cond_init(&j->work, NULL);
 	pthread_cond_init(&j->done, NULL);
 
-	/* Learn the last seq (and end a torn line) before the first ticket. */
+	/* Learn the last seq (and set a torn line aside) before the first
+	 * ticket. */
 	if (lock_fd(fd, LOCK_EX) != 0 || fstat(fd, &st) != 0 ||
 	    scan_tail(j, st.st_size) != 0) {
 		j->failed = true;
 		snprintf(j->fail_msg, sizeof(j->fail_msg),
-			 "journal read failed: %s — destructive actions "
-			 "refused", strerror(errno));
+			 "journal read failed: %s", strerror(errno));
 	}
 	lock_fd(fd, LOCK_UN);
 	j->last_ticket = j->last_seq;
@@ -884,6 +1107,20 @@ const char *
 journal_path(const struct journal *j)
 {
 	return j->path;
+}
+
+bool
+journal_repaired(struct journal *j, char *msg, size_t n)
+{
+	bool any;
+
+	pthread_mutex_lock(&j->lock);
+	any = j->repair[0] != '\0';
+	if (msg != NULL && n > 0) {
+		strlcpy_safe(msg, j->repair, n);
+	}
+	pthread_mutex_unlock(&j->lock);
+	return any;
 }
 
 void

@@ -203,7 +203,7 @@ wait_for "Declared $ID: X e2e crash"
 wait_for "Resumed $ID"
 # The action either finished (its result) or was cut short (outcome
 # unknown); both are on the record.
-if shows "terminate on pid 4242"; then
+if shows "): ok: pg_termin"; then
 	echo "resume: the terminate's result was on disk before the kill"
 else
 	wait_for "Outcome unknown"
