@@ -846,6 +846,7 @@ incident_get(struct incident *inc, struct incident_info *out)
 	}
 	out->update_every_ms = inc->pol.update_ms[out->severity];
 	out->response_ms = inc->pol.response_ms[out->severity];
+	out->lookback_ms = inc->pol.lookback_ms;
 	pthread_mutex_unlock(&inc->lock);
 }
 

@@ -13,6 +13,7 @@
 #include "core/err.h"
 #include "core/journal.h"
 
+struct export_related;
 struct rules_open;
 struct timeline;
 struct tl_entry;
@@ -129,6 +130,7 @@ struct incident_info {
 	int n_updates;          /* status updates sent */
 	int64_t update_every_ms;        /* for its severity; 0: as needed */
 	int64_t response_ms;    /* target for its severity (policy value) */
+	int64_t lookback_ms;    /* the policy's lookback */
 	struct incident_status_change *history; /* oldest first; owned */
 	size_t n_history;
 };
@@ -289,6 +291,14 @@ void incident_timeline_record(void *ctx, const struct tl_entry *e);
  * free. */
 size_t incident_open_findings(const struct journal_rec *recs, size_t n,
 			      struct rules_open **out);
+
+/* The earlier incidents of dir (older ids than id, the 64 newest of them)
+ * that share a finding (the same rule on the same source, or the same
+ * alert) or a source with recs, newest first, into *out (the caller frees
+ * it); returns how many. Blocking I/O (core/incident_related.c). */
+size_t incident_related(const char *dir, const char *id,
+			const struct journal_rec *recs, size_t n,
+			struct export_related **out);
 
 /* A copy of every record written to or loaded from the journal, in file
  * order; free with journal_recs_free(). */

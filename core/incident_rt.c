@@ -296,20 +296,24 @@ journal_dir_of(struct incident *inc)
 	return xstrndup(path, (size_t)(slash - path));
 }
 
-/* The post-mortem (kind < 0) or a status update in format kind. */
+/* The post-mortem (kind < 0, with the related incidents of dir) or a
+ * status update in format kind. */
 static char *
 draft(const struct incident_info *info, const struct journal_rec *recs,
-      size_t n, int64_t now, int kind)
+      size_t n, const char *dir, int64_t now, int kind)
 {
+	struct export_related *rel = NULL;
 	char *buf = NULL;
-	size_t len = 0;
+	size_t len = 0, n_rel;
 	FILE *f = open_memstream(&buf, &len);
 
 	if (f == NULL) {
 		return xstrdup("");
 	}
 	if (kind < 0) {
-		export_postmortem(info, recs, n, f);
+		n_rel = incident_related(dir, info->id, recs, n, &rel);
+		export_postmortem(info, recs, n, rel, n_rel, f);
+		free(rel);
 	} else {
 		export_status_update(info, recs, n, info->last_update_ms, now,
 				     (enum export_format)kind, f);
@@ -334,14 +338,14 @@ run_export(struct job *job)
 	recs = incident_records(job->inc, &n);
 	dir = journal_dir_of(job->inc);
 	if (job->kind == INCIDENT_RT_POSTMORTEM) {
-		job->text = draft(&info, recs, n, 0, -1);
+		job->text = draft(&info, recs, n, dir, 0, -1);
 		job->path = xasprintf("%s/%s-postmortem.md", dir, info.id);
 		file = xstrdup(job->text);
 	} else {
 		int64_t now = clock_wall_ms();
 
-		job->text = draft(&info, recs, n, now, EXPORT_SLACK);
-		job->email = draft(&info, recs, n, now, EXPORT_EMAIL);
+		job->text = draft(&info, recs, n, dir, now, EXPORT_SLACK);
+		job->email = draft(&info, recs, n, dir, now, EXPORT_EMAIL);
 		job->update_no = info.n_updates + 1;
 		job->path = xasprintf("%s/%s-update-%d.txt", dir, info.id,
 				      job->update_no);

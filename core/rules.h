@@ -40,6 +40,15 @@ int rules_hold_index(const char *rule);
 int64_t rules_hold_default(size_t i);
 int rules_key_rule(const char *key);
 
+/* Numbers as findings print them (the exports too): 42, 0.5, 1.2k, 3.4M;
+ * a value in its unit, "1.2 %", "340 ms", "2.1 GiB", "12/s"; and "1.004 %
+ * > 1 %": value, op and limit in unit, with as many digits as it takes for
+ * the two numbers to differ when they do (up to 7). Return buf. */
+char *rules_fmt_count(double v, char *buf, size_t n);
+char *rules_fmt_unit(enum metric_unit unit, double v, char *buf, size_t n);
+char *rules_fmt_cmp(enum metric_unit unit, double value, const char *op,
+		    double limit, char *buf, size_t n);
+
 /* How many snapshots have been derived in this process. */
 unsigned long rules_derive_count(void);
 

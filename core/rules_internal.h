@@ -51,16 +51,8 @@ bool rules_derive_with(struct snapshot *s, void **history,
  * health. */
 void rules_store(struct snapshot *s, const struct rules_list *fl);
 
-/* Numbers for findings: 42, 0.5, 1.2k, 120k, 3.4M. */
-char *rules_fmt_count(double v, char *buf, size_t n);
-/* A value in its unit: "1.2 %", "340 ms", "2.1 GiB", "12/s". */
-char *rules_fmt_unit(enum metric_unit unit, double v, char *buf, size_t n);
 /* Seconds as "4m10s". */
 char *rules_fmt_secs(double s, char *buf, int n);
-/* "1.004 % > 1 %": value, op and limit in unit, with as many digits as it
- * takes for the two numbers to differ when they do (up to 7). */
-char *rules_fmt_cmp(enum metric_unit unit, double value, const char *op,
-		    double limit, char *buf, size_t n);
 
 /* The lock graph of m, into s's memory (core/kind_pg_locks.c). */
 void pg_locks_derive(struct snapshot *s, struct pg_model *m);

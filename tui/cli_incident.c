@@ -229,8 +229,8 @@ cli_report(const struct cli_opts *o, const struct config *cfg, FILE *out,
 	dir = cli_journal_dir(o, cfg, o->demo);
 	rc = incident_load(dir, o->report_id, &pol, &info, &recs, &n, &rep,
 			   err);
-	free(dir);
 	if (rc < 0) {
+		free(dir);
 		return -1;
 	}
 	if (rep.msg[0] != '\0') {
@@ -249,7 +249,12 @@ cli_report(const struct cli_opts *o, const struct config *cfg, FILE *out,
 		}
 	}
 	if (o->report_kind == CLI_REPORT_POSTMORTEM) {
-		rc = export_postmortem(&info, recs, n, f);
+		struct export_related *rel = NULL;
+		size_t n_rel = incident_related(dir, o->report_id, recs, n,
+						&rel);
+
+		rc = export_postmortem(&info, recs, n, rel, n_rel, f);
+		free(rel);
 	} else {
 		rc = export_status_update(&info, recs, n, info.last_update_ms,
 					  clock_wall_ms(),
@@ -268,6 +273,7 @@ cli_report(const struct cli_opts *o, const struct config *cfg, FILE *out,
 			strerror(errno));
 	}
 out:
+	free(dir);
 	journal_recs_free(recs, n);
 	incident_info_finish(&info);
 	return rc;

@@ -98,8 +98,8 @@ wait_gone "next update in"
 STEP="post-mortem"
 keys P
 wait_for "Post-mortem draft of $ID"
-wait_for "# Post-Mortem: Checkout API returning 500s after deploy"
-wait_for "## Timeline (all times UTC)"
+wait_for "# Post-Incident Report: $ID — Checkout API returning 500s after deploy"
+wait_for "## Incident Summary"
 found=0
 for _ in 1 2 3 4 5 6; do
 	if shows "$NOTE"; then

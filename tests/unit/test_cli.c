@@ -1165,7 +1165,7 @@ make_incident(void)
 	incident_get(inc, &info);
 	recs = incident_records(inc, &n);
 	f = open_memstream(&pm, &len);
-	cr_assert_eq(export_postmortem(&info, recs, n, f), 0);
+	cr_assert_eq(export_postmortem(&info, recs, n, NULL, 0, f), 0);
 	fclose(f);
 	journal_recs_free(recs, n);
 	incident_info_finish(&info);

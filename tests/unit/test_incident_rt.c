@@ -361,7 +361,7 @@ Test(worker, writes_the_postmortem_beside_the_journal)
 	cr_expect(r.ok, "%s", r.msg);
 	cr_expect_str_empty(r.msg);
 	cr_expect_str_eq(r.id, ID);
-	cr_expect(strstr(r.text, "# Post-Mortem: Checkout down") != NULL);
+	cr_expect(strstr(r.text, "# Post-Incident Report: " ID " — Checkout down") != NULL);
 	cr_expect(strstr(r.text, "pid 4242 holds the lock") != NULL);
 	cr_expect(strstr(r.text, "20% of checkouts fail") != NULL);
 	snprintf(path, sizeof(path), "%s/%s-postmortem.md", dir, ID);
@@ -422,7 +422,7 @@ Test(worker, an_export_not_written_says_why)
 	cr_expect(strstr(r.msg, "cannot write") != NULL, "%s", r.msg);
 	cr_expect(strstr(r.msg, path) != NULL, "%s", r.msg);
 	/* The draft is still there to be copied. */
-	cr_expect(strstr(r.text, "# Post-Mortem: Checkout down") != NULL);
+	cr_expect(strstr(r.text, "# Post-Incident Report: " ID " — Checkout down") != NULL);
 	incident_rt_result_finish(&r);
 }
 
