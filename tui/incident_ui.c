@@ -268,6 +268,8 @@ take_change(struct app *a, const struct incident_rt_result *r)
 	if (!r->ok) {
 		app_set_status(a, ROLE_CRIT, "%s not written to %s: %s",
 			       what[r->job], r->id, r->msg);
+		/* This says why; the header says JOURNAL FAILED. */
+		a->iu->failure_shown = true;
 		return;
 	}
 	switch (r->job) {
