@@ -624,7 +624,7 @@ pm_related(FILE *f, const struct export_related *rel, size_t n,
 	fputs("\n", f);
 }
 
-/* ---- the appendix ---------------------------------------------------------- */
+/* ---- the appendix ---------------------------------------------------- */
 
 /* Whether r is a source going down (or back) within FLAP_MS of its
  * other half. */

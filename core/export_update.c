@@ -360,8 +360,8 @@ still_open(struct upd *u, FILE *f, const char *label)
 			text = ex_latest_text(x);
 			fputs(text, f);
 			free(text);
-			fprintf(f, " (since %s)\n", ex_hm(x->last->ts_ms, u->now,
-							   t, sizeof(t)));
+			fprintf(f, " (since %s)\n",
+				ex_hm(x->last->ts_ms, u->now, t, sizeof(t)));
 		}
 	}
 }

@@ -272,7 +272,7 @@ incident_still_open(struct incident *inc, const struct rules_open *o,
 	return journal_append_sync(inc->j, &rec, err) < 0 ? -1 : 0;
 }
 
-/* ---- the action gate ------------------------------------------------------ */
+/* ---- the action gate ------------------------------------------------ */
 
 int64_t
 incident_action_intent(struct incident *inc, const struct action_req *req,
@@ -415,7 +415,7 @@ incident_records(struct incident *inc, size_t *n)
 	return out;
 }
 
-/* ---- what the record leaves open ------------------------------------------ */
+/* ---- what the record leaves open ------------------------------------ */
 
 static struct rules_open *
 open_find(struct rules_open *v, size_t n, const char *source,

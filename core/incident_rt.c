@@ -6,28 +6,26 @@
  *
  * DESIGN
  * ------
- * The incident. The gate and the timeline recorder reach the incident through a
- * process-wide holder that counts its users: each use takes it under the
- * holder's mutex, works on it with no lock held, and puts it back; closing
- * clears it and waits until nobody uses it, so an action worker that
- * outlives the dashboard (actions_free() abandons a stuck one) finds no
- * incident instead of a closed one. What incident_rt_incident() returns is
- * set on the UI thread when it takes a declaration, so the UI never sees
- * an incident before it saw that it was declared.
+ * The incident. The gate and the timeline's recorder reach the incident
+ * through a process-wide holder that counts its users: each use takes it
+ * under the holder's mutex, works on it with no lock held, and puts it
+ * back; closing clears it and waits until nobody uses it, so an action
+ * worker that outlives the dashboard (actions_free() abandons a stuck one)
+ * finds no incident instead of a closed one. What incident_rt_incident()
+ * returns is set on the UI thread when it takes a declaration, so the UI
+ * never sees an incident before it saw that it was declared.
  *
  * The worker. One thread and two queues, as in redis's bio.c: the UI
  * appends a job under a mutex and signals a condition variable; the worker
  * pops one job at a time, runs it unlocked (declaring and attaching,
  * writing a change and waiting for its fsync, flushing the journal and
  * writing an export file), appends it to the done queue and wakes the UI
- * through the state's wakeup pipe: a note is "added" only then. The UI pops results with incident_rt_take(). The worker is
- * created with every signal blocked, so the loop's signals reach only the
- * UI thread. */
+ * through the state's wakeup pipe: a note is "added" only then. The UI
+ * pops results with incident_rt_take(). The worker is created with every
+ * signal blocked, so the loop's signals reach only the UI thread. */
 #include "core/incident_rt.h"
 
 #include <assert.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -36,41 +34,12 @@
 #include <unistd.h>
 
 #include "core/clock.h"
-#include "core/export.h"
+#include "core/incident_rt_internal.h"
 #include "core/journal.h"
 #include "core/rules.h"
-#include "core/sanitize.h"
 #include "core/state.h"
 #include "core/timeline.h"
 #include "core/xalloc.h"
-
-/* A title as long as struct incident_info keeps (and a dialog's input). */
-#define TEXT_MAX 256
-
-struct job {
-	enum incident_rt_job kind;
-	struct job *next;
-	/* INCIDENT_RT_DECLARE */
-	char *dir;
-	char title[TEXT_MAX];
-	enum incident_sev sev;
-	char commander[TEXT_MAX];       /* "" for $USER */
-	bool security;
-	struct incident *declared;
-	/* changes */
-	enum incident_status status;
-	char channel[16];
-	char *change;                   /* note, impact or update text */
-	/* exports */
-	struct incident *inc;
-	char *text;
-	char *email;
-	char *path;
-	int update_no;
-	/* results */
-	bool ok;
-	char msg[ERR_MSG_MAX + 64];
-};
 
 struct incident_rt {
 	struct state *st;
@@ -94,7 +63,7 @@ struct incident_rt {
 	bool stop;
 };
 
-/* ---- the holder: the incident the gate and the sink write to ---------- */
+/* ---- the holder: the incident the gate and the recorder write to ------ */
 
 static struct {
 	pthread_mutex_t lock;
@@ -153,7 +122,7 @@ holder_take(void)
 	return inc;
 }
 
-/* ---- the gate and the sink ---------------------------------------------- */
+/* ---- the gate and the recorder ------------------------------------------ */
 
 /* Action worker: the intent must be on disk before a destructive action
  * runs; without an incident there is nowhere to write it. */
@@ -246,123 +215,6 @@ seed_tracker(struct incident_rt *rt, struct incident *inc)
 	}
 	free(open);
 	journal_recs_free(recs, n);
-}
-
-/* ---- exports ------------------------------------------------------------ */
-
-static int
-write_file(const char *path, const char *text, struct err *err)
-{
-	size_t len = strlen(text), off = 0;
-	int fd, rc = 0;
-
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-		  0600);
-	if (fd < 0) {
-		return err_set(err, "cannot write %s: %s", path,
-			       strerror(errno));
-	}
-	while (off < len) {
-		ssize_t n = write(fd, text + off, len - off);
-
-		if (n < 0 && errno == EINTR) {
-			continue;
-		}
-		if (n <= 0) {
-			rc = err_set(err, "cannot write %s: %s", path,
-				     strerror(n < 0 ? errno : EIO));
-			break;
-		}
-		off += (size_t)n;
-	}
-	if (rc == 0 && fsync(fd) < 0) {
-		rc = err_set(err, "cannot write %s: %s", path,
-			     strerror(errno));
-	}
-	close(fd);
-	return rc;
-}
-
-/* The directory of the incident's journal file. */
-static char *
-journal_dir_of(struct incident *inc)
-{
-	const char *path = journal_path(incident_journal(inc));
-	const char *slash = strrchr(path, '/');
-
-	if (slash == NULL) {
-		return xstrdup(".");
-	}
-	return xstrndup(path, (size_t)(slash - path));
-}
-
-/* The post-mortem (kind < 0, with the related incidents of dir) or a
- * status update in format kind. */
-static char *
-draft(const struct incident_info *info, const struct journal_rec *recs,
-      size_t n, const char *dir, int64_t now, int kind)
-{
-	struct export_related *rel = NULL;
-	char *buf = NULL;
-	size_t len = 0, n_rel;
-	FILE *f = open_memstream(&buf, &len);
-
-	if (f == NULL) {
-		return xstrdup("");
-	}
-	if (kind < 0) {
-		n_rel = incident_related(dir, info->id, recs, n, &rel);
-		export_postmortem(info, recs, n, rel, n_rel, f);
-		free(rel);
-	} else {
-		export_status_update(info, recs, n, info->last_update_ms, now,
-				     (enum export_format)kind, f);
-	}
-	fclose(f);
-	return buf;
-}
-
-static void
-run_export(struct job *job)
-{
-	struct incident_info info;
-	struct journal_rec *recs;
-	struct err err = { { 0 } };
-	size_t n;
-	char *dir, *file;
-	bool flushed;
-
-	/* Everything queued so far reaches the records first. */
-	flushed = journal_flush(incident_journal(job->inc)) == 0;
-	incident_get(job->inc, &info);
-	recs = incident_records(job->inc, &n);
-	dir = journal_dir_of(job->inc);
-	if (job->kind == INCIDENT_RT_POSTMORTEM) {
-		job->text = draft(&info, recs, n, dir, 0, -1);
-		job->path = xasprintf("%s/%s-postmortem.md", dir, info.id);
-		file = xstrdup(job->text);
-	} else {
-		int64_t now = clock_wall_ms();
-
-		job->text = draft(&info, recs, n, dir, now, EXPORT_SLACK);
-		job->email = draft(&info, recs, n, dir, now, EXPORT_EMAIL);
-		job->update_no = info.n_updates + 1;
-		job->path = xasprintf("%s/%s-update-%d.txt", dir, info.id,
-				      job->update_no);
-		file = xasprintf("Slack\n-----\n%s\nEmail\n-----\n%s",
-				 job->text, job->email);
-	}
-	job->ok = write_file(job->path, file, &err) == 0;
-	if (!job->ok) {
-		snprintf(job->msg, sizeof(job->msg), "%s", err.msg);
-	} else if (!flushed) {
-		snprintf(job->msg, sizeof(job->msg), "the journal failed: "
-			 "records not written are missing");
-	}
-	free(file);
-	free(dir);
-	journal_recs_free(recs, n);
-	incident_info_finish(&info);
 }
 
 /* ---- the worker --------------------------------------------------------- */
@@ -466,7 +318,7 @@ run_job(struct incident_rt *rt, struct job *job)
 		break;
 	case INCIDENT_RT_POSTMORTEM:
 	case INCIDENT_RT_UPDATE:
-		run_export(job);
+		incident_rt_run_export(job);
 		break;
 	default:
 		job->ok = run_change(rt, job, &err) == 0;

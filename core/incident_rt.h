@@ -32,7 +32,7 @@ struct incident_rt_opts {
 
 /* Starts the worker and installs incident_rt_gate on act (act and tl may
  * be NULL); finished work wakes st (may be NULL). Strings and the policy
- * are copied. One per process: the gate and the sink reach its incident
+ * are copied. One per process: the gate and the recorder reach its incident
  * through a process-wide holder. Main thread. */
 struct incident_rt *incident_rt_new(struct state *st, struct timeline *tl,
 				    struct actions *act,

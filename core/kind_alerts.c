@@ -31,8 +31,9 @@ alerts_findings(const struct alerts_model *m, struct rules_list *fl)
 		if (a->severity[0] != '\0') {
 			snprintf(sev, sizeof(sev), " (%.40s)", a->severity);
 		}
-		f = rules_list_add(fl, strcasecmp(a->severity, "critical") == 0 ?
-				   HEALTH_CRIT : HEALTH_WARN, key,
+		bool crit = strcasecmp(a->severity, "critical") == 0;
+
+		f = rules_list_add(fl, crit ? HEALTH_CRIT : HEALTH_WARN, key,
 				   "alert %s firing%s%s", name, sev,
 				   !suppressed ? "" : a->silenced &&
 				   a->inhibited ? ", silenced and inhibited" :

@@ -69,7 +69,7 @@ session_of(const struct pg_model *m, int pid)
 	return i >= 0 ? &m->sessions[i] : NULL;
 }
 
-/* ---- locks ---------------------------------------------------------------- */
+/* ---- locks ------------------------------------------------------------ */
 
 static void
 blocked_findings(const struct snapshot *snap, const struct pg_model *m,
@@ -321,27 +321,26 @@ replica_lag_finding(const struct pg_replica *r, struct rules_list *fl)
 	}
 	snprintf(key, sizeof(key), "pg-replica-lag:%s", name);
 	if (by_b > by_s) {
+		double th = by_b == HEALTH_CRIT ? cb : wb;
+
 		snprintf(subject, sizeof(subject), "WAL not yet replayed on "
 			 "replica %s", name);
+		rules_fmt_cmp(UNIT_BYTES, r->lag_bytes, ">", th, cmp,
+			      sizeof(cmp));
 		f = rules_list_add(fl, by_b, key, "replica %s behind by %s",
-				   name, rules_fmt_cmp(UNIT_BYTES, r->lag_bytes,
-						       ">", by_b == HEALTH_CRIT ?
-						       cb : wb, cmp,
-						       sizeof(cmp)));
-		rules_finding_measure(f, subject, r->lag_bytes,
-				      by_b == HEALTH_CRIT ? cb : wb,
+				   name, cmp);
+		rules_finding_measure(f, subject, r->lag_bytes, th,
 				      UNIT_BYTES);
 	} else {
+		double th = by_s == HEALTH_CRIT ? cs : ws;
+
 		snprintf(subject, sizeof(subject), "replay lag of replica %s",
 			 name);
+		rules_fmt_cmp(UNIT_SECONDS, r->replay_lag_s, ">", th, cmp,
+			      sizeof(cmp));
 		f = rules_list_add(fl, by_s, key, "replica %s replay lag %s",
-				   name, rules_fmt_cmp(UNIT_SECONDS,
-						       r->replay_lag_s, ">",
-						       by_s == HEALTH_CRIT ?
-						       cs : ws, cmp,
-						       sizeof(cmp)));
-		rules_finding_measure(f, subject, r->replay_lag_s,
-				      by_s == HEALTH_CRIT ? cs : ws,
+				   name, cmp);
+		rules_finding_measure(f, subject, r->replay_lag_s, th,
 				      UNIT_SECONDS);
 	}
 }

@@ -449,7 +449,7 @@ set_severity(struct app *a)
 	incident_info_finish(&info);
 	if (same && !mark) {
 		app_set_status(a, ROLE_DIM, "%s stays %s", incident_id(inc),
-			       incident_sev_name((enum incident_sev)iu->choice));
+			       incident_sev_name(info.severity));
 		return;
 	}
 	if (writable(a, "severity change")) {

@@ -435,7 +435,8 @@ Test(keys, note_status_and_exports)
 	/* P: drafted and saved by the worker, shown when done. */
 	type(&a, "P");
 	cr_assert(collect_until(&a, has_export));
-	cr_expect(strstr(a.tv.text, "# Post-Incident Report: " ID " — Checkout down") != NULL);
+	cr_expect(strstr(a.tv.text, "# Post-Incident Report: " ID " — "
+			 "Checkout down") != NULL);
 	cr_expect(strstr(a.tv.text, "pid 4242 holds the lock") != NULL);
 	cr_expect(strstr(a.tv.text, "20% of checkouts fail") != NULL);
 	snprintf(path, sizeof(path), "%s/%s-postmortem.md", dir, ID);
