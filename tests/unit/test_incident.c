@@ -1070,3 +1070,37 @@ Test(incident, open_findings_and_still_open_records)
 	incident_close(inc);
 	timeline_free(tl);
 }
+
+/* [incident] hold.RULE and lookback: checked against the rules the
+ * tracker knows. */
+Test(incident, policy_holds_and_lookback)
+{
+	struct incident_policy pol;
+	struct err err = { { 0 } };
+
+	incident_policy_default(&pol);
+	cr_assert_eq(pol.lookback_ms, 30 * MIN);
+	cr_assert_eq(pol.n_holds, 0);
+	cr_assert_eq(incident_policy_set(&pol, "hold.pg-blocked", "10s",
+					 &err), 0, "%s", err.msg);
+	cr_assert_eq(incident_policy_set(&pol, "hold.metric", "0", &err), 0);
+	cr_assert_eq(incident_policy_set(&pol, "hold.pg-blocked", "2s", &err),
+		     0);
+	cr_assert_eq(pol.n_holds, 2);
+	cr_assert_str_eq(pol.holds[0].rule, "pg-blocked");
+	cr_assert_eq(pol.holds[0].ms, 2000);
+	cr_assert_str_eq(pol.holds[1].rule, "metric");
+	cr_assert_eq(pol.holds[1].ms, 0);
+	cr_assert_eq(incident_policy_set(&pol, "hold.pg-blok", "5s", &err),
+		     -1);
+	cr_assert_str_eq(err.msg, "hold.pg-blok: no such rule (e.g. "
+			 "hold.pg-blocked, hold.metric)");
+	cr_assert_eq(incident_policy_set(&pol, "hold.alert", "soon", &err),
+		     -1);
+	cr_assert_str_eq(err.msg, "hold.alert: bad duration 'soon' (e.g. 5s, "
+			 "1m, 0)");
+	cr_assert_eq(incident_policy_set(&pol, "lookback", "2h", &err), 0);
+	cr_assert_eq(pol.lookback_ms, 120 * MIN);
+	cr_assert_eq(incident_policy_set(&pol, "lookback", "-1", &err), -1);
+	cr_assert_eq(pol.n_holds, 2, "a refused value changes nothing");
+}

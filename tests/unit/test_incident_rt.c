@@ -5,6 +5,8 @@
  * the header is drawn from (timers and escalations by the fake clock). */
 #include <criterion/criterion.h>
 
+#include <math.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +18,8 @@
 #include "core/incident.h"
 #include "core/incident_rt.h"
 #include "core/journal.h"
+#include "core/rules.h"
+#include "core/snapshot.h"
 #include "core/state.h"
 #include "core/timeline.h"
 #include "tests/unit/incident_fixture.h"
@@ -361,7 +365,8 @@ Test(worker, writes_the_postmortem_beside_the_journal)
 	cr_expect(r.ok, "%s", r.msg);
 	cr_expect_str_empty(r.msg);
 	cr_expect_str_eq(r.id, ID);
-	cr_expect(strstr(r.text, "# Post-Incident Report: " ID " — Checkout down") != NULL);
+	cr_expect(strstr(r.text, "# Post-Incident Report: " ID " — Checkout "
+			 "down") != NULL);
 	cr_expect(strstr(r.text, "pid 4242 holds the lock") != NULL);
 	cr_expect(strstr(r.text, "20% of checkouts fail") != NULL);
 	snprintf(path, sizeof(path), "%s/%s-postmortem.md", dir, ID);
@@ -422,7 +427,8 @@ Test(worker, an_export_not_written_says_why)
 	cr_expect(strstr(r.msg, "cannot write") != NULL, "%s", r.msg);
 	cr_expect(strstr(r.msg, path) != NULL, "%s", r.msg);
 	/* The draft is still there to be copied. */
-	cr_expect(strstr(r.text, "# Post-Incident Report: " ID " — Checkout down") != NULL);
+	cr_expect(strstr(r.text, "# Post-Incident Report: " ID " — Checkout "
+			 "down") != NULL);
 	incident_rt_result_finish(&r);
 }
 
@@ -509,4 +515,130 @@ Test(view, timers_and_escalations_by_the_fake_clock)
 	incident_rt_view(rt, clock_wall_ms(), &v);
 	cr_assert_eq(v.timers.n_escalations, 1);
 	cr_expect_not(v.timers.escalations[0].new_now);
+}
+
+/* ---- the record across a resume and a resolution ------------------------ */
+
+static struct snapshot *
+redis_at(double used, int64_t t_ms)
+{
+	struct snapshot *s = snapshot_new(SNAP_REDIS, "redis.cache");
+	struct redis_model *m = snapshot_alloc(s, sizeof(*m));
+
+	m->version = "7.0";
+	m->role = "master";
+	m->policy = "allkeys-lru";
+	m->used_bytes = used;
+	m->max_bytes = 100;
+	m->evicted_per_s = 0;
+	m->hit_ratio = NAN;
+	s->data = m;
+	s->taken_mono_ms = 1000000 + t_ms;
+	s->taken_ms = T0 + t_ms;
+	return s;
+}
+
+static size_t
+count_kind(const struct journal_rec *recs, size_t n, enum tl_kind kind)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		k += recs[i].kind == kind && recs[i].event == NULL;
+	}
+	return k;
+}
+
+/* A resumed incident's open findings stay open: a condition that still
+ * holds is not journaled again; its end closes the old finding. */
+Test(worker, a_resumed_incident_keeps_its_open_findings)
+{
+	struct incident_rt_opts o = { .dir = dir };
+	struct rules_tracker *tracker = rules_tracker_new(tl);
+	struct journal_rec *recs;
+	struct err err = { { 0 } };
+	size_t n;
+
+	clock_set_fake(1000, T0);
+	o.tracker = tracker;
+	rt = incident_rt_new(st, tl, NULL, &o);
+	cr_assert_eq(incident_rt_declare_now(rt, "Cache full", INCIDENT_P2,
+					     "alice", &err), 0, "%s", err.msg);
+	rules_track(tracker, "redis.cache", redis_at(90, 0));
+	rules_track(tracker, "redis.cache", redis_at(90, 11000));
+	recs = incident_fixture_records(incident_rt_incident(rt), &n);
+	cr_assert_eq(count_kind(recs, n, TL_FINDING_OPEN), 1);
+	journal_recs_free(recs, n);
+	incident_rt_free(rt);
+	rules_tracker_free(tracker);
+	timeline_free(tl);
+
+	/* warroom again, --resume: the condition still holds. */
+	tl = timeline_new(NULL, NULL);
+	tracker = rules_tracker_new(tl);
+	o.tracker = tracker;
+	rt = incident_rt_new(st, tl, NULL, &o);
+	cr_assert_eq(incident_rt_resume_now(rt, ID, &err), 0, "%s", err.msg);
+	cr_assert_eq(rules_tracker_findings(tracker, "redis.cache", NULL, 0),
+		     1);
+	rules_track(tracker, "redis.cache", redis_at(91, 60000));
+	rules_track(tracker, "redis.cache", redis_at(92, 72000));
+	recs = incident_fixture_records(incident_rt_incident(rt), &n);
+	cr_assert_eq(count_kind(recs, n, TL_FINDING_OPEN), 1,
+		     "journaled again after the resume");
+	journal_recs_free(recs, n);
+	rules_track(tracker, "redis.cache", redis_at(10, 80000));
+	rules_track(tracker, "redis.cache", redis_at(10, 91000));
+	recs = incident_fixture_records(incident_rt_incident(rt), &n);
+	cr_assert_eq(count_kind(recs, n, TL_FINDING_CLOSE), 1);
+	journal_recs_free(recs, n);
+	incident_rt_free(rt);
+	rt = NULL;
+	rules_tracker_free(tracker);
+}
+
+/* Resolving writes what is still open as such, then closes the record:
+ * the tracker's later findings are not journaled. */
+Test(worker, resolving_lists_what_is_open_and_closes_the_record)
+{
+	struct incident_rt_opts o = { .dir = dir };
+	struct rules_tracker *tracker = rules_tracker_new(tl);
+	struct incident_rt_result r;
+	struct journal_rec *recs;
+	struct err err = { { 0 } };
+	const struct journal_rec *still;
+	size_t n;
+
+	clock_set_fake(1000, T0);
+	o.tracker = tracker;
+	rt = incident_rt_new(st, tl, NULL, &o);
+	cr_assert_eq(incident_rt_declare_now(rt, "Cache full", INCIDENT_P2,
+					     "alice", &err), 0, "%s", err.msg);
+	rules_track(tracker, "redis.cache", redis_at(90, 0));
+	rules_track(tracker, "redis.cache", redis_at(97, 11000));
+	incident_rt_set_status(rt, INCIDENT_RESOLVED);
+	cr_assert(take(&r));
+	cr_assert(r.ok, "%s", r.msg);
+	cr_assert_eq(r.job, INCIDENT_RT_STATUS);
+	incident_rt_result_finish(&r);
+	rules_track(tracker, "redis.cache", redis_at(10, 20000));
+	rules_track(tracker, "redis.cache", redis_at(10, 40000));
+	recs = incident_fixture_records(incident_rt_incident(rt), &n);
+	still = NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (recs[i].event != NULL &&
+		    strcmp(recs[i].event, "still-open") == 0) {
+			still = &recs[i];
+		}
+	}
+	cr_assert_not_null(still);
+	cr_assert_str_eq(still->key, "redis-memory");
+	cr_assert_eq(still->peak, 0.97);
+	cr_assert_eq(count_kind(recs, n, TL_FINDING_CLOSE), 0,
+		     "journaled after the resolution");
+	cr_assert_str_eq(recs[n - 1].status, "Resolved");
+	journal_recs_free(recs, n);
+	incident_rt_free(rt);
+	rt = NULL;
+	rules_tracker_free(tracker);
 }
