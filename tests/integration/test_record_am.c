@@ -28,20 +28,13 @@
 #include "probes/runner.h"
 #include "tests/integration/am_server.h"
 #include "tests/integration/harness.h"
+#include "tests/integration/record_room.h"
 
 static struct config cfg;
 static struct am_server server;
 
-static struct {
-	struct state *st;
-	struct runner *r;
-	struct timeline *tl;
-	struct rules_tracker *tracker;
-	struct actions *act;
-	struct incident_rt *rt;
-	char *dir;
-	int idx;
-} room;
+static struct record_room room;
+static int idx;       /* the alerts source */
 
 static void
 setup(void)
@@ -55,23 +48,7 @@ setup(void)
 static void
 teardown(void)
 {
-	if (room.r != NULL) {
-		runner_stop(room.r, 2000);
-		runner_free(room.r);
-	}
-	incident_rt_stop(room.rt);
-	actions_free(room.act, 2000);
-	incident_rt_free(room.rt);
-	if (room.st != NULL) {
-		state_free(room.st);
-		rules_tracker_free(room.tracker);
-		timeline_free(room.tl);
-	}
-	if (room.dir != NULL) {
-		harness_rmrf(room.dir);
-		free(room.dir);
-	}
-	memset(&room, 0, sizeof(room));
+	record_room_close(&room);
 	am_server_stop(&server);
 	config_finish(&cfg);
 }
@@ -101,70 +78,29 @@ open_room(void)
 {
 	struct config_section *sec = config_add_section(&cfg,
 							"alertmanager.prod");
-	struct incident_rt_opts o = { 0 };
-	struct err err = { { 0 } };
 
 	config_section_set(sec, "url", server.url);
 	sec->timeout_ms = 2000;
 	sec->interval_ms = 300;
-	room.dir = harness_tmpdir("record-am");
-	room.st = state_new();
-	room.tl = timeline_new(NULL, NULL);
-	room.tracker = rules_tracker_new(room.tl);
-	state_set_tracker(room.st, room.tracker);
-	room.act = actions_new(room.st, room.tl, false);
-	o.dir = room.dir;
-	o.tracker = room.tracker;
-	room.rt = incident_rt_new(room.st, room.tl, room.act, &o);
-	cr_assert_eq(incident_rt_declare_now(room.rt, "API 500 errors",
-					     INCIDENT_P1, "alice", &err), 0,
-		     "%s", err.msg);
-	room.r = runner_new(room.st);
-	room.idx = runner_add(room.r, &alertmanager_probe_ops, sec, &err);
-	cr_assert_geq(room.idx, 0, "%s", err.msg);
-	cr_assert_eq(runner_start(room.r, &err), 0, "%s", err.msg);
+	record_room_open(&room, &alertmanager_probe_ops, &sec, 1, true,
+			 "API 500 errors");
+	idx = state_find_source(room.st, "alertmanager.prod");
+	cr_assert_geq(idx, 0);
 }
 
-static struct journal_rec *
-records(size_t *n)
-{
-	struct incident *inc = incident_rt_incident(room.rt);
-
-	journal_flush(incident_journal(inc));
-	return incident_records(inc, n);
-}
-
-/* How many records of kind the journal holds; with text when not NULL,
- * only those whose text contains it. */
 static size_t
 count(enum tl_kind kind, const char *text)
 {
-	struct journal_rec *recs;
-	size_t n, i, k = 0;
-
-	recs = records(&n);
-	for (i = 0; i < n; i++) {
-		k += recs[i].kind == kind &&
-		     (text == NULL || (recs[i].text != NULL &&
-				       strstr(recs[i].text, text) != NULL));
-	}
-	journal_recs_free(recs, n);
-	return k;
+	return record_room_count(&room, kind, NULL, text);
 }
 
 static void
-wait_count(enum tl_kind kind, const char *text, size_t want, int timeout_ms)
+wait_count(enum tl_kind kind, const char *text, int timeout_ms)
 {
-	int64_t end = clock_mono_ms() + timeout_ms;
+	struct journal_rec r = record_room_wait(&room, kind, NULL, text,
+						timeout_ms);
 
-	while (clock_mono_ms() < end) {
-		if (count(kind, text) >= want) {
-			return;
-		}
-		usleep(100000);
-	}
-	cr_assert_fail("fewer than %zu %s records with '%s' within %d ms",
-		       want, tl_kind_name(kind), text ? text : "", timeout_ms);
+	journal_rec_finish(&r);
 }
 
 static const struct action_impl *
@@ -187,7 +123,7 @@ static struct action_req
 request(const struct action_impl *def, const char *alert, bool silence,
 	const char *arg)
 {
-	struct snapshot *s = state_get(room.st, room.idx);
+	struct snapshot *s = state_get(room.st, idx);
 	const struct alerts_model *m = snapshot_alerts(s);
 	struct action_req req;
 	size_t i;
@@ -254,7 +190,7 @@ wait_silenced(const char *name, bool want)
 	int64_t end = clock_mono_ms() + 10000;
 
 	while (clock_mono_ms() < end) {
-		struct snapshot *s = state_get(room.st, room.idx);
+		struct snapshot *s = state_get(room.st, idx);
 		const struct alerts_model *m = s ? snapshot_alerts(s) : NULL;
 		bool hit = false;
 
@@ -283,7 +219,7 @@ Test(record_am, a_silence_writes_a_silence_and_no_resolution)
 	cr_assert(am_server_start(&server), "alertmanager did not start");
 	post_alert("HighErrorRate", now - 60000, 0);
 	open_room();
-	wait_count(TL_ALERT_OPEN, "alert HighErrorRate firing (critical)", 1,
+	wait_count(TL_ALERT_OPEN, "alert HighErrorRate firing (critical)",
 		   10000);
 
 	/* A silence without its comment is refused before the worker: no
@@ -302,7 +238,7 @@ Test(record_am, a_silence_writes_a_silence_and_no_resolution)
 	cr_assert(d.ok, "%s", d.message);
 	wait_silenced("HighErrorRate", true);
 	wait_count(TL_ALERT_STATE, "alert HighErrorRate firing (critical), "
-		   "silenced", 1, 10000);
+		   "silenced", 10000);
 	/* Still firing in Alertmanager: polls go on, nothing resolves. */
 	usleep(1500000);
 	cr_assert_eq(count(TL_ALERT_CLOSE, NULL), 0,
@@ -314,17 +250,17 @@ Test(record_am, a_silence_writes_a_silence_and_no_resolution)
 	d = run(&req);
 	cr_assert(d.ok, "%s", d.message);
 	wait_count(TL_ALERT_STATE, "no longer suppressed: alert HighErrorRate",
-		   1, 10000);
+		   10000);
 	cr_assert_eq(count(TL_ALERT_OPEN, NULL), 1, "not a new alert");
 	cr_assert_eq(count(TL_ALERT_CLOSE, NULL), 0);
 
 	/* Resolved by Alertmanager: now it is a resolution. */
 	post_alert("HighErrorRate", now - 60000, clock_wall_ms() - 1000);
 	wait_count(TL_ALERT_CLOSE, "resolved: alert HighErrorRate no longer "
-		   "firing", 1, 10000);
+		   "firing", 10000);
 
 	/* The silence is an operator action that changes no system. */
-	recs = records(&n);
+	recs = record_room_records(&room, &n);
 	for (i = 0; i < n; i++) {
 		if (recs[i].kind == TL_ACTION_INTENT) {
 			cr_assert_eq(recs[i].mitigation, 0, "%s",

@@ -11,10 +11,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "build-config.h"
+#include "core/clock.h"
 #include "core/config.h"
 #include "core/incident.h"
 #include "core/incident_rt.h"
@@ -27,6 +27,7 @@
 #include "probes/runner.h"
 #include "tests/integration/harness.h"
 #include "tests/integration/pg_server.h"
+#include "tests/integration/record_room.h"
 
 #if HAVE_LIBPQ
 
@@ -51,25 +52,7 @@ static struct config cfg;
 static PGconn *admin;
 static pid_t bench = -1;
 
-/* The war room: a runner polling the sources, the tracker deriving what
- * they publish, the timeline recording into an incident's journal. */
-static struct {
-	struct state *st;
-	struct runner *r;
-	struct timeline *tl;
-	struct rules_tracker *tracker;
-	struct incident_rt *rt;
-	char *dir;
-} room;
-
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
+static struct record_room room;
 
 static void
 setup(void)
@@ -87,23 +70,7 @@ teardown(void)
 		harness_stop(bench, 2000);
 		bench = -1;
 	}
-	if (room.r != NULL) {
-		runner_stop(room.r, 2000);
-		runner_free(room.r);
-	}
-	if (room.rt != NULL) {
-		incident_rt_free(room.rt);
-	}
-	if (room.st != NULL) {
-		state_free(room.st);
-		rules_tracker_free(room.tracker);
-		timeline_free(room.tl);
-	}
-	if (room.dir != NULL) {
-		harness_rmrf(room.dir);
-		free(room.dir);
-	}
-	memset(&room, 0, sizeof(room));
+	record_room_close(&room);
 	if (admin != NULL) {
 		PQfinish(admin);
 		admin = NULL;
@@ -132,109 +99,23 @@ section(const char *name, int port, int interval_ms)
 	return sec;
 }
 
-/* Opens the room on the sections (all added before), declares the
- * incident, and starts polling. */
 static void
 open_room(struct config_section **secs, size_t n)
 {
-	struct incident_rt_opts o = { 0 };
-	struct err err = { { 0 } };
-	size_t i;
-
-	room.dir = harness_tmpdir("record-pg");
-	room.st = state_new();
-	room.tl = timeline_new(NULL, NULL);
-	room.tracker = rules_tracker_new(room.tl);
-	state_set_tracker(room.st, room.tracker);
-	o.dir = room.dir;
-	o.tracker = room.tracker;
-	room.rt = incident_rt_new(room.st, room.tl, NULL, &o);
-	cr_assert_eq(incident_rt_declare_now(room.rt, "Checkout slow",
-					     INCIDENT_P2, "alice", &err), 0,
-		     "%s", err.msg);
-	room.r = runner_new(room.st);
-	for (i = 0; i < n; i++) {
-		cr_assert_geq(runner_add(room.r, &postgres_probe_ops, secs[i],
-					 &err), 0, "%s", err.msg);
-	}
-	cr_assert_eq(runner_start(room.r, &err), 0, "%s", err.msg);
-}
-
-/* The journal's records so far (flushed); free with journal_recs_free. */
-static struct journal_rec *
-records(size_t *n)
-{
-	struct incident *inc = incident_rt_incident(room.rt);
-
-	journal_flush(incident_journal(inc));
-	return incident_records(inc, n);
+	record_room_open(&room, &postgres_probe_ops, secs, n, false,
+			 "Checkout slow");
 }
 
 static size_t
-count(enum tl_kind kind, const char *key_prefix)
+count(enum tl_kind kind, const char *key)
 {
-	struct journal_rec *recs;
-	size_t n, i, k = 0;
-
-	recs = records(&n);
-	for (i = 0; i < n; i++) {
-		k += recs[i].kind == kind && recs[i].event == NULL &&
-		     recs[i].key != NULL &&
-		     strncmp(recs[i].key, key_prefix,
-			     strlen(key_prefix)) == 0;
-	}
-	journal_recs_free(recs, n);
-	return k;
+	return record_room_count(&room, kind, key, NULL);
 }
 
-/* What the journal holds, on stderr: the story of a failure. */
-static void
-dump(void)
-{
-	struct journal_rec *recs;
-	size_t n, i;
-
-	recs = records(&n);
-	for (i = 0; i < n; i++) {
-		fprintf(stderr, "journal: %s %s %s\n",
-			tl_kind_name(recs[i].kind),
-			recs[i].source ? recs[i].source : "",
-			recs[i].text ? recs[i].text : "");
-	}
-	journal_recs_free(recs, n);
-}
-
-/* Waits until the journal holds a record of kind for key_prefix; a copy
- * of the first one, or asserts after timeout_ms. */
 static struct journal_rec
-wait_record(enum tl_kind kind, const char *key_prefix, int timeout_ms)
+wait_record(enum tl_kind kind, const char *key, int timeout_ms)
 {
-	int64_t end = now_ms() + timeout_ms;
-	struct journal_rec out;
-
-	while (now_ms() < end) {
-		struct journal_rec *recs;
-		size_t n, i;
-
-		recs = records(&n);
-		for (i = 0; i < n; i++) {
-			if (recs[i].kind == kind && recs[i].event == NULL &&
-			    recs[i].key != NULL &&
-			    strncmp(recs[i].key, key_prefix,
-				    strlen(key_prefix)) == 0) {
-				journal_rec_copy(&out, &recs[i]);
-				journal_recs_free(recs, n);
-				return out;
-			}
-		}
-		journal_recs_free(recs, n);
-		usleep(200000);
-	}
-	dump();
-	cr_assert_fail("no %s record for %s within %d ms", tl_kind_name(kind),
-		       key_prefix, timeout_ms);
-	journal_rec_init(&out);
-	return out;
+	return record_room_wait(&room, kind, key, NULL, timeout_ms);
 }
 
 /* The open finding of source with key, as its latest snapshot has it. */
@@ -287,9 +168,9 @@ start_pgbench(int seconds)
 static void
 wait_waiting(int n, int timeout_ms)
 {
-	int64_t end = now_ms() + timeout_ms;
+	int64_t end = clock_mono_ms() + timeout_ms;
 
-	while (now_ms() < end) {
+	while (clock_mono_ms() < end) {
 		PGresult *r = PQexec(admin, "SELECT count(*) FROM pg_locks "
 				     "WHERE NOT granted");
 		int k = atoi(PQgetvalue(r, 0, 0));
@@ -435,8 +316,8 @@ Test(record_pg, replica_gone_and_replay_paused)
 
 	cr_assert_eq(pg_server_init_standby(&standby, &srv), 0,
 		     "the standby did not start");
-	end = now_ms() + 15000;
-	while (!streaming && now_ms() < end) {
+	end = clock_mono_ms() + 15000;
+	while (!streaming && clock_mono_ms() < end) {
 		PGresult *r = PQexec(admin, "SELECT count(*) FROM "
 				     "pg_stat_replication WHERE state = "
 				     "'streaming'");

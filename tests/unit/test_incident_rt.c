@@ -549,21 +549,32 @@ count_kind(const struct journal_rec *recs, size_t n, enum tl_kind kind)
 	return k;
 }
 
-/* A resumed incident's open findings stay open: a condition that still
- * holds is not journaled again; its end closes the old finding. */
-Test(worker, a_resumed_incident_keeps_its_open_findings)
+/* rt with a tracker, and "Cache full" declared at T0. */
+static struct rules_tracker *
+declare_tracked(void)
 {
 	struct incident_rt_opts o = { .dir = dir };
 	struct rules_tracker *tracker = rules_tracker_new(tl);
-	struct journal_rec *recs;
 	struct err err = { { 0 } };
-	size_t n;
 
 	clock_set_fake(1000, T0);
 	o.tracker = tracker;
 	rt = incident_rt_new(st, tl, NULL, &o);
 	cr_assert_eq(incident_rt_declare_now(rt, "Cache full", INCIDENT_P2,
 					     "alice", &err), 0, "%s", err.msg);
+	return tracker;
+}
+
+/* A resumed incident's open findings stay open: a condition that still
+ * holds is not journaled again; its end closes the old finding. */
+Test(worker, a_resumed_incident_keeps_its_open_findings)
+{
+	struct incident_rt_opts o = { .dir = dir };
+	struct rules_tracker *tracker = declare_tracked();
+	struct journal_rec *recs;
+	struct err err = { { 0 } };
+	size_t n;
+
 	rules_track(tracker, "redis.cache", redis_at(90, 0));
 	rules_track(tracker, "redis.cache", redis_at(90, 11000));
 	recs = incident_fixture_records(incident_rt_incident(rt), &n);
@@ -601,19 +612,12 @@ Test(worker, a_resumed_incident_keeps_its_open_findings)
  * the tracker's later findings are not journaled. */
 Test(worker, resolving_lists_what_is_open_and_closes_the_record)
 {
-	struct incident_rt_opts o = { .dir = dir };
-	struct rules_tracker *tracker = rules_tracker_new(tl);
+	struct rules_tracker *tracker = declare_tracked();
 	struct incident_rt_result r;
 	struct journal_rec *recs;
-	struct err err = { { 0 } };
 	const struct journal_rec *still;
 	size_t n;
 
-	clock_set_fake(1000, T0);
-	o.tracker = tracker;
-	rt = incident_rt_new(st, tl, NULL, &o);
-	cr_assert_eq(incident_rt_declare_now(rt, "Cache full", INCIDENT_P2,
-					     "alice", &err), 0, "%s", err.msg);
 	rules_track(tracker, "redis.cache", redis_at(90, 0));
 	rules_track(tracker, "redis.cache", redis_at(97, 11000));
 	incident_rt_set_status(rt, INCIDENT_RESOLVED);
