@@ -177,7 +177,8 @@ incident_ui_tick(struct app *a)
 	}
 	if (v.journal_failed && !iu->failure_shown) {
 		iu->failure_shown = true;
-		app_set_status(a, ROLE_CRIT, "%s", v.journal_msg);
+		app_set_status(a, ROLE_CRIT, "%s: destructive actions, notes "
+			       "and status changes are refused", v.journal_msg);
 	}
 }
 
