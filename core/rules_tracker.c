@@ -377,10 +377,17 @@ track_items(struct rules_tracker *rt, struct tracked *t,
 		t->items[i].present = false;
 	}
 	/* A pending item is one that was present at the last snapshot (the
-	 * others are dropped below), so its seen time stands. */
+	 * others are dropped below), so its seen time stands. A condition
+	 * that measures its own age holds only once that age reached the
+	 * hold: a blocker whose sessions now wait a moment each is clear. */
 	for (i = 0; i < now->n; i++) {
 		struct item *it = item_find(t, now->v[i].key);
+		int64_t hold = hold_of(rt, now->v[i].key);
 
+		if (now->v[i].since_ms > 0 && s->taken_ms > 0 &&
+		    s->taken_ms - now->v[i].since_ms < hold) {
+			continue;
+		}
 		if (it == NULL) {
 			it = item_add(t, &now->v[i], mono);
 		}

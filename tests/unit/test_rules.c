@@ -1374,3 +1374,24 @@ Test(rules, silences_are_states_not_resolutions, .init = held_setup,
 		     "20s; was: alert HighErrorRate firing (critical))");
 	cr_assert_eq(count_kind(TL_ALERT_CLOSE), 1);
 }
+
+/* The condition of a pile-up is a wait past the hold: once the blocker's
+ * sessions wait only a moment each (it committed and went back to work),
+ * the finding closes, though the pid still blocks now and then. */
+Test(rules, a_blocker_back_to_short_waits_clears, .init = held_setup,
+     .fini = tracker_teardown)
+{
+	int t;
+
+	feed("postgres.main", at(pg_empty(), 0));
+	feed("postgres.main", at(pile_up(3, 8, 9), 8000));
+	cr_assert_eq(count_kind(TL_FINDING_OPEN), 1);
+	for (t = 10; t <= 20; t += 2) {
+		feed("postgres.main", at(pile_up(1, 0.3, 0.4), t * 1000));
+	}
+	cr_assert_eq(count_kind(TL_FINDING_CLOSE), 1);
+	assert_entry(1, TL_FINDING_CLOSE, "postgres.main",
+		     "cleared: 1 session behind pid 4242, longest wait 0.3 s "
+		     "(open 8s; was: 3 sessions blocked behind pid 4242, "
+		     "idle in transaction for 9.0 s, longest wait 8.0 s)");
+}
