@@ -40,6 +40,12 @@ struct kind_desc {
 	 * published: adds the findings and fills the model's derived fields
 	 * (the lock graph, pod severity) in the snapshot's own memory. */
 	void (*derive)(struct snapshot *s, struct derive *d);
+	/* For a finding of this kind whose condition is gone: what s (the
+	 * snapshot that closes it) says of its subject now, into buf ("no
+	 * session waits behind pid 4242, which has ended"), and the value
+	 * now (NAN unknown). NULL: "no longer seen". */
+	double (*cleared)(const struct snapshot *s, const char *key,
+			  char *buf, size_t n);
 	/* Frees a history derive() made; NULL when it makes none. */
 	void (*history_free)(void *history);
 	/* The kind's actions, ended by NULL; what a backend runs of them is

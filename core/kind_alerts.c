@@ -1,7 +1,8 @@
-/* The alerts kind: a finding per firing alert that nothing silences, and
- * the silence actions with the silence's input. Pure functions: any
- * thread. */
+/* The alerts kind: a finding per alert as Alertmanager states it (firing,
+ * suppressed), and the silence actions with the silence's input. Pure
+ * functions: any thread. */
 #include <ctype.h>
+#include <math.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <strings.h>
@@ -9,31 +10,38 @@
 #include "core/kind.h"
 #include "core/rules_internal.h"
 
+/* A finding per alert, in Alertmanager's words: firing, or firing but
+ * suppressed (silenced, inhibited), which does not count in the health
+ * but is followed, so that a silence is never read as a resolution. */
 static void
 alerts_findings(const struct alerts_model *m, struct rules_list *fl)
 {
-	char key[FINDING_KEY_MAX];
+	char key[FINDING_KEY_MAX], sev[64], subject[FINDING_SUBJECT_MAX];
+	struct finding *f;
 	size_t i;
 
 	for (i = 0; i < m->n_alerts; i++) {
 		const struct alert_row *a = &m->alerts[i];
 		const char *name = a->name[0] != '\0' ? a->name : "(unnamed)";
+		bool suppressed = a->silenced || a->inhibited;
 
-		if (a->silenced) {
-			continue;
-		}
 		snprintf(key, sizeof(key), "alert:%s",
 			 a->fingerprint[0] != '\0' ? a->fingerprint : name);
+		sev[0] = '\0';
 		if (a->severity[0] != '\0') {
-			rules_list_add(fl, strcasecmp(a->severity,
-						      "critical") == 0 ?
-				       HEALTH_CRIT : HEALTH_WARN, key,
-				       "alert %s firing (%s)", name,
-				       a->severity);
-		} else {
-			rules_list_add(fl, HEALTH_WARN, key, "alert %s firing",
-				       name);
+			snprintf(sev, sizeof(sev), " (%.40s)", a->severity);
 		}
+		bool crit = strcasecmp(a->severity, "critical") == 0;
+
+		f = rules_list_add(fl, crit ? HEALTH_CRIT : HEALTH_WARN, key,
+				   "alert %s firing%s%s", name, sev,
+				   !suppressed ? "" : a->silenced &&
+				   a->inhibited ? ", silenced and inhibited" :
+				   a->silenced ? ", silenced" : ", inhibited");
+		snprintf(subject, sizeof(subject), "alert %s", name);
+		rules_finding_measure(f, subject, NAN, NAN, UNIT_NONE);
+		f->suppressed = suppressed;
+		f->since_ms = a->starts_ms;
 	}
 }
 

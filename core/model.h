@@ -141,6 +141,7 @@ struct pg_replica {
 	double write_lag_s;
 	double flush_lag_s;
 	double replay_lag_s;
+	double lag_bytes;       /* WAL not replayed there yet, NAN unknown */
 };
 
 struct pg_statement {
@@ -164,6 +165,7 @@ struct pg_model {
 	size_t n_replicas;
 	bool is_standby;
 	double replay_delay_s;  /* on a standby */
+	bool replay_paused;     /* on a standby: WAL replay is paused */
 	double xact_per_s;
 	double rollback_per_s;
 	double deadlocks;       /* total since stats reset */
@@ -214,6 +216,7 @@ struct redis_model {
 	double peak_bytes;
 	double frag_ratio;
 	double evicted_per_s;
+	double evicted_keys;    /* since the server started, NAN unknown */
 	double expired_per_s;
 	double hit_ratio;       /* 0..1 */
 	double ops_per_s;
@@ -370,6 +373,7 @@ struct alert_row {
 	int64_t starts_ms;      /* wall ms */
 	bool silenced;
 	const char *silence_id; /* "" when not silenced */
+	bool inhibited;         /* another alert inhibits it */
 };
 
 /* An active silence (Alertmanager). */

@@ -16,12 +16,34 @@ struct snapshot_block;
 
 #define FINDING_KEY_MAX 96
 #define FINDING_TEXT_MAX 200
+#define FINDING_SUBJECT_MAX 96
 
-/* Something wrong that the rules found in a snapshot. */
+/* Something wrong that the rules found in a snapshot: one per subject (a
+ * blocker pid, a pod's workload, a metric's series), with the number that
+ * was compared and the threshold it passed. */
 struct finding {
 	char key[FINDING_KEY_MAX];      /* stable identity: "crashloop:ns/dep" */
 	enum health sev;
+	/* "3 sessions blocked behind pid 4242 for up to 6.2 s (> 5 s)" */
 	char text[FINDING_TEXT_MAX];
+	/* What value measures: "sessions blocked behind pid 4242" */
+	char subject[FINDING_SUBJECT_MAX];
+	double value;           /* NAN when the finding has no number */
+	double limit;           /* the threshold value passed, or NAN */
+	enum metric_unit unit;  /* of value and limit */
+	bool lower_is_worse;    /* a hit ratio: the peak is the lowest */
+	/* Wall ms the condition began when the data tells (a lock wait's
+	 * start, an alert's startsAt); 0 unknown. */
+	int64_t since_ms;
+	/* An alert Alertmanager silences or inhibits: listed, not counted in
+	 * the health. */
+	bool suppressed;
+	/* The tracker's (0 and NAN on a snapshot judged on its own): when it
+	 * opened (wall ms), the worst value while open, and whether the
+	 * condition is gone and the finding waits out its hold to close. */
+	int64_t opened_ms;
+	double peak;
+	bool clearing;
 };
 
 struct snapshot {

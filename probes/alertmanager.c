@@ -230,6 +230,7 @@ build_alerts(struct snapshot *s, struct alerts_model *m,
 		o->silenced = a->n_silenced_by > 0;
 		o->silence_id = snapshot_strdup(s, a->n_silenced_by > 0 ?
 						a->silenced_by[0] : "");
+		o->inhibited = a->n_inhibited_by > 0;
 	}
 	qsort(m->alerts, m->n_alerts, sizeof(*m->alerts), alert_row_cmp);
 }

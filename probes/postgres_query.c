@@ -40,7 +40,9 @@ build_stats(const struct pg_caps *caps)
 		"ELSE extract(epoch FROM now() - "
 		"pg_last_xact_replay_timestamp()) END END, "
 		"d.xact_commit, d.xact_rollback, d.deadlocks, "
-		"CASE WHEN $1 THEN pg_database_size(d.datid) END "
+		"CASE WHEN $1 THEN pg_database_size(d.datid) END, "
+		"CASE WHEN pg_is_in_recovery() THEN "
+		"pg_is_wal_replay_paused() END "
 		"FROM (SELECT 1) AS one "
 		"LEFT JOIN pg_stat_database d ON d.datid = %u",
 		caps->dboid);
@@ -153,7 +155,11 @@ build_replicas(void)
 		"CASE WHEN client_addr IS NOT NULL THEN host(client_addr) "
 		"WHEN client_port = -1 THEN 'local' ELSE '' END, "
 		"coalesce(state, ''), extract(epoch FROM write_lag), "
-		"extract(epoch FROM flush_lag), extract(epoch FROM replay_lag) "
+		"extract(epoch FROM flush_lag), "
+		"extract(epoch FROM replay_lag), "
+		"pg_wal_lsn_diff(CASE WHEN pg_is_in_recovery() "
+		"THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END, "
+		"replay_lsn) "
 		"FROM pg_stat_replication ORDER BY application_name, pid");
 }
 
@@ -250,12 +256,13 @@ fill_stats(struct pg_model *m, const PGresult *r, struct pgq_carry *c,
 	double commit, rollback;
 	int64_t now = pgc_now_ms();
 
-	if (!shape_ok(r, 7) || libpq.PQntuples(r) != 1) {
+	if (!shape_ok(r, 8) || libpq.PQntuples(r) != 1) {
 		return unexpected("statistics", err);
 	}
 	m->max_connections = num(r, 0, 0);
 	m->is_standby = libpq.PQgetvalue(r, 0, 1)[0] == 't';
 	m->replay_delay_s = m->is_standby ? num(r, 0, 2) : NAN;
+	m->replay_paused = libpq.PQgetvalue(r, 0, 7)[0] == 't';
 	commit = num(r, 0, 3);
 	rollback = num(r, 0, 4);
 	m->deadlocks = num(r, 0, 5);
@@ -365,7 +372,7 @@ fill_replicas(struct snapshot *snap, struct pg_model *m, const PGresult *r,
 {
 	int n, i;
 
-	if (!shape_ok(r, 6)) {
+	if (!shape_ok(r, 7)) {
 		return unexpected("replication", err);
 	}
 	n = libpq.PQntuples(r);
@@ -381,6 +388,7 @@ fill_replicas(struct snapshot *snap, struct pg_model *m, const PGresult *r,
 		p->write_lag_s = num(r, i, 3);
 		p->flush_lag_s = num(r, i, 4);
 		p->replay_lag_s = num(r, i, 5);
+		p->lag_bytes = num(r, i, 6);
 		if (libpq.PQgetisnull(r, i, 2)) {
 			*hidden = true;
 		}

@@ -134,6 +134,7 @@ fill_rates(struct redis_poller *rp, struct redis_model *m,
 	double dh, dm, ops;
 
 	m->evicted_per_s = rate(in->evicted, rp->prev_evicted, dt);
+	m->evicted_keys = in->evicted;
 	m->expired_per_s = rate(in->expired, rp->prev_expired, dt);
 	m->rejected_per_s = rate(in->rejected, rp->prev_rejected, dt);
 	/* Our own PING, INFO, SLOWLOG and CLIENT LIST are not traffic. */

@@ -351,11 +351,20 @@ preview_delete(const struct action_req *req, char *buf, size_t n,
 	return 0;
 }
 
+/* What a running delete reports: the pattern and how many keys matched
+ * before it began ("~120000", "at least 80000"). */
+struct delete_run {
+	char pat[sizeof(((struct action_req *)NULL)->arg) * 4];
+	char of[48];
+};
+
 static void
 progress_hook(void *arg, size_t deleted)
 {
-	action_progress("deleted %zu keys matching %s", deleted,
-			(const char *)arg);
+	const struct delete_run *dr = arg;
+
+	action_progress("deleted %zu of %s keys matching %s", deleted, dr->of,
+			dr->pat);
 }
 
 static bool
@@ -368,12 +377,13 @@ static int
 run_delete(const struct action_req *req, char *result, size_t n,
 	   struct err *err)
 {
-	char pat[sizeof(req->arg) * 4];
+	struct delete_run dr;
 	struct redis_delete_hooks hooks = {
 		.progress = progress_hook,
 		.cancelled = cancelled_hook,
-		.arg = pat,
+		.arg = &dr,
 	};
+	struct redis_match_count mc;
 	struct redis_conn *c;
 	size_t deleted = 0;
 	int rc;
@@ -382,7 +392,14 @@ run_delete(const struct action_req *req, char *result, size_t n,
 	    (c = action_conn(req, err)) == NULL) {
 		return -1;
 	}
-	shown_pattern(req->arg, pat, sizeof(pat));
+	shown_pattern(req->arg, dr.pat, sizeof(dr.pat));
+	/* How many there are, so that a cancel can say how far it got. */
+	if (redis_count_pattern(c, req->arg, COUNT_BUDGET_MS, &mc, err) < 0) {
+		redis_conn_free(c);
+		return -1;
+	}
+	snprintf(dr.of, sizeof(dr.of), "%s%zu", mc.complete ? "~" :
+		 "at least ", mc.count);
 	rc = redis_delete_pattern(c, req->arg, REDIS_DELETE_BATCH, &hooks,
 				  &deleted, err);
 	redis_conn_free(c);
@@ -390,14 +407,15 @@ run_delete(const struct action_req *req, char *result, size_t n,
 		char why[ERR_MSG_MAX];
 
 		strlcpy_safe(why, err->msg, sizeof(why));
-		return err_set(err, "%s after deleting %zu keys matching %s",
-			       why, deleted, pat);
+		return err_set(err, "%s after deleting %zu of %s keys matching "
+			       "%s", why, deleted, dr.of, dr.pat);
 	}
 	if (rc == 1) {
-		return err_set(err, "cancelled after deleting %zu keys "
-			       "matching %s", deleted, pat);
+		snprintf(result, n, "cancelled after deleting %zu of %s keys "
+			 "matching %s", deleted, dr.of, dr.pat);
+		return ACTION_RUN_CANCELLED;
 	}
-	snprintf(result, n, "deleted %zu keys matching %s", deleted, pat);
+	snprintf(result, n, "deleted %zu keys matching %s", deleted, dr.pat);
 	return 0;
 }
 

@@ -569,7 +569,7 @@ cli_main(int argc, char *argv[])
 				       &err);
 	}
 	if (status == 0) {
-		iu = cli_incident_start(&o, &cfg, st, tl, act, &scratch,
+		iu = cli_incident_start(&o, &cfg, st, tl, act, rt, &scratch,
 					warn, sizeof(warn), &err);
 		status = iu != NULL ? 0 : -1;
 	}

@@ -442,8 +442,23 @@ Test(redis, memory_warn_crit_evict)
 	cr_expect_gt(m->evicted_per_s, 0);
 	cr_expect_str_eq(m->policy, "allkeys-lru");
 	cr_expect_eq(rules_health(s), HEALTH_CRIT);
-	cr_assert_geq(rules_findings(s, f, 4), 1);
-	cr_expect(strstr(f[0].text, "evicting") != NULL, "%s", f[0].text);
+	/* Evicting is a finding of its own, with its numbers. */
+	cr_assert_eq(rules_findings(s, f, 4), 2);
+	cr_expect(strcmp(f[0].key, "redis-evicting") == 0 ||
+		  strcmp(f[1].key, "redis-evicting") == 0);
+	for (int i = 0; i < 2; i++) {
+		if (strcmp(f[i].key, "redis-evicting") != 0) {
+			continue;
+		}
+		cr_expect(strstr(f[i].text, "evicting keys at ") != NULL,
+			  "%s", f[i].text);
+		cr_expect(strstr(f[i].text, "maxmemory-policy allkeys-lru, ") !=
+			  NULL, "%s", f[i].text);
+		cr_expect(strstr(f[i].text, " since the server started") !=
+			  NULL, "%s", f[i].text);
+		cr_expect_eq(f[i].value, m->evicted_per_s);
+		cr_expect_gt(m->evicted_keys, 0);
+	}
 	snapshot_unref(s);
 	redisFree(c);
 	redis_poller_free(rp);
@@ -651,8 +666,16 @@ Test(redis, cancel_through_the_worker)
 		usleep(5000);
 	}
 	cr_expect_eq(done.ok, false);
+	/* Stopped by the operator: not a failure, and how far it got. */
+	cr_expect_eq(done.outcome, ACTION_CANCELLED);
 	cr_expect(strncmp(done.message, "cancelled after deleting ", 25) == 0,
 		  "%s", done.message);
+	cr_expect(strstr(done.message, " of ~300000 keys matching big:*") !=
+		  NULL, "%s", done.message);
+	cr_expect_eq(timeline_count(tl), 2);
+	cr_expect(strstr(timeline_get(tl, 1)->text, ": cancelled: cancelled "
+			 "after deleting ") != NULL, "%s",
+		  timeline_get(tl, 1)->text);
 	left = integer(c, "DBSIZE");
 	cr_expect(left > 0 && left < 300000, "%lld", left);
 	actions_free(acts, 2000);

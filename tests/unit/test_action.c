@@ -172,7 +172,9 @@ run_cancellable(const struct action_req *req, char *result, size_t n,
 	for (i = 1; i <= 500; i++) {
 		action_progress("deleted %d00 keys", i);
 		if (action_cancelled()) {
-			return err_set(err, "cancelled after %d batches", i);
+			snprintf(result, n, "cancelled after %d00 of 50000 "
+				 "keys", i);
+			return ACTION_RUN_CANCELLED;
 		}
 		sleep_ms(10);
 	}
@@ -542,11 +544,35 @@ Test(action, progress_and_cancel, .init = setup, .fini = teardown,
 	cr_assert(wait_idle(acts, 3000), "the run saw the cancel");
 	cr_assert(actions_poll_done(acts, &d));
 	cr_expect_not(d.ok);
+	/* The operator stopped it: not a failure. */
+	cr_expect_eq(d.outcome, ACTION_CANCELLED);
 	cr_expect_not(d.is_preview);
 	cr_expect_not_null(strstr(d.message, "cancelled after"), "%s",
 			   d.message);
+	cr_expect_not_null(strstr(d.message, " of 50000 keys"), "%s",
+			   d.message);
 	cr_expect_not(actions_progress(acts, &seen_id, line, sizeof(line)));
 	cr_expect_eq(timeline_count(tl), 2, "intent and result");
+	cr_expect_not_null(strstr(timeline_get(tl, 1)->text,
+				  ": cancelled: cancelled after"), "%s",
+			   timeline_get(tl, 1)->text);
+	cr_expect_null(strstr(timeline_get(tl, 1)->text, "failed"), "%s",
+		       timeline_get(tl, 1)->text);
+}
+
+/* An input its spec refuses never reaches the worker, nor the gate that
+ * would journal it as an action. */
+Test(action, submit_checks_the_input, .init = setup, .fini = teardown,
+     .timeout = 20)
+{
+	struct action_req empty = make_req(&def_delkeys, "  ");
+	struct err err = { { 0 } };
+
+	acts = actions_new(st, tl, false);
+	cr_expect_eq(actions_submit(acts, &empty, &err), 0);
+	cr_expect_str_eq(err.msg, "Delete keys: Pattern is empty");
+	cr_expect_eq(actions_pending(acts), 0);
+	cr_expect_eq(timeline_count(tl), 0, "nothing journaled");
 }
 
 Test(action, progress_and_cancel_outside_the_worker_do_nothing)
@@ -675,14 +701,14 @@ gate_intent(void *ctx, const struct action_req *req, const char *op,
 }
 
 static void
-gate_result(void *ctx, int64_t token, const struct action_req *req, bool ok,
-	    const char *message)
+gate_result(void *ctx, int64_t token, const struct action_req *req,
+	    enum action_outcome outcome, const char *message)
 {
 	struct fake_gate *g = ctx;
 
 	g->results++;
 	g->last_token = token;
-	g->last_ok = ok;
+	g->last_ok = outcome == ACTION_OK;
 }
 
 Test(action, gate_writes_intent_first_and_refuses_when_it_cannot,

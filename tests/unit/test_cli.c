@@ -1046,6 +1046,15 @@ Test(bin, crash_restores_terminal_and_dies_by_signal, .timeout = 20)
 static char *
 make_incident(void)
 {
+	static const struct action_impl terminate = {
+		.spec = &action_pg_terminate,
+	};
+	struct action_req req = {
+		.impl = &terminate,
+		.source = "postgres.main",
+		.who = "alice",
+		.target = { .type = TARGET_PG_BACKEND, .label = "pid=4242" },
+	};
 	struct err err = { { 0 } };
 	struct incident *inc;
 	struct incident_info info;
@@ -1061,24 +1070,23 @@ make_incident(void)
 	cr_assert_not_null(inc, "%s", err.msg);
 	cr_assert_str_eq(incident_id(inc), REPORT_ID);
 	clock_advance_fake(60000);
-	incident_note(inc, "alice", "pid 4242 holds the orders lock");
+	cr_assert_eq(incident_note(inc, "alice", "pid 4242 holds the orders "
+				   "lock", &err), 0, "%s", err.msg);
 	incident_set_status(inc, INCIDENT_MITIGATING, "alice", &err);
 	clock_advance_fake(60000);
-	seq = incident_action_intent(inc, "postgres.main", "alice",
-				     action_pg_terminate.name, "pid=4242",
+	seq = incident_action_intent(inc, &req,
 				     "SELECT pg_terminate_backend(4242);",
 				     "Terminate session on pid=4242", &err);
 	cr_assert(seq > 0, "%s", err.msg);
-	cr_assert_eq(incident_action_result(inc, seq, "postgres.main",
-					    "alice", "terminate", "pid=4242",
-					    true, "returned true", &err), 0);
+	cr_assert_eq(incident_action_result(inc, seq, &req, ACTION_OK,
+					    "returned true", &err), 0);
 	clock_advance_fake(60000);
 	incident_set_status(inc, INCIDENT_RESOLVED, "alice", &err);
 	cr_assert_eq(journal_flush(incident_journal(inc)), 0);
 	incident_get(inc, &info);
 	recs = incident_records(inc, &n);
 	f = open_memstream(&pm, &len);
-	cr_assert_eq(export_postmortem(&info, recs, n, f), 0);
+	cr_assert_eq(export_postmortem(&info, recs, n, NULL, 0, f), 0);
 	fclose(f);
 	journal_recs_free(recs, n);
 	incident_info_finish(&info);

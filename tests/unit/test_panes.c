@@ -1351,6 +1351,38 @@ Test(panes, alerts_order_and_targets)
 	snapshot_unref(s);
 }
 
+/* Alertmanager's states, each its own word: firing, silenced, inhibited
+ * (both: suppressed, still firing). */
+Test(panes, alerts_show_alertmanagers_state)
+{
+	struct snapshot *s = build_alerts();
+	struct pane p = make_pane(&pane_alerts_ops);
+	struct pane_ctx c = make_ctx(s, NULL);
+	struct line l;
+	int h;
+	char *d;
+
+	((struct alerts_model *)s->data)->alerts[1].inhibited = true;
+	draw_full(&p, &c);
+	h = find_row("SEVERITY", 0);
+	cr_assert_geq(h, 0);
+	cr_assert(strstr(read_line(h, &l)->s, "STATE") != NULL, "%s", l.s);
+	cr_assert(strstr(read_line(h + 1, &l)->s, "silenced") != NULL, "%s",
+		  l.s);
+	cr_assert(strstr(read_line(h + 2, &l)->s, "PodCrashLooping") != NULL);
+	cr_assert(strstr(l.s, "inhibited") != NULL, "%s", l.s);
+	cr_assert(strstr(read_line(h + 3, &l)->s, "firing") != NULL, "%s",
+		  l.s);
+	cr_assert_geq(find_row("inhibited 1", 0), 0);
+	press(&p, &c, 'j');
+	d = p.ops->detail(&p, &c);
+	cr_assert(strstr(d, "state: inhibited (suppressed: still firing, not "
+			 "notified)") != NULL, "%s", d);
+	free(d);
+	p.ops->free(&p);
+	snapshot_unref(s);
+}
+
 #define SIL_API "4a0c7e2d-91b3-4f6e-8d21-0c9b5e7f1a23"
 #define SIL_DISK "b7e1d0c4-2f3a-4c5b-9e8d-7a6f5e4d3c2b"
 #define SIL_OLD "0f9e8d7c-6b5a-4938-8271-605f4e3d2c1b"
