@@ -72,6 +72,14 @@ static const struct {
 	{ "redis-memory", 10000 },
 	{ "redis-evicting", 5000 },
 	{ "kafka-lag", 15000 },
+	/* the lag evaluator judged a whole window already */
+	{ "kafka", 0 },
+	{ "kafka-brokers", 10000 },
+	{ "kafka-urp", 30000 },
+	/* endpoint checks: two failed checks at the default 10 s */
+	{ "http", 15000 },
+	{ "http-slow", 30000 },
+	{ "cert", 0 },
 	/* Prometheus's rates are 5-minute averages already */
 	{ "metric", 15000 },
 	/* Alertmanager decides (the rule's for:, its resolve_timeout) */
