@@ -4,6 +4,7 @@
  * Pure functions: any thread. */
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "core/kind.h"
 #include "core/rules_internal.h"
@@ -66,6 +67,35 @@ http_derive(struct snapshot *s, struct derive *d)
 	cert_finding(s, m, d->findings);
 }
 
+/* What the check that closed a finding says now. */
+static double
+http_cleared(const struct snapshot *s, const char *key, char *buf, size_t n)
+{
+	const struct endpoint_model *m = snapshot_endpoint(s);
+	char v[48];
+
+	if (m == NULL) {
+		return NAN;
+	}
+	if (strncmp(key, "cert:", 5) == 0) {
+		if (isnan(m->cert_days)) {
+			snprintf(buf, n, "no certificate read from %s", m->url);
+		} else {
+			snprintf(buf, n, "certificate of %s expires in %.1f "
+				 "days", m->url, m->cert_days);
+		}
+		return m->cert_days;
+	}
+	if (!m->ok) {
+		snprintf(buf, n, "%s still failing: %s", m->url, m->reason);
+		return m->latency_ms;
+	}
+	snprintf(buf, n, "%s answers HTTP %ld in %s", m->url, m->status,
+		 rules_fmt_unit(UNIT_SECONDS, m->latency_ms / 1000, v,
+				sizeof(v)));
+	return m->latency_ms;
+}
+
 static const struct action_spec *const http_actions[] = {
 	NULL,
 };
@@ -77,5 +107,6 @@ const struct kind_desc kind_http = {
 	.abbrev = "http",
 	.aliases = (const char *const[]){ "endpoint", "checks", NULL },
 	.derive = http_derive,
+	.cleared = http_cleared,
 	.actions = http_actions,
 };

@@ -143,6 +143,19 @@ kafka_cleared(const struct snapshot *s, const char *key, char *buf,
 	for (i = 0; m != NULL && i < m->n_groups; i++) {
 		const struct kafka_group *g = &m->groups[i];
 
+		/* A status that ended: what the group is now. */
+		if (strncmp(key, "kafka:", 6) == 0) {
+			const char *name = strchr(key + 6, ':');
+
+			if (name == NULL || strcmp(name + 1, g->group) != 0) {
+				continue;
+			}
+			snprintf(buf, n, "%s now %s", g->group,
+				 g->reason != NULL && g->reason[0] != '\0' ?
+				 g->reason : g->status == KAFKA_NONE ?
+				 "not judged" : kafka_status_name(g->status));
+			return g->total_lag;
+		}
 		snprintf(want, sizeof(want), "kafka-lag:%s/%s", g->group,
 			 g->topic);
 		if (strcmp(want, key) != 0) {

@@ -842,13 +842,14 @@ Test(rules, tracker_kafka_status_change_is_on_the_timeline,
 	cr_assert_eq(timeline_count(fx.tl), 1);
 	assert_entry(0, TL_FINDING_OPEN, "kafka.events",
 		     "billing WARN: lag grew");
-	/* WARN to STALL: one closes (with its latest numbers), the other
-	 * opens. */
+	/* WARN to STALL: one closes (saying what the group is now), the
+	 * other opens. */
 	feed("kafka.events", kafka_status_snap("billing", KAFKA_STALL,
 					       "STALL: stuck", 9000));
 	cr_assert_eq(timeline_count(fx.tl), 3);
 	assert_entry(1, TL_FINDING_CLOSE, "kafka.events",
-		     "resolved: billing WARN: lag grew more");
+		     "cleared: billing now STALL: stuck (open 0s; worst: "
+		     "billing WARN: lag grew)");
 	assert_entry(2, TL_FINDING_OPEN, "kafka.events",
 		     "billing STALL: stuck");
 	cr_assert_eq(rules_tracker_health(fx.rt, "kafka.events"),
@@ -856,7 +857,8 @@ Test(rules, tracker_kafka_status_change_is_on_the_timeline,
 	feed("kafka.events", kafka_status_snap("billing", KAFKA_OK, "OK", 0));
 	cr_assert_eq(timeline_count(fx.tl), 4);
 	assert_entry(3, TL_FINDING_CLOSE, "kafka.events",
-		     "resolved: billing STALL: stuck");
+		     "cleared: billing now OK (open 0s; was: billing "
+		     "STALL: stuck)");
 }
 
 Test(rules, tracker_uses_source_argument, .init = tracker_setup,
