@@ -114,7 +114,8 @@ struct action_impl {
 	 * confirmation that needs the backend (how many keys match, which
 	 * sessions would be terminated): writes lines shown under describe()'s
 	 * text. Read-only; returns 0, or -1 with err (the action is then not
-	 * offered). */
+	 * offered, and the attempt is journaled as an action that failed with
+	 * "not run: " and err). */
 	int (*preview)(const struct action_req *req, char *buf, size_t n,
 		       struct err *err);
 };
