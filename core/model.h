@@ -175,6 +175,8 @@ struct pg_model {
 	 * long. 0 or NAN: not set, use the default (5 s). */
 	double long_query_s;
 	int own_pid;            /* warroom's own session, 0 unknown */
+	int action_pid;         /* the session warroom keeps for actions,
+				 * 0 none */
 	struct pg_locks locks;  /* derived at publish */
 };
 

@@ -1,6 +1,7 @@
 /* The PostgreSQL probe: one connection per source, set up once (session
- * settings, prepared statements), then one round trip per poll; and its
- * probe_ops. Probe thread (or a test's or the benchmark's thread). */
+ * settings, prepared statements), then one round trip per poll, and a
+ * second session kept for the actions; and its probe_ops. Probe thread (or
+ * a test's or the benchmark's thread). */
 #include "probes/postgres.h"
 
 #if HAVE_LIBPQ
@@ -34,6 +35,9 @@ struct pg_probe {
 
 	char *sql[PGQ_MAX];
 	size_t n_sql;
+
+	/* The session actions run on, opened beside conn and kept. */
+	struct pg_reserve *reserve;
 };
 
 static bool
@@ -66,6 +70,7 @@ pg_probe_new(const struct config_section *sec, struct probe *owner,
 	pp->timeout_ms = sec->timeout_ms > 0 ? sec->timeout_ms : 5000;
 	pp->long_query_s = lq_ms / 1000.0;
 	pp->carry.db_size = NAN;
+	pp->reserve = pg_reserve_new(sec);
 	return pp;
 }
 
@@ -290,7 +295,14 @@ pg_probe_poll(void *pg_probe, struct snapshot *snap, struct err *err)
 	if (with_size && !isnan(m->db_size_bytes)) {
 		pp->size_at_ms = pgc_now_ms();
 	}
+	/* The sessions listed leave out this one, which is running the
+	 * poll: it counts against max_connections all the same. */
+	m->conns_active = (isnan(m->conns_active) ? 0 : m->conns_active) + 1;
 	m->own_pid = pp->backend_pid;
+	/* Opened once the server has answered, so that a server that does
+	 * not answer is not asked twice; counted from the next poll on. */
+	pg_reserve_keep(pp->reserve, pp->timeout_ms, sp);
+	m->action_pid = pg_reserve_pid(pp->reserve);
 	snap->data = m;
 	return 0;
 }
@@ -305,6 +317,7 @@ pg_probe_free(void *pg_probe)
 		return;
 	}
 	drop_conn(pp);
+	pg_reserve_put(pp->reserve);
 	for (i = 0; i < pp->n_sql; i++) {
 		free(pp->sql[i]);
 	}

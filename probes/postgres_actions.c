@@ -2,7 +2,8 @@
  * terminate every session idle in transaction for more than N minutes.
  * describe() runs on any thread and never touches the network (it reads
  * the snapshot the operator confirmed against); preview() and run() run
- * on the action worker, each on a short-lived connection of its own. */
+ * on the action worker, on the session the probe keeps for them
+ * (postgres_reserve.c), else on a short-lived connection of their own. */
 #include "probes/postgres.h"
 
 #if HAVE_LIBPQ
@@ -29,10 +30,11 @@ static const char cancel_consequence[] =
 	"A session idle in transaction keeps its transaction and its locks: "
 	"cancel does not release them (terminate does).";
 
-/* ---- the action's own connection ------------------------------------ */
+/* ---- the action's connection ---------------------------------------- */
 
 struct act_conn {
 	PGconn *c;
+	struct pg_reserve *reserve;     /* c is the probe's kept session */
 	char where[160];
 	int timeout_ms;
 	int64_t deadline_ms;
@@ -45,22 +47,16 @@ act_stop(const void *ctx)
 	return action_cancelled();
 }
 
+/* A connection of the action's own, when no kept session can be lent:
+ * set up as the kept one is. */
 static int
-act_open(const struct action_req *req, struct act_conn *ac, struct err *err)
+act_connect(const struct action_req *req, struct act_conn *ac,
+	    struct err *err)
 {
 	PGresult *res[2] = { NULL, NULL };
 	char sql[128];
 	int n, i, rc = 0;
 
-	memset(ac, 0, sizeof(*ac));
-	if (req->section == NULL) {
-		return err_set(err, "%s: no configuration for this source",
-			       req->source);
-	}
-	ac->timeout_ms = req->section->timeout_ms > 0 ?
-			 req->section->timeout_ms : 5000;
-	ac->deadline_ms = pgc_now_ms() + ac->timeout_ms;
-	ac->stop.fn = act_stop;
 	ac->c = pgc_connect(req->section, ac->timeout_ms, ac->deadline_ms,
 			    &ac->stop, ac->where, sizeof(ac->where), err);
 	if (ac->c == NULL) {
@@ -92,10 +88,46 @@ act_open(const struct action_req *req, struct act_conn *ac, struct err *err)
 	return rc;
 }
 
+/* The session the action runs on: the one the source's probe keeps for
+ * actions, which exists before the server fills up; else one of its
+ * own. */
+static int
+act_open(const struct action_req *req, struct act_conn *ac, struct err *err)
+{
+	char why[ERR_MSG_MAX];
+
+	memset(ac, 0, sizeof(*ac));
+	if (req->section == NULL) {
+		return err_set(err, "%s: no configuration for this source",
+			       req->source);
+	}
+	ac->timeout_ms = req->section->timeout_ms > 0 ?
+			 req->section->timeout_ms : 5000;
+	ac->deadline_ms = pgc_now_ms() + ac->timeout_ms;
+	ac->stop.fn = act_stop;
+	ac->c = pg_reserve_borrow(req->section, &ac->reserve, ac->where,
+				  sizeof(ac->where), why, sizeof(why));
+	if (ac->c != NULL) {
+		return 0;
+	}
+	if (act_connect(req, ac, err) < 0) {
+		char failed[ERR_MSG_MAX];
+
+		strlcpy_safe(failed, err->msg, sizeof(failed));
+		return err_set(err, "%s; warroom's kept session is not open: "
+			       "%s", failed, why);
+	}
+	return 0;
+}
+
 static void
 act_close(struct act_conn *ac)
 {
-	if (ac->c != NULL) {
+	if (ac->reserve != NULL) {
+		pg_reserve_return(ac->reserve);
+		ac->reserve = NULL;
+		ac->c = NULL;
+	} else if (ac->c != NULL) {
 		libpq.PQfinish(ac->c);
 		ac->c = NULL;
 	}
@@ -167,6 +199,10 @@ verify(const struct action_req *req, struct act_conn *ac, struct target *t,
 	if (m != NULL && m->own_pid == t->pid) {
 		return err_set(err, "pid %d is warroom's own monitoring "
 			       "session; nothing done", t->pid);
+	}
+	if (m != NULL && m->action_pid == t->pid) {
+		return err_set(err, "pid %d is the session warroom keeps for "
+			       "actions; nothing done", t->pid);
 	}
 	if ((r = act_exec(ac, sql, 1, params, err)) == NULL) {
 		return -1;
