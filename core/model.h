@@ -105,6 +105,12 @@ struct pg_session {
 	const char *lock_mode;  /* mode it waits for, "" when not waiting */
 	const char *lock_rel;   /* relation it waits on, "" unknown */
 	double wait_s;          /* how long it has waited for the lock, NAN */
+	/* Seconds since its state last changed (for an idle session: how
+	 * long it has been idle), NAN unknown. */
+	double state_s;
+	/* The database of the relation it waits on when that is not the
+	 * probe's (its OID cannot be named there), else "". NULL means "". */
+	const char *lock_db;
 };
 
 /* Who blocks whom, derived at publish from the sessions' blocked_by
@@ -140,6 +146,8 @@ struct pg_replica {
 	double write_lag_s;
 	double flush_lag_s;
 	double replay_lag_s;
+	const char *sync_state; /* async, sync, quorum, potential; NULL "" */
+	double replay_lag_bytes;        /* WAL not replayed there yet, NAN */
 };
 
 struct pg_statement {
@@ -163,6 +171,13 @@ struct pg_model {
 	size_t n_replicas;
 	bool is_standby;
 	double replay_delay_s;  /* on a standby */
+	bool replay_paused;     /* on a standby: pg_wal_replay_pause() */
+	double replay_behind_bytes;     /* on a standby: received, not
+					 * replayed yet; NAN */
+	/* Connections only superusers (and, 16+, pg_use_reserved_connections)
+	 * may take: others are refused this many before max_connections.
+	 * NAN unknown. */
+	double reserved_connections;
 	double xact_per_s;
 	double rollback_per_s;
 	double deadlocks;       /* total since stats reset */
@@ -171,6 +186,9 @@ struct pg_model {
 	struct pg_statement *statements;
 	size_t n_statements;
 	const char *notice;     /* what the role may not see, or "" */
+	/* A database whose relations the lock waits name by OID only (the
+	 * first such), or "". NULL means "". */
+	const char *lock_other_db;
 	/* The source's long_query setting: a query running longer counts as
 	 * long. 0 or NAN: not set, use the default (5 s). */
 	double long_query_s;

@@ -116,6 +116,13 @@ void pgc_fmt_timeout(int ms, char *buf, size_t n);
  * pid it names one session. The poll and the actions must agree. */
 #define PG_START_US_SQL(col) "(extract(epoch FROM " col ") * 1000000)::bigint"
 
+/* The SQL of the seconds since the timestamp col, NULL when it is NULL
+ * (GREATEST skips NULLs: greatest(0, NULL) is 0, which would read as "just
+ * now" where the time is unknown). */
+#define PG_SINCE_SQL(col) \
+	"CASE WHEN " col " IS NOT NULL THEN greatest(0, extract(epoch FROM " \
+	"now() - " col ")) END"
+
 /* Parses a PostgreSQL int[] text ("{1,2}") into at most max pids;
  * returns how many. */
 size_t pgc_parse_pids(const char *s, int *out, size_t max);

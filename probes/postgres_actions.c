@@ -151,8 +151,10 @@ struct target {
 	char user[64];
 	char db[64];
 	char state[64];
+	char app[64];
 	double query_age_s;     /* NAN unknown */
 	double xact_age_s;
+	double state_age_s;     /* since its state changed: idle for */
 	/* Sessions queued behind it, transitively, in the snapshot the
 	 * operator confirmed against. */
 	int waiting;
@@ -186,9 +188,10 @@ verify(const struct action_req *req, struct act_conn *ac, struct target *t,
 		"SELECT " PG_START_US_SQL("backend_start") ", "
 		"coalesce(usename::text, ''), coalesce(datname::text, ''), "
 		"coalesce(state, ''), "
-		"greatest(0, extract(epoch FROM now() - query_start)), "
-		"greatest(0, extract(epoch FROM now() - xact_start)), "
-		"pg_backend_pid() "
+		PG_SINCE_SQL("query_start") ", "
+		PG_SINCE_SQL("xact_start") ", "
+		"pg_backend_pid(), coalesce(application_name, ''), "
+		PG_SINCE_SQL("state_change") " "
 		"FROM pg_stat_activity WHERE pid = $1::int";
 	const char *params[1] = { t->pid_s };
 	const struct pg_model *m = req->snap != NULL ?
@@ -237,6 +240,10 @@ verify(const struct action_req *req, struct act_conn *ac, struct target *t,
 	t->xact_age_s = libpq.PQgetisnull(r, 0, 5)
 			    ? NAN
 			    : strtod(libpq.PQgetvalue(r, 0, 5), NULL);
+	strlcpy_safe(t->app, libpq.PQgetvalue(r, 0, 7), sizeof(t->app));
+	t->state_age_s = libpq.PQgetisnull(r, 0, 8)
+			     ? NAN
+			     : strtod(libpq.PQgetvalue(r, 0, 8), NULL);
 	rc = 0;
 out:
 	libpq.PQclear(r);
@@ -305,9 +312,19 @@ preview_session(const struct action_req *req, char *buf, size_t n,
 	strappendf(buf, n, "now: pid %d, user %s", t.pid, text);
 	sanitize_into(text, sizeof(text), t.db, strlen(t.db));
 	strappendf(buf, n, ", db %s", text);
+	if (t.app[0] != '\0') {
+		sanitize_into(text, sizeof(text), t.app, strlen(t.app));
+		strappendf(buf, n, ", application %s", text);
+	}
 	sanitize_into(text, sizeof(text), t.state, strlen(t.state));
 	strappendf(buf, n, ", %s", text[0] ? text : "state unknown");
-	if (!isnan(t.query_age_s)) {
+	if (strncmp(t.state, "idle", 4) == 0 && !isnan(t.state_age_s)) {
+		/* Its last query has finished: how long it has sat idle is
+		 * what matters. */
+		clock_format_duration((int64_t)(t.state_age_s * 1000), age,
+				      sizeof(age));
+		strappendf(buf, n, " for %s", age);
+	} else if (!isnan(t.query_age_s)) {
 		clock_format_duration((int64_t)(t.query_age_s * 1000), age,
 				      sizeof(age));
 		strappendf(buf, n, ", query started %s ago", age);
@@ -453,9 +470,12 @@ describe_idle(const struct action_req *req, char *buf, size_t n)
 				   "poll:");
 		}
 		sanitize_into(user, sizeof(user), s->user, strlen(s->user));
-		clock_format_duration(isnan(s->xact_s) ? 0 :
-				      (int64_t)(s->xact_s * 1000), age,
-				      sizeof(age));
+		if (isnan(s->xact_s)) {
+			snprintf(age, sizeof(age), "for an unknown time");
+		} else {
+			clock_format_duration((int64_t)(s->xact_s * 1000), age,
+					      sizeof(age));
+		}
 		strappendf(buf, n, "%s pid %d (%s, transaction open %s)",
 			   listed > 1 ? "," : "", s->pid, user, age);
 	}

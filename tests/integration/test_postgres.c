@@ -262,7 +262,32 @@ Test(postgres, basic_poll_excludes_own_session)
 		cr_assert_eq(strncmp(o->client, "127.0.0.1:", 10), 0);
 		cr_assert_gt(o->backend_start_us, 1600000000000000LL);
 		cr_assert_eq(o->n_blocked_by, 0);
+		/* Idle outside a transaction: no transaction age (not 0 s),
+		 * and how long it has been idle. */
+		cr_assert(isnan(o->xact_s), "xact_s %g", o->xact_s);
+		cr_assert(o->state_s >= 0 && o->state_s < 30, "state_s %g",
+			  o->state_s);
+		cr_assert_str_eq(o->lock_db, "");
 	}
+	{
+		/* A session that never ran a query has no query age. */
+		char *dsn = pg_server_dsn(&pgf_srv, "postgres", "postgres");
+		PGconn *fresh = PQconnectdb(dsn);
+		struct snapshot *sf;
+		const struct pg_session *f;
+
+		free(dsn);
+		cr_assert_eq(PQstatus(fresh), CONNECTION_OK);
+		sf = pgf_poll(pp, sec->name);
+		f = pgf_find(snapshot_pg(sf), PQbackendPID(fresh));
+		cr_assert_not_null(f);
+		cr_assert(isnan(f->query_s), "query_s %g", f->query_s);
+		cr_assert(isnan(f->xact_s), "xact_s %g", f->xact_s);
+		snapshot_unref(sf);
+		PQfinish(fresh);
+	}
+	cr_assert_eq(m->reserved_connections, 3);
+	cr_assert_str_eq(m->lock_other_db, "");
 
 	/* Backends report their counters at most once a second. */
 	{
@@ -322,6 +347,7 @@ Test(postgres, pile_up_tree_and_terminate_root)
 	struct err err = { { 0 } };
 
 	/* A holds rows 1-3 and sits idle in its transaction. */
+	pgf_exec(a, "SET application_name = 'billing-worker'");
 	pgf_exec(a, "BEGIN; SELECT * FROM t WHERE id IN (1, 2, 3) FOR UPDATE");
 	pgf_send(b, "UPDATE t SET v = v + 1 WHERE id = 1");
 	pgf_wait_lock_wait(nm[1].pid);
@@ -340,6 +366,9 @@ Test(postgres, pile_up_tree_and_terminate_root)
 	sb = pgf_find(m, nm[1].pid);
 	se = pgf_find(m, nm[4].pid);
 	cr_assert_str_eq(sa->state, "idle in transaction");
+	cr_assert_str_eq(sa->app, "billing-worker");
+	cr_assert(sa->state_s >= 0 && sa->state_s <= sa->xact_s,
+		  "idle %g in a transaction of %g", sa->state_s, sa->xact_s);
 	cr_assert_eq(m->conns_idle_xact, 1);
 	cr_assert(m->oldest_idle_xact_s >= 0);
 	cr_assert_str_eq(sa->lock_mode, "");
@@ -366,8 +395,13 @@ Test(postgres, pile_up_tree_and_terminate_root)
 			  "%s", text);
 		cr_assert(strstr(text, "backend started 20") != NULL, "%s",
 			  text);
-		cr_assert(strstr(text, "query started 20") != NULL, "%s",
-			  text);
+		cr_assert(strstr(text, "state: idle in transaction for ")
+			  != NULL, "%s", text);
+		cr_assert(strstr(text, "last query (finished): BEGIN; SELECT * FROM "
+				 "t WHERE id IN (1, 2, 3) FOR UPDATE") != NULL,
+			  "%s", text);
+		cr_assert(strstr(text, "application billing-worker") != NULL,
+			  "%s", text);
 		cr_assert(strstr(text, "4 sessions are queued behind it")
 			  != NULL, "%s", text);
 		cr_assert(strstr(text, "terminate closes the whole session, "
@@ -377,8 +411,10 @@ Test(postgres, pile_up_tree_and_terminate_root)
 		text[0] = '\0';
 		cr_assert_eq(req.impl->preview(&req, text, sizeof(text), &err),
 			     0, "%s", err.msg);
-		cr_assert(strstr(text, "idle in transaction") != NULL, "%s",
-			  text);
+		cr_assert(strstr(text, "idle in transaction for ") != NULL,
+			  "%s", text);
+		cr_assert(strstr(text, "application billing-worker") != NULL,
+			  "%s", text);
 		cr_assert(strstr(text, "4 sessions are queued behind it")
 			  != NULL, "%s", text);
 	}
@@ -655,6 +691,49 @@ Test(postgres, relation_lock_named_and_probe_not_blocked)
 	PQfinish(b);
 }
 
+/* A lock in a database the probe is not connected to: its relation has
+ * an OID only, and the pane says why it cannot be named. */
+Test(postgres, lock_in_another_database_says_why_it_is_unnamed)
+{
+	struct config_section *sec = pgf_local_section("postgres.test",
+						   "postgres");
+	struct pg_probe *pp = pgf_probe(sec);
+	PGconn *a, *b;
+	struct named nm[2];
+	struct snapshot *s;
+	const struct pg_session *sb;
+	const struct pg_model *m;
+
+	pgf_exec(pgf_admin, "CREATE DATABASE app");
+	a = pgf_sess("postgres", "app");
+	b = pgf_sess("postgres", "app");
+	nm[0] = (struct named){ PQbackendPID(a), "A" };
+	nm[1] = (struct named){ PQbackendPID(b), "B" };
+	pgf_exec(a, "CREATE TABLE orders (id int)");
+	pgf_exec(a, "BEGIN; LOCK TABLE orders IN ACCESS EXCLUSIVE MODE");
+	pgf_send(b, "SELECT count(*) FROM orders");
+	pgf_wait_lock_wait(nm[1].pid);
+	s = poll_until_tree(pp, nm, 2, "A(B)");
+	m = snapshot_pg(s);
+	sb = pgf_find(m, nm[1].pid);
+	cr_assert_eq(strncmp(sb->lock_rel, "relation ", 9), 0, "%s",
+		     sb->lock_rel);
+	cr_assert(strstr(sb->lock_rel, " in app") != NULL, "%s",
+		  sb->lock_rel);
+	cr_assert_str_eq(sb->lock_db, "app");
+	cr_assert_str_eq(m->lock_other_db, "app");
+	cr_assert(strstr(m->notice, "locks in database app show relation "
+			 "OIDs") != NULL, "%s", m->notice);
+	cr_assert(strstr(m->notice, "point dsn at app") != NULL, "%s",
+		  m->notice);
+	snapshot_unref(s);
+	pgf_exec(a, "ROLLBACK");
+	cr_assert(pgf_finish(b, 5000));
+	pg_probe_free(pp);
+	PQfinish(a);
+	PQfinish(b);
+}
+
 static bool
 streaming(const struct pg_model *m)
 {
@@ -664,10 +743,8 @@ streaming(const struct pg_model *m)
 
 Test(postgres, replication_primary_and_standby)
 {
-	struct config_section *psec = pgf_local_section("postgres.test",
-						    "postgres");
-	struct pg_probe *pp = pgf_probe(psec), *sp;
-	struct config_section *ssec;
+	struct config_section *psec, *ssec;
+	struct pg_probe *pp, *sp;
 	struct snapshot *s = NULL;
 	const struct pg_model *m = NULL;
 	char *dsn;
@@ -676,6 +753,15 @@ Test(postgres, replication_primary_and_standby)
 
 	cr_assert_eq(pg_server_init_standby(&standby, &pgf_srv), 0,
 		     "the standby did not start");
+	/* Adding a section may move the others: both first. */
+	pgf_local_section("postgres.test", "postgres");
+	dsn = xasprintf("host=127.0.0.1 port=%d user=postgres "
+			"dbname=postgres", standby.port);
+	pgf_section("postgres.standby", dsn, 5000);
+	free(dsn);
+	psec = &pgf_cfg.sections[0];
+	ssec = &pgf_cfg.sections[1];
+	pp = pgf_probe(psec);
 	end = pgf_now_ms() + 10000;
 	while (pgf_now_ms() < end) {
 		s = pgf_poll(pp, psec->name);
@@ -689,8 +775,13 @@ Test(postgres, replication_primary_and_standby)
 	}
 	cr_assert_not_null(s, "the standby never streamed");
 	cr_assert(!m->is_standby);
+	cr_assert(!m->replay_paused);
+	cr_assert(isnan(m->replay_behind_bytes));
 	cr_assert_str_eq(m->replicas[0].name, "standby1");
 	cr_assert_str_eq(m->replicas[0].client, "127.0.0.1");
+	cr_assert_str_eq(m->replicas[0].sync_state, "async");
+	cr_assert(m->replicas[0].replay_lag_bytes >= 0, "%g bytes",
+		  m->replicas[0].replay_lag_bytes);
 	snapshot_unref(s);
 	/* Lag is measured while WAL flows (and NULL once idle). */
 	end = pgf_now_ms() + 5000;
@@ -711,10 +802,6 @@ Test(postgres, replication_primary_and_standby)
 	}
 	cr_assert(lag_seen, "no replay lag while writing");
 
-	dsn = xasprintf("host=127.0.0.1 port=%d user=postgres "
-			"dbname=postgres", standby.port);
-	ssec = pgf_section("postgres.standby", dsn, 5000);
-	free(dsn);
 	sp = pgf_probe(ssec);
 	{
 		char *d = xasprintf("host=127.0.0.1 port=%d user=postgres "
@@ -731,6 +818,40 @@ Test(postgres, replication_primary_and_standby)
 			  "replay delay %g", m->replay_delay_s);
 		cr_assert_eq(m->n_replicas, 0);
 		cr_assert_not_null(pgf_find(m, PQbackendPID(reader)));
+		cr_assert(!m->replay_paused);
+		cr_assert(m->replay_behind_bytes >= 0, "%g bytes",
+			  m->replay_behind_bytes);
+		snapshot_unref(s);
+
+		/* Replay paused on the standby: it says so, and the WAL it
+		 * receives and does not replay shows in bytes on both
+		 * sides. */
+		pgf_exec(reader, "SELECT pg_wal_replay_pause()");
+		end = pgf_now_ms() + 10000;
+		for (;;) {
+			struct snapshot *ps;
+			double behind, primary_lag;
+
+			pgf_exec(pgf_admin, "UPDATE t SET v = v + 1");
+			s = pgf_poll(sp, ssec->name);
+			ps = pgf_poll(pp, psec->name);
+			behind = snapshot_pg(s)->replay_behind_bytes;
+			primary_lag = snapshot_pg(ps)->n_replicas == 1 ?
+				snapshot_pg(ps)->replicas[0].replay_lag_bytes :
+				NAN;
+			cr_assert(snapshot_pg(s)->replay_paused);
+			snapshot_unref(s);
+			snapshot_unref(ps);
+			if (behind > 0 && primary_lag > 0) {
+				break;
+			}
+			cr_assert(pgf_now_ms() < end, "behind %g, primary lag "
+				  "%g", behind, primary_lag);
+			usleep(100000);
+		}
+		pgf_exec(reader, "SELECT pg_wal_replay_resume()");
+		s = pgf_poll(sp, ssec->name);
+		cr_assert(!snapshot_pg(s)->replay_paused);
 		snapshot_unref(s);
 		PQfinish(reader);
 	}

@@ -1543,7 +1543,11 @@ Test(demo, describe_shows_the_exact_operation)
 	cr_expect(strstr(buf, "Terminate closes the whole session, not just "
 			      "the query."), "%s", buf);
 	cr_expect(strstr(buf, "user billing"), "%s", buf);
-	cr_expect(strstr(buf, "query started"), "%s", buf);
+	/* Idle in its transaction: how long, and the query is its last. */
+	cr_expect(strstr(buf, "state: idle in transaction for "), "%s", buf);
+	cr_expect(strstr(buf, "application billing-worker"), "%s", buf);
+	cr_expect(strstr(buf, "last query (finished): UPDATE accounts"), "%s",
+		  buf);
 	/* From the lock graph of the snapshot the request carries. */
 	cr_expect(strstr(buf, "sessions are queued behind it"), "%s", buf);
 

@@ -557,8 +557,8 @@ Test(panes, lock_tree_order_and_nesting)
 	cr_assert_lt(r4300, r6001);
 	/* The root line says what it is and how many it blocks. */
 	read_line(r4242, &l);
-	cr_assert(strstr(l.s, "pid 4242 billing@orders idle in transaction "
-			 "4m12s") != NULL, "%s", l.s);
+	cr_assert(strstr(l.s, "pid 4242 billing@orders (billing-api) idle in "
+			 "transaction 4m12s") != NULL, "%s", l.s);
 	cr_assert(strstr(l.s, "blocks 3") != NULL, "%s", l.s);
 	cr_assert_eq(col_of(r4242, "pid 4242"), 0);
 	/* Selected (and focused) it is highlighted; else critical. */
@@ -574,17 +574,19 @@ Test(panes, lock_tree_order_and_nesting)
 			  "WHERE id = 1", 60) == 0, "%s", l.s);
 	/* Waiters one level in, the waiter's waiter two. */
 	read_line(r5012, &l);
-	cr_assert(strncmp(l.s, "├─ pid 5012 waits 42s ShareLock on accounts",
-			  45) == 0, "%s", l.s);
+	cr_assert(strncmp(l.s, "├─ pid 5012 (billing-api) waits 42s "
+			  "ShareLock on accounts", 59) == 0, "%s", l.s);
 	cr_assert(strstr(l.s, "blocks 1") != NULL, "%s", l.s);
 	cr_assert(strstr(l.s, "— UPDATE accounts SET balance = balance + 10")
 		  != NULL, "%s", l.s);
 	cr_assert_eq(col_of(r5012, "pid 5012"), 3);
 	read_line(r5020, &l);
-	cr_assert(strncmp(l.s, "│  └─ pid 5020 waits 30s", 30) == 0, "%s", l.s);
+	cr_assert(strncmp(l.s, "│  └─ pid 5020 (billing-api) waits 30s",
+			  44) == 0, "%s", l.s);
 	cr_assert_eq(col_of(r5020, "pid 5020"), 6);
 	read_line(r5013, &l);
-	cr_assert(strncmp(l.s, "└─ pid 5013 waits 40s", 24) == 0, "%s", l.s);
+	cr_assert(strncmp(l.s, "└─ pid 5013 (billing-api) waits 40s", 38) == 0,
+		  "%s", l.s);
 	read_line(r6001, &l);
 	cr_assert(strncmp(l.s, "└─ pid 6001", 14) == 0, "%s", l.s);
 	/* The heading counts them. */
@@ -790,6 +792,179 @@ Test(panes, db_long_queries_and_subviews)
 	/* Back to the overview. */
 	press(&p, &c, 'v');
 	cr_assert_eq(p.sub, 0);
+	p.ops->free(&p);
+	snapshot_unref(s);
+}
+
+/* The sessions table names each session's application and how long an
+ * idle one has been idle; a duration nobody knows is "—", never 0s. */
+Test(panes, db_sessions_show_application_idle_time_and_unknowns)
+{
+	struct snapshot *s = build_pg();
+	struct pane p = make_pane(&pane_db_ops);
+	struct pane_ctx c = make_ctx(s, NULL);
+	struct pg_model *m = s->data;
+	struct pg_session *x;
+	struct line l;
+	int hdr, r;
+
+	x = add_session(s, m, 7002, "idle", "", NAN);
+	x->xact_s = NAN;
+	x->state_s = 75;
+	x->app = S(s, "psql");
+	for (size_t i = 0; i < m->n_sessions; i++) {
+		if (m->sessions[i].pid == 7000) {
+			m->sessions[i].xact_s = NAN;
+			m->sessions[i].state_s = 598;
+		}
+	}
+	p.sub = 1;
+	draw_full(&p, &c);
+	hdr = find_row("APP", 0);
+	cr_assert_geq(hdr, 0);
+	cr_assert_geq(col_of(hdr, "IDLE"), 0);
+	r = find_row("7002", hdr);
+	cr_assert_gt(r, hdr);
+	read_line(r, &l);
+	cr_assert(strstr(l.s, "psql") != NULL, "%s", l.s);
+	cr_assert(strstr(l.s, "1m15s") != NULL, "%s", l.s);
+	cr_assert(strstr(l.s, "0s") == NULL, "%s", l.s);
+	cr_assert_eq(col_of(r, "—"), col_of(hdr, "DURATION") + 7, "%s",
+		     l.s);
+	r = find_row("7000", hdr);
+	read_line(r, &l);
+	cr_assert(strstr(l.s, "billing-api") != NULL, "%s", l.s);
+	cr_assert(strstr(l.s, "9m58s") != NULL, "%s", l.s);
+	p.ops->free(&p);
+	snapshot_unref(s);
+}
+
+/* The record of a session: no raw microseconds; an idle one has its idle
+ * time and its last query, never "query running for". */
+Test(panes, db_detail_of_an_idle_session)
+{
+	struct snapshot *s = build_pg();
+	struct pane p = make_pane(&pane_db_ops);
+	struct pane_ctx c = make_ctx(s, NULL);
+	char *d;
+
+	for (size_t i = 0; i < ((struct pg_model *)s->data)->n_sessions;
+	     i++) {
+		struct pg_session *x = &((struct pg_model *)s->data)
+			->sessions[i];
+
+		x->state_s = x->pid == 4242 ? 250 : x->query_s;
+	}
+	draw_full(&p, &c);
+	d = p.ops->detail(&p, &c);      /* 4242, idle in transaction */
+	cr_assert_not_null(d);
+	cr_assert(strstr(d, "backend start: 2026-11-22 03:12:07Z\n") != NULL,
+		  "%s", d);
+	cr_assert(strstr(d, " us)") == NULL, "%s", d);
+	cr_assert(strstr(d, "123456") == NULL, "%s", d);
+	cr_assert(strstr(d, "idle for: 4m10s\n") != NULL, "%s", d);
+	cr_assert(strstr(d, "last query started: 4m12s ago\n") != NULL, "%s",
+		  d);
+	cr_assert(strstr(d, "query running for") == NULL, "%s", d);
+	cr_assert(strstr(d, "application: billing-api\n") != NULL, "%s", d);
+	cr_assert(strstr(d, "\nlast query:\nUPDATE accounts") != NULL, "%s",
+		  d);
+	free(d);
+	/* A running one still says how long its query runs. */
+	press(&p, &c, 'j');
+	d = p.ops->detail(&p, &c);
+	cr_assert(strstr(d, "query running for: 42s\n") != NULL, "%s", d);
+	cr_assert(strstr(d, "idle for") == NULL, "%s", d);
+	free(d);
+	p.ops->free(&p);
+	snapshot_unref(s);
+}
+
+/* Connections: warroom's own sessions and the superusers' reserve. */
+Test(panes, db_connections_count_warroom_and_the_reserve)
+{
+	struct snapshot *s = build_pg();
+	struct pane p = make_pane(&pane_db_ops);
+	struct pane_ctx c = make_ctx(s, NULL);
+	struct pg_model *m = s->data;
+	int r;
+
+	m->own_pid = 900;
+	m->action_pid = 901;
+	m->reserved_connections = 3;
+	m->conns_idle = 53;     /* 41 + 53 + 3 = 97 of 100 */
+	draw_full(&p, &c);
+	r = find_row("conns ", 0);
+	cr_assert_geq(r, 0);
+	cr_assert_geq(col_of(r, "97/100"), 0);
+	cr_assert_geq(col_of(r, "2 warroom"), 0);
+	cr_assert_geq(col_of(r, "3 reserved for superusers"), 0);
+	/* At the reserve, only superusers get in: critical. */
+	cr_assert_eq(scr_pair(r, col_of(r, "3 reserved")),
+		     role_pair(ROLE_CRIT));
+	p.ops->free(&p);
+	snapshot_unref(s);
+}
+
+/* Replication: sync state and WAL bytes not replayed; a standby says when
+ * its replay is paused. */
+Test(panes, db_replication_bytes_sync_and_paused_replay)
+{
+	struct snapshot *s = build_pg();
+	struct pane p = make_pane(&pane_db_ops);
+	struct pane_ctx c = make_ctx(s, NULL);
+	struct pg_model *m = s->data;
+	int hdr, r;
+
+	m->replicas = snapshot_alloc(s, sizeof(*m->replicas));
+	m->replicas[0] = (struct pg_replica){
+		.name = S(s, "standby1"), .client = S(s, "10.0.0.9"),
+		.state = S(s, "streaming"), .write_lag_s = 0.1,
+		.flush_lag_s = 0.2, .replay_lag_s = 3,
+		.sync_state = S(s, "sync"),
+		.replay_lag_bytes = 48.0 * 1024 * 1024,
+	};
+	m->n_replicas = 1;
+	draw_full(&p, &c);
+	{
+		struct line l;
+
+		r = find_row("replicas 1", 0);
+		cr_assert_geq(r, 0);
+		read_line(r, &l);
+		cr_assert(strstr(l.s, "replicas 1 (replay lag 3.00 s, 48 MiB "
+				 "behind)") != NULL, "%s", l.s);
+	}
+	p.sub = 2;
+	draw_full(&p, &c);
+	hdr = find_row("SYNC", 0);
+	cr_assert_geq(hdr, 0);
+	cr_assert_geq(col_of(hdr, "BEHIND"), 0);
+	r = find_row("standby1", hdr);
+	cr_assert_gt(r, hdr);
+	cr_assert_geq(col_of(r, "sync"), 0);
+	cr_assert_geq(col_of(r, "48 MiB"), 0);
+
+	m->n_replicas = 0;
+	m->is_standby = true;
+	m->replay_delay_s = 40;
+	m->replay_paused = true;
+	m->replay_behind_bytes = 2.0 * 1024 * 1024;
+	{
+		struct pane q = make_pane(&pane_db_ops);
+
+		q.sub = 2;
+		draw_full(&q, &c);
+		struct line l;
+
+		r = find_row("standby: replay delay", 0);
+		cr_assert_geq(r, 0);
+		read_line(r, &l);
+		cr_assert(strstr(l.s, "standby: replay delay 40s, 2.0 MiB to "
+				 "replay") != NULL, "%s", l.s);
+		cr_assert_geq(col_of(r, "replay paused"), 0);
+		q.ops->free(&q);
+	}
 	p.ops->free(&p);
 	snapshot_unref(s);
 }
