@@ -253,6 +253,10 @@ struct redis_model {
 	 * "SLOWLOG: NOPERM ..."), or "". Builders older than this field
 	 * leave it NULL, which means "". */
 	const char *notice;
+	/* Why slowlog is not the server's slow log (denied, or a reply of
+	 * the wrong type), or "": an empty slow log is claimed only when
+	 * this is "". NULL means "". */
+	const char *slowlog_error;
 };
 
 /* ---- Kafka --------------------------------------------------------- */

@@ -1311,6 +1311,35 @@ Test(panes, redis_notice_is_shown)
 	snapshot_unref(s);
 }
 
+/* A slow log that could not be read is never "empty". */
+Test(panes, redis_unread_slow_log_says_why)
+{
+	struct snapshot *s = build_redis(0);
+	struct pane p = make_pane(&pane_redis_ops);
+	struct pane_ctx c = make_ctx(s, NULL);
+	struct redis_model *m = s->data;
+	int r;
+
+	m->n_slowlog = 0;
+	m->slowlog_error = S(s, "SLOWLOG GET: unexpected reply (a string, "
+			     "not an array)");
+	draw_full(&p, &c);
+	cr_assert_lt(find_row("slow log is empty", 0), 0);
+	r = find_row("SLOWLOG GET: unexpected reply (a string, not an "
+		     "array)", 0);
+	cr_assert_geq(r, 0);
+	cr_assert_eq(scr_pair(r, col_of(r, "SLOWLOG GET")),
+		     role_pair(ROLE_WARN));
+	/* Read, and empty: it says so. */
+	m->slowlog_error = S(s, "");
+	p.ops->free(&p);
+	p = make_pane(&pane_redis_ops);
+	draw_full(&p, &c);
+	cr_assert_geq(find_row("slow log is empty", 0), 0);
+	p.ops->free(&p);
+	snapshot_unref(s);
+}
+
 Test(panes, kafka_groups_and_partitions)
 {
 	struct snapshot *s = build_kafka();
