@@ -238,6 +238,50 @@ Test(prometheus, missing_series_rejected_query_and_unsplit_rows)
 	snapshot_unref(s);
 }
 
+/* Rows are named by what tells series apart: not __name__ (the
+ * expression says what it measures), not the port of each instance,
+ * unless only the ports differ. */
+Test(prometheus, series_named_without_name_and_port_noise)
+{
+	struct config_section *sec;
+	const struct metric_panel *p;
+	struct snapshot *s;
+	struct err err = { "" };
+
+	start_server();
+	sec = section(server.url, 5000);
+	config_section_set(sec, "panel.raw.expr",
+			   "http_requests_total{service=\"web\"}");
+	config_section_set(sec, "panel.hosts.expr",
+			   "label_replace(sum by (service) "
+			   "(rate(http_requests_total[5m])), \"instance\", "
+			   "\"$1.internal:9100\", \"service\", \"(.*)\")");
+	config_section_set(sec, "panel.ports.expr",
+			   "sum by (instance) (label_replace(label_replace("
+			   "sum by (service) (rate(http_requests_total[5m])), "
+			   "\"instance\", \"db1:9100\", \"service\", "
+			   "\"api\"), \"instance\", \"db1:9187\", "
+			   "\"service\", \"web\"))");
+	s = poll_once(sec, &err);
+	cr_assert_not_null(s, "%s", err.msg);
+
+	p = panel(s, "raw");
+	cr_assert_eq(p->n_rows, 2);
+	row(p, "service=web status=200");
+	row(p, "service=web status=503");
+
+	p = panel(s, "hosts");
+	cr_assert_eq(p->n_rows, 2);
+	row(p, "instance=api.internal service=api");
+	row(p, "instance=web.internal service=web");
+
+	p = panel(s, "ports");
+	cr_assert_eq(p->n_rows, 2);
+	row(p, "instance=db1:9100");
+	row(p, "instance=db1:9187");
+	snapshot_unref(s);
+}
+
 Test(prometheus, alerts_from_prometheus_rules)
 {
 	const struct config_section *sec;

@@ -1439,6 +1439,67 @@ Test(panes, metrics_sparkline_spans_thirty_minutes)
 	snapshot_unref(s);
 }
 
+/* A panel of one series has no heading: its thresholds are on its line.
+ * Every sparkline says its scale, and the pane the time it spans. */
+Test(panes, metrics_scale_span_and_single_series_thresholds)
+{
+	struct snapshot *s = build_metrics();
+	struct metrics_model *m = s->data;
+	struct metric_panel *pn = &m->panels[1];
+	struct pane p = make_pane(&pane_metrics_ops);
+	struct pane_ctx c = make_ctx(s, NULL);
+	struct line l;
+	char *d;
+	int r;
+
+	/* p95 latency: one series without a label, warn 2 s. */
+	pn->rows[0].label = S(s, "");
+	pn->rows[0].history = make_series(s, 121, 0.5, 0.01);
+	pn->warn = 2;
+	m->panels[0].rows[0].history = make_series(s, 121, 0.01, 0.0001);
+	c.focused = false;
+	draw_full(&p, &c);
+	cr_assert_geq(find_row("sparklines: last 30m, one point per 15s, "
+			       "each from 0 to the value at its right", 0),
+		      0);
+	r = find_row("p95 latency", 0);
+	cr_assert_geq(r, 0);
+	read_line(r, &l);
+	/* Scaled to its threshold, which is above every sample. */
+	cr_assert(strstr(l.s, "0–2.00 s  warn 2.00 s") != NULL, "%s",
+		  l.s);
+	cr_assert_eq(l.col[strlen(l.s) - 1], COLS - 1, "%s", l.s);
+	/* A row of a split panel: its scale only (the heading has the
+	 * thresholds); the data's top when it passes the threshold. */
+	r = find_row("  api", 0);
+	read_line(r, &l);
+	cr_assert(strstr(l.s, "0–5.0 %") != NULL, "%s", l.s);
+	cr_assert(strstr(l.s, "warn") == NULL, "%s", l.s);
+	cr_assert_geq(find_row("5xx ratio  warn 1.0 %  crit 5.0 %", 0), 0);
+
+	/* Narrower: the sparkline keeps its room; the scale gives way
+	 * before the thresholds, which judge the value. */
+	werase(stdscr);
+	p.ops->draw(&p, &c, stdscr, 0, 0, ROWS, 50);
+	r = find_row("p95 latency", 0);
+	read_line(r, &l);
+	cr_assert(strstr(l.s, "warn 2.00 s") != NULL, "%s", l.s);
+	cr_assert(strstr(l.s, "0–") == NULL, "%s", l.s);
+	cr_assert_geq(col_of(r, "▃"), 0, "%s", l.s);
+
+	/* The record says both. */
+	p.view.sel = 3;
+	d = p.ops->detail(&p, &c);
+	cr_assert_not_null(d);
+	cr_assert(strstr(d, "history: last 30m, one point per 15s (121 "
+			 "points, 0 gaps)") != NULL, "%s", d);
+	cr_assert(strstr(d, "sparkline scale: 0–2.00 s") != NULL, "%s",
+		  d);
+	free(d);
+	p.ops->free(&p);
+	snapshot_unref(s);
+}
+
 Test(panes, alerts_order_and_targets)
 {
 	struct snapshot *s = build_alerts();
