@@ -18,6 +18,7 @@
 #include "core/kind.h"
 #include "core/xalloc.h"
 #include "probes/http.h"
+#include "probes/prometheus.h"
 
 /* Labels shown first when an alert has them, in this order. */
 static const char *const key_labels[] = {
@@ -277,6 +278,17 @@ request(struct http_client *c, const char *method, const char *path,
 		rc = http_delete(c, path, resp, err);
 	} else {
 		rc = http_get(c, path, resp, err);
+	}
+	if (rc < 0 && resp->status == 404) {
+		/* A URL of the other server, or one without its prefix. */
+		http_resp_finish(resp);
+		if (strncmp(path, "/api/v1/", 8) == 0) {
+			return http_not_found(c, AM_STATUS_PATH,
+					      "Alertmanager", "Prometheus",
+					      err);
+		}
+		return http_not_found(c, PROM_BUILDINFO_PATH, "Prometheus",
+				      "Alertmanager", err);
 	}
 	if (rc < 0 && resp->status != 0) {
 		if (prom_json_error_text(resp->body, resp->len, text,

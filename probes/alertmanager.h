@@ -33,6 +33,10 @@ extern const struct action_impl alertmanager_actions[];
  * others. */
 #define AM_OTHER_LABELS 3
 
+/* What only an Alertmanager answers: a 404 elsewhere is told apart by
+ * it (http_not_found()). */
+#define AM_STATUS_PATH "/api/v2/status"
+
 /* The probe's state without the runner, for the ops and for tests. */
 struct am_poller;
 

@@ -90,6 +90,7 @@ struct http_client {
 	struct curl_slist *hdr_post;
 	char *username;
 	char *password;
+	bool has_token;         /* a bearer token is sent */
 	char errbuf[CURL_ERROR_SIZE];
 };
 
@@ -362,6 +363,7 @@ http_client_new(const struct config_section *sec, struct err *err)
 	c->hdr_get =
 	    libcurl.curl_slist_append(NULL, "Accept: application/json");
 	if (tok != NULL) {
+		c->has_token = true;
 		hdr = xasprintf("Authorization: Bearer %s", tok);
 		c->hdr_get = libcurl.curl_slist_append(c->hdr_get, hdr);
 		wipe_free(hdr);
@@ -541,13 +543,55 @@ transport_error(struct http_client *c, CURLcode rc, const struct body *b,
 	    c->errbuf[0] ? c->errbuf : libcurl.curl_easy_strerror(rc), c->addr);
 }
 
-/* "HTTP 503: first line of the body". */
+/* The path of a request as the server saw it: the base URL's own path
+ * (a prefix) and path_query without its query string, at most n - 1
+ * bytes into buf. */
+static void
+request_path(const struct http_client *c, const char *path_query, char *buf,
+	     size_t n)
+{
+	const char *host = strstr(c->base, "://");
+	const char *prefix = host != NULL ? strchr(host + 3, '/') : NULL;
+
+	snprintf(buf, n, "%s%.*s", prefix != NULL ? prefix : "",
+		 (int)strcspn(path_query, "?"), path_query);
+}
+
+static const char *const method_names[] = { "GET", "POST", "DELETE" };
+
+/* "HTTP 503: first line of the body"; for the statuses an operator can
+ * act on, what they mean here. */
 static int
-status_error(const struct http_client *c, long status, const char *body,
-	     struct err *err)
+status_error(const struct http_client *c, long status, int method,
+	     const char *path_query, const char *body, struct err *err)
 {
 	const char *s = body != NULL ? body : "";
+	char path[160];
 	size_t len;
+
+	request_path(c, path_query, path, sizeof(path));
+	if (status == 404) {
+		/* The probe may add what it usually means (http_not_found
+		 * ()): the path says what was asked. */
+		return err_set(err, "HTTP 404 for %s %s (%s)",
+			       method_names[method], path, c->addr);
+	}
+	if (status == 401) {
+		if (c->username != NULL || c->has_token) {
+			return err_set(err, "HTTP 401: the credentials were "
+				       "refused (%s): check username and "
+				       "password_file, or the bearer token",
+				       c->addr);
+		}
+		return err_set(err, "HTTP 401: the server wants credentials "
+			       "(%s): set username and password_file, or "
+			       "bearer_token_file", c->addr);
+	}
+	if (status == 403) {
+		return err_set(err, "HTTP 403: %s %s is forbidden to these "
+			       "credentials (%s)", method_names[method], path,
+			       c->addr);
+	}
 
 	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n') {
 		s++;
@@ -631,7 +675,7 @@ perform(struct http_client *c, enum method m, const char *path_query,
 	resp->body = b.p != NULL ? b.p : xstrdup("");
 	resp->len = b.len;
 	if (status < 200 || status > 299) {
-		return status_error(c, status, resp->body, err);
+		return status_error(c, status, m, path_query, resp->body, err);
 	}
 	return 0;
 }
@@ -641,6 +685,28 @@ http_get(struct http_client *c, const char *path_query,
 	 struct http_resp *resp, struct err *err)
 {
 	return perform(c, M_GET, path_query, NULL, resp, err);
+}
+
+int
+http_not_found(struct http_client *c, const char *probe_path,
+	       const char *probe_is, const char *want, struct err *err)
+{
+	struct http_resp resp;
+	struct err ignored;
+	char what[ERR_MSG_MAX];
+	bool other;
+
+	/* Whatever the server is, ask it once what the other one would
+	 * answer; its own error stays what err says. */
+	other = perform(c, M_GET, probe_path, NULL, &resp, &ignored) == 0;
+	http_resp_finish(&resp);
+	strlcpy_safe(what, err->msg, sizeof(what));
+	if (other) {
+		return err_set(err, "%s: this URL is %s, not %s: check url",
+			       what, probe_is, want);
+	}
+	return err_set(err, "%s: no %s API here; if it runs under a path "
+		       "prefix, put the prefix in url", what, want);
 }
 
 int
@@ -725,6 +791,13 @@ http_delete(struct http_client *c, const char *path_query,
 	    struct http_resp *resp, struct err *err)
 {
 	return no_http(resp, err);
+}
+
+int
+http_not_found(struct http_client *c, const char *probe_path,
+	       const char *probe_is, const char *want, struct err *err)
+{
+	return -1;
 }
 
 #endif

@@ -331,6 +331,12 @@ query(struct prom_poller *pp, const char *path, struct prom_result *res,
 		*err = http_err;
 		return -1;
 	}
+	if (resp.status == 404) {
+		http_resp_finish(&resp);
+		*err = http_err;
+		return http_not_found(pp->http, AM_STATUS_PATH, "Alertmanager",
+				      "Prometheus", err);
+	}
 	if (prom_json_parse_result(resp.body, resp.len, res, &parse_err) < 0) {
 		http_resp_finish(&resp);
 		if (rc < 0) {

@@ -22,6 +22,7 @@
 #include "probes/alertmanager.h"
 #include "probes/http.h"
 #include "probes/prom_json.h"
+#include "probes/prometheus.h"
 #include "tests/integration/am_server.h"
 #include "tests/integration/harness.h"
 #include "tests/integration/prom_server.h"
@@ -444,6 +445,45 @@ Test(alertmanager, server_down)
 	snapshot_unref(s);
 	free(want);
 	free(url);
+}
+
+/* An Alertmanager URL that points at Prometheus, and the other way
+ * round: the 404 says which server it reached. */
+Test(alertmanager, url_of_the_other_server_says_so, .timeout = 60)
+{
+	struct prom_server prom;
+	struct am_poller *ap;
+	struct prom_poller *pp;
+	struct snapshot *s;
+	struct err err = { "" };
+	char *want;
+
+	cr_assert(prom_server_start(&prom), "prometheus did not start");
+	ap = am_poller_new(section(prom.url), NULL, &err);
+	cr_assert_not_null(ap, "%s", err.msg);
+	s = snapshot_new(SNAP_ALERTS, "alertmanager.test");
+	cr_assert_eq(am_poller_poll(ap, s, &err), -1);
+	want = xasprintf("HTTP 404 for GET /api/v2/alerts (127.0.0.1:%d): "
+			 "this URL is Prometheus, not Alertmanager: check "
+			 "url", prom.port);
+	cr_assert_str_eq(err.msg, want);
+	free(want);
+	snapshot_unref(s);
+	am_poller_free(ap);
+	prom_server_stop(&prom);
+
+	start_server();
+	pp = prom_poller_new(section(server.url), NULL, &err);
+	cr_assert_not_null(pp, "%s", err.msg);
+	s = snapshot_new(SNAP_METRICS, "prometheus.test");
+	cr_assert_eq(prom_poller_poll(pp, s, &err), -1);
+	want = xasprintf("HTTP 404 for GET /api/v1/query (127.0.0.1:%d): "
+			 "this URL is Alertmanager, not Prometheus: check "
+			 "url", server.port);
+	cr_assert_str_eq(err.msg, want);
+	free(want);
+	snapshot_unref(s);
+	prom_poller_free(pp);
 }
 
 Test(alertmanager, not_alertmanager)

@@ -570,6 +570,97 @@ Test(prometheus, bearer_token_from_env_and_basic_auth)
 	free(reply);
 }
 
+/* A Prometheus under a path prefix, asked without it: the 404 names the
+ * path it asked for and what it usually means; with the prefix in url it
+ * answers. */
+Test(prometheus, not_found_names_the_path_and_the_prefix)
+{
+	static const struct prom_server_opts opts = { .route_prefix = "/prom" };
+	struct snapshot *s;
+	struct err err = { "" };
+	char *want, *url;
+
+	cr_assert(prom_server_start_with(&server, &opts));
+	s = poll_once(section(server.url, 5000), &err);
+	cr_assert_null(s);
+	want = xasprintf("HTTP 404 for GET /api/v1/query (127.0.0.1:%d): no "
+			 "Prometheus API here; if it runs under a path "
+			 "prefix, put the prefix in url", server.port);
+	cr_assert_str_eq(err.msg, want);
+	free(want);
+
+	config_finish(&cfg);
+	url = xasprintf("%s/prom/", server.url);
+	s = poll_once(section(url, 5000), &err);
+	cr_assert_not_null(s, "%s", err.msg);
+	snapshot_unref(s);
+	free(url);
+}
+
+/* A Prometheus that wants basic auth: without credentials the message
+ * says which settings give them; refused ones say to check them. */
+Test(prometheus, unauthorized_points_at_the_credentials)
+{
+	/* bcrypt of "s3cret-pw", cost 4. */
+	static const struct prom_server_opts opts = {
+		.web_config = "basic_auth_users:\n  alice: $2b$04$DjUvtUBbPUp"
+			      "z.IHFW3hQ0ux2uEfapY63RngfXwUwCDFA56jom4aKi\n",
+	};
+	char *pw = xasprintf("%s/pw", tmp), *want;
+	struct config_section *sec;
+	struct snapshot *s;
+	struct err err = { "" };
+	FILE *f;
+
+	cr_assert(prom_server_start_with(&server, &opts));
+	s = poll_once(section(server.url, 5000), &err);
+	cr_assert_null(s);
+	want = xasprintf("HTTP 401: the server wants credentials "
+			 "(127.0.0.1:%d): set username and password_file, or "
+			 "bearer_token_file", server.port);
+	cr_assert_str_eq(err.msg, want);
+	free(want);
+
+	f = fopen(pw, "w");
+	cr_assert_not_null(f);
+	fputs("wrong\n", f);
+	fclose(f);
+	config_finish(&cfg);
+	sec = section(server.url, 5000);
+	config_section_set(sec, "username", "alice");
+	config_section_set(sec, "password_file", pw);
+	s = poll_once(sec, &err);
+	cr_assert_null(s);
+	want = xasprintf("HTTP 401: the credentials were refused "
+			 "(127.0.0.1:%d): check username and password_file, "
+			 "or the bearer token", server.port);
+	cr_assert_str_eq(err.msg, want);
+	free(want);
+
+	f = fopen(pw, "w");
+	cr_assert_not_null(f);
+	fputs("s3cret-pw\n", f);
+	fclose(f);
+	config_finish(&cfg);
+	sec = section(server.url, 5000);
+	config_section_set(sec, "username", "alice");
+	config_section_set(sec, "password_file", pw);
+	/* The credentials are checked before readiness: the server may
+	 * still be loading its data. */
+	{
+		int64_t end = clock_mono_ms() + 10000;
+
+		while ((s = poll_once(sec, &err)) == NULL &&
+		       strstr(err.msg, "HTTP 503") != NULL &&
+		       clock_mono_ms() < end) {
+			usleep(100000);
+		}
+	}
+	cr_assert_not_null(s, "%s", err.msg);
+	snapshot_unref(s);
+	free(pw);
+}
+
 struct bad_auth {
 	const char *key, *value, *want;
 };
