@@ -669,6 +669,14 @@ const struct action_impl alertmanager_actions[] = {
 	{ .spec = NULL },
 };
 
+static int
+am_poller_reachable(void *am_poller, const struct probe *p)
+{
+	struct am_poller *ap = am_poller;
+
+	return http_client_reachable(ap->http, p);
+}
+
 /* ---- the ops ---------------------------------------------------------- */
 
 static const struct config_key_spec alertmanager_keys[] = {
@@ -681,6 +689,7 @@ static const struct config_key_spec alertmanager_keys[] = {
 const struct probe_ops alertmanager_probe_ops = {
 	.kind = SNAP_ALERTS,
 	.open = am_poller_new, .poll = am_poller_poll, .close = am_poller_free,
+	.reachable = am_poller_reachable,
 	.actions = alertmanager_actions,
 	.config = {
 		.name = "alertmanager",
@@ -695,6 +704,6 @@ const struct probe_ops alertmanager_probe_ops = {
 const struct probe_ops prometheus_alerts_probe_ops = {
 	.kind = SNAP_ALERTS,
 	.open = am_poller_new_prometheus, .poll = am_poller_poll,
-	.close = am_poller_free,
+	.close = am_poller_free, .reachable = am_poller_reachable,
 	.config = { .name = "prometheus-alerts" },
 };

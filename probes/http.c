@@ -14,6 +14,7 @@
 #include "build-config.h"
 #include "core/clock.h"
 #include "core/xalloc.h"
+#include "probes/probe.h"
 
 const struct config_key_spec http_client_keys[] = {
 	{ .name = "bearer_token_file", .type = CONFIG_TEXT,
@@ -688,6 +689,31 @@ http_get(struct http_client *c, const char *path_query,
 }
 
 int
+http_client_reachable(const struct http_client *c, const struct probe *p)
+{
+	char host[256];
+	const char *colon = strrchr(c->addr, ':');
+	const char *h = c->addr;
+	size_t len;
+
+	if (colon == NULL) {
+		return -1;
+	}
+	len = (size_t)(colon - c->addr);
+	if (len >= 2 && h[0] == '[' && h[len - 1] == ']') {
+		h++;
+		len -= 2;
+	}
+	if (len == 0 || len >= sizeof(host)) {
+		return -1;
+	}
+	memcpy(host, h, len);
+	host[len] = '\0';
+	return probe_reach_tcp(p, host, colon + 1,
+			       c->timeout_ms < 2000 ? c->timeout_ms : 2000);
+}
+
+int
 http_not_found(struct http_client *c, const char *probe_path,
 	       const char *probe_is, const char *want, struct err *err)
 {
@@ -796,6 +822,12 @@ http_delete(struct http_client *c, const char *path_query,
 int
 http_not_found(struct http_client *c, const char *probe_path,
 	       const char *probe_is, const char *want, struct err *err)
+{
+	return -1;
+}
+
+int
+http_client_reachable(const struct http_client *c, const struct probe *p)
 {
 	return -1;
 }

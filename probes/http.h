@@ -49,6 +49,12 @@ void http_client_free(struct http_client *c);
 /* "host:port" of the base URL, for messages. */
 const char *http_client_addr(const struct http_client *c);
 
+struct probe;
+/* Whether the base URL's host:port accepts a connection now: a probe's
+ * reachable() (see probes/probe.h). */
+int http_client_reachable(const struct http_client *c,
+			  const struct probe *p);
+
 /* Every request made until the next call ends by deadline_ms (monotonic,
  * 0: no deadline) as well as within the section timeout. */
 void http_client_set_deadline(struct http_client *c, int64_t deadline_ms);

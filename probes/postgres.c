@@ -324,6 +324,15 @@ pg_probe_free(void *pg_probe)
 	free(pp);
 }
 
+static int
+pg_probe_reachable(void *pg_probe, const struct probe *p)
+{
+	struct pg_probe *pp = pg_probe;
+
+	return pgc_reachable(pp->sec, p, pp->timeout_ms < 2000 ?
+			     pp->timeout_ms : 2000);
+}
+
 int
 pg_probe_backend_pid(const struct pg_probe *pp)
 {
@@ -360,6 +369,7 @@ const struct probe_ops postgres_probe_ops = {
 	.kind = SNAP_PG,
 #if HAVE_LIBPQ
 	.open = pg_probe_new, .poll = pg_probe_poll, .close = pg_probe_free,
+	.reachable = pg_probe_reachable,
 	.actions = postgres_actions,
 #else
 	.unavailable = "PostgreSQL support not built in",

@@ -76,6 +76,12 @@ PGconn *pgc_connect(const struct config_section *sec, int timeout_ms,
 		    int64_t deadline_ms, const struct pgc_stop *stop,
 		    char *where, size_t wn, struct err *err);
 
+/* Whether the server of sec's dsn (its first host, as libpq would pick
+ * it from the dsn and the environment) accepts a connection now: the
+ * probe's reachable() (see probes/probe.h). */
+int pgc_reachable(const struct config_section *sec, const struct probe *p,
+		  int timeout_ms);
+
 /* Waits for every result of what was just sent with PQsendQuery* and
  * stores up to max of them in res[] (the caller PQclear()s them; later
  * ones are dropped). Returns how many were stored, or -1 with err on a

@@ -616,6 +616,14 @@ prom_poller_poll(void *prom_poller, struct snapshot *s, struct err *err)
 	return 0;
 }
 
+static int
+prom_poller_reachable(void *prom_poller, const struct probe *p)
+{
+	struct prom_poller *pp = prom_poller;
+
+	return http_client_reachable(pp->http, p);
+}
+
 /* ---- the ops ---------------------------------------------------------- */
 
 /* The panel.PANEL.FIELD keys are checked by prom_panels_from_section()
@@ -642,7 +650,7 @@ static const struct config_key_spec prometheus_keys[] = {
 const struct probe_ops prometheus_probe_ops = {
 	.kind = SNAP_METRICS,
 	.open = prom_poller_new, .poll = prom_poller_poll,
-	.close = prom_poller_free,
+	.close = prom_poller_free, .reachable = prom_poller_reachable,
 	/* The Alerts pane reads Prometheus's own alerts while no
 	 * Alertmanager is configured. */
 	.companion = &prometheus_alerts_probe_ops,

@@ -339,6 +339,20 @@ fail:
 	return rc;
 }
 
+static int
+redis_poller_reachable(void *redis_poller, const struct probe *p)
+{
+	struct redis_poller *rp = redis_poller;
+	char port[16];
+	int ms = rp->set.timeout_ms < 2000 ? rp->set.timeout_ms : 2000;
+
+	if (rp->set.url.is_unix) {
+		return probe_reach_unix(p, rp->set.url.path, ms);
+	}
+	snprintf(port, sizeof(port), "%d", rp->set.url.port);
+	return probe_reach_tcp(p, rp->set.url.host, port, ms);
+}
+
 #endif /* HAVE_HIREDIS */
 
 /* ---- the ops ------------------------------------------------------------- */
@@ -358,7 +372,7 @@ const struct probe_ops redis_probe_ops = {
 	.kind = SNAP_REDIS,
 #if HAVE_HIREDIS
 	.open = redis_poller_new, .poll = redis_poller_poll,
-	.close = redis_poller_free,
+	.close = redis_poller_free, .reachable = redis_poller_reachable,
 	.actions = redis_actions,
 #else
 	.unavailable = "Redis support not built in",

@@ -131,7 +131,8 @@ draw_title(struct app *a, int i, const struct pane_ctx *c)
 static int
 draw_error_line(struct app *a, const struct pane_ctx *c, struct rect in)
 {
-	char buf[ERR_MSG_MAX + 64], age[32];
+	char buf[ERR_MSG_MAX + 128], age[32], retry[48];
+	size_t len;
 
 	if (c->snap == NULL || c->snap->error[0] == '\0' || in.h < 1) {
 		return 0;
@@ -144,6 +145,12 @@ draw_error_line(struct app *a, const struct pane_ctx *c, struct rect in)
 			 c->snap->error, text_utf8 ? "\u2014" : "--", age);
 	} else {
 		snprintf(buf, sizeof(buf), "%s", c->snap->error);
+	}
+	len = strlen(buf);
+	if (snapshot_retry_text(c->snap, c->now_mono_ms, retry,
+				sizeof(retry))) {
+		snprintf(buf + len, sizeof(buf) - len, "%s%s", dot_sep(),
+			 retry);
 	}
 	draw_fill(a->win, in.y, in.x, 1, in.w, ROLE_NORMAL, &a->theme);
 	draw_text(a->win, in.y, in.x, in.w, buf, ROLE_CRIT, &a->theme);

@@ -904,6 +904,7 @@ Test(postgres, server_killed_then_back)
 	struct state *st = state_new();
 	struct runner *r = runner_new(st);
 	struct err err = { { 0 } };
+	struct pg_probe *reach;
 	struct snapshot *s;
 	char where[64];
 	int idx;
@@ -934,9 +935,15 @@ Test(postgres, server_killed_then_back)
 	s = wait_snap(st, idx, refused, 5000);
 	cr_assert_not_null(s, "no 'connection refused'");
 	cr_assert_not_null(s->last_good);
+	cr_assert_gt(s->retry_mono_ms, s->taken_mono_ms);
 	snapshot_unref(s);
+	/* What the runner asks while it backs off: the address refuses. */
+	reach = pgf_probe(sec);
+	cr_assert_eq(postgres_probe_ops.reachable(reach, NULL), 0);
 
 	cr_assert_eq(pg_server_start(&pgf_srv), 0);
+	cr_assert_eq(postgres_probe_ops.reachable(reach, NULL), 1);
+	pg_probe_free(reach);
 	runner_refresh(r, idx);
 	s = wait_snap(st, idx, has_data, 10000);
 	cr_assert_not_null(s, "the probe did not reconnect");

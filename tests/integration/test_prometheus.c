@@ -750,3 +750,72 @@ Test(prometheus, runner_publishes_the_error)
 	free(want);
 	free(url);
 }
+
+/* Prometheus goes down long enough for the runner to back off to many
+ * seconds, then comes back on the same port: it is polled again within
+ * an interval of answering, well before the backoff would have ended,
+ * and meanwhile it was never polled, only asked whether its port
+ * accepts. */
+Test(prometheus, recovered_server_is_seen_within_an_interval,
+     .timeout = 90)
+{
+	struct state *st = state_new();
+	struct runner *r = runner_new(st);
+	struct config_section *sec;
+	struct prom_server_opts opts = { 0 };
+	struct snapshot *s, *down = NULL;
+	struct err err = { "" };
+	int64_t end, up_at;
+	int idx;
+
+	start_server();
+	opts.port = server.port;
+	sec = section(server.url, 2000);
+	sec->interval_ms = 500;
+	idx = runner_add(r, &prometheus_probe_ops, sec, &err);
+	cr_assert_geq(idx, 0, "%s", err.msg);
+	cr_assert_eq(runner_start(r, &err), 0, "%s", err.msg);
+	cr_assert(runner_wait_first(r, 10000));
+	s = state_get(st, idx);
+	cr_assert_not_null(s->data, "%s", s->error);
+	snapshot_unref(s);
+
+	/* Down for five failures: the next try is 8 s away (+-20 %). */
+	prom_server_stop(&server);
+	end = clock_mono_ms() + 30000;
+	while (runner_failures(r, idx) < 5) {
+		cr_assert_lt(clock_mono_ms(), end, "%d failures",
+			     runner_failures(r, idx));
+		usleep(50000);
+	}
+	down = state_get(st, idx);
+	cr_assert_neq(down->error[0], '\0');
+	cr_assert_gt(down->retry_mono_ms - down->taken_mono_ms, 6000,
+		     "retry in %lld ms", (long long)(down->retry_mono_ms -
+						     down->taken_mono_ms));
+
+	cr_assert(prom_server_start_with(&server, &opts),
+		  "prometheus did not start again");
+	up_at = clock_mono_ms();
+	end = up_at + 5000;
+	for (;;) {
+		s = state_get(st, idx);
+		if (s != NULL && s->data != NULL) {
+			break;
+		}
+		snapshot_unref(s);
+		cr_assert_lt(clock_mono_ms(), end, "not seen 5 s after it "
+			     "came back");
+		usleep(20000);
+	}
+	/* Seen before the backed-off retry was due. */
+	cr_expect_lt(s->taken_mono_ms, down->retry_mono_ms - 1000,
+		     "seen %lld ms after coming back; the retry was due in "
+		     "%lld ms", (long long)(s->taken_mono_ms - up_at),
+		     (long long)(down->retry_mono_ms - up_at));
+	snapshot_unref(s);
+	snapshot_unref(down);
+	runner_stop(r, 1000);
+	runner_free(r);
+	state_free(st);
+}

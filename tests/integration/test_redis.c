@@ -851,8 +851,11 @@ Test(redis, server_killed_then_back)
 	snprintf(refused, sizeof(refused), "connection refused (127.0.0.1:%d)",
 		 srv.port);
 	cr_expect_str_eq(err.msg, refused);
+	/* What the runner asks while it backs off. */
+	cr_expect_eq(redis_probe_ops.reachable(rp, NULL), 0);
 
 	cr_assert_eq(redis_server_restart(&srv), 0);
+	cr_expect_eq(redis_probe_ops.reachable(rp, NULL), 1);
 	s = poll_ok(rp);
 	cr_expect(redis_poller_connected(rp));
 	/* The history shows the gap. */
