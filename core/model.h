@@ -330,6 +330,18 @@ struct alert_row {
 	int64_t starts_ms;      /* wall ms */
 	bool silenced;
 	const char *silence_id; /* "" when not silenced */
+	/* For the alert's record: its description and runbook_url
+	 * annotations, the link to its expression in the Prometheus that
+	 * raised it, the receivers Alertmanager routes it to ("" when
+	 * absent; builders older than these fields leave NULL, which means
+	 * ""). */
+	const char *description;
+	const char *runbook_url;
+	const char *generator_url;
+	const char *receivers;
+	/* Every label as an exact matcher, alertname="X" service="api": what
+	 * a silence of it matches unless edited. NULL means "". */
+	const char *matchers;
 };
 
 /* An active silence (Alertmanager). */
@@ -339,6 +351,7 @@ struct silence_row {
 	const char *created_by;
 	const char *comment;
 	int64_t ends_ms;        /* wall ms */
+	int64_t starts_ms;      /* wall ms, 0 unknown */
 };
 
 struct alerts_model {

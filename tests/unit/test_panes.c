@@ -1542,6 +1542,47 @@ Test(panes, alerts_order_and_targets)
 	snapshot_unref(s);
 }
 
+/* The record of an alert: what it says, where to look, who is told. */
+Test(panes, alert_detail_has_description_runbook_source_and_receivers)
+{
+	struct snapshot *s = build_alerts();
+	struct alerts_model *m = s->data;
+	struct pane p = make_pane(&pane_alerts_ops);
+	struct pane_ctx c = make_ctx(s, NULL);
+	struct alert_row *a = &m->alerts[3];    /* HighErrorRate, first */
+	char *d;
+
+	a->description = S(s, "More than 5 % of api requests fail.\n"
+			   "Check the latest deploy.");
+	a->runbook_url = S(s, "https://runbooks.example.com/api/5xx");
+	a->generator_url = S(s, "http://prom:9090/graph?g0.expr=x");
+	a->receivers = S(s, "pagerduty-api, slack-incidents");
+	a->matchers = S(s, "alertname=\"HighErrorRate\" service=\"api\"");
+	draw_full(&p, &c);
+	d = p.ops->detail(&p, &c);
+	cr_assert_not_null(d);
+	cr_assert(strstr(d, "receivers: pagerduty-api, slack-incidents\n")
+		  != NULL, "%s", d);
+	cr_assert(strstr(d, "runbook: https://runbooks.example.com/api/5xx\n")
+		  != NULL, "%s", d);
+	cr_assert(strstr(d, "source: http://prom:9090/graph?g0.expr=x\n") !=
+		  NULL, "%s", d);
+	cr_assert(strstr(d, "all labels: alertname=\"HighErrorRate\" "
+			 "service=\"api\"\n") != NULL, "%s", d);
+	cr_assert(strstr(d, "\ndescription:\nMore than 5 % of api requests "
+			 "fail.\nCheck the latest deploy.\n") != NULL, "%s",
+		  d);
+	free(d);
+	/* Without them (Prometheus's own alerts): dashes, no description. */
+	press(&p, &c, 'j');
+	d = p.ops->detail(&p, &c);
+	cr_assert(strstr(d, "runbook: \u2014\n") != NULL, "%s", d);
+	cr_assert(strstr(d, "description:") == NULL, "%s", d);
+	free(d);
+	p.ops->free(&p);
+	snapshot_unref(s);
+}
+
 #define SIL_API "4a0c7e2d-91b3-4f6e-8d21-0c9b5e7f1a23"
 #define SIL_DISK "b7e1d0c4-2f3a-4c5b-9e8d-7a6f5e4d3c2b"
 #define SIL_OLD "0f9e8d7c-6b5a-4938-8271-605f4e3d2c1b"
@@ -1786,14 +1827,15 @@ Test(panes, status_hints_come_from_the_source_actions)
 	a.panes[alerts].ops->draw(&a.panes[alerts], &c, stdscr, 0, 0, ROWS,
 				  COLS);
 	header_hints(&a, hints, sizeof(hints));
-	cr_expect(strstr(hints, "E\texpire silence\ns\tsort\nv\talerts\n")
-		  != NULL, "%s", hints);
+	cr_expect(strstr(hints, "E\texpire silence\nX\textend silence\n"
+			 "s\tsort\nv\talerts\n") != NULL, "%s", hints);
 	cr_expect(strstr(hints, "A\tsilence\n") == NULL, "%s", hints);
 
 	/* Read-only removes both: they are destructive, in the demo too. */
 	a.read_only = true;
 	header_hints(&a, hints, sizeof(hints));
 	cr_expect(strstr(hints, "expire silence") == NULL, "%s", hints);
+	cr_expect(strstr(hints, "extend silence") == NULL, "%s", hints);
 	cr_expect(strstr(hints, "s\tsort\nv\talerts\n") != NULL, "%s",
 		  hints);
 	app_ctx_release(&c);
