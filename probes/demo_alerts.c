@@ -417,34 +417,51 @@ describe_expire(const struct action_req *req, char *buf, size_t n)
 		 req->target.u.silence.id);
 }
 
-static int
-run_expire(const struct action_req *req, char *result, size_t n,
-	   struct err *err)
+/* The simulation locked, and the silence id in it that has not ended:
+ * returned with the lock held, or NULL with err and the lock released. */
+static struct demo_silence *
+lock_active_silence(const char *id, struct demo_sim **sim,
+		    const char *expired, struct err *err)
 {
-	struct demo_sim *sim = demo_sim_lock();
-	double now = demo_sim_now(sim);
+	double now;
 	size_t i;
 
-	for (i = 0; i < sim->n_silences; i++) {
-		struct demo_silence *s = &sim->silences[i];
+	*sim = demo_sim_lock();
+	now = demo_sim_now(*sim);
+	for (i = 0; i < (*sim)->n_silences; i++) {
+		struct demo_silence *s = &(*sim)->silences[i];
 
-		if (strcmp(s->id, req->target.u.silence.id) != 0) {
+		if (strcmp(s->id, id) != 0) {
 			continue;
 		}
 		if (s->ends <= now) {
 			demo_sim_unlock();
-			return err_set(err, "silence %s already expired",
-				       req->target.u.silence.id);
+			err_set(err, "silence %s %s", id, expired);
+			return NULL;
 		}
-		s->ends = now;
-		demo_sim_unlock();
-		snprintf(result, n, "silence %s expired",
-			 req->target.u.silence.id);
-		return 0;
+		return s;
 	}
 	demo_sim_unlock();
-	return err_set(err, "no silence with id %s",
-		       req->target.u.silence.id);
+	err_set(err, "no silence with id %s", id);
+	return NULL;
+}
+
+static int
+run_expire(const struct action_req *req, char *result, size_t n,
+	   struct err *err)
+{
+	struct demo_sim *sim;
+	struct demo_silence *s;
+
+	s = lock_active_silence(req->target.u.silence.id, &sim,
+				"already expired", err);
+	if (s == NULL) {
+		return -1;
+	}
+	s->ends = demo_sim_now(sim);
+	demo_sim_unlock();
+	snprintf(result, n, "silence %s expired", req->target.u.silence.id);
+	return 0;
 }
 
 static void
@@ -472,46 +489,32 @@ static int
 run_extend(const struct action_req *req, char *result, size_t n,
 	   struct err *err)
 {
+	struct demo_silence *s;
 	struct demo_sim *sim;
 	const char *why;
 	char when[32], dur[16];
-	double now;
 	int64_t ms;
-	size_t i;
 
 	if (alerts_parse_extend(req->arg, &ms, &why, err) < 0) {
 		return -1;
 	}
-	sim = demo_sim_lock();
-	now = demo_sim_now(sim);
-	for (i = 0; i < sim->n_silences; i++) {
-		struct demo_silence *s = &sim->silences[i];
-
-		if (strcmp(s->id, req->target.u.silence.id) != 0) {
-			continue;
-		}
-		if (s->ends <= now) {
-			demo_sim_unlock();
-			return err_set(err, "silence %s has expired: silence "
-				       "the alert again (A)",
-				       req->target.u.silence.id);
-		}
-		s->ends += (double)ms / 1000.0 * sim->speed;
-		if (why[0] != '\0') {
-			strappendf(s->comment, sizeof(s->comment),
-				   " / extended: %s", why);
-		}
-		clock_format_utc(demo_sim_wall(sim, s->ends), 0, when,
-				 sizeof(when));
-		clock_format_duration(ms, dur, sizeof(dur));
-		snprintf(result, n, "silence %s extended by %s: it ends %s",
-			 s->id, dur, when);
-		demo_sim_unlock();
-		return 0;
+	s = lock_active_silence(req->target.u.silence.id, &sim,
+				"has expired: silence the alert again (A)",
+				err);
+	if (s == NULL) {
+		return -1;
 	}
+	s->ends += (double)ms / 1000.0 * sim->speed;
+	if (why[0] != '\0') {
+		strappendf(s->comment, sizeof(s->comment), " / extended: %s",
+			   why);
+	}
+	clock_format_utc(demo_sim_wall(sim, s->ends), 0, when, sizeof(when));
+	clock_format_duration(ms, dur, sizeof(dur));
+	snprintf(result, n, "silence %s extended by %s: it ends %s", s->id,
+		 dur, when);
 	demo_sim_unlock();
-	return err_set(err, "no silence with id %s",
-		       req->target.u.silence.id);
+	return 0;
 }
 
 const struct action_impl demo_alerts_actions[] = {

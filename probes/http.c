@@ -477,18 +477,6 @@ format_ms(int ms, char *buf, size_t n)
 	}
 }
 
-static void
-format_bytes(size_t b, char *buf, size_t n)
-{
-	if (b >= (1u << 20) && b % (1u << 20) == 0) {
-		snprintf(buf, n, "%zu MiB", b >> 20);
-	} else if (b >= 1024 && b % 1024 == 0) {
-		snprintf(buf, n, "%zu KiB", b >> 10);
-	} else {
-		snprintf(buf, n, "%zu bytes", b);
-	}
-}
-
 static int
 transport_error(struct http_client *c, CURLcode rc, const struct body *b,
 		struct err *err)
@@ -517,7 +505,7 @@ transport_error(struct http_client *c, CURLcode rc, const struct body *b,
 	case CURLE_WRITE_ERROR:
 	case CURLE_FILESIZE_EXCEEDED:
 		if (rc == CURLE_FILESIZE_EXCEEDED || b->over) {
-			format_bytes(c->max_bytes, what, sizeof(what));
+			err_size(c->max_bytes, what, sizeof(what));
 			return err_set(err, "response larger than %s (%s)",
 				       what, c->addr);
 		}

@@ -92,19 +92,6 @@ is_timeout_text(const char *s)
 	       strstr(s, "temporarily unavailable") != NULL;
 }
 
-/* "8 MiB" */
-static void
-format_size(size_t b, char *buf, size_t n)
-{
-	if (b >= (1u << 20) && b % (1u << 20) == 0) {
-		snprintf(buf, n, "%zu MiB", b >> 20);
-	} else if (b >= 1024 && b % 1024 == 0) {
-		snprintf(buf, n, "%zu KiB", b >> 10);
-	} else {
-		snprintf(buf, n, "%zu bytes", b);
-	}
-}
-
 static int
 too_large(struct redis_conn *c, struct err *err)
 {
@@ -112,7 +99,7 @@ too_large(struct redis_conn *c, struct err *err)
 
 	c->dead = true;
 	c->too_large = true;
-	format_size(c->max_reply, max, sizeof(max));
+	err_size(c->max_reply, max, sizeof(max));
 	return err_set(err, "reply larger than %s refused (%s)", max,
 		       c->addr);
 }

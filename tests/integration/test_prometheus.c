@@ -597,6 +597,23 @@ Test(prometheus, not_found_names_the_path_and_the_prefix)
 	free(url);
 }
 
+/* The only section: user alice, with password in the file pw. */
+static struct config_section *
+alice_with(const char *pw, const char *password)
+{
+	struct config_section *sec;
+	FILE *f = fopen(pw, "w");
+
+	cr_assert_not_null(f);
+	fprintf(f, "%s\n", password);
+	fclose(f);
+	config_finish(&cfg);
+	sec = section(server.url, 5000);
+	config_section_set(sec, "username", "alice");
+	config_section_set(sec, "password_file", pw);
+	return sec;
+}
+
 /* A Prometheus that wants basic auth: without credentials the message
  * says which settings give them; refused ones say to check them. */
 Test(prometheus, unauthorized_points_at_the_credentials)
@@ -610,7 +627,6 @@ Test(prometheus, unauthorized_points_at_the_credentials)
 	struct config_section *sec;
 	struct snapshot *s;
 	struct err err = { "" };
-	FILE *f;
 
 	cr_assert(prom_server_start_with(&server, &opts));
 	s = poll_once(section(server.url, 5000), &err);
@@ -621,14 +637,7 @@ Test(prometheus, unauthorized_points_at_the_credentials)
 	cr_assert_str_eq(err.msg, want);
 	free(want);
 
-	f = fopen(pw, "w");
-	cr_assert_not_null(f);
-	fputs("wrong\n", f);
-	fclose(f);
-	config_finish(&cfg);
-	sec = section(server.url, 5000);
-	config_section_set(sec, "username", "alice");
-	config_section_set(sec, "password_file", pw);
+	sec = alice_with(pw, "wrong");
 	s = poll_once(sec, &err);
 	cr_assert_null(s);
 	want = xasprintf("HTTP 401: the credentials were refused "
@@ -637,14 +646,7 @@ Test(prometheus, unauthorized_points_at_the_credentials)
 	cr_assert_str_eq(err.msg, want);
 	free(want);
 
-	f = fopen(pw, "w");
-	cr_assert_not_null(f);
-	fputs("s3cret-pw\n", f);
-	fclose(f);
-	config_finish(&cfg);
-	sec = section(server.url, 5000);
-	config_section_set(sec, "username", "alice");
-	config_section_set(sec, "password_file", pw);
+	sec = alice_with(pw, "s3cret-pw");
 	/* The credentials are checked before readiness: the server may
 	 * still be loading its data. */
 	{
