@@ -56,6 +56,7 @@ extern const struct kind_desc kind_redis;
 extern const struct kind_desc kind_kafka;
 extern const struct kind_desc kind_metrics;
 extern const struct kind_desc kind_alerts;
+extern const struct kind_desc kind_http;
 
 /* ---- what the kinds derive that others read ---------------------------- */
 

@@ -12,6 +12,7 @@ static const struct kind_desc *const kinds[SNAP_KIND_COUNT] = {
 	[SNAP_KAFKA] = &kind_kafka,
 	[SNAP_METRICS] = &kind_metrics,
 	[SNAP_ALERTS] = &kind_alerts,
+	[SNAP_HTTP] = &kind_http,
 };
 
 const struct kind_desc *

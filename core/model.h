@@ -18,6 +18,7 @@ enum snap_kind {
 	SNAP_KAFKA,
 	SNAP_METRICS,
 	SNAP_ALERTS,
+	SNAP_HTTP,
 	SNAP_KIND_COUNT,
 };
 
@@ -317,6 +318,37 @@ struct metric_panel {
 struct metrics_model {
 	struct metric_panel *panels;
 	size_t n_panels;
+};
+
+/* ---- Endpoints (HTTP checks) ------------------------------------------- */
+
+/* One endpoint check: a request to url, judged against what is expected
+ * of it. The probe that made it worked even when the endpoint did not:
+ * a refused connection is a failed check (ok false, reason set), not a
+ * failed poll. */
+struct endpoint_model {
+	const char *url;        /* as configured, without user info */
+	int expect_status;      /* 0: any 2xx */
+	const char *expect_body;        /* a substring the body must hold, or
+					 * "" */
+	long status;            /* 0: no reply */
+	bool ok;                /* status and body as expected */
+	const char *reason;     /* why the check failed, one line, or "" */
+	double latency_ms;      /* the whole request; NAN without a reply */
+	double connect_ms;      /* NAN unknown */
+	double tls_ms;          /* the TLS handshake; NAN unknown or none */
+	double first_byte_ms;   /* NAN unknown */
+	double latency_warn_ms; /* NAN: no threshold */
+	struct series latency_history;  /* ms; NAN for a check without a
+					 * reply */
+	double up_ratio;        /* checks passed over the history, 0..1 */
+	bool tls;               /* https */
+	double cert_days;       /* days until the server certificate
+				 * expires (< 0: expired); NAN unknown */
+	const char *cert_issuer;        /* "" unknown */
+	const char *cert_subject;
+	double cert_warn_days;  /* from the section; NAN: none */
+	double cert_crit_days;
 };
 
 /* ---- Alerts -------------------------------------------------------- */

@@ -230,6 +230,12 @@ typed_data(const struct snapshot *s, enum snap_kind kind)
 	return s->data;
 }
 
+const struct endpoint_model *
+snapshot_endpoint(const struct snapshot *s)
+{
+	return typed_data(s, SNAP_HTTP);
+}
+
 const struct pods_model *
 snapshot_pods(const struct snapshot *s)
 {

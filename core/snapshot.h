@@ -96,5 +96,6 @@ const struct redis_model *snapshot_redis(const struct snapshot *s);
 const struct kafka_model *snapshot_kafka(const struct snapshot *s);
 const struct metrics_model *snapshot_metrics(const struct snapshot *s);
 const struct alerts_model *snapshot_alerts(const struct snapshot *s);
+const struct endpoint_model *snapshot_endpoint(const struct snapshot *s);
 
 #endif

@@ -255,6 +255,10 @@ void *demo_build_metrics(struct snapshot *s, const struct demo_sim *sim,
 void *demo_build_kafka(struct snapshot *s, const struct demo_sim *sim,
 		       double t);
 
+/* demo_http.c */
+void *demo_build_http(struct snapshot *s, const struct demo_sim *sim,
+		      double t);
+
 /* demo_alerts.c */
 void *demo_build_alerts(struct snapshot *s, const struct demo_sim *sim,
 			double t);

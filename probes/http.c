@@ -5,10 +5,12 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "build-config.h"
@@ -676,6 +678,89 @@ http_get(struct http_client *c, const char *path_query,
 	return perform(c, M_GET, path_query, NULL, resp, err);
 }
 
+/* ---- what an endpoint check measures -------------------------------- */
+
+static double
+info_ms(CURL *curl, CURLINFO what)
+{
+	curl_off_t us = 0;
+
+	if (libcurl.curl_easy_getinfo(curl, what, &us) != CURLE_OK || us <= 0) {
+		return NAN;
+	}
+	return (double)us / 1000.0;
+}
+
+void
+http_client_timing(struct http_client *c, struct http_timing *t)
+{
+	double app;
+
+	t->total_ms = info_ms(c->curl, CURLINFO_TOTAL_TIME_T);
+	t->connect_ms = info_ms(c->curl, CURLINFO_CONNECT_TIME_T);
+	t->first_byte_ms = info_ms(c->curl, CURLINFO_STARTTRANSFER_TIME_T);
+	/* appconnect counts from the start, as connect does. */
+	app = info_ms(c->curl, CURLINFO_APPCONNECT_TIME_T);
+	t->tls_ms = !isnan(app) && !isnan(t->connect_ms) ?
+		    app - t->connect_ms : NAN;
+}
+
+void
+http_client_want_cert(struct http_client *c)
+{
+	libcurl.curl_easy_setopt(c->curl, CURLOPT_CERTINFO, 1L);
+}
+
+int64_t
+http_parse_cert_time(const char *s)
+{
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	char mon[4];
+	const char *m;
+	struct tm tm;
+	int day, hh, mm, ss, year;
+
+	if (sscanf(s, "%3s %d %d:%d:%d %d", mon, &day, &hh, &mm, &ss,
+		   &year) != 6 || strlen(mon) != 3 ||
+	    (m = strstr(months, mon)) == NULL || (m - months) % 3 != 0) {
+		return 0;
+	}
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = year - 1900;
+	tm.tm_mon = (int)((m - months) / 3);
+	tm.tm_mday = day;
+	tm.tm_hour = hh;
+	tm.tm_min = mm;
+	tm.tm_sec = ss;
+	return (int64_t)timegm(&tm) * 1000;
+}
+
+bool
+http_client_cert(struct http_client *c, struct http_cert *out)
+{
+	struct curl_certinfo *ci = NULL;
+	struct curl_slist *f;
+
+	memset(out, 0, sizeof(*out));
+	if (libcurl.curl_easy_getinfo(c->curl, CURLINFO_CERTINFO, &ci) !=
+	    CURLE_OK || ci == NULL || ci->num_of_certs < 1) {
+		return false;
+	}
+	/* The first of the chain is the server's own. */
+	for (f = ci->certinfo[0]; f != NULL; f = f->next) {
+		if (strncmp(f->data, "Expire date:", 12) == 0) {
+			out->not_after_ms = http_parse_cert_time(f->data + 12);
+		} else if (strncmp(f->data, "Issuer:", 7) == 0) {
+			strlcpy_safe(out->issuer, f->data + 7,
+				     sizeof(out->issuer));
+		} else if (strncmp(f->data, "Subject:", 8) == 0) {
+			strlcpy_safe(out->subject, f->data + 8,
+				     sizeof(out->subject));
+		}
+	}
+	return out->not_after_ms != 0;
+}
+
 int
 http_client_reachable(const struct http_client *c, const struct probe *p)
 {
@@ -791,6 +876,30 @@ http_get(struct http_client *c, const char *path_query,
 	 struct http_resp *resp, struct err *err)
 {
 	return no_http(resp, err);
+}
+
+void
+http_client_timing(struct http_client *c, struct http_timing *t)
+{
+	t->total_ms = t->connect_ms = t->tls_ms = t->first_byte_ms = NAN;
+}
+
+void
+http_client_want_cert(struct http_client *c)
+{
+}
+
+int64_t
+http_parse_cert_time(const char *s)
+{
+	return 0;
+}
+
+bool
+http_client_cert(struct http_client *c, struct http_cert *out)
+{
+	memset(out, 0, sizeof(*out));
+	return false;
 }
 
 int

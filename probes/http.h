@@ -94,6 +94,30 @@ int http_not_found(struct http_client *c, const char *probe_path,
 
 void http_resp_finish(struct http_resp *resp);
 
+/* What the last request measured, in ms from its start (NAN unknown):
+ * all of it, the connection, the TLS handshake alone, the first byte. */
+struct http_timing {
+	double total_ms;
+	double connect_ms;
+	double tls_ms;
+	double first_byte_ms;
+};
+void http_client_timing(struct http_client *c, struct http_timing *t);
+
+/* The server certificate of the last request over TLS, asked for with
+ * http_client_want_cert() before it. */
+struct http_cert {
+	int64_t not_after_ms;   /* wall ms */
+	char issuer[256];       /* raw text from the server */
+	char subject[256];
+};
+void http_client_want_cert(struct http_client *c);
+/* False when there was none (plain HTTP, no reply). */
+bool http_client_cert(struct http_client *c, struct http_cert *out);
+/* "Dec  6 03:30:00 2026 GMT" (OpenSSL's notAfter) as wall ms; 0 when it is
+ * not that. */
+int64_t http_parse_cert_time(const char *s);
+
 /* Percent-encodes s for a query string or a path segment: everything but
  * RFC 3986 unreserved characters becomes %XX. The caller frees it. */
 char *http_escape(const char *s);

@@ -23,6 +23,7 @@ static const struct pane_ops *const pane_table[] = {
 	&pane_metrics_ops,
 	&pane_alerts_ops,
 	&pane_timeline_ops,
+	&pane_http_ops,
 };
 
 #define N_PANES ((int)(sizeof(pane_table) / sizeof(pane_table[0])))
@@ -216,6 +217,16 @@ app_ctx_get(struct app *a, int i, struct pane_ctx *c)
 	if (snap != NULL) {
 		c->data = snap->data != NULL ? snap : snap->last_good;
 	}
+	if (p->ops->whole_kind && p->ops->kind < SNAP_KIND_COUNT) {
+		size_t n = a->n_kind_src[p->ops->kind];
+
+		c->kind_snaps = xcalloc(n + 1, sizeof(*c->kind_snaps));
+		for (size_t j = 0; j < n; j++) {
+			c->kind_snaps[j] =
+				state_get(a->st, a->kind_src[p->ops->kind][j]);
+		}
+		c->n_kind_snaps = n;
+	}
 }
 
 void
@@ -224,6 +235,12 @@ app_ctx_release(struct pane_ctx *c)
 	if (c->snap != NULL) {
 		snapshot_unref((struct snapshot *)c->snap);
 	}
+	for (size_t j = 0; j < c->n_kind_snaps; j++) {
+		snapshot_unref((struct snapshot *)c->kind_snaps[j]);
+	}
+	free(c->kind_snaps);
+	c->kind_snaps = NULL;
+	c->n_kind_snaps = 0;
 	c->snap = NULL;
 	c->data = NULL;
 }
@@ -315,8 +332,13 @@ app_set_incident(struct app *a, const struct app_incident *inc)
 static void
 mark_source(struct app *a, int src)
 {
+	enum snap_kind k = state_source_kind(a->st, src);
+
 	for (int i = 0; i < a->n_panes; i++) {
-		if (a->panes[i].source == src) {
+		const struct pane_ops *o = a->panes[i].ops;
+
+		if (a->panes[i].source == src || (o->whole_kind &&
+						  o->kind == k)) {
 			a->pane_dirty[i] |= PANE_DIRTY_TITLE | PANE_DIRTY_BODY;
 		}
 	}

@@ -98,7 +98,12 @@ draw_title(struct app *a, int i, const struct pane_ctx *c)
 			 entries == 1 ? "entry" : "entries");
 		x += put(a, y, x, x_end, buf, ROLE_DIM);
 	}
-	if (p->source >= 0) {
+	if (p->source >= 0 && p->ops->whole_kind) {
+		source_position(a, i, &n);
+		snprintf(buf, sizeof(buf), " %zu source%s", n,
+			 n == 1 ? "" : "s");
+		x += put(a, y, x, x_end, buf, ROLE_DIM);
+	} else if (p->source >= 0) {
 		x += put(a, y, x, x_end, " ", ROLE_NORMAL);
 		x += put(a, y, x, x_end, state_source_name(a->st, p->source),
 			 ROLE_NORMAL);
@@ -187,7 +192,8 @@ draw_body(struct app *a, int i, const struct pane_ctx *c, struct rect in)
 	if (in.h <= 0 || in.w <= 0) {
 		return;
 	}
-	if (p->ops->kind == SNAP_KIND_COUNT || c->data != NULL) {
+	if (p->ops->kind == SNAP_KIND_COUNT || c->data != NULL ||
+	    (p->ops->whole_kind && c->n_kind_snaps > 0)) {
 		p->ops->draw(p, c, a->win, in.y, in.x, in.h, in.w);
 		return;
 	}

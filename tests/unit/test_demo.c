@@ -250,6 +250,24 @@ alerts_eq(const struct alerts_model *a, const struct alerts_model *b)
 }
 
 static bool
+endpoint_eq(const struct endpoint_model *a, const struct endpoint_model *b)
+{
+	size_t i;
+
+	if (a->ok != b->ok || a->status != b->status ||
+	    a->latency_ms != b->latency_ms || !STR_EQ(a->url, b->url) ||
+	    a->latency_history.n != b->latency_history.n) {
+		return false;
+	}
+	for (i = 0; i < a->latency_history.n; i++) {
+		if (a->latency_history.v[i] != b->latency_history.v[i]) {
+			return false;
+		}
+	}
+	return true;
+}
+
+static bool
 snap_eq(enum snap_kind kind, double t1, double t2)
 {
 	struct snapshot *a = demo_snapshot_at(kind, t1);
@@ -276,6 +294,9 @@ snap_eq(enum snap_kind kind, double t1, double t2)
 		break;
 	case SNAP_ALERTS:
 		eq = alerts_eq(snapshot_alerts(a), snapshot_alerts(b));
+		break;
+	case SNAP_HTTP:
+		eq = endpoint_eq(snapshot_endpoint(a), snapshot_endpoint(b));
 		break;
 	case SNAP_KIND_COUNT:
 		break;
@@ -1707,42 +1728,45 @@ Test(demo, runner_publishes_every_kind, .timeout = 15)
 	struct runner *r;
 	struct err err = { "" };
 	struct timespec ts = { 0, 200000000L };
-	uint64_t gen[SNAP_KIND_COUNT];
-	int k, round;
+	uint64_t gen[SNAP_KIND_COUNT + 1];
+	int k, round, n;
 
 	clock_set_real();
 	st = state_new();
 	r = runner_new(st);
 	cr_assert_eq(demo_setup(&cfg, r, 50, &err), 0, "%s", err.msg);
-	cr_expect_eq(cfg.n_sections, SNAP_KIND_COUNT);
-	cr_expect_eq(state_source_count(st), SNAP_KIND_COUNT);
+	/* Every kind, and two endpoint checks. */
+	n = SNAP_KIND_COUNT + 1;
+	cr_expect_eq(cfg.n_sections, (size_t)n);
+	cr_expect_eq(state_source_count(st), (size_t)n);
 	cr_assert_eq(runner_start(r, &err), 0, "%s", err.msg);
 	cr_expect(runner_wait_first(r, 5000));
-	for (k = 0; k < SNAP_KIND_COUNT; k++) {
-		const char *name = demo_source_name((enum snap_kind)k);
-		int idx = state_find_source(st, name);
-
-		cr_assert_geq(idx, 0);
-		gen[k] = state_source_generation(st, idx);
+	for (k = 0; k < n; k++) {
+		gen[k] = state_source_generation(st, k);
 	}
 	for (round = 0; round < 5; round++) {
 		nanosleep(&ts, NULL);
 	}
-	for (k = 0; k < SNAP_KIND_COUNT; k++) {
-		const char *name = demo_source_name((enum snap_kind)k);
-		int idx = state_find_source(st, name);
-		struct snapshot *s = state_get(st, idx);
+	for (k = 0; k < n; k++) {
+		const char *name = state_source_name(st, k);
+		enum snap_kind kind = state_source_kind(st, k);
+		struct snapshot *s = state_get(st, k);
 
 		cr_assert_not_null(s);
-		cr_expect_eq(s->kind, (enum snap_kind)k);
+		cr_expect_eq(s->kind, kind);
 		cr_expect_str_empty(s->error, "%s", s->error);
 		cr_expect_not_null(s->data);
 		cr_expect_str_eq(s->source, name);
 		/* 100 ms interval: several polls in a second */
-		cr_expect_gt(state_source_generation(st, idx), gen[k]);
-		cr_expect_eq(runner_actions(r, idx),
-			     demo_actions((enum snap_kind)k));
+		cr_expect_gt(state_source_generation(st, k), gen[k]);
+		cr_expect_eq(runner_actions(r, k), demo_actions(kind));
 		snapshot_unref(s);
+	}
+	for (k = 0; k < SNAP_KIND_COUNT; k++) {
+		cr_expect_geq(state_find_source(st,
+						demo_source_name(
+							(enum snap_kind)k)),
+			      0, "kind %d has no demo source", k);
 	}
 	cr_expect_gt(demo_time(), 30);
 	cr_expect_eq(runner_stop(r, 2000), 0);
