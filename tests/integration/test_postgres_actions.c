@@ -371,3 +371,74 @@ Test(postgres_full, an_action_that_cannot_run_is_journaled_with_why)
 }
 
 #endif /* HAVE_LIBPQ */
+
+#if HAVE_LIBPQ
+#include "probes/runner.h"
+
+/* The kept session is shared by two threads: the probe's, polling every
+ * 100 ms and checking it after each poll, and the action worker's,
+ * borrowing it for one action after another. Every action runs on it
+ * (none opens a connection of its own), and it is never reopened. Run
+ * under ThreadSanitizer too (suite tsan). */
+Test(postgres_full, kept_session_shared_by_the_probe_and_the_worker,
+     .timeout = 120)
+{
+	struct config_section *sec = pgf_local_section("postgres.full",
+						       "postgres");
+	struct runner *r = runner_new(st);
+	PGconn *a = pgf_sess("postgres", "postgres");
+	struct action_req req;
+	struct action_done d;
+	struct snapshot *s;
+	struct err err = { { 0 } };
+	int idx, kept = 0, i;
+	int64_t end;
+	char sql[160];
+	PGresult *res;
+
+	sec->interval_ms = 100;
+	idx = runner_add(r, &postgres_probe_ops, sec, &err);
+	cr_assert_geq(idx, 0, "%s", err.msg);
+	cr_assert_eq(runner_start(r, &err), 0, "%s", err.msg);
+	end = pgf_now_ms() + 10000;
+	while (kept == 0) {
+		cr_assert_lt(pgf_now_ms(), end, "no kept session");
+		s = state_get(st, idx);
+		if (s != NULL && snapshot_pg(s) != NULL) {
+			kept = snapshot_pg(s)->action_pid;
+		}
+		snapshot_unref(s);
+		usleep(20000);
+	}
+	s = state_get(st, idx);
+	for (i = 0; i < 20; i++) {
+		const struct pg_session *sa = pgf_find(snapshot_pg(s),
+						       PQbackendPID(a));
+
+		cr_assert_not_null(sa);
+		pgf_session_req(&req, pgf_action("cancel"), sec, s, sa->pid,
+				sa->backend_start_us);
+		cr_assert_neq(actions_submit(acts, &req, &err), 0, "%s",
+			      err.msg);
+		wait_done(&d, false);
+		cr_assert(d.ok, "cancel %d: %s", i, d.message);
+		action_req_clear(&req);
+	}
+	snapshot_unref(s);
+
+	/* The kept session ran them: its last query is the last one's. */
+	snprintf(sql, sizeof(sql), "SELECT query FROM pg_stat_activity "
+		 "WHERE pid = %d", kept);
+	res = PQexec(pgf_admin, sql);
+	cr_assert_eq(PQntuples(res), 1, "the kept session is gone");
+	cr_assert(strstr(PQgetvalue(res, 0, 0), "pg_cancel_backend") != NULL,
+		  "%s", PQgetvalue(res, 0, 0));
+	PQclear(res);
+	s = state_get(st, idx);
+	cr_assert_eq(snapshot_pg(s)->action_pid, kept, "it was reopened");
+	snapshot_unref(s);
+	cr_assert_eq(runner_stop(r, 2000), 0);
+	runner_free(r);
+	PQfinish(a);
+}
+#endif /* HAVE_LIBPQ */
