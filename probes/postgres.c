@@ -228,6 +228,19 @@ prepare_statements(struct pg_probe *pp, int64_t deadline_ms,
 	return rc;
 }
 
+static bool
+listed(const struct pg_model *m, int pid)
+{
+	size_t i;
+
+	for (i = 0; i < m->n_sessions; i++) {
+		if (m->sessions[i].pid == pid) {
+			return true;
+		}
+	}
+	return false;
+}
+
 int
 pg_probe_poll(void *pg_probe, struct snapshot *snap, struct err *err)
 {
@@ -300,9 +313,14 @@ pg_probe_poll(void *pg_probe, struct snapshot *snap, struct err *err)
 	m->conns_active = (isnan(m->conns_active) ? 0 : m->conns_active) + 1;
 	m->own_pid = pp->backend_pid;
 	/* Opened once the server has answered, so that a server that does
-	 * not answer is not asked twice; counted from the next poll on. */
+	 * not answer is not asked twice; the poll ran before it, so a
+	 * session opened now is counted here (idle), and listed from the
+	 * next poll on. */
 	pg_reserve_keep(pp->reserve, pp->timeout_ms, sp);
 	m->action_pid = pg_reserve_pid(pp->reserve);
+	if (m->action_pid != 0 && !listed(m, m->action_pid)) {
+		m->conns_idle = (isnan(m->conns_idle) ? 0 : m->conns_idle) + 1;
+	}
 	snap->data = m;
 	return 0;
 }
