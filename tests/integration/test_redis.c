@@ -1011,6 +1011,14 @@ Test(redis, malformed_reply)
  * with, before the reply under test takes the place of INFO's. */
 #define HANDSHAKE_AND_PING "+OK\r\n:7\r\n+PONG\r\n"
 
+#if defined(__SANITIZE_ADDRESS__)
+/* AddressSanitizer's shadow memory and quarantine say nothing of what the
+ * reader itself holds: the bound is checked in the plain build. */
+#define RSS_MEANS_THE_READER 0
+#else
+#define RSS_MEANS_THE_READER 1
+#endif
+
 /* Resident memory of this process, in bytes. */
 static long
 rss_bytes(void)
@@ -1049,8 +1057,10 @@ refused_as_too_large(const char *hostile, size_t len)
 	cr_expect_str_eq(err.msg, want);
 	/* Refused as soon as it passed the limit, not at the timeout. */
 	cr_expect_lt(took, 5000, "took %lld ms", (long long)took);
-	cr_expect_lt(grew, 40L << 20, "resident memory grew %ld MiB",
-		     grew >> 20);
+	if (RSS_MEANS_THE_READER) {
+		cr_expect_lt(grew, 40L << 20, "resident memory grew %ld MiB",
+			     grew >> 20);
+	}
 	redis_poller_free(rp);
 	harness_peer_stop(peer);
 }
