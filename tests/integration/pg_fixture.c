@@ -5,6 +5,7 @@
 #if HAVE_LIBPQ
 
 #include <criterion/criterion.h>
+#include <criterion/hooks.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +13,22 @@
 
 #include "core/rules.h"
 #include "core/xalloc.h"
+
+/* One template data directory for the whole binary, made before its
+ * tests fork (pg_server.h). */
+ReportHook(PRE_ALL)(struct criterion_test_set *set)
+{
+	(void)set;
+	if (pg_server_template() < 0) {
+		fprintf(stderr, "pg_fixture: no template data directory\n");
+	}
+}
+
+ReportHook(POST_ALL)(struct criterion_global_stats *stats)
+{
+	(void)stats;
+	pg_server_template_cleanup();
+}
 
 struct pg_server pgf_srv;
 struct config pgf_cfg;

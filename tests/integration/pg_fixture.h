@@ -1,7 +1,9 @@
 /* What the PostgreSQL integration tests share: one real server per test
  * (pg_server.h) with a small table t, sections and probes for it, test
- * sessions that hold locks, and requests for the session actions. Each
- * Criterion test runs in its own process; these run on its main thread. */
+ * sessions that hold locks, and requests for the session actions; and the
+ * template data directory, made once per test binary (its report hooks).
+ * Each Criterion test runs in its own process; these run on its main
+ * thread. */
 #ifndef WARROOM_PG_FIXTURE_H
 #define WARROOM_PG_FIXTURE_H
 

@@ -10,7 +10,6 @@
  * sends the bytes, and the probe, connected to a UTF8 database, reads them
  * back unconverted. */
 #include <criterion/criterion.h>
-#include <criterion/hooks.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -35,20 +34,6 @@
 
 /* Without libpq there is no probe to test. */
 #if HAVE_LIBPQ
-
-ReportHook(PRE_ALL)(struct criterion_test_set *set)
-{
-	(void)set;
-	if (pg_server_template() < 0) {
-		fprintf(stderr, "test_postgres: no template data directory\n");
-	}
-}
-
-ReportHook(POST_ALL)(struct criterion_global_stats *stats)
-{
-	(void)stats;
-	pg_server_template_cleanup();
-}
 
 static struct pg_server standby;        /* when a test makes one */
 

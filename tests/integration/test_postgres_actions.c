@@ -7,7 +7,6 @@
  * run at all is journaled with the reason. Each test runs in its own
  * process with its own server. */
 #include <criterion/criterion.h>
-#include <criterion/hooks.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,20 +27,6 @@
 #if HAVE_LIBPQ
 
 #define MAX_CONNS 50
-
-ReportHook(PRE_ALL)(struct criterion_test_set *set)
-{
-	(void)set;
-	if (pg_server_template() < 0) {
-		fprintf(stderr, "test_postgres_actions: no template\n");
-	}
-}
-
-ReportHook(POST_ALL)(struct criterion_global_stats *stats)
-{
-	(void)stats;
-	pg_server_template_cleanup();
-}
 
 static PGconn *fill[MAX_CONNS + 8];
 static int n_fill;
