@@ -12,7 +12,10 @@
  * completions with actions_poll_done().
  *
  * Previews (the impl's preview, for a confirm dialog that needs the backend)
- * share the queue and the worker but are not journaled: they only read.
+ * share the queue and the worker and are not journaled: they only read. A
+ * preview that fails ends the operator's attempt before the confirmation,
+ * so that failure is journaled like a failed action (intent, then a result
+ * "not run: why"): every failure to run an action leaves a record.
  * A running request may report progress (action_progress()) and check for
  * the operator's cancel (action_cancelled()); both find their request
  * through a thread-local pointer that only the worker sets.
@@ -292,12 +295,11 @@ finish_preview(struct actions *a, const struct action_req *req, bool ok,
 	push_done(a, n);
 }
 
-/* Writes the result and queues the completion; called with a->lock held. */
+/* Shows the result in the timeline. */
 static void
-finish_job(struct actions *a, const struct action_req *req,
-	   enum action_outcome outcome, const char *message)
+timeline_result(struct actions *a, const struct action_req *req,
+		enum action_outcome outcome, const char *message)
 {
-	struct action_done_node *n;
 	char text[900];
 
 	if (a->tl != NULL) {
@@ -307,6 +309,16 @@ finish_job(struct actions *a, const struct action_req *req,
 		timeline_append(a->tl, TL_ACTION_RESULT, req->source, req->who,
 				text, message);
 	}
+}
+
+/* Writes the result and queues the completion; called with a->lock held. */
+static void
+finish_job(struct actions *a, const struct action_req *req,
+	   enum action_outcome outcome, const char *message)
+{
+	struct action_done_node *n;
+
+	timeline_result(a, req, outcome, message);
 	n = xcalloc(1, sizeof(*n));
 	n->done.id = req->id;
 	n->done.ok = outcome == ACTION_OK;
@@ -315,6 +327,29 @@ finish_job(struct actions *a, const struct action_req *req,
 	strlcpy_safe(n->done.name, req_name(req), sizeof(n->done.name));
 	strlcpy_safe(n->done.message, message, sizeof(n->done.message));
 	push_done(a, n);
+}
+
+/* A preview that failed stopped the operator's attempt before the
+ * confirmation: the attempt and its reason are journaled as an action that
+ * did not run, so that the record shows what was tried and why it failed
+ * (a server refusing connections, a session that is gone). No lock held. */
+static void
+journal_failed_preview(struct actions *a, const struct action_gate *gate,
+		       const struct action_req *req, const char *why)
+{
+	char message[ERR_MSG_MAX + 16];
+	struct err err;
+	int64_t token;
+
+	err_clear(&err);
+	snprintf(message, sizeof(message), "not run: %s", why);
+	if (!write_intent(a, gate, req, &token, &err)) {
+		return;         /* nowhere to journal it */
+	}
+	if (gate->result != NULL && token >= 0) {
+		gate->result(gate->ctx, token, req, ACTION_FAILED, message);
+	}
+	timeline_result(a, req, ACTION_FAILED, message);
 }
 
 static void *
@@ -362,6 +397,14 @@ worker_main(void *arg)
 			ok = job->req.impl->preview(&job->req, preview_text,
 						    ACTION_PREVIEW_MAX,
 						    &err) == 0;
+			if (!ok) {
+				if (err.msg[0] == '\0') {
+					strlcpy_safe(err.msg, "failed",
+						     sizeof(err.msg));
+				}
+				journal_failed_preview(a, &gate, &job->req,
+						       err.msg);
+			}
 		} else if (!write_intent(a, &gate, &job->req, &token, &err)) {
 			char why[ERR_MSG_MAX];
 

@@ -22,6 +22,10 @@ struct timeline;
 
 struct action_req;
 
+/* The longest input an action takes, with its NUL (a silence's matchers
+ * and comment). */
+#define ACTION_ARG_MAX 512
+
 /* What an action acts on. */
 enum target_type {
 	TARGET_SOURCE,          /* the whole source (FLUSHDB, idle sessions) */
@@ -100,6 +104,10 @@ struct action_spec {
 	 * number for FLUSHDB) instead of answering y. */
 	void (*confirm_word)(const struct action_req *req, char *buf,
 			     size_t n);
+	/* Optional. The text the input starts from, to edit rather than type
+	 * (a silence's matchers); reads req->target and req->snap only. */
+	void (*initial_input)(const struct action_req *req, char *buf,
+			      size_t n);
 };
 
 /* What a backend (or the demo) does for a spec. */
@@ -121,7 +129,8 @@ struct action_impl {
 	 * confirmation that needs the backend (how many keys match, which
 	 * sessions would be terminated): writes lines shown under describe()'s
 	 * text. Read-only; returns 0, or -1 with err (the action is then not
-	 * offered). */
+	 * offered, and the attempt is journaled as an action that failed with
+	 * "not run: " and err). */
 	int (*preview)(const struct action_req *req, char *buf, size_t n,
 		       struct err *err);
 };
@@ -157,7 +166,7 @@ struct action_req {
 	const struct config_section *section;   /* the source's config */
 	char source[64];        /* "postgres.main" */
 	struct action_target target;
-	char arg[256];          /* operator input, or "" */
+	char arg[ACTION_ARG_MAX];       /* operator input, or "" */
 	char who[128];          /* operator, filled by actions_submit() */
 	/* The snapshot the operator confirmed against (describe() reads the
 	 * target from it), or NULL. A request holds a reference: take it

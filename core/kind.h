@@ -128,11 +128,50 @@ extern const struct action_spec action_redis_slowlog_reset;
 /* alerts */
 extern const struct action_spec action_silence;
 extern const struct action_spec action_expire_silence;
+extern const struct action_spec action_extend_silence;
 #define ALERTS_SILENCE_MIN_MS (60 * 1000LL)
 #define ALERTS_SILENCE_MAX_MS (30 * 86400 * 1000LL)
-/* "2h deploy rollback in progress": a duration (s m h d units, summed:
- * "1h30m"), 1m..30d, then a comment; *comment points into arg. */
-int alerts_parse_silence(const char *arg, int64_t *dur_ms,
-			 const char **comment, struct err *err);
+#define ALERTS_MATCHERS_MAX 16
+
+/* One matcher of a silence: name="value" (is_equal), name!="value",
+ * name=~"regex" (is_regex), name!~"regex". */
+struct alerts_matcher {
+	char name[64];
+	char value[192];
+	bool is_regex;
+	bool is_equal;
+};
+
+/* A silence as the operator types it:
+ *   DURATION [MATCHER...] COMMENT
+ * "2h service="api" alertname=~"High.*" deploy rollback in progress":
+ * a duration (s m h d units, summed: "1h30m"), 1m..30d; matchers
+ * NAME=VALUE, NAME!=VALUE, NAME=~REGEX, NAME!~REGEX with VALUE a word or
+ * "quoted" (\" and \\ inside), up to ALERTS_MATCHERS_MAX; then a
+ * comment, which must not be empty. Without matchers, a silence matches
+ * every label of its alert exactly. */
+struct alerts_silence {
+	int64_t dur_ms;
+	struct alerts_matcher m[ALERTS_MATCHERS_MAX];
+	size_t n_m;
+	const char *comment;    /* points into the input */
+};
+int alerts_parse_silence(const char *arg, struct alerts_silence *out,
+			 struct err *err);
+/* How long to extend a silence by, and an optional comment:
+ * "2h", "30m fix needs another deploy". */
+int alerts_parse_extend(const char *arg, int64_t *dur_ms,
+			const char **comment, struct err *err);
+/* Matchers as the input takes them, separated by spaces:
+ * alertname="HighErrorRate" service=~"api|web". Cut at n. */
+void alerts_matchers_text(const struct alerts_matcher *m, size_t n_m,
+			  char *buf, size_t n);
+/* Whether the labels "k=v k=v"-style pairs (names[i], values[i]) satisfy
+ * every equality matcher of m, and each regex one by POSIX extended
+ * rules anchored at both ends (Alertmanager's are RE2: a preview's
+ * count, not a promise). -1 when a regex does not compile here. */
+int alerts_matchers_match(const struct alerts_matcher *m, size_t n_m,
+			  const char *const *names, const char *const *values,
+			  size_t n_labels);
 
 #endif

@@ -72,6 +72,7 @@ pg_describe_backend(const struct action_req *req, bool cancel, char *buf,
 	const struct pg_session *s = pg_session_find(m, pid, start_us);
 	char when[32], age[64], text[DESCRIBE_QUERY_MAX * 4 + 16];
 	int waiting;
+	bool idle;
 
 	clock_format_utc(start_us / 1000, 0, when, sizeof(when));
 	if (s == NULL) {
@@ -83,6 +84,10 @@ pg_describe_backend(const struct action_req *req, bool cancel, char *buf,
 	strappendf(buf, n, "target: pid %d, user %s", pid, text);
 	sanitize_into(text, sizeof(text), s->db, strlen(s->db));
 	strappendf(buf, n, ", db %s", text);
+	if (s->app[0] != '\0') {
+		sanitize_into(text, sizeof(text), s->app, strlen(s->app));
+		strappendf(buf, n, ", application %s", text);
+	}
 	if (s->client[0] != '\0') {
 		sanitize_into(text, sizeof(text), s->client,
 			      strlen(s->client));
@@ -91,7 +96,14 @@ pg_describe_backend(const struct action_req *req, bool cancel, char *buf,
 	strappendf(buf, n, ", backend started %s\n", when);
 	sanitize_into(text, sizeof(text), s->state, strlen(s->state));
 	strappendf(buf, n, "state: %s", text[0] ? text : "unknown");
-	if (!isnan(s->query_s)) {
+	idle = strncmp(s->state, "idle", 4) == 0;
+	if (idle && !isnan(s->state_s)) {
+		/* Nothing is running: the query shown is its last, finished
+		 * one, and how long it has sat idle is what matters. */
+		clock_format_duration((int64_t)(s->state_s * 1000), age,
+				      sizeof(age));
+		strappendf(buf, n, " for %s", age);
+	} else if (!idle && !isnan(s->query_s)) {
 		clock_format_utc(req->snap->taken_ms -
 				 (int64_t)(s->query_s * 1000), 0, when,
 				 sizeof(when));
@@ -100,9 +112,15 @@ pg_describe_backend(const struct action_req *req, bool cancel, char *buf,
 		strappendf(buf, n, ", query started %s (%s before the poll)",
 			   when, age);
 	}
+	if (!isnan(s->xact_s)) {
+		clock_format_duration((int64_t)(s->xact_s * 1000), age,
+				      sizeof(age));
+		strappendf(buf, n, ", transaction open %s", age);
+	}
 	strappendf(buf, n, "\n");
 	one_line(text, sizeof(text), s->query);
-	strappendf(buf, n, "query: %s\n", text[0] ? text : "(none)");
+	strappendf(buf, n, "%s: %s\n", idle ? "last query (finished)" :
+		   "query", text[0] ? text : "(none)");
 	waiting = pg_locks_behind(m, pid);
 	if (waiting > 0) {
 		strappendf(buf, n, "%d session%s queued behind it\n",

@@ -313,8 +313,8 @@ replica_lag_finding(const struct pg_replica *r, struct rules_list *fl)
 	if (!isnan(r->replay_lag_s) && r->replay_lag_s > ws) {
 		by_s = r->replay_lag_s > cs ? HEALTH_CRIT : HEALTH_WARN;
 	}
-	if (!isnan(r->lag_bytes) && r->lag_bytes > wb) {
-		by_b = r->lag_bytes > cb ? HEALTH_CRIT : HEALTH_WARN;
+	if (!isnan(r->replay_lag_bytes) && r->replay_lag_bytes > wb) {
+		by_b = r->replay_lag_bytes > cb ? HEALTH_CRIT : HEALTH_WARN;
 	}
 	if (by_s == HEALTH_OK && by_b == HEALTH_OK) {
 		return;
@@ -325,11 +325,11 @@ replica_lag_finding(const struct pg_replica *r, struct rules_list *fl)
 
 		snprintf(subject, sizeof(subject), "WAL not yet replayed on "
 			 "replica %s", name);
-		rules_fmt_cmp(UNIT_BYTES, r->lag_bytes, ">", th, cmp,
+		rules_fmt_cmp(UNIT_BYTES, r->replay_lag_bytes, ">", th, cmp,
 			      sizeof(cmp));
 		f = rules_list_add(fl, by_b, key, "replica %s behind by %s",
 				   name, cmp);
-		rules_finding_measure(f, subject, r->lag_bytes, th,
+		rules_finding_measure(f, subject, r->replay_lag_bytes, th,
 				      UNIT_BYTES);
 	} else {
 		double th = by_s == HEALTH_CRIT ? cs : ws;
@@ -550,10 +550,10 @@ cleared_replica(const struct pg_model *m, const char *name, bool gone,
 	snprintf(buf, n, "replica %s replay lag %s, %s behind", name,
 		 isnan(r->replay_lag_s) ? "none" :
 		 fmt_age(r->replay_lag_s, lag, sizeof(lag)),
-		 isnan(r->lag_bytes) ? "unknown" :
-		 rules_fmt_unit(UNIT_BYTES, r->lag_bytes, bytes,
+		 isnan(r->replay_lag_bytes) ? "unknown" :
+		 rules_fmt_unit(UNIT_BYTES, r->replay_lag_bytes, bytes,
 				sizeof(bytes)));
-	return !isnan(r->lag_bytes) ? r->lag_bytes : r->replay_lag_s;
+	return !isnan(r->replay_lag_bytes) ? r->replay_lag_bytes : r->replay_lag_s;
 }
 
 double

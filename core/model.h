@@ -106,6 +106,12 @@ struct pg_session {
 	const char *lock_mode;  /* mode it waits for, "" when not waiting */
 	const char *lock_rel;   /* relation it waits on, "" unknown */
 	double wait_s;          /* how long it has waited for the lock, NAN */
+	/* Seconds since its state last changed (for an idle session: how
+	 * long it has been idle), NAN unknown. */
+	double state_s;
+	/* The database of the relation it waits on when that is not the
+	 * probe's (its OID cannot be named there), else "". NULL means "". */
+	const char *lock_db;
 };
 
 /* Who blocks whom, derived at publish from the sessions' blocked_by
@@ -141,7 +147,8 @@ struct pg_replica {
 	double write_lag_s;
 	double flush_lag_s;
 	double replay_lag_s;
-	double lag_bytes;       /* WAL not replayed there yet, NAN unknown */
+	const char *sync_state; /* async, sync, quorum, potential; NULL "" */
+	double replay_lag_bytes;        /* WAL not replayed there yet, NAN */
 };
 
 struct pg_statement {
@@ -165,7 +172,13 @@ struct pg_model {
 	size_t n_replicas;
 	bool is_standby;
 	double replay_delay_s;  /* on a standby */
-	bool replay_paused;     /* on a standby: WAL replay is paused */
+	bool replay_paused;     /* on a standby: pg_wal_replay_pause() */
+	double replay_behind_bytes;     /* on a standby: received, not
+					 * replayed yet; NAN */
+	/* Connections only superusers (and, 16+, pg_use_reserved_connections)
+	 * may take: others are refused this many before max_connections.
+	 * NAN unknown. */
+	double reserved_connections;
 	double xact_per_s;
 	double rollback_per_s;
 	double deadlocks;       /* total since stats reset */
@@ -174,10 +187,15 @@ struct pg_model {
 	struct pg_statement *statements;
 	size_t n_statements;
 	const char *notice;     /* what the role may not see, or "" */
+	/* A database whose relations the lock waits name by OID only (the
+	 * first such), or "". NULL means "". */
+	const char *lock_other_db;
 	/* The source's long_query setting: a query running longer counts as
 	 * long. 0 or NAN: not set, use the default (5 s). */
 	double long_query_s;
 	int own_pid;            /* warroom's own session, 0 unknown */
+	int action_pid;         /* the session warroom keeps for actions,
+				 * 0 none */
 	struct pg_locks locks;  /* derived at publish */
 };
 
@@ -237,6 +255,10 @@ struct redis_model {
 	 * "SLOWLOG: NOPERM ..."), or "". Builders older than this field
 	 * leave it NULL, which means "". */
 	const char *notice;
+	/* Why slowlog is not the server's slow log (denied, or a reply of
+	 * the wrong type), or "": an empty slow log is claimed only when
+	 * this is "". NULL means "". */
+	const char *slowlog_error;
 };
 
 /* ---- Kafka --------------------------------------------------------- */
@@ -374,6 +396,18 @@ struct alert_row {
 	bool silenced;
 	const char *silence_id; /* "" when not silenced */
 	bool inhibited;         /* another alert inhibits it */
+	/* For the alert's record: its description and runbook_url
+	 * annotations, the link to its expression in the Prometheus that
+	 * raised it, the receivers Alertmanager routes it to ("" when
+	 * absent; builders older than these fields leave NULL, which means
+	 * ""). */
+	const char *description;
+	const char *runbook_url;
+	const char *generator_url;
+	const char *receivers;
+	/* Every label as an exact matcher, alertname="X" service="api": what
+	 * a silence of it matches unless edited. NULL means "". */
+	const char *matchers;
 };
 
 /* An active silence (Alertmanager). */
@@ -383,6 +417,7 @@ struct silence_row {
 	const char *created_by;
 	const char *comment;
 	int64_t ends_ms;        /* wall ms */
+	int64_t starts_ms;      /* wall ms, 0 unknown */
 };
 
 struct alerts_model {

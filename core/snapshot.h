@@ -59,6 +59,9 @@ struct snapshot {
 	/* On an error snapshot: the last snapshot that had data, or NULL.
 	 * Lets a pane keep showing old data with its age. */
 	struct snapshot *last_good;
+	/* On an error snapshot: when the source is polled again (monotonic
+	 * ms, as taken_mono_ms), 0 unknown. */
+	int64_t retry_mono_ms;
 	/* The model for kind (struct pods_model *, struct pg_model *, ...);
 	 * NULL on an error snapshot. */
 	void *data;
@@ -96,6 +99,12 @@ void snapshot_own(struct snapshot *s, void *ptr);
 /* Sets the error message (printf-style) on s. */
 void snapshot_set_error(struct snapshot *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+
+/* "retrying in 12s" ("retrying now" once due) for an error snapshot that
+ * knows when its source is polled again, into buf (size n); false, and
+ * buf "", otherwise. */
+bool snapshot_retry_text(const struct snapshot *s, int64_t now_mono_ms,
+			 char *buf, size_t n);
 
 /* Age in ms at monotonic time now_mono_ms. */
 int64_t snapshot_age_ms(const struct snapshot *s, int64_t now_mono_ms);

@@ -71,37 +71,11 @@ http_resp_finish(struct http_resp *resp)
 
 #if HAVE_LIBCURL
 
-#include "probes/libcurl_api.h"
+#include "probes/http_internal.h"
 #include <pthread.h>
 
 /* Longest bearer token or password read from a file. */
 #define SECRET_MAX 8192
-/* Longest piece of an error body quoted in a message. */
-#define BODY_QUOTE_MAX 160
-
-struct http_client {
-	CURL *curl;
-	char *base;             /* URL without trailing '/' */
-	char addr[256];         /* host:port */
-	int timeout_ms;
-	int64_t deadline_ms;    /* monotonic, 0 none */
-	size_t max_bytes;
-	bool (*cancelled)(void *arg);
-	void *cancel_arg;
-	struct curl_slist *hdr_get;
-	struct curl_slist *hdr_post;
-	char *username;
-	char *password;
-	char errbuf[CURL_ERROR_SIZE];
-};
-
-struct body {
-	char *p;
-	size_t len;
-	size_t cap;
-	size_t max;
-	bool over;
-};
 
 static pthread_mutex_t global_lock = PTHREAD_MUTEX_INITIALIZER;
 static bool global_done;
@@ -364,6 +338,7 @@ http_client_new(const struct config_section *sec, struct err *err)
 	c->hdr_get =
 	    libcurl.curl_slist_append(NULL, "Accept: application/json");
 	if (tok != NULL) {
+		c->has_token = true;
 		hdr = xasprintf("Authorization: Bearer %s", tok);
 		c->hdr_get = libcurl.curl_slist_append(c->hdr_get, hdr);
 		wipe_free(hdr);
@@ -464,111 +439,6 @@ http_client_set_max_bytes(struct http_client *c, size_t max)
 	c->max_bytes = max;
 }
 
-static void
-format_ms(int ms, char *buf, size_t n)
-{
-	if (ms % 1000 == 0) {
-		snprintf(buf, n, "%ds", ms / 1000);
-	} else if (ms < 1000) {
-		snprintf(buf, n, "%dms", ms);
-	} else {
-		snprintf(buf, n, "%.1fs", ms / 1000.0);
-	}
-}
-
-static void
-format_bytes(size_t b, char *buf, size_t n)
-{
-	if (b >= (1u << 20) && b % (1u << 20) == 0) {
-		snprintf(buf, n, "%zu MiB", b >> 20);
-	} else if (b >= 1024 && b % 1024 == 0) {
-		snprintf(buf, n, "%zu KiB", b >> 10);
-	} else {
-		snprintf(buf, n, "%zu bytes", b);
-	}
-}
-
-static int
-transport_error(struct http_client *c, CURLcode rc, const struct body *b,
-		struct err *err)
-{
-	char what[32];
-	long os_errno = 0;
-
-	switch (rc) {
-	case CURLE_OPERATION_TIMEDOUT:
-		format_ms(c->timeout_ms, what, sizeof(what));
-		return err_set(err, "timed out after %s (%s)", what, c->addr);
-	case CURLE_COULDNT_CONNECT:
-		libcurl.curl_easy_getinfo(c->curl, CURLINFO_OS_ERRNO,
-					  &os_errno);
-		if (os_errno == ECONNREFUSED) {
-			return err_set(err, "connection refused (%s)",
-				       c->addr);
-		}
-		if (os_errno != 0) {
-			return err_set(err, "cannot connect: %s (%s)",
-				       strerror((int)os_errno), c->addr);
-		}
-		return err_set(err, "cannot connect (%s)", c->addr);
-	case CURLE_COULDNT_RESOLVE_HOST:
-		return err_set(err, "cannot resolve host (%s)", c->addr);
-	case CURLE_WRITE_ERROR:
-	case CURLE_FILESIZE_EXCEEDED:
-		if (rc == CURLE_FILESIZE_EXCEEDED || b->over) {
-			format_bytes(c->max_bytes, what, sizeof(what));
-			return err_set(err, "response larger than %s (%s)",
-				       what, c->addr);
-		}
-		break;
-	case CURLE_ABORTED_BY_CALLBACK:
-		return err_set(err, "cancelled (%s)", c->addr);
-	case CURLE_GOT_NOTHING:
-		return err_set(err, "empty reply (%s)", c->addr);
-	case CURLE_TOO_MANY_REDIRECTS:
-		return err_set(err, "too many redirects (%s)", c->addr);
-	case CURLE_UNSUPPORTED_PROTOCOL:
-		return err_set(err, "redirect to a non-HTTP URL refused (%s)",
-			       c->addr);
-	case CURLE_PEER_FAILED_VERIFICATION:
-		return err_set(err, "TLS certificate not trusted: %s (%s)",
-			       c->errbuf[0] ? c->errbuf
-					    : libcurl.curl_easy_strerror(rc),
-			       c->addr);
-	default:
-		break;
-	}
-	return err_set(
-	    err, "%s (%s)",
-	    c->errbuf[0] ? c->errbuf : libcurl.curl_easy_strerror(rc), c->addr);
-}
-
-/* "HTTP 503: first line of the body". */
-static int
-status_error(const struct http_client *c, long status, const char *body,
-	     struct err *err)
-{
-	const char *s = body != NULL ? body : "";
-	size_t len;
-
-	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n') {
-		s++;
-	}
-	len = strcspn(s, "\r\n");
-	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t')) {
-		len--;
-	}
-	if (len == 0) {
-		return err_set(err, "HTTP %ld (%s)", status, c->addr);
-	}
-	if (len > BODY_QUOTE_MAX) {
-		return err_set(err, "HTTP %ld: %.*s...", status,
-			       BODY_QUOTE_MAX, s);
-	}
-	return err_set(err, "HTTP %ld: %.*s", status, (int)len, s);
-}
-
-enum method { M_GET, M_POST, M_DELETE };
 
 static int
 perform(struct http_client *c, enum method m, const char *path_query,
@@ -587,7 +457,7 @@ perform(struct http_client *c, enum method m, const char *path_query,
 		if (rest <= 0) {
 			char what[32];
 
-			format_ms(c->timeout_ms, what, sizeof(what));
+			http_format_ms(c->timeout_ms, what, sizeof(what));
 			return err_set(err, "timed out after %s (%s)", what,
 				       c->addr);
 		}
@@ -626,14 +496,15 @@ perform(struct http_client *c, enum method m, const char *path_query,
 	free(url);
 	if (rc != CURLE_OK) {
 		free(b.p);
-		return transport_error(c, rc, &b, err);
+		return http_transport_error(c, rc, &b, err);
 	}
 	libcurl.curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &status);
 	resp->status = status;
 	resp->body = b.p != NULL ? b.p : xstrdup("");
 	resp->len = b.len;
 	if (status < 200 || status > 299) {
-		return status_error(c, status, resp->body, err);
+		return http_status_error(c, status, m, path_query, resp->body,
+					 err);
 	}
 	return 0;
 }
@@ -834,6 +705,19 @@ http_delete(struct http_client *c, const char *path_query,
 	    struct http_resp *resp, struct err *err)
 {
 	return no_http(resp, err);
+}
+
+int
+http_not_found(struct http_client *c, const char *probe_path,
+	       const char *probe_is, const char *want, struct err *err)
+{
+	return -1;
+}
+
+int
+http_client_reachable(const struct http_client *c, const struct probe *p)
+{
+	return -1;
 }
 
 #endif

@@ -49,6 +49,12 @@ void http_client_free(struct http_client *c);
 /* "host:port" of the base URL, for messages. */
 const char *http_client_addr(const struct http_client *c);
 
+struct probe;
+/* Whether the base URL's host:port accepts a connection now: a probe's
+ * reachable() (see probes/probe.h). */
+int http_client_reachable(const struct http_client *c,
+			  const struct probe *p);
+
 /* Every request made until the next call ends by deadline_ms (monotonic,
  * 0: no deadline) as well as within the section timeout. */
 void http_client_set_deadline(struct http_client *c, int64_t deadline_ms);
@@ -65,6 +71,9 @@ void http_client_set_cancel(struct http_client *c,
  *   "timed out after 5s (127.0.0.1:9090)"
  *   "response larger than 8 MiB (127.0.0.1:9090)"
  *   "HTTP 503: <first line of the body>"
+ *   "HTTP 404 for GET /api/v2/alerts (127.0.0.1:9090)"
+ *   "HTTP 401: the server wants credentials (...): set username and
+ *    password_file, or bearer_token_file"
  * A reply with another status still fills *resp, so that a caller can read
  * the backend's own error document. */
 int http_get(struct http_client *c, const char *path_query,
@@ -73,6 +82,15 @@ int http_post(struct http_client *c, const char *path_query,
 	      const char *json_body, struct http_resp *resp, struct err *err);
 int http_delete(struct http_client *c, const char *path_query,
 		struct http_resp *resp, struct err *err);
+
+/* After a 404 whose message is in err: asks the server for probe_path,
+ * which another kind of server answers (Prometheus's
+ * /api/v1/status/buildinfo), and adds to err what the 404 usually means:
+ * "...: this URL is Prometheus, not Alertmanager: check url" when it
+ * answers, else that want's API is not there and a path prefix belongs
+ * in url. Returns -1. */
+int http_not_found(struct http_client *c, const char *probe_path,
+		   const char *probe_is, const char *want, struct err *err);
 
 void http_resp_finish(struct http_resp *resp);
 

@@ -48,6 +48,14 @@ struct probe_ops {
 	/* Frees what open() returned. Called on the probe thread; may be
 	 * NULL. */
 	void (*close)(void *state);
+	/* Optional: whether the backend's address accepts a connection now
+	 * (1) or not (0); -1 when it cannot tell. While a source backs off
+	 * after an error that left its address refusing, the runner asks
+	 * this at the normal interval and polls at once when it accepts
+	 * again: a server that comes back is seen within an interval, and a
+	 * dead one costs a connect per interval, no request. Probe thread;
+	 * p is for probe_stopping() (probe_reach_tcp() takes it). */
+	int (*reachable)(void *state, const struct probe *p);
 	/* What this backend does of its kind's actions, ended by an entry
 	 * whose spec is NULL; may be NULL. */
 	const struct action_impl *actions;
@@ -80,6 +88,16 @@ bool probe_sleep(struct probe *p, int ms);
 
 /* Streaming probes: hands over a snapshot (takes the reference). */
 void probe_publish(struct probe *p, struct snapshot *snap);
+
+/* For reachable(): 1 when host:port (a name, or an address) accepts a TCP
+ * connection within timeout_ms, else 0 (refused, unreachable, unknown
+ * host, timed out, or p stopping; p may be NULL). The connection is
+ * closed at once. probes/reach.c. */
+int probe_reach_tcp(const struct probe *p, const char *host,
+		    const char *port, int timeout_ms);
+/* The same for a Unix socket at path. */
+int probe_reach_unix(const struct probe *p, const char *path,
+		     int timeout_ms);
 
 /* ---- the runner (probes/runner.c): every probe on its own thread,
  * with intervals, timeouts, exponential backoff with jitter on errors,

@@ -351,20 +351,48 @@ preview_delete(const struct action_req *req, char *buf, size_t n,
 	return 0;
 }
 
-/* What a running delete reports: the pattern and how many keys matched
- * before it began ("~120000", "at least 80000"). */
+void
+redis_delete_progress(char *buf, size_t n, size_t deleted,
+		      const struct redis_match_count *counted,
+		      const char *pattern)
+{
+	size_t total = counted != NULL ? counted->count : 0;
+
+	if (total == 0 || (counted->complete && deleted > total)) {
+		/* Nothing counted, or more keys than counted (written
+		 * meanwhile): no total to measure against. */
+		snprintf(buf, n, "deleted %zu keys matching %s%s", deleted,
+			 pattern, total > 0 ? " (more than counted)" : "");
+	} else if (!counted->complete) {
+		snprintf(buf, n, "deleted %zu of at least %zu keys matching %s",
+			 deleted, total, pattern);
+	} else {
+		/* 100 % only once every counted key is gone. */
+		unsigned pct = deleted >= total ? 100 :
+			       (unsigned)((double)deleted * 100.0 /
+					  (double)total);
+
+		snprintf(buf, n, "deleted %zu of %zu keys matching %s (%u%%)",
+			 deleted, total, pattern, pct > 99 && deleted < total ?
+			 99 : pct);
+	}
+}
+
+/* What the delete's progress reports are measured against. */
 struct delete_run {
-	char pat[sizeof(((struct action_req *)NULL)->arg) * 4];
-	char of[48];
+	const char *pattern;    /* shown */
+	struct redis_match_count counted;
 };
 
 static void
 progress_hook(void *arg, size_t deleted)
 {
 	const struct delete_run *dr = arg;
+	char text[ERR_MSG_MAX];
 
-	action_progress("deleted %zu of %s keys matching %s", deleted, dr->of,
-			dr->pat);
+	redis_delete_progress(text, sizeof(text), deleted, &dr->counted,
+			      dr->pattern);
+	action_progress("%s", text);
 }
 
 static bool
@@ -377,13 +405,13 @@ static int
 run_delete(const struct action_req *req, char *result, size_t n,
 	   struct err *err)
 {
-	struct delete_run dr;
+	char pat[sizeof(req->arg) * 4];
+	struct delete_run dr = { .pattern = pat };
 	struct redis_delete_hooks hooks = {
 		.progress = progress_hook,
 		.cancelled = cancelled_hook,
 		.arg = &dr,
 	};
-	struct redis_match_count mc;
 	struct redis_conn *c;
 	size_t deleted = 0;
 	int rc;
@@ -392,14 +420,21 @@ run_delete(const struct action_req *req, char *result, size_t n,
 	    (c = action_conn(req, err)) == NULL) {
 		return -1;
 	}
-	shown_pattern(req->arg, dr.pat, sizeof(dr.pat));
-	/* How many there are, so that a cancel can say how far it got. */
-	if (redis_count_pattern(c, req->arg, COUNT_BUDGET_MS, &mc, err) < 0) {
+	shown_pattern(req->arg, pat, sizeof(pat));
+	/* A first pass counts the keys, so that progress can say how far
+	 * along the delete is: as long as the confirmation's count may
+	 * take, after which the total is a lower bound. */
+	action_progress("counting keys matching %s", pat);
+	if (redis_count_pattern(c, req->arg, COUNT_BUDGET_MS, &dr.counted,
+				err) < 0) {
 		redis_conn_free(c);
 		return -1;
 	}
-	snprintf(dr.of, sizeof(dr.of), "%s%zu", mc.complete ? "~" :
-		 "at least ", mc.count);
+	if (action_cancelled()) {
+		redis_conn_free(c);
+		return err_set(err, "cancelled before deleting any key "
+			       "matching %s", pat);
+	}
 	rc = redis_delete_pattern(c, req->arg, REDIS_DELETE_BATCH, &hooks,
 				  &deleted, err);
 	redis_conn_free(c);
@@ -407,15 +442,19 @@ run_delete(const struct action_req *req, char *result, size_t n,
 		char why[ERR_MSG_MAX];
 
 		strlcpy_safe(why, err->msg, sizeof(why));
-		return err_set(err, "%s after deleting %zu of %s keys matching "
-			       "%s", why, deleted, dr.of, dr.pat);
+		return err_set(err, "%s after deleting %zu of %s%zu keys "
+			       "matching %s", why, deleted,
+			       dr.counted.complete ? "~" : "at least ",
+			       dr.counted.count, pat);
 	}
 	if (rc == 1) {
-		snprintf(result, n, "cancelled after deleting %zu of %s keys "
-			 "matching %s", deleted, dr.of, dr.pat);
+		snprintf(result, n, "cancelled after deleting %zu of %s%zu "
+			 "keys matching %s", deleted,
+			 dr.counted.complete ? "~" : "at least ",
+			 dr.counted.count, pat);
 		return ACTION_RUN_CANCELLED;
 	}
-	snprintf(result, n, "deleted %zu keys matching %s", deleted, dr.pat);
+	snprintf(result, n, "deleted %zu keys matching %s", deleted, pat);
 	return 0;
 }
 

@@ -61,12 +61,14 @@ relayout(struct app *a)
 void
 app_age_key(const struct pane_ctx *c, char *buf, size_t n)
 {
-	char age[32], err_age[32] = "";
+	char age[32], err_age[32] = "", retry[48];
 
 	if (c->snap == NULL) {
 		snprintf(buf, n, "none");
 		return;
 	}
+	/* A failing source counts down to its next attempt. */
+	snapshot_retry_text(c->snap, c->now_mono_ms, retry, sizeof(retry));
 	app_age_text(c->data ? c->data : c->snap, c->now_mono_ms, age,
 			sizeof(age));
 	if (c->snap->error[0] != '\0' && c->snap->last_good != NULL) {
@@ -74,9 +76,9 @@ app_age_key(const struct pane_ctx *c, char *buf, size_t n)
 						      c->now_mono_ms),
 				      err_age, sizeof(err_age));
 	}
-	snprintf(buf, n, "%s|%d|%s", age,
+	snprintf(buf, n, "%s|%d|%s|%s", age,
 		 snapshot_is_stale(c->data ? c->data : c->snap,
-				   c->now_mono_ms) ? 1 : 0, err_age);
+				   c->now_mono_ms) ? 1 : 0, err_age, retry);
 }
 
 void
@@ -86,6 +88,11 @@ app_age_text(const struct snapshot *shown, int64_t now_mono_ms,
 	int64_t age = snapshot_age_ms(shown, now_mono_ms);
 	char d[32];
 
+	/* A source that never answered has nothing live to show. */
+	if (shown->data == NULL) {
+		snprintf(buf, n, "no data");
+		return;
+	}
 	/* Data from the last poll, on time: "live", which does not tick, so
 	 * a healthy dashboard does not redraw every title every second. */
 	if (shown->interval_ms > 0 && age < shown->interval_ms + 1000) {

@@ -299,8 +299,18 @@ start_action(struct app *a, const struct action_impl *d)
 		return;
 	}
 	if (sp->input != NULL) {
+		char initial[ACTION_ARG_MAX] = "";
+
+		_Static_assert(DIALOG_INPUT_MAX >= ACTION_ARG_MAX,
+			       "the input dialog holds an action's input");
+
+		/* Some inputs start from what there is to edit (a silence's
+		 * matchers). */
+		if (sp->initial_input != NULL) {
+			sp->initial_input(&pd->req, initial, sizeof(initial));
+		}
 		dialog_open_input(&a->dlg, APP_DLG_ACTION_ARG, sp->label,
-				  sp->input, "");
+				  sp->input, initial);
 		a->dirty_overlay = true;
 		return;
 	}

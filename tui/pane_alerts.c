@@ -681,7 +681,14 @@ alerts_detail(struct pane *p, const struct pane_ctx *c)
 	if (a->silenced) {
 		pane_buf_field(&b, "silence", a->silence_id);
 	}
+	pane_buf_field(&b, "receivers", a->receivers);
+	pane_buf_field(&b, "runbook", a->runbook_url);
+	pane_buf_field(&b, "source", a->generator_url);
+	pane_buf_field(&b, "all labels", a->matchers);
 	pane_buf_addf(&b, "\nsummary:\n%s\n", a->summary);
+	if (a->description != NULL && a->description[0] != '\0') {
+		pane_buf_addf(&b, "\ndescription:\n%s\n", a->description);
+	}
 	return pane_buf_take(&b);
 }
 

@@ -186,7 +186,8 @@ draw_title(struct app *a, int i, const struct pane_ctx *c)
 static int
 draw_error_line(struct app *a, const struct pane_ctx *c, struct rect in)
 {
-	char buf[ERR_MSG_MAX + 64], age[32];
+	char buf[ERR_MSG_MAX + 128], age[32], retry[48], widest[48];
+	int need, rows = 1;
 
 	if (c->snap == NULL || c->snap->error[0] == '\0' || in.h < 1) {
 		return 0;
@@ -201,8 +202,33 @@ draw_error_line(struct app *a, const struct pane_ctx *c, struct rect in)
 		snprintf(buf, sizeof(buf), "%s", c->snap->error);
 	}
 	draw_fill(a->win, in.y, in.x, 1, in.w, ROLE_NORMAL, &a->theme);
+	/* When the source is tried again: after the reason when both fit,
+	 * else on a line of its own, so the reason is never cut for it.
+	 * Which of the two is decided by what cannot change while this
+	 * snapshot is shown (the countdown's widest text, an age of at most
+	 * six characters), so that the rows do not move each second. */
+	if (snapshot_retry_text(c->snap, c->snap->taken_mono_ms, widest,
+				sizeof(widest))) {
+		snapshot_retry_text(c->snap, c->now_mono_ms, retry,
+				    sizeof(retry));
+		need = draw_width(c->snap->error) + 3 + draw_width(widest) +
+		       (c->snap->last_good != NULL ?
+			draw_width(" -- showing data from 000000 ago") : 0);
+		if (need <= in.w) {
+			size_t len = strlen(buf);
+
+			snprintf(buf + len, sizeof(buf) - len, "%s%s",
+				 dot_sep(), retry);
+		} else if (in.h >= 4) {
+			draw_fill(a->win, in.y + 1, in.x, 1, in.w, ROLE_NORMAL,
+				  &a->theme);
+			draw_text(a->win, in.y + 1, in.x, in.w, retry,
+				  ROLE_DIM, &a->theme);
+			rows = 2;
+		}
+	}
 	draw_text(a->win, in.y, in.x, in.w, buf, ROLE_CRIT, &a->theme);
-	return 1;
+	return rows;
 }
 
 /* The worst thing source src has to say: its error when its poll

@@ -96,11 +96,13 @@ keys Enter
 wait_gone "Filter Alerts"
 for input in "2h" ""; do
 	keys A
-	wait_for "Duration and comment"
+	wait_for "Duration, matchers"
+	# The line starts with the alert's matchers: replace them.
+	keys C-u
 	[ -n "$input" ] && keys -l "$input"
 	keys Enter
-	wait_for "Silence alert: usage: DURATION COMMENT"
-	wait_gone "Duration and comment"
+	wait_for "Silence alert: usage: DURATION [MATCHERS] COMMENT"
+	wait_gone "Duration, matchers"
 	shows "POST /api/v2/silences" && fail "a confirmation opened for '$input'"
 done
 keys /

@@ -769,7 +769,9 @@ Test(kafka, metrics_view_when_the_brokers_cannot_be_asked, .timeout = 120)
 	char dead[32];
 	void *kp;
 
-	cr_assert(prom_server_start_with(&ps, data));
+	cr_assert(prom_server_start_with(&ps,
+					 &(struct prom_server_opts){
+						 .extra = data }));
 	free(data);
 	/* Nothing listens there. */
 	snprintf(dead, sizeof(dead), "127.0.0.1:%d", harness_free_port());

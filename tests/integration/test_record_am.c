@@ -226,8 +226,8 @@ Test(record_am, a_silence_writes_a_silence_and_no_resolution)
 	 * action reaches the journal. */
 	req = request(action("silence"), "HighErrorRate", false, "2h");
 	cr_assert_eq(actions_submit(room.act, &req, &err), 0);
-	cr_assert_not_null(strstr(err.msg, "usage: DURATION COMMENT"), "%s",
-			   err.msg);
+	cr_assert_not_null(strstr(err.msg, "usage: DURATION [MATCHERS] "
+				  "COMMENT"), "%s", err.msg);
 	action_req_clear(&req);
 	cr_assert_eq(count(TL_ACTION_INTENT, NULL), 0);
 

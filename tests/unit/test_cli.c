@@ -882,6 +882,51 @@ Test(bin, snapshot_first_run_screen, .timeout = 20)
 	run_free(&r);
 }
 
+/* The first line of text that contains needle, into line (size n). */
+static bool
+line_with(const char *text, const char *needle, char *line, size_t n)
+{
+	const char *hit = strstr(text, needle), *start, *end;
+
+	if (hit == NULL) {
+		return false;
+	}
+	for (start = hit; start > text && start[-1] != '\n'; start--) {
+	}
+	end = strchr(hit, '\n');
+	snprintf(line, n, "%.*s", (int)(end != NULL ? end - start :
+					(long)strlen(start)), start);
+	return true;
+}
+
+/* A source that never answered: its pane says why and when it is tried
+ * again, and its title never says "live". */
+Test(bin, snapshot_of_a_source_that_never_answered, .init = make_tmpdir,
+     .fini = remove_tmpdir, .timeout = 20)
+{
+	char *path = write_file("down.ini", "[prometheus.down]\n"
+				"url = http://127.0.0.1:1\n"
+				"interval = 5s\n");
+	const char *args[] = { warroom_bin(), "--snapshot", "--config", path,
+			       "--size", "160x48", NULL };
+	char line[1024];
+	struct run r;
+
+	run_bin(args, "xterm-256color", false, -1, 0, &r);
+	cr_assert_eq(exit_code(&r), 0, "stderr: %s", r.err);
+	cr_assert(line_with(r.out, "connection refused (127.0.0.1:1)", line,
+			    sizeof(line)), "%s", r.out);
+	cr_expect(strstr(line, "retrying in ") != NULL, "%s", line);
+	/* The pane's title (the header names the source too). */
+	cr_assert(line_with(r.out, "Metrics", line, sizeof(line)), "%s",
+		  r.out);
+	cr_expect(strstr(line, "prometheus.down") != NULL, "%s", line);
+	cr_expect(strstr(line, "live") == NULL, "%s", line);
+	cr_expect(strstr(line, "no data") != NULL, "%s", line);
+	free(path);
+	run_free(&r);
+}
+
 Test(bin, help_and_version, .timeout = 20)
 {
 	const char *help[] = { warroom_bin(), "--help", NULL };
@@ -1365,6 +1410,10 @@ Test(screen, age_is_live_while_on_time)
 	clock_set_fake(100000, 1763780000000);
 	s = snapshot_new(SNAP_PG, "postgres.main");
 	s->interval_ms = 2000;
+	/* Without data (a source that never answered): never live. */
+	app_age_text(s, 100000, buf, sizeof(buf));
+	cr_expect_str_eq(buf, "no data");
+	s->data = snapshot_alloc(s, sizeof(struct pg_model));
 	app_age_text(s, 100000, buf, sizeof(buf));
 	cr_expect_str_eq(buf, "live");
 	app_age_text(s, 102900, buf, sizeof(buf));

@@ -1105,10 +1105,13 @@ Test(demo, action_tables_have_the_brief_keys)
 		  &action_redis_slowlog_reset },
 		/* Destructive, as the real Alertmanager's (--read-only
 		 * removes them in the demo too). */
-		{ SNAP_ALERTS, 'A', true, "Duration and comment",
-		  TARGET_ALERT, &action_silence },
+		{ SNAP_ALERTS, 'A', true,
+		  "Duration, matchers (edit them), comment", TARGET_ALERT,
+		  &action_silence },
 		{ SNAP_ALERTS, 'E', true, NULL, TARGET_SILENCE,
 		  &action_expire_silence },
+		{ SNAP_ALERTS, 'X', true, "Extend by (and a comment)",
+		  TARGET_SILENCE, &action_extend_silence },
 	};
 	size_t i, j, n_impls;
 	int k;
@@ -1486,8 +1489,8 @@ Test(demo, silence_and_expire)
 	fp = a->fingerprint;
 	cr_expect_eq(act(SNAP_ALERTS, 'A', t_alert(fp), "soon", msg,
 			 sizeof(msg)), -1);
-	cr_expect_str_eq(msg, "usage: DURATION COMMENT, e.g. 2h deploy "
-			      "rollback in progress");
+	cr_expect_str_eq(msg, "usage: DURATION [MATCHERS] COMMENT, e.g. 2h "
+			      "service=\"api\" deploy rollback in progress");
 	cr_assert_eq(act(SNAP_ALERTS, 'A', t_alert(fp),
 			 "2h deploy rollback in progress", msg,
 			 sizeof(msg)), 0, "%s", msg);
@@ -1503,6 +1506,27 @@ Test(demo, silence_and_expire)
 	snprintf(id, sizeof(id), "%s", a->silence_id);
 	snapshot_unref(s);
 
+	/* Listed among the silences, and extended. */
+	s = demo_snapshot_at(SNAP_ALERTS, 52);
+	cr_assert_eq(snapshot_alerts(s)->n_silences, 1);
+	cr_expect_str_eq(snapshot_alerts(s)->silences[0].id, id);
+	cr_expect(strstr(snapshot_alerts(s)->silences[0].matchers,
+			 "alertname=\"HighErrorRate\"") != NULL);
+	{
+		int64_t before = snapshot_alerts(s)->silences[0].ends_ms;
+
+		snapshot_unref(s);
+		cr_assert_eq(act(SNAP_ALERTS, 'X', t_silence(id), "1h slow fix",
+				 msg, sizeof(msg)), 0, "%s", msg);
+		cr_expect(strstr(msg, "extended by 1h00m") != NULL, "%s", msg);
+		s = demo_snapshot_at(SNAP_ALERTS, 53);
+		cr_expect_eq(snapshot_alerts(s)->silences[0].ends_ms - before,
+			     3600000);
+		cr_expect(strstr(snapshot_alerts(s)->silences[0].comment,
+				 "extended: slow fix") != NULL);
+		snapshot_unref(s);
+	}
+
 	go_to(55);
 	cr_assert_eq(act(SNAP_ALERTS, 'E', t_silence(id), NULL, msg,
 			 sizeof(msg)), 0, "%s", msg);
@@ -1514,6 +1538,42 @@ Test(demo, silence_and_expire)
 	snapshot_unref(s);
 	cr_expect_eq(act(SNAP_ALERTS, 'E', t_silence(id), NULL, msg,
 			 sizeof(msg)), -1);
+	/* An expired silence is not extended: silenced again instead. */
+	cr_expect_eq(act(SNAP_ALERTS, 'X', t_silence(id), "1h x", msg,
+			 sizeof(msg)), -1);
+	cr_expect(strstr(msg, "has expired") != NULL, "%s", msg);
+}
+
+/* A silence whose matchers were edited silences every alert they match,
+ * and only those. */
+Test(demo, silence_by_edited_matchers)
+{
+	char msg[256];
+	struct snapshot *s;
+	const struct alert_row *a;
+
+	go_to(90);
+	s = demo_snapshot_at(SNAP_ALERTS, 90);
+	a = alert(s, "HighErrorRate");
+	cr_assert_not_null(a);
+	cr_assert_not_null(alert(s, "PostgresLocksBlocked"));
+	cr_assert_eq(act(SNAP_ALERTS, 'A', t_alert(a->fingerprint),
+			 "30m namespace=prod severity=~\"crit.*|warning\" "
+			 "noisy during the rollback", msg, sizeof(msg)), 0,
+		     "%s", msg);
+	cr_expect(strstr(msg, "by its edited matchers") != NULL, "%s", msg);
+	snapshot_unref(s);
+	s = demo_snapshot_at(SNAP_ALERTS, 91);
+	cr_expect(alert(s, "HighErrorRate")->silenced);
+	cr_expect(alert(s, "PostgresLocksBlocked")->silenced);
+	if (alert(s, "CertificateExpiry") != NULL) {
+		cr_expect(!alert(s, "CertificateExpiry")->silenced,
+			  "info does not match the severity regex");
+	}
+	cr_assert_eq(snapshot_alerts(s)->n_silences, 1);
+	cr_expect_str_eq(snapshot_alerts(s)->silences[0].matchers,
+			 "namespace=\"prod\" severity=~\"crit.*|warning\"");
+	snapshot_unref(s);
 }
 
 static double
@@ -1611,7 +1671,11 @@ Test(demo, describe_shows_the_exact_operation)
 	cr_expect(strstr(buf, "Terminate closes the whole session, not just "
 			      "the query."), "%s", buf);
 	cr_expect(strstr(buf, "user billing"), "%s", buf);
-	cr_expect(strstr(buf, "query started"), "%s", buf);
+	/* Idle in its transaction: how long, and the query is its last. */
+	cr_expect(strstr(buf, "state: idle in transaction for "), "%s", buf);
+	cr_expect(strstr(buf, "application billing-worker"), "%s", buf);
+	cr_expect(strstr(buf, "last query (finished): UPDATE accounts"), "%s",
+		  buf);
 	/* From the lock graph of the snapshot the request carries. */
 	cr_expect(strstr(buf, "sessions are queued behind it"), "%s", buf);
 
@@ -1666,9 +1730,20 @@ Test(demo, describe_shows_the_exact_operation)
 		 buf, sizeof(buf));
 	expect_line1_simulated(buf);
 	cr_expect(strstr(buf, "POST /api/v2/silences {matchers: "
-			      "[alertname=\"HighErrorRate\", service=\"api\", "
+			      "[alertname=\"HighErrorRate\" "
+			      "severity=\"critical\" service=\"api\" "
 			      "namespace=\"prod\"]"), "%s", buf);
 	cr_expect(strstr(buf, "comment: \"rollback\""), "%s", buf);
+	describe(SNAP_ALERTS, 'A', t_alert("7c1e3f9a2b4d6e80"),
+		 "2h service=~\"api|web\" rollback", buf, sizeof(buf));
+	cr_expect(strstr(buf, "{matchers: [service=~\"api|web\"]"), "%s",
+		  buf);
+	describe(SNAP_ALERTS, 'X', t_silence("abc"), "1h still failing", buf,
+		 sizeof(buf));
+	cr_expect(strstr(buf, "POST /api/v2/silences {id: abc, endsAt: "
+			      "later}"), "%s", buf);
+	cr_expect(strstr(buf, "it ends 1h00m later; comment: still failing"),
+		  "%s", buf);
 	describe(SNAP_ALERTS, 'E', t_silence("abc"), NULL, buf, sizeof(buf));
 	cr_expect(strstr(buf, "DELETE /api/v2/silence/abc"), "%s", buf);
 }
