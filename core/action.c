@@ -12,7 +12,10 @@
  * completions with actions_poll_done().
  *
  * Previews (the impl's preview, for a confirm dialog that needs the backend)
- * share the queue and the worker but are not journaled: they only read.
+ * share the queue and the worker and are not journaled: they only read. A
+ * preview that fails ends the operator's attempt before the confirmation,
+ * so that failure is journaled like a failed action (intent, then a result
+ * "not run: why"): every failure to run an action leaves a record.
  * A running request may report progress (action_progress()) and check for
  * the operator's cancel (action_cancelled()); both find their request
  * through a thread-local pointer that only the worker sets.
@@ -124,6 +127,46 @@ req_name(const struct action_req *req)
 		return "";
 	}
 	return req->impl->spec->name;
+}
+
+const char *
+action_outcome_name(enum action_outcome o)
+{
+	switch (o) {
+	case ACTION_OK:
+		return "ok";
+	case ACTION_CANCELLED:
+		return "cancelled";
+	case ACTION_FAILED:
+		break;
+	}
+	return "failed";
+}
+
+int
+action_check_input(const struct action_req *req, struct err *err)
+{
+	const struct action_spec *sp = ACTION_SPEC(req);
+	struct err why = { { 0 } };
+	const char *p = req->arg;
+
+	if (sp->input == NULL) {
+		return 0;
+	}
+	if (sp->check_input != NULL) {
+		if (sp->check_input(req->arg, &why) < 0) {
+			return err_set(err, "%s: %s", req_label(req), why.msg);
+		}
+		return 0;
+	}
+	while (*p == ' ' || *p == '\t') {
+		p++;
+	}
+	if (*p == '\0') {
+		return err_set(err, "%s: %s is empty", req_label(req),
+			       sp->input);
+	}
+	return 0;
 }
 
 const char *
@@ -242,6 +285,7 @@ finish_preview(struct actions *a, const struct action_req *req, bool ok,
 
 	n->done.id = req->id;
 	n->done.ok = ok;
+	n->done.outcome = ok ? ACTION_OK : ACTION_FAILED;
 	n->done.is_preview = true;
 	strlcpy_safe(n->done.source, req->source, sizeof(n->done.source));
 	strlcpy_safe(n->done.name, req_name(req), sizeof(n->done.name));
@@ -251,28 +295,61 @@ finish_preview(struct actions *a, const struct action_req *req, bool ok,
 	push_done(a, n);
 }
 
-/* Writes the result and queues the completion; called with a->lock held. */
+/* Shows the result in the timeline. */
 static void
-finish_job(struct actions *a, const struct action_req *req, bool ok,
-	   const char *message)
+timeline_result(struct actions *a, const struct action_req *req,
+		enum action_outcome outcome, const char *message)
 {
-	struct action_done_node *n;
 	char text[900];
 
 	if (a->tl != NULL) {
 		snprintf(text, sizeof(text), "%s on %s: %s: %s",
 			 req_label(req), action_req_target(req),
-			 ok ? "ok" : "failed", message);
+			 action_outcome_name(outcome), message);
 		timeline_append(a->tl, TL_ACTION_RESULT, req->source, req->who,
 				text, message);
 	}
+}
+
+/* Writes the result and queues the completion; called with a->lock held. */
+static void
+finish_job(struct actions *a, const struct action_req *req,
+	   enum action_outcome outcome, const char *message)
+{
+	struct action_done_node *n;
+
+	timeline_result(a, req, outcome, message);
 	n = xcalloc(1, sizeof(*n));
 	n->done.id = req->id;
-	n->done.ok = ok;
+	n->done.ok = outcome == ACTION_OK;
+	n->done.outcome = outcome;
 	strlcpy_safe(n->done.source, req->source, sizeof(n->done.source));
 	strlcpy_safe(n->done.name, req_name(req), sizeof(n->done.name));
 	strlcpy_safe(n->done.message, message, sizeof(n->done.message));
 	push_done(a, n);
+}
+
+/* A preview that failed stopped the operator's attempt before the
+ * confirmation: the attempt and its reason are journaled as an action that
+ * did not run, so that the record shows what was tried and why it failed
+ * (a server refusing connections, a session that is gone). No lock held. */
+static void
+journal_failed_preview(struct actions *a, const struct action_gate *gate,
+		       const struct action_req *req, const char *why)
+{
+	char message[ERR_MSG_MAX + 16];
+	struct err err;
+	int64_t token;
+
+	err_clear(&err);
+	snprintf(message, sizeof(message), "not run: %s", why);
+	if (!write_intent(a, gate, req, &token, &err)) {
+		return;         /* nowhere to journal it */
+	}
+	if (gate->result != NULL && token >= 0) {
+		gate->result(gate->ctx, token, req, ACTION_FAILED, message);
+	}
+	timeline_result(a, req, ACTION_FAILED, message);
 }
 
 static void *
@@ -285,7 +362,9 @@ worker_main(void *arg)
 	char *preview_text;
 	struct err err;
 	int64_t token;
+	enum action_outcome outcome;
 	bool ok, refused;
+	int rc;
 
 	worker_self = a;
 	preview_text = xmalloc(ACTION_PREVIEW_MAX);
@@ -313,10 +392,19 @@ worker_main(void *arg)
 		err_clear(&err);
 		token = -1;
 		refused = false;
+		outcome = ACTION_FAILED;
 		if (job->preview) {
 			ok = job->req.impl->preview(&job->req, preview_text,
 						    ACTION_PREVIEW_MAX,
 						    &err) == 0;
+			if (!ok) {
+				if (err.msg[0] == '\0') {
+					strlcpy_safe(err.msg, "failed",
+						     sizeof(err.msg));
+				}
+				journal_failed_preview(a, &gate, &job->req,
+						       err.msg);
+			}
 		} else if (!write_intent(a, &gate, &job->req, &token, &err)) {
 			char why[ERR_MSG_MAX];
 
@@ -325,15 +413,25 @@ worker_main(void *arg)
 			ok = false;
 			refused = true;
 		} else {
-			ok = job->req.impl->run(&job->req, result,
-						sizeof(result), &err) == 0;
+			rc = job->req.impl->run(&job->req, result,
+						sizeof(result), &err);
+			ok = rc == 0;
+			outcome = rc == 0 ? ACTION_OK :
+				  rc == ACTION_RUN_CANCELLED ?
+				  ACTION_CANCELLED : ACTION_FAILED;
+			if (outcome == ACTION_CANCELLED && result[0] == '\0') {
+				strlcpy_safe(result, "cancelled",
+					     sizeof(result));
+			}
 		}
-		if (!ok && err.msg[0] == '\0') {
+		if (!ok && outcome != ACTION_CANCELLED &&
+		    err.msg[0] == '\0') {
 			strlcpy_safe(err.msg, "failed", sizeof(err.msg));
 		}
 		if (!job->preview && !refused && gate.result != NULL) {
-			gate.result(gate.ctx, token, &job->req, ok,
-				    ok ? result : err.msg);
+			gate.result(gate.ctx, token, &job->req, outcome,
+				    outcome != ACTION_FAILED ? result :
+				    err.msg);
 		}
 
 		pthread_mutex_lock(&a->lock);
@@ -348,7 +446,9 @@ worker_main(void *arg)
 			finish_preview(a, &job->req, ok, preview_text,
 				       err.msg);
 		} else {
-			finish_job(a, &job->req, ok, ok ? result : err.msg);
+			finish_job(a, &job->req, outcome,
+				   outcome != ACTION_FAILED ? result :
+				   err.msg);
 		}
 		a->running = NULL;
 		a->cancel = false;
@@ -536,6 +636,11 @@ actions_submit(struct actions *a, const struct action_req *req,
 	if (req->impl->run == NULL) {
 		err_set(err, "%s is not available for this source",
 			req_label(req));
+		return 0;
+	}
+	/* A wrong input is refused here, before the gate could journal it
+	 * as an action. */
+	if (action_check_input(req, err) < 0) {
 		return 0;
 	}
 	return enqueue(a, req, false, err);

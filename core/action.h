@@ -22,6 +22,10 @@ struct timeline;
 
 struct action_req;
 
+/* The longest input an action takes, with its NUL (a silence's matchers
+ * and comment). */
+#define ACTION_ARG_MAX 512
+
 /* What an action acts on. */
 enum target_type {
 	TARGET_SOURCE,          /* the whole source (FLUSHDB, idle sessions) */
@@ -85,20 +89,26 @@ struct action_spec {
 	int key;                /* key that starts it in its pane */
 	enum target_type target;
 	bool destructive;       /* removed by --read-only */
+	/* It changes the system it acts on (terminates, deletes, rolls
+	 * back): a mitigation in the post-mortem. Silences and status
+	 * posts are actions, not mitigations. */
+	bool mitigation;
 	/* When set, the operator is asked for req->arg first ("Minutes"). */
 	const char *input;
-	/* Checks the input before the confirmation opens (a wrong input
-	 * never reaches the worker): returns 0, or -1 with the reason. NULL:
-	 * any input that is not empty. */
+	/* Checks the input before the confirmation opens, and again when it
+	 * is submitted (a wrong input never reaches the worker or the
+	 * journal): returns 0, or -1 with the reason. NULL: any input that
+	 * is not empty. */
 	int (*check_input)(const char *arg, struct err *err);
-	/* Optional. What the input starts with, read from req's target and
-	 * snapshot (no I/O): a deployment's current replicas. */
-	void (*input_default)(const struct action_req *req, char *buf,
-			      size_t n);
 	/* Optional. The word the operator must type to confirm (a database
 	 * number for FLUSHDB) instead of answering y. */
 	void (*confirm_word)(const struct action_req *req, char *buf,
 			     size_t n);
+	/* Optional. The text the input starts from, to edit rather than type
+	 * (a silence's matchers, a deployment's current replicas); reads
+	 * req->target and req->snap only. */
+	void (*initial_input)(const struct action_req *req, char *buf,
+			      size_t n);
 };
 
 /* What a backend (or the demo) does for a spec. */
@@ -111,17 +121,37 @@ struct action_impl {
 	void (*describe)(const struct action_req *req, char *buf, size_t n);
 	/* Runs on the action worker thread; writes a one-line result.
 	 * Returns 0, or -1 with a reason in err. A long run reports progress
-	 * with action_progress() and stops early when action_cancelled(). */
+	 * with action_progress() and stops early when action_cancelled():
+	 * it then returns ACTION_RUN_CANCELLED with what it did in result
+	 * ("cancelled after 40000 of ~120000 keys"). */
 	int (*run)(const struct action_req *req, char *result, size_t n,
 		   struct err *err);
 	/* Optional. Runs on the worker before the confirm dialog opens, for a
 	 * confirmation that needs the backend (how many keys match, which
 	 * sessions would be terminated): writes lines shown under describe()'s
 	 * text. Read-only; returns 0, or -1 with err (the action is then not
-	 * offered). */
+	 * offered, and the attempt is journaled as an action that failed with
+	 * "not run: " and err). */
 	int (*preview)(const struct action_req *req, char *buf, size_t n,
 		       struct err *err);
 };
+
+/* What run() returns when the operator's cancel stopped it. */
+#define ACTION_RUN_CANCELLED 1
+
+/* How a request ended. */
+enum action_outcome {
+	ACTION_OK,
+	ACTION_FAILED,
+	ACTION_CANCELLED,       /* stopped by the operator part way */
+};
+
+/* "ok", "failed", "cancelled". */
+const char *action_outcome_name(enum action_outcome o);
+
+/* Checks req->arg against its spec's input (check_input, else not
+ * empty). Returns 0, or -1 with "Label: reason" in err. */
+int action_check_input(const struct action_req *req, struct err *err);
 
 /* The impl of spec in a table ended by an entry whose spec is NULL, or
  * NULL. */
@@ -137,7 +167,7 @@ struct action_req {
 	const struct config_section *section;   /* the source's config */
 	char source[64];        /* "postgres.main" */
 	struct action_target target;
-	char arg[256];          /* operator input, or "" */
+	char arg[ACTION_ARG_MAX];       /* operator input, or "" */
 	char who[128];          /* operator, filled by actions_submit() */
 	/* The snapshot the operator confirmed against (describe() reads the
 	 * target from it), or NULL. A request holds a reference: take it
@@ -158,7 +188,8 @@ const char *action_req_target(const struct action_req *req);
 /* A finished request, as the UI reads it. */
 struct action_done {
 	uint64_t id;
-	bool ok;
+	bool ok;                /* outcome == ACTION_OK */
+	enum action_outcome outcome;
 	char source[64];
 	char name[32];
 	char message[ERR_MSG_MAX];      /* result or error, one line */
@@ -177,7 +208,8 @@ struct actions *actions_new(struct state *st, struct timeline *tl,
 void actions_free(struct actions *a, int deadline_ms);
 
 /* Queues a copy of req; returns its id, or 0 with err set when refused
- * (read-only, no run function). UI thread. */
+ * (read-only, no run function, an input its spec does not accept). UI
+ * thread. */
 uint64_t actions_submit(struct actions *a, const struct action_req *req,
 			struct err *err);
 /* Pops one finished request; returns false when none. UI thread. */
@@ -195,7 +227,7 @@ struct action_gate {
 	int64_t (*intent)(void *ctx, const struct action_req *req,
 			  const char *op, const char *text, struct err *err);
 	void (*result)(void *ctx, int64_t token, const struct action_req *req,
-		       bool ok, const char *message);
+		       enum action_outcome outcome, const char *message);
 	void *ctx;
 };
 

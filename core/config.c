@@ -189,6 +189,8 @@ struct loader {
 	bool seen_global;
 	bool in_incident;       /* inside [incident] */
 	bool seen_incident;
+	bool in_layout;         /* inside [layout] */
+	bool seen_layout;
 	bool seen_theme;
 	bool seen_read_only;
 	bool failed;
@@ -264,6 +266,7 @@ load_section_header(struct loader *ld, const char *line)
 	}
 	ld->in_global = false;
 	ld->in_incident = false;
+	ld->in_layout = false;
 	if (close == NULL) {
 		return load_fail(ld, ld->lineno,
 				 "unterminated section header (missing ']')");
@@ -307,6 +310,15 @@ load_section_header(struct loader *ld, const char *line)
 		ld->in_incident = true;
 		return 0;
 	}
+	if (strcmp(s, "layout") == 0) {
+		if (ld->seen_layout) {
+			return load_fail(ld, ld->lineno,
+					 "duplicate section [layout]");
+		}
+		ld->seen_layout = true;
+		ld->in_layout = true;
+		return 0;
+	}
 	dot = strchr(s, '.');
 	if (dot == NULL) {
 		if (config_backend_find(ld->specs, s) != NULL) {
@@ -315,8 +327,9 @@ load_section_header(struct loader *ld, const char *line)
 					 "e.g. [%s.main]", shown, shown);
 		}
 		return load_fail(ld, ld->lineno,
-				 "unknown section [%s] (expected [warroom] "
-				 "or [BACKEND.NAME])", shown);
+				 "unknown section [%s] (expected [warroom], "
+				 "[incident], [layout] or [BACKEND.NAME])",
+				 shown);
 	}
 	*dot = '\0';
 	spec = config_backend_find(ld->specs, s);
@@ -544,6 +557,14 @@ load_handle(void *user, const char *section, const char *name,
 	}
 	if (ld->in_incident) {
 		return load_incident_key(ld, name, value) == 0;
+	}
+	if (ld->in_layout) {
+		if (config_layout_key(&ld->cfg->layout, name, value,
+				      &why) < 0) {
+			load_fail(ld, ld->lineno, "%s", why.msg);
+			return 0;
+		}
+		return 1;
 	}
 	if (ld->cur < 0) {
 		load_fail(ld, ld->lineno, "key outside a section");

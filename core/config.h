@@ -12,6 +12,7 @@
 #include <stddef.h>
 
 #include "core/err.h"
+#include "core/model.h"
 
 /* ---- what a backend's sections hold ---------------------------------- */
 
@@ -86,6 +87,43 @@ config_backend_find(const struct config_backend_spec *const *specs,
 const struct config_key_spec *
 config_key_find(const struct config_backend_spec *b, const char *key);
 
+/* ---- [layout]: where the panes go (core/config_layout.c) ---------------- */
+
+/* The panes are the kinds (by enum snap_kind) and the timeline. */
+#define CONFIG_PANE_TIMELINE ((int)SNAP_KIND_COUNT)
+#define CONFIG_PANES (CONFIG_PANE_TIMELINE + 1)
+/* Rows of the grid: top, middle, bottom. */
+#define CONFIG_LAYOUT_ROWS 3
+#define CONFIG_LAYOUT_WIDTH_MAX 10
+
+struct config_layout_pane {
+	int row;                /* 1 top .. 3 bottom; 0: the pane's own */
+	int pos;                /* its place in that row, 0 first */
+	int width;              /* share of its row's width; 0: 1 */
+	bool hidden;            /* hidden at start */
+};
+
+/* Zeroed: no placement. */
+struct config_layout {
+	bool set;               /* the file had a [layout] key */
+	struct config_layout_pane pane[CONFIG_PANES];
+	/* Each row's share of the height (weights); 0: the default. */
+	int heights[CONFIG_LAYOUT_ROWS];
+	unsigned seen;          /* keys read, for duplicates */
+};
+
+/* Reads one key of [layout] into l: top, middle, bottom (pane names
+ * separated by commas), heights ("50, 20, 30"), hide (pane names),
+ * PANE.width (1..CONFIG_LAYOUT_WIDTH_MAX). Returns 0, or -1 with the reason
+ * in why (without FILE:LINE). */
+int config_layout_key(struct config_layout *l, const char *key,
+		      const char *value, struct err *why);
+/* The pane a name stands for (a kind's name, title, abbreviation or
+ * alias, or "timeline"), or -1. */
+int config_layout_pane(const char *name);
+/* "database", "timeline": the name of pane. */
+const char *config_layout_pane_name(int pane);
+
 /* ---- the configuration read --------------------------------------------- */
 
 struct config_kv {
@@ -121,6 +159,9 @@ struct config {
 	 * journal_dir and slack_webhook_file, each with its line. The name
 	 * is NULL; read it with config_get(&cfg->incident, key). */
 	struct config_section incident;
+	/* [layout]; all zero (every pane in its own row, none hidden) when
+	 * the file has none. */
+	struct config_layout layout;
 };
 
 /* Reads path into cfg (zeroed by the caller), taking [BACKEND.NAME]

@@ -25,3 +25,16 @@ err_clear(struct err *e)
 		e->msg[0] = '\0';
 	}
 }
+
+char *
+err_size(size_t b, char *buf, size_t n)
+{
+	if (b >= (1u << 20) && b % (1u << 20) == 0) {
+		snprintf(buf, n, "%zu MiB", b >> 20);
+	} else if (b >= 1024 && b % 1024 == 0) {
+		snprintf(buf, n, "%zu KiB", b >> 10);
+	} else {
+		snprintf(buf, n, "%zu bytes", b);
+	}
+	return buf;
+}

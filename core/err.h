@@ -19,4 +19,8 @@ int err_set(struct err *e, const char *fmt, ...)
 /* Clears the message. */
 void err_clear(struct err *e);
 
+/* A size limit as a message states it: "8 MiB", "64 KiB", "100 bytes"
+ * (whole units only). Returns buf. */
+char *err_size(size_t bytes, char *buf, size_t n);
+
 #endif

@@ -1,15 +1,13 @@
 /* The incident record and its timers, kept in memory under one mutex and
- * made durable through the journal. Any thread; declare, resume, close and
- * the action gate wait for the disk and say so in incident.h.
+ * made durable through the journal: declaring, resuming and loading, and
+ * the escalation and update timers. Any thread; declare, resume and close
+ * wait for the disk and say so in incident.h. The policy is
+ * core/incident_policy.c; changes, the action gate and the timeline's
+ * recorder are core/incident_record.c.
  *
- * Every change is a journal record first: the same apply_rec() turns a
- * record into state whether it was just made or read back by
- * incident_resume(), so a resumed incident is exactly what was written.
- *
- * Lock order: inc->lock, then the timeline's lock, then the journal's.
- * The journal's writer calls on_write() with no journal lock held, and
- * on_write() takes inc->lock; so nothing here waits for a record's fsync
- * while holding inc->lock. */
+ * Every change is a journal record first: the same incident_apply() turns
+ * a record into state whether it was just written or read back by
+ * incident_resume(), so a resumed incident is exactly what was written. */
 #include "core/incident.h"
 
 #include <ctype.h>
@@ -28,36 +26,13 @@
 
 #include "core/action.h"
 #include "core/clock.h"
+#include "core/incident_internal.h"
 #include "core/timeline.h"
 #include "core/xalloc.h"
 
 #define MIN_MS (60 * 1000LL)
 #define HOUR_MS (60 * MIN_MS)
 #define DAY_MS (24 * HOUR_MS)
-
-struct incident {
-	char id[24];
-	char *path;
-	struct journal *j;
-	struct incident_policy pol;
-	struct journal_load_report report;
-
-	pthread_mutex_t lock;   /* guards everything below */
-	struct incident_info st;        /* history owned here */
-	char (*escalated)[96];  /* keys of the escalations emitted */
-	size_t n_escalated;
-	struct journal_rec *recs;       /* loaded + written, file order */
-	size_t n_recs, cap_recs;
-	size_t n_loaded;        /* of recs, read by incident_resume() */
-	struct timeline *tl;
-	uint64_t tl_done;       /* timeline seqs up to this are handled */
-	uint64_t *own;          /* seqs of entries the incident appended */
-	size_t n_own, own_pos;
-};
-
-/* Set while this thread appends an entry of the incident's own, so the
- * sink that the timeline calls back from inside the append ignores it. */
-static _Thread_local bool tl_self;
 
 static const char *const sev_names[INCIDENT_SEV_COUNT] = {
 	"P0", "P1", "P2", "P3",
@@ -111,218 +86,6 @@ incident_status_parse(const char *s)
 		}
 	}
 	return -1;
-}
-
-/* ---- policy ------------------------------------------------------------ */
-
-static void
-add_escalation(struct incident_policy *pol, int sev, bool security,
-	       int64_t after_ms, const char *to)
-{
-	struct incident_escalation *e;
-
-	if (pol->n_escalations >= INCIDENT_MAX_ESCALATIONS) {
-		return;
-	}
-	e = &pol->escalations[pol->n_escalations++];
-	e->severity = sev;
-	e->security = security;
-	e->after_ms = after_ms;
-	strlcpy_safe(e->to, to, sizeof(e->to));
-}
-
-void
-incident_policy_default(struct incident_policy *pol)
-{
-	memset(pol, 0, sizeof(*pol));
-	pol->response_ms[INCIDENT_P0] = 15 * MIN_MS;
-	pol->response_ms[INCIDENT_P1] = HOUR_MS;
-	pol->response_ms[INCIDENT_P2] = 4 * HOUR_MS;
-	pol->response_ms[INCIDENT_P3] = INCIDENT_NEXT_BUSINESS_DAY;
-	pol->update_ms[INCIDENT_P0] = 30 * MIN_MS;
-	pol->update_ms[INCIDENT_P1] = 30 * MIN_MS;
-	pol->update_ms[INCIDENT_P2] = DAY_MS;
-	pol->update_ms[INCIDENT_P3] = 0;
-	pol->update_warn_ms = 5 * MIN_MS;
-	add_escalation(pol, INCIDENT_P0, false, 30 * MIN_MS,
-		       "engineering manager");
-	add_escalation(pol, INCIDENT_P0, false, HOUR_MS, "CTO");
-	add_escalation(pol, INCIDENT_P1, false, 2 * HOUR_MS,
-		       "engineering manager");
-	add_escalation(pol, -1, true, 0, "CTO");
-}
-
-/* "0", "90s", "500ms", "30m", "2h", "1d"; at most 366 days. */
-static int
-parse_span(const char *s, int64_t *out)
-{
-	int64_t v = 0, unit;
-	int n = 0;
-
-	while (isdigit((unsigned char)*s)) {
-		if (++n > 12) {
-			return -1;
-		}
-		v = v * 10 + (*s++ - '0');
-	}
-	if (n == 0) {
-		return -1;
-	}
-	if (*s == '\0' || strcmp(s, "s") == 0) {
-		unit = 1000;
-	} else if (strcmp(s, "ms") == 0) {
-		unit = 1;
-	} else if (strcmp(s, "m") == 0 || strcmp(s, "min") == 0) {
-		unit = MIN_MS;
-	} else if (strcmp(s, "h") == 0) {
-		unit = HOUR_MS;
-	} else if (strcmp(s, "d") == 0) {
-		unit = DAY_MS;
-	} else {
-		return -1;
-	}
-	if (v > 366 * DAY_MS / unit) {
-		return -1;
-	}
-	*out = v * unit;
-	return 0;
-}
-
-/* Index 0-3 of "KEY.pN", or -1. */
-static int
-key_sev(const char *key, const char *prefix)
-{
-	size_t len = strlen(prefix);
-
-	if (strncmp(key, prefix, len) != 0) {
-		return -1;
-	}
-	return incident_sev_parse(key + len);
-}
-
-static int
-parse_escalations(struct incident_policy *pol, const char *value,
-		  struct err *err)
-{
-	char *copy = xstrdup(value), *item, *save = NULL;
-	char *sev, *span, *to;
-	int64_t ms;
-	int s, rc = 0;
-
-	pol->n_escalations = 0;
-	for (item = strtok_r(copy, ";", &save); item != NULL;
-	     item = strtok_r(NULL, ";", &save)) {
-		char *save2 = NULL;
-		bool security = false;
-
-		sev = strtok_r(item, " \t", &save2);
-		if (sev == NULL) {
-			continue;
-		}
-		span = strtok_r(NULL, " \t", &save2);
-		to = strtok_r(NULL, "", &save2);
-		while (to != NULL && (*to == ' ' || *to == '\t')) {
-			to++;
-		}
-		if (strcasecmp(sev, "any") == 0) {
-			s = -1;
-		} else if (strcasecmp(sev, "security") == 0) {
-			s = -1;
-			security = true;
-		} else if ((s = incident_sev_parse(sev)) < 0) {
-			rc = err_set(err, "escalations: unknown severity "
-				     "'%.16s' (use P0-P3, any or security)",
-				     sev);
-			break;
-		}
-		if (span == NULL || parse_span(span, &ms) != 0) {
-			rc = err_set(err, "escalations: bad duration after "
-				     "'%.16s' (e.g. 30m, 2h)", sev);
-			break;
-		}
-		if (to == NULL || *to == '\0' || strlen(to) >= 48) {
-			rc = err_set(err, "escalations: who to escalate to is "
-				     "missing or too long after '%.16s %.16s'",
-				     sev, span);
-			break;
-		}
-		if (pol->n_escalations == INCIDENT_MAX_ESCALATIONS) {
-			rc = err_set(err, "escalations: more than %d rules",
-				     INCIDENT_MAX_ESCALATIONS);
-			break;
-		}
-		add_escalation(pol, s, security, ms, to);
-	}
-	free(copy);
-	return rc;
-}
-
-int
-incident_policy_set(struct incident_policy *pol, const char *key,
-		    const char *value, struct err *err)
-{
-	struct incident_policy next = *pol;
-	int64_t ms;
-	int s;
-
-	if ((s = key_sev(key, "response.")) >= 0) {
-		if (strcasecmp(value, "next-business-day") == 0) {
-			next.response_ms[s] = INCIDENT_NEXT_BUSINESS_DAY;
-		} else if (parse_span(value, &ms) == 0 && ms > 0) {
-			next.response_ms[s] = ms;
-		} else {
-			return err_set(err, "%s: bad duration '%.32s' (e.g. "
-				       "15m, 1h, next-business-day)", key,
-				       value);
-		}
-	} else if ((s = key_sev(key, "update.")) >= 0) {
-		if (strcasecmp(value, "none") == 0) {
-			next.update_ms[s] = 0;
-		} else if (parse_span(value, &ms) == 0 && ms > 0) {
-			next.update_ms[s] = ms;
-		} else {
-			return err_set(err, "%s: bad duration '%.32s' (e.g. "
-				       "30m, 1d, none)", key, value);
-		}
-	} else if (strcmp(key, "update_warn") == 0) {
-		if (parse_span(value, &ms) != 0) {
-			return err_set(err, "%s: bad duration '%.32s'", key,
-				       value);
-		}
-		next.update_warn_ms = ms;
-	} else if (strcmp(key, "escalations") == 0) {
-		if (parse_escalations(&next, value, err) != 0) {
-			return -1;
-		}
-	} else {
-		return err_set(err, "unknown incident setting '%.32s'", key);
-	}
-	*pol = next;
-	return 0;
-}
-
-int64_t
-incident_response_deadline(const struct incident_policy *pol,
-			   enum incident_sev sev, int64_t from_ms)
-{
-	int64_t day, next;
-	int wday;
-
-	if (pol->response_ms[sev] != INCIDENT_NEXT_BUSINESS_DAY) {
-		return from_ms + pol->response_ms[sev];
-	}
-	/* The end of the first weekday after from_ms's day (UTC). Day 0 of
-	 * the epoch was a Thursday. */
-	day = from_ms / DAY_MS;
-	next = day + 1;
-	for (;;) {
-		wday = (int)((next + 4) % 7);   /* 0 = Sunday */
-		if (wday != 0 && wday != 6) {
-			break;
-		}
-		next++;
-	}
-	return (next + 1) * DAY_MS;
 }
 
 /* ---- paths ------------------------------------------------------------- */
@@ -410,8 +173,8 @@ make_dirs(const char *dir, struct err *err)
 
 /* ---- state ------------------------------------------------------------- */
 
-static void
-who_or_default(const char *who, char *buf, size_t n)
+void
+incident_who(const char *who, char *buf, size_t n)
 {
 	if (who != NULL) {
 		strlcpy_safe(buf, who, n);
@@ -420,12 +183,11 @@ who_or_default(const char *who, char *buf, size_t n)
 	}
 }
 
-static void
-rec_init(struct incident *inc, struct journal_rec *rec, enum tl_kind kind,
-	 const char *who, int64_t ts_ms)
+void
+incident_rec_init(struct incident *inc, struct journal_rec *rec,
+		  enum tl_kind kind, const char *who, int64_t ts_ms)
 {
-	memset(rec, 0, sizeof(*rec));
-	rec->ok = JOURNAL_OK_UNSET;
+	journal_rec_init(rec);
 	rec->kind = kind;
 	rec->ts_ms = ts_ms;
 	rec->incident = inc->id;
@@ -476,20 +238,19 @@ add_history(struct incident *inc, enum incident_status from,
 	strlcpy_safe(c->who, who != NULL ? who : "", sizeof(c->who));
 }
 
-static bool
-is_event(const struct journal_rec *rec, const char *name)
+bool
+incident_is_event(const struct journal_rec *rec, const char *name)
 {
 	return rec->event != NULL && strcmp(rec->event, name) == 0;
 }
 
-/* Turns one record into state; inc->lock held (or inc not shared yet). */
-static void
-apply_rec(struct incident *inc, const struct journal_rec *rec)
+void
+incident_apply(struct incident *inc, const struct journal_rec *rec)
 {
 	struct incident_info *st = &inc->st;
 	int v;
 
-	if (is_event(rec, "declare")) {
+	if (incident_is_event(rec, "declare")) {
 		strlcpy_safe(st->title, rec->title ? rec->title : "",
 			     sizeof(st->title));
 		strlcpy_safe(st->commander,
@@ -515,7 +276,8 @@ apply_rec(struct incident *inc, const struct journal_rec *rec)
 	} else if (rec->kind == TL_SEVERITY &&
 		   (v = incident_sev_parse(rec->severity)) >= 0) {
 		st->severity = (enum incident_sev)v;
-	} else if (is_event(rec, "escalation") && rec->escalation != NULL) {
+	} else if (incident_is_event(rec, "escalation") &&
+		   rec->escalation != NULL) {
 		if (!escalated(inc, rec->escalation)) {
 			inc->escalated = xreallocarray(inc->escalated,
 						       inc->n_escalated + 1,
@@ -524,73 +286,19 @@ apply_rec(struct incident *inc, const struct journal_rec *rec)
 				     rec->escalation,
 				     sizeof(*inc->escalated));
 		}
-	} else if (is_event(rec, "update")) {
+	} else if (incident_is_event(rec, "update")) {
 		st->last_update_ms = rec->ts_ms;
 		st->n_updates++;
-	} else if (is_event(rec, "impact")) {
+	} else if (incident_is_event(rec, "impact")) {
 		strlcpy_safe(st->impact, rec->text ? rec->text : "",
 			     sizeof(st->impact));
-	} else if (is_event(rec, "security")) {
+	} else if (incident_is_event(rec, "security")) {
 		st->security = true;
-	} else if (is_event(rec, "commander") && rec->commander != NULL) {
+	} else if (incident_is_event(rec, "commander") &&
+		   rec->commander != NULL) {
 		strlcpy_safe(st->commander, rec->commander,
 			     sizeof(st->commander));
 	}
-}
-
-/* Keeps a copy of rec in inc->recs; inc->lock held. */
-static void
-keep_rec(struct incident *inc, const struct journal_rec *rec)
-{
-	if (inc->n_recs == inc->cap_recs) {
-		inc->cap_recs = inc->cap_recs ? inc->cap_recs * 2 : 64;
-		inc->recs = xreallocarray(inc->recs, inc->cap_recs,
-					  sizeof(*inc->recs));
-	}
-	journal_rec_copy(&inc->recs[inc->n_recs++], rec);
-}
-
-static void
-on_write(void *ctx, const struct journal_rec *rec)
-{
-	struct incident *inc = ctx;
-
-	pthread_mutex_lock(&inc->lock);
-	keep_rec(inc, rec);
-	pthread_mutex_unlock(&inc->lock);
-}
-
-/* Appends rec to the attached timeline as the incident's own entry;
- * inc->lock held. */
-static void
-own_append(struct incident *inc, int64_t at_ms, enum tl_kind kind,
-	   const char *source, const char *who, const char *text,
-	   const char *detail)
-{
-	uint64_t seq;
-
-	if (inc->tl == NULL) {
-		return;
-	}
-	tl_self = true;
-	seq = timeline_append_at(inc->tl, at_ms, kind, source, who, text,
-				 detail);
-	tl_self = false;
-	if (inc->own_pos > 0 && inc->own_pos == inc->n_own) {
-		inc->n_own = inc->own_pos = 0;
-	}
-	inc->own = xreallocarray(inc->own, inc->n_own + 1, sizeof(*inc->own));
-	inc->own[inc->n_own++] = seq;
-}
-
-/* Applies, journals (queued) and shows a new record; inc->lock held. */
-static void
-commit(struct incident *inc, const struct journal_rec *rec)
-{
-	apply_rec(inc, rec);
-	journal_append(inc->j, rec);
-	own_append(inc, rec->ts_ms, rec->kind, rec->source, rec->who,
-		   rec->text, rec->detail);
 }
 
 static struct incident *
@@ -617,7 +325,6 @@ incident_free(struct incident *inc)
 	journal_recs_free(inc->recs, inc->n_recs);
 	free(inc->st.history);
 	free(inc->escalated);
-	free(inc->own);
 	free(inc->path);
 	pthread_mutex_destroy(&inc->lock);
 	free(inc);
@@ -715,17 +422,17 @@ incident_declare(const char *dir, const char *title, enum incident_sev sev,
 	} else {
 		strlcpy_safe(cmd, commander, sizeof(cmd));
 	}
-	who_or_default(NULL, who, sizeof(who));
+	incident_who(NULL, who, sizeof(who));
 
 	inc = incident_alloc(id, path, pol);
 	free(path);
 	inc->j = j;
-	journal_set_callbacks(j, on_write, NULL, inc);
+	journal_set_callbacks(j, incident_on_write, NULL, inc);
 
 	snprintf(text, sizeof(text), "Declared %s: %s", id, title);
 	snprintf(detail, sizeof(detail), "Severity %s, commander %s",
 		 incident_sev_name(sev), cmd);
-	rec_init(inc, &rec, TL_INFO, who, clock_wall_ms());
+	incident_rec_init(inc, &rec, TL_INFO, who, clock_wall_ms());
 	rec.event = (char *)"declare";
 	rec.title = (char *)title;
 	rec.commander = cmd;
@@ -734,7 +441,7 @@ incident_declare(const char *dir, const char *title, enum incident_sev sev,
 	rec.text = text;
 	rec.detail = detail;
 	pthread_mutex_lock(&inc->lock);
-	apply_rec(inc, &rec);
+	incident_apply(inc, &rec);
 	pthread_mutex_unlock(&inc->lock);
 	if (journal_append_sync(j, &rec, err) < 0) {
 		journal_close(j);
@@ -769,7 +476,7 @@ load_records(const char *dir, const char *id,
 		return NULL;
 	}
 	for (i = 0; i < n && !declared; i++) {
-		declared = is_event(&recs[i], "declare") &&
+		declared = incident_is_event(&recs[i], "declare") &&
 			   recs[i].incident != NULL &&
 			   strcmp(recs[i].incident, id) == 0;
 	}
@@ -786,7 +493,7 @@ load_records(const char *dir, const char *id,
 	inc->recs = recs;
 	inc->n_recs = inc->cap_recs = inc->n_loaded = n;
 	for (i = 0; i < n; i++) {
-		apply_rec(inc, &recs[i]);
+		incident_apply(inc, &recs[i]);
 	}
 	return inc;
 }
@@ -833,11 +540,20 @@ incident_resume(const char *dir, const char *id,
 		incident_free(inc);
 		return NULL;
 	}
-	journal_set_callbacks(inc->j, on_write, NULL, inc);
+	journal_set_callbacks(inc->j, incident_on_write, NULL, inc);
+	if (rep.torn_tail) {
+		char msg[ERR_MSG_MAX];
 
-	who_or_default(NULL, who, sizeof(who));
+		if (journal_repaired(inc->j, msg, sizeof(msg))) {
+			snprintf(inc->report.msg, sizeof(inc->report.msg),
+				 "journal: %.*s", (int)sizeof(msg) - 16, msg);
+			rep = inc->report;
+		}
+	}
+
+	incident_who(NULL, who, sizeof(who));
 	snprintf(text, sizeof(text), "Resumed %s by %s", id, who);
-	rec_init(inc, &rec, TL_INFO, who, clock_wall_ms());
+	incident_rec_init(inc, &rec, TL_INFO, who, clock_wall_ms());
 	rec.event = (char *)"resume";
 	rec.text = text;
 	rec.detail = rep.msg;
@@ -876,6 +592,7 @@ incident_get(struct incident *inc, struct incident_info *out)
 	}
 	out->update_every_ms = inc->pol.update_ms[out->severity];
 	out->response_ms = inc->pol.response_ms[out->severity];
+	out->lookback_ms = inc->pol.lookback_ms;
 	pthread_mutex_unlock(&inc->lock);
 }
 
@@ -903,136 +620,6 @@ bool
 incident_healthy(struct incident *inc, char *msg, size_t n)
 {
 	return journal_healthy(inc->j, msg, n);
-}
-
-/* ---- changes ----------------------------------------------------------- */
-
-int
-incident_set_status(struct incident *inc, enum incident_status st,
-		    const char *who, struct err *err)
-{
-	struct journal_rec rec;
-	char w[256], text[128];
-
-	if ((unsigned)st >= INCIDENT_STATUS_COUNT) {
-		return err_set(err, "unknown status");
-	}
-	who_or_default(who, w, sizeof(w));
-	pthread_mutex_lock(&inc->lock);
-	if (inc->st.status == st) {
-		pthread_mutex_unlock(&inc->lock);
-		return err_set(err, "%s is already %s", inc->id,
-			       incident_status_name(st));
-	}
-	snprintf(text, sizeof(text), "Status: %s -> %s",
-		 incident_status_name(inc->st.status),
-		 incident_status_name(st));
-	rec_init(inc, &rec, TL_STATUS, w, clock_wall_ms());
-	rec.event = (char *)"status";
-	rec.status = (char *)incident_status_name(st);
-	rec.text = text;
-	commit(inc, &rec);
-	pthread_mutex_unlock(&inc->lock);
-	return 0;
-}
-
-int
-incident_set_severity(struct incident *inc, enum incident_sev sev,
-		      const char *who, struct err *err)
-{
-	struct journal_rec rec;
-	char w[256], text[128];
-
-	if ((unsigned)sev >= INCIDENT_SEV_COUNT) {
-		return err_set(err, "unknown severity");
-	}
-	who_or_default(who, w, sizeof(w));
-	pthread_mutex_lock(&inc->lock);
-	if (inc->st.severity == sev) {
-		pthread_mutex_unlock(&inc->lock);
-		return err_set(err, "%s is already %s", inc->id,
-			       incident_sev_name(sev));
-	}
-	snprintf(text, sizeof(text), "Severity: %s -> %s",
-		 incident_sev_name(inc->st.severity), incident_sev_name(sev));
-	rec_init(inc, &rec, TL_SEVERITY, w, clock_wall_ms());
-	rec.event = (char *)"severity";
-	rec.severity = (char *)incident_sev_name(sev);
-	rec.text = text;
-	commit(inc, &rec);
-	pthread_mutex_unlock(&inc->lock);
-	return 0;
-}
-
-/* A record of kind with event, text and optional fields; inc->lock held. */
-static void
-commit_event(struct incident *inc, enum tl_kind kind, const char *event,
-	     const char *who, const char *text, const char *detail,
-	     const char *commander)
-{
-	struct journal_rec rec;
-	char w[256];
-
-	who_or_default(who, w, sizeof(w));
-	rec_init(inc, &rec, kind, w, clock_wall_ms());
-	rec.event = (char *)event;
-	rec.text = (char *)text;
-	rec.detail = (char *)detail;
-	rec.commander = (char *)commander;
-	commit(inc, &rec);
-}
-
-void
-incident_note(struct incident *inc, const char *who, const char *text)
-{
-	pthread_mutex_lock(&inc->lock);
-	commit_event(inc, TL_NOTE, NULL, who, text, NULL, NULL);
-	pthread_mutex_unlock(&inc->lock);
-}
-
-void
-incident_set_impact(struct incident *inc, const char *who,
-		    const char *impact)
-{
-	pthread_mutex_lock(&inc->lock);
-	commit_event(inc, TL_INFO, "impact", who, impact, NULL, NULL);
-	pthread_mutex_unlock(&inc->lock);
-}
-
-void
-incident_set_security(struct incident *inc, const char *who)
-{
-	pthread_mutex_lock(&inc->lock);
-	if (!inc->st.security) {
-		commit_event(inc, TL_INFO, "security", who,
-			     "Marked as a security incident", NULL, NULL);
-	}
-	pthread_mutex_unlock(&inc->lock);
-}
-
-void
-incident_set_commander(struct incident *inc, const char *who,
-		       const char *commander)
-{
-	char text[192];
-
-	snprintf(text, sizeof(text), "Incident commander: %s", commander);
-	pthread_mutex_lock(&inc->lock);
-	commit_event(inc, TL_INFO, "commander", who, text, NULL, commander);
-	pthread_mutex_unlock(&inc->lock);
-}
-
-void
-incident_mark_update_sent(struct incident *inc, const char *who,
-			  const char *channel, const char *text)
-{
-	char line[128];
-
-	pthread_mutex_lock(&inc->lock);
-	snprintf(line, sizeof(line), "Status update #%d sent (%s)",
-		 inc->st.n_updates + 1, channel ? channel : "?");
-	commit_event(inc, TL_INFO, "update", who, line, text, NULL);
-	pthread_mutex_unlock(&inc->lock);
 }
 
 /* ---- timers ------------------------------------------------------------ */
@@ -1137,162 +724,16 @@ incident_timers(struct incident *inc, int64_t now_ms,
 		}
 		d->new_now = true;
 		emitted++;
-		rec_init(inc, &rec, TL_INFO, "warroom", now_ms);
+		incident_rec_init(inc, &rec, TL_INFO, "warroom", now_ms);
 		rec.event = (char *)"escalation";
 		rec.escalation = d->key;
 		rec.text = d->text;
-		commit(inc, &rec);
+		/* Queued: the prompt is on the status line at once, and in
+		 * the timeline once it is written. */
+		incident_apply(inc, &rec);
+		journal_append(inc->j, &rec);
 	}
 	pthread_mutex_unlock(&inc->lock);
 	return emitted;
 }
 
-/* ---- action gate ------------------------------------------------------- */
-
-int64_t
-incident_action_intent(struct incident *inc, const char *source,
-		       const char *who, const char *action,
-		       const char *target, const char *op, const char *text,
-		       struct err *err)
-{
-	struct journal_rec rec;
-	char w[256];
-
-	who_or_default(who, w, sizeof(w));
-	rec_init(inc, &rec, TL_ACTION_INTENT, w, clock_wall_ms());
-	rec.source = (char *)source;
-	rec.action = (char *)(action ? action : "");
-	rec.target = (char *)(target ? target : "");
-	rec.op = (char *)(op ? op : "");
-	rec.text = (char *)text;
-	return journal_append_sync(inc->j, &rec, err);
-}
-
-int
-incident_action_result(struct incident *inc, int64_t intent_seq,
-		       const char *source, const char *who,
-		       const char *action, const char *target, bool ok,
-		       const char *result, struct err *err)
-{
-	struct journal_rec rec;
-	char w[256], text[512];
-
-	who_or_default(who, w, sizeof(w));
-	snprintf(text, sizeof(text), "%s on %s: %s", action ? action : "action",
-		 target ? target : "", ok ? "ok" : "failed");
-	rec_init(inc, &rec, TL_ACTION_RESULT, w, clock_wall_ms());
-	rec.source = (char *)source;
-	rec.action = (char *)(action ? action : "");
-	rec.target = (char *)(target ? target : "");
-	rec.text = text;
-	rec.result = (char *)(result ? result : "");
-	rec.ok = ok ? 1 : 0;
-	rec.intent_seq = intent_seq > 0 ? (uint64_t)intent_seq : 0;
-	return journal_append_sync(inc->j, &rec, err) < 0 ? -1 : 0;
-}
-
-/* ---- timeline ---------------------------------------------------------- */
-
-/* Journals every entry of inc->tl past inc->tl_done that is not the
- * incident's own; inc->lock held. */
-static void
-catch_up(struct incident *inc)
-{
-	const struct tl_entry *e;
-	struct journal_rec rec;
-	size_t count;
-	uint64_t seq;
-
-	if (inc->tl == NULL) {
-		return;
-	}
-	count = timeline_count(inc->tl);
-	while (inc->tl_done < count) {
-		seq = ++inc->tl_done;
-		while (inc->own_pos < inc->n_own &&
-		       inc->own[inc->own_pos] < seq) {
-			inc->own_pos++;
-		}
-		if (inc->own_pos < inc->n_own &&
-		    inc->own[inc->own_pos] == seq) {
-			continue;
-		}
-		e = timeline_get(inc->tl, (size_t)(seq - 1));
-		if (e == NULL || e->kind == TL_ACTION_INTENT ||
-		    e->kind == TL_ACTION_RESULT) {
-			continue;
-		}
-		rec_init(inc, &rec, e->kind, e->who, e->at_ms);
-		rec.source = (char *)e->source;
-		rec.text = (char *)e->text;
-		rec.detail = (char *)e->detail;
-		journal_append(inc->j, &rec);
-	}
-}
-
-void
-incident_attach(struct incident *inc, struct timeline *tl)
-{
-	const struct journal_rec *r;
-	char text[600];
-	size_t i;
-
-	/* Every record made so far reaches inc->recs first. */
-	journal_flush(inc->j);
-	pthread_mutex_lock(&inc->lock);
-	inc->tl = tl;
-	for (i = 0; i < inc->n_recs; i++) {
-		r = &inc->recs[i];
-		own_append(inc, r->ts_ms, r->kind, r->source, r->who, r->text,
-			   r->detail);
-		if (i < inc->n_loaded && r->kind == TL_ACTION_INTENT &&
-		    journal_find_result(inc->recs, inc->n_loaded, r->seq) ==
-		    NULL) {
-			snprintf(text, sizeof(text), "Outcome unknown: %s "
-				 "(no result was recorded)", r->text ? r->text
-								     : "");
-			own_append(inc, r->ts_ms, TL_INFO, r->source, r->who, text,
-				   r->op);
-		}
-	}
-	catch_up(inc);
-	pthread_mutex_unlock(&inc->lock);
-}
-
-void
-incident_timeline_sink(void *ctx, const struct tl_entry *e)
-{
-	struct incident *inc = ctx;
-
-	(void)e;
-	if (tl_self) {
-		return;
-	}
-	pthread_mutex_lock(&inc->lock);
-	catch_up(inc);
-	pthread_mutex_unlock(&inc->lock);
-}
-
-void
-incident_sync_timeline(struct incident *inc)
-{
-	pthread_mutex_lock(&inc->lock);
-	catch_up(inc);
-	pthread_mutex_unlock(&inc->lock);
-}
-
-struct journal_rec *
-incident_records(struct incident *inc, size_t *n)
-{
-	struct journal_rec *out;
-	size_t i;
-
-	pthread_mutex_lock(&inc->lock);
-	*n = inc->n_recs;
-	out = xcalloc(inc->n_recs ? inc->n_recs : 1, sizeof(*out));
-	for (i = 0; i < inc->n_recs; i++) {
-		journal_rec_copy(&out[i], &inc->recs[i]);
-	}
-	pthread_mutex_unlock(&inc->lock);
-	return out;
-}

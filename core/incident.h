@@ -9,9 +9,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/action.h"
 #include "core/err.h"
 #include "core/journal.h"
 
+struct export_related;
+struct rules_open;
 struct timeline;
 struct tl_entry;
 
@@ -65,6 +68,17 @@ struct incident_policy {
 	 * 2 h: engineering manager; security incident: CTO. */
 	struct incident_escalation escalations[INCIDENT_MAX_ESCALATIONS];
 	size_t n_escalations;
+	/* How long before the declaration a finding may have opened and
+	 * still mark when the incident started (the post-mortem's
+	 * "started"): 30 min. */
+	int64_t lookback_ms;
+	/* Holds that differ from the rules' defaults ("hold.pg-blocked =
+	 * 10s"), for the tracker (rules_tracker_set_hold()). */
+	struct {
+		char rule[32];
+		int64_t ms;
+	} holds[24];
+	size_t n_holds;
 };
 
 void incident_policy_default(struct incident_policy *pol);
@@ -78,6 +92,8 @@ void incident_policy_default(struct incident_policy *pol);
  *                                 P1 2h engineering manager;
  *                                 security 0 CTO" (replaces the list;
  *                                 severity P0-P3, "any" or "security")
+ *   lookback                     duration
+ *   hold.RULE                    duration, for a rule of rules_hold_name()
  * Returns 0, or -1 with "key: reason" in err (pol unchanged). */
 int incident_policy_set(struct incident_policy *pol, const char *key,
 			const char *value, struct err *err);
@@ -114,6 +130,7 @@ struct incident_info {
 	int n_updates;          /* status updates sent */
 	int64_t update_every_ms;        /* for its severity; 0: as needed */
 	int64_t response_ms;    /* target for its severity (policy value) */
+	int64_t lookback_ms;    /* the policy's lookback */
 	struct incident_status_change *history; /* oldest first; owned */
 	size_t n_history;
 };
@@ -133,9 +150,10 @@ struct incident *incident_declare(const char *dir, const char *title,
 				  const struct incident_policy *pol,
 				  struct err *err);
 
-/* Reopens DIR/ID.jsonl: loads its records (a torn last line is ignored and
- * reported by incident_load_report), rebuilds the record and appends a
- * "resume" record. Blocking I/O: not on the UI thread. */
+/* Reopens DIR/ID.jsonl: loads its records, rebuilds the record and appends
+ * a "resume" record. A torn last line is moved to DIR/ID.jsonl.torn and
+ * the journal cut back to its last whole record (incident_load_report()
+ * says so). Blocking I/O: not on the UI thread. */
 struct incident *incident_resume(const char *dir, const char *id,
 				 const struct incident_policy *pol,
 				 struct err *err);
@@ -167,26 +185,41 @@ struct journal *incident_journal(struct incident *inc);
 /* journal_healthy() of the incident's journal. */
 bool incident_healthy(struct incident *inc, char *msg, size_t n);
 
-/* Record changes. who NULL means actions_who(). Each writes a journal
- * record (queued, never waiting) and, once attached, a timeline entry.
- * When the journal has failed the change is kept in memory only and
- * incident_healthy() says so. set_status/set_severity return -1 with err
- * set for an unknown value or no change. */
+/* Record changes. who NULL means actions_who(). Each writes its journal
+ * record and waits for its fsync, then applies it; the timeline shows it
+ * once it is written, never before. Return 0, or -1 with err set when
+ * nothing changed: an unknown value or no change, a journal that failed
+ * ("journal write failed: No space left on device"), or a record closed
+ * by the resolution (see below). Blocking: not on the UI thread
+ * (core/incident_rt queues them on its worker). */
 int incident_set_status(struct incident *inc, enum incident_status st,
 			const char *who, struct err *err);
 int incident_set_severity(struct incident *inc, enum incident_sev sev,
 			  const char *who, struct err *err);
-void incident_note(struct incident *inc, const char *who, const char *text);
-void incident_set_impact(struct incident *inc, const char *who,
-			 const char *impact);
+int incident_note(struct incident *inc, const char *who, const char *text,
+		  struct err *err);
+int incident_set_impact(struct incident *inc, const char *who,
+			const char *impact, struct err *err);
 /* Marks it a security incident (escalates to the CTO by default). */
-void incident_set_security(struct incident *inc, const char *who);
-void incident_set_commander(struct incident *inc, const char *who,
-			    const char *commander);
+int incident_set_security(struct incident *inc, const char *who,
+			  struct err *err);
+int incident_set_commander(struct incident *inc, const char *who,
+			   const char *commander, struct err *err);
 /* A status update was sent (channel "slack" or "email"; text is what was
  * sent): restarts the update timer. */
-void incident_mark_update_sent(struct incident *inc, const char *who,
-			       const char *channel, const char *text);
+int incident_mark_update_sent(struct incident *inc, const char *who,
+			      const char *channel, const char *text,
+			      struct err *err);
+/* Writes a "still-open" record for a finding open when the incident is
+ * being resolved (before the status change that resolves it). */
+int incident_still_open(struct incident *inc, const struct rules_open *o,
+			struct err *err);
+
+/* Once Resolved, the record is closed: only notes (and impact), the
+ * status change that reopens it and status updates are written; findings,
+ * alerts, sources and actions are not, and a destructive action is
+ * refused. */
+bool incident_closed(struct incident *inc);
 
 enum incident_timer_state {
 	INCIDENT_TIMER_NONE,    /* no update due: P3, or resolved */
@@ -223,34 +256,49 @@ size_t incident_timers(struct incident *inc, int64_t now_ms,
 
 /* The action gate. The action worker calls incident_action_intent() before
  * running a confirmed action and waits for the intent's fsync; it returns
- * the intent's seq, or -1 with err set (the journal's failure message) when
- * it was not written: a destructive action must then not run. After the
- * action, incident_action_result() writes its result linked to the intent
- * (and waits too). op is the exact operation (describe() output). Blocking:
- * the action worker only, never with a lock the writer may need. */
-int64_t incident_action_intent(struct incident *inc, const char *source,
-			       const char *who, const char *action,
-			       const char *target, const char *op,
+ * the intent's seq, or -1 with err set (the journal's failure message, or
+ * the closed record's) when it was not written: a destructive action must
+ * then not run. After the action, incident_action_result() writes its
+ * result linked to the intent (and waits too). op is the exact operation
+ * (describe() output), text the intent's line ("Terminate session on pid
+ * 4242"). Blocking: the action worker only, never with a lock the writer
+ * may need. */
+int64_t incident_action_intent(struct incident *inc,
+			       const struct action_req *req, const char *op,
 			       const char *text, struct err *err);
 int incident_action_result(struct incident *inc, int64_t intent_seq,
-			   const char *source, const char *who,
-			   const char *action, const char *target, bool ok,
-			   const char *result, struct err *err);
+			   const struct action_req *req,
+			   enum action_outcome outcome, const char *result,
+			   struct err *err);
 
-/* Timeline wiring. incident_attach() first replays the records loaded by
- * incident_resume() into tl (plus an "outcome unknown" entry for every
- * intent without a result), then journals the entries tl already holds
- * that did not come from the incident itself. From then on every entry
- * appended to tl is journaled by incident_timeline_sink() (when the
- * timeline calls it) or by the next incident_sync_timeline(); either way
- * each entry exactly once, in timeline order. Entries of kind
- * TL_ACTION_INTENT / TL_ACTION_RESULT are never journaled from the
- * timeline: the action gate writes them with their full fields. */
-void incident_attach(struct incident *inc, struct timeline *tl);
-/* A timeline sink: ctx is the struct incident. Any thread. */
-void incident_timeline_sink(void *ctx, const struct tl_entry *e);
-/* Journals timeline entries not yet journaled (queued, never waits). */
-void incident_sync_timeline(struct incident *inc);
+/* Timeline wiring. The timeline's recorder (timeline_set_recorder()) is
+ * incident_timeline_record(): every entry appended from then on is
+ * journaled (queued) and stored in the timeline by the journal's writer
+ * once it is on disk, so the timeline holds only what the journal does.
+ * incident_attach() stores the records written so far (those loaded by
+ * incident_resume() too, with an "outcome unknown" entry for every intent
+ * without a result) and journals the n_before entries the timeline held
+ * before its recorder was set. Entries of kind TL_ACTION_INTENT /
+ * TL_ACTION_RESULT are never journaled from the timeline: the action gate
+ * writes them with their full fields. Waits for the disk. */
+void incident_attach(struct incident *inc, struct timeline *tl,
+		     size_t n_before);
+/* A timeline recorder: ctx is the struct incident. Any thread. */
+void incident_timeline_record(void *ctx, const struct tl_entry *e);
+
+/* The findings recs leave open (opened, and not cleared since), source by
+ * source, with the numbers of their last record; *out is the caller's to
+ * free. */
+size_t incident_open_findings(const struct journal_rec *recs, size_t n,
+			      struct rules_open **out);
+
+/* The earlier incidents of dir (older ids than id, the 64 newest of them)
+ * that share a finding (the same rule on the same source, or the same
+ * alert) or a source with recs, newest first, into *out (the caller frees
+ * it); returns how many. Blocking I/O (core/incident_related.c). */
+size_t incident_related(const char *dir, const char *id,
+			const struct journal_rec *recs, size_t n,
+			struct export_related **out);
 
 /* A copy of every record written to or loaded from the journal, in file
  * order; free with journal_recs_free(). */

@@ -1,32 +1,31 @@
 /* The incident at run time (see incident_rt.h): the holder, the action
- * gate and the timeline sink, and the worker that declares and writes
- * exports. incident_rt_* from the UI thread (the main thread before and
- * after it); the gate on the action worker; the sink on any thread.
+ * gate and the timeline's recorder, and the worker that declares, writes
+ * the operator's changes and writes exports. incident_rt_* from the UI
+ * thread (the main thread before and after it); the gate on the action
+ * worker; the recorder on any thread.
  *
  * DESIGN
  * ------
- * The incident. The gate and the timeline sink reach the incident through a
- * process-wide holder that counts its users: each use takes it under the
- * holder's mutex, works on it with no lock held, and puts it back; closing
- * clears it and waits until nobody uses it, so an action worker that
- * outlives the dashboard (actions_free() abandons a stuck one) finds no
- * incident instead of a closed one. What incident_rt_incident() returns is
- * set on the UI thread when it takes a declaration, so the UI never sees
- * an incident before it saw that it was declared.
+ * The incident. The gate and the timeline's recorder reach the incident
+ * through a process-wide holder that counts its users: each use takes it
+ * under the holder's mutex, works on it with no lock held, and puts it
+ * back; closing clears it and waits until nobody uses it, so an action
+ * worker that outlives the dashboard (actions_free() abandons a stuck one)
+ * finds no incident instead of a closed one. What incident_rt_incident()
+ * returns is set on the UI thread when it takes a declaration, so the UI
+ * never sees an incident before it saw that it was declared.
  *
  * The worker. One thread and two queues, as in redis's bio.c: the UI
  * appends a job under a mutex and signals a condition variable; the worker
  * pops one job at a time, runs it unlocked (declaring and attaching,
- * flushing the journal and writing an export file, each waiting for the
- * disk), appends it to the done queue and wakes the UI through the state's
- * wakeup pipe. The UI pops results with incident_rt_take(). The worker is
- * created with every signal blocked, so the loop's signals reach only the
- * UI thread. */
+ * writing a change and waiting for its fsync, flushing the journal and
+ * writing an export file), appends it to the done queue and wakes the UI
+ * through the state's wakeup pipe: a note is "added" only then. The UI
+ * pops results with incident_rt_take(). The worker is created with every
+ * signal blocked, so the loop's signals reach only the UI thread. */
 #include "core/incident_rt.h"
 
 #include <assert.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -35,36 +34,12 @@
 #include <unistd.h>
 
 #include "core/clock.h"
-#include "core/export.h"
+#include "core/incident_rt_internal.h"
 #include "core/journal.h"
-#include "core/sanitize.h"
+#include "core/rules.h"
 #include "core/state.h"
 #include "core/timeline.h"
 #include "core/xalloc.h"
-
-/* A title as long as struct incident_info keeps (and a dialog's input). */
-#define TEXT_MAX 256
-
-struct job {
-	enum incident_rt_job kind;
-	struct job *next;
-	/* INCIDENT_RT_DECLARE */
-	char *dir;
-	char title[TEXT_MAX];
-	enum incident_sev sev;
-	char commander[TEXT_MAX];       /* "" for $USER */
-	bool security;
-	struct incident *declared;
-	/* exports */
-	struct incident *inc;
-	char *text;
-	char *email;
-	char *path;
-	int update_no;
-	/* results */
-	bool ok;
-	char msg[ERR_MSG_MAX + 64];
-};
 
 struct incident_rt {
 	struct state *st;
@@ -72,6 +47,7 @@ struct incident_rt {
 	char *dir;
 	char *demo_dir;
 	struct incident_policy pol;
+	struct rules_tracker *tracker;
 	char who[128];
 
 	/* The UI thread's. */
@@ -87,7 +63,7 @@ struct incident_rt {
 	bool stop;
 };
 
-/* ---- the holder: the incident the gate and the sink write to ---------- */
+/* ---- the holder: the incident the gate and the recorder write to ------ */
 
 static struct {
 	pthread_mutex_t lock;
@@ -146,7 +122,7 @@ holder_take(void)
 	return inc;
 }
 
-/* ---- the gate and the sink ---------------------------------------------- */
+/* ---- the gate and the recorder ------------------------------------------ */
 
 /* Action worker: the intent must be on disk before a destructive action
  * runs; without an incident there is nowhere to write it. */
@@ -165,16 +141,14 @@ gate_intent(void *ctx, const struct action_req *req, const char *op,
 		}
 		return -1;
 	}
-	seq = incident_action_intent(inc, req->source, req->who,
-				     ACTION_SPEC(req)->name, action_req_target(req), op, text,
-				     err);
+	seq = incident_action_intent(inc, req, op, text, err);
 	holder_put();
 	return seq;
 }
 
 static void
-gate_result(void *ctx, int64_t token, const struct action_req *req, bool ok,
-	    const char *message)
+gate_result(void *ctx, int64_t token, const struct action_req *req,
+	    enum action_outcome outcome, const char *message)
 {
 	struct incident *inc;
 	struct err err = { { 0 } };
@@ -184,9 +158,7 @@ gate_result(void *ctx, int64_t token, const struct action_req *req, bool ok,
 		return;
 	}
 	/* A failure leaves the journal failed: the header says so. */
-	incident_action_result(inc, token, req->source, req->who,
-			       ACTION_SPEC(req)->name, action_req_target(req), ok, message,
-			       &err);
+	incident_action_result(inc, token, req, outcome, message, &err);
 	holder_put();
 }
 
@@ -197,13 +169,13 @@ const struct action_gate incident_rt_gate = {
 };
 
 static void
-holder_sink(void *ctx, const struct tl_entry *e)
+holder_record(void *ctx, const struct tl_entry *e)
 {
 	struct incident *inc = holder_get();
 
 	(void)ctx;
 	if (inc != NULL) {
-		incident_timeline_sink(inc, e);
+		incident_timeline_record(inc, e);
 		holder_put();
 	}
 }
@@ -213,126 +185,36 @@ holder_sink(void *ctx, const struct tl_entry *e)
 static void
 attach(struct incident_rt *rt, struct incident *inc)
 {
+	size_t before;
+
 	holder_set(inc);
 	if (rt->tl != NULL) {
-		/* The sink first: entries appended meanwhile are caught up by
-		 * the attach. */
-		timeline_set_sink(rt->tl, holder_sink, NULL);
-		incident_attach(inc, rt->tl);
+		/* The recorder first: what is appended meanwhile is
+		 * journaled, and stored once written. */
+		before = timeline_set_recorder(rt->tl, holder_record, NULL);
+		incident_attach(inc, rt->tl, before);
 	}
 }
 
-/* ---- exports ------------------------------------------------------------ */
-
-static int
-write_file(const char *path, const char *text, struct err *err)
-{
-	size_t len = strlen(text), off = 0;
-	int fd, rc = 0;
-
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW,
-		  0600);
-	if (fd < 0) {
-		return err_set(err, "cannot write %s: %s", path,
-			       strerror(errno));
-	}
-	while (off < len) {
-		ssize_t n = write(fd, text + off, len - off);
-
-		if (n < 0 && errno == EINTR) {
-			continue;
-		}
-		if (n <= 0) {
-			rc = err_set(err, "cannot write %s: %s", path,
-				     strerror(n < 0 ? errno : EIO));
-			break;
-		}
-		off += (size_t)n;
-	}
-	if (rc == 0 && fsync(fd) < 0) {
-		rc = err_set(err, "cannot write %s: %s", path,
-			     strerror(errno));
-	}
-	close(fd);
-	return rc;
-}
-
-/* The directory of the incident's journal file. */
-static char *
-journal_dir_of(struct incident *inc)
-{
-	const char *path = journal_path(incident_journal(inc));
-	const char *slash = strrchr(path, '/');
-
-	if (slash == NULL) {
-		return xstrdup(".");
-	}
-	return xstrndup(path, (size_t)(slash - path));
-}
-
-/* The post-mortem (kind < 0) or a status update in format kind. */
-static char *
-draft(const struct incident_info *info, const struct journal_rec *recs,
-      size_t n, int64_t now, int kind)
-{
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	if (f == NULL) {
-		return xstrdup("");
-	}
-	if (kind < 0) {
-		export_postmortem(info, recs, n, f);
-	} else {
-		export_status_update(info, recs, n, info->last_update_ms, now,
-				     (enum export_format)kind, f);
-	}
-	fclose(f);
-	return buf;
-}
-
+/* A resumed incident's open findings are open in the tracker too, so that
+ * a condition that still holds is not written again. */
 static void
-run_export(struct job *job)
+seed_tracker(struct incident_rt *rt, struct incident *inc)
 {
-	struct incident_info info;
+	struct rules_open *open;
 	struct journal_rec *recs;
-	struct err err = { { 0 } };
-	size_t n;
-	char *dir, *file;
-	bool flushed;
+	size_t n, k, i;
 
-	/* Everything queued so far reaches the records first. */
-	flushed = journal_flush(incident_journal(job->inc)) == 0;
-	incident_get(job->inc, &info);
-	recs = incident_records(job->inc, &n);
-	dir = journal_dir_of(job->inc);
-	if (job->kind == INCIDENT_RT_POSTMORTEM) {
-		job->text = draft(&info, recs, n, 0, -1);
-		job->path = xasprintf("%s/%s-postmortem.md", dir, info.id);
-		file = xstrdup(job->text);
-	} else {
-		int64_t now = clock_wall_ms();
-
-		job->text = draft(&info, recs, n, now, EXPORT_SLACK);
-		job->email = draft(&info, recs, n, now, EXPORT_EMAIL);
-		job->update_no = info.n_updates + 1;
-		job->path = xasprintf("%s/%s-update-%d.txt", dir, info.id,
-				      job->update_no);
-		file = xasprintf("Slack\n-----\n%s\nEmail\n-----\n%s",
-				 job->text, job->email);
+	if (rt->tracker == NULL || incident_closed(inc)) {
+		return;
 	}
-	job->ok = write_file(job->path, file, &err) == 0;
-	if (!job->ok) {
-		snprintf(job->msg, sizeof(job->msg), "%s", err.msg);
-	} else if (!flushed) {
-		snprintf(job->msg, sizeof(job->msg), "the journal failed: "
-			 "records not written are missing");
+	recs = incident_records(inc, &n);
+	k = incident_open_findings(recs, n, &open);
+	for (i = 0; i < k; i++) {
+		rules_tracker_seed(rt->tracker, open[i].source, &open[i].f);
 	}
-	free(file);
-	free(dir);
+	free(open);
 	journal_recs_free(recs, n);
-	incident_info_finish(&info);
 }
 
 /* ---- the worker --------------------------------------------------------- */
@@ -340,11 +222,75 @@ run_export(struct job *job)
 static void
 job_free(struct job *j)
 {
+	free(j->change);
 	free(j->dir);
 	free(j->text);
 	free(j->email);
 	free(j->path);
 	free(j);
+}
+
+/* Resolving writes what is still open first, while the record is open. */
+static int
+resolve(struct incident_rt *rt, struct incident *inc, struct err *err)
+{
+	struct rules_open *open = NULL;
+	size_t n = 0, i;
+	int rc = 0;
+
+	if (rt->tracker != NULL) {
+		n = rules_tracker_open_all(rt->tracker, &open);
+	}
+	for (i = 0; i < n && rc == 0; i++) {
+		rc = incident_still_open(inc, &open[i], err);
+	}
+	free(open);
+	if (rc == 0) {
+		rc = incident_set_status(inc, INCIDENT_RESOLVED, rt->who, err);
+	}
+	return rc;
+}
+
+static int
+run_change(struct incident_rt *rt, struct job *job, struct err *err)
+{
+	struct incident *inc = job->inc;
+	struct incident_info info;
+
+	switch (job->kind) {
+	case INCIDENT_RT_NOTE:
+		return incident_note(inc, rt->who, job->change, err);
+	case INCIDENT_RT_IMPACT:
+		return incident_set_impact(inc, rt->who, job->change, err);
+	case INCIDENT_RT_STATUS:
+		if (job->status == INCIDENT_RESOLVED) {
+			incident_get(inc, &info);
+			incident_info_finish(&info);
+			if (info.status != INCIDENT_RESOLVED) {
+				return resolve(rt, inc, err);
+			}
+		}
+		return incident_set_status(inc, job->status, rt->who, err);
+	case INCIDENT_RT_SEVERITY:
+		incident_get(inc, &info);
+		incident_info_finish(&info);
+		if (job->security && !info.security &&
+		    incident_set_security(inc, rt->who, err) < 0) {
+			return -1;
+		}
+		if (info.severity == job->sev) {
+			return 0;
+		}
+		return incident_set_severity(inc, job->sev, rt->who, err);
+	case INCIDENT_RT_UPDATE_SENT:
+		incident_get(inc, &info);
+		incident_info_finish(&info);
+		job->update_no = info.n_updates + 1;
+		return incident_mark_update_sent(inc, rt->who, job->channel,
+						 job->change, err);
+	default:
+		return err_set(err, "not a change");
+	}
 }
 
 static void
@@ -362,7 +308,8 @@ run_job(struct incident_rt *rt, struct job *job)
 		job->ok = job->declared != NULL;
 		if (job->ok) {
 			if (job->security) {
-				incident_set_security(job->declared, rt->who);
+				incident_set_security(job->declared, rt->who,
+						      NULL);
 			}
 			attach(rt, job->declared);
 		} else {
@@ -371,7 +318,13 @@ run_job(struct incident_rt *rt, struct job *job)
 		break;
 	case INCIDENT_RT_POSTMORTEM:
 	case INCIDENT_RT_UPDATE:
-		run_export(job);
+		incident_rt_run_export(job);
+		break;
+	default:
+		job->ok = run_change(rt, job, &err) == 0;
+		if (!job->ok) {
+			snprintf(job->msg, sizeof(job->msg), "%s", err.msg);
+		}
 		break;
 	}
 }
@@ -460,6 +413,67 @@ incident_rt_export(struct incident_rt *rt, enum incident_rt_job kind)
 	queue(rt, job);
 }
 
+/* A change of the incident for the worker. */
+static struct job *
+change_job(struct incident_rt *rt, enum incident_rt_job kind)
+{
+	struct job *job = xcalloc(1, sizeof(*job));
+
+	assert(rt->inc != NULL);
+	job->kind = kind;
+	job->inc = rt->inc;
+	return job;
+}
+
+void
+incident_rt_note(struct incident_rt *rt, const char *text)
+{
+	struct job *job = change_job(rt, INCIDENT_RT_NOTE);
+
+	job->change = xstrdup(text);
+	queue(rt, job);
+}
+
+void
+incident_rt_impact(struct incident_rt *rt, const char *text)
+{
+	struct job *job = change_job(rt, INCIDENT_RT_IMPACT);
+
+	job->change = xstrdup(text);
+	queue(rt, job);
+}
+
+void
+incident_rt_set_status(struct incident_rt *rt, enum incident_status st)
+{
+	struct job *job = change_job(rt, INCIDENT_RT_STATUS);
+
+	job->status = st;
+	queue(rt, job);
+}
+
+void
+incident_rt_set_severity(struct incident_rt *rt, enum incident_sev sev,
+			 bool security)
+{
+	struct job *job = change_job(rt, INCIDENT_RT_SEVERITY);
+
+	job->sev = sev;
+	job->security = security;
+	queue(rt, job);
+}
+
+void
+incident_rt_mark_sent(struct incident_rt *rt, const char *channel,
+		      const char *text)
+{
+	struct job *job = change_job(rt, INCIDENT_RT_UPDATE_SENT);
+
+	strlcpy_safe(job->channel, channel, sizeof(job->channel));
+	job->change = xstrdup(text != NULL ? text : "");
+	queue(rt, job);
+}
+
 bool
 incident_rt_take(struct incident_rt *rt, struct incident_rt_result *out)
 {
@@ -482,6 +496,9 @@ incident_rt_take(struct incident_rt *rt, struct incident_rt_result *out)
 	out->ok = job->ok;
 	strlcpy_safe(out->msg, job->msg, sizeof(out->msg));
 	out->sev = job->sev;
+	out->status = job->status;
+	out->security = job->security;
+	strlcpy_safe(out->channel, job->channel, sizeof(out->channel));
 	out->update_no = job->update_no;
 	/* The strings move to the result. */
 	out->text = job->text;
@@ -525,6 +542,7 @@ incident_rt_new(struct state *st, struct timeline *tl, struct actions *act,
 	rt->tl = tl;
 	rt->dir = xstrdup(o->dir);
 	rt->demo_dir = xstrdup(o->demo_dir != NULL ? o->demo_dir : o->dir);
+	rt->tracker = o->tracker;
 	if (o->pol != NULL) {
 		rt->pol = *o->pol;
 	} else {
@@ -572,6 +590,7 @@ incident_rt_resume_now(struct incident_rt *rt, const char *id,
 		return -1;
 	}
 	attach(rt, inc);
+	seed_tracker(rt, inc);
 	rt->inc = inc;
 	return 0;
 }
@@ -613,7 +632,7 @@ incident_rt_free(struct incident_rt *rt)
 	incident_rt_stop(rt);
 	inc = holder_take();
 	if (rt->tl != NULL) {
-		timeline_set_sink(rt->tl, NULL, NULL);
+		timeline_set_recorder(rt->tl, NULL, NULL);
 	}
 	incident_close(inc);
 	pthread_mutex_destroy(&rt->lock);

@@ -1,9 +1,11 @@
 /* The incident at run time: the one incident of the process that the
- * action gate and the timeline sink journal to, and a worker thread that
- * does what waits for the disk -- declaring, flushing the journal before an
- * export, writing exports (post-mortem, status updates) to files. The UI
- * queues work here and shows what comes back. UI thread (or the main thread
- * before and after the UI) unless a function says otherwise. */
+ * action gate and the timeline's recorder journal to, and a worker thread
+ * that does what waits for the disk -- declaring, writing the operator's
+ * changes (notes, status, severity, updates sent) before they are
+ * acknowledged, flushing the journal before an export, writing exports
+ * (post-mortem, status updates) to files. The UI queues work here and
+ * shows what comes back. UI thread (or the main thread before and after
+ * the UI) unless a function says otherwise. */
 #ifndef WARROOM_INCIDENT_RT_H
 #define WARROOM_INCIDENT_RT_H
 
@@ -14,6 +16,7 @@
 #include "core/err.h"
 #include "core/incident.h"
 
+struct rules_tracker;
 struct state;
 struct timeline;
 
@@ -21,11 +24,15 @@ struct incident_rt_opts {
 	const char *dir;                /* journal directory */
 	const char *demo_dir;           /* the demo's; NULL: dir */
 	const struct incident_policy *pol;      /* NULL: the runbooks' */
+	/* The findings' tracker (may be NULL): what is open when the
+	 * incident is resolved is written as such, and a resumed incident's
+	 * open findings are seeded into it. */
+	struct rules_tracker *tracker;
 };
 
 /* Starts the worker and installs incident_rt_gate on act (act and tl may
  * be NULL); finished work wakes st (may be NULL). Strings and the policy
- * are copied. One per process: the gate and the sink reach its incident
+ * are copied. One per process: the gate and the recorder reach its incident
  * through a process-wide holder. Main thread. */
 struct incident_rt *incident_rt_new(struct state *st, struct timeline *tl,
 				    struct actions *act,
@@ -66,6 +73,12 @@ enum incident_rt_job {
 	INCIDENT_RT_DECLARE,
 	INCIDENT_RT_POSTMORTEM,
 	INCIDENT_RT_UPDATE,             /* a status update: Slack and email */
+	/* The operator's changes, acknowledged once written. */
+	INCIDENT_RT_NOTE,
+	INCIDENT_RT_IMPACT,
+	INCIDENT_RT_STATUS,
+	INCIDENT_RT_SEVERITY,
+	INCIDENT_RT_UPDATE_SENT,
 };
 
 /* Queues the declaration of an incident in incident_rt_dir() (commander
@@ -79,6 +92,19 @@ void incident_rt_declare(struct incident_rt *rt, const char *title,
  * ID-postmortem.md or ID-update-N.txt (0600). */
 void incident_rt_export(struct incident_rt *rt, enum incident_rt_job job);
 
+/* Queue a change of the incident (which must exist) for the worker, which
+ * writes it and waits for its fsync; incident_rt_take() then says whether
+ * it was written. Strings are copied. A note, the impact, a status, a
+ * severity (security marks it a security incident), a status update sent
+ * on channel ("slack", "email") with its text. */
+void incident_rt_note(struct incident_rt *rt, const char *text);
+void incident_rt_impact(struct incident_rt *rt, const char *text);
+void incident_rt_set_status(struct incident_rt *rt, enum incident_status st);
+void incident_rt_set_severity(struct incident_rt *rt, enum incident_sev sev,
+			      bool security);
+void incident_rt_mark_sent(struct incident_rt *rt, const char *channel,
+			   const char *text);
+
 /* Finished work, as the UI reads it. */
 struct incident_rt_result {
 	enum incident_rt_job job;
@@ -87,12 +113,17 @@ struct incident_rt_result {
 	 * and the export lacks what it did not write); else "". */
 	char msg[ERR_MSG_MAX + 64];
 	char id[24];                    /* the incident's; "" if none */
-	enum incident_sev sev;          /* INCIDENT_RT_DECLARE: asked for */
+	/* INCIDENT_RT_DECLARE, _SEVERITY: asked for */
+	enum incident_sev sev;
+	enum incident_status status;    /* INCIDENT_RT_STATUS: asked for */
+	bool security;                  /* INCIDENT_RT_SEVERITY: marked */
+	char channel[16];               /* INCIDENT_RT_UPDATE_SENT */
 	/* Exports. Owned by the result: incident_rt_result_finish(). */
 	char *text;                     /* the post-mortem, or the Slack text */
 	char *email;                    /* INCIDENT_RT_UPDATE */
 	char *path;                     /* the file (to be) written */
-	int update_no;                  /* INCIDENT_RT_UPDATE: its number */
+	/* INCIDENT_RT_UPDATE, _UPDATE_SENT: its number */
+	int update_no;
 };
 
 /* Pops one finished job into *out; false when none. A declaration taken

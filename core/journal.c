@@ -1,6 +1,8 @@
 /* The incident journal: JSON Lines records appended and fsynced by a writer
- * thread. journal_append/append_sync/flush/healthy from any thread;
- * journal_open/close/load do blocking I/O (main thread or a worker).
+ * thread, and read back (the records themselves, their JSON, are
+ * core/journal_rec.c). journal_append/append_sync/flush/healthy from any
+ * thread; journal_open/close/load do blocking I/O (main thread or a
+ * worker).
  *
  * DESIGN
  * ------
@@ -14,21 +16,22 @@
  * O_APPEND descriptor while the writer holds flock(LOCK_EX), so two
  * processes appending to one file never interleave (O_APPEND alone does not
  * promise that for regular files). A process killed mid-write can leave a
- * torn last line: journal_load() ignores it, and the next writer ends it
- * with '\n' before appending, so it stays one bad line that load skips. A
- * write that fails half-way (a full disk) is cut off again with ftruncate.
+ * torn last line: journal_load() ignores it, and the next writer (or the
+ * next open) moves it to PATH.torn and cuts the file back to its last
+ * whole record, so that new records never follow a fragment. A write that
+ * fails half-way (a full disk) is cut off again with ftruncate.
  * Seqs come from the file: under the lock the writer compares the file size
  * with where its own last write ended and, when another process appended
  * meanwhile, reads the new lines to continue after their highest seq.
  *
  * Failure is sticky: after the first failed write or fsync every record is
  * refused with the same message, and journal_healthy() says so, because an
- * action that cannot be journaled must not run.
+ * action that cannot be journaled must not run and a note that cannot be
+ * written must not be acknowledged.
  *
  * The writer thread is created with every signal blocked. */
 #include "core/journal.h"
 
-#include <cjson/cJSON.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -38,7 +41,6 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "core/clock.h"
@@ -72,6 +74,7 @@ struct journal {
 	bool stop;
 	bool failed;
 	char fail_msg[ERR_MSG_MAX];
+	char repair[ERR_MSG_MAX];       /* what scan_tail() set aside */
 	long fail_after;        /* test hook, -1 when off */
 	void (*on_write)(void *ctx, const struct journal_rec *rec);
 	void (*on_fail)(void *ctx);
@@ -82,331 +85,6 @@ struct journal {
 	off_t end;              /* file size after our last write or scan */
 	uint64_t last_seq;      /* highest seq in the file up to end */
 };
-
-/* ---- records ---------------------------------------------------------- */
-
-static char *
-dup_or_null(const char *s)
-{
-	return s != NULL ? xstrdup(s) : NULL;
-}
-
-void
-journal_rec_copy(struct journal_rec *dst, const struct journal_rec *src)
-{
-	*dst = *src;
-	dst->incident = dup_or_null(src->incident);
-	dst->who = dup_or_null(src->who);
-	dst->source = dup_or_null(src->source);
-	dst->text = dup_or_null(src->text);
-	dst->detail = dup_or_null(src->detail);
-	dst->action = dup_or_null(src->action);
-	dst->target = dup_or_null(src->target);
-	dst->op = dup_or_null(src->op);
-	dst->result = dup_or_null(src->result);
-	dst->event = dup_or_null(src->event);
-	dst->title = dup_or_null(src->title);
-	dst->commander = dup_or_null(src->commander);
-	dst->severity = dup_or_null(src->severity);
-	dst->status = dup_or_null(src->status);
-	dst->escalation = dup_or_null(src->escalation);
-}
-
-void
-journal_rec_finish(struct journal_rec *rec)
-{
-	free(rec->incident);
-	free(rec->who);
-	free(rec->source);
-	free(rec->text);
-	free(rec->detail);
-	free(rec->action);
-	free(rec->target);
-	free(rec->op);
-	free(rec->result);
-	free(rec->event);
-	free(rec->title);
-	free(rec->commander);
-	free(rec->severity);
-	free(rec->status);
-	free(rec->escalation);
-	memset(rec, 0, sizeof(*rec));
-	rec->ok = JOURNAL_OK_UNSET;
-}
-
-void
-journal_recs_free(struct journal_rec *recs, size_t n)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		journal_rec_finish(&recs[i]);
-	}
-	free(recs);
-}
-
-char *
-journal_format_ts(int64_t wall_ms, char *buf, size_t n)
-{
-	time_t t = (time_t)(wall_ms / 1000);
-	int ms = (int)(wall_ms % 1000);
-	struct tm tm;
-
-	if (ms < 0) {
-		t--;
-		ms += 1000;
-	}
-	gmtime_r(&t, &tm);
-	snprintf(buf, n, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ",
-		 tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
-		 tm.tm_min, tm.tm_sec, ms);
-	return buf;
-}
-
-/* Reads exactly n digits at s; returns -1 unless they are all digits. */
-static int
-digits(const char *s, int n)
-{
-	int v = 0, i;
-
-	for (i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9') {
-			return -1;
-		}
-		v = v * 10 + (s[i] - '0');
-	}
-	return v;
-}
-
-/* Parses exactly the form journal_format_ts() writes. */
-static int
-parse_ts(const char *s, int64_t *out)
-{
-	struct tm tm;
-	int f[7];
-	time_t t;
-
-	if (strlen(s) != 24 || s[4] != '-' || s[7] != '-' || s[10] != 'T' ||
-	    s[13] != ':' || s[16] != ':' || s[19] != '.' || s[23] != 'Z') {
-		return -1;
-	}
-	f[0] = digits(s, 4);
-	f[1] = digits(s + 5, 2);
-	f[2] = digits(s + 8, 2);
-	f[3] = digits(s + 11, 2);
-	f[4] = digits(s + 14, 2);
-	f[5] = digits(s + 17, 2);
-	f[6] = digits(s + 20, 3);
-	for (int i = 0; i < 7; i++) {
-		if (f[i] < 0) {
-			return -1;
-		}
-	}
-	if (f[1] < 1 || f[1] > 12 || f[2] < 1 || f[2] > 31 || f[3] > 23 ||
-	    f[4] > 59 || f[5] > 60) {
-		return -1;
-	}
-	memset(&tm, 0, sizeof(tm));
-	tm.tm_year = f[0] - 1900;
-	tm.tm_mon = f[1] - 1;
-	tm.tm_mday = f[2];
-	tm.tm_hour = f[3];
-	tm.tm_min = f[4];
-	tm.tm_sec = f[5];
-	t = timegm(&tm);
-	*out = (int64_t)t * 1000 + f[6];
-	return 0;
-}
-
-int
-journal_kind_from_name(const char *name)
-{
-	int k;
-
-	for (k = 0; k < TL_KIND_COUNT; k++) {
-		if (strcmp(tl_kind_name((enum tl_kind)k), name) == 0) {
-			return k;
-		}
-	}
-	return -1;
-}
-
-static void
-add_str(cJSON *o, const char *key, const char *s, bool always)
-{
-	if (s != NULL || always) {
-		cJSON_AddStringToObject(o, key, s != NULL ? s : "");
-	}
-}
-
-char *
-journal_rec_format(const struct journal_rec *rec)
-{
-	char ts[32];
-	cJSON *o = cJSON_CreateObject();
-	char *json, *line;
-	size_t len;
-
-	if (o == NULL) {
-		abort();
-	}
-	cJSON_AddNumberToObject(o, "v", JOURNAL_VERSION);
-	cJSON_AddNumberToObject(o, "seq", (double)rec->seq);
-	cJSON_AddStringToObject(o, "ts", journal_format_ts(rec->ts_ms, ts,
-							  sizeof(ts)));
-	cJSON_AddStringToObject(o, "kind", tl_kind_name(rec->kind));
-	add_str(o, "incident", rec->incident, true);
-	add_str(o, "who", rec->who, true);
-	add_str(o, "source", rec->source, true);
-	add_str(o, "text", rec->text, true);
-	add_str(o, "detail", rec->detail, true);
-	add_str(o, "action", rec->action, false);
-	add_str(o, "target", rec->target, false);
-	add_str(o, "op", rec->op, false);
-	add_str(o, "result", rec->result, false);
-	if (rec->ok != JOURNAL_OK_UNSET) {
-		cJSON_AddBoolToObject(o, "ok", rec->ok != 0);
-	}
-	if (rec->intent_seq != 0) {
-		cJSON_AddNumberToObject(o, "intent_seq",
-					(double)rec->intent_seq);
-	}
-	add_str(o, "event", rec->event, false);
-	add_str(o, "title", rec->title, false);
-	add_str(o, "commander", rec->commander, false);
-	add_str(o, "severity", rec->severity, false);
-	add_str(o, "status", rec->status, false);
-	add_str(o, "escalation", rec->escalation, false);
-
-	/* cJSON escapes every control character, so this is one line. */
-	json = cJSON_PrintUnformatted(o);
-	cJSON_Delete(o);
-	if (json == NULL) {
-		abort();
-	}
-	len = strlen(json);
-	line = xmalloc(len + 2);
-	memcpy(line, json, len);
-	line[len] = '\n';
-	line[len + 1] = '\0';
-	cJSON_free(json);
-	return line;
-}
-
-/* A string member's copy; NULL when absent or not a string. */
-static char *
-get_str(const cJSON *o, const char *key)
-{
-	const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, key);
-
-	return cJSON_IsString(it) ? xstrdup(it->valuestring) : NULL;
-}
-
-/* A whole number member in [min, 2^53]; -1 when absent or anything else. */
-static int64_t
-get_uint(const cJSON *o, const char *key, int64_t min)
-{
-	const cJSON *it = cJSON_GetObjectItemCaseSensitive(o, key);
-	double d;
-
-	if (!cJSON_IsNumber(it)) {
-		return -1;
-	}
-	d = it->valuedouble;
-	if (d < (double)min || d > 9007199254740992.0 ||
-	    d != (double)(int64_t)d) {
-		return -1;
-	}
-	return (int64_t)d;
-}
-
-int
-journal_rec_parse(const char *line, size_t len, struct journal_rec *out,
-		  struct err *err)
-{
-	const char *end = NULL;
-	const cJSON *it;
-	cJSON *o;
-	int64_t v, seq, ts;
-	int kind;
-
-	memset(out, 0, sizeof(*out));
-	out->ok = JOURNAL_OK_UNSET;
-	o = cJSON_ParseWithLengthOpts(line, len, &end, false);
-	if (o == NULL) {
-		return err_set(err, "not JSON");
-	}
-	while (end != NULL && end < line + len &&
-	       (*end == ' ' || *end == '\t' || *end == '\r')) {
-		end++;
-	}
-	if (!cJSON_IsObject(o) || end != line + len) {
-		cJSON_Delete(o);
-		return err_set(err, "not one JSON object");
-	}
-	v = get_uint(o, "v", 1);
-	if (v < 1 || v > JOURNAL_VERSION) {
-		cJSON_Delete(o);
-		return err_set(err, "missing or unknown format version");
-	}
-	seq = get_uint(o, "seq", 1);
-	it = cJSON_GetObjectItemCaseSensitive(o, "ts");
-	if (seq < 1 || !cJSON_IsString(it) ||
-	    parse_ts(it->valuestring, &ts) != 0) {
-		cJSON_Delete(o);
-		return err_set(err, "bad seq or ts");
-	}
-	it = cJSON_GetObjectItemCaseSensitive(o, "kind");
-	kind = cJSON_IsString(it) ? journal_kind_from_name(it->valuestring)
-				  : -1;
-	if (kind < 0 ||
-	    !cJSON_IsString(cJSON_GetObjectItemCaseSensitive(o, "incident"))) {
-		cJSON_Delete(o);
-		return err_set(err, "bad kind or incident");
-	}
-	out->v = (int)v;
-	out->seq = (uint64_t)seq;
-	out->ts_ms = ts;
-	out->kind = (enum tl_kind)kind;
-	out->incident = get_str(o, "incident");
-	out->who = get_str(o, "who");
-	out->source = get_str(o, "source");
-	out->text = get_str(o, "text");
-	out->detail = get_str(o, "detail");
-	out->action = get_str(o, "action");
-	out->target = get_str(o, "target");
-	out->op = get_str(o, "op");
-	out->result = get_str(o, "result");
-	it = cJSON_GetObjectItemCaseSensitive(o, "ok");
-	if (cJSON_IsBool(it)) {
-		out->ok = cJSON_IsTrue(it) ? 1 : 0;
-	}
-	seq = get_uint(o, "intent_seq", 1);
-	out->intent_seq = seq > 0 ? (uint64_t)seq : 0;
-	out->event = get_str(o, "event");
-	out->title = get_str(o, "title");
-	out->commander = get_str(o, "commander");
-	out->severity = get_str(o, "severity");
-	out->status = get_str(o, "status");
-	out->escalation = get_str(o, "escalation");
-	cJSON_Delete(o);
-	return 0;
-}
-
-const struct journal_rec *
-journal_find_result(const struct journal_rec *recs, size_t n,
-		    uint64_t intent_seq)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		if (recs[i].kind == TL_ACTION_RESULT &&
-		    recs[i].intent_seq == intent_seq) {
-			return &recs[i];
-		}
-	}
-	return NULL;
-}
 
 /* ---- file helpers ------------------------------------------------------ */
 
@@ -495,11 +173,36 @@ fsync_dir_of(const char *path)
 	return rc;
 }
 
+/* Appends a torn line (and a '\n') to PATH.torn beside the journal, made
+ * 0600 when new, and fsyncs it. Returns 0, or -1 with errno set. */
+static int
+set_aside(struct journal *j, const char *frag, size_t len)
+{
+	char *path = xasprintf("%s.torn", j->path);
+	int fd, rc = 0, saved;
+
+	fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC |
+		  O_NOFOLLOW, 0600);
+	if (fd < 0 || write_all(fd, frag, len) != 0 ||
+	    write_all(fd, "\n", 1) != 0 || fsync(fd) != 0 ||
+	    fsync_dir_of(path) != 0) {
+		rc = -1;
+	}
+	saved = errno;
+	if (fd >= 0) {
+		close(fd);
+	}
+	free(path);
+	errno = saved;
+	return rc;
+}
+
 /* The writer's catch-up, with the file locked: reads the lines between
- * j->end and size for their highest seq, and ends a torn last line with
- * '\n' so the next record starts on a line of its own. A file shorter than
- * j->end (cut by another writer's ftruncate) is read again from the start.
- * Returns 0, or -1 with errno set. */
+ * j->end and size for their highest seq. A torn last line (a writer died
+ * inside write()) is moved to PATH.torn and the file cut back to its last
+ * whole record, so that new records never follow a fragment. A file
+ * shorter than j->end (cut by another writer) is read again from the
+ * start. Returns 0, or -1 with errno set. */
 static int
 scan_tail(struct journal *j, off_t size)
 {
@@ -536,14 +239,24 @@ scan_tail(struct journal *j, off_t size)
 		}
 		pos = (size_t)(nl - buf) + 1;
 	}
-	free(buf);
 	if (pos < len) {
-		/* A torn line: a writer died inside write(). */
-		if (write_all(j->fd, "\n", 1) != 0 || fsync(j->fd) != 0) {
+		if (set_aside(j, buf + pos, len - pos) != 0 ||
+		    ftruncate(j->fd, from + (off_t)pos) != 0 ||
+		    fsync(j->fd) != 0) {
+			int saved = errno;
+
+			free(buf);
+			errno = saved;
 			return -1;
 		}
-		size++;
+		pthread_mutex_lock(&j->lock);
+		snprintf(j->repair, sizeof(j->repair), "a torn last line "
+			 "(%zu bytes) was moved to %s.torn", len - pos,
+			 j->path);
+		pthread_mutex_unlock(&j->lock);
+		size = from + (off_t)pos;
 	}
+	free(buf);
 	j->end = size;
 	return 0;
 }
@@ -666,8 +379,8 @@ writer_main(void *arg)
 		if (newly_failed) {
 			j->failed = true;
 			snprintf(j->fail_msg, sizeof(j->fail_msg),
-				 "journal %s failed: %s — destructive "
-				 "actions refused", what, strerror(errnum));
+				 "journal %s failed: %s", what,
+				 strerror(errnum));
 		}
 		if (it->wait != NULL) {
 			it->wait->seq = rc == 0 ? (int64_t)it->rec.seq : -1;
@@ -736,13 +449,13 @@ journal_open(const char *path, int flags, struct err *err)
 	pthread_cond_init(&j->work, NULL);
 	pthread_cond_init(&j->done, NULL);
 
-	/* Learn the last seq (and end a torn line) before the first ticket. */
+	/* Learn the last seq (and set a torn line aside) before the first
+	 * ticket. */
 	if (lock_fd(fd, LOCK_EX) != 0 || fstat(fd, &st) != 0 ||
 	    scan_tail(j, st.st_size) != 0) {
 		j->failed = true;
 		snprintf(j->fail_msg, sizeof(j->fail_msg),
-			 "journal read failed: %s — destructive actions "
-			 "refused", strerror(errno));
+			 "journal read failed: %s", strerror(errno));
 	}
 	lock_fd(fd, LOCK_UN);
 	j->last_ticket = j->last_seq;
@@ -884,6 +597,20 @@ const char *
 journal_path(const struct journal *j)
 {
 	return j->path;
+}
+
+bool
+journal_repaired(struct journal *j, char *msg, size_t n)
+{
+	bool any;
+
+	pthread_mutex_lock(&j->lock);
+	any = j->repair[0] != '\0';
+	if (msg != NULL && n > 0) {
+		strlcpy_safe(msg, j->repair, n);
+	}
+	pthread_mutex_unlock(&j->lock);
+	return any;
 }
 
 void

@@ -42,21 +42,60 @@ struct journal_rec {
 	char *op;               /* the exact operation: SQL, HTTP, Redis */
 	char *result;           /* result records: the one-line result */
 	int ok;                 /* results: 1 or 0; else JOURNAL_OK_UNSET */
+	/* results: "ok", "failed" or "cancelled" (by the operator; then ok
+	 * is 0); NULL in journals older than it: ok says */
+	char *outcome;
 	uint64_t intent_seq;    /* result records: the seq of their intent */
+	/* intents: 1 when the action changes a system (a mitigation), 0 when
+	 * it does not (a silence); JOURNAL_OK_UNSET in older journals */
+	int mitigation;
+
+	/* Findings and alerts (TL_FINDING_*, TL_ALERT_*, and "still-open"
+	 * records): struct tl_finding's fields. Numbers are NAN and times 0
+	 * when absent. */
+	char *key;              /* "pg-blocked:4242" */
+	char *subject;          /* "sessions blocked behind pid 4242" */
+	char *level;            /* "warn", "crit" */
+	double value, limit, peak;
+	char *unit;             /* "ratio", "seconds", "bytes", ... */
+	int64_t since_ms;
+	int64_t opened_ms;
+	bool preexisting;
 
 	/* Incident events. event is NULL for plain timeline records, else
 	 * "declare" (title, severity, status, commander), "status"
 	 * (status), "severity" (severity), "escalation" (escalation),
 	 * "update" (a status update was sent; detail holds its text),
 	 * "impact" (text), "security", "commander" (commander),
-	 * "resume". */
+	 * "resume", "still-open" (a finding open when the incident was
+	 * resolved, with its finding fields). */
 	char *event;
 	char *title;
 	char *commander;
 	char *severity;         /* "P1" */
 	char *status;           /* "Mitigating" */
 	char *escalation;       /* the escalation rule's key */
+
+	/* Not written: the record's entry is in the timeline already (it was
+	 * shown before the incident was declared). */
+	bool shown;
 };
+
+/* A record with nothing set: ok and mitigation JOURNAL_OK_UNSET, numbers
+ * NAN. */
+void journal_rec_init(struct journal_rec *rec);
+/* Sets rec's finding fields to (the strings of) f; rec does not own
+ * them. */
+void journal_rec_set_finding(struct journal_rec *rec,
+			     const struct tl_finding *f);
+/* Whether rec carries a finding (a key); if so fills *f, pointing into
+ * rec. */
+bool journal_rec_finding(const struct journal_rec *rec,
+			 struct tl_finding *f);
+/* "none", "ratio", "seconds", "bytes", "per_second", and back (UNIT_NONE
+ * for anything else). */
+const char *journal_unit_name(enum metric_unit unit);
+enum metric_unit journal_unit_parse(const char *name);
 
 /* Deep copy of src into dst (strings duplicated). */
 void journal_rec_copy(struct journal_rec *dst, const struct journal_rec *src);
@@ -112,8 +151,7 @@ uint64_t journal_append(struct journal *j, const struct journal_rec *rec);
 /* Queues a copy of rec and waits until it (and everything queued before
  * it) is written and fsynced. Returns its seq, or -1 with err set when it
  * was not written: the journal failed now or before ("journal write
- * failed: No space left on device — destructive actions refused"). Never
- * from the UI thread. */
+ * failed: No space left on device"). Never from the UI thread. */
 int64_t journal_append_sync(struct journal *j, const struct journal_rec *rec,
 			    struct err *err);
 
@@ -122,11 +160,17 @@ int64_t journal_append_sync(struct journal *j, const struct journal_rec *rec,
 int journal_flush(struct journal *j);
 
 /* False once any write, fsync or repair failed; it stays false (sticky):
- * destructive actions must then be refused. msg (may be NULL) receives the
- * reason. Any thread. */
+ * destructive actions, notes and status changes must then be refused. msg
+ * (may be NULL) receives the reason ("journal write failed: No space left
+ * on device"). Any thread. */
 bool journal_healthy(struct journal *j, char *msg, size_t n);
 
 const char *journal_path(const struct journal *j);
+
+/* Whether a torn last line was set aside (moved to PATH.torn and the file
+ * cut back to its last whole record), when the journal was opened or since;
+ * msg (may be NULL) says so. Any thread. */
+bool journal_repaired(struct journal *j, char *msg, size_t n);
 
 /* Tests: the next n records are written normally, the one after that
  * writes half its line and fails with ENOSPC, as a full disk does. */

@@ -32,11 +32,20 @@ struct kind_desc {
 	enum snap_kind kind;
 	const char *name;       /* "database": the word for it in commands */
 	const char *title;      /* "Database": the pane's title */
-	const char *abbrev;     /* "db": the header, where room is short */
+	const char *abbrev;     /* "pg": the header, where room is short */
+	/* Other words for it in commands (":db"), ended by NULL; may be
+	 * NULL. */
+	const char *const *aliases;
 	/* Runs once per snapshot with data, on the probe thread before it is
 	 * published: adds the findings and fills the model's derived fields
 	 * (the lock graph, pod severity) in the snapshot's own memory. */
 	void (*derive)(struct snapshot *s, struct derive *d);
+	/* For a finding of this kind whose condition is gone: what s (the
+	 * snapshot that closes it) says of its subject now, into buf ("no
+	 * session waits behind pid 4242, which has ended"), and the value
+	 * now (NAN unknown). NULL: "no longer seen". */
+	double (*cleared)(const struct snapshot *s, const char *key,
+			  char *buf, size_t n);
 	/* Frees a history derive() made; NULL when it makes none. */
 	void (*history_free)(void *history);
 	/* The kind's actions, ended by NULL; what a backend runs of them is
@@ -46,7 +55,8 @@ struct kind_desc {
 
 /* The descriptor of kind, or NULL for SNAP_KIND_COUNT. */
 const struct kind_desc *kind_of(enum snap_kind kind);
-/* By name ("pods", "database", ...) or title, any case; NULL if none. */
+/* By name ("pods", "database", ...), title, abbreviation or alias ("db"),
+ * any case; NULL if none. */
 const struct kind_desc *kind_find(const char *name);
 
 /* The kinds, one descriptor each (core/kind_*.c). */
@@ -56,6 +66,7 @@ extern const struct kind_desc kind_redis;
 extern const struct kind_desc kind_kafka;
 extern const struct kind_desc kind_metrics;
 extern const struct kind_desc kind_alerts;
+extern const struct kind_desc kind_http;
 
 /* ---- what the kinds derive that others read ---------------------------- */
 
@@ -104,6 +115,10 @@ struct pods_focus {
 bool pods_focus_format(const struct pods_focus *f, char *buf, size_t n);
 /* Reads what pods_focus_format() wrote; false on anything else. */
 bool pods_focus_parse(const char *s, struct pods_focus *f);
+/* Kafka: a status's name ("OK", "WARN", "REWIND", "STALL", "STOP"; "" for
+ * KAFKA_NONE) and its health (UNKNOWN for KAFKA_NONE). */
+const char *kafka_status_name(enum kafka_status s);
+enum health kafka_status_health(enum kafka_status s);
 
 /* ---- the actions, one spec each (the kinds' files), and their inputs ---- */
 
@@ -140,11 +155,50 @@ extern const struct action_spec action_redis_slowlog_reset;
 /* alerts */
 extern const struct action_spec action_silence;
 extern const struct action_spec action_expire_silence;
+extern const struct action_spec action_extend_silence;
 #define ALERTS_SILENCE_MIN_MS (60 * 1000LL)
 #define ALERTS_SILENCE_MAX_MS (30 * 86400 * 1000LL)
-/* "2h deploy rollback in progress": a duration (s m h d units, summed:
- * "1h30m"), 1m..30d, then a comment; *comment points into arg. */
-int alerts_parse_silence(const char *arg, int64_t *dur_ms,
-			 const char **comment, struct err *err);
+#define ALERTS_MATCHERS_MAX 16
+
+/* One matcher of a silence: name="value" (is_equal), name!="value",
+ * name=~"regex" (is_regex), name!~"regex". */
+struct alerts_matcher {
+	char name[64];
+	char value[192];
+	bool is_regex;
+	bool is_equal;
+};
+
+/* A silence as the operator types it:
+ *   DURATION [MATCHER...] COMMENT
+ * "2h service="api" alertname=~"High.*" deploy rollback in progress":
+ * a duration (s m h d units, summed: "1h30m"), 1m..30d; matchers
+ * NAME=VALUE, NAME!=VALUE, NAME=~REGEX, NAME!~REGEX with VALUE a word or
+ * "quoted" (\" and \\ inside), up to ALERTS_MATCHERS_MAX; then a
+ * comment, which must not be empty. Without matchers, a silence matches
+ * every label of its alert exactly. */
+struct alerts_silence {
+	int64_t dur_ms;
+	struct alerts_matcher m[ALERTS_MATCHERS_MAX];
+	size_t n_m;
+	const char *comment;    /* points into the input */
+};
+int alerts_parse_silence(const char *arg, struct alerts_silence *out,
+			 struct err *err);
+/* How long to extend a silence by, and an optional comment:
+ * "2h", "30m fix needs another deploy". */
+int alerts_parse_extend(const char *arg, int64_t *dur_ms,
+			const char **comment, struct err *err);
+/* Matchers as the input takes them, separated by spaces:
+ * alertname="HighErrorRate" service=~"api|web". Cut at n. */
+void alerts_matchers_text(const struct alerts_matcher *m, size_t n_m,
+			  char *buf, size_t n);
+/* Whether the labels "k=v k=v"-style pairs (names[i], values[i]) satisfy
+ * every equality matcher of m, and each regex one by POSIX extended
+ * rules anchored at both ends (Alertmanager's are RE2: a preview's
+ * count, not a promise). -1 when a regex does not compile here. */
+int alerts_matchers_match(const struct alerts_matcher *m, size_t n_m,
+			  const char *const *names, const char *const *values,
+			  size_t n_labels);
 
 #endif

@@ -1,8 +1,7 @@
-/* The database kind (PostgreSQL): the lock graph (core/kind_pg_locks.c),
- * the findings (sessions blocked behind one pid, a lock cycle,
- * connections near max_connections, idle in transaction), the session
- * actions with their input, and what a confirmation says of a session
- * from the snapshot it was confirmed against. Pure functions: any
+/* The database kind (PostgreSQL): the lock graph (core/kind_pg_locks.c)
+ * and the findings (core/kind_pg_findings.c) derived at publish, the
+ * session actions with their input, and what a confirmation says of a
+ * session from the snapshot it was confirmed against. Pure functions: any
  * thread. */
 #include <math.h>
 #include <stdio.h>
@@ -25,118 +24,12 @@ pg_is_idle_xact(const char *state)
 }
 
 static void
-blocked_findings(const struct pg_model *m, struct rules_list *fl)
-{
-	const struct pg_locks *g = &m->locks;
-	char key[FINDING_KEY_MAX], dur[32];
-	size_t i;
-
-	for (i = 0; i < g->n_blockers; i++) {
-		int node = g->roots[i];
-		int pid = (size_t)node < m->n_sessions ?
-			  m->sessions[node].pid :
-			  g->hidden_pid[(size_t)node - m->n_sessions];
-		int count = g->behind[node];
-		double longest = g->longest_s[node];
-		enum health sev;
-
-		/* Five blocked sessions in all make every blocker critical,
-		 * however they are spread. */
-		sev = g->n_waiting >= rules_threshold(
-					      TH_PG_BLOCKED_CRIT_COUNT) ||
-		      (!isnan(longest) &&
-		       longest > rules_threshold(TH_PG_BLOCKED_CRIT_WAIT_S)) ?
-		      HEALTH_CRIT : HEALTH_WARN;
-		snprintf(key, sizeof(key), "pg-blocked:%d", pid);
-		if (isnan(longest)) {
-			rules_list_add(fl, sev, key, "%d session%s blocked "
-				       "behind pid %d", count,
-				       count == 1 ? "" : "s", pid);
-		} else {
-			rules_list_add(fl, sev, key, "%d session%s blocked "
-				       "behind pid %d (longest %s)", count,
-				       count == 1 ? "" : "s", pid,
-				       rules_fmt_secs(longest, dur,
-						      sizeof(dur)));
-		}
-	}
-	/* Sessions that wait only on each other (a lock cycle the server has
-	 * not broken yet) are behind no root. */
-	if (g->n_in_cycle > 0) {
-		rules_list_add(fl, HEALTH_CRIT, "pg-blocked:cycle",
-			       "%d sessions blocked in a lock cycle",
-			       g->n_in_cycle);
-	}
-}
-
-static double
-nan_zero(double v)
-{
-	return isnan(v) ? 0 : v;
-}
-
-static void
-pg_findings(const struct pg_model *m, struct rules_list *fl)
-{
-	double used, ratio, oldest = NAN;
-	double idle_warn = rules_threshold(TH_PG_IDLE_XACT_WARN_S);
-	char dur[32];
-	size_t i;
-	int idle = 0, oldest_pid = 0;
-
-	blocked_findings(m, fl);
-
-	used = nan_zero(m->conns_active) + nan_zero(m->conns_idle) +
-	       nan_zero(m->conns_idle_xact) + nan_zero(m->conns_other);
-	if (!isnan(m->max_connections) && m->max_connections > 0) {
-		ratio = used / m->max_connections;
-		if (ratio > rules_threshold(TH_PG_CONNS_WARN)) {
-			rules_list_add(fl, ratio > rules_threshold(
-						   TH_PG_CONNS_CRIT) ?
-				       HEALTH_CRIT : HEALTH_WARN, "pg-conns",
-				       "connections at %.0f%% of "
-				       "max_connections (%.0f/%.0f)",
-				       ratio * 100, used, m->max_connections);
-		}
-	}
-
-	for (i = 0; i < m->n_sessions; i++) {
-		const struct pg_session *s = &m->sessions[i];
-
-		if (!pg_is_idle_xact(s->state) || isnan(s->xact_s) ||
-		    s->xact_s <= idle_warn) {
-			continue;
-		}
-		idle++;
-		if (isnan(oldest) || s->xact_s > oldest) {
-			oldest = s->xact_s;
-			oldest_pid = s->pid;
-		}
-	}
-	if (idle > 0) {
-		rules_list_add(fl, HEALTH_WARN, "pg-idle-xact",
-			       "%d session%s idle in transaction for more "
-			       "than 5m (oldest %s, pid %d)", idle,
-			       idle == 1 ? "" : "s",
-			       rules_fmt_secs(oldest, dur, sizeof(dur)),
-			       oldest_pid);
-	} else if (!isnan(m->oldest_idle_xact_s) &&
-		   m->oldest_idle_xact_s > idle_warn) {
-		/* The role may not see the session itself. */
-		rules_list_add(fl, HEALTH_WARN, "pg-idle-xact",
-			       "a session is idle in transaction for %s",
-			       rules_fmt_secs(m->oldest_idle_xact_s, dur,
-					      sizeof(dur)));
-	}
-}
-
-static void
 pg_derive(struct snapshot *s, struct derive *d)
 {
 	struct pg_model *m = s->data;
 
 	pg_locks_derive(s, m);
-	pg_findings(m, d->findings);
+	pg_findings(s, m, d->history, d->findings);
 }
 
 /* ---- what a confirmation says of a session ---------------------------- */
@@ -179,6 +72,7 @@ pg_describe_backend(const struct action_req *req, bool cancel, char *buf,
 	const struct pg_session *s = pg_session_find(m, pid, start_us);
 	char when[32], age[64], text[DESCRIBE_QUERY_MAX * 4 + 16];
 	int waiting;
+	bool idle;
 
 	clock_format_utc(start_us / 1000, 0, when, sizeof(when));
 	if (s == NULL) {
@@ -190,6 +84,10 @@ pg_describe_backend(const struct action_req *req, bool cancel, char *buf,
 	strappendf(buf, n, "target: pid %d, user %s", pid, text);
 	sanitize_into(text, sizeof(text), s->db, strlen(s->db));
 	strappendf(buf, n, ", db %s", text);
+	if (s->app[0] != '\0') {
+		sanitize_into(text, sizeof(text), s->app, strlen(s->app));
+		strappendf(buf, n, ", application %s", text);
+	}
 	if (s->client[0] != '\0') {
 		sanitize_into(text, sizeof(text), s->client,
 			      strlen(s->client));
@@ -198,7 +96,14 @@ pg_describe_backend(const struct action_req *req, bool cancel, char *buf,
 	strappendf(buf, n, ", backend started %s\n", when);
 	sanitize_into(text, sizeof(text), s->state, strlen(s->state));
 	strappendf(buf, n, "state: %s", text[0] ? text : "unknown");
-	if (!isnan(s->query_s)) {
+	idle = strncmp(s->state, "idle", 4) == 0;
+	if (idle && !isnan(s->state_s)) {
+		/* Nothing is running: the query shown is its last, finished
+		 * one, and how long it has sat idle is what matters. */
+		clock_format_duration((int64_t)(s->state_s * 1000), age,
+				      sizeof(age));
+		strappendf(buf, n, " for %s", age);
+	} else if (!idle && !isnan(s->query_s)) {
 		clock_format_utc(req->snap->taken_ms -
 				 (int64_t)(s->query_s * 1000), 0, when,
 				 sizeof(when));
@@ -207,9 +112,15 @@ pg_describe_backend(const struct action_req *req, bool cancel, char *buf,
 		strappendf(buf, n, ", query started %s (%s before the poll)",
 			   when, age);
 	}
+	if (!isnan(s->xact_s)) {
+		clock_format_duration((int64_t)(s->xact_s * 1000), age,
+				      sizeof(age));
+		strappendf(buf, n, ", transaction open %s", age);
+	}
 	strappendf(buf, n, "\n");
 	one_line(text, sizeof(text), s->query);
-	strappendf(buf, n, "query: %s\n", text[0] ? text : "(none)");
+	strappendf(buf, n, "%s: %s\n", idle ? "last query (finished)" :
+		   "query", text[0] ? text : "(none)");
 	waiting = pg_locks_behind(m, pid);
 	if (waiting > 0) {
 		strappendf(buf, n, "%d session%s queued behind it\n",
@@ -273,6 +184,7 @@ const struct action_spec action_pg_cancel = {
 	.key = 'C',
 	.target = TARGET_PG_BACKEND,
 	.destructive = true,
+	.mitigation = true,
 };
 
 const struct action_spec action_pg_terminate = {
@@ -282,6 +194,7 @@ const struct action_spec action_pg_terminate = {
 	.key = 'T',
 	.target = TARGET_PG_BACKEND,
 	.destructive = true,
+	.mitigation = true,
 };
 
 const struct action_spec action_pg_terminate_idle = {
@@ -291,6 +204,7 @@ const struct action_spec action_pg_terminate_idle = {
 	.key = 'I',
 	.target = TARGET_SOURCE,
 	.destructive = true,
+	.mitigation = true,
 	.input = "Minutes",
 	.check_input = check_minutes,
 };
@@ -307,6 +221,9 @@ const struct kind_desc kind_pg = {
 	.name = "database",
 	.title = "Database",
 	.abbrev = "pg",
+	.aliases = (const char *const[]){ "db", "postgres", "postgresql", NULL },
 	.derive = pg_derive,
+	.cleared = pg_cleared,
+	.history_free = pg_findings_history_free,
 	.actions = pg_actions,
 };

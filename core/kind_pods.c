@@ -181,7 +181,8 @@ others_findings(const struct pods_model *m, struct rules_list *fl)
 static void
 pods_findings(const struct pods_model *m, struct rules_list *fl)
 {
-	char key[FINDING_KEY_MAX];
+	char key[FINDING_KEY_MAX], subject[FINDING_SUBJECT_MAX];
+	struct finding *f;
 	size_t i;
 
 	for (i = 0; i < m->n_pods; i++) {
@@ -195,15 +196,21 @@ pods_findings(const struct pods_model *m, struct rules_list *fl)
 		t = pods_tally(m, p->ns, group);
 		if (is_oom(p)) {
 			snprintf(key, sizeof(key), "oom:%s/%s", p->ns, p->name);
-			rules_list_add(fl, tally_sev(&t), key,
-				       "pod %s OOMKilled (%d restarts)",
-				       p->name, p->restarts);
+			f = rules_list_add(fl, tally_sev(&t), key,
+					   "pod %s OOMKilled (%d restarts)",
+					   p->name, p->restarts);
+			snprintf(subject, sizeof(subject), "restarts of pod "
+				 "%s", p->name);
+			rules_finding_measure(f, subject, p->restarts, NAN,
+					      UNIT_NONE);
 			continue;
 		}
 		snprintf(key, sizeof(key), "crashloop:%s/%s", p->ns, group);
-		rules_list_add(fl, tally_sev(&t), key, "%s: %d/%d pods %s",
-			       group, t.crashing, t.total,
-			       t.reason != NULL ? t.reason : "failing");
+		f = rules_list_add(fl, tally_sev(&t), key, "%s: %d/%d pods %s",
+				   group, t.crashing, t.total,
+				   t.reason != NULL ? t.reason : "failing");
+		snprintf(subject, sizeof(subject), "pods of %s failing", group);
+		rules_finding_measure(f, subject, t.crashing, NAN, UNIT_NONE);
 	}
 	for (i = 0; i < m->n_deploys; i++) {
 		const struct deploy_row *d = &m->deploys[i];
@@ -221,8 +228,13 @@ pods_findings(const struct pods_model *m, struct rules_list *fl)
 		}
 		sev = d->ready == 0 ? HEALTH_CRIT : HEALTH_WARN;
 		snprintf(key, sizeof(key), "deploy:%s/%s", d->ns, d->name);
-		rules_list_add(fl, sev, key, "%s: %d/%d replicas ready",
-			       d->name, d->ready, d->replicas);
+		f = rules_list_add(fl, sev, key, "%s: %d/%d replicas ready",
+				   d->name, d->ready, d->replicas);
+		snprintf(subject, sizeof(subject), "ready replicas of %s",
+			 d->name);
+		rules_finding_measure(f, subject, d->ready, d->replicas,
+				      UNIT_NONE);
+		f->lower_is_worse = true;
 	}
 	others_findings(m, fl);
 }
@@ -296,8 +308,11 @@ track_restarts(struct pods_history *ph, const struct snapshot *s,
 			continue;
 		}
 		snprintf(key, sizeof(key), "restarts:%s", r->key);
-		rules_list_add(fl, HEALTH_WARN, key, "pod %s restarting (%d "
-			       "restarts)", p->name, p->restarts);
+		rules_finding_measure(rules_list_add(fl, HEALTH_WARN, key,
+						     "pod %s restarting (%d "
+						     "restarts)", p->name,
+						     p->restarts),
+				      "restarts", p->restarts, NAN, UNIT_NONE);
 	}
 	qsort(next, m->n_pods, sizeof(*next), cmp_restarts);
 	free(ph->pods);
@@ -490,6 +505,118 @@ pods_focus_parse(const char *s, struct pods_focus *f)
 	return false;
 }
 
+/* The cleared text of the findings others_findings() adds: a node, a
+ * stuck rollout, an autoscaler. NAN when key is none of them. */
+static double
+others_cleared(const struct pods_model *m, const char *key, char *buf,
+	       size_t n)
+{
+	const char *slash = strchr(key, '/');
+	size_t i;
+
+	if (strncmp(key, "node:", 5) == 0) {
+		for (i = 0; i < m->n_nodes; i++) {
+			if (strcmp(m->nodes[i].name, key + 5) == 0) {
+				snprintf(buf, n, "node %s Ready %s", key + 5,
+					 m->nodes[i].ready);
+				return 1;
+			}
+		}
+		snprintf(buf, n, "node %s no longer listed", key + 5);
+		return 0;
+	}
+	if (slash == NULL) {
+		return NAN;
+	}
+	if (strncmp(key, "stuck:", 6) == 0) {
+		for (i = 0; i < m->n_deploys; i++) {
+			const struct deploy_row *d = &m->deploys[i];
+
+			if (strcmp(d->name, slash + 1) == 0 &&
+			    (size_t)(slash - key - 6) == strlen(d->ns) &&
+			    strncmp(d->ns, key + 6, strlen(d->ns)) == 0) {
+				snprintf(buf, n, "%s: rollout of revision %d "
+					 "%s", d->name, d->revision,
+					 d->rollout);
+				return d->revision;
+			}
+		}
+		snprintf(buf, n, "deployment %s no longer listed", slash + 1);
+		return NAN;
+	}
+	if (strncmp(key, "hpa:", 4) == 0) {
+		for (i = 0; i < m->n_hpas; i++) {
+			const struct hpa_row *h = &m->hpas[i];
+
+			if (strcmp(h->name, slash + 1) == 0 &&
+			    (size_t)(slash - key - 4) == strlen(h->ns) &&
+			    strncmp(h->ns, key + 4, strlen(h->ns)) == 0) {
+				snprintf(buf, n, "hpa %s at %d of its maximum "
+					 "%d", h->name, h->current, h->max);
+				return h->current;
+			}
+		}
+		snprintf(buf, n, "hpa %s no longer listed", slash + 1);
+		return NAN;
+	}
+	return NAN;
+}
+
+/* What a snapshot says of a pod finding's subject once it cleared. */
+static double
+pods_cleared(const struct snapshot *s, const char *key, char *buf, size_t n)
+{
+	const struct pods_model *m = snapshot_pods(s);
+	const char *slash, *name;
+	char ns[64];
+	size_t i;
+
+	if (m != NULL && (strncmp(key, "node:", 5) == 0 ||
+			  strncmp(key, "stuck:", 6) == 0 ||
+			  strncmp(key, "hpa:", 4) == 0)) {
+		return others_cleared(m, key, buf, n);
+	}
+	if (m == NULL || (slash = strchr(key, '/')) == NULL ||
+	    strchr(key, ':') == NULL) {
+		return NAN;
+	}
+	snprintf(ns, sizeof(ns), "%.*s", (int)(slash - strchr(key, ':') - 1),
+		 strchr(key, ':') + 1);
+	name = slash + 1;
+	if (strncmp(key, "crashloop:", 10) == 0) {
+		struct pod_tally t = pods_tally(m, ns, name);
+
+		snprintf(buf, n, "%s: %d/%d pods failing", name, t.failing,
+			 t.total);
+		return t.crashing;
+	}
+	if (strncmp(key, "deploy:", 7) == 0) {
+		for (i = 0; i < m->n_deploys; i++) {
+			const struct deploy_row *d = &m->deploys[i];
+
+			if (strcmp(d->ns, ns) == 0 &&
+			    strcmp(d->name, name) == 0) {
+				snprintf(buf, n, "%s: %d/%d replicas ready",
+					 name, d->ready, d->replicas);
+				return d->ready;
+			}
+		}
+		snprintf(buf, n, "deployment %s no longer listed", name);
+		return NAN;
+	}
+	for (i = 0; i < m->n_pods; i++) {
+		const struct pod_row *p = &m->pods[i];
+
+		if (strcmp(p->ns, ns) == 0 && strcmp(p->name, name) == 0) {
+			snprintf(buf, n, "pod %s %s, %d restarts", name,
+				 p->status, p->restarts);
+			return p->restarts;
+		}
+	}
+	snprintf(buf, n, "pod %s no longer listed", name);
+	return NAN;
+}
+
 /* ---- actions ------------------------------------------------------------- */
 
 int
@@ -550,6 +677,7 @@ const struct action_spec action_rollout_restart = {
 	.key = 'R',
 	.target = TARGET_DEPLOYMENT,
 	.destructive = true,
+	.mitigation = true,
 };
 
 const struct action_spec action_rollback = {
@@ -559,6 +687,7 @@ const struct action_spec action_rollback = {
 	.key = 'U',
 	.target = TARGET_DEPLOYMENT,
 	.destructive = true,
+	.mitigation = true,
 };
 
 const struct action_spec action_scale = {
@@ -568,9 +697,10 @@ const struct action_spec action_scale = {
 	.key = 'X',
 	.target = TARGET_DEPLOYMENT,
 	.destructive = true,
+	.mitigation = true,
 	.input = "Replicas",
 	.check_input = check_replicas,
-	.input_default = current_replicas,
+	.initial_input = current_replicas,
 };
 
 const struct action_spec action_delete_pod = {
@@ -580,6 +710,7 @@ const struct action_spec action_delete_pod = {
 	.key = 'D',
 	.target = TARGET_POD,
 	.destructive = true,
+	.mitigation = true,
 };
 
 static const struct action_spec *const pods_actions[] = {
@@ -595,7 +726,9 @@ const struct kind_desc kind_pods = {
 	.name = "pods",
 	.title = "Pods",
 	.abbrev = "k8s",
+	.aliases = (const char *const[]){ "pod", "po", "kubernetes", NULL },
 	.derive = pods_derive,
+	.cleared = pods_cleared,
 	.history_free = pods_history_free,
 	.actions = pods_actions,
 };

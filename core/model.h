@@ -18,6 +18,7 @@ enum snap_kind {
 	SNAP_KAFKA,
 	SNAP_METRICS,
 	SNAP_ALERTS,
+	SNAP_HTTP,
 	SNAP_KIND_COUNT,
 };
 
@@ -176,6 +177,12 @@ struct pg_session {
 	const char *lock_mode;  /* mode it waits for, "" when not waiting */
 	const char *lock_rel;   /* relation it waits on, "" unknown */
 	double wait_s;          /* how long it has waited for the lock, NAN */
+	/* Seconds since its state last changed (for an idle session: how
+	 * long it has been idle), NAN unknown. */
+	double state_s;
+	/* The database of the relation it waits on when that is not the
+	 * probe's (its OID cannot be named there), else "". NULL means "". */
+	const char *lock_db;
 };
 
 /* Who blocks whom, derived at publish from the sessions' blocked_by
@@ -211,6 +218,8 @@ struct pg_replica {
 	double write_lag_s;
 	double flush_lag_s;
 	double replay_lag_s;
+	const char *sync_state; /* async, sync, quorum, potential; NULL "" */
+	double replay_lag_bytes;        /* WAL not replayed there yet, NAN */
 };
 
 struct pg_statement {
@@ -234,6 +243,13 @@ struct pg_model {
 	size_t n_replicas;
 	bool is_standby;
 	double replay_delay_s;  /* on a standby */
+	bool replay_paused;     /* on a standby: pg_wal_replay_pause() */
+	double replay_behind_bytes;     /* on a standby: received, not
+					 * replayed yet; NAN */
+	/* Connections only superusers (and, 16+, pg_use_reserved_connections)
+	 * may take: others are refused this many before max_connections.
+	 * NAN unknown. */
+	double reserved_connections;
 	double xact_per_s;
 	double rollback_per_s;
 	double deadlocks;       /* total since stats reset */
@@ -242,10 +258,15 @@ struct pg_model {
 	struct pg_statement *statements;
 	size_t n_statements;
 	const char *notice;     /* what the role may not see, or "" */
+	/* A database whose relations the lock waits name by OID only (the
+	 * first such), or "". NULL means "". */
+	const char *lock_other_db;
 	/* The source's long_query setting: a query running longer counts as
 	 * long. 0 or NAN: not set, use the default (5 s). */
 	double long_query_s;
 	int own_pid;            /* warroom's own session, 0 unknown */
+	int action_pid;         /* the session warroom keeps for actions,
+				 * 0 none */
 	struct pg_locks locks;  /* derived at publish */
 };
 
@@ -284,6 +305,7 @@ struct redis_model {
 	double peak_bytes;
 	double frag_ratio;
 	double evicted_per_s;
+	double evicted_keys;    /* since the server started, NAN unknown */
 	double expired_per_s;
 	double hit_ratio;       /* 0..1 */
 	double ops_per_s;
@@ -304,34 +326,70 @@ struct redis_model {
 	 * "SLOWLOG: NOPERM ..."), or "". Builders older than this field
 	 * leave it NULL, which means "". */
 	const char *notice;
+	/* Why slowlog is not the server's slow log (denied, or a reply of
+	 * the wrong type), or "": an empty slow log is claimed only when
+	 * this is "". NULL means "". */
+	const char *slowlog_error;
 };
 
 /* ---- Kafka --------------------------------------------------------- */
 
+/* How a consumer is doing, as the lag evaluator judges it
+ * (probes/kafka_lag.h), in rising order of badness: a group takes its
+ * worst partition's. */
+enum kafka_status {
+	KAFKA_NONE,             /* not judged: no commit, or no log end */
+	KAFKA_OK,
+	KAFKA_WARN,             /* lag grew across the whole window */
+	KAFKA_REWIND,           /* a commit went backwards */
+	KAFKA_STALL,            /* commits stopped, lag, members present */
+	KAFKA_STOP,             /* commits stopped, lag, no members */
+};
+
 struct kafka_partition {
 	int partition;
 	double committed;       /* NAN: no commit */
-	double high;            /* high watermark */
-	double lag;
+	double high;            /* high watermark (log end), NAN unknown */
+	double lag;             /* high - committed, NAN unknown */
+	const char *topic;
+	double lag_s;           /* since the log end reached committed, NAN */
+	bool lag_s_floor;       /* lag_s is a lower bound ("at least") */
+	const char *owner;      /* "client-id@host" of its member, or "" */
+	enum kafka_status status;
+	const char *reason;     /* the rule that fired and its numbers */
 };
 
 struct kafka_group {
 	const char *group;
-	const char *topic;
+	const char *topic;      /* its topic, or its topics "a, b" */
 	const char *state;      /* Stable, Empty, ... or "" */
 	double total_lag;
 	double lag_per_s;       /* growth rate; > 0 means falling behind */
 	struct kafka_partition *partitions;
 	size_t n_partitions;
-	struct series lag_history;
+	struct series lag_history;      /* total lag, one point per poll */
+	int members;            /* -1 unknown */
+	double lag_s;           /* the largest of its partitions', NAN */
+	bool lag_s_floor;
+	enum kafka_status status;
+	const char *reason;     /* "STALL: partition 3 committed 18,400 ..." */
+	int worst;              /* the partition status comes from, -1 */
+	const char *error;      /* what could not be read of it, or "" */
 };
 
 struct kafka_model {
 	const char *bootstrap;
 	int brokers_up;
-	int brokers_total;
+	int brokers_total;      /* 0 unknown */
 	struct kafka_group *groups;
 	size_t n_groups;
+	int under_replicated;   /* partitions, -1 unknown */
+	/* The metrics view: lag from Prometheus (kafka_exporter's
+	 * kafka_consumergroup_lag) while the brokers cannot be asked. */
+	bool metrics_view;
+	/* What the pane says above the groups (why the metrics view, what
+	 * could not be read, librdkafka's last error), or "". */
+	const char *notice;
 };
 
 /* ---- Prometheus panels --------------------------------------------- */
@@ -366,6 +424,37 @@ struct metrics_model {
 	size_t n_panels;
 };
 
+/* ---- Endpoints (HTTP checks) ------------------------------------------- */
+
+/* One endpoint check: a request to url, judged against what is expected
+ * of it. The probe that made it worked even when the endpoint did not:
+ * a refused connection is a failed check (ok false, reason set), not a
+ * failed poll. */
+struct endpoint_model {
+	const char *url;        /* as configured, without user info */
+	int expect_status;      /* 0: any 2xx */
+	const char *expect_body;        /* a substring the body must hold, or
+					 * "" */
+	long status;            /* 0: no reply */
+	bool ok;                /* status and body as expected */
+	const char *reason;     /* why the check failed, one line, or "" */
+	double latency_ms;      /* the whole request; NAN without a reply */
+	double connect_ms;      /* NAN unknown */
+	double tls_ms;          /* the TLS handshake; NAN unknown or none */
+	double first_byte_ms;   /* NAN unknown */
+	double latency_warn_ms; /* NAN: no threshold */
+	struct series latency_history;  /* ms; NAN for a check without a
+					 * reply */
+	double up_ratio;        /* checks passed over the history, 0..1 */
+	bool tls;               /* https */
+	double cert_days;       /* days until the server certificate
+				 * expires (< 0: expired); NAN unknown */
+	const char *cert_issuer;        /* "" unknown */
+	const char *cert_subject;
+	double cert_warn_days;  /* from the section; NAN: none */
+	double cert_crit_days;
+};
+
 /* ---- Alerts -------------------------------------------------------- */
 
 struct alert_row {
@@ -377,6 +466,19 @@ struct alert_row {
 	int64_t starts_ms;      /* wall ms */
 	bool silenced;
 	const char *silence_id; /* "" when not silenced */
+	bool inhibited;         /* another alert inhibits it */
+	/* For the alert's record: its description and runbook_url
+	 * annotations, the link to its expression in the Prometheus that
+	 * raised it, the receivers Alertmanager routes it to ("" when
+	 * absent; builders older than these fields leave NULL, which means
+	 * ""). */
+	const char *description;
+	const char *runbook_url;
+	const char *generator_url;
+	const char *receivers;
+	/* Every label as an exact matcher, alertname="X" service="api": what
+	 * a silence of it matches unless edited. NULL means "". */
+	const char *matchers;
 };
 
 /* An active silence (Alertmanager). */
@@ -386,6 +488,7 @@ struct silence_row {
 	const char *created_by;
 	const char *comment;
 	int64_t ends_ms;        /* wall ms */
+	int64_t starts_ms;      /* wall ms, 0 unknown */
 };
 
 struct alerts_model {

@@ -1,7 +1,7 @@
 /* What core/rules.c lends the kinds' derivations (core/kind_*.c) and the
  * tracker: the growing list of findings, numbers formatted for findings,
  * and the threshold table. No file outside core/rules*.c and core/kind*.c
- * includes it. Pure functions: any thread. */
+ * (and their tests) includes it. Pure functions: any thread. */
 #ifndef WARROOM_RULES_INTERNAL_H
 #define WARROOM_RULES_INTERNAL_H
 
@@ -20,11 +20,17 @@ struct rules_list {
 	size_t n, cap;
 };
 
-/* Adds a finding with text from fmt; a key already present keeps its text
- * and the higher of the two severities. */
-void rules_list_add(struct rules_list *fl, enum health sev, const char *key,
-		    const char *fmt, ...)
+/* Adds a finding with text from fmt (value, limit and peak NAN, no subject)
+ * and returns it, in fl's memory until the next add, for the caller to set
+ * its numbers; a key already present keeps its text and the higher of the
+ * two severities, and that finding is returned. */
+struct finding *rules_list_add(struct rules_list *fl, enum health sev,
+			       const char *key, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
+/* Sets f's measure: what is measured, its value, the threshold passed and
+ * their unit. */
+void rules_finding_measure(struct finding *f, const char *subject,
+			   double value, double limit, enum metric_unit unit);
 /* The finding with key (pointing into fl->v), or NULL. */
 const struct finding *rules_list_find(const struct rules_list *fl,
 				      const char *key);
@@ -33,21 +39,32 @@ enum health rules_list_worst(const struct rules_list *fl);
 /* Worst first, then by key, so the order is stable across polls. */
 void rules_list_sort(struct rules_list *fl);
 
-/* Derives s judged on its own or with history (d->history may be NULL):
- * runs its kind's derive(), then stores health and findings (sorted) in
- * the snapshot. Counts for rules_derive_count(). */
-void rules_derive_with(struct snapshot *s, void **history,
+/* Derives s judged on its own or with history (history may be NULL):
+ * runs its kind's derive() into out, sorted, and marks s derived. An
+ * error snapshot or one without data gets its health (and an error one
+ * its last good findings) here, out stays empty and false is returned;
+ * otherwise true, and the caller stores what it keeps with rules_store().
+ * Counts for rules_derive_count(). */
+bool rules_derive_with(struct snapshot *s, void **history,
 		       struct rules_list *out);
+/* Stores a copy of fl as s's findings (fl sorted) and their worst as its
+ * health. */
+void rules_store(struct snapshot *s, const struct rules_list *fl);
 
-/* Numbers for findings: 42, 0.5, 1.2k, 120k, 3.4M. */
-char *rules_fmt_count(double v, char *buf, size_t n);
-/* A value in its unit: "1.2 %", "340 ms", "2.1 GiB", "12/s". */
-char *rules_fmt_unit(enum metric_unit unit, double v, char *buf, size_t n);
 /* Seconds as "4m10s". */
 char *rules_fmt_secs(double s, char *buf, int n);
 
 /* The lock graph of m, into s's memory (core/kind_pg_locks.c). */
 void pg_locks_derive(struct snapshot *s, struct pg_model *m);
+/* The database kind's findings of s (its model m, lock graph derived),
+ * with the source's history when history is not NULL; what s says of a
+ * finding's subject once it cleared; the history's free
+ * (core/kind_pg_findings.c). */
+void pg_findings(const struct snapshot *s, const struct pg_model *m,
+		 void **history, struct rules_list *fl);
+double pg_cleared(const struct snapshot *s, const char *key, char *buf,
+		  size_t n);
+void pg_findings_history_free(void *h);
 
 /* ---- the thresholds, from the runbooks --------------------------------- */
 
@@ -58,6 +75,11 @@ enum rules_threshold {
 	TH_PG_CONNS_WARN,       /* share of max_connections */
 	TH_PG_CONNS_CRIT,
 	TH_PG_IDLE_XACT_WARN_S,
+	TH_PG_LONG_QUERY_CRIT_S,        /* a query running this long */
+	TH_PG_REPLICA_LAG_WARN_S,
+	TH_PG_REPLICA_LAG_CRIT_S,
+	TH_PG_REPLICA_LAG_WARN_BYTES,
+	TH_PG_REPLICA_LAG_CRIT_BYTES,
 	TH_REDIS_MEM_WARN,      /* share of maxmemory */
 	TH_REDIS_MEM_CRIT,
 	TH_KAFKA_LAG_WARN,      /* messages */

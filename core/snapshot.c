@@ -184,6 +184,28 @@ snapshot_set_error(struct snapshot *s, const char *fmt, ...)
 	va_end(ap);
 }
 
+bool
+snapshot_retry_text(const struct snapshot *s, int64_t now_mono_ms, char *buf,
+		    size_t n)
+{
+	char d[32];
+	int64_t left;
+
+	buf[0] = '\0';
+	if (s == NULL || s->error[0] == '\0' || s->retry_mono_ms <= 0) {
+		return false;
+	}
+	left = s->retry_mono_ms - now_mono_ms;
+	if (left < 1000) {
+		snprintf(buf, n, "retrying now");
+	} else {
+		/* Whole seconds, rounded up: never "in 0s". */
+		clock_format_duration(left + 999, d, sizeof(d));
+		snprintf(buf, n, "retrying in %s", d);
+	}
+	return true;
+}
+
 int64_t
 snapshot_age_ms(const struct snapshot *s, int64_t now_mono_ms)
 {
@@ -206,6 +228,12 @@ typed_data(const struct snapshot *s, enum snap_kind kind)
 		return NULL;
 	}
 	return s->data;
+}
+
+const struct endpoint_model *
+snapshot_endpoint(const struct snapshot *s)
+{
+	return typed_data(s, SNAP_HTTP);
 }
 
 const struct pods_model *

@@ -16,12 +16,34 @@ struct snapshot_block;
 
 #define FINDING_KEY_MAX 96
 #define FINDING_TEXT_MAX 200
+#define FINDING_SUBJECT_MAX 96
 
-/* Something wrong that the rules found in a snapshot. */
+/* Something wrong that the rules found in a snapshot: one per subject (a
+ * blocker pid, a pod's workload, a metric's series), with the number that
+ * was compared and the threshold it passed. */
 struct finding {
 	char key[FINDING_KEY_MAX];      /* stable identity: "crashloop:ns/dep" */
 	enum health sev;
+	/* "3 sessions blocked behind pid 4242 for up to 6.2 s (> 5 s)" */
 	char text[FINDING_TEXT_MAX];
+	/* What value measures: "sessions blocked behind pid 4242" */
+	char subject[FINDING_SUBJECT_MAX];
+	double value;           /* NAN when the finding has no number */
+	double limit;           /* the threshold value passed, or NAN */
+	enum metric_unit unit;  /* of value and limit */
+	bool lower_is_worse;    /* a hit ratio: the peak is the lowest */
+	/* Wall ms the condition began when the data tells (a lock wait's
+	 * start, an alert's startsAt); 0 unknown. */
+	int64_t since_ms;
+	/* An alert Alertmanager silences or inhibits: listed, not counted in
+	 * the health. */
+	bool suppressed;
+	/* The tracker's (0 and NAN on a snapshot judged on its own): when it
+	 * opened (wall ms), the worst value while open, and whether the
+	 * condition is gone and the finding waits out its hold to close. */
+	int64_t opened_ms;
+	double peak;
+	bool clearing;
 };
 
 struct snapshot {
@@ -37,6 +59,9 @@ struct snapshot {
 	/* On an error snapshot: the last snapshot that had data, or NULL.
 	 * Lets a pane keep showing old data with its age. */
 	struct snapshot *last_good;
+	/* On an error snapshot: when the source is polled again (monotonic
+	 * ms, as taken_mono_ms), 0 unknown. */
+	int64_t retry_mono_ms;
 	/* The model for kind (struct pods_model *, struct pg_model *, ...);
 	 * NULL on an error snapshot. */
 	void *data;
@@ -75,6 +100,12 @@ void snapshot_own(struct snapshot *s, void *ptr);
 void snapshot_set_error(struct snapshot *s, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* "retrying in 12s" ("retrying now" once due) for an error snapshot that
+ * knows when its source is polled again, into buf (size n); false, and
+ * buf "", otherwise. */
+bool snapshot_retry_text(const struct snapshot *s, int64_t now_mono_ms,
+			 char *buf, size_t n);
+
 /* Age in ms at monotonic time now_mono_ms. */
 int64_t snapshot_age_ms(const struct snapshot *s, int64_t now_mono_ms);
 /* True when the data is older than 3 intervals. */
@@ -87,5 +118,6 @@ const struct redis_model *snapshot_redis(const struct snapshot *s);
 const struct kafka_model *snapshot_kafka(const struct snapshot *s);
 const struct metrics_model *snapshot_metrics(const struct snapshot *s);
 const struct alerts_model *snapshot_alerts(const struct snapshot *s);
+const struct endpoint_model *snapshot_endpoint(const struct snapshot *s);
 
 #endif

@@ -1,6 +1,8 @@
 /* The shared state: latest snapshot per source behind one mutex, generation
  * counters, and a non-blocking pipe that wakes the UI. Sources are added
- * before the probe threads start; everything else is safe from any thread. */
+ * and retired by the thread that starts the probes, while none of the
+ * probes that publish to them run; everything else is safe from any
+ * thread. */
 #include "core/state.h"
 
 #include <assert.h>
@@ -23,10 +25,13 @@ struct state_source {
 	uint64_t generation;    /* publishes of this source */
 	struct source_scope scope;
 	bool has_scope;
+	bool retired;           /* replaced by a reload: no longer shown */
 };
 
 struct state {
-	pthread_mutex_t lock;   /* guards snap and generation of sources */
+	/* Guards snap and generation of sources, and the array itself
+	 * (which moves when a source is added). */
+	pthread_mutex_t lock;
 	struct state_source *sources;
 	size_t n_sources;
 	_Atomic uint64_t generation;
@@ -113,6 +118,7 @@ state_add_source(struct state *st, const char *name, enum snap_kind kind)
 	src->generation = 0;
 	memset(&src->scope, 0, sizeof(src->scope));
 	src->has_scope = false;
+	src->retired = false;
 	idx = (int)st->n_sources++;
 	pthread_mutex_unlock(&st->lock);
 	return idx;
@@ -144,11 +150,40 @@ state_find_source(const struct state *st, const char *name)
 	size_t i;
 
 	for (i = 0; i < st->n_sources; i++) {
-		if (strcmp(st->sources[i].name, name) == 0) {
+		if (!st->sources[i].retired &&
+		    strcmp(st->sources[i].name, name) == 0) {
 			return (int)i;
 		}
 	}
 	return -1;
+}
+
+bool
+state_source_retired(const struct state *st, int idx)
+{
+	assert(idx >= 0 && (size_t)idx < st->n_sources);
+	return st->sources[idx].retired;
+}
+
+void
+state_retire_sources(struct state *st)
+{
+	struct snapshot **old = xcalloc(st->n_sources + 1, sizeof(*old));
+	size_t i;
+
+	pthread_mutex_lock(&st->lock);
+	for (i = 0; i < st->n_sources; i++) {
+		st->sources[i].retired = true;
+		old[i] = st->sources[i].snap;
+		st->sources[i].snap = NULL;
+		st->sources[i].generation++;
+	}
+	pthread_mutex_unlock(&st->lock);
+	for (i = 0; i < st->n_sources; i++) {
+		snapshot_unref(old[i]);
+	}
+	free(old);
+	state_wakeup(st);
 }
 
 static void
@@ -172,12 +207,19 @@ state_set_tracker(struct state *st, struct rules_tracker *rt)
 void
 state_derive(struct state *st, int idx, struct snapshot *snap)
 {
-	assert(idx >= 0 && (size_t)idx < st->n_sources);
+	const char *name;
+
 	if (snap == NULL || snap->derived) {
 		return;
 	}
 	if (st->rt != NULL) {
-		rules_track(st->rt, st->sources[idx].name, snap);
+		/* The array may move while sources are added; the name
+		 * itself never does. */
+		pthread_mutex_lock(&st->lock);
+		assert(idx >= 0 && (size_t)idx < st->n_sources);
+		name = st->sources[idx].name;
+		pthread_mutex_unlock(&st->lock);
+		rules_track(st->rt, name, snap);
 	} else {
 		rules_derive(snap);
 	}

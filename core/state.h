@@ -1,8 +1,10 @@
 /* The only memory the probe threads and the UI share: the latest snapshot
  * of every source, a generation counter, and a wakeup fd.
  *
- * Sources are added before any probe thread starts (any thread, once);
- * after that every call is safe from any thread. Publishing swaps a pointer
+ * Sources are added before their probes start, and retired (a reload)
+ * after those probes stopped, by the thread that starts them; the
+ * accessors of a source's name and kind belong to that thread. Every other
+ * call is safe from any thread. Publishing swaps a pointer
  * under one mutex and writes one byte to a non-blocking pipe; readers take a
  * reference and draw without holding any lock. */
 #ifndef WARROOM_STATE_H
@@ -27,8 +29,15 @@ int state_add_source(struct state *st, const char *name, enum snap_kind kind);
 size_t state_source_count(const struct state *st);
 const char *state_source_name(const struct state *st, int idx);
 enum snap_kind state_source_kind(const struct state *st, int idx);
-/* Index of a source by name, or -1. */
+/* Index of a source by name, or -1 (retired sources are not found). */
 int state_find_source(const struct state *st, const char *name);
+
+/* Retires every source (a reload replaces them): their snapshots are
+ * dropped and their names may be added again as new sources; the old
+ * indices stay valid (state_get() gives NULL) and are never reused. Only
+ * after the probes that published to them stopped. */
+void state_retire_sources(struct state *st);
+bool state_source_retired(const struct state *st, int idx);
 
 struct rules_tracker;
 

@@ -14,20 +14,19 @@
 
 struct tl_chunk {
 	struct tl_entry entries[TL_CHUNK];
-	/* One allocation per entry holds its four strings. */
-	char *strings[TL_CHUNK];
+	/* One allocation per entry holds its strings and its finding. */
+	void *mem[TL_CHUNK];
 };
 
 struct timeline {
-	pthread_mutex_t lock;   /* guards chunks, n_chunks, count */
+	pthread_mutex_t lock;   /* guards everything below */
 	struct tl_chunk **chunks;       /* the index may move; chunks do not */
 	size_t n_chunks;
 	size_t count;
 	void (*notify)(void *ctx);
 	void *ctx;
-	/* Set once before other threads append (timeline_set_sink()). */
-	void (*sink)(void *ctx, const struct tl_entry *e);
-	void *sink_ctx;
+	void (*record)(void *ctx, const struct tl_entry *e);
+	void *record_ctx;
 };
 
 struct timeline *
@@ -55,13 +54,19 @@ timeline_free(struct timeline *tl)
 			n = TL_CHUNK;
 		}
 		for (j = 0; j < n; j++) {
-			free(tl->chunks[i]->strings[j]);
+			free(tl->chunks[i]->mem[j]);
 		}
 		free(tl->chunks[i]);
 	}
 	free(tl->chunks);
 	pthread_mutex_destroy(&tl->lock);
 	free(tl);
+}
+
+static const char *
+nz(const char *s)
+{
+	return s != NULL ? s : "";
 }
 
 /* Copies s into *p and advances it; returns the copy. */
@@ -76,43 +81,52 @@ put(char **p, const char *s)
 	return dst;
 }
 
-void
-timeline_set_sink(struct timeline *tl,
-		  void (*sink)(void *ctx, const struct tl_entry *e), void *ctx)
+/* One allocation with a copy of e's strings and finding, set in *dst. */
+static void *
+copy_entry(struct tl_entry *dst, const struct tl_entry *e)
 {
-	pthread_mutex_lock(&tl->lock);
-	tl->sink = sink;
-	tl->sink_ctx = ctx;
-	pthread_mutex_unlock(&tl->lock);
-}
-
-uint64_t
-timeline_append(struct timeline *tl, enum tl_kind kind, const char *source,
-		const char *who, const char *text, const char *detail)
-{
-	return timeline_append_at(tl, 0, kind, source, who, text, detail);
-}
-
-uint64_t
-timeline_append_at(struct timeline *tl, int64_t at_ms, enum tl_kind kind,
-		   const char *source, const char *who, const char *text,
-		   const char *detail)
-{
-	struct tl_entry *e;
+	const struct tl_finding *f = e->finding;
+	size_t len = strlen(nz(e->source)) + strlen(nz(e->who)) +
+		     strlen(nz(e->text)) + strlen(nz(e->detail)) + 4;
+	struct tl_finding *fc = NULL;
 	char *mem, *p;
+
+	if (f != NULL) {
+		len += sizeof(*fc) + strlen(nz(f->key)) +
+		       strlen(nz(f->subject)) + 2;
+	}
+	mem = xmalloc(len);
+	p = mem;
+	if (f != NULL) {
+		/* First, so that it is aligned as malloc aligns. */
+		fc = (struct tl_finding *)(void *)p;
+		p += sizeof(*fc);
+		*fc = *f;
+		fc->key = put(&p, nz(f->key));
+		fc->subject = put(&p, nz(f->subject));
+	}
+	*dst = *e;
+	dst->source = put(&p, nz(e->source));
+	dst->who = put(&p, nz(e->who));
+	dst->text = put(&p, nz(e->text));
+	dst->detail = put(&p, nz(e->detail));
+	dst->finding = fc;
+	return mem;
+}
+
+uint64_t
+timeline_store(struct timeline *tl, const struct tl_entry *e)
+{
+	struct tl_chunk *c;
+	struct tl_entry tmp;
+	void *mem;
 	size_t slot;
 	uint64_t seq;
-	int64_t now = at_ms > 0 ? at_ms : clock_wall_ms();
-	void (*sink)(void *ctx, const struct tl_entry *e);
-	void *sink_ctx;
 
-	source = source ? source : "";
-	who = who ? who : "";
-	text = text ? text : "";
-	detail = detail ? detail : "";
-	mem = xmalloc(strlen(source) + strlen(who) + strlen(text) +
-		      strlen(detail) + 4);
-
+	mem = copy_entry(&tmp, e);
+	if (tmp.at_ms <= 0) {
+		tmp.at_ms = clock_wall_ms();
+	}
 	pthread_mutex_lock(&tl->lock);
 	slot = tl->count % TL_CHUNK;
 	if (slot == 0) {
@@ -121,28 +135,107 @@ timeline_append_at(struct timeline *tl, int64_t at_ms, enum tl_kind kind,
 		tl->chunks[tl->n_chunks++] =
 			xcalloc(1, sizeof(struct tl_chunk));
 	}
-	e = &tl->chunks[tl->n_chunks - 1]->entries[slot];
-	tl->chunks[tl->n_chunks - 1]->strings[slot] = mem;
-	p = mem;
-	e->source = put(&p, source);
-	e->who = put(&p, who);
-	e->text = put(&p, text);
-	e->detail = put(&p, detail);
-	e->kind = kind;
-	e->at_ms = now;
+	c = tl->chunks[tl->n_chunks - 1];
 	seq = ++tl->count;
-	e->seq = seq;
-	sink = tl->sink;
-	sink_ctx = tl->sink_ctx;
+	tmp.seq = seq;
+	c->entries[slot] = tmp;
+	c->mem[slot] = mem;
 	pthread_mutex_unlock(&tl->lock);
 
-	if (sink != NULL) {
-		sink(sink_ctx, e);
-	}
 	if (tl->notify != NULL) {
 		tl->notify(tl->ctx);
 	}
 	return seq;
+}
+
+/* Stores e, or hands it to the recorder. */
+static uint64_t
+add(struct timeline *tl, const struct tl_entry *e)
+{
+	void (*record)(void *ctx, const struct tl_entry *e);
+	void *ctx;
+
+	pthread_mutex_lock(&tl->lock);
+	record = tl->record;
+	ctx = tl->record_ctx;
+	pthread_mutex_unlock(&tl->lock);
+	if (record != NULL) {
+		struct tl_entry tmp = *e;
+
+		if (tmp.at_ms <= 0) {
+			tmp.at_ms = clock_wall_ms();
+		}
+		tmp.source = nz(e->source);
+		tmp.who = nz(e->who);
+		tmp.text = nz(e->text);
+		tmp.detail = nz(e->detail);
+		record(ctx, &tmp);
+		return 0;
+	}
+	return timeline_store(tl, e);
+}
+
+uint64_t
+timeline_append(struct timeline *tl, enum tl_kind kind, const char *source,
+		const char *who, const char *text, const char *detail)
+{
+	struct tl_entry e = {
+		.kind = kind,
+		.source = source,
+		.who = who,
+		.text = text,
+		.detail = detail,
+	};
+
+	return add(tl, &e);
+}
+
+uint64_t
+timeline_append_finding(struct timeline *tl, enum tl_kind kind,
+			const char *source, const char *text,
+			const char *detail, const struct tl_finding *f)
+{
+	struct tl_entry e = {
+		.kind = kind,
+		.source = source,
+		.text = text,
+		.detail = detail,
+		.finding = f,
+	};
+
+	return add(tl, &e);
+}
+
+uint64_t
+timeline_append_at(struct timeline *tl, int64_t at_ms, enum tl_kind kind,
+		   const char *source, const char *who, const char *text,
+		   const char *detail)
+{
+	struct tl_entry e = {
+		.at_ms = at_ms,
+		.kind = kind,
+		.source = source,
+		.who = who,
+		.text = text,
+		.detail = detail,
+	};
+
+	return timeline_store(tl, &e);
+}
+
+size_t
+timeline_set_recorder(struct timeline *tl,
+		      void (*record)(void *ctx, const struct tl_entry *e),
+		      void *ctx)
+{
+	size_t n;
+
+	pthread_mutex_lock(&tl->lock);
+	tl->record = record;
+	tl->record_ctx = ctx;
+	n = tl->count;
+	pthread_mutex_unlock(&tl->lock);
+	return n;
 }
 
 size_t
@@ -188,11 +281,15 @@ tl_kind_name(enum tl_kind kind)
 	case TL_FINDING_OPEN:
 		return "finding";
 	case TL_FINDING_CLOSE:
-		return "resolved";
+		return "cleared";
+	case TL_FINDING_SEV:
+		return "finding-sev";
 	case TL_ALERT_OPEN:
 		return "alert";
 	case TL_ALERT_CLOSE:
 		return "alert-resolved";
+	case TL_ALERT_STATE:
+		return "alert-state";
 	case TL_SOURCE_DOWN:
 		return "source-down";
 	case TL_SOURCE_UP:

@@ -1,7 +1,7 @@
 /* The alerts sources (see alertmanager.h): Alertmanager's alerts and
- * silences, or Prometheus's /api/v1/alerts; and the silence / expire
- * actions. Poller and ops on the probe thread, actions on the action
- * worker (each with its own HTTP client). */
+ * silences, or Prometheus's /api/v1/alerts, and what the actions
+ * (alertmanager_actions.c) share with them. Poller and ops on the probe
+ * thread. */
 #include "probes/alertmanager.h"
 
 #include <cjson/cJSON.h>
@@ -18,6 +18,7 @@
 #include "core/kind.h"
 #include "core/xalloc.h"
 #include "probes/http.h"
+#include "probes/prometheus.h"
 
 /* Labels shown first when an alert has them, in this order. */
 static const char *const key_labels[] = {
@@ -48,7 +49,7 @@ am_author(char *buf, size_t n)
 }
 
 char *
-am_silence_body(const struct prom_label *labels, size_t n_labels,
+am_silence_body(const char *id, const struct alerts_matcher *m, size_t n,
 		int64_t starts_ms, int64_t ends_ms, const char *created_by,
 		const char *comment)
 {
@@ -57,14 +58,17 @@ am_silence_body(const struct prom_label *labels, size_t n_labels,
 	char *out;
 	size_t i;
 
-	for (i = 0; i < n_labels; i++) {
-		cJSON *m = cJSON_CreateObject();
+	if (id != NULL) {
+		cJSON_AddStringToObject(doc, "id", id);
+	}
+	for (i = 0; i < n; i++) {
+		cJSON *o = cJSON_CreateObject();
 
-		cJSON_AddStringToObject(m, "name", labels[i].name);
-		cJSON_AddStringToObject(m, "value", labels[i].value);
-		cJSON_AddBoolToObject(m, "isRegex", 0);
-		cJSON_AddBoolToObject(m, "isEqual", 1);
-		cJSON_AddItemToArray(ms, m);
+		cJSON_AddStringToObject(o, "name", m[i].name);
+		cJSON_AddStringToObject(o, "value", m[i].value);
+		cJSON_AddBoolToObject(o, "isRegex", m[i].is_regex);
+		cJSON_AddBoolToObject(o, "isEqual", m[i].is_equal);
+		cJSON_AddItemToArray(ms, o);
 	}
 	cJSON_AddItemToObject(doc, "matchers", ms);
 	prom_format_time(starts_ms, t, sizeof(t));
@@ -80,6 +84,23 @@ am_silence_body(const struct prom_label *labels, size_t n_labels,
 	}
 	/* cJSON allocates with malloc: hand over a plain heap string. */
 	return out;
+}
+
+size_t
+am_label_matchers(const struct prom_label *labels, size_t n_labels,
+		  struct alerts_matcher *m, size_t max)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < n_labels && n < max; i++) {
+		memset(&m[n], 0, sizeof(m[n]));
+		snprintf(m[n].name, sizeof(m[n].name), "%s", labels[i].name);
+		snprintf(m[n].value, sizeof(m[n].value), "%s",
+			 labels[i].value);
+		m[n].is_equal = true;
+		n++;
+	}
+	return n;
 }
 
 static int
@@ -153,19 +174,23 @@ key_label_text(const struct prom_alert *a, char *buf, size_t n)
 	}
 }
 
-static void
-matcher_text(const struct prom_silence *sil, char *buf, size_t n)
+size_t
+am_silence_matchers(const struct prom_silence *sil, struct alerts_matcher *m,
+		    size_t max)
 {
-	size_t used = 0, i;
+	size_t i, n = 0;
 
-	buf[0] = '\0';
-	for (i = 0; i < sil->n_matchers; i++) {
-		const struct prom_matcher *m = &sil->matchers[i];
+	for (i = 0; i < sil->n_matchers && n < max; i++) {
+		const struct prom_matcher *pm = &sil->matchers[i];
 
-		appendf(buf, n, &used, "%s%s%s\"%s\"", i ? " " : "", m->name,
-			m->is_regex ? (m->is_equal ? "=~" : "!~") :
-			(m->is_equal ? "=" : "!="), m->value);
+		memset(&m[n], 0, sizeof(m[n]));
+		snprintf(m[n].name, sizeof(m[n].name), "%s", pm->name);
+		snprintf(m[n].value, sizeof(m[n].value), "%s", pm->value);
+		m[n].is_regex = pm->is_regex;
+		m[n].is_equal = pm->is_equal;
+		n++;
 	}
+	return n;
 }
 
 static int
@@ -192,6 +217,20 @@ silence_row_cmp(const void *a, const void *b)
 		return x->ends_ms < y->ends_ms ? -1 : 1;
 	}
 	return strcmp(x->id, y->id);
+}
+
+/* Every label of a as exact matchers, quoted as a silence's input takes
+ * them: alertname="X" service="api". */
+static const char *
+silence_matchers(struct snapshot *s, const struct prom_alert *a)
+{
+	struct alerts_matcher m[ALERTS_MATCHERS_MAX];
+	char buf[2048];
+
+	alerts_matchers_text(m, am_label_matchers(a->labels, a->n_labels, m,
+						  ALERTS_MATCHERS_MAX),
+			     buf, sizeof(buf));
+	return snapshot_strdup(s, buf);
 }
 
 static void
@@ -230,6 +269,16 @@ build_alerts(struct snapshot *s, struct alerts_model *m,
 		o->silenced = a->n_silenced_by > 0;
 		o->silence_id = snapshot_strdup(s, a->n_silenced_by > 0 ?
 						a->silenced_by[0] : "");
+		o->inhibited = a->n_inhibited_by > 0;
+		o->description = snapshot_strdup(s, prom_label_get(
+				a->annotations, a->n_annotations,
+				"description"));
+		o->runbook_url = snapshot_strdup(s, prom_label_get(
+				a->annotations, a->n_annotations,
+				"runbook_url"));
+		o->generator_url = snapshot_strdup(s, a->generator_url);
+		o->receivers = snapshot_strdup(s, a->receivers);
+		o->matchers = silence_matchers(s, a);
 	}
 	qsort(m->alerts, m->n_alerts, sizeof(*m->alerts), alert_row_cmp);
 }
@@ -252,8 +301,15 @@ build_silences(struct snapshot *s, struct alerts_model *m,
 		}
 		o = &m->silences[m->n_silences++];
 		o->id = snapshot_strdup(s, sil->id);
-		matcher_text(sil, text, sizeof(text));
+		{
+			struct alerts_matcher am[ALERTS_MATCHERS_MAX];
+
+			alerts_matchers_text(am, am_silence_matchers(sil, am,
+						ALERTS_MATCHERS_MAX),
+					     text, sizeof(text));
+		}
 		o->matchers = snapshot_strdup(s, text);
+		o->starts_ms = sil->starts_ms;
 		o->created_by = snapshot_strdup(s, sil->created_by);
 		o->comment = snapshot_strdup(s, sil->comment);
 		o->ends_ms = sil->ends_ms;
@@ -264,9 +320,9 @@ build_silences(struct snapshot *s, struct alerts_model *m,
 
 /* A request whose reply must be 2xx; an error document's own text replaces
  * the first line of the body in err. */
-static int
-request(struct http_client *c, const char *method, const char *path,
-	const char *body, struct http_resp *resp, struct err *err)
+int
+am_request(struct http_client *c, const char *method, const char *path,
+	   const char *body, struct http_resp *resp, struct err *err)
 {
 	char text[200];
 	int rc;
@@ -277,6 +333,17 @@ request(struct http_client *c, const char *method, const char *path,
 		rc = http_delete(c, path, resp, err);
 	} else {
 		rc = http_get(c, path, resp, err);
+	}
+	if (rc < 0 && resp->status == 404) {
+		/* A URL of the other server, or one without its prefix. */
+		http_resp_finish(resp);
+		if (strncmp(path, "/api/v1/", 8) == 0) {
+			return http_not_found(c, AM_STATUS_PATH,
+					      "Alertmanager", "Prometheus",
+					      err);
+		}
+		return http_not_found(c, PROM_BUILDINFO_PATH, "Prometheus",
+				      "Alertmanager", err);
 	}
 	if (rc < 0 && resp->status != 0) {
 		if (prom_json_error_text(resp->body, resp->len, text,
@@ -347,7 +414,7 @@ poll_alerts(struct am_poller *ap, struct prom_alerts *alerts,
 	struct http_resp resp;
 	int rc;
 
-	if (request(ap->http, "GET", ap->from_prometheus ? "/api/v1/alerts" :
+	if (am_request(ap->http, "GET", ap->from_prometheus ? "/api/v1/alerts" :
 		    "/api/v2/alerts", NULL, &resp, err) < 0) {
 		return -1;
 	}
@@ -373,7 +440,7 @@ poll_silences(struct am_poller *ap, struct prom_silences *sil,
 	struct http_resp resp;
 	int rc;
 
-	if (request(ap->http, "GET", "/api/v2/silences", NULL, &resp,
+	if (am_request(ap->http, "GET", "/api/v2/silences", NULL, &resp,
 		    err) < 0) {
 		return -1;
 	}
@@ -412,250 +479,13 @@ am_poller_poll(void *am_poller, struct snapshot *s, struct err *err)
 	return 0;
 }
 
-/* ---- actions ---------------------------------------------------------- */
-
-static bool
-cancelled(void *arg)
-{
-	return action_cancelled();
-}
-
-static struct http_client *
-action_client(const struct action_req *req, struct err *err)
-{
-	struct http_client *c;
-
-	if (req->section == NULL) {
-		err_set(err, "no configuration for %s", req->source);
-		return NULL;
-	}
-	c = http_client_new(req->section, err);
-	if (c != NULL) {
-		http_client_set_cancel(c, cancelled, NULL);
-	}
-	return c;
-}
-
-/* The alert with fingerprint fp among the current alerts: 0 with *a set
- * (its index in alerts), or -1 with err. */
 static int
-find_alert(struct http_client *c, const char *fp, struct prom_alerts *alerts,
-	   size_t *idx, struct err *err)
+am_poller_reachable(void *am_poller, const struct probe *p)
 {
-	struct http_resp resp;
-	size_t i;
-	int rc;
+	struct am_poller *ap = am_poller;
 
-	if (request(c, "GET", "/api/v2/alerts", NULL, &resp, err) < 0) {
-		return -1;
-	}
-	rc = prom_json_parse_am_alerts(resp.body, resp.len, alerts, err);
-	http_resp_finish(&resp);
-	if (rc < 0) {
-		return prom_json_blame(err, http_client_addr(c));
-	}
-	for (i = 0; i < alerts->n; i++) {
-		if (strcmp(alerts->v[i].fingerprint, fp) == 0) {
-			*idx = i;
-			return 0;
-		}
-	}
-	prom_alerts_finish(alerts);
-	return err_set(err, "alert %s is no longer firing", fp);
+	return http_client_reachable(ap->http, p);
 }
-
-static void
-exact_matchers(const struct prom_alert *a, char *buf, size_t n)
-{
-	size_t used = 0, i;
-
-	buf[0] = '\0';
-	for (i = 0; i < a->n_labels; i++) {
-		appendf(buf, n, &used, "%s%s=\"%s\"", i ? ", " : "",
-			a->labels[i].name, a->labels[i].value);
-	}
-}
-
-static void
-describe_silence(const struct action_req *req, char *buf, size_t n)
-{
-	char author[300], dur[24], until[32];
-	const char *comment = "";
-	int64_t ms;
-	size_t used = 0;
-	struct err err;
-
-	am_author(author, sizeof(author));
-	buf[0] = '\0';
-	appendf(buf, n, &used, "POST /api/v2/silences\n");
-	appendf(buf, n, &used, "Target: alert %s (fingerprint %s)\n",
-		action_req_target(req), req->target.u.alert.fingerprint);
-	appendf(buf, n, &used, "Matchers: every label of the alert, "
-		"exactly (name=\"value\")\n");
-	if (alerts_parse_silence(req->arg, &ms, &comment, &err) == 0) {
-		clock_format_duration(ms, dur, sizeof(dur));
-		clock_format_utc(clock_wall_ms() + ms, 0, until,
-				 sizeof(until));
-		appendf(buf, n, &used, "Starts now, ends in %s (%s)\n", dur,
-			until);
-		appendf(buf, n, &used, "Comment: %s\n", comment);
-	} else {
-		appendf(buf, n, &used, "%s\n", err.msg);
-	}
-	appendf(buf, n, &used, "Author: %s\n", author);
-	appendf(buf, n, &used, "Matching alerts stop notifying anyone until "
-		"the silence ends; they stay listed here as silenced.");
-}
-
-static int
-preview_silence(const struct action_req *req, char *buf, size_t n,
-		struct err *err)
-{
-	struct http_client *c;
-	struct prom_alerts alerts;
-	char m[1024];
-	size_t idx;
-
-	if (req->target.type != TARGET_ALERT) {
-		return err_set(err, "no alert selected");
-	}
-	c = action_client(req, err);
-	if (c == NULL) {
-		return -1;
-	}
-	if (find_alert(c, req->target.u.alert.fingerprint, &alerts, &idx, err) < 0) {
-		http_client_free(c);
-		return -1;
-	}
-	exact_matchers(&alerts.v[idx], m, sizeof(m));
-	snprintf(buf, n, "Matchers: %s", m);
-	prom_alerts_finish(&alerts);
-	http_client_free(c);
-	return 0;
-}
-
-static int
-run_silence(const struct action_req *req, char *result, size_t n,
-	    struct err *err)
-{
-	struct http_client *c;
-	struct prom_alerts alerts;
-	struct http_resp resp;
-	const char *comment, *name;
-	char author[300], id[128], until[32], dur[24];
-	char *body;
-	int64_t ms, now;
-	size_t idx;
-	int rc;
-
-	if (req->target.type != TARGET_ALERT) {
-		return err_set(err, "no alert selected");
-	}
-	if (alerts_parse_silence(req->arg, &ms, &comment, err) < 0) {
-		return -1;
-	}
-	c = action_client(req, err);
-	if (c == NULL) {
-		return -1;
-	}
-	if (find_alert(c, req->target.u.alert.fingerprint, &alerts, &idx, err) < 0) {
-		http_client_free(c);
-		return -1;
-	}
-	am_author(author, sizeof(author));
-	now = clock_wall_ms();
-	/* Alertmanager moves a start in the past to now; a start in the
-	 * future (a clock ahead of the server's) would leave the silence
-	 * pending, so start a minute early. */
-	body = am_silence_body(alerts.v[idx].labels, alerts.v[idx].n_labels,
-			       now - 60000, now + ms, author, comment);
-	rc = request(c, "POST", "/api/v2/silences", body, &resp, err);
-	free(body);
-	if (rc == 0) {
-		rc = prom_json_parse_silence_id(resp.body, resp.len, id,
-						sizeof(id), err);
-		http_resp_finish(&resp);
-	}
-	if (rc == 0) {
-		name = prom_label_get(alerts.v[idx].labels,
-				      alerts.v[idx].n_labels, "alertname");
-		clock_format_utc(now + ms, 0, until, sizeof(until));
-		clock_format_duration(ms, dur, sizeof(dur));
-		snprintf(result, n, "silence %s created for %s until %s (%s)",
-			 id, name != NULL ? name :
-			 req->target.u.alert.fingerprint, until, dur);
-	}
-	prom_alerts_finish(&alerts);
-	http_client_free(c);
-	return rc;
-}
-
-/* Alertmanager's ids are UUIDs; anything else never reaches a URL. */
-static bool
-valid_silence_id(const char *id)
-{
-	size_t n = 0;
-
-	for (; *id != '\0'; id++, n++) {
-		if (!isxdigit((unsigned char)*id) && *id != '-') {
-			return false;
-		}
-	}
-	return n > 0 && n <= 64;
-}
-
-static void
-describe_expire(const struct action_req *req, char *buf, size_t n)
-{
-	snprintf(buf, n,
-		 "DELETE /api/v2/silence/%s\n"
-		 "Target: %s\n"
-		 "The alerts it matched notify again at once.",
-		 req->target.u.silence.id, action_req_target(req));
-}
-
-static int
-run_expire(const struct action_req *req, char *result, size_t n,
-	   struct err *err)
-{
-	const char *id = req->target.u.silence.id;
-	struct http_client *c;
-	struct http_resp resp;
-	char *path;
-	int rc;
-
-	if (req->target.type != TARGET_SILENCE || !valid_silence_id(id)) {
-		return err_set(err, "not a silence id: %.64s", id);
-	}
-	c = action_client(req, err);
-	if (c == NULL) {
-		return -1;
-	}
-	path = xasprintf("/api/v2/silence/%s", id);
-	rc = request(c, "DELETE", path, NULL, &resp, err);
-	free(path);
-	if (rc == 0) {
-		http_resp_finish(&resp);
-		snprintf(result, n, "silence %s expired", id);
-	}
-	http_client_free(c);
-	return rc;
-}
-
-const struct action_impl alertmanager_actions[] = {
-	{
-		.spec = &action_silence,
-		.describe = describe_silence,
-		.run = run_silence,
-		.preview = preview_silence,
-	},
-	{
-		.spec = &action_expire_silence,
-		.describe = describe_expire,
-		.run = run_expire,
-	},
-	{ .spec = NULL },
-};
 
 /* ---- the ops ---------------------------------------------------------- */
 
@@ -669,6 +499,7 @@ static const struct config_key_spec alertmanager_keys[] = {
 const struct probe_ops alertmanager_probe_ops = {
 	.kind = SNAP_ALERTS,
 	.open = am_poller_new, .poll = am_poller_poll, .close = am_poller_free,
+	.reachable = am_poller_reachable,
 	.actions = alertmanager_actions,
 	.config = {
 		.name = "alertmanager",
@@ -683,6 +514,6 @@ const struct probe_ops alertmanager_probe_ops = {
 const struct probe_ops prometheus_alerts_probe_ops = {
 	.kind = SNAP_ALERTS,
 	.open = am_poller_new_prometheus, .poll = am_poller_poll,
-	.close = am_poller_free,
+	.close = am_poller_free, .reachable = am_poller_reachable,
 	.config = { .name = "prometheus-alerts" },
 };

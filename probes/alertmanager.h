@@ -1,8 +1,11 @@
 /* The alerts sources: Alertmanager (/api/v2/alerts and active silences,
- * with the silence and expire actions), or, where no Alertmanager is
- * configured, Prometheus's own /api/v1/alerts (read only). The ops run on
- * their probe thread, the actions on the action worker; the helpers are
- * pure and any thread may call them. */
+ * with the silence, expire and extend actions), or, where no Alertmanager
+ * is configured, Prometheus's own /api/v1/alerts (read only). The ops run
+ * on their probe thread, the actions on the action worker; the helpers
+ * are pure and any thread may call them.
+ *
+ * alertmanager.c          the pollers, the ops, what the actions share
+ * alertmanager_actions.c  the actions */
 #ifndef WARROOM_ALERTMANAGER_H
 #define WARROOM_ALERTMANAGER_H
 
@@ -13,7 +16,9 @@
 #include "core/action.h"
 #include "core/config.h"
 #include "core/err.h"
+#include "core/kind.h"
 #include "core/snapshot.h"
+#include "probes/http.h"
 #include "probes/probe.h"
 #include "probes/prom_json.h"
 
@@ -24,14 +29,19 @@ extern const struct probe_ops alertmanager_probe_ops;
  * (firing alerts only, no actions): for a config with Prometheus but no
  * Alertmanager. */
 extern const struct probe_ops prometheus_alerts_probe_ops;
-/* A silence the selected alert (arg "DURATION COMMENT"), E expire a
- * silence. Both change state
- * other people see, so both are destructive (gone with --read-only). */
+/* A silence the selected alert (arg "DURATION [MATCHERS] COMMENT"), E
+ * expire a silence, X extend one (arg "DURATION [COMMENT]"). All change
+ * state other people see, so all are destructive (gone with
+ * --read-only). */
 extern const struct action_impl alertmanager_actions[];
 
 /* Key labels shown beside the alert name, besides these: up to this many
  * others. */
 #define AM_OTHER_LABELS 3
+
+/* What only an Alertmanager answers: a 404 elsewhere is told apart by
+ * it (http_not_found()). */
+#define AM_STATUS_PATH "/api/v2/status"
 
 /* The probe's state without the runner, for the ops and for tests. */
 struct am_poller;
@@ -56,10 +66,24 @@ void am_poller_free(void *am_poller);
 /* "root@bastion": $USER (else the password database) @ the host name. */
 void am_author(char *buf, size_t n);
 
-/* The POST /api/v2/silences body for a silence matching every label
- * exactly. The caller frees it. */
-char *am_silence_body(const struct prom_label *labels, size_t n_labels,
-		      int64_t starts_ms, int64_t ends_ms,
+/* The POST /api/v2/silences body of a silence with matchers m; id is
+ * that of the silence it updates, or NULL for a new one. The caller
+ * frees it. */
+char *am_silence_body(const char *id, const struct alerts_matcher *m,
+		      size_t n, int64_t starts_ms, int64_t ends_ms,
 		      const char *created_by, const char *comment);
+/* Every label as an exact matcher, into m (at most max); returns how
+ * many. */
+size_t am_label_matchers(const struct prom_label *labels, size_t n_labels,
+			 struct alerts_matcher *m, size_t max);
+/* A silence's matchers into m (at most max); returns how many. */
+size_t am_silence_matchers(const struct prom_silence *sil,
+			   struct alerts_matcher *m, size_t max);
+/* A request to Alertmanager whose reply must be 2xx: 0 with *resp (the
+ * caller finishes it), or -1 with err, an error document's own text in
+ * place of the body's first line, a 404 told apart from another server's
+ * URL (http_not_found()). */
+int am_request(struct http_client *c, const char *method, const char *path,
+	       const char *body, struct http_resp *resp, struct err *err);
 
 #endif

@@ -19,15 +19,6 @@
 static pthread_mutex_t sim_mutex = PTHREAD_MUTEX_INITIALIZER;
 static struct demo_sim sim_state;
 
-static const char *const source_names[SNAP_KIND_COUNT] = {
-	[SNAP_PODS] = "k8s.demo",
-	[SNAP_PG] = "postgres.demo",
-	[SNAP_REDIS] = "redis.demo",
-	[SNAP_KAFKA] = "kafka.demo",
-	[SNAP_METRICS] = "prometheus.demo",
-	[SNAP_ALERTS] = "alertmanager.demo",
-};
-
 struct demo_sim *
 demo_sim_lock(void)
 {
@@ -142,15 +133,6 @@ demo_interval_ms(double speed)
 	return ms < 100 ? 100 : ms;
 }
 
-const char *
-demo_source_name(enum snap_kind kind)
-{
-	if ((unsigned)kind >= SNAP_KIND_COUNT) {
-		return NULL;
-	}
-	return source_names[kind];
-}
-
 /* ---- noise ---- */
 
 uint64_t
@@ -235,41 +217,61 @@ demo_history(struct snapshot *s, struct series *out, size_t n,
 
 /* ---- snapshots ---- */
 
-/* What the demo does for each kind: its snapshot builder and its actions
- * (the kinds' own specs, run against the scenario). */
+/* What the demo does for each kind, one line each, in the order the panes
+ * read best in (pods first, alerts last): its source's name, its snapshot
+ * builder and its actions (the kind's own specs, run against the
+ * scenario). */
 static const struct demo_kind {
+	enum snap_kind kind;
+	const char *source;
 	void *(*build)(struct snapshot *s, const struct demo_sim *sim,
 		       double t);
 	const struct action_impl *actions;
-} demo_kinds[SNAP_KIND_COUNT] = {
-	[SNAP_PODS] = { demo_build_pods, demo_pods_actions },
-	[SNAP_PG] = { demo_build_pg, demo_pg_actions },
-	[SNAP_REDIS] = { demo_build_redis, demo_redis_actions },
-	[SNAP_KAFKA] = { demo_build_kafka, NULL },
-	[SNAP_METRICS] = { demo_build_metrics, NULL },
-	[SNAP_ALERTS] = { demo_build_alerts, demo_alerts_actions },
+} demo_kinds[] = {
+	{ SNAP_PODS, "k8s.demo", demo_build_pods, demo_pods_actions },
+	{ SNAP_METRICS, "prometheus.demo", demo_build_metrics, NULL },
+	{ SNAP_PG, "postgres.demo", demo_build_pg, demo_pg_actions },
+	{ SNAP_REDIS, "redis.demo", demo_build_redis, demo_redis_actions },
+	{ SNAP_KAFKA, "kafka.demo", demo_build_kafka, NULL },
+	{ SNAP_HTTP, "http.api", demo_build_http, NULL },
+	{ SNAP_HTTP, "http.checkout", demo_build_http, NULL },
+	{ SNAP_ALERTS, "alertmanager.demo", demo_build_alerts,
+	  demo_alerts_actions },
 };
+
+#define N_DEMO_KINDS (sizeof(demo_kinds) / sizeof(demo_kinds[0]))
+
+static const struct demo_kind *
+demo_kind(enum snap_kind kind)
+{
+	for (size_t i = 0; i < N_DEMO_KINDS; i++) {
+		if (demo_kinds[i].kind == kind) {
+			return &demo_kinds[i];
+		}
+	}
+	return NULL;
+}
 
 static void *
 build_data(struct snapshot *s, const struct demo_sim *sim, double t)
 {
-	if ((unsigned)s->kind >= SNAP_KIND_COUNT) {
-		return NULL;
-	}
-	return demo_kinds[s->kind].build(s, sim, t);
+	const struct demo_kind *dk = demo_kind(s->kind);
+
+	return dk != NULL ? dk->build(s, sim, t) : NULL;
 }
 
 struct snapshot *
 demo_snapshot_at(enum snap_kind kind, double t)
 {
+	const struct demo_kind *dk = demo_kind(kind);
 	struct demo_sim *sim;
 	struct snapshot *s;
 
-	if ((unsigned)kind >= SNAP_KIND_COUNT) {
+	if (dk == NULL) {
 		return NULL;
 	}
 	sim = sim_snapshot();
-	s = snapshot_new(kind, source_names[kind]);
+	s = snapshot_new(kind, dk->source);
 	s->interval_ms = demo_interval_ms(sim->speed);
 	s->data = build_data(s, sim, t);
 	free(sim);
@@ -311,66 +313,50 @@ demo_poll(void *state, struct snapshot *s, struct err *err)
 	return 0;
 }
 
-static const struct probe_ops demo_ops[SNAP_KIND_COUNT] = {
-	[SNAP_PODS] = {
-		.kind = SNAP_PODS,
-		.open = demo_pods_open,
-		.poll = demo_poll,
-		.actions = demo_pods_actions,
-		.config = { .name = "demo" },
-	},
-	[SNAP_PG] = {
-		.kind = SNAP_PG,
-		.poll = demo_poll,
-		.actions = demo_pg_actions,
-		.config = { .name = "demo" },
-	},
-	[SNAP_REDIS] = {
-		.kind = SNAP_REDIS,
-		.poll = demo_poll,
-		.actions = demo_redis_actions,
-		.config = { .name = "demo" },
-	},
-	[SNAP_KAFKA] = {
-		.kind = SNAP_KAFKA,
-		.poll = demo_poll,
-		.config = { .name = "demo" },
-	},
-	[SNAP_METRICS] = {
-		.kind = SNAP_METRICS,
-		.poll = demo_poll,
-		.config = { .name = "demo" },
-	},
-	[SNAP_ALERTS] = {
-		.kind = SNAP_ALERTS,
-		.poll = demo_poll,
-		.actions = demo_alerts_actions,
-		.config = { .name = "demo" },
-	},
-};
+/* The probe ops of each kind, made from demo_kinds once. */
+static struct probe_ops demo_ops[SNAP_KIND_COUNT];
+static pthread_once_t ops_once = PTHREAD_ONCE_INIT;
+
+static void
+ops_init(void)
+{
+	for (size_t i = 0; i < N_DEMO_KINDS; i++) {
+		struct probe_ops *o = &demo_ops[demo_kinds[i].kind];
+
+		o->kind = demo_kinds[i].kind;
+		/* The pods keep their probe, for the pane's focus. */
+		o->open = o->kind == SNAP_PODS ? demo_pods_open : NULL;
+		o->poll = demo_poll;
+		o->actions = demo_kinds[i].actions;
+		o->config.name = "demo";
+	}
+}
 
 const struct probe_ops *
 demo_probe_ops(enum snap_kind kind)
 {
-	if ((unsigned)kind >= SNAP_KIND_COUNT) {
+	if (demo_kind(kind) == NULL) {
 		return NULL;
 	}
+	pthread_once(&ops_once, ops_init);
 	return &demo_ops[kind];
 }
 
 const struct action_impl *
 demo_actions(enum snap_kind kind)
 {
-	if ((unsigned)kind >= SNAP_KIND_COUNT) {
-		return NULL;
-	}
-	return demo_kinds[kind].actions;
+	const struct demo_kind *dk = demo_kind(kind);
+
+	return dk != NULL ? dk->actions : NULL;
 }
 
-/* The order the panes read best in: pods first, alerts last. */
-static const enum snap_kind setup_order[SNAP_KIND_COUNT] = {
-	SNAP_PODS, SNAP_METRICS, SNAP_PG, SNAP_REDIS, SNAP_KAFKA, SNAP_ALERTS,
-};
+const char *
+demo_source_name(enum snap_kind kind)
+{
+	const struct demo_kind *dk = demo_kind(kind);
+
+	return dk != NULL ? dk->source : NULL;
+}
 
 static struct config_section *
 find_section(struct config *cfg, const char *name)
@@ -402,8 +388,8 @@ demo_setup(struct config *cfg, struct runner *r, double speed,
 	snprintf(buf, sizeof(buf), "%dms", interval);
 	/* All sections first: adding one may move the others in memory,
 	 * and the runner keeps pointers to them. */
-	for (i = 0; i < SNAP_KIND_COUNT; i++) {
-		const char *name = source_names[setup_order[i]];
+	for (i = 0; i < N_DEMO_KINDS; i++) {
+		const char *name = demo_kinds[i].source;
 		struct config_section *sec = config_add_section(cfg, name);
 
 		if (!sec) {
@@ -422,16 +408,15 @@ demo_setup(struct config *cfg, struct runner *r, double speed,
 		sec->timeout_ms = 2000;
 	}
 	demo_reset(speed);
-	for (i = 0; i < SNAP_KIND_COUNT; i++) {
-		enum snap_kind kind = setup_order[i];
-		struct config_section *sec =
-			find_section(cfg, source_names[kind]);
+	for (i = 0; i < N_DEMO_KINDS; i++) {
+		const struct demo_kind *dk = &demo_kinds[i];
+		struct config_section *sec = find_section(cfg, dk->source);
 
 		if (!sec) {
 			return err_set(err, "demo: source %s went missing",
-				       source_names[kind]);
+				       dk->source);
 		}
-		if (runner_add(r, &demo_ops[kind], sec, err) < 0) {
+		if (runner_add(r, demo_probe_ops(dk->kind), sec, err) < 0) {
 			return -1;
 		}
 	}

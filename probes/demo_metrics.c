@@ -3,9 +3,11 @@
  * from t = 30 s). Pure functions of scenario time and the applied
  * actions; any thread, on a private copy of the state. */
 #include <math.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "probes/demo_sim.h"
+#include "probes/kafka_lag.h"
 #include "probes/prometheus.h"
 
 /* Kafka lag history: 5 minutes at 5 s. */
@@ -168,7 +170,7 @@ series_at(const struct demo_sim *sim, double t, const void *arg)
 		return search_partition_lag(t, 0) + search_partition_lag(t, 1) +
 		       search_partition_lag(t, 2);
 	case S_LAG_INVOICES:
-		return 12;
+		return 0;
 	}
 	return NAN;
 }
@@ -272,6 +274,138 @@ demo_build_metrics(struct snapshot *s, const struct demo_sim *sim, double t)
 
 /* ---- Kafka ---- */
 
+/* The demo's windows: the real probe's evaluator judges them, fed with
+ * the scenario's offsets at the times a probe would have polled. A
+ * shorter window than the probe's default, as the scenario is quick. */
+#define KAFKA_WINDOW_MS 30000
+#define KAFKA_STEP_S (KAFKA_WINDOW_MS / 1000.0 / KAFKA_SAMPLES_PER_WINDOW)
+
+/* One partition of the scenario: its log end and lag at a time. */
+struct demo_part {
+	const char *topic;
+	int partition;
+	double (*high)(const struct demo_sim *sim, double t, int p);
+	double (*lag)(const struct demo_sim *sim, double t, int p);
+	const char *owner;
+};
+
+static double
+billing_high(const struct demo_sim *sim, double t, int p)
+{
+	/* Faster than the lag ever grows, so commits never go back. */
+	(void)sim;
+	return floor(12000000.0 * (p + 1) + 400 * (1 + 0.05 * p) * t);
+}
+
+static double
+billing_lag(const struct demo_sim *sim, double t, int p)
+{
+	return billing_partition_lag(sim, t, p);
+}
+
+static double
+search_high(const struct demo_sim *sim, double t, int p)
+{
+	(void)sim;
+	return floor(4100000.0 + 900000.0 * p + 40 * t);
+}
+
+static double
+search_lag(const struct demo_sim *sim, double t, int p)
+{
+	(void)sim;
+	return search_partition_lag(t, p);
+}
+
+/* Judges p as a probe polling every KAFKA_STEP_S up to t would have, and
+ * fills out and v. */
+static void
+judge_part(struct snapshot *s, const struct demo_sim *sim, double t,
+	   const struct demo_part *dp, int members,
+	   struct kafka_partition *out, struct kafka_verdict *v)
+{
+	struct kafka_window w;
+	char name[32];
+	int k;
+
+	memset(&w, 0, sizeof(w));
+	for (k = KAFKA_WINDOW_SAMPLES - 1; k >= 0; k--) {
+		double ts = t - k * KAFKA_STEP_S;
+		double high = dp->high(sim, ts, dp->partition);
+
+		kafka_window_add(&w, (int64_t)llround(ts * 1000),
+				 (int64_t)(high - dp->lag(sim, ts,
+							  dp->partition)),
+				 (int64_t)high, KAFKA_WINDOW_MS);
+	}
+	snprintf(name, sizeof(name), "partition %d", dp->partition);
+	kafka_lag_judge(&w, (int64_t)llround(t * 1000), KAFKA_WINDOW_MS,
+			members, name, v);
+	out->topic = snapshot_strdup(s, dp->topic);
+	out->partition = dp->partition;
+	out->high = (double)w.s[w.n - 1].high;
+	out->committed = (double)w.s[w.n - 1].committed;
+	out->lag = v->lag;
+	out->lag_s = v->lag_s;
+	out->lag_s_floor = v->lag_s_floor;
+	out->owner = snapshot_strdup(s, dp->owner);
+	out->status = v->status;
+	out->reason = snapshot_strdup(s, v->reason);
+}
+
+/* A group of the scenario: its partitions judged, and the group from
+ * them. */
+static void
+demo_group(struct snapshot *s, const struct demo_sim *sim, double t,
+	   struct kafka_group *g, const struct demo_part *parts, int n,
+	   int members, const char *state)
+{
+	struct kafka_verdict v[8];
+	char reason[200];
+	int i;
+
+	g->topic = snapshot_strdup(s, parts[0].topic);
+	g->state = snapshot_strdup(s, state);
+	g->members = members;
+	g->error = snapshot_strdup(s, "");
+	g->partitions = snapshot_alloc(s, (size_t)n * sizeof(*g->partitions));
+	g->n_partitions = (size_t)n;
+	g->lag_s = NAN;
+	for (i = 0; i < n; i++) {
+		judge_part(s, sim, t, &parts[i], members, &g->partitions[i],
+			   &v[i]);
+		g->total_lag += g->partitions[i].lag;
+		if (!isnan(v[i].lag_s) &&
+		    (isnan(g->lag_s) || v[i].lag_s > g->lag_s)) {
+			g->lag_s = v[i].lag_s;
+		}
+	}
+	g->status = kafka_lag_group(v, (size_t)n, KAFKA_WINDOW_MS, &g->worst,
+				    reason, sizeof(reason));
+	g->reason = snapshot_strdup(s, reason);
+}
+
+static const struct demo_part billing_parts[6] = {
+	{ "payments", 0, billing_high, billing_lag,
+	  "billing-consumer-7d9f-0@10.42.1.17" },
+	{ "payments", 1, billing_high, billing_lag,
+	  "billing-consumer-7d9f-0@10.42.1.17" },
+	{ "payments", 2, billing_high, billing_lag,
+	  "billing-consumer-7d9f-1@10.42.1.18" },
+	{ "payments", 3, billing_high, billing_lag,
+	  "billing-consumer-7d9f-1@10.42.1.18" },
+	{ "payments", 4, billing_high, billing_lag,
+	  "billing-consumer-7d9f-2@10.42.1.19" },
+	{ "payments", 5, billing_high, billing_lag,
+	  "billing-consumer-7d9f-2@10.42.1.19" },
+};
+
+static const struct demo_part search_parts[3] = {
+	{ "catalog", 0, search_high, search_lag, "search-indexer-0@10.42.2.4" },
+	{ "catalog", 1, search_high, search_lag, "search-indexer-0@10.42.2.4" },
+	{ "catalog", 2, search_high, search_lag, "search-indexer-1@10.42.2.9" },
+};
+
 static void
 group_history(struct snapshot *s, struct kafka_group *g,
 	      const struct demo_sim *sim, double t, const enum series_id *id)
@@ -288,73 +422,58 @@ demo_build_kafka(struct snapshot *s, const struct demo_sim *sim, double t)
 	static const enum series_id lag_invoices = S_LAG_INVOICES;
 	struct kafka_model *m = snapshot_alloc(s, sizeof(*m));
 	struct kafka_group *g;
-	double rate, tp = t > 0 ? t : 0;
-	int p;
+	double rate;
 
 	m->bootstrap = snapshot_strdup(s, "kafka-0.kafka.prod.svc:9092,"
 					  "kafka-1.kafka.prod.svc:9092,"
 					  "kafka-2.kafka.prod.svc:9092");
 	m->brokers_up = 3;
 	m->brokers_total = 3;
+	m->under_replicated = 0;
+	m->notice = snapshot_strdup(s, "");
 	m->groups = snapshot_alloc(s, 3 * sizeof(*m->groups));
 	m->n_groups = 3;
 
 	/* billing-consumer on payments: the one falling behind */
 	g = &m->groups[0];
-	demo_kafka_billing_lag(sim, t, &rate);
 	g->group = snapshot_strdup(s, "billing-consumer");
-	g->topic = snapshot_strdup(s, "payments");
-	g->state = snapshot_strdup(s, "Stable");
-	g->partitions = snapshot_alloc(s, 6 * sizeof(*g->partitions));
-	g->n_partitions = 6;
-	for (p = 0; p < 6; p++) {
-		struct kafka_partition *kp = &g->partitions[p];
-
-		kp->partition = p;
-		kp->lag = billing_partition_lag(sim, t, p);
-		kp->high = floor(12000000.0 * (p + 1) +
-				 250 * (1 + 0.1 * p) * tp);
-		kp->committed = kp->high - kp->lag;
-		g->total_lag += kp->lag;
-	}
+	demo_group(s, sim, t, g, billing_parts, 6, 3, "Stable");
+	demo_kafka_billing_lag(sim, t, &rate);
 	g->lag_per_s = rate + 5 * demo_vnoise(0xb112, t, 2);
 	group_history(s, g, sim, t, &lag_billing);
 
 	/* search-indexer on catalog: healthy */
 	g = &m->groups[1];
 	g->group = snapshot_strdup(s, "search-indexer");
-	g->topic = snapshot_strdup(s, "catalog");
-	g->state = snapshot_strdup(s, "Stable");
-	g->partitions = snapshot_alloc(s, 3 * sizeof(*g->partitions));
-	g->n_partitions = 3;
-	for (p = 0; p < 3; p++) {
-		struct kafka_partition *kp = &g->partitions[p];
-
-		kp->partition = p;
-		kp->lag = search_partition_lag(t, p);
-		kp->high = floor(4100000.0 + 900000.0 * p + 40 * tp);
-		kp->committed = kp->high - kp->lag;
-		g->total_lag += kp->lag;
-	}
+	demo_group(s, sim, t, g, search_parts, 3, 2, "Stable");
 	g->lag_per_s = 0.5 * demo_vnoise(0x5eb, t, 3);
 	group_history(s, g, sim, t, &lag_search);
 
-	/* An idle archiver with one partition never committed. */
+	/* An idle archiver, caught up, with one partition never committed. */
 	g = &m->groups[2];
 	g->group = snapshot_strdup(s, "rechnungsprüfung");
 	g->topic = snapshot_strdup(s, "invoices");
 	g->state = snapshot_strdup(s, "Empty");
+	g->members = 0;
+	g->error = snapshot_strdup(s, "");
 	g->partitions = snapshot_alloc(s, 2 * sizeof(*g->partitions));
 	g->n_partitions = 2;
-	g->partitions[0].partition = 0;
-	g->partitions[0].high = 88424;
-	g->partitions[0].committed = 88412;
-	g->partitions[0].lag = 12;
-	g->partitions[1].partition = 1;
-	g->partitions[1].high = 90127;
-	g->partitions[1].committed = NAN;
-	g->partitions[1].lag = NAN;
-	g->total_lag = 12;
+	g->partitions[0] = (struct kafka_partition){
+		0, 88424, 88424, 0, .topic = g->topic, .lag_s = 0,
+		.owner = snapshot_strdup(s, ""), .status = KAFKA_OK,
+		.reason = snapshot_strdup(s, "OK: partition 0 lag 0"),
+	};
+	g->partitions[1] = (struct kafka_partition){
+		1, NAN, 90127, NAN, .topic = g->topic, .lag_s = NAN,
+		.owner = g->partitions[0].owner, .status = KAFKA_NONE,
+		.reason = snapshot_strdup(s, "partition 1: no commit"),
+	};
+	g->total_lag = 0;
+	g->lag_s = 0;
+	g->status = KAFKA_OK;
+	g->worst = 0;
+	g->reason = snapshot_strdup(s, "OK: lag 0 over 1 partition, 1 without "
+				    "a commit, no rule fired");
 	g->lag_per_s = 0;
 	group_history(s, g, sim, t, &lag_invoices);
 	return m;

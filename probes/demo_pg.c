@@ -531,6 +531,12 @@ demo_build_pg(struct snapshot *snap, const struct demo_sim *sim, double t)
 		o->backend_start_us = demo_pg_start_us(sim, s->start);
 		o->query_s = s->query_s;
 		o->xact_s = s->xact_s;
+		/* The scenario's queries return at once: a session has been
+		 * in its state since its last query started, or since it
+		 * connected when it never ran one. */
+		o->state_s = !isnan(s->query_s) ? s->query_s :
+			     t - s->start;
+		o->lock_db = "";
 		o->lock_mode = snapshot_strdup(snap, s->lock_mode);
 		o->lock_rel = snapshot_strdup(snap, s->blocked_by ? "accounts"
 								 : "");
@@ -565,6 +571,13 @@ demo_build_pg(struct snapshot *snap, const struct demo_sim *sim, double t)
 				     0.05 * bad;
 	m->replicas[0].replay_lag_s = 0.12 + 6 * bad +
 				      0.03 * (1 + demo_vnoise(nz + 1, t, 4));
+	m->replicas[0].sync_state = "async";
+	/* WAL at about 3 MB/s. */
+	m->replicas[0].replay_lag_bytes =
+		floor(3e6 * m->replicas[0].replay_lag_s);
+	m->replay_behind_bytes = NAN;
+	m->reserved_connections = 3;
+	m->lock_other_db = "";
 
 	m->xact_per_s = 860 * (1 + 0.04 * demo_vnoise(nz + 2, t, 5)) *
 			(1 - 0.25 * lock - 0.2 * bad);

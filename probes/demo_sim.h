@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "core/action.h"
+#include "core/kind.h"
 #include "core/snapshot.h"
 
 /* "Never" in scenario seconds. */
@@ -91,7 +92,11 @@ struct demo_redis_act {
 
 struct demo_silence {
 	char id[40];
+	/* What it matches: every label of one alert (fingerprint), or the
+	 * operator's matchers when n_m > 0. */
 	char fingerprint[24];
+	struct alerts_matcher m[ALERTS_MATCHERS_MAX];
+	size_t n_m;
 	double created;         /* scenario s */
 	double ends;            /* scenario s; moved to now when expired */
 	char comment[128];
@@ -256,6 +261,10 @@ void *demo_build_metrics(struct snapshot *s, const struct demo_sim *sim,
 			 double t);
 void *demo_build_kafka(struct snapshot *s, const struct demo_sim *sim,
 		       double t);
+
+/* demo_http.c */
+void *demo_build_http(struct snapshot *s, const struct demo_sim *sim,
+		      double t);
 
 /* demo_alerts.c */
 void *demo_build_alerts(struct snapshot *s, const struct demo_sim *sim,

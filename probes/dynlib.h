@@ -1,14 +1,15 @@
-/* Backend client libraries (libpq, hiredis, libcurl) are opened with
- * dlopen() the first time a source of their kind starts, not linked into
- * the binary: a dashboard with no PostgreSQL source never maps libpq and
- * the dozen libraries it pulls in (TLS, Kerberos, LDAP), and a bastion
- * without libpq5 installed still runs, its Database pane saying what is
- * missing.
+/* Backend client libraries (libpq, hiredis, libcurl, librdkafka) are
+ * opened with dlopen() the first time a source of their kind starts, not
+ * linked into the binary: a dashboard with no PostgreSQL source never maps
+ * libpq and the dozen libraries it pulls in (TLS, Kerberos, LDAP), and a
+ * bastion without libpq5 installed still runs, its Database pane saying
+ * what is missing.
  *
  * Each library has a table of its functions (probes/libpq_api.h,
- * probes/hiredis_api.h, probes/libcurl_api.h), typed from the library's
- * own header, defined in probes/dynlib_libs.c and filled once, under a
- * mutex, by its load function (libpq_load(), ...). Any thread. */
+ * probes/hiredis_api.h, probes/libcurl_api.h, probes/rdkafka_api.h), typed
+ * from the library's own header, defined in probes/dynlib_libs.c and filled
+ * once, under a mutex, by its load function (libpq_load(), ...). Any
+ * thread. */
 #ifndef WARROOM_DYNLIB_H
 #define WARROOM_DYNLIB_H
 

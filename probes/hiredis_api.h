@@ -12,12 +12,12 @@
 #define HIREDIS_FUNCTIONS(X)                                                   \
 	X(freeReplyObject)                                                     \
 	X(redisAppendCommandArgv)                                              \
-	X(redisBufferRead)                                                     \
 	X(redisBufferWrite)                                                    \
 	X(redisConnectUnixWithTimeout)                                         \
 	X(redisConnectWithTimeout)                                             \
 	X(redisFree)                                                           \
 	X(redisGetReplyFromReader)                                             \
+	X(redisReaderFeed)                                                     \
 	X(redisSetTimeout)                                                     \
 	X(redisvAppendCommand)
 

@@ -5,10 +5,12 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "build-config.h"
@@ -91,29 +93,11 @@ http_resp_finish(struct http_resp *resp)
 
 #if HAVE_LIBCURL
 
-#include "probes/libcurl_api.h"
+#include "probes/http_internal.h"
 #include <pthread.h>
 
 /* Longest bearer token or password read from a file. */
 #define SECRET_MAX 8192
-/* Longest piece of an error body quoted in a message. */
-#define BODY_QUOTE_MAX 160
-
-struct http_client {
-	CURL *curl;
-	char *base;             /* URL without trailing '/' */
-	char addr[256];         /* host:port */
-	int timeout_ms;
-	int64_t deadline_ms;    /* monotonic, 0 none */
-	size_t max_bytes;
-	bool (*cancelled)(void *arg);
-	void *cancel_arg;
-	struct curl_slist *hdr_get;
-	struct curl_slist *hdr_post;
-	char *username;
-	char *password;
-	char errbuf[CURL_ERROR_SIZE];
-};
 
 static pthread_mutex_t global_lock = PTHREAD_MUTEX_INITIALIZER;
 static bool global_done;
@@ -357,6 +341,7 @@ http_client_new(const struct config_section *sec, struct err *err)
 	c->hdr_get =
 	    libcurl.curl_slist_append(NULL, "Accept: application/json");
 	if (tok != NULL) {
+		c->has_token = true;
 		hdr = xasprintf("Authorization: Bearer %s", tok);
 		c->hdr_get = libcurl.curl_slist_append(c->hdr_get, hdr);
 		wipe_free(hdr);
@@ -457,112 +442,6 @@ http_client_set_max_bytes(struct http_client *c, size_t max)
 	c->max_bytes = max;
 }
 
-static void
-format_ms(int ms, char *buf, size_t n)
-{
-	if (ms % 1000 == 0) {
-		snprintf(buf, n, "%ds", ms / 1000);
-	} else if (ms < 1000) {
-		snprintf(buf, n, "%dms", ms);
-	} else {
-		snprintf(buf, n, "%.1fs", ms / 1000.0);
-	}
-}
-
-static void
-format_bytes(size_t b, char *buf, size_t n)
-{
-	if (b >= (1u << 20) && b % (1u << 20) == 0) {
-		snprintf(buf, n, "%zu MiB", b >> 20);
-	} else if (b >= 1024 && b % 1024 == 0) {
-		snprintf(buf, n, "%zu KiB", b >> 10);
-	} else {
-		snprintf(buf, n, "%zu bytes", b);
-	}
-}
-
-static int
-transport_error(struct http_client *c, CURLcode rc,
-		const struct http_body *b,
-		struct err *err)
-{
-	char what[32];
-	long os_errno = 0;
-
-	switch (rc) {
-	case CURLE_OPERATION_TIMEDOUT:
-		format_ms(c->timeout_ms, what, sizeof(what));
-		return err_set(err, "timed out after %s (%s)", what, c->addr);
-	case CURLE_COULDNT_CONNECT:
-		libcurl.curl_easy_getinfo(c->curl, CURLINFO_OS_ERRNO,
-					  &os_errno);
-		if (os_errno == ECONNREFUSED) {
-			return err_set(err, "connection refused (%s)",
-				       c->addr);
-		}
-		if (os_errno != 0) {
-			return err_set(err, "cannot connect: %s (%s)",
-				       strerror((int)os_errno), c->addr);
-		}
-		return err_set(err, "cannot connect (%s)", c->addr);
-	case CURLE_COULDNT_RESOLVE_HOST:
-		return err_set(err, "cannot resolve host (%s)", c->addr);
-	case CURLE_WRITE_ERROR:
-	case CURLE_FILESIZE_EXCEEDED:
-		if (rc == CURLE_FILESIZE_EXCEEDED || b->over) {
-			format_bytes(c->max_bytes, what, sizeof(what));
-			return err_set(err, "response larger than %s (%s)",
-				       what, c->addr);
-		}
-		break;
-	case CURLE_ABORTED_BY_CALLBACK:
-		return err_set(err, "cancelled (%s)", c->addr);
-	case CURLE_GOT_NOTHING:
-		return err_set(err, "empty reply (%s)", c->addr);
-	case CURLE_TOO_MANY_REDIRECTS:
-		return err_set(err, "too many redirects (%s)", c->addr);
-	case CURLE_UNSUPPORTED_PROTOCOL:
-		return err_set(err, "redirect to a non-HTTP URL refused (%s)",
-			       c->addr);
-	case CURLE_PEER_FAILED_VERIFICATION:
-		return err_set(err, "TLS certificate not trusted: %s (%s)",
-			       c->errbuf[0] ? c->errbuf
-					    : libcurl.curl_easy_strerror(rc),
-			       c->addr);
-	default:
-		break;
-	}
-	return err_set(
-	    err, "%s (%s)",
-	    c->errbuf[0] ? c->errbuf : libcurl.curl_easy_strerror(rc), c->addr);
-}
-
-/* "HTTP 503: first line of the body". */
-static int
-status_error(const struct http_client *c, long status, const char *body,
-	     struct err *err)
-{
-	const char *s = body != NULL ? body : "";
-	size_t len;
-
-	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n') {
-		s++;
-	}
-	len = strcspn(s, "\r\n");
-	while (len > 0 && (s[len - 1] == ' ' || s[len - 1] == '\t')) {
-		len--;
-	}
-	if (len == 0) {
-		return err_set(err, "HTTP %ld (%s)", status, c->addr);
-	}
-	if (len > BODY_QUOTE_MAX) {
-		return err_set(err, "HTTP %ld: %.*s...", status,
-			       BODY_QUOTE_MAX, s);
-	}
-	return err_set(err, "HTTP %ld: %.*s", status, (int)len, s);
-}
-
-enum method { M_GET, M_POST, M_DELETE };
 
 static int
 perform(struct http_client *c, enum method m, const char *path_query,
@@ -581,7 +460,7 @@ perform(struct http_client *c, enum method m, const char *path_query,
 		if (rest <= 0) {
 			char what[32];
 
-			format_ms(c->timeout_ms, what, sizeof(what));
+			http_format_ms(c->timeout_ms, what, sizeof(what));
 			return err_set(err, "timed out after %s (%s)", what,
 				       c->addr);
 		}
@@ -620,14 +499,15 @@ perform(struct http_client *c, enum method m, const char *path_query,
 	free(url);
 	if (rc != CURLE_OK) {
 		free(b.p);
-		return transport_error(c, rc, &b, err);
+		return http_transport_error(c, rc, &b, err);
 	}
 	libcurl.curl_easy_getinfo(c->curl, CURLINFO_RESPONSE_CODE, &status);
 	resp->status = status;
 	resp->body = b.p != NULL ? b.p : xstrdup("");
 	resp->len = b.len;
 	if (status < 200 || status > 299) {
-		return status_error(c, status, resp->body, err);
+		return http_status_error(c, status, m, path_query, resp->body,
+					 err);
 	}
 	return 0;
 }
@@ -637,6 +517,89 @@ http_get(struct http_client *c, const char *path_query,
 	 struct http_resp *resp, struct err *err)
 {
 	return perform(c, M_GET, path_query, NULL, resp, err);
+}
+
+/* ---- what an endpoint check measures -------------------------------- */
+
+static double
+info_ms(CURL *curl, CURLINFO what)
+{
+	curl_off_t us = 0;
+
+	if (libcurl.curl_easy_getinfo(curl, what, &us) != CURLE_OK || us <= 0) {
+		return NAN;
+	}
+	return (double)us / 1000.0;
+}
+
+void
+http_client_timing(struct http_client *c, struct http_timing *t)
+{
+	double app;
+
+	t->total_ms = info_ms(c->curl, CURLINFO_TOTAL_TIME_T);
+	t->connect_ms = info_ms(c->curl, CURLINFO_CONNECT_TIME_T);
+	t->first_byte_ms = info_ms(c->curl, CURLINFO_STARTTRANSFER_TIME_T);
+	/* appconnect counts from the start, as connect does. */
+	app = info_ms(c->curl, CURLINFO_APPCONNECT_TIME_T);
+	t->tls_ms = !isnan(app) && !isnan(t->connect_ms) ?
+		    app - t->connect_ms : NAN;
+}
+
+void
+http_client_want_cert(struct http_client *c)
+{
+	libcurl.curl_easy_setopt(c->curl, CURLOPT_CERTINFO, 1L);
+}
+
+int64_t
+http_parse_cert_time(const char *s)
+{
+	static const char months[] = "JanFebMarAprMayJunJulAugSepOctNovDec";
+	char mon[4];
+	const char *m;
+	struct tm tm;
+	int day, hh, mm, ss, year;
+
+	if (sscanf(s, "%3s %d %d:%d:%d %d", mon, &day, &hh, &mm, &ss,
+		   &year) != 6 || strlen(mon) != 3 ||
+	    (m = strstr(months, mon)) == NULL || (m - months) % 3 != 0) {
+		return 0;
+	}
+	memset(&tm, 0, sizeof(tm));
+	tm.tm_year = year - 1900;
+	tm.tm_mon = (int)((m - months) / 3);
+	tm.tm_mday = day;
+	tm.tm_hour = hh;
+	tm.tm_min = mm;
+	tm.tm_sec = ss;
+	return (int64_t)timegm(&tm) * 1000;
+}
+
+bool
+http_client_cert(struct http_client *c, struct http_cert *out)
+{
+	struct curl_certinfo *ci = NULL;
+	struct curl_slist *f;
+
+	memset(out, 0, sizeof(*out));
+	if (libcurl.curl_easy_getinfo(c->curl, CURLINFO_CERTINFO, &ci) !=
+	    CURLE_OK || ci == NULL || ci->num_of_certs < 1) {
+		return false;
+	}
+	/* The first of the chain is the server's own. */
+	for (f = ci->certinfo[0]; f != NULL; f = f->next) {
+		if (strncmp(f->data, "Expire date:", 12) == 0) {
+			out->not_after_ms = http_parse_cert_time(f->data + 12);
+		} else if (strncmp(f->data, "Issuer:", 7) == 0) {
+			strlcpy_safe(out->issuer, f->data + 7,
+				     sizeof(out->issuer));
+		} else if (strncmp(f->data, "Subject:", 8) == 0) {
+			strlcpy_safe(out->subject, f->data + 8,
+				     sizeof(out->subject));
+		}
+	}
+	return out->not_after_ms != 0;
 }
 
 int
@@ -709,6 +672,30 @@ http_get(struct http_client *c, const char *path_query,
 	return no_http(resp, err);
 }
 
+void
+http_client_timing(struct http_client *c, struct http_timing *t)
+{
+	t->total_ms = t->connect_ms = t->tls_ms = t->first_byte_ms = NAN;
+}
+
+void
+http_client_want_cert(struct http_client *c)
+{
+}
+
+int64_t
+http_parse_cert_time(const char *s)
+{
+	return 0;
+}
+
+bool
+http_client_cert(struct http_client *c, struct http_cert *out)
+{
+	memset(out, 0, sizeof(*out));
+	return false;
+}
+
 int
 http_post(struct http_client *c, const char *path_query,
 	  const char *json_body, struct http_resp *resp, struct err *err)
@@ -721,6 +708,19 @@ http_delete(struct http_client *c, const char *path_query,
 	    struct http_resp *resp, struct err *err)
 {
 	return no_http(resp, err);
+}
+
+int
+http_not_found(struct http_client *c, const char *probe_path,
+	       const char *probe_is, const char *want, struct err *err)
+{
+	return -1;
+}
+
+int
+http_client_reachable(const struct http_client *c, const struct probe *p)
+{
+	return -1;
 }
 
 #endif

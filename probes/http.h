@@ -49,6 +49,12 @@ void http_client_free(struct http_client *c);
 /* "host:port" of the base URL, for messages. */
 const char *http_client_addr(const struct http_client *c);
 
+struct probe;
+/* Whether the base URL's host:port accepts a connection now: a probe's
+ * reachable() (see probes/probe.h). */
+int http_client_reachable(const struct http_client *c,
+			  const struct probe *p);
+
 /* Every request made until the next call ends by deadline_ms (monotonic,
  * 0: no deadline) as well as within the section timeout. */
 void http_client_set_deadline(struct http_client *c, int64_t deadline_ms);
@@ -65,6 +71,9 @@ void http_client_set_cancel(struct http_client *c,
  *   "timed out after 5s (127.0.0.1:9090)"
  *   "response larger than 8 MiB (127.0.0.1:9090)"
  *   "HTTP 503: <first line of the body>"
+ *   "HTTP 404 for GET /api/v2/alerts (127.0.0.1:9090)"
+ *   "HTTP 401: the server wants credentials (...): set username and
+ *    password_file, or bearer_token_file"
  * A reply with another status still fills *resp, so that a caller can read
  * the backend's own error document. */
 int http_get(struct http_client *c, const char *path_query,
@@ -74,7 +83,40 @@ int http_post(struct http_client *c, const char *path_query,
 int http_delete(struct http_client *c, const char *path_query,
 		struct http_resp *resp, struct err *err);
 
+/* After a 404 whose message is in err: asks the server for probe_path,
+ * which another kind of server answers (Prometheus's
+ * /api/v1/status/buildinfo), and adds to err what the 404 usually means:
+ * "...: this URL is Prometheus, not Alertmanager: check url" when it
+ * answers, else that want's API is not there and a path prefix belongs
+ * in url. Returns -1. */
+int http_not_found(struct http_client *c, const char *probe_path,
+		   const char *probe_is, const char *want, struct err *err);
+
 void http_resp_finish(struct http_resp *resp);
+
+/* What the last request measured, in ms from its start (NAN unknown):
+ * all of it, the connection, the TLS handshake alone, the first byte. */
+struct http_timing {
+	double total_ms;
+	double connect_ms;
+	double tls_ms;
+	double first_byte_ms;
+};
+void http_client_timing(struct http_client *c, struct http_timing *t);
+
+/* The server certificate of the last request over TLS, asked for with
+ * http_client_want_cert() before it. */
+struct http_cert {
+	int64_t not_after_ms;   /* wall ms */
+	char issuer[256];       /* raw text from the server */
+	char subject[256];
+};
+void http_client_want_cert(struct http_client *c);
+/* False when there was none (plain HTTP, no reply). */
+bool http_client_cert(struct http_client *c, struct http_cert *out);
+/* "Dec  6 03:30:00 2026 GMT" (OpenSSL's notAfter) as wall ms; 0 when it is
+ * not that. */
+int64_t http_parse_cert_time(const char *s);
 
 /* A reply's body as it arrives: grows by doubling, stays NUL-terminated,
  * and refuses data that would take it past max (over is then set). One

@@ -38,7 +38,8 @@
 	X(PQsetNoticeProcessor)                                                \
 	X(PQsetnonblocking)                                                    \
 	X(PQsocket)                                                            \
-	X(PQstatus)
+	X(PQstatus)                                                            \
+	X(PQtransactionStatus)
 
 struct libpq_api {
 #define LIBPQ_SLOT(fn) __typeof__(fn) *fn;

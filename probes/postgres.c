@@ -1,6 +1,7 @@
 /* The PostgreSQL probe: one connection per source, set up once (session
- * settings, prepared statements), then one round trip per poll; and its
- * probe_ops. Probe thread (or a test's or the benchmark's thread). */
+ * settings, prepared statements), then one round trip per poll, and a
+ * second session kept for the actions; and its probe_ops. Probe thread (or
+ * a test's or the benchmark's thread). */
 #include "probes/postgres.h"
 
 #if HAVE_LIBPQ
@@ -34,6 +35,9 @@ struct pg_probe {
 
 	char *sql[PGQ_MAX];
 	size_t n_sql;
+
+	/* The session actions run on, opened beside conn and kept. */
+	struct pg_reserve *reserve;
 };
 
 static bool
@@ -66,6 +70,7 @@ pg_probe_new(const struct config_section *sec, struct probe *owner,
 	pp->timeout_ms = sec->timeout_ms > 0 ? sec->timeout_ms : 5000;
 	pp->long_query_s = lq_ms / 1000.0;
 	pp->carry.db_size = NAN;
+	pp->reserve = pg_reserve_new(sec);
 	return pp;
 }
 
@@ -223,6 +228,19 @@ prepare_statements(struct pg_probe *pp, int64_t deadline_ms,
 	return rc;
 }
 
+static bool
+listed(const struct pg_model *m, int pid)
+{
+	size_t i;
+
+	for (i = 0; i < m->n_sessions; i++) {
+		if (m->sessions[i].pid == pid) {
+			return true;
+		}
+	}
+	return false;
+}
+
 int
 pg_probe_poll(void *pg_probe, struct snapshot *snap, struct err *err)
 {
@@ -290,7 +308,19 @@ pg_probe_poll(void *pg_probe, struct snapshot *snap, struct err *err)
 	if (with_size && !isnan(m->db_size_bytes)) {
 		pp->size_at_ms = pgc_now_ms();
 	}
+	/* The sessions listed leave out this one, which is running the
+	 * poll: it counts against max_connections all the same. */
+	m->conns_active = (isnan(m->conns_active) ? 0 : m->conns_active) + 1;
 	m->own_pid = pp->backend_pid;
+	/* Opened once the server has answered, so that a server that does
+	 * not answer is not asked twice; the poll ran before it, so a
+	 * session opened now is counted here (idle), and listed from the
+	 * next poll on. */
+	pg_reserve_keep(pp->reserve, pp->timeout_ms, sp);
+	m->action_pid = pg_reserve_pid(pp->reserve);
+	if (m->action_pid != 0 && !listed(m, m->action_pid)) {
+		m->conns_idle = (isnan(m->conns_idle) ? 0 : m->conns_idle) + 1;
+	}
 	snap->data = m;
 	return 0;
 }
@@ -305,10 +335,20 @@ pg_probe_free(void *pg_probe)
 		return;
 	}
 	drop_conn(pp);
+	pg_reserve_put(pp->reserve);
 	for (i = 0; i < pp->n_sql; i++) {
 		free(pp->sql[i]);
 	}
 	free(pp);
+}
+
+static int
+pg_probe_reachable(void *pg_probe, const struct probe *p)
+{
+	struct pg_probe *pp = pg_probe;
+
+	return pgc_reachable(pp->sec, p, pp->timeout_ms < 2000 ?
+			     pp->timeout_ms : 2000);
 }
 
 int
@@ -347,6 +387,7 @@ const struct probe_ops postgres_probe_ops = {
 	.kind = SNAP_PG,
 #if HAVE_LIBPQ
 	.open = pg_probe_new, .poll = pg_probe_poll, .close = pg_probe_free,
+	.reachable = pg_probe_reachable,
 	.actions = postgres_actions,
 #else
 	.unavailable = "PostgreSQL support not built in",

@@ -7,6 +7,7 @@
  * postgres_conn.c     connections under a deadline, messages
  * postgres_query.c    the poll's SQL and the results -> struct pg_model
  * postgres_actions.c  the action table
+ * postgres_reserve.c  the session kept for actions
  *
  * The pg_probe_* calls are the probe: the ops on its thread, tests and the
  * benchmark without a runner; one thread at a time per struct pg_probe. */
@@ -75,6 +76,12 @@ PGconn *pgc_connect(const struct config_section *sec, int timeout_ms,
 		    int64_t deadline_ms, const struct pgc_stop *stop,
 		    char *where, size_t wn, struct err *err);
 
+/* Whether the server of sec's dsn (its first host, as libpq would pick
+ * it from the dsn and the environment) accepts a connection now: the
+ * probe's reachable() (see probes/probe.h). */
+int pgc_reachable(const struct config_section *sec, const struct probe *p,
+		  int timeout_ms);
+
 /* Waits for every result of what was just sent with PQsendQuery* and
  * stores up to max of them in res[] (the caller PQclear()s them; later
  * ones are dropped). Returns how many were stored, or -1 with err on a
@@ -115,9 +122,42 @@ void pgc_fmt_timeout(int ms, char *buf, size_t n);
  * pid it names one session. The poll and the actions must agree. */
 #define PG_START_US_SQL(col) "(extract(epoch FROM " col ") * 1000000)::bigint"
 
+/* The SQL of the seconds since the timestamp col, NULL when it is NULL
+ * (GREATEST skips NULLs: greatest(0, NULL) is 0, which would read as "just
+ * now" where the time is unknown). */
+#define PG_SINCE_SQL(col) \
+	"CASE WHEN " col " IS NOT NULL THEN greatest(0, extract(epoch FROM " \
+	"now() - " col ")) END"
+
 /* Parses a PostgreSQL int[] text ("{1,2}") into at most max pids;
  * returns how many. */
 size_t pgc_parse_pids(const char *s, int *out, size_t max);
+
+/* ---- the session kept for actions (postgres_reserve.c) ---- */
+
+struct pg_reserve;
+
+/* A reserve for sec's source, with no session open yet: the probe's, from
+ * open to close (pg_reserve_put()). Probe thread. */
+struct pg_reserve *pg_reserve_new(const struct config_section *sec);
+void pg_reserve_put(struct pg_reserve *r);
+/* Probe thread, after a poll that worked: opens the session when none is
+ * open (while that fails, at most every 30 s), and closes it when the
+ * server has; never waits for an action using it. */
+void pg_reserve_keep(struct pg_reserve *r, int timeout_ms,
+		     const struct pgc_stop *stop);
+/* The session's backend pid, 0 when none is open. Any thread. */
+int pg_reserve_pid(struct pg_reserve *r);
+/* Action worker: the kept session of sec's source, the caller's alone
+ * until pg_reserve_return(*out); where (size wn) receives its "host:port".
+ * NULL with why (size n) when there is none to lend ("sorry, too many
+ * clients already (...)": why it could not be opened). */
+PGconn *pg_reserve_borrow(const struct config_section *sec,
+			  struct pg_reserve **out, char *where, size_t wn,
+			  char *why, size_t n);
+/* Gives the session back; one left unusable (a query still in flight
+ * after a timeout) is closed, and the probe opens another. */
+void pg_reserve_return(struct pg_reserve *r);
 
 /* The poll's SQL for this connection's capabilities. */
 struct pg_caps {

@@ -2,7 +2,8 @@
  * terminate every session idle in transaction for more than N minutes.
  * describe() runs on any thread and never touches the network (it reads
  * the snapshot the operator confirmed against); preview() and run() run
- * on the action worker, each on a short-lived connection of its own. */
+ * on the action worker, on the session the probe keeps for them
+ * (postgres_reserve.c), else on a short-lived connection of their own. */
 #include "probes/postgres.h"
 
 #if HAVE_LIBPQ
@@ -29,10 +30,11 @@ static const char cancel_consequence[] =
 	"A session idle in transaction keeps its transaction and its locks: "
 	"cancel does not release them (terminate does).";
 
-/* ---- the action's own connection ------------------------------------ */
+/* ---- the action's connection ---------------------------------------- */
 
 struct act_conn {
 	PGconn *c;
+	struct pg_reserve *reserve;     /* c is the probe's kept session */
 	char where[160];
 	int timeout_ms;
 	int64_t deadline_ms;
@@ -45,22 +47,16 @@ act_stop(const void *ctx)
 	return action_cancelled();
 }
 
+/* A connection of the action's own, when no kept session can be lent:
+ * set up as the kept one is. */
 static int
-act_open(const struct action_req *req, struct act_conn *ac, struct err *err)
+act_connect(const struct action_req *req, struct act_conn *ac,
+	    struct err *err)
 {
 	PGresult *res[2] = { NULL, NULL };
 	char sql[128];
 	int n, i, rc = 0;
 
-	memset(ac, 0, sizeof(*ac));
-	if (req->section == NULL) {
-		return err_set(err, "%s: no configuration for this source",
-			       req->source);
-	}
-	ac->timeout_ms = req->section->timeout_ms > 0 ?
-			 req->section->timeout_ms : 5000;
-	ac->deadline_ms = pgc_now_ms() + ac->timeout_ms;
-	ac->stop.fn = act_stop;
 	ac->c = pgc_connect(req->section, ac->timeout_ms, ac->deadline_ms,
 			    &ac->stop, ac->where, sizeof(ac->where), err);
 	if (ac->c == NULL) {
@@ -92,10 +88,46 @@ act_open(const struct action_req *req, struct act_conn *ac, struct err *err)
 	return rc;
 }
 
+/* The session the action runs on: the one the source's probe keeps for
+ * actions, which exists before the server fills up; else one of its
+ * own. */
+static int
+act_open(const struct action_req *req, struct act_conn *ac, struct err *err)
+{
+	char why[ERR_MSG_MAX];
+
+	memset(ac, 0, sizeof(*ac));
+	if (req->section == NULL) {
+		return err_set(err, "%s: no configuration for this source",
+			       req->source);
+	}
+	ac->timeout_ms = req->section->timeout_ms > 0 ?
+			 req->section->timeout_ms : 5000;
+	ac->deadline_ms = pgc_now_ms() + ac->timeout_ms;
+	ac->stop.fn = act_stop;
+	ac->c = pg_reserve_borrow(req->section, &ac->reserve, ac->where,
+				  sizeof(ac->where), why, sizeof(why));
+	if (ac->c != NULL) {
+		return 0;
+	}
+	if (act_connect(req, ac, err) < 0) {
+		char failed[ERR_MSG_MAX];
+
+		strlcpy_safe(failed, err->msg, sizeof(failed));
+		return err_set(err, "%s; warroom's kept session is not open: "
+			       "%s", failed, why);
+	}
+	return 0;
+}
+
 static void
 act_close(struct act_conn *ac)
 {
-	if (ac->c != NULL) {
+	if (ac->reserve != NULL) {
+		pg_reserve_return(ac->reserve);
+		ac->reserve = NULL;
+		ac->c = NULL;
+	} else if (ac->c != NULL) {
 		libpq.PQfinish(ac->c);
 		ac->c = NULL;
 	}
@@ -119,8 +151,10 @@ struct target {
 	char user[64];
 	char db[64];
 	char state[64];
+	char app[64];
 	double query_age_s;     /* NAN unknown */
 	double xact_age_s;
+	double state_age_s;     /* since its state changed: idle for */
 	/* Sessions queued behind it, transitively, in the snapshot the
 	 * operator confirmed against. */
 	int waiting;
@@ -154,9 +188,10 @@ verify(const struct action_req *req, struct act_conn *ac, struct target *t,
 		"SELECT " PG_START_US_SQL("backend_start") ", "
 		"coalesce(usename::text, ''), coalesce(datname::text, ''), "
 		"coalesce(state, ''), "
-		"greatest(0, extract(epoch FROM now() - query_start)), "
-		"greatest(0, extract(epoch FROM now() - xact_start)), "
-		"pg_backend_pid() "
+		PG_SINCE_SQL("query_start") ", "
+		PG_SINCE_SQL("xact_start") ", "
+		"pg_backend_pid(), coalesce(application_name, ''), "
+		PG_SINCE_SQL("state_change") " "
 		"FROM pg_stat_activity WHERE pid = $1::int";
 	const char *params[1] = { t->pid_s };
 	const struct pg_model *m = req->snap != NULL ?
@@ -167,6 +202,10 @@ verify(const struct action_req *req, struct act_conn *ac, struct target *t,
 	if (m != NULL && m->own_pid == t->pid) {
 		return err_set(err, "pid %d is warroom's own monitoring "
 			       "session; nothing done", t->pid);
+	}
+	if (m != NULL && m->action_pid == t->pid) {
+		return err_set(err, "pid %d is the session warroom keeps for "
+			       "actions; nothing done", t->pid);
 	}
 	if ((r = act_exec(ac, sql, 1, params, err)) == NULL) {
 		return -1;
@@ -201,6 +240,10 @@ verify(const struct action_req *req, struct act_conn *ac, struct target *t,
 	t->xact_age_s = libpq.PQgetisnull(r, 0, 5)
 			    ? NAN
 			    : strtod(libpq.PQgetvalue(r, 0, 5), NULL);
+	strlcpy_safe(t->app, libpq.PQgetvalue(r, 0, 7), sizeof(t->app));
+	t->state_age_s = libpq.PQgetisnull(r, 0, 8)
+			     ? NAN
+			     : strtod(libpq.PQgetvalue(r, 0, 8), NULL);
 	rc = 0;
 out:
 	libpq.PQclear(r);
@@ -269,9 +312,19 @@ preview_session(const struct action_req *req, char *buf, size_t n,
 	strappendf(buf, n, "now: pid %d, user %s", t.pid, text);
 	sanitize_into(text, sizeof(text), t.db, strlen(t.db));
 	strappendf(buf, n, ", db %s", text);
+	if (t.app[0] != '\0') {
+		sanitize_into(text, sizeof(text), t.app, strlen(t.app));
+		strappendf(buf, n, ", application %s", text);
+	}
 	sanitize_into(text, sizeof(text), t.state, strlen(t.state));
 	strappendf(buf, n, ", %s", text[0] ? text : "state unknown");
-	if (!isnan(t.query_age_s)) {
+	if (strncmp(t.state, "idle", 4) == 0 && !isnan(t.state_age_s)) {
+		/* Its last query has finished: how long it has sat idle is
+		 * what matters. */
+		clock_format_duration((int64_t)(t.state_age_s * 1000), age,
+				      sizeof(age));
+		strappendf(buf, n, " for %s", age);
+	} else if (!isnan(t.query_age_s)) {
 		clock_format_duration((int64_t)(t.query_age_s * 1000), age,
 				      sizeof(age));
 		strappendf(buf, n, ", query started %s ago", age);
@@ -417,9 +470,12 @@ describe_idle(const struct action_req *req, char *buf, size_t n)
 				   "poll:");
 		}
 		sanitize_into(user, sizeof(user), s->user, strlen(s->user));
-		clock_format_duration(isnan(s->xact_s) ? 0 :
-				      (int64_t)(s->xact_s * 1000), age,
-				      sizeof(age));
+		if (isnan(s->xact_s)) {
+			snprintf(age, sizeof(age), "for an unknown time");
+		} else {
+			clock_format_duration((int64_t)(s->xact_s * 1000), age,
+					      sizeof(age));
+		}
 		strappendf(buf, n, "%s pid %d (%s, transaction open %s)",
 			   listed > 1 ? "," : "", s->pid, user, age);
 	}

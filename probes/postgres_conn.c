@@ -426,6 +426,59 @@ out:
 	return c;
 }
 
+/* The first of a comma-separated list, into buf. */
+static void
+first_of(const char *list, char *buf, size_t n)
+{
+	snprintf(buf, n, "%.*s", (int)strcspn(list, ","), list);
+}
+
+int
+pgc_reachable(const struct config_section *sec, const struct probe *p,
+	      int timeout_ms)
+{
+	const char *dsn = config_get(sec, "dsn");
+	char host[256] = "", addr[256] = "", port[32] = "", path[300];
+	PQconninfoOption *opts, *o;
+	const char *env;
+
+	if (dsn == NULL || !libpq_load(NULL) ||
+	    (opts = libpq.PQconninfoParse(dsn, NULL)) == NULL) {
+		return -1;
+	}
+	for (o = opts; o->keyword != NULL; o++) {
+		if (o->val == NULL || o->val[0] == '\0') {
+			continue;
+		}
+		if (strcmp(o->keyword, "host") == 0) {
+			first_of(o->val, host, sizeof(host));
+		} else if (strcmp(o->keyword, "hostaddr") == 0) {
+			first_of(o->val, addr, sizeof(addr));
+		} else if (strcmp(o->keyword, "port") == 0) {
+			first_of(o->val, port, sizeof(port));
+		}
+	}
+	libpq.PQconninfoFree(opts);
+	/* What libpq would take: the environment, then its defaults. */
+	if (host[0] == '\0' && (env = getenv("PGHOST")) != NULL) {
+		first_of(env, host, sizeof(host));
+	}
+	if (port[0] == '\0') {
+		first_of((env = getenv("PGPORT")) != NULL ? env : "5432", port,
+			 sizeof(port));
+	}
+	if (addr[0] != '\0') {
+		return probe_reach_tcp(p, addr, port, timeout_ms);
+	}
+	if (host[0] == '\0' || host[0] == '/') {
+		snprintf(path, sizeof(path), "%s/.s.PGSQL.%s",
+			 host[0] != '\0' ? host : "/var/run/postgresql",
+			 port);
+		return probe_reach_unix(p, path, timeout_ms);
+	}
+	return probe_reach_tcp(p, host, port, timeout_ms);
+}
+
 /* ---- queries -------------------------------------------------------- */
 
 /* Sends what PQsendQuery left in libpq's buffer (non-blocking mode). */

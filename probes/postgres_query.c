@@ -31,6 +31,15 @@ const char *const pgq_names[PGQ_MAX] = {
 static char *
 build_stats(const struct pg_caps *caps)
 {
+	/* reserved_connections (16+) are kept for pg_use_reserved_connections
+	 * as superuser_reserved_connections are for superusers. */
+	const char *reserved = caps->server_num >= 160000 ?
+		"current_setting('superuser_reserved_connections')::int + "
+		"current_setting('reserved_connections')::int" :
+		"current_setting('superuser_reserved_connections')::int";
+
+	/* On a standby: whether replay is paused, and the WAL received but
+	 * not replayed yet, in bytes. */
 	return xasprintf(
 		"SELECT " PGQ_MARK " current_setting('max_connections')::int, "
 		"pg_is_in_recovery(), "
@@ -40,10 +49,15 @@ build_stats(const struct pg_caps *caps)
 		"ELSE extract(epoch FROM now() - "
 		"pg_last_xact_replay_timestamp()) END END, "
 		"d.xact_commit, d.xact_rollback, d.deadlocks, "
-		"CASE WHEN $1 THEN pg_database_size(d.datid) END "
+		"CASE WHEN $1 THEN pg_database_size(d.datid) END, "
+		"CASE WHEN pg_is_in_recovery() THEN pg_is_wal_replay_paused() "
+		"END, "
+		"CASE WHEN pg_is_in_recovery() THEN greatest(0, pg_wal_lsn_diff("
+		"pg_last_wal_receive_lsn(), pg_last_wal_replay_lsn())) END, "
+		"%s "
 		"FROM (SELECT 1) AS one "
 		"LEFT JOIN pg_stat_database d ON d.datid = %u",
-		caps->dboid);
+		reserved, caps->dboid);
 }
 
 /* The name of the relation of lock row L: resolved only in this
@@ -61,6 +75,10 @@ rel_expr(const struct pg_caps *caps, const char *l)
 		"'database ' || %s.database) END",
 		l, caps->dboid, l, l, l, l);
 }
+
+#define LOCK_DB \
+	"coalesce(w.database, (SELECT t.database FROM lk t WHERE t.pid = " \
+	"w.pid AND t.granted AND t.locktype = 'tuple' LIMIT 1))"
 
 static char *
 build_sessions(const struct pg_caps *caps)
@@ -106,8 +124,8 @@ build_sessions(const struct pg_caps *caps)
 		"ELSE '' END, "
 		"coalesce(a.query, ''), "
 		"coalesce(" PG_START_US_SQL("a.backend_start") ", 0), "
-		"greatest(0, extract(epoch FROM now() - a.query_start)), "
-		"greatest(0, extract(epoch FROM now() - a.xact_start)), "
+		PG_SINCE_SQL("a.query_start") ", "
+		PG_SINCE_SQL("a.xact_start") ", "
 		"a.bp::text, coalesce(w.mode, ''), "
 		"CASE w.locktype "
 		"WHEN 'relation' THEN %s "
@@ -128,10 +146,16 @@ build_sessions(const struct pg_caps *caps)
 		"pg_describe_object(w.classid, w.objid, w.objsubid) "
 		"ELSE 'object ' || w.objid END "
 		"ELSE coalesce(w.locktype, '') END, "
-		"CASE WHEN w.pid IS NOT NULL THEN greatest(0, extract(epoch "
-		"FROM now() - coalesce(w.waitstart, a.state_change))) END, "
+		"CASE WHEN w.pid IS NOT NULL THEN "
+		PG_SINCE_SQL("coalesce(w.waitstart, a.state_change)") " END, "
 		"a.backend_type = 'client backend' OR (a.backend_type IS NULL "
-		"AND a.usename IS NOT NULL AND a.datname IS NOT NULL) "
+		"AND a.usename IS NOT NULL AND a.datname IS NOT NULL), "
+		PG_SINCE_SQL("a.state_change") ", "
+		/* A relation's OID names it only in its own database (a row
+		 * wait's relation is that of the tuple lock it holds). */
+		"CASE WHEN " LOCK_DB " NOT IN (0, %u) THEN coalesce((SELECT "
+		"datname FROM pg_database WHERE oid = " LOCK_DB ")::text, "
+		"'database ' || " LOCK_DB ") ELSE '' END "
 		"FROM a LEFT JOIN w ON w.pid = a.pid "
 		"WHERE a.backend_type IN ('client backend', "
 		"'autovacuum worker') OR (a.backend_type IS NULL AND "
@@ -139,12 +163,15 @@ build_sessions(const struct pg_caps *caps)
 		"OR a.bp IS NOT NULL "
 		"OR a.pid IN (SELECT unnest(bp) FROM a WHERE bp IS NOT NULL) "
 		"ORDER BY a.pid",
-		mat, waitstart, mat, rw, rw, rt, rw, rw, caps->dboid);
+		mat, waitstart, mat, rw, rw, rt, rw, rw, caps->dboid,
+		caps->dboid);
 	free(rw);
 	free(rt);
 	return sql;
 }
 
+/* The byte lag is measured from this server's WAL position: the one it
+ * writes, or on a standby (cascading), the one it has replayed. */
 static char *
 build_replicas(void)
 {
@@ -153,7 +180,11 @@ build_replicas(void)
 		"CASE WHEN client_addr IS NOT NULL THEN host(client_addr) "
 		"WHEN client_port = -1 THEN 'local' ELSE '' END, "
 		"coalesce(state, ''), extract(epoch FROM write_lag), "
-		"extract(epoch FROM flush_lag), extract(epoch FROM replay_lag) "
+		"extract(epoch FROM flush_lag), extract(epoch FROM replay_lag), "
+		"coalesce(sync_state, ''), "
+		"greatest(0, pg_wal_lsn_diff(CASE WHEN pg_is_in_recovery() "
+		"THEN pg_last_wal_replay_lsn() ELSE pg_current_wal_lsn() END, "
+		"replay_lsn)) "
 		"FROM pg_stat_replication ORDER BY application_name, pid");
 }
 
@@ -250,12 +281,16 @@ fill_stats(struct pg_model *m, const PGresult *r, struct pgq_carry *c,
 	double commit, rollback;
 	int64_t now = pgc_now_ms();
 
-	if (!shape_ok(r, 7) || libpq.PQntuples(r) != 1) {
+	if (!shape_ok(r, 10) || libpq.PQntuples(r) != 1) {
 		return unexpected("statistics", err);
 	}
 	m->max_connections = num(r, 0, 0);
 	m->is_standby = libpq.PQgetvalue(r, 0, 1)[0] == 't';
 	m->replay_delay_s = m->is_standby ? num(r, 0, 2) : NAN;
+	m->replay_paused = m->is_standby &&
+			   libpq.PQgetvalue(r, 0, 7)[0] == 't';
+	m->replay_behind_bytes = m->is_standby ? num(r, 0, 8) : NAN;
+	m->reserved_connections = num(r, 0, 9);
 	commit = num(r, 0, 3);
 	rollback = num(r, 0, 4);
 	m->deadlocks = num(r, 0, 5);
@@ -304,7 +339,7 @@ fill_sessions(struct snapshot *snap, struct pg_model *m, const PGresult *r,
 {
 	int n, i;
 
-	if (!shape_ok(r, 16)) {
+	if (!shape_ok(r, 18)) {
 		return unexpected("sessions", err);
 	}
 	n = libpq.PQntuples(r);
@@ -340,12 +375,18 @@ fill_sessions(struct snapshot *snap, struct pg_model *m, const PGresult *r,
 			s->lock_mode = str(snap, r, i, 12);
 			s->lock_rel = str(snap, r, i, 13);
 			s->wait_s = num(r, i, 14);
+			s->lock_db = str(snap, r, i, 17);
+			if (s->lock_db[0] != '\0' && m->lock_other_db == NULL) {
+				m->lock_other_db = s->lock_db;
+			}
 		} else {
 			/* It stopped waiting between the two reads. */
 			s->lock_mode = snapshot_strdup(snap, "");
 			s->lock_rel = snapshot_strdup(snap, "");
+			s->lock_db = s->lock_mode;
 			s->wait_s = NAN;
 		}
+		s->state_s = num(r, i, 16);
 		if (strcmp(s->query, "<insufficient privilege>") == 0) {
 			*hidden = true;
 		}
@@ -365,7 +406,7 @@ fill_replicas(struct snapshot *snap, struct pg_model *m, const PGresult *r,
 {
 	int n, i;
 
-	if (!shape_ok(r, 6)) {
+	if (!shape_ok(r, 8)) {
 		return unexpected("replication", err);
 	}
 	n = libpq.PQntuples(r);
@@ -381,6 +422,8 @@ fill_replicas(struct snapshot *snap, struct pg_model *m, const PGresult *r,
 		p->write_lag_s = num(r, i, 3);
 		p->flush_lag_s = num(r, i, 4);
 		p->replay_lag_s = num(r, i, 5);
+		p->sync_state = str(snap, r, i, 6);
+		p->replay_lag_bytes = num(r, i, 7);
 		if (libpq.PQgetisnull(r, i, 2)) {
 			*hidden = true;
 		}
@@ -497,6 +540,15 @@ pgq_model(struct snapshot *snap, PGresult *const *res, size_t n,
 	if (hidden_rep) {
 		notice_add(notice, sizeof(notice), "replication state and lag "
 			   "need pg_read_all_stats");
+	}
+	if (m->lock_other_db != NULL) {
+		snprintf(line, sizeof(line), "locks in database %s show "
+			 "relation OIDs: an OID is named only in its own "
+			 "database (point dsn at %s to see the names)",
+			 m->lock_other_db, m->lock_other_db);
+		notice_add(notice, sizeof(notice), line);
+	} else {
+		m->lock_other_db = snapshot_strdup(snap, "");
 	}
 	if (carry->stmts_unloaded) {
 		notice_add(notice, sizeof(notice), "pg_stat_statements not "

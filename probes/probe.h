@@ -48,6 +48,14 @@ struct probe_ops {
 	/* Frees what open() returned. Called on the probe thread; may be
 	 * NULL. */
 	void (*close)(void *state);
+	/* Optional: whether the backend's address accepts a connection now
+	 * (1) or not (0); -1 when it cannot tell. While a source backs off
+	 * after an error that left its address refusing, the runner asks
+	 * this at the normal interval and polls at once when it accepts
+	 * again: a server that comes back is seen within an interval, and a
+	 * dead one costs a connect per interval, no request. Probe thread;
+	 * p is for probe_stopping() (probe_reach_tcp() takes it). */
+	int (*reachable)(void *state, const struct probe *p);
 	/* What this backend does of its kind's actions, ended by an entry
 	 * whose spec is NULL; may be NULL. */
 	const struct action_impl *actions;
@@ -98,6 +106,16 @@ uint64_t probe_focus(struct probe *p, char *buf, size_t n);
  * removes it; after that returns, fn is not running and will not run.
  * Probe thread. */
 void probe_set_waker(struct probe *p, void (*fn)(void *arg), void *arg);
+
+/* For reachable(): 1 when host:port (a name, or an address) accepts a TCP
+ * connection within timeout_ms, else 0 (refused, unreachable, unknown
+ * host, timed out, or p stopping; p may be NULL). The connection is
+ * closed at once. probes/reach.c. */
+int probe_reach_tcp(const struct probe *p, const char *host,
+		    const char *port, int timeout_ms);
+/* The same for a Unix socket at path. */
+int probe_reach_unix(const struct probe *p, const char *path,
+		     int timeout_ms);
 
 /* ---- the runner (probes/runner.c): every probe on its own thread,
  * with intervals, timeouts, exponential backoff with jitter on errors,
@@ -158,6 +176,34 @@ int probe_add_sources(struct config *cfg, struct runner *r, struct err *err);
  * demo_setup(). Before runner_start(). */
 int probe_add_demo(struct config *cfg, struct runner *r, double speed,
 		   struct err *err);
+
+/* ---- ad-hoc questions (probes/ask.c): a question the UI puts to a
+ * source's backend (a PromQL expression to a Prometheus), answered on a
+ * thread of its own by the backend's own open(), poll() and close() over
+ * a copy of the source's section in which the question stands for the
+ * keys it replaces (a Prometheus's panels: one panel, the expression).
+ * The answer is a snapshot of the source's kind, derived, that the
+ * source's pane draws. Nothing waits for a question: a backend that hangs
+ * answers with its timeout's error, or not at all if the UI is gone.
+ * UI thread. ---- */
+
+struct asks;
+
+/* Wakes st when an answer arrives. */
+struct asks *asks_new(struct state *st);
+/* Drops every answer and lets the questions still running end on their
+ * own; never waits. Returns true when some still run: exit handlers must
+ * then not run under them (see cli_left_threads()). */
+bool asks_free(struct asks *q);
+/* Puts question to the backend of sec (a source's section, which need
+ * only live for the call). Returns its id, or 0 with err ("postgres.main
+ * cannot answer a query", too many questions running). */
+uint64_t asks_submit(struct asks *q, const struct config_section *sec,
+		     const char *question, struct err *err);
+/* The answer to id once it has come (a reference the caller drops: data,
+ * or an error), else NULL. An answer nobody takes is dropped at the next
+ * asks_submit(). */
+struct snapshot *asks_take(struct asks *q, uint64_t id);
 
 /* Posting a status update to Slack (probes/slack.c), an action the UI
  * confirms and submits: fills req (zeroed here) for posting text (copied)

@@ -590,6 +590,8 @@ alert_free(struct prom_alert *a)
 		free(a->silenced_by[i]);
 	}
 	free(a->silenced_by);
+	free(a->generator_url);
+	free(a->receivers);
 }
 
 void
@@ -637,6 +639,32 @@ set_fingerprint(struct prom_alert *a)
 }
 
 /* One element of either API's alert list; am selects the dialect. */
+/* [{"name": "a"}, {"name": "b"}] as "a, b"; NULL when there are none.
+ * The caller frees it. */
+static char *
+receiver_names(const cJSON *arr)
+{
+	const cJSON *it;
+	char *out = NULL, *next;
+
+	if (!cJSON_IsArray(arr)) {
+		return NULL;
+	}
+	cJSON_ArrayForEach(it, arr) {
+		const cJSON *name = member(it, "name");
+
+		if (!cJSON_IsString(name)) {
+			continue;
+		}
+		next = out != NULL ? xasprintf("%s, %s", out,
+					       name->valuestring) :
+		       xstrdup(name->valuestring);
+		free(out);
+		out = next;
+	}
+	return out;
+}
+
 static int
 parse_alert(const cJSON *el, bool am, struct prom_alert *a, struct err *err)
 {
@@ -688,6 +716,8 @@ parse_alert(const cJSON *el, bool am, struct prom_alert *a, struct err *err)
 	if (cJSON_IsArray(it)) {
 		a->n_inhibited_by = (size_t)cJSON_GetArraySize(it);
 	}
+	a->generator_url = member_str(el, "generatorURL");
+	a->receivers = receiver_names(member(el, "receivers"));
 	return 0;
 }
 
@@ -893,6 +923,29 @@ prom_json_parse_am_silences(const char *body, size_t len,
 			    struct prom_silences *out, struct err *err)
 {
 	return parse_reply(body, len, out, sizeof(*out), silences_doc,
+			   release_silences, err);
+}
+
+/* One silence object, as a list of one. */
+static int
+silence_doc(const cJSON *doc, void *arg, struct err *err)
+{
+	struct prom_silences *out = arg;
+
+	if (!cJSON_IsObject(doc)) {
+		return err_set(err, "unexpected reply: a silence is not an "
+			       "object");
+	}
+	out->v = xcalloc(1, sizeof(*out->v));
+	out->n = 1;
+	return parse_silence(doc, &out->v[0], err);
+}
+
+int
+prom_json_parse_am_silence(const char *body, size_t len,
+			   struct prom_silences *out, struct err *err)
+{
+	return parse_reply(body, len, out, sizeof(*out), silence_doc,
 			   release_silences, err);
 }
 

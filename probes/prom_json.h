@@ -62,6 +62,11 @@ struct prom_alert {
 	char **silenced_by;     /* silence ids */
 	size_t n_silenced_by;
 	size_t n_inhibited_by;
+	/* Alertmanager only: the page of the rule's expression in the
+	 * Prometheus that raised it, or NULL; the receivers it is routed
+	 * to ("a, b"), or NULL. */
+	char *generator_url;
+	char *receivers;
 };
 
 struct prom_alerts {
@@ -109,6 +114,9 @@ struct prom_silences {
 int prom_json_parse_am_silences(const char *body, size_t len,
 				struct prom_silences *out, struct err *err);
 void prom_silences_finish(struct prom_silences *s);
+/* Alertmanager GET /api/v2/silence/ID: one silence, as out->v[0]. */
+int prom_json_parse_am_silence(const char *body, size_t len,
+			       struct prom_silences *out, struct err *err);
 
 /* Alertmanager POST /api/v2/silences reply {"silenceID": "..."}: copies
  * the id into buf. Returns 0, or -1 with err. */

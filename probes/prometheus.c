@@ -331,6 +331,12 @@ query(struct prom_poller *pp, const char *path, struct prom_result *res,
 		*err = http_err;
 		return -1;
 	}
+	if (resp.status == 404) {
+		http_resp_finish(&resp);
+		*err = http_err;
+		return http_not_found(pp->http, AM_STATUS_PATH, "Alertmanager",
+				      "Prometheus", err);
+	}
 	if (prom_json_parse_result(resp.body, resp.len, res, &parse_err) < 0) {
 		http_resp_finish(&resp);
 		if (rc < 0) {
@@ -349,11 +355,34 @@ query(struct prom_poller *pp, const char *path, struct prom_result *res,
 	return 0;
 }
 
+/* The length of an instance value without its ":port" ("10.0.0.5:9100",
+ * "[::1]:9100"), or its whole length when it has none. */
+static size_t
+without_port(const char *v)
+{
+	const char *colon = strrchr(v, ':');
+	const char *p;
+
+	if (colon == NULL || colon[1] == '\0' ||
+	    (strchr(v, ':') != colon && v[0] != '[') ||
+	    (v[0] == '[' && colon[-1] != ']')) {
+		return strlen(v);       /* no port, or a bare IPv6 address */
+	}
+	for (p = colon + 1; *p != '\0'; p++) {
+		if (*p < '0' || *p > '9') {
+			return strlen(v);
+		}
+	}
+	return (size_t)(colon - v);
+}
+
 /* The row key of a series: the split label's value, else its labels as
- * "k=v k=v" ("" for none). */
+ * "k=v k=v" ("" for none), without __name__ (the expression says what
+ * it measures) unless nothing else names the series, and, when
+ * strip_port, without the port of instance. */
 static void
 series_key(const struct prom_panel_def *d, const struct prom_series *s,
-	   char *buf, size_t n)
+	   bool strip_port, char *buf, size_t n)
 {
 	size_t i, used = 0;
 
@@ -365,15 +394,46 @@ series_key(const struct prom_panel_def *d, const struct prom_series *s,
 		return;
 	}
 	for (i = 0; i < s->n_labels && used + 1 < n; i++) {
-		int w = snprintf(buf + used, n - used, "%s%s=%s",
-				 i ? " " : "", s->labels[i].name,
-				 s->labels[i].value);
+		const char *name = s->labels[i].name;
+		const char *v = s->labels[i].value;
+		int len = (int)strlen(v), w;
 
+		if (strcmp(name, "__name__") == 0 && s->n_labels > 1) {
+			continue;
+		}
+		if (strip_port && strcmp(name, "instance") == 0) {
+			len = (int)without_port(v);
+		}
+		w = snprintf(buf + used, n - used, "%s%s=%.*s",
+			     used ? " " : "", name, len, v);
 		if (w < 0) {
 			break;
 		}
 		used += (size_t)w;
 	}
+}
+
+/* Whether the series of r would share a row key with their instance
+ * ports left out (two exporters on one host): then the ports stay. */
+static bool
+ports_tell_apart(const struct prom_panel_def *d, const struct prom_result *r)
+{
+	char a[ROW_LABEL_MAX], b[ROW_LABEL_MAX];
+	size_t i, j;
+
+	if (d->split != NULL) {
+		return false;
+	}
+	for (i = 0; i < r->n_series && i < ROWS_MAX; i++) {
+		series_key(d, &r->series[i], true, a, sizeof(a));
+		for (j = i + 1; j < r->n_series && j < ROWS_MAX; j++) {
+			series_key(d, &r->series[j], true, b, sizeof(b));
+			if (strcmp(a, b) == 0) {
+				return true;
+			}
+		}
+	}
+	return false;
 }
 
 struct row_build {
@@ -443,6 +503,7 @@ build_panel(struct snapshot *s, struct metric_panel *mp,
 	struct row_build *rows = xcalloc(ROWS_MAX, sizeof(*rows));
 	char key[ROW_LABEL_MAX];
 	size_t n = 0, i;
+	bool strip;
 
 	mp->name = snapshot_strdup(s, d->name);
 	mp->expr = snapshot_strdup(s, d->expr);
@@ -459,10 +520,11 @@ build_panel(struct snapshot *s, struct metric_panel *mp,
 		free(rows);
 		return;
 	}
+	strip = !ports_tell_apart(d, now);
 	for (i = 0; i < now->n_series; i++) {
 		struct row_build *r;
 
-		series_key(d, &now->series[i], key, sizeof(key));
+		series_key(d, &now->series[i], strip, key, sizeof(key));
 		r = row_find(rows, &n, key);
 		if (r != NULL && !r->has_value && now->series[i].n > 0) {
 			r->value = now->series[i].v[0];
@@ -472,7 +534,7 @@ build_panel(struct snapshot *s, struct metric_panel *mp,
 	for (i = 0; range->api_error == NULL && i < range->n_series; i++) {
 		struct row_build *r;
 
-		series_key(d, &range->series[i], key, sizeof(key));
+		series_key(d, &range->series[i], strip, key, sizeof(key));
 		r = row_find(rows, &n, key);
 		if (r != NULL && r->hist == NULL) {
 			r->hist = &range->series[i];
@@ -554,6 +616,14 @@ prom_poller_poll(void *prom_poller, struct snapshot *s, struct err *err)
 	return 0;
 }
 
+static int
+prom_poller_reachable(void *prom_poller, const struct probe *p)
+{
+	struct prom_poller *pp = prom_poller;
+
+	return http_client_reachable(pp->http, p);
+}
+
 /* ---- the ops ---------------------------------------------------------- */
 
 /* The panel.PANEL.FIELD keys are checked by prom_panels_from_section()
@@ -580,7 +650,7 @@ static const struct config_key_spec prometheus_keys[] = {
 const struct probe_ops prometheus_probe_ops = {
 	.kind = SNAP_METRICS,
 	.open = prom_poller_new, .poll = prom_poller_poll,
-	.close = prom_poller_free,
+	.close = prom_poller_free, .reachable = prom_poller_reachable,
 	/* The Alerts pane reads Prometheus's own alerts while no
 	 * Alertmanager is configured. */
 	.companion = &prometheus_alerts_probe_ops,

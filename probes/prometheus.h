@@ -23,6 +23,8 @@ extern const struct probe_ops prometheus_probe_ops;
  * whole range (sparkline_draw_fit), so it still spans 30 minutes. */
 #define PROM_RANGE_S 1800
 #define PROM_STEP_S 15
+/* What only a Prometheus answers (see AM_STATUS_PATH). */
+#define PROM_BUILDINFO_PATH "/api/v1/status/buildinfo"
 
 /* One panel as configured. */
 struct prom_panel_def {

@@ -134,6 +134,7 @@ fill_rates(struct redis_poller *rp, struct redis_model *m,
 	double dh, dm, ops;
 
 	m->evicted_per_s = rate(in->evicted, rp->prev_evicted, dt);
+	m->evicted_keys = in->evicted;
 	m->expired_per_s = rate(in->expired, rp->prev_expired, dt);
 	m->rejected_per_s = rate(in->rejected, rp->prev_rejected, dt);
 	/* Our own PING, INFO, SLOWLOG and CLIENT LIST are not traffic. */
@@ -188,22 +189,32 @@ precise_ms(void)
 	return (double)ts.tv_sec * 1000.0 + (double)ts.tv_nsec / 1e6;
 }
 
-/* A command the server refused (renamed, or denied by an ACL) leaves its
- * part of the model empty and says why in m->notice. */
+/* Adds text to m->notice. */
 static void
+notice_text(struct snapshot *s, struct redis_model *m, const char *text)
+{
+	char buf[2 * ERR_MSG_MAX];
+
+	if (m->notice != NULL && m->notice[0] != '\0') {
+		snprintf(buf, sizeof(buf), "%s; %s", m->notice, text);
+		m->notice = snapshot_strdup(s, buf);
+	} else {
+		m->notice = snapshot_strdup(s, text);
+	}
+}
+
+/* A command the server refused (renamed, or denied by an ACL) leaves its
+ * part of the model empty and says why in m->notice; returns the reason
+ * (in s). */
+static const char *
 add_notice(struct snapshot *s, struct redis_model *m, const char *what,
 	   const struct redis_conn *c, const redisReply *r)
 {
-	char buf[2 * ERR_MSG_MAX];
 	struct err e;
 
 	redis_conn_reply_error(c, r, what, &e);
-	if (m->notice != NULL && m->notice[0] != '\0') {
-		snprintf(buf, sizeof(buf), "%s; %s", m->notice, e.msg);
-		m->notice = snapshot_strdup(s, buf);
-	} else {
-		m->notice = snapshot_strdup(s, e.msg);
-	}
+	notice_text(s, m, e.msg);
+	return snapshot_strdup(s, e.msg);
 }
 
 /* Sends the pipeline and reads its replies into r[]. */
@@ -211,6 +222,9 @@ static int
 exchange(struct redis_poller *rp, int64_t deadline, redisReply **r,
 	 double *ping_ms, uint64_t *own, struct err *err)
 {
+	static const char *const names[POLL_COMMANDS] = {
+		"PING", "INFO", "SLOWLOG GET", "CLIENT LIST",
+	};
 	struct redis_conn *c = rp->conn;
 	double t0;
 	int i;
@@ -223,6 +237,13 @@ exchange(struct redis_poller *rp, int64_t deadline, redisReply **r,
 	t0 = precise_ms();
 	for (i = 0; i < POLL_COMMANDS; i++) {
 		if (redis_conn_read(c, deadline, &r[i], err) < 0) {
+			if (c->too_large) {
+				char why[ERR_MSG_MAX];
+
+				/* Which command's reply it was. */
+				strlcpy_safe(why, err->msg, sizeof(why));
+				err_set(err, "%s: %s", names[i], why);
+			}
 			return -1;
 		}
 		if (i == 0) {
@@ -240,6 +261,7 @@ redis_poller_poll(void *redis_poller, struct snapshot *s, struct err *err)
 	redisReply *r[POLL_COMMANDS] = { NULL };
 	struct redis_model *m;
 	struct redis_info in;
+	struct err bad;
 	double ping_ms = NAN;
 	uint64_t own = 0;
 	int64_t at_ms;
@@ -278,14 +300,18 @@ redis_poller_poll(void *redis_poller, struct snapshot *s, struct err *err)
 	m->ping_ms = ping_ms;
 	fill_rates(rp, m, &in, at_ms, own);
 	if (r[2]->type == REDIS_REPLY_ERROR) {
-		add_notice(s, m, "SLOWLOG", rp->conn, r[2]);
-	} else {
-		redis_fill_slowlog(s, m, r[2]);
+		m->slowlog_error = add_notice(s, m, "SLOWLOG", rp->conn, r[2]);
+	} else if (redis_fill_slowlog(s, m, r[2], &bad) < 0) {
+		notice_text(s, m, bad.msg);
+		m->slowlog_error = snapshot_strdup(s, bad.msg);
+	}
+	if (m->slowlog_error == NULL) {
+		m->slowlog_error = snapshot_strdup(s, "");
 	}
 	if (r[3]->type == REDIS_REPLY_ERROR) {
 		add_notice(s, m, "CLIENT LIST", rp->conn, r[3]);
-	} else {
-		redis_fill_clients(s, m, r[3]);
+	} else if (redis_fill_clients(s, m, r[3], &bad) < 0) {
+		notice_text(s, m, bad.msg);
 	}
 	if (m->notice == NULL) {
 		m->notice = snapshot_strdup(s, "");
@@ -314,6 +340,20 @@ fail:
 	return rc;
 }
 
+static int
+redis_poller_reachable(void *redis_poller, const struct probe *p)
+{
+	struct redis_poller *rp = redis_poller;
+	char port[16];
+	int ms = rp->set.timeout_ms < 2000 ? rp->set.timeout_ms : 2000;
+
+	if (rp->set.url.is_unix) {
+		return probe_reach_unix(p, rp->set.url.path, ms);
+	}
+	snprintf(port, sizeof(port), "%d", rp->set.url.port);
+	return probe_reach_tcp(p, rp->set.url.host, port, ms);
+}
+
 #endif /* HAVE_HIREDIS */
 
 /* ---- the ops ------------------------------------------------------------- */
@@ -333,7 +373,7 @@ const struct probe_ops redis_probe_ops = {
 	.kind = SNAP_REDIS,
 #if HAVE_HIREDIS
 	.open = redis_poller_new, .poll = redis_poller_poll,
-	.close = redis_poller_free,
+	.close = redis_poller_free, .reachable = redis_poller_reachable,
 	.actions = redis_actions,
 #else
 	.unavailable = "Redis support not built in",

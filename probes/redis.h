@@ -129,6 +129,15 @@ int redis_count_pattern(struct redis_conn *c, const char *pattern,
 			int budget_ms, struct redis_match_count *out,
 			struct err *err);
 
+/* The delete's progress line into buf (size n): "deleted 40000 of 120000
+ * keys matching cache:* (33%)", "of at least" when the count stopped at
+ * its budget, and no total when none was counted or more keys than
+ * counted are gone. pattern is already fit to show. counted may be
+ * NULL. */
+void redis_delete_progress(char *buf, size_t n, size_t deleted,
+			   const struct redis_match_count *counted,
+			   const char *pattern);
+
 /* Copies text into dst (size n) for a model: at most max bytes, cut at a
  * UTF-8 character boundary, NUL bytes written as the four characters
  * "\x00", "..." appended when cut. Returns dst. */

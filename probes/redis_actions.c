@@ -351,11 +351,48 @@ preview_delete(const struct action_req *req, char *buf, size_t n,
 	return 0;
 }
 
+void
+redis_delete_progress(char *buf, size_t n, size_t deleted,
+		      const struct redis_match_count *counted,
+		      const char *pattern)
+{
+	size_t total = counted != NULL ? counted->count : 0;
+
+	if (total == 0 || (counted->complete && deleted > total)) {
+		/* Nothing counted, or more keys than counted (written
+		 * meanwhile): no total to measure against. */
+		snprintf(buf, n, "deleted %zu keys matching %s%s", deleted,
+			 pattern, total > 0 ? " (more than counted)" : "");
+	} else if (!counted->complete) {
+		snprintf(buf, n, "deleted %zu of at least %zu keys matching %s",
+			 deleted, total, pattern);
+	} else {
+		/* 100 % only once every counted key is gone. */
+		unsigned pct = deleted >= total ? 100 :
+			       (unsigned)((double)deleted * 100.0 /
+					  (double)total);
+
+		snprintf(buf, n, "deleted %zu of %zu keys matching %s (%u%%)",
+			 deleted, total, pattern, pct > 99 && deleted < total ?
+			 99 : pct);
+	}
+}
+
+/* What the delete's progress reports are measured against. */
+struct delete_run {
+	const char *pattern;    /* shown */
+	struct redis_match_count counted;
+};
+
 static void
 progress_hook(void *arg, size_t deleted)
 {
-	action_progress("deleted %zu keys matching %s", deleted,
-			(const char *)arg);
+	const struct delete_run *dr = arg;
+	char text[ERR_MSG_MAX];
+
+	redis_delete_progress(text, sizeof(text), deleted, &dr->counted,
+			      dr->pattern);
+	action_progress("%s", text);
 }
 
 static bool
@@ -369,10 +406,11 @@ run_delete(const struct action_req *req, char *result, size_t n,
 	   struct err *err)
 {
 	char pat[sizeof(req->arg) * 4];
+	struct delete_run dr = { .pattern = pat };
 	struct redis_delete_hooks hooks = {
 		.progress = progress_hook,
 		.cancelled = cancelled_hook,
-		.arg = pat,
+		.arg = &dr,
 	};
 	struct redis_conn *c;
 	size_t deleted = 0;
@@ -383,6 +421,20 @@ run_delete(const struct action_req *req, char *result, size_t n,
 		return -1;
 	}
 	shown_pattern(req->arg, pat, sizeof(pat));
+	/* A first pass counts the keys, so that progress can say how far
+	 * along the delete is: as long as the confirmation's count may
+	 * take, after which the total is a lower bound. */
+	action_progress("counting keys matching %s", pat);
+	if (redis_count_pattern(c, req->arg, COUNT_BUDGET_MS, &dr.counted,
+				err) < 0) {
+		redis_conn_free(c);
+		return -1;
+	}
+	if (action_cancelled()) {
+		redis_conn_free(c);
+		return err_set(err, "cancelled before deleting any key "
+			       "matching %s", pat);
+	}
 	rc = redis_delete_pattern(c, req->arg, REDIS_DELETE_BATCH, &hooks,
 				  &deleted, err);
 	redis_conn_free(c);
@@ -390,12 +442,17 @@ run_delete(const struct action_req *req, char *result, size_t n,
 		char why[ERR_MSG_MAX];
 
 		strlcpy_safe(why, err->msg, sizeof(why));
-		return err_set(err, "%s after deleting %zu keys matching %s",
-			       why, deleted, pat);
+		return err_set(err, "%s after deleting %zu of %s%zu keys "
+			       "matching %s", why, deleted,
+			       dr.counted.complete ? "~" : "at least ",
+			       dr.counted.count, pat);
 	}
 	if (rc == 1) {
-		return err_set(err, "cancelled after deleting %zu keys "
-			       "matching %s", deleted, pat);
+		snprintf(result, n, "cancelled after deleting %zu of %s%zu "
+			 "keys matching %s", deleted,
+			 dr.counted.complete ? "~" : "at least ",
+			 dr.counted.count, pat);
+		return ACTION_RUN_CANCELLED;
 	}
 	snprintf(result, n, "deleted %zu keys matching %s", deleted, pat);
 	return 0;

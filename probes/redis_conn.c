@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/time.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "core/clock.h"
 #include "core/sanitize.h"
@@ -91,12 +92,28 @@ is_timeout_text(const char *s)
 	       strstr(s, "temporarily unavailable") != NULL;
 }
 
+static int
+too_large(struct redis_conn *c, struct err *err)
+{
+	char max[32];
+
+	c->dead = true;
+	c->too_large = true;
+	err_size(c->max_reply, max, sizeof(max));
+	return err_set(err, "reply larger than %s refused (%s)", max,
+		       c->addr);
+}
+
 /* The context failed: marks the connection dead and explains why. */
 static int
 conn_fail(struct redis_conn *c, struct err *err)
 {
 	char why[sizeof(c->ctx->errstr)];
 
+	if (c->too_large) {
+		/* Our object functions refused to build more. */
+		return too_large(c, err);
+	}
 	c->dead = true;
 	lower_first(why, sizeof(why), c->ctx->errstr);
 	switch (c->ctx->err) {
@@ -275,6 +292,115 @@ redis_conn_flush(struct redis_conn *c, int64_t deadline_ms, struct err *err)
 	return rc;
 }
 
+/* ---- reading, within the reply limit ------------------------------------ */
+
+/* What one object costs: the struct, and its string or element array. */
+static bool
+charge(const redisReadTask *task, size_t extra)
+{
+	struct redis_conn *c = task->privdata;
+
+	c->reply_mem += sizeof(redisReply) + extra;
+	if (c->reply_mem > c->max_reply) {
+		c->too_large = true;
+		return false;
+	}
+	return true;
+}
+
+static void *
+count_string(const redisReadTask *task, char *s, size_t len)
+{
+	struct redis_conn *c = task->privdata;
+
+	return charge(task, len + 1) ? c->lib_fn->createString(task, s, len) :
+	       NULL;
+}
+
+static void *
+count_array(const redisReadTask *task, int elements)
+{
+	struct redis_conn *c = task->privdata;
+	size_t n = elements > 0 ? (size_t)elements : 0;
+
+	/* Before hiredis allocates the element array a header announces. */
+	if (n > c->max_reply / sizeof(redisReply *) ||
+	    !charge(task, n * sizeof(redisReply *))) {
+		c->too_large = true;
+		return NULL;
+	}
+	return c->lib_fn->createArray(task, elements);
+}
+
+static void *
+count_integer(const redisReadTask *task, long long v)
+{
+	struct redis_conn *c = task->privdata;
+
+	return charge(task, 0) ? c->lib_fn->createInteger(task, v) : NULL;
+}
+
+static void *
+count_nil(const redisReadTask *task)
+{
+	struct redis_conn *c = task->privdata;
+
+	return charge(task, 0) ? c->lib_fn->createNil(task) : NULL;
+}
+
+/* Puts the counting functions in c's reader. */
+static void
+count_replies(struct redis_conn *c)
+{
+	redisReader *r = c->ctx->reader;
+
+	c->max_reply = REDIS_REPLY_MAX_DEFAULT;
+	c->lib_fn = r->fn;
+	c->fn = *r->fn;
+	c->fn.createString = count_string;
+	c->fn.createArray = count_array;
+	c->fn.createInteger = count_integer;
+	c->fn.createNil = count_nil;
+	r->fn = &c->fn;
+	r->privdata = c;
+}
+
+void
+redis_conn_set_max_reply(struct redis_conn *c, size_t max)
+{
+	c->max_reply = max;
+}
+
+/* Reads what the socket has into the reader: 0, or -1 with err (the peer
+ * closed, or the read failed: the connection is dead). */
+static int
+read_some(struct redis_conn *c, struct err *err)
+{
+	char buf[16 * 1024];
+	ssize_t n;
+
+	do {
+		n = read(c->ctx->fd, buf, sizeof(buf));
+	} while (n < 0 && errno == EINTR);
+	if (n < 0 && errno == EAGAIN) {
+		return 0;
+	}
+	if (n <= 0) {
+		c->dead = true;
+		if (n == 0) {
+			return err_set(err, "connection closed by %s",
+				       c->addr);
+		}
+		return err_set(err, "%s (%s)", strerror(errno), c->addr);
+	}
+	c->reply_bytes += (size_t)n;
+	if (hiredis.redisReaderFeed(c->ctx->reader, buf, (size_t)n) !=
+	    REDIS_OK) {
+		return conn_fail(c, err);
+	}
+	return 0;
+}
+
 int
 redis_conn_read(struct redis_conn *c, int64_t deadline_ms, redisReply **out,
 		struct err *err)
@@ -291,14 +417,24 @@ redis_conn_read(struct redis_conn *c, int64_t deadline_ms, redisReply **out,
 			return conn_fail(c, err);
 		}
 		if (reply != NULL) {
+			/* What was read past it belongs to the next one;
+			 * counting it there too only errs on the safe
+			 * side. */
+			c->reply_bytes = 0;
+			c->reply_mem = 0;
 			*out = reply;
 			return 0;
+		}
+		/* A bulk string is buffered whole before it is an object:
+		 * the bytes read bound it. */
+		if (c->reply_bytes > c->max_reply) {
+			return too_large(c, err);
 		}
 		if (!wait_fd(c->ctx->fd, POLLIN, deadline_ms)) {
 			return conn_timeout(c, err);
 		}
-		if (hiredis.redisBufferRead(c->ctx) != REDIS_OK) {
-			return conn_fail(c, err);
+		if (read_some(c, err) < 0) {
+			return -1;
 		}
 	}
 }
@@ -477,6 +613,7 @@ redis_conn_open(const struct redis_settings *set, const char *name,
 		redis_conn_free(c);
 		return NULL;
 	}
+	count_replies(c);
 	if (handshake(c, set, name, deadline_ms, err) < 0) {
 		redis_conn_free(c);
 		return NULL;

@@ -15,6 +15,10 @@
 #include "core/err.h"
 #include "probes/redis.h"
 
+/* The most one reply may take unless redis_conn_set_max_reply(): as for
+ * HTTP replies. */
+#define REDIS_REPLY_MAX_DEFAULT (8u << 20)
+
 struct redis_conn {
 	redisContext *ctx;
 	char addr[REDIS_HOST_MAX + 16];
@@ -24,6 +28,17 @@ struct redis_conn {
 	bool dead;
 	long long id;           /* CLIENT ID, -1 unknown */
 	uint64_t sent;          /* commands sent on this connection */
+
+	/* A reply larger than max_reply is refused: counted both as bytes
+	 * read for it and as the memory of the objects hiredis builds from
+	 * them (a long array of tiny elements takes many times its bytes),
+	 * through our own functions in the reader. */
+	size_t max_reply;
+	size_t reply_bytes;     /* read since the last complete reply */
+	size_t reply_mem;       /* objects built since then */
+	bool too_large;
+	redisReplyObjectFunctions *lib_fn;      /* hiredis's own */
+	redisReplyObjectFunctions fn;           /* counting, then lib_fn */
 };
 
 /* Connects to set's server, authenticates, selects the database and names
@@ -36,6 +51,9 @@ struct redis_conn *redis_conn_open(const struct redis_settings *set,
 				   struct err *err);
 void redis_conn_free(struct redis_conn *c);
 
+/* The largest reply to accept from now on (bytes). */
+void redis_conn_set_max_reply(struct redis_conn *c, size_t max);
+
 /* Queues a command (hiredis format string: %s, %b, %d ...). */
 int redis_conn_append(struct redis_conn *c, const char *fmt, ...);
 int redis_conn_append_argv(struct redis_conn *c, int argc, const char **argv,
@@ -45,7 +63,9 @@ int redis_conn_flush(struct redis_conn *c, int64_t deadline_ms,
 		     struct err *err);
 /* Reads the next reply (flushing first); the caller frees it with
  * freeReplyObject(). An error reply (-ERR ...) is a reply, not a failure.
- * On failure the connection is dead. */
+ * On failure the connection is dead; a reply larger than the limit is a
+ * failure ("reply larger than 8 MiB refused (127.0.0.1:6379)"), read no
+ * further than the limit. */
 int redis_conn_read(struct redis_conn *c, int64_t deadline_ms,
 		    redisReply **out, struct err *err);
 /* One command, one reply, deadline now + the connection's timeout. An

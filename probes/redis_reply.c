@@ -313,13 +313,43 @@ slow_command(struct snapshot *s, const redisReply *args)
 	return snapshot_strdup(s, out);
 }
 
-void
-redis_fill_slowlog(struct snapshot *s, struct redis_model *m, const redisReply *r)
+const char *
+redis_reply_type_name(const redisReply *r)
+{
+	switch (r != NULL ? r->type : 0) {
+	case REDIS_REPLY_STRING:
+		return "a string";
+	case REDIS_REPLY_ARRAY:
+		return "an array";
+	case REDIS_REPLY_INTEGER:
+		return "an integer";
+	case REDIS_REPLY_NIL:
+		return "nil";
+	case REDIS_REPLY_STATUS:
+		return "a status";
+	case REDIS_REPLY_ERROR:
+		return "an error";
+	default:
+		return "an unknown type";
+	}
+}
+
+static int
+wrong_type(const char *cmd, const redisReply *r, const char *want,
+	   struct err *err)
+{
+	return err_set(err, "%s: unexpected reply (%s, not %s)", cmd,
+		       redis_reply_type_name(r), want);
+}
+
+int
+redis_fill_slowlog(struct snapshot *s, struct redis_model *m,
+		   const redisReply *r, struct err *err)
 {
 	size_t i, n = 0;
 
 	if (r->type != REDIS_REPLY_ARRAY) {
-		return;
+		return wrong_type("SLOWLOG GET", r, "an array", err);
 	}
 	m->slowlog = snapshot_alloc(s, (r->elements ? r->elements : 1) *
 					       sizeof(*m->slowlog));
@@ -363,6 +393,7 @@ redis_fill_slowlog(struct snapshot *s, struct redis_model *m, const redisReply *
 		n++;
 	}
 	m->n_slowlog = n;
+	return 0;
 }
 
 static const char *
@@ -390,13 +421,14 @@ field_num(const char *line, size_t len, const char *key)
 
 /* CLIENT LIST: one "id=3 addr=... name=... age=... idle=... cmd=..." line
  * per client; the first REDIS_CLIENTS_MAX are kept. */
-void
-redis_fill_clients(struct snapshot *s, struct redis_model *m, const redisReply *r)
+int
+redis_fill_clients(struct snapshot *s, struct redis_model *m,
+		   const redisReply *r, struct err *err)
 {
 	size_t i = 0, lines = 0, n = 0;
 
 	if (!redis_reply_is_str(r)) {
-		return;
+		return wrong_type("CLIENT LIST", r, "a string", err);
 	}
 	for (i = 0; i < r->len; i++) {
 		lines += r->str[i] == '\n';
@@ -433,6 +465,7 @@ redis_fill_clients(struct snapshot *s, struct redis_model *m, const redisReply *
 		n++;
 	}
 	m->n_client_list = n;
+	return 0;
 }
 
 void

@@ -42,12 +42,17 @@ void redis_info_config(struct redis_info *in, const redisReply *r);
 /* The parts of m that INFO gives (strings into s). */
 void redis_fill_info(struct snapshot *s, struct redis_model *m,
 		     const struct redis_info *in);
-/* m->slowlog from SLOWLOG GET: commands and clients clipped, raw bytes. */
-void redis_fill_slowlog(struct snapshot *s, struct redis_model *m,
-			const redisReply *r);
-/* m->client_list from CLIENT LIST, at most REDIS_CLIENTS_MAX entries. */
-void redis_fill_clients(struct snapshot *s, struct redis_model *m,
-			const redisReply *r);
+/* m->slowlog from SLOWLOG GET: commands and clients clipped, raw bytes.
+ * Returns 0, or -1 with err when the reply is not an array (then nothing
+ * is filled: an empty slow log must not be claimed). */
+int redis_fill_slowlog(struct snapshot *s, struct redis_model *m,
+		       const redisReply *r, struct err *err);
+/* m->client_list from CLIENT LIST, at most REDIS_CLIENTS_MAX entries.
+ * Returns 0, or -1 with err when the reply is not a string. */
+int redis_fill_clients(struct snapshot *s, struct redis_model *m,
+		       const redisReply *r, struct err *err);
+/* "a string", "an array", ...: the type of r in a message. */
+const char *redis_reply_type_name(const redisReply *r);
 
 bool redis_reply_is_str(const redisReply *r);
 

@@ -18,6 +18,9 @@
 #include "probes/redis.h"
 #include "probes/runner.h"
 
+/* Backends whose probe is one file with no header of its own. */
+extern const struct probe_ops http_check_probe_ops;
+
 /* Every backend a config section may name ("demo" adds its own sources),
  * in the order the environment fallback makes its sections. */
 static const struct probe_ops *const registry[] = {
@@ -27,6 +30,7 @@ static const struct probe_ops *const registry[] = {
 	&kafka_probe_ops,
 	&prometheus_probe_ops,
 	&alertmanager_probe_ops,
+	&http_check_probe_ops,
 };
 
 #define N_BACKENDS (sizeof(registry) / sizeof(registry[0]))

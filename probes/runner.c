@@ -19,6 +19,13 @@
  * variable (runner.done) announces "a probe published for the first time"
  * and "a probe thread finished".
  *
+ * Backoff: after an error a probe waits interval * 2^(n-1), capped at
+ * 30 s, before it polls again, and its error snapshot says when. A probe
+ * whose backend's address refused a connection right after the error (the
+ * server is down, not failing) is asked at the normal interval meanwhile
+ * whether it accepts again (ops->reachable, a connect), and polled at once
+ * when it does.
+ *
  * Timeouts: the runner cannot interrupt a poll. Probes bound their own calls
  * with probe_timeout_ms(); the runner only makes sure nobody waits on a
  * probe forever. runner_stop() waits for all threads against one overall
@@ -257,13 +264,16 @@ publish_now(struct probe *p, struct snapshot *s)
 	pthread_mutex_unlock(&r->lock);
 }
 
+/* Publishes an error that the next attempt follows in retry_ms. */
 static void
-publish_error(struct probe *p, const char *msg, int64_t poll_ms)
+publish_error(struct probe *p, const char *msg, int64_t poll_ms,
+	      int retry_ms)
 {
 	struct snapshot *s = probe_snapshot_new(p);
 
 	snapshot_set_error(s, "%s", msg[0] ? msg : "unknown error");
 	stamp(p, s, poll_ms);
+	s->retry_mono_ms = s->taken_mono_ms + retry_ms;
 	publish_now(p, s);
 }
 
@@ -399,12 +409,50 @@ jittered_backoff(struct probe *p)
 	return (int)(base * f);
 }
 
+/* Sleeps ms before the next attempt after a failure. When the backend's
+ * address refused a connection right after the failure, asks again at
+ * the normal interval meanwhile and ends the sleep as soon as it accepts:
+ * a server that comes back is polled within an interval, and until then
+ * it costs a connect per interval, never a poll. */
+static void
+back_off(struct probe *p, int ms)
+{
+	int64_t end = mono_now() + ms;
+	int64_t left;
+
+	if (p->ops->reachable == NULL || p->state == NULL ||
+	    ms <= p->interval_ms ||
+	    p->ops->reachable(p->state, p) != 0) {
+		/* Up but failing (an error reply, a hang), or cannot tell:
+		 * the whole backoff. */
+		probe_sleep(p, ms);
+		return;
+	}
+	for (;;) {
+		left = end - mono_now();
+		if (left <= 0 || probe_sleep(p, left < p->interval_ms ?
+					     (int)left : p->interval_ms)) {
+			return;         /* due, stopping or refreshed */
+		}
+		if (mono_now() < end && p->ops->reachable(p->state, p) == 1) {
+			/* It is back: a new start, whose errors (a server
+			 * still starting answers 503) back off from the
+			 * interval again. */
+			atomic_store(&p->failures, 0);
+			return;
+		}
+	}
+}
+
 static void
 fail(struct probe *p, const char *msg, int64_t poll_ms)
 {
+	int ms;
+
 	atomic_fetch_add(&p->failures, 1);
-	publish_error(p, msg, poll_ms);
-	probe_sleep(p, jittered_backoff(p));
+	ms = jittered_backoff(p);
+	publish_error(p, msg, poll_ms, ms);
+	back_off(p, ms);
 }
 
 static void
@@ -431,9 +479,13 @@ run_poll_once(struct probe *p)
 	stamp(p, s, took);
 	if (s->error[0] != '\0') {
 		/* The probe built its own error snapshot. */
+		int ms;
+
 		atomic_fetch_add(&p->failures, 1);
+		ms = jittered_backoff(p);
+		s->retry_mono_ms = s->taken_mono_ms + ms;
 		publish_now(p, s);
-		probe_sleep(p, jittered_backoff(p));
+		back_off(p, ms);
 		return;
 	}
 	atomic_store(&p->failures, 0);

@@ -12,10 +12,13 @@
 
 #include "core/action.h"
 #include "core/config.h"
+#include "core/kind.h"
 #include "core/state.h"
 #include "core/timeline.h"
 #include "probes/probe.h"
 #include "themes/theme.h"
+#include "tui/adhoc.h"
+#include "tui/cmdline.h"
 #include "tui/layout.h"
 #include "tui/pane.h"
 #include "widgets/dialog.h"
@@ -110,11 +113,17 @@ struct app {
 	bool start_demo;
 	const char *config_path;        /* shown on the first-run screen */
 
+	/* The panes shown: one per kind that has a source, and the
+	 * timeline, in focus order (the layout's rows top to bottom, each
+	 * left to right). */
 	struct pane panes[APP_PANES];
-	int n_panes;            /* in focus order, from tui/app.c's table */
-	/* Per kind, the state indices of its sources in order. */
+	int n_panes;
+	/* Per kind, the state indices of its sources in order (retired ones
+	 * left out). */
 	int *kind_src[SNAP_KIND_COUNT];
 	size_t n_kind_src[SNAP_KIND_COUNT];
+	/* Where the panes go ([layout]); set before app_bind_sources(). */
+	struct config_layout layout_conf;
 	int focus;              /* 0..n_panes-1 */
 	bool zoomed;
 	struct layout lay;
@@ -124,6 +133,13 @@ struct app {
 	struct textview tv;
 	char overlay_hint[128]; /* the overlay's keys, "" for the default */
 	struct dialog dlg;
+	struct cmdline cmdline; /* ':', on the status line while open */
+	/* :promql: the ad-hoc query and the questions that answer it (not
+	 * owned; NULL: none can be asked). */
+	struct adhoc adhoc;
+	struct asks *asks;
+	/* :reload (not owned; NULL: nothing to reload). */
+	struct reload *reload;
 	struct app_pending pending;
 	/* The request running on the action worker, for its progress line
 	 * and Esc to cancel it (0 none). */
@@ -137,6 +153,7 @@ struct app {
 	size_t n_sources;
 	uint64_t *seen_gen;     /* per source */
 	enum health *health;    /* per source: its latest snapshot's */
+	bool *down;             /* per source: its latest poll failed */
 	size_t seen_timeline;
 
 	/* Redraw flags: set by changes, cleared by screen_draw(). */
@@ -165,8 +182,43 @@ void app_init(struct app *a, struct state *st, struct runner *r,
 	      const struct theme *theme, bool read_only, bool demo);
 void app_finish(struct app *a);
 
-/* Maps every registered source to the pane of its kind. */
+/* Makes the panes from the registered sources (one per kind that has a
+ * source, and the timeline) and the layout; again after a reload, keeping
+ * each pane's view, filter and shown source where they still apply. */
 void app_bind_sources(struct app *a);
+
+/* Says on the status line which panes no source feeds ("not configured:
+ * Pods, Kafka") and which are hidden; nothing when all are shown. */
+void app_say_layout(struct app *a);
+
+/* Sets where the panes go (copied); app_bind_sources() applies it. */
+void app_set_layout(struct app *a, const struct config_layout *conf);
+
+/* Hides pane i (not the last one shown); returns false when it cannot. */
+bool app_hide(struct app *a, int i);
+/* Shows pane i again, or every hidden pane when i is -1. */
+void app_show(struct app *a, int i);
+/* The pane showing kind (SNAP_KIND_COUNT: the timeline), or -1. */
+int app_pane_of_kind(const struct app *a, enum snap_kind kind);
+
+/* The sources of pane i's kind in order (state indices); returns how
+ * many. */
+size_t app_pane_sources(const struct app *a, int i, const int **src);
+/* Source src's glyph: down (its poll failed), else its health's. */
+enum app_glyph {
+	APP_GLYPH_UNKNOWN,      /* no poll yet: o */
+	APP_GLYPH_HEALTH,       /* data, health in colour: a dot */
+	APP_GLYPH_DOWN,         /* the poll failed: a cross */
+};
+enum app_glyph app_source_glyph(const struct app *a, int src);
+/* "●", "✕", "○" (or "*", "x", "o" without UTF-8). */
+const char *app_glyph_text(enum app_glyph g);
+/* How bad source src is, higher worse: 3 a failed poll or critical data,
+ * 2 a warning, 1 no poll yet, 0 ok. */
+int app_source_badness(const struct app *a, int src);
+/* The worst of pane i's sources by app_source_badness(), the first
+ * configured among equals; -1 when the pane has none. */
+int app_worst_source(const struct app *a, int i);
 
 /* Takes in what changed since the last call (snapshots, the timeline, the
  * clock) and marks what must be drawn; command_collect() adds finished
@@ -185,8 +237,10 @@ void app_set_status(struct app *a, enum role role, const char *fmt, ...)
 
 /* Focuses pane i (0..n_panes-1). */
 void app_focus(struct app *a, int i);
-/* Shows the source at position pos among the pane's kind. */
+/* Shows the next (delta 1) or previous (-1) source of the pane's kind. */
 void app_switch_source(struct app *a, int pane, int delta);
+/* Shows source src in pane i (a source of its kind), and says so. */
+void app_show_source(struct app *a, int i, int src);
 
 /* A pane's context for drawing or a key. Holds a snapshot reference that
  * app_ctx_release() drops. */
@@ -206,7 +260,7 @@ void app_age_key(const struct pane_ctx *c, char *buf, size_t n);
 void app_age_text(const struct snapshot *shown, int64_t now_mono_ms,
 		     char *buf, size_t n);
 
-/* "1 Pods  2 Database ...": the panes and their focus keys. */
+/* "Pods, Database, ...": every pane that a source can bring. */
 void app_pane_names(char *buf, size_t n);
 
 /* Marks everything dirty (overlays opened or closed, layout changed). */

@@ -27,17 +27,23 @@
 #include "themes/theme.h"
 #include "tui/app.h"
 #include "tui/cli_internal.h"
+#include "tui/cmdline.h"
 #include "tui/incident_ui.h"
 #include "tui/keymap.h"
 #include "tui/loop.h"
+#include "tui/reload.h"
 #include "tui/snapshot_text.h"
 #include "tui/term.h"
 
 /* Bounds the wait of --snapshot for the sources' first polls beyond their
  * own timeouts. */
 #define SNAPSHOT_GRACE_MS 500
-/* Shutdown: probes, then the action worker; under a second in all. */
-#define STOP_RUNNER_MS 900
+/* Shutdown: probes, then the action worker; under a second in all, the
+ * process's exit included. A probe that has not returned by then is
+ * stuck in a call that cannot hear the stop (hiredis's blocking read,
+ * libcurl between two checks of its progress callback, about a second
+ * apart): waiting longer would only delay the exit. */
+#define STOP_RUNNER_MS 250
 #define STOP_ACTIONS_MS 100
 
 /* The option arg names among p's command's, or NULL; *eq is its '=' when
@@ -321,10 +327,19 @@ cli_usage(FILE *f)
 		fprintf(f, "  %-18s %s\n", k->keys, k->what);
 	}
 	app_pane_names(panes, sizeof(panes));
-	fprintf(f, "  Panes: %s\n", panes);
+	fprintf(f, "  Panes: %s; those of the configured\n"
+		"  sources only, numbered as shown, placed by [layout].\n",
+		panes);
 	fputs("  Each pane's actions (upper-case keys) and own keys (Pods: "
 	      "l logs, L the\n  previous container's, d describe) are "
 	      "listed by ? in the dashboard.\n"
+	      "\n"
+	      "Command line (:, Tab completes, Up recalls):\n", f);
+	for (const struct cmdline_help *h = cmdline_help; h->usage != NULL;
+	     h++) {
+		fprintf(f, "  %-22s %s\n", h->usage, h->what);
+	}
+	fputs(""
 	      "\n"
 	      "Exit status: 0 on quit, 1 on a configuration, theme or "
 	      "terminal error,\n"
@@ -459,6 +474,15 @@ run_interactive(struct app *a, struct config *demo_cfg, double speed)
 	}
 }
 
+/* Set when cli_main() returns with probe threads still in a call. */
+static bool left_threads;
+
+bool
+cli_left_threads(void)
+{
+	return left_threads;
+}
+
 int
 cli_main(int argc, char *argv[])
 {
@@ -475,8 +499,9 @@ cli_main(int argc, char *argv[])
 	struct incident_ui *iu = NULL;
 	char *first_run_path = NULL, *scratch = NULL;
 	char warn[ERR_MSG_MAX + 64] = "";
+	struct reload *rl;
 	int status, abandoned;
-	bool read_only;
+	bool read_only, reloading, asking;
 
 	/* Each probe thread derives its snapshots (and journals what it
 	 * finds); with glibc's default of an arena per thread, every one of
@@ -545,7 +570,7 @@ cli_main(int argc, char *argv[])
 				       &err);
 	}
 	if (status == 0) {
-		iu = cli_incident_start(&o, &cfg, st, tl, act, &scratch,
+		iu = cli_incident_start(&o, &cfg, st, tl, act, rt, &scratch,
 					warn, sizeof(warn), &err);
 		status = iu != NULL ? 0 : -1;
 	}
@@ -573,7 +598,13 @@ cli_main(int argc, char *argv[])
 	a = xcalloc(1, sizeof(*a));
 	app_init(a, st, r, tl, act, &theme, read_only, o.demo);
 	a->iu = iu;
+	a->asks = asks_new(st);
+	a->reload = reload_new(o.config_path);
+	if (!o.demo) {
+		app_set_layout(a, &cfg.layout);
+	}
 	app_bind_sources(a);
+	app_say_layout(a);
 	if (warn[0] != '\0') {
 		app_set_status(a, ROLE_WARN, "%s", warn);
 	}
@@ -600,7 +631,14 @@ cli_main(int argc, char *argv[])
 		status = run_interactive(a, &demo_cfg, o.demo_speed);
 	}
 
-	abandoned = runner_stop(r, STOP_RUNNER_MS);
+	/* A reload may have replaced the runner; one still stopping the
+	 * old probes keeps it. */
+	r = a->r;
+	rl = a->reload;
+	reloading = reload_abandon(rl);
+	abandoned = reloading ? 1 : runner_stop(r, STOP_RUNNER_MS);
+	asking = asks_free(a->asks);
+	a->asks = NULL;
 	incident_ui_stop(iu);
 	actions_free(act, STOP_ACTIONS_MS);
 	/* Writes what the journal still holds, then closes it. */
@@ -612,15 +650,19 @@ cli_main(int argc, char *argv[])
 	}
 	app_finish(a);
 	free(a);
-	runner_free(r);
-	/* A probe thread stuck past the deadline may still publish: leave
-	 * the state, its tracker and the timeline to the process exit. */
-	if (abandoned == 0) {
-		rules_tracker_free(rt);
-		timeline_free(tl);
-		state_free(st);
-	}
 	free(first_run_path);
+	/* A probe thread stuck past the deadline may still read its section
+	 * and publish: leave the runner, the configurations, the state, its
+	 * tracker and the timeline to the process exit. */
+	left_threads = abandoned > 0 || asking;
+	if (abandoned > 0) {
+		return status;
+	}
+	runner_free(r);
+	reload_free(rl);
+	rules_tracker_free(rt);
+	timeline_free(tl);
+	state_free(st);
 	config_finish(&demo_cfg);
 	config_finish(&cfg);
 	return status;

@@ -93,4 +93,10 @@ int cli_report(const struct cli_opts *o, const struct config *cfg,
 /* The program: returns the process exit status. Never calls exit(). */
 int cli_main(int argc, char *argv[]);
 
+/* After cli_main(): true when it left threads stuck in a backend's call
+ * (they were given up at the shutdown deadline). The process must then
+ * end with _exit(): exit handlers (the TLS library's cleanup, the leak
+ * checker) must not run under a thread that may still wake up. */
+bool cli_left_threads(void);
+
 #endif

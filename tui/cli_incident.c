@@ -15,6 +15,7 @@
 #include "core/export.h"
 #include "core/incident.h"
 #include "core/journal.h"
+#include "core/rules.h"
 #include "core/sanitize.h"
 #include "core/xalloc.h"
 #include "tui/cli.h"
@@ -228,8 +229,8 @@ cli_report(const struct cli_opts *o, const struct config *cfg, FILE *out,
 	dir = cli_journal_dir(o, cfg, o->demo);
 	rc = incident_load(dir, o->report_id, &pol, &info, &recs, &n, &rep,
 			   err);
-	free(dir);
 	if (rc < 0) {
+		free(dir);
 		return -1;
 	}
 	if (rep.msg[0] != '\0') {
@@ -248,7 +249,12 @@ cli_report(const struct cli_opts *o, const struct config *cfg, FILE *out,
 		}
 	}
 	if (o->report_kind == CLI_REPORT_POSTMORTEM) {
-		rc = export_postmortem(&info, recs, n, f);
+		struct export_related *rel = NULL;
+		size_t n_rel = incident_related(dir, o->report_id, recs, n,
+						&rel);
+
+		rc = export_postmortem(&info, recs, n, rel, n_rel, f);
+		free(rel);
 	} else {
 		rc = export_status_update(&info, recs, n, info.last_update_ms,
 					  clock_wall_ms(),
@@ -267,6 +273,7 @@ cli_report(const struct cli_opts *o, const struct config *cfg, FILE *out,
 			strerror(errno));
 	}
 out:
+	free(dir);
 	journal_recs_free(recs, n);
 	incident_info_finish(&info);
 	return rc;
@@ -303,8 +310,9 @@ cli_remove_scratch(const char *dir)
  * when the operator's --incident or --resume failed. */
 struct incident_ui *
 cli_incident_start(const struct cli_opts *o, const struct config *cfg,
-	       struct state *st, struct timeline *tl, struct actions *act,
-	       char **scratch, char *warn, size_t warn_n, struct err *err)
+		   struct state *st, struct timeline *tl, struct actions *act,
+		   struct rules_tracker *tracker, char **scratch, char *warn,
+		   size_t warn_n, struct err *err)
 {
 	struct incident_ui_opts io;
 	struct incident_policy pol;
@@ -315,6 +323,10 @@ cli_incident_start(const struct cli_opts *o, const struct config *cfg,
 
 	if (incident_config(cfg, &pol, &dir_cfg, &hook, err) < 0) {
 		return NULL;
+	}
+	for (size_t i = 0; tracker != NULL && i < pol.n_holds; i++) {
+		rules_tracker_set_hold(tracker, pol.holds[i].rule,
+				       pol.holds[i].ms);
 	}
 	if (o->snapshot && o->demo && o->journal_dir == NULL) {
 		char tmpl[] = "/tmp/warroom-snapshot-XXXXXX";
@@ -337,6 +349,7 @@ cli_incident_start(const struct cli_opts *o, const struct config *cfg,
 	io.pol = &pol;
 	io.slack_webhook_file = hook;
 	io.quiet = o->snapshot;
+	io.tracker = tracker;
 	iu = incident_ui_new(st, tl, act, &io);
 	free(dir);
 	free(demo_dir);
@@ -352,6 +365,8 @@ cli_incident_start(const struct cli_opts *o, const struct config *cfg,
 			struct incident_info info;
 
 			incident_get(inc, &info);
+			/* Refused for a resolved incident; the operator
+			 * sees its state in the header. */
 			if (o->severity_set &&
 			    (int)info.severity != o->severity) {
 				incident_set_severity(inc, (enum incident_sev)
@@ -360,7 +375,7 @@ cli_incident_start(const struct cli_opts *o, const struct config *cfg,
 			if (o->commander != NULL &&
 			    strcmp(info.commander, o->commander) != 0) {
 				incident_set_commander(inc, NULL,
-						       o->commander);
+						       o->commander, NULL);
 			}
 			incident_info_finish(&info);
 		}

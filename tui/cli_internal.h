@@ -13,6 +13,7 @@
 #include "tui/cli.h"
 
 struct incident_ui;
+struct rules_tracker;
 
 /* The commands an option belongs to (struct cli_option.in). */
 enum {
@@ -72,8 +73,9 @@ int cli_parse_options(struct cli_parse *p, int argc, char *const argv[],
 int cli_parse_report(int argc, char *const argv[], struct cli_opts *o,
 		     struct err *err);
 
-/* The incident side of the dashboard: declares (--incident, the demo) or
- * resumes (--resume) before the UI starts, waiting for the disk. --demo
+/* The incident side of the dashboard: sets the [incident] section's holds
+ * on the tracker, then declares (--incident, the demo) or resumes
+ * (--resume) before the UI starts, waiting for the disk. --demo
  * --snapshot without --journal-dir declares into a scratch directory
  * (*scratch, for cli_remove_scratch() at exit). A demo incident that
  * cannot be declared leaves a message in warn. Returns NULL with err set
@@ -81,9 +83,10 @@ int cli_parse_report(int argc, char *const argv[], struct cli_opts *o,
 struct incident_ui *cli_incident_start(const struct cli_opts *o,
 				       const struct config *cfg,
 				       struct state *st, struct timeline *tl,
-				       struct actions *act, char **scratch,
-				       char *warn, size_t warn_n,
-				       struct err *err);
+				       struct actions *act,
+				       struct rules_tracker *tracker,
+				       char **scratch, char *warn,
+				       size_t warn_n, struct err *err);
 
 /* Removes the files of a directory made by mkdtemp() and the directory. */
 void cli_remove_scratch(const char *dir);

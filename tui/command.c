@@ -11,10 +11,13 @@
 
 #include "core/sanitize.h"
 #include "core/xalloc.h"
+#include "tui/adhoc.h"
 #include "tui/app.h"
+#include "tui/cmdline.h"
 #include "tui/help.h"
 #include "tui/incident_ui.h"
 #include "tui/keymap.h"
+#include "tui/reload.h"
 
 #define KEY_ESC 27
 
@@ -302,13 +305,18 @@ start_action(struct app *a, const struct action_impl *d)
 		return;
 	}
 	if (sp->input != NULL) {
-		char start[sizeof(pd->req.arg)] = "";
+		char initial[ACTION_ARG_MAX] = "";
 
-		if (sp->input_default != NULL) {
-			sp->input_default(&pd->req, start, sizeof(start));
+		_Static_assert(DIALOG_INPUT_MAX >= ACTION_ARG_MAX,
+			       "the input dialog holds an action's input");
+
+		/* Some inputs start from what there is to edit (a silence's
+		 * matchers). */
+		if (sp->initial_input != NULL) {
+			sp->initial_input(&pd->req, initial, sizeof(initial));
 		}
 		dialog_open_input(&a->dlg, APP_DLG_ACTION_ARG, sp->label,
-				  sp->input, start);
+				  sp->input, initial);
 		a->dirty_overlay = true;
 		return;
 	}
@@ -367,11 +375,28 @@ cancel_running(struct app *a)
 
 /* ---- dialogs ------------------------------------------------------ */
 
+/* The focused pane's filter ("" clears it). */
+static void
+set_filter(struct app *a, const char *text)
+{
+	struct pane *p = focused(a);
+
+	strlcpy_safe(p->filter, text, sizeof(p->filter));
+	memset(&p->view, 0, sizeof(p->view));
+	pane_dirty(a, a->focus);
+	if (p->filter[0] != '\0') {
+		app_set_status(a, ROLE_STATUS, "%s: filter \"%s\"",
+			       pane_title(p), p->filter);
+	} else {
+		app_set_status(a, ROLE_STATUS, "%s: filter cleared",
+			       pane_title(p));
+	}
+}
+
 static void
 dialog_done(struct app *a, enum dialog_result res)
 {
 	int tag = a->dlg.tag;
-	struct pane *p = focused(a);
 
 	app_touch_all(a);
 	if (incident_ui_dialog_done(a, tag, res)) {
@@ -384,19 +409,7 @@ dialog_done(struct app *a, enum dialog_result res)
 		}
 	} else if (tag == APP_DLG_FILTER) {
 		if (res == DIALOG_YES) {
-			strlcpy_safe(p->filter, a->dlg.input,
-				     sizeof(p->filter));
-			memset(&p->view, 0, sizeof(p->view));
-			pane_dirty(a, a->focus);
-			if (p->filter[0] != '\0') {
-				app_set_status(a, ROLE_STATUS, "%s: filter "
-					       "\"%s\"", pane_title(p),
-					       p->filter);
-			} else {
-				app_set_status(a, ROLE_STATUS,
-					       "%s: filter cleared",
-					       pane_title(p));
-			}
+			set_filter(a, a->dlg.input);
 		}
 	} else if (tag == APP_DLG_ACTION_ARG) {
 		if (res == DIALOG_YES) {
@@ -501,6 +514,82 @@ pane_click(struct app *a, int i, int dy, int dx)
 	app_ctx_release(&c);
 }
 
+/* Tab and Shift-Tab: the next pane shown, skipping hidden ones. */
+static void
+focus_step(struct app *a, int step)
+{
+	int i = a->focus;
+
+	for (int k = 0; k < a->n_panes; k++) {
+		i = (i + step + a->n_panes) % a->n_panes;
+		if (!a->panes[i].hidden) {
+			app_focus(a, i);
+			return;
+		}
+	}
+}
+
+static void
+hide_pane(struct app *a, int i)
+{
+	if (i < 0 || i >= a->n_panes) {
+		return;
+	}
+	if (!app_hide(a, i)) {
+		app_set_status(a, ROLE_DIM, "%s is the only pane shown",
+			       pane_title(&a->panes[i]));
+		return;
+	}
+	app_set_status(a, ROLE_STATUS, "%s hidden: %d or o shows it again",
+		       pane_title(&a->panes[i]), a->panes[i].number);
+}
+
+static void
+show_pane(struct app *a, int i)
+{
+	if (i >= 0 && i < a->n_panes) {
+		app_show(a, i);
+		app_focus(a, i);
+		return;
+	}
+	app_show(a, -1);
+	app_set_status(a, ROLE_STATUS, "every pane shown");
+}
+
+static void
+start_reload(struct app *a)
+{
+	struct err err = { { 0 } };
+
+	if (!reload_start(a, &err)) {
+		app_set_status(a, ROLE_WARN, "reload: %s", err.msg);
+		return;
+	}
+	app_set_status(a, ROLE_STATUS, "reloading the configuration ...");
+}
+
+/* A key for the open ':' line; a finished line is parsed into the
+ * command it asks for and applied here. */
+static void
+cmdline_key_in(struct app *a, int key, bool is_wchar)
+{
+	char line[CMDLINE_MAX], why[160];
+	struct command c;
+
+	a->dirty_status = true;
+	if (cmdline_key(&a->cmdline, key, is_wchar, cmdline_app_words, a) !=
+	    CMDLINE_ENTER) {
+		return;
+	}
+	/* The history keeps the line; the command's text points here. */
+	strlcpy_safe(line, a->cmdline.buf, sizeof(line));
+	if (!cmdline_parse(a, line, &c, why, sizeof(why))) {
+		app_set_status(a, ROLE_WARN, "%s", why);
+		return;
+	}
+	command_apply(a, &c);
+}
+
 void
 command_apply(struct app *a, const struct command *c)
 {
@@ -527,7 +616,7 @@ command_apply(struct app *a, const struct command *c)
 		app_focus(a, c->pane);
 		break;
 	case CMD_FOCUS_STEP:
-		app_focus(a, (a->focus + c->arg + a->n_panes) % a->n_panes);
+		focus_step(a, c->arg);
 		break;
 	case CMD_ZOOM:
 		toggle_zoom(a);
@@ -589,6 +678,32 @@ command_apply(struct app *a, const struct command *c)
 		break;
 	case CMD_PANE_CLICK:
 		pane_click(a, c->pane, c->dy, c->dx);
+		break;
+	case CMD_HIDE:
+		hide_pane(a, c->pane);
+		break;
+	case CMD_SHOW:
+		show_pane(a, c->pane);
+		break;
+	case CMD_CMDLINE:
+		cmdline_open(&a->cmdline);
+		a->dirty_status = true;
+		break;
+	case CMD_CMDLINE_KEY:
+		cmdline_key_in(a, c->key, c->is_wchar);
+		break;
+	case CMD_SHOW_SOURCE:
+		app_focus(a, c->pane);
+		app_show_source(a, c->pane, c->arg);
+		break;
+	case CMD_FILTER_SET:
+		set_filter(a, c->text != NULL ? c->text : "");
+		break;
+	case CMD_PROMQL:
+		adhoc_start(a, c->text != NULL ? c->text : "");
+		break;
+	case CMD_RELOAD:
+		start_reload(a);
 		break;
 	}
 }
@@ -652,6 +767,8 @@ bool
 command_collect(struct app *a)
 {
 	app_collect(a);
+	reload_collect(a);
+	adhoc_collect(a);
 	collect_actions(a);
 	incident_ui_collect(a);
 	return app_any_dirty(a);

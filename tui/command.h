@@ -34,6 +34,14 @@ enum command_kind {
 	CMD_OVERLAY_SCROLL,     /* arg lines, down when > 0 */
 	CMD_PANE_KEY,           /* key to pane, arg times */
 	CMD_PANE_CLICK,         /* pane, at (dy, dx) inside its body */
+	CMD_HIDE,               /* hide pane */
+	CMD_SHOW,               /* show pane again, -1: every hidden one */
+	CMD_CMDLINE,            /* open the ':' command line */
+	CMD_CMDLINE_KEY,        /* key, is_wchar: to the command line */
+	CMD_SHOW_SOURCE,        /* focus pane, showing its source arg */
+	CMD_FILTER_SET,         /* text: the focused pane's filter */
+	CMD_PROMQL,             /* text: an ad-hoc query, Metrics pane */
+	CMD_RELOAD,             /* read the configuration again */
 };
 
 struct command {
@@ -44,6 +52,9 @@ struct command {
 	bool is_wchar;
 	int dy, dx;
 	const struct action_impl *impl;
+	/* CMD_FILTER_SET, CMD_PROMQL: the text, which lives only as long as
+	 * the line it came from (command_apply() copies it). */
+	const char *text;
 };
 
 /* Carries out c. */

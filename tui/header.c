@@ -5,11 +5,13 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/clock.h"
 #include "core/kind.h"
 #include "core/sanitize.h"
+#include "core/xalloc.h"
 #include "tui/app.h"
 #include "widgets/draw.h"
 #include "widgets/statusbar.h"
@@ -33,65 +35,176 @@ header_health_role(enum health h, enum role unknown)
 	return unknown;
 }
 
+/* How the header names its sources, widest first; the widest that fits
+ * is used. Every style but the last names each source so that two of a
+ * kind differ; the last shows the worst sources first and counts the
+ * rest. */
 enum dot_style {
-	DOTS_FULL,      /* "● postgres.main" */
-	DOTS_BACKEND,   /* "● postgres" */
-	DOTS_SHORT,     /* "● pg": the kind's abbreviation */
-	DOTS_ONLY,      /* "●" */
+	DOTS_FULL,      /* "● postgres.main  ✕ postgres.billing" */
+	DOTS_KIND,      /* "● pg.main  ✕ pg.billing  ● redis" */
+	DOTS_SHORT,     /* "●pg.m ✕pg.b ●redis" */
+	DOTS_WORST,     /* "✕pg.b ●pg.m +3 ok" */
 };
 
-static void
-dot_label(struct app *a, size_t i, enum dot_style style, char *buf,
-	  size_t n)
+/* Shortest prefix of source i's instance name that no other source of
+ * its kind starts with (all of it when none is shorter). */
+static int
+unique_prefix(struct app *a, int i, const char *inst)
 {
-	const char *name = state_source_name(a->st, (int)i);
+	enum snap_kind k = state_source_kind(a->st, i);
+	int len = 1, max = (int)strlen(inst);
+
+	for (; len < max; len++) {
+		bool clash = false;
+
+		for (size_t j = 0; j < a->n_kind_src[k]; j++) {
+			const char *o = state_source_name(a->st,
+							  a->kind_src[k][j]);
+			const char *od = strchr(o, '.');
+
+			if (a->kind_src[k][j] != i && od != NULL &&
+			    strncmp(od + 1, inst, (size_t)len) == 0) {
+				clash = true;
+			}
+		}
+		if (!clash) {
+			break;
+		}
+	}
+	return len;
+}
+
+/* Source i's label without its glyph. */
+static void
+dot_label(struct app *a, int i, enum dot_style style, char *buf, size_t n)
+{
+	const char *name = state_source_name(a->st, i);
 	const char *dot = strchr(name, '.');
-	const char *sym;
+	enum snap_kind k = state_source_kind(a->st, i);
+	const struct kind_desc *kd = kind_of(k);
+	const char *abbrev = kd != NULL ? kd->abbrev : "?";
 
-	if (text_utf8) {
-		sym = "\u25cf";
+	if (style == DOTS_FULL || dot == NULL) {
+		snprintf(buf, n, "%s", name);
+	} else if (a->n_kind_src[k] < 2) {
+		/* The only one of its kind: the kind says which. */
+		snprintf(buf, n, "%s", abbrev);
+	} else if (style == DOTS_KIND) {
+		snprintf(buf, n, "%s.%s", abbrev, dot + 1);
 	} else {
-		sym = a->health[i] == HEALTH_UNKNOWN ? "o" : "*";
-	}
-	switch (style) {
-	case DOTS_FULL:
-		snprintf(buf, n, "%s %s", sym, name);
-		break;
-	case DOTS_BACKEND:
-		snprintf(buf, n, "%s %.*s", sym,
-			 dot ? (int)(dot - name) : (int)strlen(name), name);
-		break;
-	case DOTS_SHORT: {
-		const struct kind_desc *kd =
-			kind_of(state_source_kind(a->st, (int)i));
-
-		snprintf(buf, n, "%s %s", sym, kd != NULL ? kd->abbrev : "?");
-		break;
-	}
-	case DOTS_ONLY:
-		snprintf(buf, n, "%s", sym);
-		break;
+		snprintf(buf, n, "%s.%.*s", abbrev,
+			 unique_prefix(a, i, dot + 1), dot + 1);
 	}
 }
 
-/* The widest labels that fit in width columns. */
-static enum dot_style
-dot_style_for(struct app *a, int width)
+/* The sources the header shows (retired ones left out), in the order of
+ * the configuration; returns how many. */
+static size_t
+header_sources(const struct app *a, int *out)
 {
-	char buf[128];
+	size_t n = 0;
 
-	for (int s = DOTS_FULL; s <= DOTS_ONLY; s++) {
-		int need = 0;
-
-		for (size_t i = 0; i < a->n_sources; i++) {
-			dot_label(a, i, (enum dot_style)s, buf, sizeof(buf));
-			need += text_width(buf) + 2;
-		}
-		if (need <= width) {
-			return (enum dot_style)s;
+	for (int k = 0; k < SNAP_KIND_COUNT; k++) {
+		for (size_t j = 0; j < a->n_kind_src[k]; j++) {
+			out[n++] = a->kind_src[k][j];
 		}
 	}
-	return DOTS_ONLY;
+	/* By index: the order they were configured in. */
+	for (size_t i = 1; i < n; i++) {
+		for (size_t j = i; j > 0 && out[j - 1] > out[j]; j--) {
+			int t = out[j - 1];
+
+			out[j - 1] = out[j];
+			out[j] = t;
+		}
+	}
+	return n;
+}
+
+/* The short styles put the label right after its glyph and one column
+ * between sources ("●pg.m ✕pg.b ●redis"); the wide ones a space and
+ * two. */
+static int
+dot_gap(enum dot_style style)
+{
+	return style >= DOTS_SHORT ? 1 : 2;
+}
+
+/* Columns the labels of src[0..n) take in style. */
+static int
+dots_width(struct app *a, const int *src, size_t n, enum dot_style style)
+{
+	char buf[128];
+	int need = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		dot_label(a, src[i], style, buf, sizeof(buf));
+		need += 1 + (style >= DOTS_SHORT ? 0 : 1) + text_width(buf) +
+			dot_gap(style);
+	}
+	return need;
+}
+
+/* Draws the sources from x to x_end: each one's glyph in its health's
+ * colour (a cross for a failed poll, so that "down" and "critical" differ
+ * without colour too) and its label. */
+static void
+draw_dots(struct app *a, int y, int x, int x_end)
+{
+	int *src = xcalloc(a->n_sources + 1, sizeof(*src));
+	size_t n = header_sources(a, src);
+	enum dot_style style = DOTS_FULL;
+	size_t shown = n, ok_rest = 0;
+	char buf[128];
+
+	while (style < DOTS_WORST && dots_width(a, src, n, style) >
+	       x_end - x) {
+		style++;
+	}
+	if (style == DOTS_WORST) {
+		style = DOTS_SHORT;
+		/* Stable: the order configured among equals. */
+		for (size_t i = 1; i < n; i++) {
+			for (size_t j = i; j > 0 &&
+			     app_source_badness(a, src[j - 1]) <
+			     app_source_badness(a, src[j]); j--) {
+				int t = src[j - 1];
+
+				src[j - 1] = src[j];
+				src[j] = t;
+			}
+		}
+		/* As many as fit beside "+N ok". */
+		while (shown > 0 && dots_width(a, src, shown, style) + 7 >
+		       x_end - x) {
+			shown--;
+		}
+		for (size_t i = shown; i < n; i++) {
+			ok_rest += app_source_badness(a, src[i]) == 0;
+		}
+	}
+	for (size_t i = 0; i < shown && x < x_end; i++) {
+		enum app_glyph g = app_source_glyph(a, src[i]);
+
+		x += draw_text(a->win, y, x, x_end - x, app_glyph_text(g),
+			       g == APP_GLYPH_DOWN ? ROLE_CRIT :
+			       header_health_role(a->health[src[i]],
+						  ROLE_DIM), &a->theme);
+		dot_label(a, src[i], style, buf, sizeof(buf));
+		if (x + 1 < x_end) {
+			x += style >= DOTS_SHORT ? 0 : 1;
+			x += draw_text(a->win, y, x, x_end - x, buf,
+				       ROLE_HEADER, &a->theme);
+		}
+		x += dot_gap(style);
+	}
+	if (shown < n && x < x_end) {
+		snprintf(buf, sizeof(buf), "+%zu%s", n - shown,
+			 ok_rest == n - shown ? " ok" : "");
+		draw_text(a->win, y, x, x_end - x, buf, ROLE_HEADER,
+			  &a->theme);
+	}
+	free(src);
 }
 
 /* The header's clocks move once a minute, not once a second: an idle
@@ -264,8 +377,7 @@ header_draw(struct app *a)
 	const struct theme *t = &a->theme;
 	int y = a->lay.header.y, w = a->lay.header.w;
 	int x = 1, x_end;
-	char buf[160], clock[32];
-	enum dot_style style;
+	char clock[32];
 	bool compact;
 
 	if (a->lay.header.h == 0) {
@@ -296,26 +408,7 @@ header_draw(struct app *a)
 	}
 	x += draw_scopes(a, y, x, x_end);
 	x += 3;
-	style = dot_style_for(a, x_end - x);
-	for (size_t i = 0; i < a->n_sources && x < x_end; i++) {
-		char *name;
-
-		dot_label(a, i, style, buf, sizeof(buf));
-		/* The dot in the health colour, the name in the header's. */
-		name = strchr(buf, ' ');
-		if (name != NULL) {
-			*name++ = '\0';
-		}
-		x += draw_text(win, y, x, x_end - x, buf,
-			       header_health_role(a->health[i], ROLE_DIM),
-			       t);
-		if (name != NULL && x + 1 < x_end) {
-			x += 1;
-			x += draw_text(win, y, x, x_end - x, name, ROLE_HEADER,
-				       t);
-		}
-		x += 2;
-	}
+	draw_dots(a, y, x, x_end);
 }
 
 /* Appends one hint "key\tlabel\n". */
@@ -415,6 +508,10 @@ header_draw_status(struct app *a)
 	char hints[512];
 
 	if (a->lay.status.h == 0) {
+		return;
+	}
+	if (a->cmdline.open) {
+		cmdline_draw(&a->cmdline, a, a->lay.status.y);
 		return;
 	}
 	header_hints(a, hints, sizeof(hints));

@@ -11,6 +11,7 @@
 #include "core/sanitize.h"
 #include "core/xalloc.h"
 #include "tui/app.h"
+#include "tui/cmdline.h"
 #include "tui/incident_ui.h"
 #include "tui/keymap.h"
 #include "widgets/draw.h"
@@ -92,7 +93,12 @@ help_text(struct app *a)
 	for (const struct keymap_entry *k = keymap_global; k->keys; k++) {
 		buf_printf(&b, "  %-16s %s\n", k->keys, k->what);
 	}
-	app_pane_names(panes, sizeof(panes));
+	panes[0] = '\0';
+	for (int i = 0; i < a->n_panes; i++) {
+		strappendf(panes, sizeof(panes), "%s%d %s%s", i ? "  " : "",
+			   a->panes[i].number, pane_title(&a->panes[i]),
+			   a->panes[i].hidden ? " (hidden)" : "");
+	}
 	buf_printf(&b, "  Panes: %s\n", panes);
 	buf_printf(&b, "\nActions (upper-case keys in their pane; each asks "
 		   "for confirmation and shows the exact operation)\n");
@@ -101,6 +107,12 @@ help_text(struct app *a)
 		if (i != a->focus && a->panes[i].ops->kind < SNAP_KIND_COUNT) {
 			pane_actions(a, i, &b);
 		}
+	}
+	buf_printf(&b, "\nCommand line (: opens it; Tab completes, Up "
+		   "recalls)\n");
+	for (const struct cmdline_help *h = cmdline_help; h->usage != NULL;
+	     h++) {
+		buf_printf(&b, "  %-22s %s\n", h->usage, h->what);
 	}
 	if (a->iu != NULL) {
 		char *inc = incident_ui_help(a->iu);

@@ -30,6 +30,7 @@ incident_ui_new(struct state *st, struct timeline *tl, struct actions *act,
 		.dir = o->dir,
 		.demo_dir = o->demo_dir,
 		.pol = o->pol,
+		.tracker = o->tracker,
 	};
 	const char *env_user = getenv("USER");
 	const char *who;
@@ -176,7 +177,8 @@ incident_ui_tick(struct app *a)
 	}
 	if (v.journal_failed && !iu->failure_shown) {
 		iu->failure_shown = true;
-		app_set_status(a, ROLE_CRIT, "%s", v.journal_msg);
+		app_set_status(a, ROLE_CRIT, "%s: destructive actions, notes "
+			       "and status changes are refused", v.journal_msg);
 	}
 }
 
@@ -252,6 +254,57 @@ take_update(struct app *a, const struct incident_rt_result *r)
 	}
 }
 
+/* A change the worker wrote (or could not): only now is it done. */
+static void
+take_change(struct app *a, const struct incident_rt_result *r)
+{
+	static const char *const what[] = {
+		[INCIDENT_RT_NOTE] = "note",
+		[INCIDENT_RT_IMPACT] = "impact",
+		[INCIDENT_RT_STATUS] = "status change",
+		[INCIDENT_RT_SEVERITY] = "severity change",
+		[INCIDENT_RT_UPDATE_SENT] = "status update mark",
+	};
+
+	if (!r->ok) {
+		app_set_status(a, ROLE_CRIT, "%s not written to %s: %s",
+			       what[r->job], r->id, r->msg);
+		/* This says why; the header says JOURNAL FAILED. */
+		a->iu->failure_shown = true;
+		return;
+	}
+	switch (r->job) {
+	case INCIDENT_RT_NOTE:
+		app_set_status(a, ROLE_OK, "note added to %s", r->id);
+		break;
+	case INCIDENT_RT_IMPACT:
+		app_set_status(a, ROLE_OK, "impact stated for %s", r->id);
+		break;
+	case INCIDENT_RT_STATUS:
+		if (r->status == INCIDENT_RESOLVED) {
+			app_set_status(a, ROLE_OK, "%s resolved: its record "
+				       "is closed; P writes the post-mortem, "
+				       "u the resolution notice", r->id);
+		} else {
+			app_set_status(a, ROLE_OK, "%s is now %s", r->id,
+				       incident_status_name(r->status));
+		}
+		break;
+	case INCIDENT_RT_SEVERITY:
+		app_set_status(a, ROLE_OK, "%s is now %s%s", r->id,
+			       incident_sev_name(r->sev), r->security ?
+			       ", a security incident" : "");
+		break;
+	case INCIDENT_RT_UPDATE_SENT:
+		app_set_status(a, ROLE_OK, "status update #%d marked as sent "
+			       "(%s); the update timer restarts", r->update_no,
+			       r->channel);
+		break;
+	default:
+		break;
+	}
+}
+
 static void
 take_declared(struct app *a, const struct incident_rt_result *r)
 {
@@ -288,6 +341,9 @@ incident_ui_collect(struct app *a)
 			break;
 		case INCIDENT_RT_UPDATE:
 			take_update(a, &r);
+			break;
+		default:
+			take_change(a, &r);
 			break;
 		}
 		changed = true;
@@ -339,7 +395,15 @@ incident_ui_allows(struct app *a, const struct action_spec *d)
 	}
 	/* The gate would refuse it too; say so before the dialog. */
 	if (!incident_healthy(inc, msg, sizeof(msg))) {
-		app_set_status(a, ROLE_CRIT, "%s refused: %s", d->label, msg);
+		app_set_status(a, ROLE_CRIT, "%s refused: %s (its intent "
+			       "must be on disk before it runs)", d->label,
+			       msg);
+		return false;
+	}
+	if (incident_closed(inc)) {
+		app_set_status(a, ROLE_WARN, "%s refused: %s is resolved and "
+			       "its record closed; reopen it (t) to act "
+			       "under it", d->label, incident_id(inc));
 		return false;
 	}
 	return true;
@@ -362,11 +426,10 @@ incident_ui_action_done(struct app *a, const struct action_done *d)
 		return;
 	}
 	if (inc != NULL) {
-		incident_mark_update_sent(inc, incident_rt_who(iu->rt),
-					  "slack", iu->slack_posting ?
-					  iu->slack_posting : "");
+		/* Its result says when it is written. */
+		incident_rt_mark_sent(iu->rt, "slack", iu->slack_posting ?
+				      iu->slack_posting : "");
 	}
-	incident_ui_tick(a);
-	app_set_status(a, ROLE_OK, "status update #%d posted to Slack; the "
-		       "update timer restarts", iu->update_no);
+	app_set_status(a, ROLE_OK, "status update #%d posted to Slack; "
+		       "writing it to the record ...", iu->update_no);
 }

@@ -15,6 +15,7 @@
 #include "widgets/dialog.h"
 
 struct app;
+struct rules_tracker;
 struct state;
 struct timeline;
 
@@ -28,6 +29,8 @@ struct incident_ui_opts {
 	const char *slack_webhook_file;
 	/* No start message on the status line (--snapshot). */
 	bool quiet;
+	/* The findings' tracker, or NULL (incident_rt_opts.tracker). */
+	struct rules_tracker *tracker;
 };
 
 /* Starts the incident's runtime (its worker, the action gate on act; act

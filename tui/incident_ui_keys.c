@@ -365,12 +365,28 @@ trimmed(char *s)
 	return s;
 }
 
+/* Whether the journal can take a change; says why not. A change is
+ * acknowledged only once written, so a failed journal refuses it here
+ * rather than letting it look done. */
+static bool
+writable(struct app *a, const char *what)
+{
+	struct incident *inc = incident_ui_incident(a->iu);
+	char msg[ERR_MSG_MAX];
+
+	if (!incident_healthy(inc, msg, sizeof(msg))) {
+		app_set_status(a, ROLE_CRIT, "%s refused: %s (nothing was "
+			       "written)", what, msg);
+		return false;
+	}
+	return true;
+}
+
 static void
 add_note(struct app *a, char *input)
 {
 	struct incident_ui *iu = a->iu;
 	struct incident *inc = incident_ui_incident(iu);
-	const char *who = incident_rt_who(iu->rt);
 	char *text = trimmed(input);
 
 	if (*text == '\0') {
@@ -378,13 +394,18 @@ add_note(struct app *a, char *input)
 		return;
 	}
 	if (strncasecmp(text, "impact:", 7) == 0 && *trimmed(text + 7)) {
-		incident_set_impact(inc, who, trimmed(text + 7));
-		app_set_status(a, ROLE_OK, "impact stated for %s",
-			       incident_id(inc));
+		if (writable(a, "impact")) {
+			incident_rt_impact(iu->rt, trimmed(text + 7));
+			app_set_status(a, ROLE_STATUS, "writing the impact to "
+				       "%s ...", incident_id(inc));
+		}
 		return;
 	}
-	incident_note(inc, who, text);
-	app_set_status(a, ROLE_OK, "note added to %s", incident_id(inc));
+	if (writable(a, "note")) {
+		incident_rt_note(iu->rt, text);
+		app_set_status(a, ROLE_STATUS, "writing the note to %s ...",
+			       incident_id(inc));
+	}
 }
 
 static void
@@ -392,21 +413,26 @@ set_status(struct app *a)
 {
 	struct incident_ui *iu = a->iu;
 	struct incident *inc = incident_ui_incident(iu);
-	struct err err = { { 0 } };
+	struct incident_info info;
+	bool same;
 
-	if (incident_set_status(inc, (enum incident_status)iu->choice,
-				incident_rt_who(iu->rt), &err) < 0) {
-		app_set_status(a, ROLE_DIM, "%s", err.msg);
+	incident_get(inc, &info);
+	same = (int)info.status == iu->choice;
+	incident_info_finish(&info);
+	if (same) {
+		app_set_status(a, ROLE_DIM, "%s is already %s",
+			       incident_id(inc), incident_status_name(
+				       (enum incident_status)iu->choice));
 		return;
 	}
-	app_set_status(a, ROLE_OK, "%s is now %s", incident_id(inc),
-		       incident_status_name((enum incident_status)iu->choice));
-	if (iu->choice == INCIDENT_RESOLVED) {
-		app_set_status(a, ROLE_OK, "%s resolved: P writes the "
-			       "post-mortem, u the resolution notice",
+	if (writable(a, "status change")) {
+		incident_rt_set_status(iu->rt,
+				       (enum incident_status)iu->choice);
+		app_set_status(a, ROLE_STATUS, "writing status %s to %s ...",
+			       incident_status_name(
+				       (enum incident_status)iu->choice),
 			       incident_id(inc));
 	}
-	incident_ui_tick(a);
 }
 
 static void
@@ -414,39 +440,25 @@ set_severity(struct app *a)
 {
 	struct incident_ui *iu = a->iu;
 	struct incident *inc = incident_ui_incident(iu);
-	const char *who = incident_rt_who(iu->rt);
 	struct incident_info info;
-	struct err err = { { 0 } };
 	bool mark, same;
 
 	incident_get(inc, &info);
 	mark = iu->security && !info.security;
 	same = (int)info.severity == iu->choice;
 	incident_info_finish(&info);
-	if (mark) {
-		incident_set_security(inc, who);
-		app_set_status(a, ROLE_OK, "%s marked as a security incident",
+	if (same && !mark) {
+		app_set_status(a, ROLE_DIM, "%s stays %s", incident_id(inc),
+			       incident_sev_name(info.severity));
+		return;
+	}
+	if (writable(a, "severity change")) {
+		incident_rt_set_severity(iu->rt, (enum incident_sev)iu->choice,
+					 mark);
+		app_set_status(a, ROLE_STATUS, "writing severity %s to %s ...",
+			       incident_sev_name((enum incident_sev)iu->choice),
 			       incident_id(inc));
 	}
-	if (same) {
-		if (!mark) {
-			app_set_status(a, ROLE_DIM, "%s stays %s",
-				       incident_id(inc),
-				       incident_sev_name(
-					       (enum incident_sev)iu->choice));
-		}
-		incident_ui_tick(a);
-		return;
-	}
-	if (incident_set_severity(inc, (enum incident_sev)iu->choice,
-				  who, &err) < 0) {
-		app_set_status(a, ROLE_DIM, "%s", err.msg);
-		return;
-	}
-	app_set_status(a, ROLE_OK, "%s is now %s%s", incident_id(inc),
-		       incident_sev_name((enum incident_sev)iu->choice),
-		       mark ? ", a security incident" : "");
-	incident_ui_tick(a);
 }
 
 static void
@@ -569,15 +581,15 @@ mark_sent(struct app *a)
 	const char *text = strcmp(iu->copied, "email") == 0 ?
 			   iu->email_text : iu->slack_text;
 
-	incident_mark_update_sent(incident_ui_incident(iu),
-				  incident_rt_who(iu->rt), iu->copied,
-				  text ? text : "");
+	if (!writable(a, "marking the update sent")) {
+		return;
+	}
+	incident_rt_mark_sent(iu->rt, iu->copied, text ? text : "");
 	a->overlay = OVERLAY_NONE;
 	a->overlay_hint[0] = '\0';
 	app_touch_all(a);
-	incident_ui_tick(a);
-	app_set_status(a, ROLE_OK, "status update #%d marked as sent (%s); "
-		       "the update timer restarts", iu->update_no, iu->copied);
+	app_set_status(a, ROLE_STATUS, "writing that status update #%d was "
+		       "sent (%s) ...", iu->update_no, iu->copied);
 }
 
 bool

@@ -19,7 +19,10 @@ const struct keymap_entry keymap_global[] = {
 	{ "q", "quit (asks first)" },
 	{ "?", "show every key binding" },
 	{ "Tab S-Tab", "focus the next / previous pane" },
-	{ "1-9", "focus a pane by its number (see Panes)" },
+	{ "1-9", "focus a pane by the number in its title (brings back a "
+		 "hidden one)" },
+	{ "x o", "hide the focused pane / show every hidden pane" },
+	{ ":", "the command line (its commands are listed below)" },
 	{ "z Enter", "zoom the focused pane (Enter when zoomed: details "
 		     "of the selected row)" },
 	{ "Esc", "close a dialog or view, unzoom, or cancel a long action" },
@@ -82,6 +85,20 @@ global_key(const struct app *a, int key, bool is_wchar)
 	switch (key) {
 	case 'q':
 		return cmd(CMD_QUIT_ASK, 0);
+	case ':':
+		return cmd(CMD_CMDLINE, 0);
+	case 'x': {
+		struct command c = cmd(CMD_HIDE, 0);
+
+		c.pane = a->focus;
+		return c;
+	}
+	case 'o': {
+		struct command c = cmd(CMD_SHOW, 0);
+
+		c.pane = -1;
+		return c;
+	}
 	case '?':
 		return cmd(CMD_HELP, 0);
 	case '\t':
@@ -103,7 +120,17 @@ global_key(const struct app *a, int key, bool is_wchar)
 		if (a->panes[a->focus].nested) {
 			return pane_key_cmd(a->focus, KEY_ESC, 1);
 		}
-		return cmd(a->zoomed ? CMD_ZOOM : CMD_CANCEL_RUNNING, 0);
+		if (a->zoomed) {
+			return cmd(CMD_ZOOM, 0);
+		}
+		if (adhoc_shows(a, a->focus)) {
+			/* Back from :promql to the source's panels. */
+			struct command c = cmd(CMD_PROMQL, 0);
+
+			c.text = "";
+			return c;
+		}
+		return cmd(CMD_CANCEL_RUNNING, 0);
 	case '/':
 		return cmd(CMD_FILTER, 0);
 	case 'r':
@@ -147,6 +174,12 @@ keymap_command(const struct app *a, int key, bool is_wchar)
 		return is_wchar && key == 'q' ? cmd(CMD_QUIT, 0) :
 		       cmd(CMD_NONE, 0);
 	}
+	if (a->cmdline.open) {
+		c = cmd(CMD_CMDLINE_KEY, 0);
+		c.key = key;
+		c.is_wchar = is_wchar;
+		return c;
+	}
 	if (dialog_is_open(&a->dlg) || a->overlay != OVERLAY_NONE) {
 		c = cmd(dialog_is_open(&a->dlg) ? CMD_DIALOG_KEY :
 			CMD_OVERLAY_KEY, 0);
@@ -188,7 +221,7 @@ keymap_mouse(const struct app *a, const MEVENT *ev, struct command *out,
 	int i;
 
 	if (max < 2 || a->first_run || a->lay.mode == LAYOUT_TOO_SMALL ||
-	    dialog_is_open(&a->dlg)) {
+	    dialog_is_open(&a->dlg) || a->cmdline.open) {
 		return 0;
 	}
 	if (a->overlay != OVERLAY_NONE) {

@@ -1,64 +1,87 @@
-/* Screen geometry for the dashboard: pure arithmetic on the terminal size,
- * recomputed on resize, focus and zoom changes. Any thread. */
+/* Screen geometry for the dashboard: pure arithmetic on the terminal size
+ * and the panes shown, recomputed on resize, focus, zoom, hide and show.
+ * Any thread. */
 #include "tui/layout.h"
 
 #include <assert.h>
 #include <stdio.h>
 #include <string.h>
 
-/* Each band's share of the body's height, in percent; a band without
- * panes gives its share to the others. */
-static const int band_share[LAYOUT_BANDS] = { 44, 26, 30 };
+static const int band_share_default[LAYOUT_BANDS] = {
+	LAYOUT_SHARE_TOP, LAYOUT_SHARE_MIDDLE, LAYOUT_SHARE_BOTTOM,
+};
 
-/* The grid: bands top to bottom, the last taking what rounding leaves;
- * in each band the panes side by side in focus order, the last taking
- * what rounding leaves. */
-static void
-layout_grid(struct layout *l, const int *band, int y0, int bh)
+static bool
+shown(const struct layout_spec *s, int i)
 {
-	int count[LAYOUT_BANDS] = { 0 }, total = 0, last = -1;
+	return s->weight[i] > 0;
+}
+
+/* The grid: the bands that hold a pane top to bottom, sharing the height
+ * by their shares, the last taking what rounding leaves; in each band its
+ * panes side by side in focus order, sharing the width by their weights,
+ * the last taking what rounding leaves. Returns false when a pane would
+ * get less than LAYOUT_GRID_MIN_H x LAYOUT_GRID_MIN_W. */
+static bool
+layout_grid(struct layout *l, const struct layout_spec *s, int y0, int bh)
+{
+	int weights[LAYOUT_BANDS] = { 0 }, count[LAYOUT_BANDS] = { 0 };
+	int share[LAYOUT_BANDS], total = 0, last = -1;
+	bool fits = true;
 
 	for (int i = 0; i < l->n; i++) {
-		count[band[i]]++;
+		if (shown(s, i)) {
+			weights[s->band[i]] += s->weight[i];
+			count[s->band[i]]++;
+		}
 	}
 	for (int b = 0; b < LAYOUT_BANDS; b++) {
+		share[b] = s->band_share[b] > 0 ? s->band_share[b] :
+			   band_share_default[b];
 		if (count[b] > 0) {
-			total += band_share[b];
+			total += share[b];
 			last = b;
 		}
 	}
 	for (int b = 0, y = y0; b < LAYOUT_BANDS; b++) {
-		int h, w, x = 0, k = 0;
+		int h, x = 0, k = 0;
 
 		if (count[b] == 0) {
 			continue;
 		}
-		h = b == last ? y0 + bh - y : bh * band_share[b] / total;
-		w = l->cols / count[b];
+		h = b == last ? y0 + bh - y : bh * share[b] / total;
 		for (int i = 0; i < l->n; i++) {
-			if (band[i] != b) {
+			int w;
+
+			if (!shown(s, i) || s->band[i] != b) {
 				continue;
 			}
-			k++;
-			l->pane[i] = (struct rect){ y, x, h,
-						    k == count[b] ? l->cols - x :
-						    w };
+			w = ++k == count[b] ? l->cols - x :
+			    l->cols * s->weight[i] / weights[b];
+			l->pane[i] = (struct rect){ y, x, h, w };
+			if (h < LAYOUT_GRID_MIN_H || w < LAYOUT_GRID_MIN_W) {
+				fits = false;
+			}
 			x += w;
 		}
 		y += h;
 	}
+	return fits;
 }
 
 /* One frame for the focused pane, in its place in the focus order, and
- * one summary line for each other pane above or below it. */
+ * one summary line for each other pane shown, above or below it. */
 static void
-layout_accordion(struct layout *l, int y0, int bh, int focus)
+layout_accordion(struct layout *l, const struct layout_spec *s, int y0,
+		 int bh, int focus, int n_shown)
 {
-	int open_h = bh - (l->n - 1);
+	int open_h = bh - (n_shown - 1);
 	int y = y0;
 
 	for (int i = 0; i < l->n; i++) {
-		if (i == focus) {
+		if (!shown(s, i)) {
+			l->pane[i] = (struct rect){ 0, 0, 0, 0 };
+		} else if (i == focus) {
 			l->pane[i] = (struct rect){ y, 0, open_h, l->cols };
 			y += open_h;
 		} else {
@@ -69,22 +92,26 @@ layout_accordion(struct layout *l, int y0, int bh, int focus)
 }
 
 void
-layout_compute(struct layout *l, int cols, int rows, const int *band, int n,
-	       int focus, bool zoomed)
+layout_compute(struct layout *l, int cols, int rows,
+	       const struct layout_spec *s, int focus, bool zoomed)
 {
-	int bh = rows - 2;
+	int bh = rows - 2, n_shown = 0;
 
 	memset(l, 0, sizeof(*l));
 	l->cols = cols;
 	l->rows = rows;
-	l->n = n < 0 ? 0 : n > LAYOUT_PANES_MAX ? LAYOUT_PANES_MAX : n;
-	if (focus < 0 || focus >= l->n) {
-		focus = 0;
-	}
+	l->n = s->n < 0 ? 0 : s->n > LAYOUT_PANES_MAX ? LAYOUT_PANES_MAX :
+	       s->n;
 	for (int i = 0; i < l->n; i++) {
-		assert(band[i] >= 0 && band[i] < LAYOUT_BANDS);
+		assert(s->band[i] >= 0 && s->band[i] < LAYOUT_BANDS);
+		n_shown += shown(s, i);
 	}
-	if (cols < LAYOUT_MIN_COLS || rows < LAYOUT_MIN_ROWS || l->n == 0) {
+	if (focus < 0 || focus >= l->n || !shown(s, focus)) {
+		for (focus = 0; focus < l->n && !shown(s, focus); focus++) {
+		}
+	}
+	if (cols < LAYOUT_MIN_COLS || rows < LAYOUT_MIN_ROWS ||
+	    n_shown == 0 || bh - (n_shown - 1) < 3) {
 		l->mode = LAYOUT_TOO_SMALL;
 		return;
 	}
@@ -93,12 +120,12 @@ layout_compute(struct layout *l, int cols, int rows, const int *band, int n,
 	if (zoomed) {
 		l->mode = LAYOUT_ZOOMED;
 		l->pane[focus] = (struct rect){ 1, 0, bh, cols };
-	} else if (cols >= LAYOUT_GRID_COLS && rows >= LAYOUT_GRID_ROWS) {
+	} else if (layout_grid(l, s, 1, bh)) {
 		l->mode = LAYOUT_GRID;
-		layout_grid(l, band, 1, bh);
 	} else {
+		memset(l->pane, 0, sizeof(l->pane));
 		l->mode = LAYOUT_ACCORDION;
-		layout_accordion(l, 1, bh, focus);
+		layout_accordion(l, s, 1, bh, focus, n_shown);
 	}
 }
 

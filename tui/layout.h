@@ -1,8 +1,9 @@
 /* Where things go on the screen: the header and status lines, and the
- * panes in one of three arrangements (a grid of bands when the terminal is
- * large, an accordion of one open pane and one-line summaries when it is
- * small, one pane when zoomed). Each pane says which band it sits in; the
- * bands share the height, the panes of a band share its width. Pure
+ * panes in one of three arrangements (a grid of bands when every pane
+ * shown gets a useful frame in it, an accordion of one open pane and
+ * one-line summaries otherwise, one pane when zoomed). Each pane says
+ * which band it sits in and its share of that band's width; the bands
+ * that hold a pane share the height. A hidden pane takes no room. Pure
  * geometry; any thread, no ncurses state. */
 #ifndef WARROOM_LAYOUT_H
 #define WARROOM_LAYOUT_H
@@ -17,9 +18,14 @@
 /* Below this the screen only says how large it needs to be. */
 #define LAYOUT_MIN_COLS 60
 #define LAYOUT_MIN_ROWS 16
-/* From this size up every pane gets a frame of its own. */
-#define LAYOUT_GRID_COLS 120
-#define LAYOUT_GRID_ROWS 32
+/* The grid is used when every pane shown gets a frame at least this
+ * large in it (a table's heading and a few rows, 40 columns). */
+#define LAYOUT_GRID_MIN_H 7
+#define LAYOUT_GRID_MIN_W 40
+/* Each band's share of the height by default, in percent. */
+#define LAYOUT_SHARE_TOP 44
+#define LAYOUT_SHARE_MIDDLE 26
+#define LAYOUT_SHARE_BOTTOM 30
 
 struct rect {
 	int y, x, h, w;         /* h == 0: not shown */
@@ -32,6 +38,16 @@ enum layout_mode {
 	LAYOUT_ZOOMED,          /* focused alone */
 };
 
+/* What is laid out: n panes in focus order. */
+struct layout_spec {
+	int n;
+	int band[LAYOUT_PANES_MAX];     /* 0 top .. LAYOUT_BANDS-1 */
+	/* Share of its band's width (a weight); 0: hidden, no room. */
+	int weight[LAYOUT_PANES_MAX];
+	/* Each band's share of the height (weights); 0: the default. */
+	int band_share[LAYOUT_BANDS];
+};
+
 struct layout {
 	int cols, rows;
 	enum layout_mode mode;
@@ -39,15 +55,15 @@ struct layout {
 	struct rect status;
 	int n;                  /* panes laid out */
 	/* Each pane's frame (h >= 3), or its summary line (h == 1, accordion
-	 * only), or nothing (h == 0). */
+	 * only), or nothing (h == 0: hidden, or another pane is zoomed). */
 	struct rect pane[LAYOUT_PANES_MAX];
 };
 
-/* Lays out a cols x rows screen for n panes (at most LAYOUT_PANES_MAX), in
- * focus order, pane i in band band[i] (0..LAYOUT_BANDS-1), with pane focus
- * open. */
-void layout_compute(struct layout *l, int cols, int rows, const int *band,
-		    int n, int focus, bool zoomed);
+/* Lays out a cols x rows screen for the panes of spec (at most
+ * LAYOUT_PANES_MAX), with pane focus open (or alone, when zoomed). With no
+ * pane to show the screen is too small. */
+void layout_compute(struct layout *l, int cols, int rows,
+		    const struct layout_spec *spec, int focus, bool zoomed);
 
 /* The pane whose rectangle holds (y, x), or -1. */
 int layout_pane_at(const struct layout *l, int y, int x);

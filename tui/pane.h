@@ -36,6 +36,11 @@ struct pane_ctx {
 	bool focused;
 	bool zoomed;
 	bool read_only;
+	/* For a pane that shows every source of its kind at once
+	 * (pane_ops.whole_kind): their latest snapshots in source order, a
+	 * NULL one before its first poll. */
+	const struct snapshot **kind_snaps;
+	size_t n_kind_snaps;
 };
 
 struct pane;
@@ -45,6 +50,9 @@ struct pane_ops {
 	/* The title of a pane not fed by a source (the kind's otherwise). */
 	const char *title;
 	int band;               /* where the grid puts it: 0 top .. 2 bottom */
+	/* Draws every source of its kind at once (one row each) rather than
+	 * one source at a time: pane_ctx.kind_snaps holds them all. */
+	bool whole_kind;
 	/* Draws the inside of the frame: h lines of w columns at (y, x). */
 	void (*draw)(struct pane *p, const struct pane_ctx *c, WINDOW *win,
 		     int y, int x, int h, int w);
@@ -68,6 +76,11 @@ struct pane {
 	const struct pane_ops *ops;
 	int number;             /* 1.., the focus key */
 	int source;             /* state index of the source shown, -1 none */
+	/* Where the layout puts it ([layout], else ops->band): its band and
+	 * its share of the band's width. */
+	int band;
+	int width;
+	bool hidden;            /* hidden by the operator or [layout] */
 	struct table_view view;
 	char filter[PANE_FILTER_MAX];   /* '/' filter, "" for none */
 	int sort_col;           /* index into the pane's sortable columns */
@@ -99,6 +112,7 @@ extern const struct pane_ops pane_redis_ops;
 extern const struct pane_ops pane_kafka_ops;
 extern const struct pane_ops pane_metrics_ops;
 extern const struct pane_ops pane_alerts_ops;
+extern const struct pane_ops pane_http_ops;
 extern const struct pane_ops pane_timeline_ops;
 
 #define PANE_TARGET(t) (1u << (t))

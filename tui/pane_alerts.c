@@ -39,7 +39,7 @@ struct alerts_priv {
 	const struct alerts_model *m;   /* of cache.held */
 	struct pane_index ix;   /* alerts, or silences in SUB_SILENCES */
 	int64_t now_wall_ms;
-	size_t n_crit, n_warn, n_info, n_silenced;
+	size_t n_crit, n_warn, n_info, n_silenced, n_inhibited;
 	int table_dy;
 };
 
@@ -49,7 +49,7 @@ static const struct table_col alert_cols[] = {
 	{ "LABELS", 24, 0, false, false },
 	{ "SUMMARY", 30, 10, false, true },
 	{ "FOR", 7, 4, true, false },
-	{ "SILENCED", 8, 0, false, false },
+	{ "STATE", 9, 0, false, false },
 };
 
 static const struct table_col silence_cols[] = {
@@ -227,6 +227,7 @@ alerts_refresh(struct pane *p, const struct pane_ctx *c)
 	ap->m = m;
 	pane_index_clear(&ap->ix);
 	ap->n_crit = ap->n_warn = ap->n_info = ap->n_silenced = 0;
+	ap->n_inhibited = 0;
 	if (m == NULL) {
 		table_view_clamp(&p->view, 0);
 		return;
@@ -239,6 +240,7 @@ alerts_refresh(struct pane *p, const struct pane_ctx *c)
 		ap->n_warn += rank == 1;
 		ap->n_info += rank == 2;
 		ap->n_silenced += a->silenced;
+		ap->n_inhibited += a->inhibited && !a->silenced;
 	}
 	if (p->sub == SUB_SILENCES) {
 		index_silences(p, ap);
@@ -258,6 +260,15 @@ alerts_refresh(struct pane *p, const struct pane_ctx *c)
 	table_view_clamp(&p->view, ap->ix.n);
 }
 
+/* As Alertmanager says: firing, or suppressed by a silence or an
+ * inhibition (still firing, but not notified). */
+static const char *
+alert_state(const struct alert_row *a)
+{
+	return a->silenced && a->inhibited ? "silenced+" : a->silenced ?
+	       "silenced" : a->inhibited ? "inhibited" : "firing";
+}
+
 static void
 alert_cell(void *ctx, size_t row, int col, char *buf, size_t n,
 	   enum role *role)
@@ -273,7 +284,7 @@ alert_cell(void *ctx, size_t row, int col, char *buf, size_t n,
 		break;
 	case 1:
 		snprintf(buf, n, "%s", a->name);
-		if (a->silenced) {
+		if (a->silenced || a->inhibited) {
 			*role = ROLE_DIM;
 		}
 		break;
@@ -283,7 +294,7 @@ alert_cell(void *ctx, size_t row, int col, char *buf, size_t n,
 		break;
 	case 3:
 		pane_oneline(buf, n, a->summary);
-		if (a->silenced) {
+		if (a->silenced || a->inhibited) {
 			*role = ROLE_DIM;
 		}
 		break;
@@ -291,8 +302,8 @@ alert_cell(void *ctx, size_t row, int col, char *buf, size_t n,
 		pane_fmt_age(ap->now_wall_ms, a->starts_ms, buf, (int)n);
 		break;
 	default:
-		snprintf(buf, n, "%s", a->silenced ? "silenced" : "");
-		*role = ROLE_DIM;
+		snprintf(buf, n, "%s", alert_state(a));
+		*role = a->silenced || a->inhibited ? ROLE_DIM : ROLE_NORMAL;
 		break;
 	}
 }
@@ -389,6 +400,11 @@ draw_summary(struct pane *p, const struct pane_ctx *c, WINDOW *win, int y,
 	pane_line_addf(&l, ROLE_DIM, "info %zu", ap->n_info);
 	pane_line_sep(&l);
 	pane_line_addf(&l, ROLE_DIM, "silenced %zu", ap->n_silenced);
+	if (ap->n_inhibited > 0) {
+		pane_line_sep(&l);
+		pane_line_addf(&l, ROLE_DIM, "inhibited %zu",
+			       ap->n_inhibited);
+	}
 }
 
 static void
@@ -658,11 +674,21 @@ alerts_detail(struct pane *p, const struct pane_ctx *c)
 	} else {
 		pane_buf_field(&b, "firing since", NULL);
 	}
-	pane_buf_addf(&b, "silenced: %s\n", a->silenced ? "yes" : "no");
+	pane_buf_addf(&b, "state: %s%s\n", a->silenced && a->inhibited ?
+		      "silenced and inhibited" : alert_state(a),
+		      a->silenced || a->inhibited ? " (suppressed: still "
+		      "firing, not notified)" : "");
 	if (a->silenced) {
 		pane_buf_field(&b, "silence", a->silence_id);
 	}
+	pane_buf_field(&b, "receivers", a->receivers);
+	pane_buf_field(&b, "runbook", a->runbook_url);
+	pane_buf_field(&b, "source", a->generator_url);
+	pane_buf_field(&b, "all labels", a->matchers);
 	pane_buf_addf(&b, "\nsummary:\n%s\n", a->summary);
+	if (a->description != NULL && a->description[0] != '\0') {
+		pane_buf_addf(&b, "\ndescription:\n%s\n", a->description);
+	}
 	return pane_buf_take(&b);
 }
 

@@ -242,6 +242,21 @@ draw_conn_line(const struct db_priv *dp, const struct pane_ctx *c,
 		pane_line_addf(&l, ROLE_DIM, "other %s",
 			       pane_fmt_num(m->conns_other, a, sizeof(a)));
 	}
+	/* Counted above: what warroom itself holds, and what others than
+	 * superusers can never have. */
+	if (m->own_pid > 0) {
+		pane_line_sep(&l);
+		pane_line_addf(&l, ROLE_DIM, "%d warroom",
+			       m->action_pid > 0 ? 2 : 1);
+	}
+	if (!isnan(m->reserved_connections) && m->reserved_connections > 0) {
+		pane_line_sep(&l);
+		pane_line_addf(&l, !isnan(used) && used >= m->max_connections -
+			       m->reserved_connections ? ROLE_CRIT : ROLE_DIM,
+			       "%s reserved for superusers",
+			       pane_fmt_num(m->reserved_connections, a,
+					    sizeof(a)));
+	}
 }
 
 static void
@@ -276,9 +291,7 @@ draw_stats_line(const struct db_priv *dp, const struct pane_ctx *c,
 		       fmt_bytes(m->db_size_bytes, a, sizeof(a)));
 	pane_line_sep(&l);
 	if (m->is_standby) {
-		pane_line_addf(&l, pane_db_views_lag_role(m->replay_delay_s),
-			       "standby: replay delay %s",
-			       pane_fmt_dur_s(m->replay_delay_s, a, sizeof(a)));
+		pane_db_views_standby(&l, m);
 		return;
 	}
 	if (m->n_replicas == 0) {
@@ -286,18 +299,28 @@ draw_stats_line(const struct db_priv *dp, const struct pane_ctx *c,
 		return;
 	}
 	{
-		double worst = NAN;
+		double worst = NAN, bytes = NAN;
 
 		for (i = 0; i < m->n_replicas; i++) {
 			double lag = m->replicas[i].replay_lag_s;
+			double b = m->replicas[i].replay_lag_bytes;
 
 			if (!isnan(lag) && (isnan(worst) || lag > worst)) {
 				worst = lag;
 			}
+			if (!isnan(b) && (isnan(bytes) || b > bytes)) {
+				bytes = b;
+			}
 		}
 		pane_line_addf(&l, pane_db_views_lag_role(worst),
-			       "replicas %zu (replay lag %s)", m->n_replicas,
+			       "replicas %zu (replay lag %s", m->n_replicas,
 			       fmt_seconds(worst, a, sizeof(a)));
+		if (!isnan(bytes)) {
+			pane_line_addf(&l, pane_db_views_bytes_role(bytes),
+				       ", %s behind",
+				       fmt_bytes(bytes, a, sizeof(a)));
+		}
+		pane_line_add(&l, pane_db_views_lag_role(worst), ")");
 	}
 }
 
@@ -540,14 +563,25 @@ session_detail(struct pane_buf *b, const struct db_priv *dp,
 	pane_buf_field(b, "application", s->app);
 	pane_buf_field(b, "state", s->state);
 	pane_buf_field(b, "wait event", s->wait_event);
-	pane_buf_addf(b, "backend start: %s (%lld us)\n",
+	pane_buf_addf(b, "backend start: %s\n",
 		      clock_format_utc(s->backend_start_us / 1000, 0, t1,
-				       sizeof(t1)),
-		      (long long)s->backend_start_us);
-	pane_buf_addf(b, "query running for: %s\n",
-		      pane_fmt_dur_s(s->query_s, t1, sizeof(t1)));
+				       sizeof(t1)));
+	if (strncmp(s->state, "idle", 4) == 0) {
+		/* Nothing runs: its query is the last one, finished. */
+		pane_buf_addf(b, "idle for: %s\n",
+			      pane_fmt_dur_s(s->state_s, t1, sizeof(t1)));
+		pane_buf_addf(b, "last query started: %s ago\n",
+			      pane_fmt_dur_s(s->query_s, t1, sizeof(t1)));
+	} else {
+		pane_buf_addf(b, "query running for: %s\n",
+			      pane_fmt_dur_s(s->query_s, t1, sizeof(t1)));
+	}
 	pane_buf_addf(b, "transaction open for: %s\n",
 		      pane_fmt_dur_s(s->xact_s, t1, sizeof(t1)));
+	if (s->pid == dp->m->action_pid) {
+		pane_buf_addf(b, "this is the session warroom keeps for "
+			      "actions\n");
+	}
 	if (s->n_blocked_by > 0) {
 		pane_db_views_fmt_pids(s, t2, sizeof(t2));
 		pane_buf_addf(b, "blocked by: %s\n", t2);
@@ -568,7 +602,13 @@ session_detail(struct pane_buf *b, const struct db_priv *dp,
 	}
 	pane_buf_addf(b, "blocks: %d session%s\n", blocks,
 		      blocks == 1 ? "" : "s");
-	pane_buf_addf(b, "\nquery:\n%s\n", s->query);
+	if (s->lock_db != NULL && s->lock_db[0] != '\0') {
+		pane_buf_addf(b, "the relation is in database %s: its OID is "
+			      "named only there (point dsn at %s to see the "
+			      "name)\n", s->lock_db, s->lock_db);
+	}
+	pane_buf_addf(b, "\n%s:\n%s\n", strncmp(s->state, "idle", 4) == 0 ?
+		      "last query" : "query", s->query);
 }
 
 static char *
@@ -598,10 +638,13 @@ db_detail(struct pane *p, const struct pane_ctx *c)
 		pane_buf_field(&b, "name", r->name);
 		pane_buf_field(&b, "client", r->client);
 		pane_buf_field(&b, "state", r->state);
+		pane_buf_field(&b, "sync state", r->sync_state);
 		pane_buf_addf(&b, "lag: write %s, flush %s, replay %s\n",
 			      fmt_seconds(r->write_lag_s, t1, sizeof(t1)),
 			      fmt_seconds(r->flush_lag_s, t2, sizeof(t2)),
 			      fmt_seconds(r->replay_lag_s, t3, sizeof(t3)));
+		pane_buf_addf(&b, "not replayed there yet: %s of WAL\n",
+			      fmt_bytes(r->replay_lag_bytes, t1, sizeof(t1)));
 		return pane_buf_take(&b);
 	}
 	if (p->sub == SUB_STATEMENTS) {

@@ -260,13 +260,21 @@ draw_tree_line(const struct pg_model *m, const struct pane_ctx *c,
 		return;
 	}
 	if (tl->depth == 0 && !tl->cycle) {
-		pane_line_addf(&l, R(ROLE_CRIT), "pid %d %s@%s %s %s", s->pid,
-			       s->user, s->db, s->state,
+		pane_line_addf(&l, R(ROLE_CRIT), "pid %d %s@%s", s->pid,
+			       s->user, s->db);
+		if (s->app[0] != '\0') {
+			pane_line_addf(&l, R(ROLE_CRIT), " (%s)", s->app);
+		}
+		pane_line_addf(&l, R(ROLE_CRIT), " %s %s", s->state,
 			       pane_fmt_dur_s(session_age_s(s), a, sizeof(a)));
 		pane_line_addf(&l, R(ROLE_CRIT), " · blocks %d", tl->blocks);
 		return;
 	}
-	pane_line_addf(&l, R(ROLE_WARN), "pid %d waits %s", s->pid,
+	pane_line_addf(&l, R(ROLE_WARN), "pid %d", s->pid);
+	if (s->app[0] != '\0') {
+		pane_line_addf(&l, R(ROLE_WARN), " (%s)", s->app);
+	}
+	pane_line_addf(&l, R(ROLE_WARN), " waits %s",
 		       pane_fmt_dur_s(locktree_wait_s(s), a, sizeof(a)));
 	if (s->lock_mode[0] != '\0') {
 		pane_line_addf(&l, R(ROLE_WARN), " %s", s->lock_mode);

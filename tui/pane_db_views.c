@@ -54,6 +54,7 @@ static const struct table_col long_cols[] = {
 	{ "PID", 7, 5, true, false },
 	{ "USER", 10, 4, false, false },
 	{ "DB", 10, 0, false, false },
+	{ "APP", 12, 0, false, false },
 	{ "CLIENT", 15, 0, false, false },
 	{ "DURATION", 8, 6, true, false },
 	{ "WAIT", 18, 0, false, false },
@@ -65,10 +66,12 @@ static const struct table_col sess_cols[] = {
 	{ "PID", 7, 5, true, false },
 	{ "USER", 10, 4, false, false },
 	{ "DB", 10, 0, false, false },
+	{ "APP", 12, 0, false, false },
 	{ "CLIENT", 15, 0, false, false },
 	{ "STATE", 12, 6, false, false },
 	{ "WAIT", 18, 0, false, false },
 	{ "DURATION", 8, 6, true, false },
+	{ "IDLE", 8, 0, true, false },
 	{ "XACT", 8, 0, true, false },
 	{ "BLOCKED BY", 10, 0, false, false },
 	{ "QUERY", 30, 10, false, true },
@@ -78,9 +81,11 @@ static const struct table_col rep_cols[] = {
 	{ "NAME", 16, 6, false, true },
 	{ "CLIENT", 16, 0, false, false },
 	{ "STATE", 10, 6, false, false },
+	{ "SYNC", 9, 0, false, false },
 	{ "WRITE", 8, 0, true, false },
 	{ "FLUSH", 8, 0, true, false },
 	{ "REPLAY", 8, 6, true, false },
+	{ "BEHIND", 9, 6, true, false },
 };
 
 static const struct table_col stmt_cols[] = {
@@ -293,6 +298,8 @@ session_cell(const struct pg_session *s, double long_s, const char *col,
 		snprintf(buf, n, "%s", s->user);
 	} else if (strcmp(col, "DB") == 0) {
 		snprintf(buf, n, "%s", s->db);
+	} else if (strcmp(col, "APP") == 0) {
+		snprintf(buf, n, "%s", s->app);
 	} else if (strcmp(col, "CLIENT") == 0) {
 		snprintf(buf, n, "%s", s->client);
 		*role = ROLE_DIM;
@@ -306,6 +313,14 @@ session_cell(const struct pg_session *s, double long_s, const char *col,
 	} else if (strcmp(col, "DURATION") == 0) {
 		pane_fmt_dur_s(s->query_s, buf, (int)n);
 		*role = duration_role(s, s->query_s, long_s);
+	} else if (strcmp(col, "IDLE") == 0) {
+		/* How long it has sat idle; nothing for a running one. */
+		if (strncmp(s->state, "idle", 4) == 0) {
+			pane_fmt_dur_s(s->state_s, buf, (int)n);
+			*role = is_idle_xact(s) ? state_role(s) : ROLE_DIM;
+		} else {
+			buf[0] = '\0';
+		}
 	} else if (strcmp(col, "XACT") == 0) {
 		pane_fmt_dur_s(s->xact_s, buf, (int)n);
 		*role = is_idle_xact(s) ? state_role(s) : ROLE_DIM;
@@ -346,6 +361,13 @@ pane_db_views_lag_role(double s)
 	       ROLE_OK;
 }
 
+enum role
+pane_db_views_bytes_role(double b)
+{
+	return isnan(b) ? ROLE_DIM : b > 1024.0 * 1024 * 1024 ? ROLE_CRIT :
+	       b > 16.0 * 1024 * 1024 ? ROLE_WARN : ROLE_OK;
+}
+
 static void
 rep_cell(void *ctx, size_t row, int col, char *buf, size_t n,
 	 enum role *role)
@@ -367,16 +389,24 @@ rep_cell(void *ctx, size_t row, int col, char *buf, size_t n,
 			ROLE_WARN;
 		break;
 	case 3:
+		snprintf(buf, n, "%s", r->sync_state ? r->sync_state : "");
+		*role = ROLE_DIM;
+		break;
+	case 4:
 		fmt_seconds(r->write_lag_s, buf, (int)n);
 		*role = pane_db_views_lag_role(r->write_lag_s);
 		break;
-	case 4:
+	case 5:
 		fmt_seconds(r->flush_lag_s, buf, (int)n);
 		*role = pane_db_views_lag_role(r->flush_lag_s);
 		break;
-	default:
+	case 6:
 		fmt_seconds(r->replay_lag_s, buf, (int)n);
 		*role = pane_db_views_lag_role(r->replay_lag_s);
+		break;
+	default:
+		fmt_bytes(r->replay_lag_bytes, buf, (int)n);
+		*role = pane_db_views_bytes_role(r->replay_lag_bytes);
 		break;
 	}
 }
@@ -422,6 +452,27 @@ pane_db_views_long_table(struct db_priv *dp)
 	return tm;
 }
 
+void
+pane_db_views_standby(struct pane_line *l, const struct pg_model *m)
+{
+	char a[32];
+
+	pane_line_addf(l, pane_db_views_lag_role(m->replay_delay_s),
+		       "standby: replay delay %s",
+		       pane_fmt_dur_s(m->replay_delay_s, a, sizeof(a)));
+	if (!isnan(m->replay_behind_bytes) && m->replay_behind_bytes > 0) {
+		pane_line_addf(l, pane_db_views_bytes_role(
+				       m->replay_behind_bytes),
+			       ", %s to replay",
+			       fmt_bytes(m->replay_behind_bytes, a,
+					 sizeof(a)));
+	}
+	if (m->replay_paused) {
+		pane_line_sep(l);
+		pane_line_add(l, ROLE_CRIT, "replay paused");
+	}
+}
+
 /* ---- the table sub-views ------------------------------------------------- */
 
 void
@@ -433,7 +484,7 @@ pane_db_views_draw(struct pane *p, struct db_priv *dp,
 	struct table_model tm = { .ctx = dp, .n_rows = dp->ix.n };
 	struct pane_line l;
 	const char *sort;
-	char right[64], a[32];
+	char right[64];
 	int line = 1, bottom = 0;
 	size_t i, n_active = 0, n_idle_xact = 0, n_waiting = 0;
 
@@ -475,11 +526,7 @@ pane_db_views_draw(struct pane *p, struct db_priv *dp,
 		break;
 	case SUB_REPLICATION:
 		if (m->is_standby) {
-			double delay = m->replay_delay_s;
-
-			pane_line_addf(&l, pane_db_views_lag_role(delay),
-				       "standby: replay delay %s",
-				       pane_fmt_dur_s(delay, a, sizeof(a)));
+			pane_db_views_standby(&l, m);
 		} else {
 			pane_line_addf(&l, ROLE_NORMAL, "primary");
 			pane_line_sep(&l);

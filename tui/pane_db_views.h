@@ -64,6 +64,10 @@ void pane_db_views_draw(struct pane *p, struct db_priv *dp,
 
 /* The role of a replication lag of s seconds (dim when unknown). */
 enum role pane_db_views_lag_role(double s);
+/* The role of a replication lag of b bytes of WAL (dim when unknown). */
+enum role pane_db_views_bytes_role(double b);
+/* "standby: replay delay 3s, 12.0 MiB to replay · replay paused" on l. */
+void pane_db_views_standby(struct pane_line *l, const struct pg_model *m);
 /* The pids s waits for, "4242,4243", into buf (size n). */
 void pane_db_views_fmt_pids(const struct pg_session *s, char *buf, size_t n);
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/clock.h"
 #include "core/sanitize.h"
 #include "core/xalloc.h"
 #include "tui/pane.h"
@@ -198,7 +199,80 @@ spark_hi(const struct metric_panel *pn, const struct metric_row *r)
 	return hi;
 }
 
-/* label | value | sparkline, or label | error. */
+/* "warn 1 %  crit 5 %", "warn 2.00 s" into buf; "" without either. */
+static char *
+thresholds_text(const struct metric_panel *pn, char *buf, size_t n)
+{
+	char a[32], b[32];
+
+	buf[0] = '\0';
+	if (!isnan(pn->warn) && !isnan(pn->crit)) {
+		snprintf(buf, n, "warn %s  crit %s",
+			 fmt_value(pn->unit, pn->warn, a, sizeof(a)),
+			 fmt_value(pn->unit, pn->crit, b, sizeof(b)));
+	} else if (!isnan(pn->warn)) {
+		snprintf(buf, n, "warn %s",
+			 fmt_value(pn->unit, pn->warn, a, sizeof(a)));
+	} else if (!isnan(pn->crit)) {
+		snprintf(buf, n, "crit %s",
+			 fmt_value(pn->unit, pn->crit, a, sizeof(a)));
+	}
+	return buf;
+}
+
+/* The sparkline's scale, "0–4.2 %": it is drawn from 0 to hi. */
+static char *
+scale_text(const struct metric_panel *pn, double hi, char *buf, size_t n)
+{
+	char a[32];
+
+	buf[0] = '\0';
+	if (!isnan(hi)) {
+		snprintf(buf, n, "0%s%s", text_utf8 ? "\u2013" : "-",
+			 fmt_value(pn->unit, hi, a, sizeof(a)));
+	}
+	return buf;
+}
+
+/* What follows a row's sparkline: its scale, and for a panel of one
+ * series (which has no heading) its thresholds; as much as leaves the
+ * sparkline SPARK_MIN columns of room in room. */
+#define SPARK_MIN 12
+static void
+spark_note(const struct metric_panel *pn, const struct metric_row *r,
+	   bool single, int room, char *buf, size_t n)
+{
+	char scale[48], th[80];
+	bool any = false;
+	size_t i;
+
+	for (i = 0; i < r->history.n && !any; i++) {
+		any = !isnan(r->history.v[i]);
+	}
+	/* No line drawn: no scale for it. */
+	scale[0] = '\0';
+	if (any) {
+		scale_text(pn, spark_hi(pn, r), scale, sizeof(scale));
+	}
+	thresholds_text(pn, th, sizeof(th));
+	if (single && th[0] != '\0') {
+		snprintf(buf, n, "%s%s%s", scale, scale[0] ? "  " : "", th);
+		if (room - draw_width(buf) - 1 >= SPARK_MIN) {
+			return;
+		}
+		/* The thresholds before the scale: they judge the value. */
+		snprintf(buf, n, "%s", th);
+		if (room - draw_width(buf) - 1 >= SPARK_MIN) {
+			return;
+		}
+	}
+	snprintf(buf, n, "%s", scale);
+	if (room - draw_width(buf) - 1 < SPARK_MIN) {
+		buf[0] = '\0';
+	}
+}
+
+/* label | value | sparkline | scale (thresholds), or label | error. */
 static void
 draw_entry(const struct metrics_priv *mp, const struct pane_ctx *c,
 	   WINDOW *win, int y, int x, int w, const struct metric_ent *e,
@@ -207,7 +281,7 @@ draw_entry(const struct metrics_priv *mp, const struct pane_ctx *c,
 	const struct metric_panel *pn = &mp->m->panels[e->panel];
 	const struct metric_row *r = e->row != NO_ROW ? &pn->rows[e->row] :
 				     NULL;
-	char label[256], val[64];
+	char label[256], val[64], note[128];
 	int lx = x, sw, vw;
 	enum role vr;
 
@@ -268,7 +342,16 @@ draw_entry(const struct metrics_priv *mp, const struct pane_ctx *c,
 			selected ? ROLE_SELECTED : vr, c->theme);
 	lx += VALUE_COLS + 1;
 	sw = x + w - lx;
-	if (r == NULL || sw <= 0 || r->history.n == 0) {
+	if (r == NULL || sw <= 0) {
+		return;
+	}
+	spark_note(pn, r, panel_is_single(pn), sw, note, sizeof(note));
+	if (note[0] != '\0') {
+		sw -= draw_text_right(win, y, x + w, sw, note,
+				      selected ? ROLE_SELECTED : ROLE_DIM,
+				      c->theme) + 1;
+	}
+	if (sw <= 0 || r->history.n == 0) {
 		return;
 	}
 	/* The whole history (30 minutes) in whatever width is left. */
@@ -283,16 +366,53 @@ draw_panel_name(const struct metric_panel *pn, const struct pane_ctx *c,
 		WINDOW *win, int y, int x, int w)
 {
 	struct pane_line l;
-	char a[32], b[32];
+	char th[80];
 
 	pane_line_init(&l, win, c->theme, y, x, w);
 	pane_line_add(&l, ROLE_TITLE, pn->name);
-	if (!isnan(pn->warn) || !isnan(pn->crit)) {
-		pane_line_addf(&l, ROLE_DIM, "  warn %s  crit %s",
-			       isnan(pn->warn) ? pane_dash() :
-			       fmt_value(pn->unit, pn->warn, a, sizeof(a)),
-			       isnan(pn->crit) ? pane_dash() :
-			       fmt_value(pn->unit, pn->crit, b, sizeof(b)));
+	if (thresholds_text(pn, th, sizeof(th))[0] != '\0') {
+		pane_line_addf(&l, ROLE_DIM, "  %s", th);
+	}
+}
+
+/* "30m", "15s", "1h": a round span in its own unit. */
+static char *
+span_fmt(int64_t ms, char *buf, size_t n)
+{
+	if (ms > 0 && ms % 3600000 == 0) {
+		snprintf(buf, n, "%lldh", (long long)(ms / 3600000));
+	} else if (ms > 0 && ms % 60000 == 0) {
+		snprintf(buf, n, "%lldm", (long long)(ms / 60000));
+	} else {
+		clock_format_duration(ms, buf, (int)n);
+	}
+	return buf;
+}
+
+/* "sparklines: last 30m, one point per 15s" from the first history, or
+ * "" when there is none. */
+static void
+span_text(const struct metrics_model *m, char *buf, size_t n)
+{
+	char span[32], step[32];
+	size_t i, j;
+
+	buf[0] = '\0';
+	for (i = 0; i < m->n_panels; i++) {
+		for (j = 0; j < m->panels[i].n_rows; j++) {
+			const struct series *h = &m->panels[i].rows[j].history;
+
+			if (h->n < 2 || h->step_ms <= 0) {
+				continue;
+			}
+			span_fmt((int64_t)(h->n - 1) * h->step_ms, span,
+				 sizeof(span));
+			span_fmt(h->step_ms, step, sizeof(step));
+			snprintf(buf, n, "sparklines: last %s, one point per "
+				 "%s, each from 0 to the value at its right",
+				 span, step);
+			return;
+		}
 	}
 }
 
@@ -362,6 +482,20 @@ metrics_draw(struct pane *p, const struct pane_ctx *c, WINDOW *win, int y,
 	avail = h - line;
 	compact = p->sub == SUB_COMPACT ||
 		  mp->n_ents + mp->n_panels_shown > (size_t)avail;
+	/* The sparklines' time span on a line of its own when one is
+	 * spare (the record of a row says it always). */
+	if ((compact ? mp->n_ents : mp->n_ents + mp->n_panels_shown) <
+	    (size_t)avail) {
+		char span[160];
+
+		span_text(mp->m, span, sizeof(span));
+		if (span[0] != '\0') {
+			draw_text(win, y + line, x, w, span, ROLE_DIM,
+				  c->theme);
+			line++;
+			avail--;
+		}
+	}
 	lw = label_width(mp, compact, w);
 	if (!compact) {
 		size_t last_panel = SIZE_MAX;
@@ -475,13 +609,19 @@ metrics_detail(struct pane *p, const struct pane_ctx *c)
 			lo = isnan(lo) || v < lo ? v : lo;
 			hi = isnan(hi) || v > hi ? v : hi;
 		}
-		pane_buf_addf(&b, "history: %zu samples every %lld ms, "
-			      "%zu gaps\n", r->history.n,
-			      (long long)r->history.step_ms, gaps);
+		span_fmt((int64_t)(r->history.n > 1 ? r->history.n - 1 : 0) *
+			 r->history.step_ms, a, sizeof(a));
+		span_fmt(r->history.step_ms, bb, sizeof(bb));
+		pane_buf_addf(&b, "history: last %s, one point per %s (%zu "
+			      "points, %zu gaps)\n", a, bb, r->history.n,
+			      gaps);
 		pane_buf_addf(&b, "min %s, ", isnan(lo) ? "no data" :
 			      fmt_value(pn->unit, lo, a, sizeof(a)));
 		pane_buf_addf(&b, "max %s\n", isnan(hi) ? "no data" :
 			      fmt_value(pn->unit, hi, a, sizeof(a)));
+		pane_buf_addf(&b, "sparkline scale: %s\n",
+			      isnan(spark_hi(pn, r)) ? "none (no data)" :
+			      scale_text(pn, spark_hi(pn, r), a, sizeof(a)));
 	}
 	return pane_buf_take(&b);
 }

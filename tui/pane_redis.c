@@ -469,6 +469,12 @@ redis_draw(struct pane *p, const struct pane_ctx *c, WINDOW *win, int y,
 				       p->sort_desc ? " (rev)" : "");
 			line++;
 		}
+		if (m->slowlog_error != NULL && m->slowlog_error[0] != '\0') {
+			/* Not read: never "empty". */
+			draw_text(win, y + line, x, w, m->slowlog_error,
+				  ROLE_WARN, c->theme);
+			return;
+		}
 		if (m->n_slowlog == 0) {
 			draw_text(win, y + line, x, w, "slow log is empty",
 				  ROLE_DIM, c->theme);

@@ -156,6 +156,13 @@ kind_role(const struct tl_entry *e)
 	case TL_ALERT_CLOSE:
 	case TL_SOURCE_UP:
 		return ROLE_OK;
+	case TL_FINDING_SEV:
+		return e->finding != NULL && e->finding->sev == HEALTH_CRIT ?
+		       ROLE_CRIT : ROLE_WARN;
+	case TL_ALERT_STATE:
+		/* Suppressed: still firing, but someone has it in hand. */
+		return strncmp(e->text, "no longer", 9) == 0 ? ROLE_CRIT :
+		       ROLE_DIM;
 	case TL_STATUS:
 	case TL_SEVERITY:
 		return ROLE_TITLE;

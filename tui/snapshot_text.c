@@ -1,6 +1,8 @@
 /* --snapshot: the live screen's drawing code, aimed at an ncurses screen
  * on /dev/null of a known terminal type, read back cell by cell and
- * printed as UTF-8 lines. Main thread; never touches the real terminal. */
+ * printed as UTF-8 lines; then every source, one line each, so that the
+ * sources a pane shows only as a tab are in the ticket too. Main thread;
+ * never touches the real terminal. */
 #include "tui/snapshot_text.h"
 
 #include <errno.h>
@@ -10,6 +12,7 @@
 
 #include <curses.h>
 
+#include "core/clock.h"
 #include "core/sanitize.h"
 #include "core/xalloc.h"
 #include "tui/app.h"
@@ -128,6 +131,74 @@ read_line(WINDOW *win, int y, int cols, char *line)
 	line[keep] = '\0';
 }
 
+static const char *
+state_word(const struct app *a, int src)
+{
+	if (app_source_glyph(a, src) == APP_GLYPH_DOWN) {
+		return "down";
+	}
+	switch (a->health[src]) {
+	case HEALTH_OK:
+		return "ok";
+	case HEALTH_WARN:
+		return "warn";
+	case HEALTH_CRIT:
+		return "crit";
+	case HEALTH_UNKNOWN:
+		break;
+	}
+	return "waiting";
+}
+
+/* "  ✕ postgres.billing  down  no data  password authentication failed
+ * ...": every source in the order configured, with its state, the age of
+ * the data it shows, and its error or worst finding (sanitized, never
+ * cut: this part is for the ticket, not the terminal). */
+static void
+print_sources(struct app *a, FILE *out)
+{
+	size_t n = 0;
+	int name_w = 0;
+
+	for (size_t i = 0; i < a->n_sources; i++) {
+		if (!state_source_retired(a->st, (int)i)) {
+			int w = (int)strlen(state_source_name(a->st, (int)i));
+
+			n++;
+			name_w = w > name_w ? w : name_w;
+		}
+	}
+	fprintf(out, "\nSources (%zu)\n", n);
+	for (size_t i = 0; i < a->n_sources; i++) {
+		struct snapshot *s;
+		const struct snapshot *data = NULL;
+		char age[32] = "no data", *what = NULL;
+
+		if (state_source_retired(a->st, (int)i)) {
+			continue;
+		}
+		s = state_get(a->st, (int)i);
+		if (s != NULL) {
+			data = s->data != NULL ? s : s->last_good;
+			if (s->error[0] != '\0') {
+				what = sanitize(s->error);
+			} else if (s->n_findings > 0) {
+				what = sanitize(s->findings[0].text);
+			}
+		}
+		if (data != NULL) {
+			app_age_text(data, clock_mono_ms(), age, sizeof(age));
+		}
+		fprintf(out, "  %s %-*s  %-7s  %-*s%s%s\n",
+			app_glyph_text(app_source_glyph(a, (int)i)), name_w,
+			state_source_name(a->st, (int)i),
+			state_word(a, (int)i), what != NULL ? 8 : 0, age,
+			what != NULL ? "  " : "", what != NULL ? what : "");
+		free(what);
+		snapshot_unref(s);
+	}
+}
+
 int
 snapshot_text_render(struct app *a, int cols, int rows, FILE *out,
 		     struct err *err)
@@ -173,6 +244,9 @@ snapshot_text_render(struct app *a, int cols, int rows, FILE *out,
 		fputc('\n', out);
 	}
 	free(line);
+	if (!a->first_run && a->lay.mode != LAYOUT_TOO_SMALL) {
+		print_sources(a, out);
+	}
 	endwin();
 	delscreen(scr);
 	a->win = NULL;

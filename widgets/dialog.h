@@ -13,7 +13,8 @@
 #include "themes/theme.h"
 
 #define DIALOG_TEXT_MAX 4096
-#define DIALOG_INPUT_MAX 256
+/* As long as an action's input (core/action.h's ACTION_ARG_MAX). */
+#define DIALOG_INPUT_MAX 512
 
 enum dialog_kind {
 	DIALOG_NONE,

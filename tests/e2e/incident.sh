@@ -85,6 +85,31 @@ keys 7 z
 wait_for "Terminate session on pid 4242"
 keys Escape
 
+STEP="a silence's input is checked before any confirmation"
+keys 6 z
+wait_for "[6 Alerts]"
+wait_for "HighErrorRate" 15000
+keys /
+wait_for "Filter Alerts"
+keys -l "HighErrorRate"
+keys Enter
+wait_gone "Filter Alerts"
+for input in "2h" ""; do
+	keys A
+	wait_for "Duration, matchers"
+	# The line starts with the alert's matchers: replace them.
+	keys C-u
+	[ -n "$input" ] && keys -l "$input"
+	keys Enter
+	wait_for "Silence alert: usage: DURATION [MATCHERS] COMMENT"
+	wait_gone "Duration, matchers"
+	shows "POST /api/v2/silences" && fail "a confirmation opened for '$input'"
+done
+keys /
+wait_for "Filter Alerts"
+keys C-u Enter
+keys Escape
+
 STEP="resolve"
 keys t
 wait_for "Status of $ID"
@@ -98,8 +123,8 @@ wait_gone "next update in"
 STEP="post-mortem"
 keys P
 wait_for "Post-mortem draft of $ID"
-wait_for "# Post-Mortem: Checkout API returning 500s after deploy"
-wait_for "## Timeline (all times UTC)"
+wait_for "# Post-Incident Report: $ID — Checkout API returning 500s after deploy"
+wait_for "## Incident Summary"
 found=0
 for _ in 1 2 3 4 5 6; do
 	if shows "$NOTE"; then
@@ -160,6 +185,8 @@ assert results[0].get("ok") is True or results[0].get("ok") == 1, \
 assert any(r.get("event") == "status" and r.get("status") == "Resolved"
            for r in recs), "no status change to Resolved"
 assert any(r.get("event") == "update" for r in recs), "no update record"
+assert not any(r.get("action") == "silence" for r in recs), \
+    "a silence with a wrong input reached the journal"
 EOF
 
 STEP="report"
@@ -203,7 +230,7 @@ wait_for "Declared $ID: X e2e crash"
 wait_for "Resumed $ID"
 # The action either finished (its result) or was cut short (outcome
 # unknown); both are on the record.
-if shows "terminate on pid 4242"; then
+if shows "): ok: pg_termin"; then
 	echo "resume: the terminate's result was on disk before the kill"
 else
 	wait_for "Outcome unknown"

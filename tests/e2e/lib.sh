@@ -1,10 +1,12 @@
 # shellcheck shell=bash
 # Shared by the end-to-end scripts (sourced, first argument: the warroom
-# binary): the program in tmux on a private socket, keys in, the screen
-# read back, waits with deadlines, and cleanup on exit.
+# binary, second for the scripts that need it: the e2e_servers fixture):
+# the program in tmux on a private socket, keys in, the screen read back,
+# waits with deadlines, real servers, and cleanup on exit.
 set -u
 
-BIN=${1:?usage: $(basename "$0") PATH/TO/warroom}
+BIN=${1:?usage: $(basename "$0") PATH/TO/warroom [PATH/TO/e2e_servers]}
+SERVERS_BIN=${2:-}
 # One socket per script and run.
 SOCK="warroom-e2e-$(basename "$0" .sh)-$$"
 # A UTF-8 locale for tmux and the program alike; C.UTF-8 is built into
@@ -16,6 +18,7 @@ export XDG_STATE_HOME="$WORK/state"
 STEP="start"
 TARGET=""
 LISTENER=""
+SERVERS=""
 
 tm() {
 	tmux -L "$SOCK" -f /dev/null "$@"
@@ -23,6 +26,10 @@ tm() {
 
 cleanup() {
 	tm kill-server >/dev/null 2>&1
+	if [ -n "$SERVERS" ]; then
+		kill "$SERVERS" 2>/dev/null
+		wait "$SERVERS" 2>/dev/null
+	fi
 	if [ -n "$LISTENER" ]; then
 		kill "$LISTENER" 2>/dev/null
 		wait "$LISTENER" 2>/dev/null
@@ -255,4 +262,34 @@ while True:
 	poll 10000 "the silent listener did not start" test -s "$WORK/port"
 	# shellcheck disable=SC2034 # read by the scripts
 	PORT=$(cat "$WORK/port")
+}
+
+# start_servers pg|redis|prom|am...: the real servers of an incident
+# (tests/e2e/servers.c) on loopback, ready within 120 s; sets PG_PORT,
+# REDIS_URL, PROM_URL, AM_URL for those started. cleanup stops them.
+start_servers() {
+	[ -n "$SERVERS_BIN" ] || fail "no e2e_servers given"
+	mkdir -p "$WORK/servers"
+	"$SERVERS_BIN" "$WORK/servers" "$@" >"$WORK/servers/log" 2>&1 &
+	SERVERS=$!
+	poll 120000 "the servers did not start ($(cat "$WORK/servers/log" \
+		2>/dev/null))" test -e "$WORK/servers/ready"
+	# shellcheck disable=SC1091 # written by e2e_servers
+	. "$WORK/servers/servers.env"
+}
+
+# resize COLS ROWS: the terminal of TARGET changes size.
+resize() {
+	tm resize-window -t "$TARGET" -x "$1" -y "$2"
+}
+
+# header_shows TEXT: the top line shows TEXT.
+header_shows() {
+	screen | sed -n 1p | grep -qF -- "$1"
+}
+
+# frames_show TEXT: the panes (every line but the header and the status
+# line) show TEXT.
+frames_show() {
+	screen | sed '1d;$d' | grep -qF -- "$1"
 }

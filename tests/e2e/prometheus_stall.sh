@@ -66,7 +66,7 @@ done
 
 STEP="timeout shown"
 # The first poll gives up after 1 s; allow for a slow start.
-wait_in_pane "5 Metrics" "timed out after 1s (127.0.0.1:$PORT)" \
+wait_in_pane "1 Metrics" "timed out after 1s (127.0.0.1:$PORT)" \
 	$((START + 5000 - $(now_ms)))
 echo "timeout shown $(($(now_ms) - START)) ms after start"
 

@@ -52,6 +52,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (prom_json_parse_am_silences(buf, size, &s, &err) == 0) {
 		prom_silences_finish(&s);
 	}
+	if (prom_json_parse_am_silence(buf, size, &s, &err) == 0) {
+		prom_silences_finish(&s);
+	}
 	(void)prom_json_parse_silence_id(buf, size, text, sizeof(text), &err);
 	(void)prom_json_error_text(buf, size, text, sizeof(text));
 	if (prom_parse_time(buf, &ms) == 0) {

@@ -9,8 +9,9 @@
 #include "core/config.h"
 #include "probes/http.h"
 
-bool
-http_wait_ready(const char *url, const char *path, int timeout_ms)
+/* status 0: any 2xx. */
+static bool
+wait_for(const char *url, const char *path, long status, int timeout_ms)
 {
 	struct config cfg = { 0 };
 	struct config_section *sec = config_add_section(&cfg, "http.t");
@@ -26,6 +27,9 @@ http_wait_ready(const char *url, const char *path, int timeout_ms)
 		struct http_resp resp;
 
 		ok = http_get(c, path, &resp, &err) == 0;
+		if (status != 0) {
+			ok = resp.status == status;
+		}
 		http_resp_finish(&resp);
 		if (!ok) {
 			usleep(20000);
@@ -34,4 +38,17 @@ http_wait_ready(const char *url, const char *path, int timeout_ms)
 	http_client_free(c);
 	config_finish(&cfg);
 	return ok;
+}
+
+bool
+http_wait_ready(const char *url, const char *path, int timeout_ms)
+{
+	return wait_for(url, path, 0, timeout_ms);
+}
+
+bool
+http_wait_status(const char *url, const char *path, long status,
+		 int timeout_ms)
+{
+	return wait_for(url, path, status, timeout_ms);
 }

@@ -248,6 +248,25 @@ kafka_server_main(int argc, char *argv[])
 	return status;
 }
 
+int
+kafka_server_pid(void)
+{
+	char *env, *pid;
+	int v = -1;
+
+	if (broker_dir == NULL) {
+		return -1;
+	}
+	env = xasprintf("%s/env", broker_dir);
+	pid = env_file_value(env, "KAFKA_PID");
+	if (pid != NULL) {
+		v = atoi(pid);
+	}
+	free(pid);
+	free(env);
+	return v;
+}
+
 const char *
 kafka_server_brokers(void)
 {
@@ -690,6 +709,7 @@ struct kafka_server_consumer {
 	atomic_bool paused;
 	atomic_bool committing;
 	atomic_int assigned;            /* partitions assigned now */
+	atomic_int assignments;         /* times it was assigned some */
 	atomic_llong consumed;
 };
 
@@ -704,6 +724,7 @@ on_rebalance(rd_kafka_t *rk, rd_kafka_resp_err_t err,
 	if (err == RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS) {
 		rd_kafka_assign(rk, parts);
 		atomic_store(&c->assigned, parts->cnt);
+		atomic_fetch_add(&c->assignments, 1);
 	} else {
 		rd_kafka_assign(rk, NULL);
 		atomic_store(&c->assigned, 0);
@@ -840,6 +861,12 @@ kafka_server_consumer_wait_assigned(struct kafka_server_consumer *c,
 		usleep(10000);
 	}
 	return true;
+}
+
+int
+kafka_server_consumer_assignments(struct kafka_server_consumer *c)
+{
+	return atomic_load(&c->assignments);
 }
 
 int64_t

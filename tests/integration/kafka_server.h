@@ -35,6 +35,9 @@ int kafka_server_start(void);
 /* Stops the broker kafka_server_start() started and removes its files. */
 void kafka_server_stop(void);
 
+/* The broker's process id when this process started it, else -1 (the
+ * benchmark reads its CPU time). */
+int kafka_server_pid(void);
 /* The broker's address, or NULL when there is none. */
 const char *kafka_server_brokers(void);
 /* A topic or group name no other test uses: "PREFIX-PID-N-NANOS". The
@@ -119,6 +122,10 @@ kafka_server_consumer_start(const char *group, const char *topic,
  * timeout_ms. */
 bool kafka_server_consumer_wait_assigned(struct kafka_server_consumer *c,
 					 int timeout_ms);
+/* How many times it has been assigned partitions: once per rebalance (the
+ * eager protocol revokes and assigns anew), so a count that does not move
+ * means no rebalance happened. */
+int kafka_server_consumer_assignments(struct kafka_server_consumer *c);
 /* Messages consumed so far, and a wait until at least n are. */
 int64_t kafka_server_consumer_consumed(struct kafka_server_consumer *c);
 bool kafka_server_consumer_wait_consumed(struct kafka_server_consumer *c,

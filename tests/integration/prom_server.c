@@ -78,7 +78,7 @@ write_text(const char *path, const char *text)
 }
 
 static bool
-write_openmetrics(const char *path, int64_t end_s)
+write_openmetrics(const char *path, int64_t end_s, const char *extra)
 {
 	static const struct {
 		const char *service, *status;
@@ -132,6 +132,9 @@ write_openmetrics(const char *path, int64_t end_s)
 			prom_bucket_rate[PROM_N_BUCKETS - 1] * dt * 0.2,
 			(long long)t);
 	}
+	if (extra != NULL) {
+		fputs(extra, f);
+	}
 	fprintf(f, "# EOF\n");
 	return fclose(f) == 0;
 }
@@ -139,10 +142,22 @@ write_openmetrics(const char *path, int64_t end_s)
 bool
 prom_server_start(struct prom_server *ps)
 {
-	char *om, *tsdb, *cfg, *rules, *log;
-	const char *argv[6];
-	bool ok = false;
+	return prom_server_start_with(ps, NULL);
+}
 
+bool
+prom_server_start_with(struct prom_server *ps,
+		       const struct prom_server_opts *opts)
+{
+	static const struct prom_server_opts none = { 0 };
+	char *om, *tsdb, *cfg, *rules, *log, *webcfg = NULL, *ready;
+	const char *argv[8];
+	bool ok = false;
+	int n;
+
+	if (opts == NULL) {
+		opts = &none;
+	}
 	memset(ps, 0, sizeof(*ps));
 	ps->pid = -1;
 	if (!http_global_init(NULL)) {
@@ -157,7 +172,7 @@ prom_server_start(struct prom_server *ps)
 	cfg = xasprintf("%s/prometheus.yml", ps->dir);
 	rules = xasprintf("%s/rules.yml", ps->dir);
 	log = xasprintf("%s/prometheus.log", ps->dir);
-	if (!write_openmetrics(om, clock_wall_ms() / 1000)) {
+	if (!write_openmetrics(om, clock_wall_ms() / 1000, opts->extra)) {
 		fprintf(stderr, "prom_server: cannot write %s\n", om);
 		goto out;
 	}
@@ -183,26 +198,50 @@ prom_server_start(struct prom_server *ps)
 		}
 		ok = false;
 	}
-	ps->port = harness_free_port();
+	if (opts->web_config != NULL) {
+		webcfg = xasprintf("%s/web.yml", ps->dir);
+		if (!write_text(webcfg, opts->web_config)) {
+			goto out;
+		}
+	}
+	ps->port = opts->port > 0 ? opts->port : harness_free_port();
 	snprintf(ps->url, sizeof(ps->url), "http://127.0.0.1:%d", ps->port);
 	{
 		char *a1 = xasprintf("--config.file=%s", cfg);
 		char *a2 = xasprintf("--storage.tsdb.path=%s", tsdb);
 		char *a3 = xasprintf("--web.listen-address=127.0.0.1:%d",
 				     ps->port);
+		char *a4 = xasprintf("--web.route-prefix=%s",
+				     opts->route_prefix ? opts->route_prefix :
+				     "/");
+		char *a5 = webcfg ? xasprintf("--web.config.file=%s", webcfg) :
+			   NULL;
 
-		argv[0] = "prometheus";
-		argv[1] = a1;
-		argv[2] = a2;
-		argv[3] = a3;
-		argv[4] = NULL;
+		n = 0;
+		argv[n++] = "prometheus";
+		argv[n++] = a1;
+		argv[n++] = a2;
+		argv[n++] = a3;
+		argv[n++] = a4;
+		if (a5 != NULL) {
+			argv[n++] = a5;
+		}
+		argv[n] = NULL;
 		ps->pid = harness_spawn(argv, log, NULL, ps->dir);
 		free(a1);
 		free(a2);
 		free(a3);
+		free(a4);
+		free(a5);
 	}
-	if (ps->pid < 0 || !harness_wait_port(ps->port, 10000) ||
-	    !http_wait_ready(ps->url, "/-/ready", 10000)) {
+	ready = xasprintf("%s/-/ready", opts->route_prefix ?
+			  opts->route_prefix : "");
+	ok = ps->pid >= 0 && harness_wait_port(ps->port, 10000) &&
+	     (webcfg != NULL ?
+	      http_wait_status(ps->url, ready, 401, 10000) :
+	      http_wait_ready(ps->url, ready, 10000));
+	free(ready);
+	if (!ok) {
 		fprintf(stderr, "prom_server: prometheus did not start, see "
 			"%s\n", log);
 		goto out;
@@ -214,6 +253,7 @@ out:
 	free(cfg);
 	free(rules);
 	free(log);
+	free(webcfg);
 	return ok;
 }
 

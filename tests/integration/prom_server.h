@@ -33,11 +33,29 @@ struct prom_server {
 	char url[64];
 };
 
+/* What a test may change of the server. */
+struct prom_server_opts {
+	/* --web.route-prefix: every path under it ("/prom"). */
+	const char *route_prefix;
+	/* A --web.config.file, e.g. basic auth: "basic_auth_users:\n
+	 * alice: $2b$04$...". The server then answers 401 without them. */
+	const char *web_config;
+	/* The port to listen on (a restart on the same one); 0: a free
+	 * one. */
+	int port;
+	/* Extra OpenMetrics families (each sample with its timestamp in
+	 * seconds, no "# EOF") written after the data, or NULL. */
+	const char *extra;
+};
+
 /* Writes the data as OpenMetrics ending now, backfills it, writes a
  * config (no scrapes; a rule HighErrorRate: 5xx ratio > 5 % by service,
  * evaluated every second) and starts prometheus; waits until /-/ready.
  * Returns false (with a note on stderr) when anything failed. */
 bool prom_server_start(struct prom_server *ps);
+/* The same with opts (may be NULL). */
+bool prom_server_start_with(struct prom_server *ps,
+			    const struct prom_server_opts *opts);
 void prom_server_stop(struct prom_server *ps);
 
 /* A listener on a free port that, for each connection, reads one request

@@ -22,6 +22,7 @@
 #include "probes/alertmanager.h"
 #include "probes/http.h"
 #include "probes/prom_json.h"
+#include "probes/prometheus.h"
 #include "tests/integration/am_server.h"
 #include "tests/integration/harness.h"
 #include "tests/integration/prom_server.h"
@@ -339,19 +340,173 @@ Test(alertmanager, preview_and_describe_show_the_operation)
 
 	cr_assert_eq(def->preview(&req, buf, sizeof(buf), &err), 0, "%s",
 		     err.msg);
-	cr_assert_str_eq(buf, "Matchers: alertname=\"HighErrorRate\", "
-			 "extra=\"y\", namespace=\"prod\", pod=\"api-7d9\", "
-			 "service=\"api\", severity=\"critical\", "
-			 "team=\"x\", zone=\"b\"");
+	cr_assert_str_eq(buf, "Matchers: alertname=\"HighErrorRate\" "
+			 "extra=\"y\" namespace=\"prod\" pod=\"api-7d9\" "
+			 "service=\"api\" severity=\"critical\" "
+			 "team=\"x\" zone=\"b\"\n"
+			 "Silences now: HighErrorRate (1 alert)");
+	/* The input starts from those matchers, to edit. */
+	def->spec->initial_input(&req, buf, sizeof(buf));
+	cr_assert_str_eq(buf, "2h alertname=\"HighErrorRate\" "
+			 "extra=\"y\" namespace=\"prod\" pod=\"api-7d9\" "
+			 "service=\"api\" severity=\"critical\" "
+			 "team=\"x\" zone=\"b\" ");
 
 	snprintf(req.arg, sizeof(req.arg), "soon");
 	def->describe(&req, buf, sizeof(buf));
-	cr_assert_not_null(strstr(buf, "usage: DURATION COMMENT"), "%s", buf);
+	cr_assert_not_null(strstr(buf, "usage: DURATION [MATCHERS] COMMENT"),
+			   "%s", buf);
 	/* The spec refuses that input before any confirmation. */
 	cr_assert_eq(def->spec->check_input(req.arg, &err), -1);
-	cr_assert_not_null(strstr(err.msg, "usage: DURATION COMMENT"), "%s",
-			   err.msg);
+	cr_assert_not_null(strstr(err.msg, "usage: DURATION [MATCHERS] "
+				  "COMMENT"), "%s", err.msg);
 	action_req_clear(&req);
+}
+
+/* The matchers edited before the silence is sent: a regex over two
+ * services silences both alerts, and the preview said so. */
+Test(alertmanager, silence_with_edited_matchers)
+{
+	const struct config_section *sec = start_server();
+	const struct action_impl *def = action("silence");
+	const struct alert_row *a;
+	struct action_done done;
+	struct action_req req;
+	struct snapshot *s;
+	char fp[32], buf[2048];
+	struct err err = { "" };
+
+	post_alert("HighErrorRate", "critical", "api", "5xx", clock_wall_ms());
+	post_alert("HighErrorRate", "critical", "web", "5xx", clock_wall_ms());
+	post_alert("HighErrorRate", "critical", "auth", "5xx",
+		   clock_wall_ms());
+	s = wait_silenced(sec, "HighErrorRate", false, &a);
+	snprintf(fp, sizeof(fp), "%s", a->fingerprint);
+
+	memset(&req, 0, sizeof(req));
+	req.impl = def;
+	req.section = sec;
+	req.target = alert_target(fp);
+	snprintf(req.arg, sizeof(req.arg), "1h alertname=HighErrorRate "
+		 "service=~\"api|web\" rollback of both");
+	action_req_set_snap(&req, s);
+	snapshot_unref(s);
+	def->describe(&req, buf, sizeof(buf));
+	cr_assert_not_null(strstr(buf, "Matchers: alertname=\"HighErrorRate\" "
+				  "service=~\"api|web\"\n"), "%s", buf);
+	cr_assert_eq(def->preview(&req, buf, sizeof(buf), &err), 0, "%s",
+		     err.msg);
+	cr_assert_not_null(strstr(buf, "Silences now: HighErrorRate, "
+				  "HighErrorRate (2 alerts)"), "%s", buf);
+	action_req_clear(&req);
+
+	done = run_action(def, sec, alert_target(fp), "1h alertname="
+			  "HighErrorRate service=~\"api|web\" rollback of "
+			  "both");
+	cr_assert(done.ok, "%s", done.message);
+	cr_assert_not_null(strstr(done.message, "by its edited matchers"),
+			   "%s", done.message);
+	/* Two silenced, auth not. */
+	{
+		int64_t end = clock_mono_ms() + 5000;
+		size_t i, silenced = 0, other = 0;
+		const struct alerts_model *m;
+
+		do {
+			s = NULL;
+			usleep(50000);
+			m = poll_alerts(sec, &s);
+			silenced = other = 0;
+			for (i = 0; i < m->n_alerts; i++) {
+				bool auth = strstr(m->alerts[i].labels,
+						   "service=auth") != NULL;
+
+				silenced += m->alerts[i].silenced && !auth;
+				other += m->alerts[i].silenced && auth;
+			}
+			if (silenced == 2 || clock_mono_ms() > end) {
+				break;
+			}
+			snapshot_unref(s);
+		} while (true);
+		cr_assert_eq(silenced, 2);
+		cr_assert_eq(other, 0, "auth is not matched");
+		cr_assert_eq(m->n_silences, 1);
+		cr_assert_str_eq(m->silences[0].matchers,
+				 "alertname=\"HighErrorRate\" "
+				 "service=~\"api|web\"");
+		snapshot_unref(s);
+	}
+}
+
+/* An active silence extended keeps its id, matchers and author, and ends
+ * later by as much. */
+Test(alertmanager, extend_a_silence)
+{
+	const struct config_section *sec = start_server();
+	const struct alert_row *a;
+	struct action_done done;
+	struct action_req req;
+	struct snapshot *s;
+	char fp[32], id[64], author[300], buf[2048];
+	int64_t ends;
+
+	post_alert("HighErrorRate", "critical", "api", "5xx", clock_wall_ms());
+	s = wait_silenced(sec, "HighErrorRate", false, &a);
+	snprintf(fp, sizeof(fp), "%s", a->fingerprint);
+	snapshot_unref(s);
+	setenv("USER", "oncall", 1);
+	done = run_action(action("silence"), sec, alert_target(fp),
+			  "30m deploy");
+	cr_assert(done.ok, "%s", done.message);
+	s = wait_silenced(sec, "HighErrorRate", true, &a);
+	snprintf(id, sizeof(id), "%s", a->silence_id);
+	ends = snapshot_alerts(s)->silences[0].ends_ms;
+
+	/* What the confirmation says, from the poll it was chosen in. */
+	memset(&req, 0, sizeof(req));
+	req.impl = action("extend-silence");
+	req.section = sec;
+	req.target = silence_target(id);
+	snprintf(req.arg, sizeof(req.arg), "2h the fix needs a second deploy");
+	action_req_set_snap(&req, s);
+	req.impl->describe(&req, buf, sizeof(buf));
+	cr_assert_not_null(strstr(buf, "; extended by 2h00m it ends "), "%s",
+			   buf);
+	cr_assert_not_null(strstr(buf, "Comment added: the fix needs a second "
+				  "deploy"), "%s", buf);
+	action_req_clear(&req);
+	snapshot_unref(s);
+
+	setenv("USER", "second", 1);
+	done = run_action(action("extend-silence"), sec, silence_target(id),
+			  "2h the fix needs a second deploy");
+	cr_assert(done.ok, "%s", done.message);
+	cr_assert_not_null(strstr(done.message, "extended by 2h00m: it ends "),
+			   "%s", done.message);
+	s = wait_silenced(sec, "HighErrorRate", true, &a);
+	cr_assert_eq(snapshot_alerts(s)->n_silences, 1);
+	cr_assert_str_eq(snapshot_alerts(s)->silences[0].id, id,
+			 "updated in place");
+	cr_assert_float_eq((double)(snapshot_alerts(s)->silences[0].ends_ms -
+				    ends), 7200000.0, 5000.0);
+	setenv("USER", "oncall", 1);
+	am_author(author, sizeof(author));
+	cr_assert_str_eq(snapshot_alerts(s)->silences[0].created_by, author);
+	cr_assert_not_null(strstr(snapshot_alerts(s)->silences[0].comment,
+				  "deploy / extended by second@"), "%s",
+			   snapshot_alerts(s)->silences[0].comment);
+	snapshot_unref(s);
+
+	/* Expired, it is no longer extended. */
+	done = run_action(action("expire-silence"), sec, silence_target(id),
+			  "");
+	cr_assert(done.ok, "%s", done.message);
+	done = run_action(action("extend-silence"), sec, silence_target(id),
+			  "1h");
+	cr_assert_not(done.ok);
+	cr_assert_not_null(strstr(done.message, "has expired"), "%s",
+			   done.message);
 }
 
 Test(alertmanager, bad_requests_are_refused)
@@ -366,9 +521,32 @@ Test(alertmanager, bad_requests_are_refused)
 	cr_assert_not(done.ok);
 	cr_assert_str_eq(done.message,
 			 "alert 0123456789abcdef is no longer firing");
-	done = run_action(sil, sec, alert_target("0123456789abcdef"), "2h");
-	cr_assert_not(done.ok);
-	cr_assert_not_null(strstr(done.message, "usage: DURATION COMMENT"));
+	/* A wrong input is refused at the submit: it never reaches the
+	 * worker, nor the journal as an action. */
+	{
+		struct state *st = state_new();
+		struct actions *a = actions_new(st, NULL, false);
+		static const char *const bad[] = { "2h", "", "  ", "gone" };
+		struct action_req req;
+		struct err err = { "" };
+
+		for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+			memset(&req, 0, sizeof(req));
+			req.impl = sil;
+			req.section = sec;
+			req.target = alert_target("0123456789abcdef");
+			snprintf(req.arg, sizeof(req.arg), "%s", bad[i]);
+			cr_assert_eq(actions_submit(a, &req, &err), 0, "'%s'",
+				     bad[i]);
+			cr_assert_not_null(strstr(err.msg, "Silence alert: "
+						  "usage: DURATION [MATCHERS] "
+						  "COMMENT"),
+					   "%s", err.msg);
+		}
+		cr_assert_eq(actions_pending(a), 0);
+		actions_free(a, 1000);
+		state_free(st);
+	}
 	done = run_action(exp, sec, silence_target("../status"), "");
 	cr_assert_not(done.ok);
 	cr_assert_str_eq(done.message, "not a silence id: ../status");
@@ -379,7 +557,7 @@ Test(alertmanager, bad_requests_are_refused)
 				  "must be of type uuid"), "%s", done.message);
 }
 
-Test(alertmanager, read_only_refuses_both_actions)
+Test(alertmanager, read_only_refuses_every_action)
 {
 	struct state *st = state_new();
 	struct actions *a = actions_new(st, NULL, true);
@@ -399,7 +577,7 @@ Test(alertmanager, read_only_refuses_both_actions)
 				   err.msg);
 		n++;
 	}
-	cr_assert_eq(n, 2);
+	cr_assert_eq(n, 3);
 	actions_free(a, 1000);
 	state_free(st);
 }
@@ -444,6 +622,45 @@ Test(alertmanager, server_down)
 	snapshot_unref(s);
 	free(want);
 	free(url);
+}
+
+/* An Alertmanager URL that points at Prometheus, and the other way
+ * round: the 404 says which server it reached. */
+Test(alertmanager, url_of_the_other_server_says_so, .timeout = 60)
+{
+	struct prom_server prom;
+	struct am_poller *ap;
+	struct prom_poller *pp;
+	struct snapshot *s;
+	struct err err = { "" };
+	char *want;
+
+	cr_assert(prom_server_start(&prom), "prometheus did not start");
+	ap = am_poller_new(section(prom.url), NULL, &err);
+	cr_assert_not_null(ap, "%s", err.msg);
+	s = snapshot_new(SNAP_ALERTS, "alertmanager.test");
+	cr_assert_eq(am_poller_poll(ap, s, &err), -1);
+	want = xasprintf("HTTP 404 for GET /api/v2/alerts (127.0.0.1:%d): "
+			 "this URL is Prometheus, not Alertmanager: check "
+			 "url", prom.port);
+	cr_assert_str_eq(err.msg, want);
+	free(want);
+	snapshot_unref(s);
+	am_poller_free(ap);
+	prom_server_stop(&prom);
+
+	start_server();
+	pp = prom_poller_new(section(server.url), NULL, &err);
+	cr_assert_not_null(pp, "%s", err.msg);
+	s = snapshot_new(SNAP_METRICS, "prometheus.test");
+	cr_assert_eq(prom_poller_poll(pp, s, &err), -1);
+	want = xasprintf("HTTP 404 for GET /api/v1/query (127.0.0.1:%d): "
+			 "this URL is Alertmanager, not Prometheus: check "
+			 "url", server.port);
+	cr_assert_str_eq(err.msg, want);
+	free(want);
+	snapshot_unref(s);
+	prom_poller_free(pp);
 }
 
 Test(alertmanager, not_alertmanager)

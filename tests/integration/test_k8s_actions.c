@@ -205,7 +205,7 @@ Test(k8s_actions, scale_as_kubectl, .timeout = 300)
 	strcpy(req.target.u.deploy.ns, ns);
 	strcpy(req.target.u.deploy.name, "mine");
 	req.snap = k8s_run_latest(&kr);
-	action_scale.input_default(&req, start_with, sizeof(start_with));
+	action_scale.initial_input(&req, start_with, sizeof(start_with));
 	cr_expect_str_eq(start_with, "1");
 	snapshot_unref(req.snap);
 

@@ -10,7 +10,6 @@
  * sends the bytes, and the probe, connected to a UTF8 database, reads them
  * back unconverted. */
 #include <criterion/criterion.h>
-#include <criterion/hooks.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,131 +29,29 @@
 #include "probes/postgres.h"
 #include "probes/runner.h"
 #include "tests/integration/harness.h"
+#include "tests/integration/pg_fixture.h"
 #include "tests/integration/pg_server.h"
 
 /* Without libpq there is no probe to test. */
 #if HAVE_LIBPQ
 
-ReportHook(PRE_ALL)(struct criterion_test_set *set)
-{
-	(void)set;
-	if (pg_server_template() < 0) {
-		fprintf(stderr, "test_postgres: no template data directory\n");
-	}
-}
-
-ReportHook(POST_ALL)(struct criterion_global_stats *stats)
-{
-	(void)stats;
-	pg_server_template_cleanup();
-}
-
-static struct pg_server srv;
 static struct pg_server standby;        /* when a test makes one */
-static struct config cfg;
-static PGconn *admin;
-
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void
-start_server(const char *const *opts)
-{
-	memset(&cfg, 0, sizeof(cfg));
-	cr_assert_eq(pg_server_init(&srv, opts), 0, "server did not start");
-	admin = pg_server_connect(&srv, "postgres", "postgres");
-	cr_assert_not_null(admin);
-	cr_assert(pg_server_exec(admin,
-		"CREATE TABLE t (id int PRIMARY KEY, v int); "
-		"INSERT INTO t SELECT g, 0 FROM generate_series(1, 10) g"));
-}
 
 static void
 setup(void)
 {
-	start_server(NULL);
+	pgf_start(NULL);
 }
 
 static void
 teardown(void)
 {
-	if (admin != NULL) {
-		PQfinish(admin);
-		admin = NULL;
-	}
 	if (standby.dir != NULL) {
 		pg_server_destroy(&standby);
 	}
-	pg_server_destroy(&srv);
-	config_finish(&cfg);
+	pgf_stop();
 	/* Only when this process had to make its own template. */
 	pg_server_template_cleanup();
-}
-
-/* A [postgres.NAME] section for dsn; owned by cfg. */
-static struct config_section *
-section(const char *name, const char *dsn, int timeout_ms)
-{
-	struct config_section *sec = config_add_section(&cfg, name);
-
-	config_section_set(sec, "dsn", dsn);
-	sec->timeout_ms = timeout_ms;
-	sec->interval_ms = 200;
-	return sec;
-}
-
-static struct config_section *
-local_section(const char *name, const char *user)
-{
-	char *dsn = pg_server_dsn(&srv, user, "postgres");
-	struct config_section *sec = section(name, dsn, 5000);
-
-	free(dsn);
-	return sec;
-}
-
-static struct pg_probe *
-probe_for(const struct config_section *sec)
-{
-	struct err err = { { 0 } };
-	struct pg_probe *pp = pg_probe_new(sec, NULL, &err);
-
-	cr_assert_not_null(pp, "%s", err.msg);
-	return pp;
-}
-
-/* One poll that must succeed, derived as publishing derives it (the lock
- * graph the actions read); the caller unrefs the snapshot. */
-static struct snapshot *
-poll_ok(struct pg_probe *pp, const char *source)
-{
-	struct snapshot *s = snapshot_new(SNAP_PG, source);
-	struct err err = { { 0 } };
-
-	cr_assert_eq(pg_probe_poll(pp, s, &err), 0, "poll failed: %s",
-		     err.msg);
-	cr_assert_not_null(snapshot_pg(s));
-	rules_derive(s);
-	return s;
-}
-
-static const struct pg_session *
-find_pid(const struct pg_model *m, int pid)
-{
-	size_t i;
-
-	for (i = 0; i < m->n_sessions; i++) {
-		if (m->sessions[i].pid == pid) {
-			return &m->sessions[i];
-		}
-	}
-	return NULL;
 }
 
 static size_t
@@ -166,79 +63,6 @@ n_waiting(const struct pg_model *m)
 		n += m->sessions[i].n_blocked_by > 0;
 	}
 	return n;
-}
-
-/* ---- test sessions -------------------------------------------------- */
-
-static PGconn *
-sess(const char *user, const char *db)
-{
-	PGconn *c = pg_server_connect(&srv, user, db);
-
-	cr_assert_not_null(c);
-	return c;
-}
-
-static void
-exec_ok(PGconn *c, const char *sql)
-{
-	cr_assert(pg_server_exec(c, sql), "%s failed", sql);
-}
-
-/* Sends sql without waiting (it will block on a lock). */
-static void
-send_async(PGconn *c, const char *sql)
-{
-	cr_assert(PQsendQuery(c, sql), "%s", PQerrorMessage(c));
-}
-
-/* Waits until the statement sent on c has finished; true if it did
- * without error. */
-static bool
-finish_async(PGconn *c, int timeout_ms)
-{
-	int64_t end = now_ms() + timeout_ms;
-	bool ok = true;
-	PGresult *r;
-
-	while (now_ms() < end) {
-		if (!PQconsumeInput(c)) {
-			return false;
-		}
-		if (!PQisBusy(c)) {
-			while ((r = PQgetResult(c)) != NULL) {
-				if (PQresultStatus(r) == PGRES_FATAL_ERROR) {
-					ok = false;
-				}
-				PQclear(r);
-			}
-			return ok;
-		}
-		usleep(10000);
-	}
-	return false;
-}
-
-/* Waits until pid waits for a lock (as pg_locks says). */
-static void
-wait_lock_wait(int pid)
-{
-	char sql[128];
-	int64_t end = now_ms() + 5000;
-
-	snprintf(sql, sizeof(sql),
-		 "SELECT 1 FROM pg_locks WHERE pid = %d AND NOT granted", pid);
-	while (now_ms() < end) {
-		PGresult *r = PQexec(admin, sql);
-		int n = PQntuples(r);
-
-		PQclear(r);
-		if (n > 0) {
-			return;
-		}
-		usleep(10000);
-	}
-	cr_assert_fail("pid %d never waited for a lock", pid);
 }
 
 /* ---- the lock tree, as a string ------------------------------------- */
@@ -329,7 +153,7 @@ lock_tree(const struct pg_model *m, const struct named *nm, size_t n,
 
 	out[0] = '\0';
 	for (i = 0; i < n; i++) {
-		const struct pg_session *s = find_pid(m, nm[i].pid);
+		const struct pg_session *s = pgf_find(m, nm[i].pid);
 		bool blocks = false;
 
 		if (s == NULL || s->n_blocked_by > 0) {
@@ -358,11 +182,11 @@ static struct snapshot *
 poll_until_tree(struct pg_probe *pp, const struct named *nm, size_t n,
 		const char *want)
 {
-	int64_t end = now_ms() + 5000;
+	int64_t end = pgf_now_ms() + 5000;
 	char got[256] = "";
 
-	while (now_ms() < end) {
-		struct snapshot *s = poll_ok(pp, "postgres.test");
+	while (pgf_now_ms() < end) {
+		struct snapshot *s = pgf_poll(pp, "postgres.test");
 
 		lock_tree(snapshot_pg(s), nm, n, got, sizeof(got));
 		if (strcmp(got, want) == 0) {
@@ -375,69 +199,39 @@ poll_until_tree(struct pg_probe *pp, const struct named *nm, size_t n,
 	return NULL;
 }
 
-/* A request for action impl on the session pid (started at start_us) of
- * source sec, confirmed against snap (may be NULL); the caller clears
- * it. */
-static void
-session_req(struct action_req *req, const struct action_impl *impl,
-	    const struct config_section *sec, struct snapshot *snap, int pid,
-	    int64_t start_us)
-{
-	memset(req, 0, sizeof(*req));
-	req->impl = impl;
-	req->section = sec;
-	strlcpy_safe(req->source, sec->name, sizeof(req->source));
-	req->target.type = TARGET_PG_BACKEND;
-	req->target.u.pg.pid = pid;
-	req->target.u.pg.backend_start_us = start_us;
-	snprintf(req->target.label, sizeof(req->target.label), "pid %d", pid);
-	if (snap != NULL) {
-		action_req_set_snap(req, snap);
-	}
-}
-
-static const struct action_impl *
-action(const char *name)
-{
-	const struct action_impl *d;
-
-	for (d = postgres_actions; d->spec != NULL; d++) {
-		if (strcmp(d->spec->name, name) == 0) {
-			return d;
-		}
-	}
-	cr_assert_fail("no action %s", name);
-	return NULL;
-}
-
 /* ---- tests ---------------------------------------------------------- */
 
 TestSuite(postgres, .init = setup, .fini = teardown, .timeout = 30);
 
 Test(postgres, basic_poll_excludes_own_session)
 {
-	struct config_section *sec = local_section("postgres.test",
+	struct config_section *sec = pgf_local_section("postgres.test",
 						   "postgres");
-	struct pg_probe *pp = probe_for(sec);
-	PGconn *other = sess("postgres", "postgres");
+	struct pg_probe *pp = pgf_probe(sec);
+	PGconn *other = pgf_sess("postgres", "postgres");
 	struct snapshot *s1, *s2;
 	const struct pg_model *m;
 	int own;
 
-	exec_ok(other, "SELECT 1");
-	s1 = poll_ok(pp, sec->name);
+	pgf_exec(other, "SELECT 1");
+	s1 = pgf_poll(pp, sec->name);
 	m = snapshot_pg(s1);
 	own = pg_probe_backend_pid(pp);
 	cr_assert_gt(own, 0);
-	cr_assert_null(find_pid(m, own), "warroom's own session is listed");
-	cr_assert_not_null(find_pid(m, PQbackendPID(other)));
-	cr_assert_not_null(find_pid(m, PQbackendPID(admin)));
+	cr_assert_null(pgf_find(m, own), "warroom's own session is listed");
+	cr_assert_not_null(pgf_find(m, PQbackendPID(other)));
+	cr_assert_not_null(pgf_find(m, PQbackendPID(pgf_admin)));
 	cr_assert_eq(strncmp(m->server_version, "15.", 3), 0, "version %s",
 		     m->server_version);
 	cr_assert_eq(m->max_connections, 100);
-	/* admin and other, both idle; nothing else is a client backend. */
-	cr_assert_eq(m->conns_idle, 2, "idle %g", m->conns_idle);
-	cr_assert_eq(m->conns_active, 0);
+	/* admin and other, both idle; warroom's own session, running the
+	 * poll, is not listed but counts against max_connections, and so
+	 * does the session kept for actions, opened after the first poll's
+	 * statements (idle, listed from the next poll on). */
+	cr_assert_gt(m->action_pid, 0);
+	cr_assert_null(pgf_find(m, m->action_pid));
+	cr_assert_eq(m->conns_idle, 3, "idle %g", m->conns_idle);
+	cr_assert_eq(m->conns_active, 1);
 	cr_assert(!m->is_standby);
 	cr_assert(isnan(m->replay_delay_s));
 	cr_assert_eq(m->n_replicas, 0);
@@ -447,7 +241,7 @@ Test(postgres, basic_poll_excludes_own_session)
 	cr_assert_str_eq(m->notice, "");
 	cr_assert_eq(m->long_query_s, 5.0);
 	{
-		const struct pg_session *o = find_pid(m, PQbackendPID(other));
+		const struct pg_session *o = pgf_find(m, PQbackendPID(other));
 
 		cr_assert_str_eq(o->state, "idle");
 		cr_assert_str_eq(o->user, "postgres");
@@ -456,19 +250,44 @@ Test(postgres, basic_poll_excludes_own_session)
 		cr_assert_eq(strncmp(o->client, "127.0.0.1:", 10), 0);
 		cr_assert_gt(o->backend_start_us, 1600000000000000LL);
 		cr_assert_eq(o->n_blocked_by, 0);
+		/* Idle outside a transaction: no transaction age (not 0 s),
+		 * and how long it has been idle. */
+		cr_assert(isnan(o->xact_s), "xact_s %g", o->xact_s);
+		cr_assert(o->state_s >= 0 && o->state_s < 30, "state_s %g",
+			  o->state_s);
+		cr_assert_str_eq(o->lock_db, "");
 	}
+	{
+		/* A session that never ran a query has no query age. */
+		char *dsn = pg_server_dsn(&pgf_srv, "postgres", "postgres");
+		PGconn *fresh = PQconnectdb(dsn);
+		struct snapshot *sf;
+		const struct pg_session *f;
+
+		free(dsn);
+		cr_assert_eq(PQstatus(fresh), CONNECTION_OK);
+		sf = pgf_poll(pp, sec->name);
+		f = pgf_find(snapshot_pg(sf), PQbackendPID(fresh));
+		cr_assert_not_null(f);
+		cr_assert(isnan(f->query_s), "query_s %g", f->query_s);
+		cr_assert(isnan(f->xact_s), "xact_s %g", f->xact_s);
+		snapshot_unref(sf);
+		PQfinish(fresh);
+	}
+	cr_assert_eq(m->reserved_connections, 3);
+	cr_assert_str_eq(m->lock_other_db, "");
 
 	/* Backends report their counters at most once a second. */
 	{
-		int64_t end = now_ms() + 5000;
+		int64_t end = pgf_now_ms() + 5000;
 
 		for (;;) {
-			exec_ok(other, "SELECT 1");
-			exec_ok(other, "SELECT 2");
+			pgf_exec(other, "SELECT 1");
+			pgf_exec(other, "SELECT 2");
 			usleep(300000);
-			s2 = poll_ok(pp, sec->name);
+			s2 = pgf_poll(pp, sec->name);
 			m = snapshot_pg(s2);
-			if (m->xact_per_s > 0 || now_ms() > end) {
+			if (m->xact_per_s > 0 || pgf_now_ms() > end) {
 				break;
 			}
 			snapshot_unref(s2);
@@ -476,6 +295,15 @@ Test(postgres, basic_poll_excludes_own_session)
 	}
 	cr_assert(!isnan(m->xact_per_s) && m->xact_per_s > 0,
 		  "xact/s %g", m->xact_per_s);
+	/* From the second poll on, the session kept for actions is one of
+	 * the idle ones, and the model names it. */
+	cr_assert_gt(m->action_pid, 0);
+	cr_assert_neq(m->action_pid, own);
+	cr_assert_not_null(pgf_find(m, m->action_pid));
+	cr_assert_str_eq(pgf_find(m, m->action_pid)->state, "idle");
+	cr_assert_str_eq(pgf_find(m, m->action_pid)->app, "warroom");
+	cr_assert_eq(m->conns_idle, 3, "idle %g", m->conns_idle);
+	cr_assert_eq(m->conns_active, 1);
 	cr_assert(!isnan(m->rollback_per_s));
 	cr_assert_eq(m->deadlocks, 0);
 	snapshot_unref(s1);
@@ -486,14 +314,14 @@ Test(postgres, basic_poll_excludes_own_session)
 
 Test(postgres, pile_up_tree_and_terminate_root)
 {
-	struct config_section *sec = local_section("postgres.test",
+	struct config_section *sec = pgf_local_section("postgres.test",
 						   "postgres");
-	struct pg_probe *pp = probe_for(sec);
-	PGconn *a = sess("postgres", "postgres");
-	PGconn *b = sess("postgres", "postgres");
-	PGconn *c = sess("postgres", "postgres");
-	PGconn *d = sess("postgres", "postgres");
-	PGconn *e = sess("postgres", "postgres");
+	struct pg_probe *pp = pgf_probe(sec);
+	PGconn *a = pgf_sess("postgres", "postgres");
+	PGconn *b = pgf_sess("postgres", "postgres");
+	PGconn *c = pgf_sess("postgres", "postgres");
+	PGconn *d = pgf_sess("postgres", "postgres");
+	PGconn *e = pgf_sess("postgres", "postgres");
 	struct named nm[] = {
 		{ PQbackendPID(a), "A" }, { PQbackendPID(b), "B" },
 		{ PQbackendPID(c), "C" }, { PQbackendPID(d), "D" },
@@ -507,24 +335,28 @@ Test(postgres, pile_up_tree_and_terminate_root)
 	struct err err = { { 0 } };
 
 	/* A holds rows 1-3 and sits idle in its transaction. */
-	exec_ok(a, "BEGIN; SELECT * FROM t WHERE id IN (1, 2, 3) FOR UPDATE");
-	send_async(b, "UPDATE t SET v = v + 1 WHERE id = 1");
-	wait_lock_wait(nm[1].pid);
-	send_async(c, "UPDATE t SET v = v + 1 WHERE id = 2");
-	wait_lock_wait(nm[2].pid);
+	pgf_exec(a, "SET application_name = 'billing-worker'");
+	pgf_exec(a, "BEGIN; SELECT * FROM t WHERE id IN (1, 2, 3) FOR UPDATE");
+	pgf_send(b, "UPDATE t SET v = v + 1 WHERE id = 1");
+	pgf_wait_lock_wait(nm[1].pid);
+	pgf_send(c, "UPDATE t SET v = v + 1 WHERE id = 2");
+	pgf_wait_lock_wait(nm[2].pid);
 	/* D locks row 4, then queues for A's row 3; E queues for row 4. */
-	exec_ok(d, "BEGIN; UPDATE t SET v = v + 1 WHERE id = 4");
-	send_async(d, "UPDATE t SET v = v + 1 WHERE id = 3");
-	wait_lock_wait(nm[3].pid);
-	send_async(e, "UPDATE t SET v = v + 1 WHERE id = 4");
-	wait_lock_wait(nm[4].pid);
+	pgf_exec(d, "BEGIN; UPDATE t SET v = v + 1 WHERE id = 4");
+	pgf_send(d, "UPDATE t SET v = v + 1 WHERE id = 3");
+	pgf_wait_lock_wait(nm[3].pid);
+	pgf_send(e, "UPDATE t SET v = v + 1 WHERE id = 4");
+	pgf_wait_lock_wait(nm[4].pid);
 
 	s = poll_until_tree(pp, nm, 5, "A(B,C,D(E))");
 	m = snapshot_pg(s);
-	sa = find_pid(m, nm[0].pid);
-	sb = find_pid(m, nm[1].pid);
-	se = find_pid(m, nm[4].pid);
+	sa = pgf_find(m, nm[0].pid);
+	sb = pgf_find(m, nm[1].pid);
+	se = pgf_find(m, nm[4].pid);
 	cr_assert_str_eq(sa->state, "idle in transaction");
+	cr_assert_str_eq(sa->app, "billing-worker");
+	cr_assert(sa->state_s >= 0 && sa->state_s <= sa->xact_s,
+		  "idle %g in a transaction of %g", sa->state_s, sa->xact_s);
 	cr_assert_eq(m->conns_idle_xact, 1);
 	cr_assert(m->oldest_idle_xact_s >= 0);
 	cr_assert_str_eq(sa->lock_mode, "");
@@ -538,7 +370,7 @@ Test(postgres, pile_up_tree_and_terminate_root)
 		     se->lock_rel);
 
 	/* The confirmation names the exact SQL, the target and the cost. */
-	session_req(&req, action("terminate"), sec, s, sa->pid,
+	pgf_session_req(&req, pgf_action("terminate"), sec, s, sa->pid,
 		    sa->backend_start_us);
 	{
 		char text[2048], want[64];
@@ -551,8 +383,13 @@ Test(postgres, pile_up_tree_and_terminate_root)
 			  "%s", text);
 		cr_assert(strstr(text, "backend started 20") != NULL, "%s",
 			  text);
-		cr_assert(strstr(text, "query started 20") != NULL, "%s",
-			  text);
+		cr_assert(strstr(text, "state: idle in transaction for ")
+			  != NULL, "%s", text);
+		cr_assert(strstr(text, "last query (finished): BEGIN; SELECT * FROM "
+				 "t WHERE id IN (1, 2, 3) FOR UPDATE") != NULL,
+			  "%s", text);
+		cr_assert(strstr(text, "application billing-worker") != NULL,
+			  "%s", text);
 		cr_assert(strstr(text, "4 sessions are queued behind it")
 			  != NULL, "%s", text);
 		cr_assert(strstr(text, "terminate closes the whole session, "
@@ -562,8 +399,10 @@ Test(postgres, pile_up_tree_and_terminate_root)
 		text[0] = '\0';
 		cr_assert_eq(req.impl->preview(&req, text, sizeof(text), &err),
 			     0, "%s", err.msg);
-		cr_assert(strstr(text, "idle in transaction") != NULL, "%s",
-			  text);
+		cr_assert(strstr(text, "idle in transaction for ") != NULL,
+			  "%s", text);
+		cr_assert(strstr(text, "application billing-worker") != NULL,
+			  "%s", text);
 		cr_assert(strstr(text, "4 sessions are queued behind it")
 			  != NULL, "%s", text);
 	}
@@ -580,14 +419,14 @@ Test(postgres, pile_up_tree_and_terminate_root)
 	snapshot_unref(s);
 
 	/* B, C and D get their rows; D still holds row 4, so E waits. */
-	cr_assert(finish_async(b, 5000));
-	cr_assert(finish_async(c, 5000));
-	cr_assert(finish_async(d, 5000));
+	cr_assert(pgf_finish(b, 5000));
+	cr_assert(pgf_finish(c, 5000));
+	cr_assert(pgf_finish(d, 5000));
 	s = poll_until_tree(pp, nm, 5, "D(E)");
-	cr_assert_null(find_pid(snapshot_pg(s), nm[0].pid));
+	cr_assert_null(pgf_find(snapshot_pg(s), nm[0].pid));
 	snapshot_unref(s);
-	exec_ok(d, "COMMIT");
-	cr_assert(finish_async(e, 5000));
+	pgf_exec(d, "COMMIT");
+	cr_assert(pgf_finish(e, 5000));
 	s = poll_until_tree(pp, nm, 5, "");
 	cr_assert_eq(n_waiting(snapshot_pg(s)), 0);
 	snapshot_unref(s);
@@ -602,12 +441,12 @@ Test(postgres, pile_up_tree_and_terminate_root)
 
 Test(postgres, terminate_checks_the_backend_is_the_same)
 {
-	struct config_section *sec = local_section("postgres.test",
+	struct config_section *sec = pgf_local_section("postgres.test",
 						   "postgres");
-	struct pg_probe *pp = probe_for(sec);
-	PGconn *a = sess("postgres", "postgres");
-	struct snapshot *s = poll_ok(pp, sec->name);
-	const struct pg_session *sa = find_pid(snapshot_pg(s),
+	struct pg_probe *pp = pgf_probe(sec);
+	PGconn *a = pgf_sess("postgres", "postgres");
+	struct snapshot *s = pgf_poll(pp, sec->name);
+	const struct pg_session *sa = pgf_find(snapshot_pg(s),
 					       PQbackendPID(a));
 	struct action_req req;
 	char result[256] = "";
@@ -615,29 +454,29 @@ Test(postgres, terminate_checks_the_backend_is_the_same)
 
 	cr_assert_not_null(sa);
 	/* A backend start one microsecond off is another session. */
-	session_req(&req, action("terminate"), sec, s, sa->pid,
+	pgf_session_req(&req, pgf_action("terminate"), sec, s, sa->pid,
 		    sa->backend_start_us + 1);
 	cr_assert_eq(req.impl->run(&req, result, sizeof(result), &err), -1);
 	cr_assert(strstr(err.msg, "is now a different session") != NULL,
 		  "%s", err.msg);
 	cr_assert(strstr(err.msg, "nothing done") != NULL, "%s", err.msg);
-	exec_ok(a, "SELECT 1");
+	pgf_exec(a, "SELECT 1");
 
 	action_req_clear(&req);
 
 	/* warroom's own monitoring session is never a target: the snapshot
 	 * the operator confirmed against names it. */
 	cr_assert_eq(snapshot_pg(s)->own_pid, pg_probe_backend_pid(pp));
-	session_req(&req, action("terminate"), sec, s,
+	pgf_session_req(&req, pgf_action("terminate"), sec, s,
 		    pg_probe_backend_pid(pp), 0);
 	cr_assert_eq(req.impl->run(&req, result, sizeof(result), &err), -1);
 	cr_assert(strstr(err.msg, "warroom's own") != NULL, "%s", err.msg);
 	action_req_clear(&req);
 	snapshot_unref(s);
-	s = poll_ok(pp, sec->name);
+	s = pgf_poll(pp, sec->name);
 
 	/* A pid that is gone. */
-	session_req(&req, action("cancel"), sec, s, 999999, 1);
+	pgf_session_req(&req, pgf_action("cancel"), sec, s, 999999, 1);
 	cr_assert_eq(req.impl->run(&req, result, sizeof(result), &err), -1);
 	cr_assert(strstr(err.msg, "is gone") != NULL, "%s", err.msg);
 
@@ -667,15 +506,15 @@ Test(postgres, own_session_is_per_source)
 	struct err err = { { 0 } };
 
 	/* Adding a section may move the others: both first. */
-	local_section("postgres.a", "postgres");
-	local_section("postgres.b", "postgres");
-	cr_assert_eq(cfg.n_sections, 2);
-	sec_a = &cfg.sections[0];
-	sec_b = &cfg.sections[1];
-	pa = probe_for(sec_a);
-	pb = probe_for(sec_b);
-	sa = poll_ok(pa, sec_a->name);
-	sb = poll_ok(pb, sec_b->name);
+	pgf_local_section("postgres.a", "postgres");
+	pgf_local_section("postgres.b", "postgres");
+	cr_assert_eq(pgf_cfg.n_sections, 2);
+	sec_a = &pgf_cfg.sections[0];
+	sec_b = &pgf_cfg.sections[1];
+	pa = pgf_probe(sec_a);
+	pb = pgf_probe(sec_b);
+	sa = pgf_poll(pa, sec_a->name);
+	sb = pgf_poll(pb, sec_b->name);
 	own_a = pg_probe_backend_pid(pa);
 	own_b = pg_probe_backend_pid(pb);
 	cr_assert_gt(own_a, 0);
@@ -685,20 +524,20 @@ Test(postgres, own_session_is_per_source)
 	cr_assert_eq(snapshot_pg(sb)->own_pid, own_b);
 
 	/* Each source refuses its own session. */
-	session_req(&req, action("cancel"), sec_a, sa, own_a, 0);
+	pgf_session_req(&req, pgf_action("cancel"), sec_a, sa, own_a, 0);
 	cr_assert_eq(req.impl->run(&req, result, sizeof(result), &err), -1);
 	cr_assert(strstr(err.msg, "warroom's own") != NULL, "%s", err.msg);
 	action_req_clear(&req);
-	session_req(&req, action("cancel"), sec_b, sb, own_b, 0);
+	pgf_session_req(&req, pgf_action("cancel"), sec_b, sb, own_b, 0);
 	cr_assert_eq(req.impl->run(&req, result, sizeof(result), &err), -1);
 	cr_assert(strstr(err.msg, "warroom's own") != NULL, "%s", err.msg);
 	action_req_clear(&req);
 
 	/* Source a's session, seen from b, is someone else's: an idle one
 	 * cancelled is left alone. */
-	a_from_b = find_pid(snapshot_pg(sb), own_a);
+	a_from_b = pgf_find(snapshot_pg(sb), own_a);
 	cr_assert_not_null(a_from_b);
-	session_req(&req, action("cancel"), sec_b, sb, own_a,
+	pgf_session_req(&req, pgf_action("cancel"), sec_b, sb, own_a,
 		    a_from_b->backend_start_us);
 	cr_assert_eq(req.impl->run(&req, result, sizeof(result), &err), 0,
 		     "%s", err.msg);
@@ -713,11 +552,11 @@ Test(postgres, own_session_is_per_source)
 
 Test(postgres, cancel_idle_in_transaction_keeps_the_lock)
 {
-	struct config_section *sec = local_section("postgres.test",
+	struct config_section *sec = pgf_local_section("postgres.test",
 						   "postgres");
-	struct pg_probe *pp = probe_for(sec);
-	PGconn *a = sess("postgres", "postgres");
-	PGconn *b = sess("postgres", "postgres");
+	struct pg_probe *pp = pgf_probe(sec);
+	PGconn *a = pgf_sess("postgres", "postgres");
+	PGconn *b = pgf_sess("postgres", "postgres");
 	struct named nm[] = {
 		{ PQbackendPID(a), "A" }, { PQbackendPID(b), "B" },
 	};
@@ -727,12 +566,12 @@ Test(postgres, cancel_idle_in_transaction_keeps_the_lock)
 	char result[256] = "", text[2048];
 	struct err err = { { 0 } };
 
-	exec_ok(a, "BEGIN; UPDATE t SET v = 1 WHERE id = 1");
-	send_async(b, "UPDATE t SET v = 2 WHERE id = 1");
-	wait_lock_wait(nm[1].pid);
+	pgf_exec(a, "BEGIN; UPDATE t SET v = 1 WHERE id = 1");
+	pgf_send(b, "UPDATE t SET v = 2 WHERE id = 1");
+	pgf_wait_lock_wait(nm[1].pid);
 	s = poll_until_tree(pp, nm, 2, "A(B)");
-	sa = find_pid(snapshot_pg(s), nm[0].pid);
-	session_req(&req, action("cancel"), sec, s, sa->pid,
+	sa = pgf_find(snapshot_pg(s), nm[0].pid);
+	pgf_session_req(&req, pgf_action("cancel"), sec, s, sa->pid,
 		    sa->backend_start_us);
 	req.impl->describe(&req, text, sizeof(text));
 	cr_assert(strstr(text, "SELECT pg_cancel_backend(") != NULL, "%s",
@@ -757,10 +596,10 @@ Test(postgres, cancel_idle_in_transaction_keeps_the_lock)
 
 Test(postgres, long_query_and_cancel)
 {
-	struct config_section *sec = local_section("postgres.test",
+	struct config_section *sec = pgf_local_section("postgres.test",
 						   "postgres");
-	struct pg_probe *pp = probe_for(sec);
-	PGconn *q = sess("postgres", "postgres");
+	struct pg_probe *pp = pgf_probe(sec);
+	PGconn *q = pgf_sess("postgres", "postgres");
 	struct action_req req;
 	struct snapshot *s;
 	const struct pg_session *sq;
@@ -768,10 +607,10 @@ Test(postgres, long_query_and_cancel)
 	struct err err = { { 0 } };
 	int64_t end;
 
-	send_async(q, "SELECT pg_sleep(30) /* long report */");
+	pgf_send(q, "SELECT pg_sleep(30) /* long report */");
 	usleep(1300000);
-	s = poll_ok(pp, sec->name);
-	sq = find_pid(snapshot_pg(s), PQbackendPID(q));
+	s = pgf_poll(pp, sec->name);
+	sq = pgf_find(snapshot_pg(s), PQbackendPID(q));
 	cr_assert_not_null(sq);
 	cr_assert_str_eq(sq->state, "active");
 	cr_assert_str_eq(sq->wait_event, "Timeout:PgSleep");
@@ -779,23 +618,24 @@ Test(postgres, long_query_and_cancel)
 		  sq->query_s);
 	cr_assert(sq->xact_s >= 1.0, "xact_s %g", sq->xact_s);
 	cr_assert(strstr(sq->query, "pg_sleep(30)") != NULL);
-	cr_assert_eq(snapshot_pg(s)->conns_active, 1);
+	/* The query, and warroom's own session running the poll. */
+	cr_assert_eq(snapshot_pg(s)->conns_active, 2);
 
-	session_req(&req, action("cancel"), sec, s, sq->pid,
+	pgf_session_req(&req, pgf_action("cancel"), sec, s, sq->pid,
 		    sq->backend_start_us);
 	cr_assert_eq(req.impl->run(&req, result, sizeof(result), &err), 0,
 		     "%s", err.msg);
 	cr_assert(strstr(result, "= true") != NULL, "%s", result);
-	cr_assert(!finish_async(q, 5000), "the query was not canceled");
+	cr_assert(!pgf_finish(q, 5000), "the query was not canceled");
 	action_req_clear(&req);
 	snapshot_unref(s);
 	/* The session is still there, idle. */
-	end = now_ms() + 3000;
+	end = pgf_now_ms() + 3000;
 	for (;;) {
-		s = poll_ok(pp, sec->name);
-		sq = find_pid(snapshot_pg(s), PQbackendPID(q));
+		s = pgf_poll(pp, sec->name);
+		sq = pgf_find(snapshot_pg(s), PQbackendPID(q));
 		cr_assert_not_null(sq, "cancel closed the session");
-		if (strcmp(sq->state, "idle") == 0 || now_ms() > end) {
+		if (strcmp(sq->state, "idle") == 0 || pgf_now_ms() > end) {
 			break;
 		}
 		snapshot_unref(s);
@@ -809,11 +649,11 @@ Test(postgres, long_query_and_cancel)
 
 Test(postgres, relation_lock_named_and_probe_not_blocked)
 {
-	struct config_section *sec = local_section("postgres.test",
+	struct config_section *sec = pgf_local_section("postgres.test",
 						   "postgres");
-	struct pg_probe *pp = probe_for(sec);
-	PGconn *a = sess("postgres", "postgres");
-	PGconn *b = sess("postgres", "postgres");
+	struct pg_probe *pp = pgf_probe(sec);
+	PGconn *a = pgf_sess("postgres", "postgres");
+	PGconn *b = pgf_sess("postgres", "postgres");
 	struct named nm[] = {
 		{ PQbackendPID(a), "A" }, { PQbackendPID(b), "B" },
 	};
@@ -822,18 +662,61 @@ Test(postgres, relation_lock_named_and_probe_not_blocked)
 
 	/* The heaviest lock there is, on a table the pane names: the probe
 	 * reads around it and never queues behind it. */
-	exec_ok(a, "BEGIN; LOCK TABLE t IN ACCESS EXCLUSIVE MODE");
-	send_async(b, "SELECT count(*) FROM t");
-	wait_lock_wait(nm[1].pid);
+	pgf_exec(a, "BEGIN; LOCK TABLE t IN ACCESS EXCLUSIVE MODE");
+	pgf_send(b, "SELECT count(*) FROM t");
+	pgf_wait_lock_wait(nm[1].pid);
 	s = poll_until_tree(pp, nm, 2, "A(B)");
-	sb = find_pid(snapshot_pg(s), nm[1].pid);
+	sb = pgf_find(snapshot_pg(s), nm[1].pid);
 	cr_assert_str_eq(sb->lock_mode, "AccessShareLock");
 	cr_assert_str_eq(sb->lock_rel, "t");
 	cr_assert_str_eq(sb->wait_event, "Lock:relation");
 	cr_assert(sb->wait_s >= 0);
 	snapshot_unref(s);
-	exec_ok(a, "ROLLBACK");
-	cr_assert(finish_async(b, 5000));
+	pgf_exec(a, "ROLLBACK");
+	cr_assert(pgf_finish(b, 5000));
+	pg_probe_free(pp);
+	PQfinish(a);
+	PQfinish(b);
+}
+
+/* A lock in a database the probe is not connected to: its relation has
+ * an OID only, and the pane says why it cannot be named. */
+Test(postgres, lock_in_another_database_says_why_it_is_unnamed)
+{
+	struct config_section *sec = pgf_local_section("postgres.test",
+						   "postgres");
+	struct pg_probe *pp = pgf_probe(sec);
+	PGconn *a, *b;
+	struct named nm[2];
+	struct snapshot *s;
+	const struct pg_session *sb;
+	const struct pg_model *m;
+
+	pgf_exec(pgf_admin, "CREATE DATABASE app");
+	a = pgf_sess("postgres", "app");
+	b = pgf_sess("postgres", "app");
+	nm[0] = (struct named){ PQbackendPID(a), "A" };
+	nm[1] = (struct named){ PQbackendPID(b), "B" };
+	pgf_exec(a, "CREATE TABLE orders (id int)");
+	pgf_exec(a, "BEGIN; LOCK TABLE orders IN ACCESS EXCLUSIVE MODE");
+	pgf_send(b, "SELECT count(*) FROM orders");
+	pgf_wait_lock_wait(nm[1].pid);
+	s = poll_until_tree(pp, nm, 2, "A(B)");
+	m = snapshot_pg(s);
+	sb = pgf_find(m, nm[1].pid);
+	cr_assert_eq(strncmp(sb->lock_rel, "relation ", 9), 0, "%s",
+		     sb->lock_rel);
+	cr_assert(strstr(sb->lock_rel, " in app") != NULL, "%s",
+		  sb->lock_rel);
+	cr_assert_str_eq(sb->lock_db, "app");
+	cr_assert_str_eq(m->lock_other_db, "app");
+	cr_assert(strstr(m->notice, "locks in database app show relation "
+			 "OIDs") != NULL, "%s", m->notice);
+	cr_assert(strstr(m->notice, "point dsn at app") != NULL, "%s",
+		  m->notice);
+	snapshot_unref(s);
+	pgf_exec(a, "ROLLBACK");
+	cr_assert(pgf_finish(b, 5000));
 	pg_probe_free(pp);
 	PQfinish(a);
 	PQfinish(b);
@@ -848,21 +731,28 @@ streaming(const struct pg_model *m)
 
 Test(postgres, replication_primary_and_standby)
 {
-	struct config_section *psec = local_section("postgres.test",
-						    "postgres");
-	struct pg_probe *pp = probe_for(psec), *sp;
-	struct config_section *ssec;
+	struct config_section *psec, *ssec;
+	struct pg_probe *pp, *sp;
 	struct snapshot *s = NULL;
 	const struct pg_model *m = NULL;
 	char *dsn;
 	int64_t end;
 	bool lag_seen = false;
 
-	cr_assert_eq(pg_server_init_standby(&standby, &srv), 0,
+	cr_assert_eq(pg_server_init_standby(&standby, &pgf_srv), 0,
 		     "the standby did not start");
-	end = now_ms() + 10000;
-	while (now_ms() < end) {
-		s = poll_ok(pp, psec->name);
+	/* Adding a section may move the others: both first. */
+	pgf_local_section("postgres.test", "postgres");
+	dsn = xasprintf("host=127.0.0.1 port=%d user=postgres "
+			"dbname=postgres", standby.port);
+	pgf_section("postgres.standby", dsn, 5000);
+	free(dsn);
+	psec = &pgf_cfg.sections[0];
+	ssec = &pgf_cfg.sections[1];
+	pp = pgf_probe(psec);
+	end = pgf_now_ms() + 10000;
+	while (pgf_now_ms() < end) {
+		s = pgf_poll(pp, psec->name);
 		m = snapshot_pg(s);
 		if (streaming(m)) {
 			break;
@@ -873,16 +763,21 @@ Test(postgres, replication_primary_and_standby)
 	}
 	cr_assert_not_null(s, "the standby never streamed");
 	cr_assert(!m->is_standby);
+	cr_assert(!m->replay_paused);
+	cr_assert(isnan(m->replay_behind_bytes));
 	cr_assert_str_eq(m->replicas[0].name, "standby1");
 	cr_assert_str_eq(m->replicas[0].client, "127.0.0.1");
+	cr_assert_str_eq(m->replicas[0].sync_state, "async");
+	cr_assert(m->replicas[0].replay_lag_bytes >= 0, "%g bytes",
+		  m->replicas[0].replay_lag_bytes);
 	snapshot_unref(s);
 	/* Lag is measured while WAL flows (and NULL once idle). */
-	end = now_ms() + 5000;
-	while (!lag_seen && now_ms() < end) {
-		exec_ok(admin, "INSERT INTO t SELECT g + 100, 0 FROM "
+	end = pgf_now_ms() + 5000;
+	while (!lag_seen && pgf_now_ms() < end) {
+		pgf_exec(pgf_admin, "INSERT INTO t SELECT g + 100, 0 FROM "
 			"generate_series(1, 100) g ON CONFLICT DO NOTHING; "
 			"UPDATE t SET v = v + 1");
-		s = poll_ok(pp, psec->name);
+		s = pgf_poll(pp, psec->name);
 		m = snapshot_pg(s);
 		if (streaming(m) && !isnan(m->replicas[0].replay_lag_s)) {
 			cr_assert(m->replicas[0].replay_lag_s >= 0 &&
@@ -895,11 +790,7 @@ Test(postgres, replication_primary_and_standby)
 	}
 	cr_assert(lag_seen, "no replay lag while writing");
 
-	dsn = xasprintf("host=127.0.0.1 port=%d user=postgres "
-			"dbname=postgres", standby.port);
-	ssec = section("postgres.standby", dsn, 5000);
-	free(dsn);
-	sp = probe_for(ssec);
+	sp = pgf_probe(ssec);
 	{
 		char *d = xasprintf("host=127.0.0.1 port=%d user=postgres "
 				    "dbname=postgres", standby.port);
@@ -907,14 +798,48 @@ Test(postgres, replication_primary_and_standby)
 
 		free(d);
 		cr_assert_eq(PQstatus(reader), CONNECTION_OK);
-		exec_ok(reader, "SELECT count(*) FROM t");
-		s = poll_ok(sp, ssec->name);
+		pgf_exec(reader, "SELECT count(*) FROM t");
+		s = pgf_poll(sp, ssec->name);
 		m = snapshot_pg(s);
 		cr_assert(m->is_standby);
 		cr_assert(!isnan(m->replay_delay_s) && m->replay_delay_s >= 0,
 			  "replay delay %g", m->replay_delay_s);
 		cr_assert_eq(m->n_replicas, 0);
-		cr_assert_not_null(find_pid(m, PQbackendPID(reader)));
+		cr_assert_not_null(pgf_find(m, PQbackendPID(reader)));
+		cr_assert(!m->replay_paused);
+		cr_assert(m->replay_behind_bytes >= 0, "%g bytes",
+			  m->replay_behind_bytes);
+		snapshot_unref(s);
+
+		/* Replay paused on the standby: it says so, and the WAL it
+		 * receives and does not replay shows in bytes on both
+		 * sides. */
+		pgf_exec(reader, "SELECT pg_wal_replay_pause()");
+		end = pgf_now_ms() + 10000;
+		for (;;) {
+			struct snapshot *ps;
+			double behind, primary_lag;
+
+			pgf_exec(pgf_admin, "UPDATE t SET v = v + 1");
+			s = pgf_poll(sp, ssec->name);
+			ps = pgf_poll(pp, psec->name);
+			behind = snapshot_pg(s)->replay_behind_bytes;
+			primary_lag = snapshot_pg(ps)->n_replicas == 1 ?
+				snapshot_pg(ps)->replicas[0].replay_lag_bytes :
+				NAN;
+			cr_assert(snapshot_pg(s)->replay_paused);
+			snapshot_unref(s);
+			snapshot_unref(ps);
+			if (behind > 0 && primary_lag > 0) {
+				break;
+			}
+			cr_assert(pgf_now_ms() < end, "behind %g, primary lag "
+				  "%g", behind, primary_lag);
+			usleep(100000);
+		}
+		pgf_exec(reader, "SELECT pg_wal_replay_resume()");
+		s = pgf_poll(sp, ssec->name);
+		cr_assert(!snapshot_pg(s)->replay_paused);
 		snapshot_unref(s);
 		PQfinish(reader);
 	}
@@ -928,9 +853,9 @@ static struct snapshot *
 wait_snap(struct state *st, int idx, bool (*pred)(const struct snapshot *),
 	  int timeout_ms)
 {
-	int64_t end = now_ms() + timeout_ms;
+	int64_t end = pgf_now_ms() + timeout_ms;
 
-	while (now_ms() < end) {
+	while (pgf_now_ms() < end) {
 		struct snapshot *s = state_get(st, idx);
 
 		if (s != NULL && pred(s)) {
@@ -962,11 +887,12 @@ refused(const struct snapshot *s)
 
 Test(postgres, server_killed_then_back)
 {
-	struct config_section *sec = local_section("postgres.test",
+	struct config_section *sec = pgf_local_section("postgres.test",
 						   "postgres");
 	struct state *st = state_new();
 	struct runner *r = runner_new(st);
 	struct err err = { { 0 } };
+	struct pg_probe *reach;
 	struct snapshot *s;
 	char where[64];
 	int idx;
@@ -979,9 +905,9 @@ Test(postgres, server_killed_then_back)
 	cr_assert_not_null(s, "no first snapshot");
 	snapshot_unref(s);
 
-	PQfinish(admin);
-	admin = NULL;
-	pg_server_kill(&srv);
+	PQfinish(pgf_admin);
+	pgf_admin = NULL;
+	pg_server_kill(&pgf_srv);
 	s = wait_snap(st, idx, has_error, 5000);
 	cr_assert_not_null(s, "no error after the server died");
 	/* The session is cut, or the next connection is refused. */
@@ -989,7 +915,7 @@ Test(postgres, server_killed_then_back)
 		  strstr(s->error, "server closed the connection") != NULL ||
 		  strstr(s->error, "connection refused") != NULL,
 		  "error \"%s\"", s->error);
-	snprintf(where, sizeof(where), "127.0.0.1:%d", srv.port);
+	snprintf(where, sizeof(where), "127.0.0.1:%d", pgf_srv.port);
 	cr_assert(strstr(s->error, where) != NULL, "error \"%s\"", s->error);
 	cr_assert_not_null(s->last_good, "the last data is kept");
 	cr_assert_not_null(snapshot_pg(s->last_good));
@@ -997,9 +923,15 @@ Test(postgres, server_killed_then_back)
 	s = wait_snap(st, idx, refused, 5000);
 	cr_assert_not_null(s, "no 'connection refused'");
 	cr_assert_not_null(s->last_good);
+	cr_assert_gt(s->retry_mono_ms, s->taken_mono_ms);
 	snapshot_unref(s);
+	/* What the runner asks while it backs off: the address refuses. */
+	reach = pgf_probe(sec);
+	cr_assert_eq(postgres_probe_ops.reachable(reach, NULL), 0);
 
-	cr_assert_eq(pg_server_start(&srv), 0);
+	cr_assert_eq(pg_server_start(&pgf_srv), 0);
+	cr_assert_eq(postgres_probe_ops.reachable(reach, NULL), 1);
+	pg_probe_free(reach);
 	runner_refresh(r, idx);
 	s = wait_snap(st, idx, has_data, 10000);
 	cr_assert_not_null(s, "the probe did not reconnect");
@@ -1022,12 +954,12 @@ Test(postgres, stalled_server_times_out)
 	cr_assert_not_null(peer);
 	snprintf(dsn, sizeof(dsn), "host=127.0.0.1 port=%d user=x dbname=x",
 		 harness_peer_port(peer));
-	sec = section("postgres.stall", dsn, 1000);
-	pp = probe_for(sec);
-	t0 = now_ms();
+	sec = pgf_section("postgres.stall", dsn, 1000);
+	pp = pgf_probe(sec);
+	t0 = pgf_now_ms();
 	cr_assert_eq(pg_probe_poll(pp, s, &err), -1);
-	cr_assert_lt(now_ms() - t0, 2000, "took %lld ms",
-		     (long long)(now_ms() - t0));
+	cr_assert_lt(pgf_now_ms() - t0, 2000, "took %lld ms",
+		     (long long)(pgf_now_ms() - t0));
 	snprintf(want, sizeof(want), "timed out after 1s waiting for "
 		 "127.0.0.1:%d", harness_peer_port(peer));
 	cr_assert_str_eq(err.msg, want);
@@ -1051,7 +983,7 @@ Test(postgres, stalled_server_does_not_delay_shutdown)
 	cr_assert_not_null(peer);
 	snprintf(dsn, sizeof(dsn), "host=127.0.0.1 port=%d user=x dbname=x",
 		 harness_peer_port(peer));
-	sec = section("postgres.stall", dsn, 10000);
+	sec = pgf_section("postgres.stall", dsn, 10000);
 	idx = runner_add(r, &postgres_probe_ops, sec, &err);
 	cr_assert_geq(idx, 0, "%s", err.msg);
 	cr_assert_eq(runner_start(r, &err), 0);
@@ -1059,9 +991,9 @@ Test(postgres, stalled_server_does_not_delay_shutdown)
 		usleep(10000);
 	}
 	usleep(200000);
-	t0 = now_ms();
+	t0 = pgf_now_ms();
 	cr_assert_eq(runner_stop(r, 1000), 0, "the probe thread was stuck");
-	cr_assert_lt(now_ms() - t0, 1000);
+	cr_assert_lt(pgf_now_ms() - t0, 1000);
 	runner_free(r);
 	state_free(st);
 	harness_peer_stop(peer);
@@ -1069,9 +1001,9 @@ Test(postgres, stalled_server_does_not_delay_shutdown)
 
 Test(postgres, query_text_escapes_and_invalid_utf8)
 {
-	struct config_section *sec = local_section("postgres.test",
+	struct config_section *sec = pgf_local_section("postgres.test",
 						   "postgres");
-	struct pg_probe *pp = probe_for(sec);
+	struct pg_probe *pp = pgf_probe(sec);
 	static const char sql[] = "SELECT pg_sleep(30) /* \x1b[31mred\x1b[0m "
 				  "\xff\xfe bad */";
 	PGconn *q;
@@ -1079,13 +1011,13 @@ Test(postgres, query_text_escapes_and_invalid_utf8)
 	const struct pg_session *sq;
 	char *shown;
 
-	exec_ok(admin, "CREATE DATABASE raw ENCODING 'SQL_ASCII' "
+	pgf_exec(pgf_admin, "CREATE DATABASE raw ENCODING 'SQL_ASCII' "
 		"LC_COLLATE 'C' LC_CTYPE 'C' TEMPLATE template0");
-	q = sess("postgres", "raw");
-	send_async(q, sql);
+	q = pgf_sess("postgres", "raw");
+	pgf_send(q, sql);
 	usleep(200000);
-	s = poll_ok(pp, sec->name);
-	sq = find_pid(snapshot_pg(s), PQbackendPID(q));
+	s = pgf_poll(pp, sec->name);
+	sq = pgf_find(snapshot_pg(s), PQbackendPID(q));
 	cr_assert_not_null(sq);
 	cr_assert_str_eq(sq->db, "raw");
 	/* The model keeps the bytes; the screen gets them escaped. */
@@ -1108,15 +1040,15 @@ Test(postgres, role_without_privileges_gets_a_notice)
 	const struct pg_model *m;
 	const struct pg_session *sa;
 
-	exec_ok(admin, "CREATE ROLE app LOGIN");
-	exec_ok(admin, "SELECT 1");
-	sec = local_section("postgres.test", "app");
-	pp = probe_for(sec);
-	s = poll_ok(pp, sec->name);
+	pgf_exec(pgf_admin, "CREATE ROLE app LOGIN");
+	pgf_exec(pgf_admin, "SELECT 1");
+	sec = pgf_local_section("postgres.test", "app");
+	pp = pgf_probe(sec);
+	s = pgf_poll(pp, sec->name);
 	m = snapshot_pg(s);
 	cr_assert_str_eq(m->notice, "role app cannot see other users' "
 			 "queries (needs pg_read_all_stats)");
-	sa = find_pid(m, PQbackendPID(admin));
+	sa = pgf_find(m, PQbackendPID(pgf_admin));
 	cr_assert_not_null(sa, "other users' sessions are still listed");
 	cr_assert_str_eq(sa->query, "<insufficient privilege>");
 	cr_assert_str_eq(sa->user, "postgres");
@@ -1124,12 +1056,12 @@ Test(postgres, role_without_privileges_gets_a_notice)
 	snapshot_unref(s);
 	pg_probe_free(pp);
 
-	exec_ok(admin, "GRANT pg_read_all_stats TO app");
-	pp = probe_for(sec);
-	s = poll_ok(pp, sec->name);
+	pgf_exec(pgf_admin, "GRANT pg_read_all_stats TO app");
+	pp = pgf_probe(sec);
+	s = pgf_poll(pp, sec->name);
 	m = snapshot_pg(s);
 	cr_assert_str_eq(m->notice, "");
-	sa = find_pid(m, PQbackendPID(admin));
+	sa = pgf_find(m, PQbackendPID(pgf_admin));
 	cr_assert_str_eq(sa->query, "GRANT pg_read_all_stats TO app");
 	snapshot_unref(s);
 	pg_probe_free(pp);
@@ -1137,10 +1069,10 @@ Test(postgres, role_without_privileges_gets_a_notice)
 
 Test(postgres, terminate_idle_in_transaction_older_than)
 {
-	struct config_section *sec = local_section("postgres.test",
+	struct config_section *sec = pgf_local_section("postgres.test",
 						   "postgres");
-	struct pg_probe *pp = probe_for(sec);
-	PGconn *old = sess("postgres", "postgres");
+	struct pg_probe *pp = pgf_probe(sec);
+	PGconn *old = pgf_sess("postgres", "postgres");
 	PGconn *young;
 	struct action_req req;
 	char text[2048], result[256] = "", want[64];
@@ -1148,16 +1080,16 @@ Test(postgres, terminate_idle_in_transaction_older_than)
 	struct snapshot *s;
 	int old_pid = PQbackendPID(old);
 
-	exec_ok(old, "BEGIN; SELECT 1");
+	pgf_exec(old, "BEGIN; SELECT 1");
 	usleep(3000000);
-	young = sess("postgres", "postgres");
-	exec_ok(young, "BEGIN; SELECT 2");
-	s = poll_ok(pp, sec->name);
+	young = pgf_sess("postgres", "postgres");
+	pgf_exec(young, "BEGIN; SELECT 2");
+	s = pgf_poll(pp, sec->name);
 	cr_assert_eq(snapshot_pg(s)->conns_idle_xact, 2);
 	cr_assert_geq(snapshot_pg(s)->oldest_idle_xact_s, 2.9);
 
 	memset(&req, 0, sizeof(req));
-	req.impl = action("terminate-idle");
+	req.impl = pgf_action("terminate-idle");
 	req.section = sec;
 	req.target.type = TARGET_SOURCE;
 	strlcpy_safe(req.source, sec->name, sizeof(req.source));
@@ -1191,9 +1123,9 @@ Test(postgres, terminate_idle_in_transaction_older_than)
 	cr_assert(strstr(result, want) != NULL, "%s", result);
 	action_req_clear(&req);
 	usleep(200000);
-	s = poll_ok(pp, sec->name);
-	cr_assert_null(find_pid(snapshot_pg(s), old_pid));
-	cr_assert_not_null(find_pid(snapshot_pg(s), PQbackendPID(young)));
+	s = pgf_poll(pp, sec->name);
+	cr_assert_null(pgf_find(snapshot_pg(s), old_pid));
+	cr_assert_not_null(pgf_find(snapshot_pg(s), PQbackendPID(young)));
 	snapshot_unref(s);
 	pg_probe_free(pp);
 	PQfinish(old);
@@ -1211,16 +1143,16 @@ Test(postgres, connection_errors_are_clear)
 
 	snprintf(dsn, sizeof(dsn), "host=127.0.0.1 port=%d user=x dbname=x",
 		 port);
-	sec = section("postgres.x", dsn, 2000);
-	pp = probe_for(sec);
+	sec = pgf_section("postgres.x", dsn, 2000);
+	pp = pgf_probe(sec);
 	cr_assert_eq(pg_probe_poll(pp, s, &err), -1);
 	snprintf(want, sizeof(want), "connection refused (127.0.0.1:%d)",
 		 port);
 	cr_assert_str_eq(err.msg, want);
 	pg_probe_free(pp);
 
-	sec = section("postgres.y", "host=127.0.0.1 nonsense=1", 2000);
-	pp = probe_for(sec);
+	sec = pgf_section("postgres.y", "host=127.0.0.1 nonsense=1", 2000);
+	pp = pgf_probe(sec);
 	cr_assert_eq(pg_probe_poll(pp, s, &err), -1);
 	cr_assert(strstr(err.msg, "invalid connection option \"nonsense\"")
 		  != NULL, "%s", err.msg);
@@ -1230,11 +1162,11 @@ Test(postgres, connection_errors_are_clear)
 	snapshot_unref(s);
 	s = snapshot_new(SNAP_PG, "postgres.z");
 	snprintf(dsn, sizeof(dsn), "host=127.0.0.1 port=%d user=postgres "
-		 "dbname=nope", srv.port);
-	pp = probe_for(section("postgres.z", dsn, 2000));
+		 "dbname=nope", pgf_srv.port);
+	pp = pgf_probe(pgf_section("postgres.z", dsn, 2000));
 	cr_assert_eq(pg_probe_poll(pp, s, &err), -1);
 	snprintf(want, sizeof(want), "database \"nope\" does not exist "
-		 "(127.0.0.1:%d)", srv.port);
+		 "(127.0.0.1:%d)", pgf_srv.port);
 	cr_assert_str_eq(err.msg, want);
 	pg_probe_free(pp);
 	snapshot_unref(s);
@@ -1253,9 +1185,9 @@ write_file(const char *path, const char *text, mode_t mode)
 
 Test(postgres, passwords_work_and_never_show)
 {
-	char *hba = xasprintf("%s/pg_hba.conf", srv.data);
-	char *pwfile = xasprintf("%s/pw", srv.dir);
-	char *pgpass = xasprintf("%s/pgpass", srv.dir);
+	char *hba = xasprintf("%s/pg_hba.conf", pgf_srv.data);
+	char *pwfile = xasprintf("%s/pw", pgf_srv.dir);
+	char *pgpass = xasprintf("%s/pgpass", pgf_srv.dir);
 	char line[256], dsn[160];
 	struct config_section *sec;
 	struct pg_probe *pp;
@@ -1264,27 +1196,27 @@ Test(postgres, passwords_work_and_never_show)
 	int rc;
 
 	/* Password authentication for "pw" only; everyone else trusted. */
-	exec_ok(admin, "CREATE ROLE pw LOGIN PASSWORD 'Sekrit-4711'");
+	pgf_exec(pgf_admin, "CREATE ROLE pw LOGIN PASSWORD 'Sekrit-4711'");
 	rc = harness_sh(NULL, "printf 'host all pw 127.0.0.1/32 "
 			"scram-sha-256\\n' | cat - '%s' > '%s.new' && "
 			"cat '%s.new' > '%s'", hba, hba, hba, hba);
 	cr_assert_eq(rc, 0);
-	exec_ok(admin, "SELECT pg_reload_conf()");
+	pgf_exec(pgf_admin, "SELECT pg_reload_conf()");
 	usleep(200000);
 
 	snprintf(dsn, sizeof(dsn), "host=127.0.0.1 port=%d user=pw "
-		 "dbname=postgres", srv.port);
+		 "dbname=postgres", pgf_srv.port);
 	write_file(pwfile, "Sekrit-4711\n", 0600);
-	sec = section("postgres.file", dsn, 3000);
+	sec = pgf_section("postgres.file", dsn, 3000);
 	config_section_set(sec, "password_file", pwfile);
-	pp = probe_for(sec);
-	s = poll_ok(pp, sec->name);
+	pp = pgf_probe(sec);
+	s = pgf_poll(pp, sec->name);
 	snapshot_unref(s);
 	pg_probe_free(pp);
 
 	/* A wrong one: the message says so and never shows it. */
 	write_file(pwfile, "Wrong-0815\n", 0600);
-	pp = probe_for(sec);
+	pp = pgf_probe(sec);
 	s = snapshot_new(SNAP_PG, sec->name);
 	cr_assert_eq(pg_probe_poll(pp, s, &err), -1);
 	cr_assert(strstr(err.msg, "password authentication failed for user "
@@ -1295,8 +1227,8 @@ Test(postgres, passwords_work_and_never_show)
 
 	/* In the dsn itself. */
 	snprintf(dsn, sizeof(dsn), "postgresql://pw:Wrong-0815@127.0.0.1:%d/"
-		 "postgres", srv.port);
-	pp = probe_for(section("postgres.uri", dsn, 3000));
+		 "postgres", pgf_srv.port);
+	pp = pgf_probe(pgf_section("postgres.uri", dsn, 3000));
 	s = snapshot_new(SNAP_PG, "postgres.uri");
 	cr_assert_eq(pg_probe_poll(pp, s, &err), -1);
 	cr_assert(strstr(err.msg, "password authentication failed") != NULL,
@@ -1307,13 +1239,13 @@ Test(postgres, passwords_work_and_never_show)
 
 	/* ~/.pgpass (here PGPASSFILE), as libpq does it. */
 	snprintf(line, sizeof(line), "127.0.0.1:%d:*:pw:Sekrit-4711\n",
-		 srv.port);
+		 pgf_srv.port);
 	write_file(pgpass, line, 0600);
 	setenv("PGPASSFILE", pgpass, 1);
 	snprintf(dsn, sizeof(dsn), "host=127.0.0.1 port=%d user=pw "
-		 "dbname=postgres", srv.port);
-	pp = probe_for(section("postgres.pgpass", dsn, 3000));
-	s = poll_ok(pp, "postgres.pgpass");
+		 "dbname=postgres", pgf_srv.port);
+	pp = pgf_probe(pgf_section("postgres.pgpass", dsn, 3000));
+	s = pgf_poll(pp, "postgres.pgpass");
 	snapshot_unref(s);
 	pg_probe_free(pp);
 	unsetenv("PGPASSFILE");
@@ -1330,7 +1262,7 @@ setup_statements(void)
 		"shared_preload_libraries=pg_stat_statements", NULL,
 	};
 
-	start_server(opts);
+	pgf_start(opts);
 }
 
 TestSuite(postgres_preload, .init = setup_statements, .fini = teardown,
@@ -1338,10 +1270,10 @@ TestSuite(postgres_preload, .init = setup_statements, .fini = teardown,
 
 Test(postgres_preload, stat_statements_top)
 {
-	struct config_section *sec = local_section("postgres.test",
+	struct config_section *sec = pgf_local_section("postgres.test",
 						   "postgres");
-	struct pg_probe *pp = probe_for(sec);
-	struct snapshot *s = poll_ok(pp, sec->name);
+	struct pg_probe *pp = pgf_probe(sec);
+	struct snapshot *s = pgf_poll(pp, sec->name);
 	const struct pg_model *m = snapshot_pg(s);
 	size_t i;
 	bool seen = false;
@@ -1352,10 +1284,10 @@ Test(postgres_preload, stat_statements_top)
 	snapshot_unref(s);
 	pg_probe_free(pp);
 
-	exec_ok(admin, "CREATE EXTENSION pg_stat_statements");
-	exec_ok(admin, "SELECT count(*) FROM t WHERE v > 41");
-	pp = probe_for(sec);
-	s = poll_ok(pp, sec->name);
+	pgf_exec(pgf_admin, "CREATE EXTENSION pg_stat_statements");
+	pgf_exec(pgf_admin, "SELECT count(*) FROM t WHERE v > 41");
+	pp = pgf_probe(sec);
+	s = pgf_poll(pp, sec->name);
 	m = snapshot_pg(s);
 	cr_assert(m->has_stat_statements);
 	cr_assert_gt(m->n_statements, 0);
@@ -1379,15 +1311,15 @@ Test(postgres_preload, stat_statements_top)
 
 Test(postgres, stat_statements_installed_not_loaded)
 {
-	struct config_section *sec = local_section("postgres.test",
+	struct config_section *sec = pgf_local_section("postgres.test",
 						   "postgres");
 	struct pg_probe *pp;
 	struct snapshot *s;
 	const struct pg_model *m;
 
-	exec_ok(admin, "CREATE EXTENSION pg_stat_statements");
-	pp = probe_for(sec);
-	s = poll_ok(pp, sec->name);
+	pgf_exec(pgf_admin, "CREATE EXTENSION pg_stat_statements");
+	pp = pgf_probe(sec);
+	s = pgf_poll(pp, sec->name);
 	m = snapshot_pg(s);
 	cr_assert(!m->has_stat_statements);
 	cr_assert(strstr(m->notice, "pg_stat_statements not loaded") != NULL,
@@ -1395,7 +1327,7 @@ Test(postgres, stat_statements_installed_not_loaded)
 	cr_assert_gt(m->n_sessions, 0, "the rest of the poll is there");
 	snapshot_unref(s);
 	/* Not asked again on this connection: the next poll is clean. */
-	s = poll_ok(pp, sec->name);
+	s = pgf_poll(pp, sec->name);
 	cr_assert(strstr(snapshot_pg(s)->notice, "not loaded") != NULL);
 	snapshot_unref(s);
 	pg_probe_free(pp);

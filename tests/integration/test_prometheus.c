@@ -238,6 +238,50 @@ Test(prometheus, missing_series_rejected_query_and_unsplit_rows)
 	snapshot_unref(s);
 }
 
+/* Rows are named by what tells series apart: not __name__ (the
+ * expression says what it measures), not the port of each instance,
+ * unless only the ports differ. */
+Test(prometheus, series_named_without_name_and_port_noise)
+{
+	struct config_section *sec;
+	const struct metric_panel *p;
+	struct snapshot *s;
+	struct err err = { "" };
+
+	start_server();
+	sec = section(server.url, 5000);
+	config_section_set(sec, "panel.raw.expr",
+			   "http_requests_total{service=\"web\"}");
+	config_section_set(sec, "panel.hosts.expr",
+			   "label_replace(sum by (service) "
+			   "(rate(http_requests_total[5m])), \"instance\", "
+			   "\"$1.internal:9100\", \"service\", \"(.*)\")");
+	config_section_set(sec, "panel.ports.expr",
+			   "sum by (instance) (label_replace(label_replace("
+			   "sum by (service) (rate(http_requests_total[5m])), "
+			   "\"instance\", \"db1:9100\", \"service\", "
+			   "\"api\"), \"instance\", \"db1:9187\", "
+			   "\"service\", \"web\"))");
+	s = poll_once(sec, &err);
+	cr_assert_not_null(s, "%s", err.msg);
+
+	p = panel(s, "raw");
+	cr_assert_eq(p->n_rows, 2);
+	row(p, "service=web status=200");
+	row(p, "service=web status=503");
+
+	p = panel(s, "hosts");
+	cr_assert_eq(p->n_rows, 2);
+	row(p, "instance=api.internal service=api");
+	row(p, "instance=web.internal service=web");
+
+	p = panel(s, "ports");
+	cr_assert_eq(p->n_rows, 2);
+	row(p, "instance=db1:9100");
+	row(p, "instance=db1:9187");
+	snapshot_unref(s);
+}
+
 Test(prometheus, alerts_from_prometheus_rules)
 {
 	const struct config_section *sec;
@@ -526,6 +570,99 @@ Test(prometheus, bearer_token_from_env_and_basic_auth)
 	free(reply);
 }
 
+/* A Prometheus under a path prefix, asked without it: the 404 names the
+ * path it asked for and what it usually means; with the prefix in url it
+ * answers. */
+Test(prometheus, not_found_names_the_path_and_the_prefix)
+{
+	static const struct prom_server_opts opts = { .route_prefix = "/prom" };
+	struct snapshot *s;
+	struct err err = { "" };
+	char *want, *url;
+
+	cr_assert(prom_server_start_with(&server, &opts));
+	s = poll_once(section(server.url, 5000), &err);
+	cr_assert_null(s);
+	want = xasprintf("HTTP 404 for GET /api/v1/query (127.0.0.1:%d): no "
+			 "Prometheus API here; if it runs under a path "
+			 "prefix, put the prefix in url", server.port);
+	cr_assert_str_eq(err.msg, want);
+	free(want);
+
+	config_finish(&cfg);
+	url = xasprintf("%s/prom/", server.url);
+	s = poll_once(section(url, 5000), &err);
+	cr_assert_not_null(s, "%s", err.msg);
+	snapshot_unref(s);
+	free(url);
+}
+
+/* The only section: user alice, with password in the file pw. */
+static struct config_section *
+alice_with(const char *pw, const char *password)
+{
+	struct config_section *sec;
+	FILE *f = fopen(pw, "w");
+
+	cr_assert_not_null(f);
+	fprintf(f, "%s\n", password);
+	fclose(f);
+	config_finish(&cfg);
+	sec = section(server.url, 5000);
+	config_section_set(sec, "username", "alice");
+	config_section_set(sec, "password_file", pw);
+	return sec;
+}
+
+/* A Prometheus that wants basic auth: without credentials the message
+ * says which settings give them; refused ones say to check them. */
+Test(prometheus, unauthorized_points_at_the_credentials)
+{
+	/* bcrypt of "s3cret-pw", cost 4. */
+	static const struct prom_server_opts opts = {
+		.web_config = "basic_auth_users:\n  alice: $2b$04$DjUvtUBbPUp"
+			      "z.IHFW3hQ0ux2uEfapY63RngfXwUwCDFA56jom4aKi\n",
+	};
+	char *pw = xasprintf("%s/pw", tmp), *want;
+	struct config_section *sec;
+	struct snapshot *s;
+	struct err err = { "" };
+
+	cr_assert(prom_server_start_with(&server, &opts));
+	s = poll_once(section(server.url, 5000), &err);
+	cr_assert_null(s);
+	want = xasprintf("HTTP 401: the server wants credentials "
+			 "(127.0.0.1:%d): set username and password_file, or "
+			 "bearer_token_file", server.port);
+	cr_assert_str_eq(err.msg, want);
+	free(want);
+
+	sec = alice_with(pw, "wrong");
+	s = poll_once(sec, &err);
+	cr_assert_null(s);
+	want = xasprintf("HTTP 401: the credentials were refused "
+			 "(127.0.0.1:%d): check username and password_file, "
+			 "or the bearer token", server.port);
+	cr_assert_str_eq(err.msg, want);
+	free(want);
+
+	sec = alice_with(pw, "s3cret-pw");
+	/* The credentials are checked before readiness: the server may
+	 * still be loading its data. */
+	{
+		int64_t end = clock_mono_ms() + 10000;
+
+		while ((s = poll_once(sec, &err)) == NULL &&
+		       strstr(err.msg, "HTTP 503") != NULL &&
+		       clock_mono_ms() < end) {
+			usleep(100000);
+		}
+	}
+	cr_assert_not_null(s, "%s", err.msg);
+	snapshot_unref(s);
+	free(pw);
+}
+
 struct bad_auth {
 	const char *key, *value, *want;
 };
@@ -614,4 +751,73 @@ Test(prometheus, runner_publishes_the_error)
 	state_free(st);
 	free(want);
 	free(url);
+}
+
+/* Prometheus goes down long enough for the runner to back off to many
+ * seconds, then comes back on the same port: it is polled again within
+ * an interval of answering, well before the backoff would have ended,
+ * and meanwhile it was never polled, only asked whether its port
+ * accepts. */
+Test(prometheus, recovered_server_is_seen_within_an_interval,
+     .timeout = 90)
+{
+	struct state *st = state_new();
+	struct runner *r = runner_new(st);
+	struct config_section *sec;
+	struct prom_server_opts opts = { 0 };
+	struct snapshot *s, *down = NULL;
+	struct err err = { "" };
+	int64_t end, up_at;
+	int idx;
+
+	start_server();
+	opts.port = server.port;
+	sec = section(server.url, 2000);
+	sec->interval_ms = 500;
+	idx = runner_add(r, &prometheus_probe_ops, sec, &err);
+	cr_assert_geq(idx, 0, "%s", err.msg);
+	cr_assert_eq(runner_start(r, &err), 0, "%s", err.msg);
+	cr_assert(runner_wait_first(r, 10000));
+	s = state_get(st, idx);
+	cr_assert_not_null(s->data, "%s", s->error);
+	snapshot_unref(s);
+
+	/* Down for five failures: the next try is 8 s away (+-20 %). */
+	prom_server_stop(&server);
+	end = clock_mono_ms() + 30000;
+	while (runner_failures(r, idx) < 5) {
+		cr_assert_lt(clock_mono_ms(), end, "%d failures",
+			     runner_failures(r, idx));
+		usleep(50000);
+	}
+	down = state_get(st, idx);
+	cr_assert_neq(down->error[0], '\0');
+	cr_assert_gt(down->retry_mono_ms - down->taken_mono_ms, 6000,
+		     "retry in %lld ms", (long long)(down->retry_mono_ms -
+						     down->taken_mono_ms));
+
+	cr_assert(prom_server_start_with(&server, &opts),
+		  "prometheus did not start again");
+	up_at = clock_mono_ms();
+	end = up_at + 5000;
+	for (;;) {
+		s = state_get(st, idx);
+		if (s != NULL && s->data != NULL) {
+			break;
+		}
+		snapshot_unref(s);
+		cr_assert_lt(clock_mono_ms(), end, "not seen 5 s after it "
+			     "came back");
+		usleep(20000);
+	}
+	/* Seen before the backed-off retry was due. */
+	cr_expect_lt(s->taken_mono_ms, down->retry_mono_ms - 1000,
+		     "seen %lld ms after coming back; the retry was due in "
+		     "%lld ms", (long long)(s->taken_mono_ms - up_at),
+		     (long long)(down->retry_mono_ms - up_at));
+	snapshot_unref(s);
+	snapshot_unref(down);
+	runner_stop(r, 1000);
+	runner_free(r);
+	state_free(st);
 }

@@ -442,8 +442,23 @@ Test(redis, memory_warn_crit_evict)
 	cr_expect_gt(m->evicted_per_s, 0);
 	cr_expect_str_eq(m->policy, "allkeys-lru");
 	cr_expect_eq(rules_health(s), HEALTH_CRIT);
-	cr_assert_geq(rules_findings(s, f, 4), 1);
-	cr_expect(strstr(f[0].text, "evicting") != NULL, "%s", f[0].text);
+	/* Evicting is a finding of its own, with its numbers. */
+	cr_assert_eq(rules_findings(s, f, 4), 2);
+	cr_expect(strcmp(f[0].key, "redis-evicting") == 0 ||
+		  strcmp(f[1].key, "redis-evicting") == 0);
+	for (int i = 0; i < 2; i++) {
+		if (strcmp(f[i].key, "redis-evicting") != 0) {
+			continue;
+		}
+		cr_expect(strstr(f[i].text, "evicting keys at ") != NULL,
+			  "%s", f[i].text);
+		cr_expect(strstr(f[i].text, "maxmemory-policy allkeys-lru, ") !=
+			  NULL, "%s", f[i].text);
+		cr_expect(strstr(f[i].text, " since the server started") !=
+			  NULL, "%s", f[i].text);
+		cr_expect_eq(f[i].value, m->evicted_per_s);
+		cr_expect_gt(m->evicted_keys, 0);
+	}
 	snapshot_unref(s);
 	redisFree(c);
 	redis_poller_free(rp);
@@ -644,15 +659,44 @@ Test(redis, cancel_through_the_worker)
 		cr_assert_lt(clock_mono_ms(), end, "no progress");
 		usleep(1000);
 	}
-	cr_expect(strncmp(progress, "deleted ", 8) == 0, "%s", progress);
+	/* The keys are counted first; then the delete says how far along
+	 * it is. */
+	while (strncmp(progress, "deleted ", 8) != 0) {
+		cr_assert(strncmp(progress, "counting keys matching big:*",
+				  28) == 0, "%s", progress);
+		cr_assert_lt(clock_mono_ms(), end, "no delete progress");
+		usleep(1000);
+		cr_assert(actions_progress(acts, &pid, progress,
+					   sizeof(progress)));
+	}
+	{
+		size_t done_n = 0, total = 0;
+		unsigned pct = 0;
+
+		cr_assert_eq(sscanf(progress, "deleted %zu of %zu keys "
+				    "matching big:* (%u%%)", &done_n, &total,
+				    &pct), 3, "%s", progress);
+		cr_expect(total >= 300000 && total < 300300, "%s", progress);
+		cr_expect(done_n > 0 && done_n < total, "%s", progress);
+		cr_expect_eq(pct, (unsigned)(done_n * 100 / total), "%s",
+			     progress);
+	}
 	actions_cancel(acts, id);
 	while (!actions_poll_done(acts, &done)) {
 		cr_assert_lt(clock_mono_ms(), end);
 		usleep(5000);
 	}
 	cr_expect_eq(done.ok, false);
+	/* Stopped by the operator: not a failure, and how far it got. */
+	cr_expect_eq(done.outcome, ACTION_CANCELLED);
 	cr_expect(strncmp(done.message, "cancelled after deleting ", 25) == 0,
 		  "%s", done.message);
+	cr_expect(strstr(done.message, " of ~300000 keys matching big:*") !=
+		  NULL, "%s", done.message);
+	cr_expect_eq(timeline_count(tl), 2);
+	cr_expect(strstr(timeline_get(tl, 1)->text, ": cancelled: cancelled "
+			 "after deleting ") != NULL, "%s",
+		  timeline_get(tl, 1)->text);
 	left = integer(c, "DBSIZE");
 	cr_expect(left > 0 && left < 300000, "%lld", left);
 	actions_free(acts, 2000);
@@ -830,8 +874,11 @@ Test(redis, server_killed_then_back)
 	snprintf(refused, sizeof(refused), "connection refused (127.0.0.1:%d)",
 		 srv.port);
 	cr_expect_str_eq(err.msg, refused);
+	/* What the runner asks while it backs off. */
+	cr_expect_eq(redis_probe_ops.reachable(rp, NULL), 0);
 
 	cr_assert_eq(redis_server_restart(&srv), 0);
+	cr_expect_eq(redis_probe_ops.reachable(rp, NULL), 1);
 	s = poll_ok(rp);
 	cr_expect(redis_poller_connected(rp));
 	/* The history shows the gap. */
@@ -977,6 +1024,144 @@ Test(redis, malformed_reply)
 		 harness_peer_port(peer));
 	cr_expect(strncmp(err.msg, want, strlen(want)) == 0, "%s", err.msg);
 	cr_expect_lt(took, 1000);
+	redis_poller_free(rp);
+	harness_peer_stop(peer);
+}
+
+/* ---- a hostile peer: replies past the limit ---------------------------- */
+
+/* What a peer answers the handshake (CLIENT SETNAME, CLIENT ID) and PING
+ * with, before the reply under test takes the place of INFO's. */
+#define HANDSHAKE_AND_PING "+OK\r\n:7\r\n+PONG\r\n"
+
+#if defined(__SANITIZE_ADDRESS__)
+/* AddressSanitizer's shadow memory and quarantine say nothing of what the
+ * reader itself holds: the bound is checked in the plain build. */
+#define RSS_MEANS_THE_READER 0
+#else
+#define RSS_MEANS_THE_READER 1
+#endif
+
+/* Resident memory of this process, in bytes. */
+static long
+rss_bytes(void)
+{
+	FILE *f = fopen("/proc/self/statm", "r");
+	long pages = 0, resident = 0;
+
+	cr_assert_not_null(f);
+	cr_assert_eq(fscanf(f, "%ld %ld", &pages, &resident), 2);
+	fclose(f);
+	return resident * sysconf(_SC_PAGESIZE);
+}
+
+/* The poll of a peer that sends hostile (len bytes) is refused with
+ * "INFO: reply larger than 8 MiB refused (...)", quickly and without
+ * holding more than about that much. */
+static void
+refused_as_too_large(const char *hostile, size_t len)
+{
+	struct harness_peer *peer = harness_peer_start(hostile, len);
+	char url[64], want[128];
+	struct redis_poller *rp;
+	struct err err;
+	int64_t took;
+	long before, grew;
+
+	cr_assert_not_null(peer);
+	snprintf(url, sizeof(url), "redis://127.0.0.1:%d",
+		 harness_peer_port(peer));
+	rp = poller(section(url, 10000));
+	before = rss_bytes();
+	took = poll_fails(rp, &err);
+	grew = rss_bytes() - before;
+	snprintf(want, sizeof(want), "INFO: reply larger than 8 MiB refused "
+		 "(127.0.0.1:%d)", harness_peer_port(peer));
+	cr_expect_str_eq(err.msg, want);
+	/* Refused as soon as it passed the limit, not at the timeout. */
+	cr_expect_lt(took, 5000, "took %lld ms", (long long)took);
+	if (RSS_MEANS_THE_READER) {
+		cr_expect_lt(grew, 40L << 20, "resident memory grew %ld MiB",
+			     grew >> 20);
+	}
+	redis_poller_free(rp);
+	harness_peer_stop(peer);
+}
+
+/* A 100 MB bulk string (a CLIENT LIST of a huge server, a hostile peer)
+ * is refused once 8 MiB of it arrived; the peer never sends the rest. */
+Test(redis, bulk_reply_past_the_limit_is_refused, .timeout = 60)
+{
+	static const char head[] = HANDSHAKE_AND_PING "$104857600\r\n";
+	size_t body = 9u << 20, len = sizeof(head) - 1 + body;
+	char *hostile = xmalloc(len);
+
+	memcpy(hostile, head, sizeof(head) - 1);
+	memset(hostile + sizeof(head) - 1, 'x', body);
+	refused_as_too_large(hostile, len);
+	free(hostile);
+}
+
+/* Two million one-digit integers are 8 MB on the wire but more than
+ * 100 MB as reply objects: counted as what they take, they are
+ * refused. */
+Test(redis, array_of_tiny_elements_is_refused_by_what_it_takes,
+     .timeout = 60)
+{
+	static const char head[] = HANDSHAKE_AND_PING "*2000000\r\n";
+	size_t n = 2000000, len = sizeof(head) - 1 + 4 * n, i;
+	char *hostile = xmalloc(len), *p;
+
+	memcpy(hostile, head, sizeof(head) - 1);
+	p = hostile + sizeof(head) - 1;
+	for (i = 0; i < n; i++, p += 4) {
+		memcpy(p, ":1\r\n", 4);
+	}
+	cr_assert_lt(len, 8u << 20, "the wire bytes alone stay under 8 MiB");
+	refused_as_too_large(hostile, len);
+	free(hostile);
+}
+
+/* An array header announcing a billion elements is refused before
+ * anything is allocated for them. */
+Test(redis, huge_array_header_is_refused_at_once)
+{
+	static const char hostile[] = HANDSHAKE_AND_PING "*1000000000\r\n";
+
+	refused_as_too_large(hostile, sizeof(hostile) - 1);
+}
+
+/* A reply of the wrong type says so instead of an empty slow log. */
+Test(redis, slow_log_of_the_wrong_type_says_so)
+{
+	static const char info[] =
+		"# Server\r\nredis_version:7.0.15\r\nrun_id:abc\r\n"
+		"# Memory\r\nused_memory:1048576\r\nmaxmemory:0\r\n"
+		"maxmemory_policy:noeviction\r\n";
+	char reply[512];
+	struct harness_peer *peer;
+	char url[64];
+	struct redis_poller *rp;
+	struct snapshot *s;
+	const struct redis_model *m;
+	int len;
+
+	len = snprintf(reply, sizeof(reply), HANDSHAKE_AND_PING
+		       "$%zu\r\n%s\r\n$5\r\nhello\r\n$0\r\n\r\n",
+		       sizeof(info) - 1, info);
+	peer = harness_peer_start(reply, (size_t)len);
+	cr_assert_not_null(peer);
+	snprintf(url, sizeof(url), "redis://127.0.0.1:%d",
+		 harness_peer_port(peer));
+	rp = poller(section(url, 2000));
+	s = poll_ok(rp);
+	m = snapshot_redis(s);
+	cr_expect_eq(m->n_slowlog, 0);
+	cr_expect_str_eq(m->slowlog_error, "SLOWLOG GET: unexpected reply "
+			 "(a string, not an array)");
+	cr_expect(strstr(m->notice, "SLOWLOG GET: unexpected reply") != NULL,
+		  "%s", m->notice);
+	snapshot_unref(s);
 	redis_poller_free(rp);
 	harness_peer_stop(peer);
 }

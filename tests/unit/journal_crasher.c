@@ -14,8 +14,7 @@
 #include "core/journal.h"
 #include "core/xalloc.h"
 
-#define ENOSPC_MSG "journal write failed: No space left on device — " \
-	"destructive actions refused"
+#define ENOSPC_MSG "journal write failed: No space left on device"
 
 static void
 say(const char *s)

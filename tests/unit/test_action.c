@@ -172,7 +172,9 @@ run_cancellable(const struct action_req *req, char *result, size_t n,
 	for (i = 1; i <= 500; i++) {
 		action_progress("deleted %d00 keys", i);
 		if (action_cancelled()) {
-			return err_set(err, "cancelled after %d batches", i);
+			snprintf(result, n, "cancelled after %d00 of 50000 "
+				 "keys", i);
+			return ACTION_RUN_CANCELLED;
 		}
 		sleep_ms(10);
 	}
@@ -542,11 +544,35 @@ Test(action, progress_and_cancel, .init = setup, .fini = teardown,
 	cr_assert(wait_idle(acts, 3000), "the run saw the cancel");
 	cr_assert(actions_poll_done(acts, &d));
 	cr_expect_not(d.ok);
+	/* The operator stopped it: not a failure. */
+	cr_expect_eq(d.outcome, ACTION_CANCELLED);
 	cr_expect_not(d.is_preview);
 	cr_expect_not_null(strstr(d.message, "cancelled after"), "%s",
 			   d.message);
+	cr_expect_not_null(strstr(d.message, " of 50000 keys"), "%s",
+			   d.message);
 	cr_expect_not(actions_progress(acts, &seen_id, line, sizeof(line)));
 	cr_expect_eq(timeline_count(tl), 2, "intent and result");
+	cr_expect_not_null(strstr(timeline_get(tl, 1)->text,
+				  ": cancelled: cancelled after"), "%s",
+			   timeline_get(tl, 1)->text);
+	cr_expect_null(strstr(timeline_get(tl, 1)->text, "failed"), "%s",
+		       timeline_get(tl, 1)->text);
+}
+
+/* An input its spec refuses never reaches the worker, nor the gate that
+ * would journal it as an action. */
+Test(action, submit_checks_the_input, .init = setup, .fini = teardown,
+     .timeout = 20)
+{
+	struct action_req empty = make_req(&def_delkeys, "  ");
+	struct err err = { { 0 } };
+
+	acts = actions_new(st, tl, false);
+	cr_expect_eq(actions_submit(acts, &empty, &err), 0);
+	cr_expect_str_eq(err.msg, "Delete keys: Pattern is empty");
+	cr_expect_eq(actions_pending(acts), 0);
+	cr_expect_eq(timeline_count(tl), 0, "nothing journaled");
 }
 
 Test(action, progress_and_cancel_outside_the_worker_do_nothing)
@@ -555,7 +581,7 @@ Test(action, progress_and_cancel_outside_the_worker_do_nothing)
 	cr_expect_not(action_cancelled());
 }
 
-Test(action, preview_arrives_without_journaling, .init = setup,
+Test(action, preview_arrives_and_only_a_failed_one_is_journaled, .init = setup,
      .fini = teardown, .timeout = 20)
 {
 	struct action_req req = make_req(&def_delkeys, "session:*");
@@ -590,7 +616,15 @@ Test(action, preview_arrives_without_journaling, .init = setup,
 	cr_expect_str_eq(d.message, "SCAN failed: NOPERM");
 	cr_expect_str_empty(d.text);
 
-	cr_expect_eq(timeline_count(tl), 0, "a preview is not an action");
+	/* The preview that worked is no action; the one that failed ended
+	 * the operator's attempt, which the record keeps with its reason. */
+	cr_assert_eq(timeline_count(tl), 2);
+	cr_expect_eq(timeline_get(tl, 0)->kind, TL_ACTION_INTENT);
+	cr_expect_str_eq(timeline_get(tl, 0)->text,
+			 "Delete keys on pid 4242 (alice)");
+	cr_expect_eq(timeline_get(tl, 1)->kind, TL_ACTION_RESULT);
+	cr_expect_str_eq(timeline_get(tl, 1)->detail,
+			 "not run: SCAN failed: NOPERM");
 }
 
 Test(action, read_only_refuses_previews_of_destructive, .init = setup,
@@ -658,6 +692,7 @@ struct fake_gate {
 	int64_t last_token;
 	bool last_ok;
 	char last_op[128];
+	char last_message[128];
 };
 
 static int64_t
@@ -675,14 +710,15 @@ gate_intent(void *ctx, const struct action_req *req, const char *op,
 }
 
 static void
-gate_result(void *ctx, int64_t token, const struct action_req *req, bool ok,
-	    const char *message)
+gate_result(void *ctx, int64_t token, const struct action_req *req,
+	    enum action_outcome outcome, const char *message)
 {
 	struct fake_gate *g = ctx;
 
 	g->results++;
 	g->last_token = token;
-	g->last_ok = ok;
+	g->last_ok = outcome == ACTION_OK;
+	strlcpy_safe(g->last_message, message, sizeof(g->last_message));
 }
 
 Test(action, gate_writes_intent_first_and_refuses_when_it_cannot,
@@ -727,6 +763,42 @@ Test(action, gate_writes_intent_first_and_refuses_when_it_cannot,
 	cr_expect(d.ok, "%s", d.message);
 	cr_expect_eq(n_order, 2);
 	cr_expect_str_eq(order[1], "look");
+}
+
+/* The journal sees a failed preview as an action that did not run; a
+ * preview that worked leaves it alone. */
+Test(action, gate_journals_a_failed_preview_with_its_reason, .init = setup,
+     .fini = teardown, .timeout = 20)
+{
+	static struct fake_gate g = { .budget = 5 };
+	struct action_gate gate = {
+		.intent = gate_intent, .result = gate_result, .ctx = &g,
+	};
+	struct action_req good = make_req(&def_delkeys, "session:*");
+	struct action_req bad = make_req(&def_delkeys, "bad");
+	struct action_done d;
+	struct err err;
+
+	acts = actions_new(st, tl, false);
+	actions_set_gate(acts, &gate);
+	cr_assert_neq(actions_submit_preview(acts, &good, &err), 0);
+	cr_assert(wait_idle(acts, 5000));
+	cr_assert(actions_poll_done(acts, &d));
+	cr_expect(d.ok);
+	cr_expect_eq(g.intents, 0);
+	cr_expect_eq(g.results, 0);
+
+	cr_assert_neq(actions_submit_preview(acts, &bad, &err), 0);
+	cr_assert(wait_idle(acts, 5000));
+	cr_assert(actions_poll_done(acts, &d));
+	cr_expect(d.is_preview);
+	cr_expect_not(d.ok);
+	cr_expect_eq(g.intents, 1);
+	cr_expect_eq(g.results, 1);
+	cr_expect_eq(g.last_token, 100);
+	cr_expect_not(g.last_ok);
+	cr_expect_str_eq(g.last_message, "not run: SCAN failed: NOPERM");
+	cr_expect_eq(n_order, 0, "nothing ran");
 }
 
 Test(action, impl_find_and_by_key_look_in_a_table)

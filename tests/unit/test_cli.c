@@ -386,121 +386,7 @@ Test(cli, usage_lists_every_option_and_keys)
 	free(text);
 }
 
-/* ---- layout and filter -------------------------------------------- */
-
-/* The seven panes in focus order, and the band each names. */
-static const struct pane_ops *const panes7[] = {
-	&pane_pods_ops, &pane_db_ops, &pane_redis_ops, &pane_kafka_ops,
-	&pane_metrics_ops, &pane_alerts_ops, &pane_timeline_ops,
-};
-#define LAYOUT_PANES ((int)(sizeof(panes7) / sizeof(panes7[0])))
-
-static const int *
-bands(void)
-{
-	static int band[LAYOUT_PANES];
-
-	for (int i = 0; i < LAYOUT_PANES; i++) {
-		band[i] = panes7[i]->band;
-	}
-	return band;
-}
-
-static void
-compute(struct layout *l, int cols, int rows, int focus, bool zoomed)
-{
-	layout_compute(l, cols, rows, bands(), LAYOUT_PANES, focus, zoomed);
-	cr_assert_eq(l->n, LAYOUT_PANES);
-}
-
-static bool
-overlap(struct rect a, struct rect b)
-{
-	return a.h > 0 && b.h > 0 && a.y < b.y + b.h && b.y < a.y + a.h &&
-	       a.x < b.x + b.w && b.x < a.x + a.w;
-}
-
-static void
-expect_tiled(const struct layout *l)
-{
-	for (int i = 0; i < LAYOUT_PANES; i++) {
-		struct rect r = l->pane[i];
-
-		if (r.h == 0) {
-			continue;
-		}
-		cr_expect(r.y >= 1 && r.y + r.h <= l->rows - 1,
-			  "pane %d rows %d+%d outside the body", i, r.y, r.h);
-		cr_expect(r.x >= 0 && r.x + r.w <= l->cols);
-		for (int j = i + 1; j < LAYOUT_PANES; j++) {
-			cr_expect_not(overlap(r, l->pane[j]),
-				      "panes %d and %d overlap", i, j);
-		}
-	}
-}
-
-Test(layout, grid_at_160x48)
-{
-	struct layout l;
-	int used = 0;
-
-	compute(&l, 160, 48, 0, false);
-	cr_assert_eq(l.mode, LAYOUT_GRID);
-	expect_tiled(&l);
-	for (int i = 0; i < LAYOUT_PANES; i++) {
-		cr_expect(layout_is_framed(&l, i), "pane %d not framed", i);
-		cr_expect_geq(l.pane[i].h, 8);
-		used += l.pane[i].h * l.pane[i].w;
-	}
-	/* The panes fill the body. */
-	cr_expect_eq(used, 160 * 46);
-	cr_expect_eq(l.header.y, 0);
-	cr_expect_eq(l.status.y, 47);
-	cr_expect_eq(layout_pane_at(&l, 5, 100), 1);
-	cr_expect_eq(layout_pane_at(&l, 0, 5), -1);
-}
-
-Test(layout, accordion_at_80x24)
-{
-	struct layout l;
-
-	for (int focus = 0; focus < LAYOUT_PANES; focus++) {
-		compute(&l, 80, 24, focus, false);
-		cr_assert_eq(l.mode, LAYOUT_ACCORDION);
-		expect_tiled(&l);
-		for (int i = 0; i < LAYOUT_PANES; i++) {
-			if (i == focus) {
-				cr_expect(layout_is_framed(&l, i));
-				cr_expect_geq(l.pane[i].h, 10);
-			} else {
-				cr_expect_eq(l.pane[i].h, 1);
-			}
-		}
-	}
-}
-
-Test(layout, zoom_and_too_small)
-{
-	struct layout l;
-	char msg[80];
-
-	compute(&l, 160, 48, 3, true);
-	cr_expect_eq(l.mode, LAYOUT_ZOOMED);
-	for (int i = 0; i < LAYOUT_PANES; i++) {
-		cr_expect_eq(l.pane[i].h > 0, i == 3);
-	}
-	cr_expect_eq(l.pane[3].h, 46);
-
-	compute(&l, LAYOUT_MIN_COLS, LAYOUT_MIN_ROWS, 0, false);
-	cr_expect_eq(l.mode, LAYOUT_ACCORDION);
-	compute(&l, LAYOUT_MIN_COLS - 1, 40, 0, false);
-	cr_expect_eq(l.mode, LAYOUT_TOO_SMALL);
-	compute(&l, 40, 10, 0, false);
-	cr_expect_eq(l.mode, LAYOUT_TOO_SMALL);
-	cr_expect_eq(layout_pane_at(&l, 3, 3), -1);
-	layout_too_small_text(&l, msg, sizeof(msg));
-	cr_expect_str_eq(msg, "warroom needs at least 60x16 (now 40x10)");
-}
+/* ---- the filter ------------------------------------------------------ */
 
 Test(pane, filter_match)
 {
@@ -870,6 +756,41 @@ static const char *const pane_titles[] = {
 	"Timeline",
 };
 
+/* The demo's sources, as --snapshot lists them under the frame. */
+static const char *const demo_sources[] = {
+	"k8s.demo", "postgres.demo", "redis.demo", "kafka.demo",
+	"prometheus.demo", "alertmanager.demo", "http.api", "http.checkout",
+};
+#define N_DEMO_SOURCES (sizeof(demo_sources) / sizeof(demo_sources[0]))
+
+/* A --snapshot of rows lines, then "Sources (8)" naming each demo
+ * source on a line of its own with its state. */
+static void
+expect_frame_and_sources(const char *out, int rows)
+{
+	const char *list = strstr(out, "\nSources (8)\n");
+
+	cr_expect_eq(count_lines(out), rows + 2 + (int)N_DEMO_SOURCES, "%s",
+		     out);
+	cr_assert_not_null(list, "%s", out);
+	{
+		/* The frame: the first rows lines, then the empty one. */
+		char *frame = strndup(out, (size_t)(list - out));
+
+		cr_expect_eq(count_lines(frame), rows, "%s", out);
+		free(frame);
+	}
+	for (size_t i = 0; i < N_DEMO_SOURCES; i++) {
+		char want[64];
+
+		snprintf(want, sizeof(want), " %s ", demo_sources[i]);
+		cr_expect(strstr(list, want) != NULL, "no %s in\n%s",
+			  demo_sources[i], list);
+	}
+	cr_expect(strstr(list, " ok ") != NULL || strstr(list, " warn ") !=
+		  NULL, "%s", list);
+}
+
 Test(bin, snapshot_160x48_has_every_pane, .timeout = 20)
 {
 	const char *args[] = { warroom_bin(), "--demo", "--snapshot",
@@ -878,7 +799,7 @@ Test(bin, snapshot_160x48_has_every_pane, .timeout = 20)
 
 	run_bin(args, "xterm-256color", false, -1, 0, &r);
 	cr_assert_eq(exit_code(&r), 0, "stderr: %s", r.err);
-	cr_expect_eq(count_lines(r.out), 48, "%s", r.out);
+	expect_frame_and_sources(r.out, 48);
 	for (size_t i = 0; i < 7; i++) {
 		cr_expect(strstr(r.out, pane_titles[i]) != NULL, "no %s in\n%s",
 			  pane_titles[i], r.out);
@@ -900,7 +821,7 @@ Test(bin, snapshot_80x24, .timeout = 20)
 
 	run_bin(args, NULL, false, -1, 0, &r);
 	cr_assert_eq(exit_code(&r), 0, "stderr: %s", r.err);
-	cr_expect_eq(count_lines(r.out), 24, "%s", r.out);
+	expect_frame_and_sources(r.out, 24);
 	for (size_t i = 0; i < 7; i++) {
 		cr_expect(strstr(r.out, pane_titles[i]) != NULL, "no %s in\n%s",
 			  pane_titles[i], r.out);
@@ -958,6 +879,51 @@ Test(bin, snapshot_first_run_screen, .timeout = 20)
 	cr_expect(strstr(r.out, "to start the demo") != NULL);
 	cr_expect(strstr(r.out, "/nonexistent-warroom-test/warroom/"
 			 "config.ini") != NULL, "%s", r.out);
+	run_free(&r);
+}
+
+/* The first line of text that contains needle, into line (size n). */
+static bool
+line_with(const char *text, const char *needle, char *line, size_t n)
+{
+	const char *hit = strstr(text, needle), *start, *end;
+
+	if (hit == NULL) {
+		return false;
+	}
+	for (start = hit; start > text && start[-1] != '\n'; start--) {
+	}
+	end = strchr(hit, '\n');
+	snprintf(line, n, "%.*s", (int)(end != NULL ? end - start :
+					(long)strlen(start)), start);
+	return true;
+}
+
+/* A source that never answered: its pane says why and when it is tried
+ * again, and its title never says "live". */
+Test(bin, snapshot_of_a_source_that_never_answered, .init = make_tmpdir,
+     .fini = remove_tmpdir, .timeout = 20)
+{
+	char *path = write_file("down.ini", "[prometheus.down]\n"
+				"url = http://127.0.0.1:1\n"
+				"interval = 5s\n");
+	const char *args[] = { warroom_bin(), "--snapshot", "--config", path,
+			       "--size", "160x48", NULL };
+	char line[1024];
+	struct run r;
+
+	run_bin(args, "xterm-256color", false, -1, 0, &r);
+	cr_assert_eq(exit_code(&r), 0, "stderr: %s", r.err);
+	cr_assert(line_with(r.out, "connection refused (127.0.0.1:1)", line,
+			    sizeof(line)), "%s", r.out);
+	cr_expect(strstr(line, "retrying in ") != NULL, "%s", line);
+	/* The pane's title (the header names the source too). */
+	cr_assert(line_with(r.out, "Metrics", line, sizeof(line)), "%s",
+		  r.out);
+	cr_expect(strstr(line, "prometheus.down") != NULL, "%s", line);
+	cr_expect(strstr(line, "live") == NULL, "%s", line);
+	cr_expect(strstr(line, "no data") != NULL, "%s", line);
+	free(path);
 	run_free(&r);
 }
 
@@ -1125,6 +1091,15 @@ Test(bin, crash_restores_terminal_and_dies_by_signal, .timeout = 20)
 static char *
 make_incident(void)
 {
+	static const struct action_impl terminate = {
+		.spec = &action_pg_terminate,
+	};
+	struct action_req req = {
+		.impl = &terminate,
+		.source = "postgres.main",
+		.who = "alice",
+		.target = { .type = TARGET_PG_BACKEND, .label = "pid=4242" },
+	};
 	struct err err = { { 0 } };
 	struct incident *inc;
 	struct incident_info info;
@@ -1140,24 +1115,23 @@ make_incident(void)
 	cr_assert_not_null(inc, "%s", err.msg);
 	cr_assert_str_eq(incident_id(inc), REPORT_ID);
 	clock_advance_fake(60000);
-	incident_note(inc, "alice", "pid 4242 holds the orders lock");
+	cr_assert_eq(incident_note(inc, "alice", "pid 4242 holds the orders "
+				   "lock", &err), 0, "%s", err.msg);
 	incident_set_status(inc, INCIDENT_MITIGATING, "alice", &err);
 	clock_advance_fake(60000);
-	seq = incident_action_intent(inc, "postgres.main", "alice",
-				     action_pg_terminate.name, "pid=4242",
+	seq = incident_action_intent(inc, &req,
 				     "SELECT pg_terminate_backend(4242);",
 				     "Terminate session on pid=4242", &err);
 	cr_assert(seq > 0, "%s", err.msg);
-	cr_assert_eq(incident_action_result(inc, seq, "postgres.main",
-					    "alice", "terminate", "pid=4242",
-					    true, "returned true", &err), 0);
+	cr_assert_eq(incident_action_result(inc, seq, &req, ACTION_OK,
+					    "returned true", &err), 0);
 	clock_advance_fake(60000);
 	incident_set_status(inc, INCIDENT_RESOLVED, "alice", &err);
 	cr_assert_eq(journal_flush(incident_journal(inc)), 0);
 	incident_get(inc, &info);
 	recs = incident_records(inc, &n);
 	f = open_memstream(&pm, &len);
-	cr_assert_eq(export_postmortem(&info, recs, n, f), 0);
+	cr_assert_eq(export_postmortem(&info, recs, n, NULL, 0, f), 0);
 	fclose(f);
 	journal_recs_free(recs, n);
 	incident_info_finish(&info);
@@ -1436,6 +1410,10 @@ Test(screen, age_is_live_while_on_time)
 	clock_set_fake(100000, 1763780000000);
 	s = snapshot_new(SNAP_PG, "postgres.main");
 	s->interval_ms = 2000;
+	/* Without data (a source that never answered): never live. */
+	app_age_text(s, 100000, buf, sizeof(buf));
+	cr_expect_str_eq(buf, "no data");
+	s->data = snapshot_alloc(s, sizeof(struct pg_model));
 	app_age_text(s, 100000, buf, sizeof(buf));
 	cr_expect_str_eq(buf, "live");
 	app_age_text(s, 102900, buf, sizeof(buf));

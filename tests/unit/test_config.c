@@ -116,8 +116,15 @@ ParameterizedTestParameters(config, bad_files)
 		  "3: duplicate section [redis.cache]" },
 		{ "\n[redis.cache]\ninterval = 1s\n[postgres.main]\ndsn = x\n",
 		  "2: missing required key 'url' in [redis.cache]" },
-		{ "[k8s.prod]\n[kafka.events]\ngroups = billing\n",
-		  "2: missing required key 'brokers' in [kafka.events]" },
+		{ "[k8s.prod]\n[postgres.events]\nlong_query = 1s\n",
+		  "2: missing required key 'dsn' in [postgres.events]" },
+		{ "[kafka.events]\nbrokers = k:9092\nwindow = 2 m\n",
+		  "3: bad duration '2 m' for window" },
+		{ "[kafka.events]\nbrokers = k:9092\nsasl.a.b.c.d = x\n",
+		  "3: unknown key 'sasl.a.b.c.d' in [kafka.events]" },
+		{ "[kafka.events]\nmetrics_url = ftp://prom\n",
+		  "2: bad value for metrics_url in [kafka.events] (expected "
+		  "http://HOST[:PORT][/PATH] or https://...)" },
 		{ "[prometheus.prod]\n",
 		  "1: missing required key 'url' in [prometheus.prod]" },
 		{ "[redis.cache]\nurl = redis://h\nx = 1\n",
@@ -127,8 +134,8 @@ ParameterizedTestParameters(config, bad_files)
 		{ "[redis]\nurl = redis://h\n",
 		  "1: section [redis] needs a name, e.g. [redis.main]" },
 		{ "[foo]\n",
-		  "1: unknown section [foo] (expected [warroom] or "
-		  "[BACKEND.NAME])" },
+		  "1: unknown section [foo] (expected [warroom], [incident], "
+		  "[layout] or [BACKEND.NAME])" },
 		{ "[redis.a b]\n",
 		  "1: bad source name in section [redis.a b] (use up to 48 "
 		  "letters, digits, '_' and '-')" },
@@ -637,7 +644,7 @@ Test(config, backends_list)
 {
 	static const char *const want[] = {
 		"kubernetes", "postgres", "redis", "kafka", "prometheus",
-		"alertmanager",
+		"alertmanager", "http",
 	};
 	const struct config_backend_spec *const *specs = probe_config_specs();
 	size_t i;
@@ -978,4 +985,128 @@ Test(config, add_section_with_and_without_specs)
 	cr_assert_str_eq(config_get(s, "wait"), "3s");
 	cr_assert_str_eq(config_get(s, "verbose"), "no");
 	config_finish(&cfg);
+}
+
+/* ---- [layout] ------------------------------------------------------------ */
+
+ParameterizedTestParameters(config, layout_errors)
+{
+	static struct bad_case cases[] = {
+		{ "[layout]\ntop = pods, nope\n",
+		  "2: unknown pane 'nope' in [layout] (use pods, database, "
+		  "redis, kafka, metrics, alerts, endpoints, timeline)" },
+		{ "[layout]\ntop = database\nmiddle = db\n",
+		  "3: pane 'database' is in two rows of [layout] (top and "
+		  "middle)" },
+		{ "[layout]\nbottom = redis, Redis\n",
+		  "2: pane 'redis' is named twice in bottom in [layout]" },
+		{ "[layout]\nheights = 50, 50\n",
+		  "2: heights in [layout]: expected three numbers from 1 to 100 "
+		  "(top, middle, bottom), e.g. 50, 20, 30" },
+		{ "[layout]\nheights = 50, 0, 50\n",
+		  "2: heights in [layout]: expected three numbers from 1 to 100 "
+		  "(top, middle, bottom), e.g. 50, 20, 30" },
+		{ "[layout]\nheights = 50, 20, 30, 40\n",
+		  "2: heights in [layout]: expected three numbers from 1 to 100 "
+		  "(top, middle, bottom), e.g. 50, 20, 30" },
+		{ "[layout]\ndatabase.width = 11\n",
+		  "2: database.width in [layout]: expected a whole number from "
+		  "1 to 10" },
+		{ "[layout]\ndb.width = 2x\n",
+		  "2: database.width in [layout]: expected a whole number from "
+		  "1 to 10" },
+		{ "[layout]\nmysql.width = 2\n",
+		  "2: unknown pane 'mysql' in [layout] (use pods, database, "
+		  "redis, kafka, metrics, alerts, endpoints, timeline)" },
+		{ "[layout]\nredis.width = 2\nredis.width = 3\n",
+		  "3: duplicate key 'redis.width' in [layout]" },
+		{ "[layout]\nleft = pods\n",
+		  "2: unknown key 'left' in [layout] (use top, middle, bottom, "
+		  "heights, hide or PANE.width)" },
+		{ "[layout]\ntop = pods\ntop = redis\n",
+		  "3: duplicate key 'top' in [layout]" },
+		{ "[layout]\n[layout]\n", "2: duplicate section [layout]" },
+		{ "[layout]\ntop = pods,,redis\n",
+		  "2: top in [layout]: empty pane name (separate names with "
+		  "commas)" },
+		{ "[layout]\nhide =\n", "2: empty value for hide in [layout]" },
+		{ "[layout]\nhide = timeline, bogus\n",
+		  "2: unknown pane 'bogus' in [layout] (use pods, database, "
+		  "redis, kafka, metrics, alerts, endpoints, timeline)" },
+	};
+
+	return cr_make_param_array(struct bad_case, cases,
+				   sizeof(cases) / sizeof(cases[0]));
+}
+
+ParameterizedTest(struct bad_case *c, config, layout_errors, .init = setup,
+		  .fini = teardown)
+{
+	expect_load_error(c->text, probe_config_specs(), c->want);
+}
+
+Test(config, layout_read, .init = setup, .fini = teardown)
+{
+	const char *path = write_file("layout.ini",
+		"[redis.cache]\nurl = redis://h\n"
+		"[layout]\n"
+		"top = redis, db\n"
+		"middle = prom\n"
+		"bottom = alerts , timeline\n"
+		"heights = 60, 10, 30\n"
+		"database.width = 2\n"
+		"hide = timeline, pods\n"
+		"[postgres.main]\ndsn = host=db\n");
+	struct config cfg = { 0 };
+	struct err err = { { 0 } };
+	const struct config_layout *l = &cfg.layout;
+
+	cr_assert_eq(config_load_file(&cfg, path, probe_config_specs(),
+				      &err), 0, "%s", err.msg);
+	cr_expect_eq(cfg.n_sections, 2, "the sections around it still read");
+	cr_expect(l->set);
+	cr_expect_eq(l->pane[SNAP_REDIS].row, 1);
+	cr_expect_eq(l->pane[SNAP_REDIS].pos, 0);
+	cr_expect_eq(l->pane[SNAP_PG].row, 1);
+	cr_expect_eq(l->pane[SNAP_PG].pos, 1);
+	cr_expect_eq(l->pane[SNAP_PG].width, 2);
+	cr_expect_eq(l->pane[SNAP_METRICS].row, 2);
+	cr_expect_eq(l->pane[SNAP_ALERTS].row, 3);
+	cr_expect_eq(l->pane[CONFIG_PANE_TIMELINE].row, 3);
+	cr_expect_eq(l->pane[CONFIG_PANE_TIMELINE].pos, 1);
+	cr_expect(l->pane[CONFIG_PANE_TIMELINE].hidden);
+	cr_expect(l->pane[SNAP_PODS].hidden);
+	cr_expect_eq(l->pane[SNAP_PODS].row, 0, "not placed: its own row");
+	cr_expect_eq(l->pane[SNAP_KAFKA].width, 0);
+	cr_expect_eq(l->heights[0], 60);
+	cr_expect_eq(l->heights[1], 10);
+	cr_expect_eq(l->heights[2], 30);
+	config_finish(&cfg);
+
+	/* Without [layout], nothing is placed. */
+	path = write_file("plain.ini", "[redis.cache]\nurl = redis://h\n");
+	cr_assert_eq(config_load_file(&cfg, path, probe_config_specs(),
+				      &err), 0, "%s", err.msg);
+	cr_expect_not(cfg.layout.set);
+	for (int i = 0; i < CONFIG_PANES; i++) {
+		cr_expect_eq(cfg.layout.pane[i].row, 0);
+		cr_expect_not(cfg.layout.pane[i].hidden);
+	}
+	config_finish(&cfg);
+}
+
+Test(config, layout_pane_names)
+{
+	cr_expect_eq(config_layout_pane("database"), SNAP_PG);
+	cr_expect_eq(config_layout_pane("DB"), SNAP_PG);
+	cr_expect_eq(config_layout_pane("postgres"), SNAP_PG);
+	cr_expect_eq(config_layout_pane("k8s"), SNAP_PODS);
+	cr_expect_eq(config_layout_pane("Prometheus"), SNAP_METRICS);
+	cr_expect_eq(config_layout_pane("am"), SNAP_ALERTS);
+	cr_expect_eq(config_layout_pane("timeline"), CONFIG_PANE_TIMELINE);
+	cr_expect_eq(config_layout_pane("mysql"), -1);
+	cr_expect_eq(config_layout_pane(""), -1);
+	cr_expect_str_eq(config_layout_pane_name(SNAP_PG), "database");
+	cr_expect_str_eq(config_layout_pane_name(CONFIG_PANE_TIMELINE),
+			 "timeline");
 }

@@ -250,6 +250,24 @@ alerts_eq(const struct alerts_model *a, const struct alerts_model *b)
 }
 
 static bool
+endpoint_eq(const struct endpoint_model *a, const struct endpoint_model *b)
+{
+	size_t i;
+
+	if (a->ok != b->ok || a->status != b->status ||
+	    a->latency_ms != b->latency_ms || !STR_EQ(a->url, b->url) ||
+	    a->latency_history.n != b->latency_history.n) {
+		return false;
+	}
+	for (i = 0; i < a->latency_history.n; i++) {
+		if (a->latency_history.v[i] != b->latency_history.v[i]) {
+			return false;
+		}
+	}
+	return true;
+}
+
+static bool
 snap_eq(enum snap_kind kind, double t1, double t2)
 {
 	struct snapshot *a = demo_snapshot_at(kind, t1);
@@ -276,6 +294,9 @@ snap_eq(enum snap_kind kind, double t1, double t2)
 		break;
 	case SNAP_ALERTS:
 		eq = alerts_eq(snapshot_alerts(a), snapshot_alerts(b));
+		break;
+	case SNAP_HTTP:
+		eq = endpoint_eq(snapshot_endpoint(a), snapshot_endpoint(b));
 		break;
 	case SNAP_KIND_COUNT:
 		break;
@@ -614,6 +635,53 @@ Test(demo, billing_consumer_falls_behind)
 	snapshot_unref(s25);
 	snapshot_unref(s50);
 	snapshot_unref(s80);
+}
+
+/* The demo's groups are judged by the real probe's evaluator, on the
+ * scenario's offsets as a probe polling them would have seen them. */
+Test(demo, kafka_status_comes_from_the_evaluator)
+{
+	struct snapshot *s25 = demo_snapshot_at(SNAP_KAFKA, 25);
+	struct snapshot *s80 = demo_snapshot_at(SNAP_KAFKA, 80);
+	const struct kafka_group *a = group(snapshot_kafka(s25),
+					    "billing-consumer");
+	const struct kafka_group *b = group(snapshot_kafka(s80),
+					    "billing-consumer");
+	const struct kafka_group *idle = group(snapshot_kafka(s80),
+					       "rechnungsprüfung");
+
+	cr_expect_eq(a->status, KAFKA_OK, "%s", a->reason);
+	cr_expect_eq(b->status, KAFKA_WARN, "%s", b->reason);
+	cr_expect(strncmp(b->reason, "WARN: partition ", 16) == 0, "%s",
+		  b->reason);
+	cr_expect(strstr(b->reason, " lag grew from ") != NULL, "%s",
+		  b->reason);
+	cr_expect_eq(b->members, 3);
+	cr_expect_geq(b->worst, 0);
+	/* 64k behind a log end growing ~400/s per partition. */
+	cr_expect_gt(b->lag_s, 20);
+	cr_expect_lt(b->lag_s, 60);
+	cr_expect_str_eq(b->partitions[0].owner,
+			 "billing-consumer-7d9f-0@10.42.1.17");
+	cr_expect(isnan(idle->partitions[1].committed));
+	cr_expect_str_eq(idle->partitions[1].reason, "partition 1: no commit");
+	cr_expect_eq(idle->members, 0);
+	snapshot_unref(s25);
+	snapshot_unref(s80);
+}
+
+Test(demo, kafka_healthy_groups_never_flap)
+{
+	for (double t = 0; t < 600; t += 2.5) {
+		struct snapshot *s = demo_snapshot_at(SNAP_KAFKA, t);
+		const struct kafka_group *g =
+			group(snapshot_kafka(s), "search-indexer");
+
+		cr_assert_eq(g->status, KAFKA_OK, "t=%g: %s", t, g->reason);
+		cr_assert_eq(group(snapshot_kafka(s),
+				   "rechnungsprüfung")->status, KAFKA_OK);
+		snapshot_unref(s);
+	}
 }
 
 static const struct metric_panel *
@@ -1037,10 +1105,13 @@ Test(demo, action_tables_have_the_brief_keys)
 		  &action_redis_slowlog_reset },
 		/* Destructive, as the real Alertmanager's (--read-only
 		 * removes them in the demo too). */
-		{ SNAP_ALERTS, 'A', true, "Duration and comment",
-		  TARGET_ALERT, &action_silence },
+		{ SNAP_ALERTS, 'A', true,
+		  "Duration, matchers (edit them), comment", TARGET_ALERT,
+		  &action_silence },
 		{ SNAP_ALERTS, 'E', true, NULL, TARGET_SILENCE,
 		  &action_expire_silence },
+		{ SNAP_ALERTS, 'X', true, "Extend by (and a comment)",
+		  TARGET_SILENCE, &action_extend_silence },
 	};
 	size_t i, j, n_impls;
 	int k;
@@ -1418,8 +1489,8 @@ Test(demo, silence_and_expire)
 	fp = a->fingerprint;
 	cr_expect_eq(act(SNAP_ALERTS, 'A', t_alert(fp), "soon", msg,
 			 sizeof(msg)), -1);
-	cr_expect_str_eq(msg, "usage: DURATION COMMENT, e.g. 2h deploy "
-			      "rollback in progress");
+	cr_expect_str_eq(msg, "usage: DURATION [MATCHERS] COMMENT, e.g. 2h "
+			      "service=\"api\" deploy rollback in progress");
 	cr_assert_eq(act(SNAP_ALERTS, 'A', t_alert(fp),
 			 "2h deploy rollback in progress", msg,
 			 sizeof(msg)), 0, "%s", msg);
@@ -1435,6 +1506,27 @@ Test(demo, silence_and_expire)
 	snprintf(id, sizeof(id), "%s", a->silence_id);
 	snapshot_unref(s);
 
+	/* Listed among the silences, and extended. */
+	s = demo_snapshot_at(SNAP_ALERTS, 52);
+	cr_assert_eq(snapshot_alerts(s)->n_silences, 1);
+	cr_expect_str_eq(snapshot_alerts(s)->silences[0].id, id);
+	cr_expect(strstr(snapshot_alerts(s)->silences[0].matchers,
+			 "alertname=\"HighErrorRate\"") != NULL);
+	{
+		int64_t before = snapshot_alerts(s)->silences[0].ends_ms;
+
+		snapshot_unref(s);
+		cr_assert_eq(act(SNAP_ALERTS, 'X', t_silence(id), "1h slow fix",
+				 msg, sizeof(msg)), 0, "%s", msg);
+		cr_expect(strstr(msg, "extended by 1h00m") != NULL, "%s", msg);
+		s = demo_snapshot_at(SNAP_ALERTS, 53);
+		cr_expect_eq(snapshot_alerts(s)->silences[0].ends_ms - before,
+			     3600000);
+		cr_expect(strstr(snapshot_alerts(s)->silences[0].comment,
+				 "extended: slow fix") != NULL);
+		snapshot_unref(s);
+	}
+
 	go_to(55);
 	cr_assert_eq(act(SNAP_ALERTS, 'E', t_silence(id), NULL, msg,
 			 sizeof(msg)), 0, "%s", msg);
@@ -1446,6 +1538,42 @@ Test(demo, silence_and_expire)
 	snapshot_unref(s);
 	cr_expect_eq(act(SNAP_ALERTS, 'E', t_silence(id), NULL, msg,
 			 sizeof(msg)), -1);
+	/* An expired silence is not extended: silenced again instead. */
+	cr_expect_eq(act(SNAP_ALERTS, 'X', t_silence(id), "1h x", msg,
+			 sizeof(msg)), -1);
+	cr_expect(strstr(msg, "has expired") != NULL, "%s", msg);
+}
+
+/* A silence whose matchers were edited silences every alert they match,
+ * and only those. */
+Test(demo, silence_by_edited_matchers)
+{
+	char msg[256];
+	struct snapshot *s;
+	const struct alert_row *a;
+
+	go_to(90);
+	s = demo_snapshot_at(SNAP_ALERTS, 90);
+	a = alert(s, "HighErrorRate");
+	cr_assert_not_null(a);
+	cr_assert_not_null(alert(s, "PostgresLocksBlocked"));
+	cr_assert_eq(act(SNAP_ALERTS, 'A', t_alert(a->fingerprint),
+			 "30m namespace=prod severity=~\"crit.*|warning\" "
+			 "noisy during the rollback", msg, sizeof(msg)), 0,
+		     "%s", msg);
+	cr_expect(strstr(msg, "by its edited matchers") != NULL, "%s", msg);
+	snapshot_unref(s);
+	s = demo_snapshot_at(SNAP_ALERTS, 91);
+	cr_expect(alert(s, "HighErrorRate")->silenced);
+	cr_expect(alert(s, "PostgresLocksBlocked")->silenced);
+	if (alert(s, "CertificateExpiry") != NULL) {
+		cr_expect(!alert(s, "CertificateExpiry")->silenced,
+			  "info does not match the severity regex");
+	}
+	cr_assert_eq(snapshot_alerts(s)->n_silences, 1);
+	cr_expect_str_eq(snapshot_alerts(s)->silences[0].matchers,
+			 "namespace=\"prod\" severity=~\"crit.*|warning\"");
+	snapshot_unref(s);
 }
 
 static double
@@ -1543,7 +1671,11 @@ Test(demo, describe_shows_the_exact_operation)
 	cr_expect(strstr(buf, "Terminate closes the whole session, not just "
 			      "the query."), "%s", buf);
 	cr_expect(strstr(buf, "user billing"), "%s", buf);
-	cr_expect(strstr(buf, "query started"), "%s", buf);
+	/* Idle in its transaction: how long, and the query is its last. */
+	cr_expect(strstr(buf, "state: idle in transaction for "), "%s", buf);
+	cr_expect(strstr(buf, "application billing-worker"), "%s", buf);
+	cr_expect(strstr(buf, "last query (finished): UPDATE accounts"), "%s",
+		  buf);
 	/* From the lock graph of the snapshot the request carries. */
 	cr_expect(strstr(buf, "sessions are queued behind it"), "%s", buf);
 
@@ -1598,9 +1730,20 @@ Test(demo, describe_shows_the_exact_operation)
 		 buf, sizeof(buf));
 	expect_line1_simulated(buf);
 	cr_expect(strstr(buf, "POST /api/v2/silences {matchers: "
-			      "[alertname=\"HighErrorRate\", service=\"api\", "
+			      "[alertname=\"HighErrorRate\" "
+			      "severity=\"critical\" service=\"api\" "
 			      "namespace=\"prod\"]"), "%s", buf);
 	cr_expect(strstr(buf, "comment: \"rollback\""), "%s", buf);
+	describe(SNAP_ALERTS, 'A', t_alert("7c1e3f9a2b4d6e80"),
+		 "2h service=~\"api|web\" rollback", buf, sizeof(buf));
+	cr_expect(strstr(buf, "{matchers: [service=~\"api|web\"]"), "%s",
+		  buf);
+	describe(SNAP_ALERTS, 'X', t_silence("abc"), "1h still failing", buf,
+		 sizeof(buf));
+	cr_expect(strstr(buf, "POST /api/v2/silences {id: abc, endsAt: "
+			      "later}"), "%s", buf);
+	cr_expect(strstr(buf, "it ends 1h00m later; comment: still failing"),
+		  "%s", buf);
 	describe(SNAP_ALERTS, 'E', t_silence("abc"), NULL, buf, sizeof(buf));
 	cr_expect(strstr(buf, "DELETE /api/v2/silence/abc"), "%s", buf);
 }
@@ -1632,42 +1775,45 @@ Test(demo, runner_publishes_every_kind, .timeout = 15)
 	struct runner *r;
 	struct err err = { "" };
 	struct timespec ts = { 0, 200000000L };
-	uint64_t gen[SNAP_KIND_COUNT];
-	int k, round;
+	uint64_t gen[SNAP_KIND_COUNT + 1];
+	int k, round, n;
 
 	clock_set_real();
 	st = state_new();
 	r = runner_new(st);
 	cr_assert_eq(demo_setup(&cfg, r, 50, &err), 0, "%s", err.msg);
-	cr_expect_eq(cfg.n_sections, SNAP_KIND_COUNT);
-	cr_expect_eq(state_source_count(st), SNAP_KIND_COUNT);
+	/* Every kind, and two endpoint checks. */
+	n = SNAP_KIND_COUNT + 1;
+	cr_expect_eq(cfg.n_sections, (size_t)n);
+	cr_expect_eq(state_source_count(st), (size_t)n);
 	cr_assert_eq(runner_start(r, &err), 0, "%s", err.msg);
 	cr_expect(runner_wait_first(r, 5000));
-	for (k = 0; k < SNAP_KIND_COUNT; k++) {
-		const char *name = demo_source_name((enum snap_kind)k);
-		int idx = state_find_source(st, name);
-
-		cr_assert_geq(idx, 0);
-		gen[k] = state_source_generation(st, idx);
+	for (k = 0; k < n; k++) {
+		gen[k] = state_source_generation(st, k);
 	}
 	for (round = 0; round < 5; round++) {
 		nanosleep(&ts, NULL);
 	}
-	for (k = 0; k < SNAP_KIND_COUNT; k++) {
-		const char *name = demo_source_name((enum snap_kind)k);
-		int idx = state_find_source(st, name);
-		struct snapshot *s = state_get(st, idx);
+	for (k = 0; k < n; k++) {
+		const char *name = state_source_name(st, k);
+		enum snap_kind kind = state_source_kind(st, k);
+		struct snapshot *s = state_get(st, k);
 
 		cr_assert_not_null(s);
-		cr_expect_eq(s->kind, (enum snap_kind)k);
+		cr_expect_eq(s->kind, kind);
 		cr_expect_str_empty(s->error, "%s", s->error);
 		cr_expect_not_null(s->data);
 		cr_expect_str_eq(s->source, name);
 		/* 100 ms interval: several polls in a second */
-		cr_expect_gt(state_source_generation(st, idx), gen[k]);
-		cr_expect_eq(runner_actions(r, idx),
-			     demo_actions((enum snap_kind)k));
+		cr_expect_gt(state_source_generation(st, k), gen[k]);
+		cr_expect_eq(runner_actions(r, k), demo_actions(kind));
 		snapshot_unref(s);
+	}
+	for (k = 0; k < SNAP_KIND_COUNT; k++) {
+		cr_expect_geq(state_find_source(st,
+						demo_source_name(
+							(enum snap_kind)k)),
+			      0, "kind %d has no demo source", k);
 	}
 	cr_expect_gt(demo_time(), 30);
 	cr_expect_eq(runner_stop(r, 2000), 0);

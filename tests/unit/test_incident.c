@@ -5,6 +5,7 @@
 #include <criterion/parameterized.h>
 #include <dirent.h>
 #include <errno.h>
+#include <math.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,8 +15,11 @@
 
 #include "core/clock.h"
 #include "core/incident.h"
+#include "core/kind.h"
+#include "core/rules.h"
 #include "core/timeline.h"
 #include "core/xalloc.h"
+#include "tests/unit/incident_fixture.h"
 #include "tests/unit/journal_fixture.h"
 
 #define MIN (60 * 1000LL)
@@ -66,6 +70,31 @@ file_records(struct incident *inc, struct journal_rec **recs)
 				  &n, NULL, &err), 0, "%s", err.msg);
 	return n;
 }
+
+/* A request for spec on source, target label target, by alice, for the
+ * action gate. */
+static struct action_req
+gate_req(const struct action_impl *impl, const char *source,
+	 const char *target)
+{
+	struct action_req req;
+
+	memset(&req, 0, sizeof(req));
+	req.impl = impl;
+	strlcpy_safe(req.source, source, sizeof(req.source));
+	strlcpy_safe(req.target.label, target, sizeof(req.target.label));
+	strlcpy_safe(req.who, "alice", sizeof(req.who));
+	return req;
+}
+
+static const struct action_impl flushdb = { .spec = &action_redis_flushdb };
+static const struct action_impl client_kill = {
+	.spec = &action_redis_client_kill,
+};
+static const struct action_impl terminate = {
+	.spec = &action_pg_terminate,
+};
+static const struct action_impl silence = { .spec = &action_silence };
 
 static size_t
 count_event(const struct journal_rec *recs, size_t n, const char *event)
@@ -281,7 +310,7 @@ Test(incident, changes_are_journaled_with_their_values)
 					 &err), -1);
 	cr_assert_str_eq(err.msg, "INC-20261122-001 is already Identified");
 	cr_assert_eq(incident_set_severity(inc, INCIDENT_P1, "bob", &err), 0);
-	incident_note(inc, "bob", "pool at 100/100");
+	cr_assert_eq(incident_note(inc, "bob", "pool at 100/100", &err), 0);
 
 	incident_get(inc, &info);
 	cr_assert_eq(info.status, INCIDENT_IDENTIFIED);
@@ -321,6 +350,8 @@ Test(incident, resume_rebuilds_the_record_and_timeline)
 	struct incident_info info;
 	struct journal_rec *recs;
 	struct timeline *tl;
+	struct action_req flush = gate_req(&flushdb, "redis.cache", "db 0");
+	struct action_req kill = gate_req(&client_kill, "redis.cache", "id=7");
 	char id[24];
 	struct err err;
 	int64_t intent;
@@ -329,19 +360,16 @@ Test(incident, resume_rebuilds_the_record_and_timeline)
 	strlcpy_safe(id, incident_id(inc), sizeof(id));
 	clock_advance_fake(3 * MIN);
 	incident_set_status(inc, INCIDENT_MITIGATING, "alice", &err);
-	incident_set_impact(inc, "alice", "cache misses, p99 at 2 s");
-	incident_set_security(inc, "alice");
-	intent = incident_action_intent(inc, "redis.cache", "alice", "flushdb",
-					"db 0", "FLUSHDB", "FLUSHDB on db 0",
-					&err);
+	cr_assert_eq(incident_set_impact(inc, "alice", "cache misses, p99 at "
+					 "2 s", &err), 0);
+	cr_assert_eq(incident_set_security(inc, "alice", &err), 0);
+	intent = incident_action_intent(inc, &flush, "FLUSHDB",
+					"FLUSHDB on db 0", &err);
 	cr_assert_gt(intent, 0, "%s", err.msg);
-	cr_assert_eq(incident_action_result(inc, intent, "redis.cache",
-					    "alice", "flushdb", "db 0", true,
+	cr_assert_eq(incident_action_result(inc, intent, &flush, ACTION_OK,
 					    "OK", &err), 0);
 	/* Killed here: an intent with no result. */
-	cr_assert_gt(incident_action_intent(inc, "redis.cache", "alice",
-					    "client-kill", "id=7",
-					    "CLIENT KILL ID 7",
+	cr_assert_gt(incident_action_intent(inc, &kill, "CLIENT KILL ID 7",
 					    "Client kill on id=7", &err), 0);
 	incident_close(inc);
 
@@ -363,7 +391,7 @@ Test(incident, resume_rebuilds_the_record_and_timeline)
 	cr_assert_eq(rep.n_skipped, 0);
 
 	tl = timeline_new(NULL, NULL);
-	incident_attach(inc, tl);
+	incident_attach(inc, tl, 0);
 	for (i = 0; i < timeline_count(tl); i++) {
 		const struct tl_entry *e = timeline_get(tl, i);
 
@@ -382,28 +410,72 @@ Test(incident, resume_rebuilds_the_record_and_timeline)
 	timeline_free(tl);
 }
 
-Test(incident, resume_reports_a_torn_last_line)
+/* A torn last line is moved aside and cut off: the next record starts on
+ * a line of its own, right after the last whole one. */
+Test(incident, resume_moves_a_torn_last_line_aside)
 {
+	static const char torn[] = "{\"v\":1,\"seq\":3,\"ts\":\"2026-11";
 	struct incident *inc = declare("torn", INCIDENT_P2);
 	struct journal_load_report rep;
-	char id[24], path[256];
+	struct journal_rec *recs;
+	char id[24], path[256], torn_path[280], buf[256], *got;
 	struct err err;
+	struct stat sb;
+	size_t n, len;
+	off_t whole;
 	FILE *f;
 
 	strlcpy_safe(id, incident_id(inc), sizeof(id));
-	incident_note(inc, "a", "last good record");
+	cr_assert_eq(incident_note(inc, "a", "last good record", &err), 0);
 	incident_close(inc);
 	snprintf(path, sizeof(path), "%s/%s.jsonl", dir, id);
+	cr_assert_eq(stat(path, &sb), 0);
+	whole = sb.st_size;
 	f = fopen(path, "a");
-	fputs("{\"v\":1,\"seq\":3,\"ts\":\"2026-11", f);
+	fputs(torn, f);
 	fclose(f);
 
 	inc = incident_resume(dir, id, NULL, &err);
 	cr_assert_not_null(inc, "%s", err.msg);
 	incident_load_report(inc, &rep);
 	cr_assert(rep.torn_tail);
-	cr_assert_neq(strstr(rep.msg, "torn last line"), NULL, "%s", rep.msg);
+	snprintf(torn_path, sizeof(torn_path), "%s.torn", path);
+	cr_assert_neq(strstr(rep.msg, "torn last line (28 bytes) was moved to"),
+		      NULL, "%s", rep.msg);
+	cr_assert_neq(strstr(rep.msg, torn_path), NULL, "%s", rep.msg);
 	cr_assert(incident_healthy(inc, NULL, 0));
+
+	/* The fragment, whole, in the .torn file, mode 0600. */
+	cr_assert_eq(stat(torn_path, &sb), 0);
+	cr_assert_eq(sb.st_mode & 0777, 0600);
+	f = fopen(torn_path, "r");
+	cr_assert_not_null(f);
+	got = fgets(buf, sizeof(buf), f);
+	fclose(f);
+	cr_assert_not_null(got);
+	len = strlen(buf);
+	cr_assert_str_eq(buf, "{\"v\":1,\"seq\":3,\"ts\":\"2026-11\n");
+	(void)len;
+
+	/* The resume record follows the last whole one directly: every line
+	 * parses and nothing was skipped. */
+	n = file_records(inc, &recs);
+	cr_assert_eq(n, 3);
+	cr_assert_str_eq(recs[2].event, "resume");
+	cr_assert_eq(recs[2].seq, 3);
+	journal_recs_free(recs, n);
+	{
+		struct journal_load_report again;
+		struct journal_rec *r2;
+		size_t n2;
+
+		cr_assert_eq(journal_load(path, &r2, &n2, &again, &err), 0);
+		cr_assert_eq(again.n_skipped, 0, "%s", again.msg);
+		cr_assert_not(again.torn_tail);
+		journal_recs_free(r2, n2);
+	}
+	cr_assert_eq(stat(path, &sb), 0);
+	cr_assert_gt(sb.st_size, whole);
 	incident_close(inc);
 }
 
@@ -466,7 +538,8 @@ Test(incident, p1_update_is_due_at_30_and_overdue_at_35_min)
 
 	/* Sending the update restarts the timer. */
 	clock_set_fake(1000, T0 + 35 * MIN);
-	incident_mark_update_sent(inc, "alice", "slack", "text");
+	cr_assert_eq(incident_mark_update_sent(inc, "alice", "slack", "text",
+					       NULL), 0);
 	t = timers_at(inc, 36 * MIN, NULL);
 	cr_assert_eq(t.next_update_ms, T0 + 65 * MIN);
 	cr_assert_eq(t.update_state, INCIDENT_TIMER_OK);
@@ -552,7 +625,7 @@ Test(incident, p1_escalates_at_2h_and_security_at_once)
 	t = timers_at(inc, 2 * HOUR, &e);
 	cr_assert_eq(e, 1);
 	cr_assert_str_eq(t.escalations[0].to, "engineering manager");
-	incident_set_security(inc, "alice");
+	cr_assert_eq(incident_set_security(inc, "alice", NULL), 0);
 	t = timers_at(inc, 2 * HOUR + 1, &e);
 	cr_assert_eq(e, 1);
 	cr_assert_str_eq(t.escalations[1].text,
@@ -566,7 +639,7 @@ Test(incident, each_person_is_asked_in_once)
 	struct incident_timers t;
 	size_t e;
 
-	incident_set_security(inc, "alice");
+	cr_assert_eq(incident_set_security(inc, "alice", NULL), 0);
 	t = timers_at(inc, 0, &e);
 	cr_assert_eq(e, 1);
 	cr_assert_str_eq(t.escalations[0].to, "CTO");
@@ -727,35 +800,40 @@ Test(incident, action_gate_refuses_when_the_journal_fails)
 {
 	struct incident *inc = declare("gate", INCIDENT_P0);
 	struct journal_rec *recs;
+	struct action_req term = gate_req(&terminate, "postgres.main",
+					  "pid=4242");
+	struct action_req flush = gate_req(&flushdb, "redis.cache", "db 0");
 	struct err err;
 	char msg[ERR_MSG_MAX];
 	int64_t seq;
 	size_t n;
 
-	seq = incident_action_intent(inc, "postgres.main", "alice",
-				     "terminate", "pid=4242",
+	seq = incident_action_intent(inc, &term,
 				     "SELECT pg_terminate_backend(4242)",
 				     "Terminate session on pid=4242", &err);
 	cr_assert_gt(seq, 0, "%s", err.msg);
-	cr_assert_eq(incident_action_result(inc, seq, "postgres.main",
-					    "alice", "terminate", "pid=4242",
-					    false, "permission denied", &err),
-		     0);
+	cr_assert_eq(incident_action_result(inc, seq, &term, ACTION_FAILED,
+					    "permission denied", &err), 0);
 	n = file_records(inc, &recs);
 	cr_assert_eq(n, 3);
 	cr_assert_eq(recs[1].kind, TL_ACTION_INTENT);
 	cr_assert_str_eq(recs[1].op, "SELECT pg_terminate_backend(4242)");
+	cr_assert_eq(recs[1].mitigation, 1);
+	cr_assert_str_eq(recs[1].action, "terminate");
+	cr_assert_str_eq(recs[1].target, "pid=4242");
 	cr_assert_eq(recs[2].intent_seq, (uint64_t)seq);
 	cr_assert_eq(recs[2].ok, 0);
+	cr_assert_str_eq(recs[2].outcome, "failed");
 	cr_assert_str_eq(recs[2].result, "permission denied");
+	cr_assert_str_eq(recs[2].text, "Terminate session on pid=4242: "
+			 "failed: permission denied");
 	journal_recs_free(recs, n);
 
 	journal_set_fail_after(incident_journal(inc), 0);
-	seq = incident_action_intent(inc, "redis.cache", "alice", "flushdb",
-				     "db 0", "FLUSHDB", "FLUSHDB", &err);
+	seq = incident_action_intent(inc, &flush, "FLUSHDB", "FLUSHDB", &err);
 	cr_assert_eq(seq, -1);
 	cr_assert_str_eq(err.msg, "journal write failed: No space left on "
-			 "device — destructive actions refused");
+			 "device");
 	cr_assert_not(incident_healthy(inc, msg, sizeof(msg)));
 	cr_assert_str_eq(msg, err.msg);
 	incident_close(inc);
@@ -772,36 +850,46 @@ count_text(const struct journal_rec *recs, size_t n, const char *text)
 	return k;
 }
 
+static bool
+timeline_has(struct timeline *tl, const char *text)
+{
+	for (size_t i = 0; i < timeline_count(tl); i++) {
+		if (strcmp(timeline_get(tl, i)->text, text) == 0) {
+			return true;
+		}
+	}
+	return false;
+}
+
 Test(incident, timeline_entries_are_journaled_exactly_once)
 {
 	struct timeline *tl = timeline_new(NULL, NULL);
 	struct incident *inc;
 	struct journal_rec *recs;
-	uint64_t s;
-	size_t n;
+	struct err err;
+	size_t n, before;
 
 	/* Before the incident exists: kept and journaled on attach. */
 	timeline_append(tl, TL_ALERT_OPEN, "alertmanager.main", "",
 			"HighErrorRate firing", "");
 	clock_advance_fake(2 * MIN);
 	inc = declare("errors", INCIDENT_P1);
-	incident_attach(inc, tl);
+	before = timeline_set_recorder(tl, incident_timeline_record, inc);
+	cr_assert_eq(before, 1);
+	incident_attach(inc, tl, before);
 	cr_assert_eq(timeline_count(tl), 2, "the declaration is shown");
 
-	incident_note(inc, "alice", "looking at the gateway");
-	cr_assert_eq(timeline_count(tl), 3);
-	/* What the timeline's sink hook does after an append. */
-	s = timeline_append(tl, TL_FINDING_OPEN, "postgres.main", "",
-			    "3 sessions blocked by pid 4242", "");
-	incident_timeline_sink(inc, timeline_get(tl, s - 1));
+	cr_assert_eq(incident_note(inc, "alice", "looking at the gateway",
+				   &err), 0);
+	cr_assert_eq(journal_flush(incident_journal(inc)), 0);
+	cr_assert_eq(timeline_count(tl), 3, "shown once written");
+	/* Through the recorder: journaled, then shown. */
+	cr_assert_eq(timeline_append(tl, TL_FINDING_OPEN, "postgres.main", "",
+				     "3 sessions blocked by pid 4242", ""), 0);
 	/* The action worker's own entries are journaled by the gate. */
 	timeline_append(tl, TL_ACTION_INTENT, "postgres.main", "alice",
 			"Terminate session", "");
-	/* Appended without the sink: picked up by the next sync. */
 	timeline_append(tl, TL_SOURCE_DOWN, "redis.cache", "", "timeout", "");
-	incident_sync_timeline(inc);
-	incident_sync_timeline(inc);
-	incident_timeline_sink(inc, timeline_get(tl, 0));
 
 	n = file_records(inc, &recs);
 	cr_assert_eq(count_text(recs, n, "HighErrorRate firing"), 1);
@@ -816,9 +904,203 @@ Test(incident, timeline_entries_are_journaled_exactly_once)
 	cr_assert_str_eq(recs[1].source, "alertmanager.main");
 	journal_recs_free(recs, n);
 
+	/* The timeline holds what the journal does, each entry once. */
+	cr_assert_eq(timeline_count(tl), 5);
+	cr_assert(timeline_has(tl, "timeout"));
+	cr_assert_not(timeline_has(tl, "Terminate session"));
+
 	recs = incident_records(inc, &n);
 	cr_assert_eq(n, 5, "incident_records mirrors the file");
 	journal_recs_free(recs, n);
+	timeline_set_recorder(tl, NULL, NULL);
 	incident_close(inc);
 	timeline_free(tl);
+}
+
+/* "Added" means on disk: a note the journal cannot take is refused with
+ * the reason, changes nothing, and never reaches the timeline. */
+Test(incident, a_note_the_journal_cannot_take_is_refused_and_not_shown)
+{
+	struct timeline *tl = timeline_new(NULL, NULL);
+	struct incident *inc = declare("disk full", INCIDENT_P1);
+	struct err err = { { 0 } };
+	size_t before;
+
+	before = timeline_set_recorder(tl, incident_timeline_record, inc);
+	incident_attach(inc, tl, before);
+	cr_assert_eq(incident_note(inc, "alice", "written", &err), 0);
+	journal_set_fail_after(incident_journal(inc), 0);
+	cr_assert_eq(incident_note(inc, "alice", "torn by ENOSPC", &err), -1);
+	cr_assert_str_eq(err.msg, "journal write failed: No space left on "
+			 "device");
+	cr_assert_eq(incident_note(inc, "alice", "after the failure", &err),
+		     -1);
+	cr_assert_str_eq(err.msg, "journal write failed: No space left on "
+			 "device");
+	cr_assert_eq(incident_set_status(inc, INCIDENT_IDENTIFIED, "alice",
+					 &err), -1);
+	cr_assert_eq(journal_flush(incident_journal(inc)), -1);
+	cr_assert(timeline_has(tl, "written"));
+	cr_assert_not(timeline_has(tl, "torn by ENOSPC"));
+	cr_assert_not(timeline_has(tl, "after the failure"));
+	cr_assert_not(timeline_has(tl, "Status: Investigating -> Identified"));
+	{
+		struct incident_info info;
+
+		incident_get(inc, &info);
+		cr_assert_eq(info.status, INCIDENT_INVESTIGATING,
+			     "a status not written did not change");
+		incident_info_finish(&info);
+	}
+	timeline_set_recorder(tl, NULL, NULL);
+	incident_close(inc);
+	timeline_free(tl);
+}
+
+/* Once Resolved the record takes notes, the reopening and updates sent;
+ * findings, actions, severity and commander changes are refused. */
+Test(incident, resolved_closes_the_record)
+{
+	struct timeline *tl = timeline_new(NULL, NULL);
+	struct incident *inc = declare("closed", INCIDENT_P1);
+	struct action_req term = gate_req(&terminate, "postgres.main",
+					  "pid=4242");
+	struct action_req sil = gate_req(&silence, "alertmanager.main",
+					 "alert HighErrorRate");
+	struct journal_rec *recs;
+	struct err err = { { 0 } };
+	size_t before, n;
+
+	before = timeline_set_recorder(tl, incident_timeline_record, inc);
+	incident_attach(inc, tl, before);
+	cr_assert_eq(incident_set_status(inc, INCIDENT_RESOLVED, "alice",
+					 &err), 0, "%s", err.msg);
+	cr_assert(incident_closed(inc));
+	timeline_append(tl, TL_FINDING_OPEN, "postgres.main", "",
+			"after the end", "");
+	cr_assert_eq(incident_action_intent(inc, &term, "SELECT 1", "T",
+					    &err), -1);
+	cr_assert_str_eq(err.msg, "INC-20261122-001 is resolved: its record "
+			 "is closed (setting its status reopens it)");
+	cr_assert_eq(incident_action_intent(inc, &sil, "POST", "S", &err),
+		     -1);
+	cr_assert_eq(incident_set_severity(inc, INCIDENT_P0, "alice", &err),
+		     -1);
+	cr_assert_eq(incident_set_commander(inc, "alice", "bob", &err), -1);
+	cr_assert_eq(incident_note(inc, "alice", "root cause: a migration",
+				   &err), 0);
+	cr_assert_eq(incident_mark_update_sent(inc, "alice", "email", "done",
+					       &err), 0);
+	cr_assert_eq(incident_set_status(inc, INCIDENT_MONITORING, "alice",
+					 &err), 0);
+	cr_assert_not(incident_closed(inc));
+	timeline_append(tl, TL_FINDING_OPEN, "postgres.main", "",
+			"after the reopening", "");
+
+	n = file_records(inc, &recs);
+	cr_assert_eq(count_text(recs, n, "after the end"), 0);
+	cr_assert_eq(count_text(recs, n, "root cause: a migration"), 1);
+	cr_assert_eq(count_text(recs, n, "Status: Resolved -> Monitoring "
+				"(reopened)"), 1);
+	cr_assert_eq(count_text(recs, n, "after the reopening"), 1);
+	cr_assert_eq(count_event(recs, n, "update"), 1);
+	cr_assert_eq(count_event(recs, n, "severity"), 0);
+	cr_assert_null(incident_fixture_find(recs, n, TL_ACTION_INTENT));
+	journal_recs_free(recs, n);
+	timeline_set_recorder(tl, NULL, NULL);
+	incident_close(inc);
+	timeline_free(tl);
+}
+
+/* What the journal leaves open is what a resumed incident seeds its
+ * tracker with; a still-open record carries its finding. */
+Test(incident, open_findings_and_still_open_records)
+{
+	struct incident *inc = declare("open", INCIDENT_P1);
+	struct timeline *tl = timeline_new(NULL, NULL);
+	struct tl_finding a = {
+		.key = "pg-blocked:4242", .subject = "sessions blocked",
+		.sev = HEALTH_WARN, .value = 2, .limit = NAN, .peak = NAN,
+	};
+	struct tl_finding b = {
+		.key = "metric:5xx", .subject = "5xx ratio", .sev = HEALTH_CRIT,
+		.value = 0.09, .limit = 0.05, .peak = NAN,
+		.unit = UNIT_RATIO,
+	};
+	struct rules_open *open;
+	struct journal_rec *recs;
+	struct err err = { { 0 } };
+	size_t before, n, k;
+
+	before = timeline_set_recorder(tl, incident_timeline_record, inc);
+	incident_attach(inc, tl, before);
+	timeline_append_finding(tl, TL_FINDING_OPEN, "postgres.main",
+				"2 blocked", "", &a);
+	a.sev = HEALTH_CRIT;
+	a.value = 7;
+	timeline_append_finding(tl, TL_FINDING_SEV, "postgres.main",
+				"warn -> crit: 7 blocked", "", &a);
+	timeline_append_finding(tl, TL_FINDING_OPEN, "prometheus.main",
+				"5xx 9 % > 5 %", "", &b);
+	timeline_append_finding(tl, TL_FINDING_CLOSE, "prometheus.main",
+				"cleared", "", &b);
+	n = file_records(inc, &recs);
+	k = incident_open_findings(recs, n, &open);
+	cr_assert_eq(k, 1);
+	cr_assert_str_eq(open[0].source, "postgres.main");
+	cr_assert_str_eq(open[0].f.key, "pg-blocked:4242");
+	cr_assert_eq(open[0].f.sev, HEALTH_CRIT);
+	cr_assert_eq(open[0].f.value, 7);
+	cr_assert_eq(open[0].f.peak, 7);
+	cr_assert_str_eq(open[0].f.text, "2 blocked");
+	cr_assert_eq(open[0].f.opened_ms, T0);
+	journal_recs_free(recs, n);
+
+	cr_assert_eq(incident_still_open(inc, &open[0], &err), 0);
+	n = file_records(inc, &recs);
+	cr_assert_str_eq(recs[n - 1].event, "still-open");
+	cr_assert_str_eq(recs[n - 1].key, "pg-blocked:4242");
+	cr_assert_str_eq(recs[n - 1].level, "crit");
+	cr_assert_eq(recs[n - 1].peak, 7);
+	cr_assert_str_eq(recs[n - 1].text, "still open at resolution: 2 "
+			 "blocked (open since 2026-11-22 10:00:00Z)");
+	journal_recs_free(recs, n);
+	free(open);
+	timeline_set_recorder(tl, NULL, NULL);
+	incident_close(inc);
+	timeline_free(tl);
+}
+
+/* [incident] hold.RULE and lookback: checked against the rules the
+ * tracker knows. */
+Test(incident, policy_holds_and_lookback)
+{
+	struct incident_policy pol;
+	struct err err = { { 0 } };
+
+	incident_policy_default(&pol);
+	cr_assert_eq(pol.lookback_ms, 30 * MIN);
+	cr_assert_eq(pol.n_holds, 0);
+	cr_assert_eq(incident_policy_set(&pol, "hold.pg-blocked", "10s",
+					 &err), 0, "%s", err.msg);
+	cr_assert_eq(incident_policy_set(&pol, "hold.metric", "0", &err), 0);
+	cr_assert_eq(incident_policy_set(&pol, "hold.pg-blocked", "2s", &err),
+		     0);
+	cr_assert_eq(pol.n_holds, 2);
+	cr_assert_str_eq(pol.holds[0].rule, "pg-blocked");
+	cr_assert_eq(pol.holds[0].ms, 2000);
+	cr_assert_str_eq(pol.holds[1].rule, "metric");
+	cr_assert_eq(pol.holds[1].ms, 0);
+	cr_assert_eq(incident_policy_set(&pol, "hold.pg-blok", "5s", &err),
+		     -1);
+	cr_assert_str_eq(err.msg, "hold.pg-blok: no such rule (e.g. "
+			 "hold.pg-blocked, hold.metric)");
+	cr_assert_eq(incident_policy_set(&pol, "hold.alert", "soon", &err),
+		     -1);
+	cr_assert_str_eq(err.msg, "hold.alert: bad duration 'soon' (e.g. 5s, "
+			 "1m, 0)");
+	cr_assert_eq(incident_policy_set(&pol, "lookback", "2h", &err), 0);
+	cr_assert_eq(pol.lookback_ms, 120 * MIN);
+	cr_assert_eq(incident_policy_set(&pol, "lookback", "-1", &err), -1);
+	cr_assert_eq(pol.n_holds, 2, "a refused value changes nothing");
 }

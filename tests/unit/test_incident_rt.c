@@ -5,6 +5,8 @@
  * the header is drawn from (timers and escalations by the fake clock). */
 #include <criterion/criterion.h>
 
+#include <math.h>
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,6 +18,8 @@
 #include "core/incident.h"
 #include "core/incident_rt.h"
 #include "core/journal.h"
+#include "core/rules.h"
+#include "core/snapshot.h"
 #include "core/state.h"
 #include "core/timeline.h"
 #include "tests/unit/incident_fixture.h"
@@ -108,7 +112,7 @@ Test(gate, writes_intent_and_result_to_the_journal)
 	seq = incident_rt_gate.intent(NULL, &kill, "KILL prod/api-1",
 				      "Kill it on pod prod/api-1", &err);
 	cr_assert(seq > 0, "%s", err.msg);
-	incident_rt_gate.result(NULL, seq, &kill, true, "killed");
+	incident_rt_gate.result(NULL, seq, &kill, ACTION_OK, "killed");
 	recs = incident_fixture_records(incident_rt_incident(rt), &n);
 	in = incident_fixture_find(recs, n, TL_ACTION_INTENT);
 	res = incident_fixture_find(recs, n, TL_ACTION_RESULT);
@@ -121,7 +125,9 @@ Test(gate, writes_intent_and_result_to_the_journal)
 	cr_expect_str_eq(in->source, "k8s.main");
 	cr_expect_eq(res->intent_seq, (uint64_t)seq);
 	cr_expect_eq(res->ok, 1);
+	cr_expect_str_eq(res->outcome, "ok");
 	cr_expect_str_eq(res->result, "killed");
+	cr_expect_str_eq(res->text, "Kill it on pod prod/api-1: ok: killed");
 	cr_expect(res->seq > in->seq);
 	journal_recs_free(recs, n);
 }
@@ -138,8 +144,8 @@ Test(gate, a_failed_journal_refuses_and_the_view_says_so)
 	journal_set_fail_after(incident_journal(incident_rt_incident(rt)), 0);
 	cr_expect_eq(incident_rt_gate.intent(NULL, &kill, "KILL x", "Kill",
 					     &err), -1);
-	cr_expect(strstr(err.msg, "destructive actions refused") != NULL,
-		  "%s", err.msg);
+	cr_expect_str_eq(err.msg, "journal write failed: No space left on "
+			 "device");
 
 	incident_rt_view(rt, clock_wall_ms(), &v);
 	cr_expect(v.active);
@@ -348,10 +354,10 @@ Test(worker, writes_the_postmortem_beside_the_journal)
 	char path[128], *file;
 
 	declare_at_t0(INCIDENT_P1);
-	incident_note(incident_rt_incident(rt), "alice",
-		      "pid 4242 holds the lock");
-	incident_set_impact(incident_rt_incident(rt), "alice",
-			    "20% of checkouts fail");
+	cr_assert_eq(incident_note(incident_rt_incident(rt), "alice",
+				   "pid 4242 holds the lock", NULL), 0);
+	cr_assert_eq(incident_set_impact(incident_rt_incident(rt), "alice",
+					 "20% of checkouts fail", NULL), 0);
 
 	incident_rt_export(rt, INCIDENT_RT_POSTMORTEM);
 	cr_assert(take(&r));
@@ -359,7 +365,8 @@ Test(worker, writes_the_postmortem_beside_the_journal)
 	cr_expect(r.ok, "%s", r.msg);
 	cr_expect_str_empty(r.msg);
 	cr_expect_str_eq(r.id, ID);
-	cr_expect(strstr(r.text, "# Post-Mortem: Checkout down") != NULL);
+	cr_expect(strstr(r.text, "# Post-Incident Report: " ID " — Checkout "
+			 "down") != NULL);
 	cr_expect(strstr(r.text, "pid 4242 holds the lock") != NULL);
 	cr_expect(strstr(r.text, "20% of checkouts fail") != NULL);
 	snprintf(path, sizeof(path), "%s/%s-postmortem.md", dir, ID);
@@ -394,8 +401,9 @@ Test(worker, writes_a_status_update_with_both_drafts)
 	incident_rt_result_finish(&r);
 
 	/* Once one is sent, the next is #2. */
-	incident_mark_update_sent(incident_rt_incident(rt), "alice", "slack",
-				  "update text");
+	cr_assert_eq(incident_mark_update_sent(incident_rt_incident(rt),
+					       "alice", "slack", "update text",
+					       NULL), 0);
 	incident_rt_export(rt, INCIDENT_RT_UPDATE);
 	cr_assert(take(&r));
 	cr_expect_eq(r.update_no, 2);
@@ -419,7 +427,8 @@ Test(worker, an_export_not_written_says_why)
 	cr_expect(strstr(r.msg, "cannot write") != NULL, "%s", r.msg);
 	cr_expect(strstr(r.msg, path) != NULL, "%s", r.msg);
 	/* The draft is still there to be copied. */
-	cr_expect(strstr(r.text, "# Post-Mortem: Checkout down") != NULL);
+	cr_expect(strstr(r.text, "# Post-Incident Report: " ID " — Checkout "
+			 "down") != NULL);
 	incident_rt_result_finish(&r);
 }
 
@@ -432,7 +441,8 @@ Test(worker, an_export_saved_past_a_failed_journal_warns)
 	cr_assert_eq(incident_rt_declare_now(rt, "Disk full", INCIDENT_P2,
 					     NULL, &err), 0, "%s", err.msg);
 	journal_set_fail_after(incident_journal(incident_rt_incident(rt)), 0);
-	incident_note(incident_rt_incident(rt), NULL, "lost");
+	cr_assert_eq(incident_note(incident_rt_incident(rt), NULL, "lost",
+				   NULL), -1);
 	incident_rt_export(rt, INCIDENT_RT_POSTMORTEM);
 	cr_assert(take(&r));
 	cr_expect(r.ok, "%s", r.msg);
@@ -496,10 +506,143 @@ Test(view, timers_and_escalations_by_the_fake_clock)
 	cr_expect(strstr(v.timers.escalations[0].text,
 			 "Escalate to engineering manager") != NULL, "%s",
 		  v.timers.escalations[0].text);
+	/* In the timeline once written. */
+	cr_assert_eq(journal_flush(incident_journal(incident_rt_incident(rt))),
+		     0);
 	cr_expect(incident_fixture_timeline_has(tl, "Escalate to engineering "
 						"manager"));
 	/* Emitted once. */
 	incident_rt_view(rt, clock_wall_ms(), &v);
 	cr_assert_eq(v.timers.n_escalations, 1);
 	cr_expect_not(v.timers.escalations[0].new_now);
+}
+
+/* ---- the record across a resume and a resolution ------------------------ */
+
+static struct snapshot *
+redis_at(double used, int64_t t_ms)
+{
+	struct snapshot *s = snapshot_new(SNAP_REDIS, "redis.cache");
+	struct redis_model *m = snapshot_alloc(s, sizeof(*m));
+
+	m->version = "7.0";
+	m->role = "master";
+	m->policy = "allkeys-lru";
+	m->used_bytes = used;
+	m->max_bytes = 100;
+	m->evicted_per_s = 0;
+	m->hit_ratio = NAN;
+	s->data = m;
+	s->taken_mono_ms = 1000000 + t_ms;
+	s->taken_ms = T0 + t_ms;
+	return s;
+}
+
+static size_t
+count_kind(const struct journal_rec *recs, size_t n, enum tl_kind kind)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < n; i++) {
+		k += recs[i].kind == kind && recs[i].event == NULL;
+	}
+	return k;
+}
+
+/* rt with a tracker, and "Cache full" declared at T0. */
+static struct rules_tracker *
+declare_tracked(void)
+{
+	struct incident_rt_opts o = { .dir = dir };
+	struct rules_tracker *tracker = rules_tracker_new(tl);
+	struct err err = { { 0 } };
+
+	clock_set_fake(1000, T0);
+	o.tracker = tracker;
+	rt = incident_rt_new(st, tl, NULL, &o);
+	cr_assert_eq(incident_rt_declare_now(rt, "Cache full", INCIDENT_P2,
+					     "alice", &err), 0, "%s", err.msg);
+	return tracker;
+}
+
+/* A resumed incident's open findings stay open: a condition that still
+ * holds is not journaled again; its end closes the old finding. */
+Test(worker, a_resumed_incident_keeps_its_open_findings)
+{
+	struct incident_rt_opts o = { .dir = dir };
+	struct rules_tracker *tracker = declare_tracked();
+	struct journal_rec *recs;
+	struct err err = { { 0 } };
+	size_t n;
+
+	rules_track(tracker, "redis.cache", redis_at(90, 0));
+	rules_track(tracker, "redis.cache", redis_at(90, 11000));
+	recs = incident_fixture_records(incident_rt_incident(rt), &n);
+	cr_assert_eq(count_kind(recs, n, TL_FINDING_OPEN), 1);
+	journal_recs_free(recs, n);
+	incident_rt_free(rt);
+	rules_tracker_free(tracker);
+	timeline_free(tl);
+
+	/* warroom again, --resume: the condition still holds. */
+	tl = timeline_new(NULL, NULL);
+	tracker = rules_tracker_new(tl);
+	o.tracker = tracker;
+	rt = incident_rt_new(st, tl, NULL, &o);
+	cr_assert_eq(incident_rt_resume_now(rt, ID, &err), 0, "%s", err.msg);
+	cr_assert_eq(rules_tracker_findings(tracker, "redis.cache", NULL, 0),
+		     1);
+	rules_track(tracker, "redis.cache", redis_at(91, 60000));
+	rules_track(tracker, "redis.cache", redis_at(92, 72000));
+	recs = incident_fixture_records(incident_rt_incident(rt), &n);
+	cr_assert_eq(count_kind(recs, n, TL_FINDING_OPEN), 1,
+		     "journaled again after the resume");
+	journal_recs_free(recs, n);
+	rules_track(tracker, "redis.cache", redis_at(10, 80000));
+	rules_track(tracker, "redis.cache", redis_at(10, 91000));
+	recs = incident_fixture_records(incident_rt_incident(rt), &n);
+	cr_assert_eq(count_kind(recs, n, TL_FINDING_CLOSE), 1);
+	journal_recs_free(recs, n);
+	incident_rt_free(rt);
+	rt = NULL;
+	rules_tracker_free(tracker);
+}
+
+/* Resolving writes what is still open as such, then closes the record:
+ * the tracker's later findings are not journaled. */
+Test(worker, resolving_lists_what_is_open_and_closes_the_record)
+{
+	struct rules_tracker *tracker = declare_tracked();
+	struct incident_rt_result r;
+	struct journal_rec *recs;
+	const struct journal_rec *still;
+	size_t n;
+
+	rules_track(tracker, "redis.cache", redis_at(90, 0));
+	rules_track(tracker, "redis.cache", redis_at(97, 11000));
+	incident_rt_set_status(rt, INCIDENT_RESOLVED);
+	cr_assert(take(&r));
+	cr_assert(r.ok, "%s", r.msg);
+	cr_assert_eq(r.job, INCIDENT_RT_STATUS);
+	incident_rt_result_finish(&r);
+	rules_track(tracker, "redis.cache", redis_at(10, 20000));
+	rules_track(tracker, "redis.cache", redis_at(10, 40000));
+	recs = incident_fixture_records(incident_rt_incident(rt), &n);
+	still = NULL;
+	for (size_t i = 0; i < n; i++) {
+		if (recs[i].event != NULL &&
+		    strcmp(recs[i].event, "still-open") == 0) {
+			still = &recs[i];
+		}
+	}
+	cr_assert_not_null(still);
+	cr_assert_str_eq(still->key, "redis-memory");
+	cr_assert_eq(still->peak, 0.97);
+	cr_assert_eq(count_kind(recs, n, TL_FINDING_CLOSE), 0,
+		     "journaled after the resolution");
+	cr_assert_str_eq(recs[n - 1].status, "Resolved");
+	journal_recs_free(recs, n);
+	incident_rt_free(rt);
+	rt = NULL;
+	rules_tracker_free(tracker);
 }

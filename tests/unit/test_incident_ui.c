@@ -131,7 +131,8 @@ Test(actions, a_failed_journal_refuses_and_the_header_says_so)
 					     NULL, &err), 0, "%s", err.msg);
 	j = incident_journal(incident_ui_incident(iu));
 	journal_set_fail_after(j, 0);
-	incident_note(incident_ui_incident(iu), NULL, "not written");
+	cr_assert_eq(incident_note(incident_ui_incident(iu), NULL,
+				   "not written", NULL), -1);
 	cr_assert_eq(journal_flush(j), -1);
 
 	theme_defaults(&theme);
@@ -212,12 +213,16 @@ Test(timers, update_due_overdue_and_escalations_with_the_fake_clock)
 	cr_expect_eq(a.incident.update_in_ms, -MIN_MS);
 	cr_expect(strstr(a.status, "Escalate to engineering manager") !=
 		  NULL, "%s", a.status);
+	/* In the timeline once written. */
+	cr_assert_eq(journal_flush(incident_journal(
+			     incident_ui_incident(iu))), 0);
 	cr_expect(timeline_has("Escalate to engineering manager"));
 	cr_expect_not(timeline_has("Escalate to CTO"));
 
 	/* An update sent restarts the clock. */
-	incident_mark_update_sent(incident_ui_incident(iu), "alice", "slack",
-				  "update text");
+	cr_assert_eq(incident_mark_update_sent(incident_ui_incident(iu),
+					       "alice", "slack", "update text",
+					       NULL), 0);
 	clock_advance_fake(1000);
 	incident_ui_collect(&a);
 	cr_expect_eq(a.incident.update_state, APP_TIMER_OK);
@@ -226,6 +231,8 @@ Test(timers, update_due_overdue_and_escalations_with_the_fake_clock)
 	/* Past an hour: the CTO. */
 	clock_advance_fake(30 * MIN_MS);
 	incident_ui_collect(&a);
+	cr_assert_eq(journal_flush(incident_journal(
+			     incident_ui_incident(iu))), 0);
 	cr_expect(timeline_has("Escalate to CTO"));
 
 	/* Resolved: no update due, the clock stops. */
@@ -291,6 +298,13 @@ static bool
 has_export(const struct app *a)
 {
 	return a->overlay == OVERLAY_EXPORT;
+}
+
+/* The worker's answer to a change reached the status line. */
+static bool
+change_done(const struct app *a)
+{
+	return strncmp(a->status, "writing", 7) != 0;
 }
 
 static void
@@ -365,14 +379,23 @@ Test(keys, note_status_and_exports)
 	cr_assert_eq(incident_ui_declare_now(iu, "Checkout down",
 					     INCIDENT_P1, "alice", &err), 0);
 	app_start(&a);
+	/* The start message first. */
+	incident_ui_collect(&a);
 
 	type(&a, "n");
 	cr_assert(dialog_is_open(&a.dlg));
 	cr_expect_eq(a.dlg.tag, APP_DLG_NOTE);
 	type(&a, "pid 4242 holds the lock\n");
-	cr_expect(strstr(a.status, "note added") != NULL, "%s", a.status);
+	/* Not "added" until it is on disk. */
+	cr_expect(strstr(a.status, "writing the note to " ID) != NULL, "%s",
+		  a.status);
+	cr_assert(collect_until(&a, change_done));
+	cr_expect(strstr(a.status, "note added to " ID) != NULL, "%s",
+		  a.status);
 	type(&a, "n");
 	type(&a, "impact: 20% of checkouts fail\n");
+	cr_assert(collect_until(&a, change_done));
+	cr_expect(strstr(a.status, "impact stated") != NULL, "%s", a.status);
 
 	/* The chooser starts at the next status; 5 picks Resolved. */
 	type(&a, "t");
@@ -386,9 +409,12 @@ Test(keys, note_status_and_exports)
 	command_key(&a, 27, true);
 	cr_expect_not(dialog_is_open(&a.dlg));
 	type(&a, "t3\n");
-	incident_ui_collect(&a);
+	cr_assert(collect_until(&a, change_done));
+	cr_expect(strstr(a.status, "is now Mitigating") != NULL, "%s",
+		  a.status);
 	cr_expect_str_eq(a.incident.status, "Mitigating");
 	type(&a, "p0y");
+	cr_assert(collect_until(&a, change_done));
 	clock_advance_fake(1000);
 	incident_ui_collect(&a);
 	cr_expect_str_eq(a.incident.severity, "P0");
@@ -409,7 +435,8 @@ Test(keys, note_status_and_exports)
 	/* P: drafted and saved by the worker, shown when done. */
 	type(&a, "P");
 	cr_assert(collect_until(&a, has_export));
-	cr_expect(strstr(a.tv.text, "# Post-Mortem: Checkout down") != NULL);
+	cr_expect(strstr(a.tv.text, "# Post-Incident Report: " ID " — "
+			 "Checkout down") != NULL);
 	cr_expect(strstr(a.tv.text, "pid 4242 holds the lock") != NULL);
 	cr_expect(strstr(a.tv.text, "20% of checkouts fail") != NULL);
 	snprintf(path, sizeof(path), "%s/%s-postmortem.md", dir, ID);
@@ -432,6 +459,8 @@ Test(keys, note_status_and_exports)
 		  a.status);
 	type(&a, "m");
 	cr_expect_eq(a.overlay, OVERLAY_NONE);
+	cr_assert(collect_until(&a, change_done));
+	cr_expect(strstr(a.status, "marked as sent") != NULL, "%s", a.status);
 	recs = incident_fixture_records(incident_ui_incident(iu), &n);
 	{
 		bool sent = false;

@@ -432,24 +432,47 @@ build_kafka(void)
 	m->bootstrap = S(s, "127.0.0.1:9092");
 	m->brokers_up = 2;
 	m->brokers_total = 3;
+	m->under_replicated = 4;
+	m->notice = S(s, "");
 	m->groups = snapshot_alloc(s, 2 * sizeof(*m->groups));
 	g = &m->groups[0];
 	g->group = S(s, "billing");
 	g->topic = S(s, "payments");
 	g->state = S(s, "Stable");
+	g->members = 3;
 	g->total_lag = 10;
 	g->lag_per_s = 0;
+	g->lag_s = 2;
+	g->status = KAFKA_OK;
+	g->reason = S(s, "OK: lag 10 over 1 partition, no rule fired");
+	g->worst = -1;
+	g->error = S(s, "");
 	g->lag_history = make_series(s, 20, 10, 0);
 	g = &m->groups[1];
 	g->group = S(s, "orders-consumer");
 	g->topic = S(s, "orders");
 	g->state = S(s, "Stable");
+	g->members = 2;
 	g->total_lag = 12000;
 	g->lag_per_s = 1200;
+	g->lag_s = 250;
+	g->status = KAFKA_STALL;
+	g->reason = S(s, "STALL: partition 0 committed 5,000 for 4m10s while "
+		      "log end rose 6,000 (lag 6,000, 2 members)");
+	g->worst = 0;
+	g->error = S(s, "");
 	g->lag_history = make_series(s, 20, 0, 600);
 	g->partitions = snapshot_alloc(s, 2 * sizeof(*g->partitions));
-	g->partitions[0] = (struct kafka_partition){ 0, 5000, 11000, 6000 };
-	g->partitions[1] = (struct kafka_partition){ 1, NAN, 6000, 6000 };
+	g->partitions[0] = (struct kafka_partition){
+		0, 5000, 11000, 6000, .topic = S(s, "orders"), .lag_s = 250,
+		.owner = S(s, "orders-7d9f@10.0.0.7"), .status = KAFKA_STALL,
+		.reason = S(s, "STALL: partition 0 committed 5,000 for 4m10s "
+			    "while log end rose 6,000 (lag 6,000, 2 members)"),
+	};
+	g->partitions[1] = (struct kafka_partition){
+		1, NAN, 6000, NAN, .topic = S(s, "orders"), .lag_s = NAN,
+		.owner = S(s, ""), .reason = S(s, "partition 1: no commit"),
+	};
 	g->n_partitions = 2;
 	m->n_groups = 2;
 	s->data = m;
@@ -557,8 +580,8 @@ Test(panes, lock_tree_order_and_nesting)
 	cr_assert_lt(r4300, r6001);
 	/* The root line says what it is and how many it blocks. */
 	read_line(r4242, &l);
-	cr_assert(strstr(l.s, "pid 4242 billing@orders idle in transaction "
-			 "4m12s") != NULL, "%s", l.s);
+	cr_assert(strstr(l.s, "pid 4242 billing@orders (billing-api) idle in "
+			 "transaction 4m12s") != NULL, "%s", l.s);
 	cr_assert(strstr(l.s, "blocks 3") != NULL, "%s", l.s);
 	cr_assert_eq(col_of(r4242, "pid 4242"), 0);
 	/* Selected (and focused) it is highlighted; else critical. */
@@ -574,17 +597,19 @@ Test(panes, lock_tree_order_and_nesting)
 			  "WHERE id = 1", 60) == 0, "%s", l.s);
 	/* Waiters one level in, the waiter's waiter two. */
 	read_line(r5012, &l);
-	cr_assert(strncmp(l.s, "├─ pid 5012 waits 42s ShareLock on accounts",
-			  45) == 0, "%s", l.s);
+	cr_assert(strncmp(l.s, "├─ pid 5012 (billing-api) waits 42s "
+			  "ShareLock on accounts", 59) == 0, "%s", l.s);
 	cr_assert(strstr(l.s, "blocks 1") != NULL, "%s", l.s);
 	cr_assert(strstr(l.s, "— UPDATE accounts SET balance = balance + 10")
 		  != NULL, "%s", l.s);
 	cr_assert_eq(col_of(r5012, "pid 5012"), 3);
 	read_line(r5020, &l);
-	cr_assert(strncmp(l.s, "│  └─ pid 5020 waits 30s", 30) == 0, "%s", l.s);
+	cr_assert(strncmp(l.s, "│  └─ pid 5020 (billing-api) waits 30s",
+			  44) == 0, "%s", l.s);
 	cr_assert_eq(col_of(r5020, "pid 5020"), 6);
 	read_line(r5013, &l);
-	cr_assert(strncmp(l.s, "└─ pid 5013 waits 40s", 24) == 0, "%s", l.s);
+	cr_assert(strncmp(l.s, "└─ pid 5013 (billing-api) waits 40s", 38) == 0,
+		  "%s", l.s);
 	read_line(r6001, &l);
 	cr_assert(strncmp(l.s, "└─ pid 6001", 14) == 0, "%s", l.s);
 	/* The heading counts them. */
@@ -790,6 +815,179 @@ Test(panes, db_long_queries_and_subviews)
 	/* Back to the overview. */
 	press(&p, &c, 'v');
 	cr_assert_eq(p.sub, 0);
+	p.ops->free(&p);
+	snapshot_unref(s);
+}
+
+/* The sessions table names each session's application and how long an
+ * idle one has been idle; a duration nobody knows is "—", never 0s. */
+Test(panes, db_sessions_show_application_idle_time_and_unknowns)
+{
+	struct snapshot *s = build_pg();
+	struct pane p = make_pane(&pane_db_ops);
+	struct pane_ctx c = make_ctx(s, NULL);
+	struct pg_model *m = s->data;
+	struct pg_session *x;
+	struct line l;
+	int hdr, r;
+
+	x = add_session(s, m, 7002, "idle", "", NAN);
+	x->xact_s = NAN;
+	x->state_s = 75;
+	x->app = S(s, "psql");
+	for (size_t i = 0; i < m->n_sessions; i++) {
+		if (m->sessions[i].pid == 7000) {
+			m->sessions[i].xact_s = NAN;
+			m->sessions[i].state_s = 598;
+		}
+	}
+	p.sub = 1;
+	draw_full(&p, &c);
+	hdr = find_row("APP", 0);
+	cr_assert_geq(hdr, 0);
+	cr_assert_geq(col_of(hdr, "IDLE"), 0);
+	r = find_row("7002", hdr);
+	cr_assert_gt(r, hdr);
+	read_line(r, &l);
+	cr_assert(strstr(l.s, "psql") != NULL, "%s", l.s);
+	cr_assert(strstr(l.s, "1m15s") != NULL, "%s", l.s);
+	cr_assert(strstr(l.s, "0s") == NULL, "%s", l.s);
+	cr_assert_eq(col_of(r, "—"), col_of(hdr, "DURATION") + 7, "%s",
+		     l.s);
+	r = find_row("7000", hdr);
+	read_line(r, &l);
+	cr_assert(strstr(l.s, "billing-api") != NULL, "%s", l.s);
+	cr_assert(strstr(l.s, "9m58s") != NULL, "%s", l.s);
+	p.ops->free(&p);
+	snapshot_unref(s);
+}
+
+/* The record of a session: no raw microseconds; an idle one has its idle
+ * time and its last query, never "query running for". */
+Test(panes, db_detail_of_an_idle_session)
+{
+	struct snapshot *s = build_pg();
+	struct pane p = make_pane(&pane_db_ops);
+	struct pane_ctx c = make_ctx(s, NULL);
+	char *d;
+
+	for (size_t i = 0; i < ((struct pg_model *)s->data)->n_sessions;
+	     i++) {
+		struct pg_session *x = &((struct pg_model *)s->data)
+			->sessions[i];
+
+		x->state_s = x->pid == 4242 ? 250 : x->query_s;
+	}
+	draw_full(&p, &c);
+	d = p.ops->detail(&p, &c);      /* 4242, idle in transaction */
+	cr_assert_not_null(d);
+	cr_assert(strstr(d, "backend start: 2026-11-22 03:12:07Z\n") != NULL,
+		  "%s", d);
+	cr_assert(strstr(d, " us)") == NULL, "%s", d);
+	cr_assert(strstr(d, "123456") == NULL, "%s", d);
+	cr_assert(strstr(d, "idle for: 4m10s\n") != NULL, "%s", d);
+	cr_assert(strstr(d, "last query started: 4m12s ago\n") != NULL, "%s",
+		  d);
+	cr_assert(strstr(d, "query running for") == NULL, "%s", d);
+	cr_assert(strstr(d, "application: billing-api\n") != NULL, "%s", d);
+	cr_assert(strstr(d, "\nlast query:\nUPDATE accounts") != NULL, "%s",
+		  d);
+	free(d);
+	/* A running one still says how long its query runs. */
+	press(&p, &c, 'j');
+	d = p.ops->detail(&p, &c);
+	cr_assert(strstr(d, "query running for: 42s\n") != NULL, "%s", d);
+	cr_assert(strstr(d, "idle for") == NULL, "%s", d);
+	free(d);
+	p.ops->free(&p);
+	snapshot_unref(s);
+}
+
+/* Connections: warroom's own sessions and the superusers' reserve. */
+Test(panes, db_connections_count_warroom_and_the_reserve)
+{
+	struct snapshot *s = build_pg();
+	struct pane p = make_pane(&pane_db_ops);
+	struct pane_ctx c = make_ctx(s, NULL);
+	struct pg_model *m = s->data;
+	int r;
+
+	m->own_pid = 900;
+	m->action_pid = 901;
+	m->reserved_connections = 3;
+	m->conns_idle = 53;     /* 41 + 53 + 3 = 97 of 100 */
+	draw_full(&p, &c);
+	r = find_row("conns ", 0);
+	cr_assert_geq(r, 0);
+	cr_assert_geq(col_of(r, "97/100"), 0);
+	cr_assert_geq(col_of(r, "2 warroom"), 0);
+	cr_assert_geq(col_of(r, "3 reserved for superusers"), 0);
+	/* At the reserve, only superusers get in: critical. */
+	cr_assert_eq(scr_pair(r, col_of(r, "3 reserved")),
+		     role_pair(ROLE_CRIT));
+	p.ops->free(&p);
+	snapshot_unref(s);
+}
+
+/* Replication: sync state and WAL bytes not replayed; a standby says when
+ * its replay is paused. */
+Test(panes, db_replication_bytes_sync_and_paused_replay)
+{
+	struct snapshot *s = build_pg();
+	struct pane p = make_pane(&pane_db_ops);
+	struct pane_ctx c = make_ctx(s, NULL);
+	struct pg_model *m = s->data;
+	int hdr, r;
+
+	m->replicas = snapshot_alloc(s, sizeof(*m->replicas));
+	m->replicas[0] = (struct pg_replica){
+		.name = S(s, "standby1"), .client = S(s, "10.0.0.9"),
+		.state = S(s, "streaming"), .write_lag_s = 0.1,
+		.flush_lag_s = 0.2, .replay_lag_s = 3,
+		.sync_state = S(s, "sync"),
+		.replay_lag_bytes = 48.0 * 1024 * 1024,
+	};
+	m->n_replicas = 1;
+	draw_full(&p, &c);
+	{
+		struct line l;
+
+		r = find_row("replicas 1", 0);
+		cr_assert_geq(r, 0);
+		read_line(r, &l);
+		cr_assert(strstr(l.s, "replicas 1 (replay lag 3.00 s, 48 MiB "
+				 "behind)") != NULL, "%s", l.s);
+	}
+	p.sub = 2;
+	draw_full(&p, &c);
+	hdr = find_row("SYNC", 0);
+	cr_assert_geq(hdr, 0);
+	cr_assert_geq(col_of(hdr, "BEHIND"), 0);
+	r = find_row("standby1", hdr);
+	cr_assert_gt(r, hdr);
+	cr_assert_geq(col_of(r, "sync"), 0);
+	cr_assert_geq(col_of(r, "48 MiB"), 0);
+
+	m->n_replicas = 0;
+	m->is_standby = true;
+	m->replay_delay_s = 40;
+	m->replay_paused = true;
+	m->replay_behind_bytes = 2.0 * 1024 * 1024;
+	{
+		struct pane q = make_pane(&pane_db_ops);
+
+		q.sub = 2;
+		draw_full(&q, &c);
+		struct line l;
+
+		r = find_row("standby: replay delay", 0);
+		cr_assert_geq(r, 0);
+		read_line(r, &l);
+		cr_assert(strstr(l.s, "standby: replay delay 40s, 2.0 MiB to "
+				 "replay") != NULL, "%s", l.s);
+		cr_assert_geq(col_of(r, "replay paused"), 0);
+		q.ops->free(&q);
+	}
 	p.ops->free(&p);
 	snapshot_unref(s);
 }
@@ -1136,6 +1334,35 @@ Test(panes, redis_notice_is_shown)
 	snapshot_unref(s);
 }
 
+/* A slow log that could not be read is never "empty". */
+Test(panes, redis_unread_slow_log_says_why)
+{
+	struct snapshot *s = build_redis(0);
+	struct pane p = make_pane(&pane_redis_ops);
+	struct pane_ctx c = make_ctx(s, NULL);
+	struct redis_model *m = s->data;
+	int r;
+
+	m->n_slowlog = 0;
+	m->slowlog_error = S(s, "SLOWLOG GET: unexpected reply (a string, "
+			     "not an array)");
+	draw_full(&p, &c);
+	cr_assert_lt(find_row("slow log is empty", 0), 0);
+	r = find_row("SLOWLOG GET: unexpected reply (a string, not an "
+		     "array)", 0);
+	cr_assert_geq(r, 0);
+	cr_assert_eq(scr_pair(r, col_of(r, "SLOWLOG GET")),
+		     role_pair(ROLE_WARN));
+	/* Read, and empty: it says so. */
+	m->slowlog_error = S(s, "");
+	p.ops->free(&p);
+	p = make_pane(&pane_redis_ops);
+	draw_full(&p, &c);
+	cr_assert_geq(find_row("slow log is empty", 0), 0);
+	p.ops->free(&p);
+	snapshot_unref(s);
+}
+
 Test(panes, kafka_groups_and_partitions)
 {
 	struct snapshot *s = build_kafka();
@@ -1144,28 +1371,79 @@ Test(panes, kafka_groups_and_partitions)
 	struct line l;
 	int r, h;
 
+	c.focused = false;      /* no selection bar over the colours */
 	draw_full(&p, &c);
 	r = find_row("brokers 2/3 up", 0);
 	cr_assert_eq(r, 0);
 	cr_assert_eq(scr_pair(0, 0), role_pair(ROLE_CRIT));
+	cr_assert_geq(find_row("4 under-replicated", 0), 0);
 	h = find_row("GROUP", 0);
-	/* Largest lag first, its growth signed. */
+	read_line(h, &l);
+	cr_assert(strstr(l.s, "STATUS") != NULL, "%s", l.s);
+	cr_assert(strstr(l.s, "LAG TIME") != NULL, "%s", l.s);
+	/* Largest lag first: its status, lag in seconds, members, worst
+	 * partition and growth. */
 	read_line(h + 1, &l);
+	cr_assert(strstr(l.s, "STALL") != NULL, "%s", l.s);
 	cr_assert(strstr(l.s, "orders-consumer") != NULL, "%s", l.s);
+	cr_assert(strstr(l.s, "4m10s") != NULL, "%s", l.s);
 	cr_assert(strstr(l.s, "+1.2k/s") != NULL, "%s", l.s);
+	cr_assert_eq(scr_pair(h + 1, col_of(h + 1, "STALL")),
+		     role_pair(ROLE_CRIT));
+	read_line(h + 2, &l);
+	cr_assert(strstr(l.s, "OK") != NULL, "%s", l.s);
+	/* The selected group's rule, with its numbers, under the table. */
+	r = find_row("STALL: partition 0 committed 5,000 for 4m10s", h + 2);
+	cr_assert_geq(r, 0);
 	cr_assert_geq(find_row("lag orders-consumer", 0), 0);
+
 	press(&p, &c, 'v');
 	draw_full(&p, &c);
-	cr_assert_geq(find_row("PARTITION", 0), 0);
-	r = find_row("group orders-consumer topic orders", 0);
-	cr_assert_geq(r, 0);
-	/* Partition 1 never committed: a dash, not 0. */
+	cr_assert_geq(find_row("group orders-consumer topic orders", 0), 0);
+	cr_assert_geq(find_row("Stable · 2 members", 0), 0);
 	h = find_row("PARTITION", 0);
+	cr_assert_geq(h, 0);
+	read_line(h, &l);
+	cr_assert(strstr(l.s, "OWNER") != NULL, "%s", l.s);
 	read_line(h + 1, &l);
-	cr_assert(strstr(l.s, "—") != NULL || strstr(l.s, "5000") != NULL,
-		  "%s", l.s);
-	cr_assert_geq(find_row("—", h), 0);
-	cr_assert_geq(find_row("11000", h), 0);
+	cr_assert(strstr(l.s, "5000") != NULL, "%s", l.s);
+	cr_assert(strstr(l.s, "11000") != NULL, "%s", l.s);
+	cr_assert(strstr(l.s, "orders-7d9f@10.0.0.7") != NULL, "%s", l.s);
+	/* Partition 1 never committed: said so, and its lag a dash, not 0. */
+	read_line(h + 2, &l);
+	cr_assert(strstr(l.s, "no commit") != NULL, "%s", l.s);
+	cr_assert(strstr(l.s, "—") != NULL, "%s", l.s);
+	/* The selected partition's rule. */
+	cr_assert_geq(find_row("STALL: partition 0 committed", h + 2), 0);
+	p.ops->free(&p);
+	snapshot_unref(s);
+}
+
+Test(panes, kafka_sorts_by_lag_time_and_shows_the_metrics_view)
+{
+	struct snapshot *s = build_kafka();
+	struct kafka_model *m = s->data;
+	struct pane p = make_pane(&pane_kafka_ops);
+	struct pane_ctx c = make_ctx(s, NULL);
+	struct line l;
+	int h, r;
+
+	/* billing: less lag, but older. */
+	m->groups[0].lag_s = 900;
+	m->groups[0].lag_s_floor = true;
+	m->metrics_view = true;
+	m->notice = S(s, "metrics view (kafka_exporter via Prometheus): "
+		      "brokers: metadata: no broker answered within 5s");
+	press(&p, &c, 's');
+	draw_full(&p, &c);
+	cr_assert_geq(find_row("sort lag time", 0), 0);
+	r = find_row("metrics view (kafka_exporter via Prometheus)", 0);
+	cr_assert_eq(r, 1);
+	cr_assert_eq(scr_pair(r, 0), role_pair(ROLE_WARN));
+	h = find_row("GROUP", 0);
+	read_line(h + 1, &l);
+	cr_assert(strstr(l.s, "billing") != NULL, "%s", l.s);
+	cr_assert(strstr(l.s, "≥15m00s") != NULL, "%s", l.s);
 	p.ops->free(&p);
 	snapshot_unref(s);
 }
@@ -1235,6 +1513,67 @@ Test(panes, metrics_sparkline_spans_thirty_minutes)
 	snapshot_unref(s);
 }
 
+/* A panel of one series has no heading: its thresholds are on its line.
+ * Every sparkline says its scale, and the pane the time it spans. */
+Test(panes, metrics_scale_span_and_single_series_thresholds)
+{
+	struct snapshot *s = build_metrics();
+	struct metrics_model *m = s->data;
+	struct metric_panel *pn = &m->panels[1];
+	struct pane p = make_pane(&pane_metrics_ops);
+	struct pane_ctx c = make_ctx(s, NULL);
+	struct line l;
+	char *d;
+	int r;
+
+	/* p95 latency: one series without a label, warn 2 s. */
+	pn->rows[0].label = S(s, "");
+	pn->rows[0].history = make_series(s, 121, 0.5, 0.01);
+	pn->warn = 2;
+	m->panels[0].rows[0].history = make_series(s, 121, 0.01, 0.0001);
+	c.focused = false;
+	draw_full(&p, &c);
+	cr_assert_geq(find_row("sparklines: last 30m, one point per 15s, "
+			       "each from 0 to the value at its right", 0),
+		      0);
+	r = find_row("p95 latency", 0);
+	cr_assert_geq(r, 0);
+	read_line(r, &l);
+	/* Scaled to its threshold, which is above every sample. */
+	cr_assert(strstr(l.s, "0–2.00 s  warn 2.00 s") != NULL, "%s",
+		  l.s);
+	cr_assert_eq(l.col[strlen(l.s) - 1], COLS - 1, "%s", l.s);
+	/* A row of a split panel: its scale only (the heading has the
+	 * thresholds); the data's top when it passes the threshold. */
+	r = find_row("  api", 0);
+	read_line(r, &l);
+	cr_assert(strstr(l.s, "0–5.0 %") != NULL, "%s", l.s);
+	cr_assert(strstr(l.s, "warn") == NULL, "%s", l.s);
+	cr_assert_geq(find_row("5xx ratio  warn 1.0 %  crit 5.0 %", 0), 0);
+
+	/* Narrower: the sparkline keeps its room; the scale gives way
+	 * before the thresholds, which judge the value. */
+	werase(stdscr);
+	p.ops->draw(&p, &c, stdscr, 0, 0, ROWS, 50);
+	r = find_row("p95 latency", 0);
+	read_line(r, &l);
+	cr_assert(strstr(l.s, "warn 2.00 s") != NULL, "%s", l.s);
+	cr_assert(strstr(l.s, "0–") == NULL, "%s", l.s);
+	cr_assert_geq(col_of(r, "▃"), 0, "%s", l.s);
+
+	/* The record says both. */
+	p.view.sel = 3;
+	d = p.ops->detail(&p, &c);
+	cr_assert_not_null(d);
+	cr_assert(strstr(d, "history: last 30m, one point per 15s (121 "
+			 "points, 0 gaps)") != NULL, "%s", d);
+	cr_assert(strstr(d, "sparkline scale: 0–2.00 s") != NULL, "%s",
+		  d);
+	free(d);
+	p.ops->free(&p);
+	snapshot_unref(s);
+}
+
 Test(panes, alerts_order_and_targets)
 {
 	struct snapshot *s = build_alerts();
@@ -1273,6 +1612,79 @@ Test(panes, alerts_order_and_targets)
 	draw_full(&p, &c);
 	cr_assert(target_of(&p, &c, TARGET_ALERT, &tg));
 	cr_assert_str_eq(tg.u.alert.fingerprint, "fp-crit-new");
+	p.ops->free(&p);
+	snapshot_unref(s);
+}
+
+/* Alertmanager's states, each its own word: firing, silenced, inhibited
+ * (both: suppressed, still firing). */
+Test(panes, alerts_show_alertmanagers_state)
+{
+	struct snapshot *s = build_alerts();
+	struct pane p = make_pane(&pane_alerts_ops);
+	struct pane_ctx c = make_ctx(s, NULL);
+	struct line l;
+	int h;
+	char *d;
+
+	((struct alerts_model *)s->data)->alerts[1].inhibited = true;
+	draw_full(&p, &c);
+	h = find_row("SEVERITY", 0);
+	cr_assert_geq(h, 0);
+	cr_assert(strstr(read_line(h, &l)->s, "STATE") != NULL, "%s", l.s);
+	cr_assert(strstr(read_line(h + 1, &l)->s, "silenced") != NULL, "%s",
+		  l.s);
+	cr_assert(strstr(read_line(h + 2, &l)->s, "PodCrashLooping") != NULL);
+	cr_assert(strstr(l.s, "inhibited") != NULL, "%s", l.s);
+	cr_assert(strstr(read_line(h + 3, &l)->s, "firing") != NULL, "%s",
+		  l.s);
+	cr_assert_geq(find_row("inhibited 1", 0), 0);
+	press(&p, &c, 'j');
+	d = p.ops->detail(&p, &c);
+	cr_assert(strstr(d, "state: inhibited (suppressed: still firing, not "
+			 "notified)") != NULL, "%s", d);
+	free(d);
+	p.ops->free(&p);
+	snapshot_unref(s);
+}
+
+/* The record of an alert: what it says, where to look, who is told. */
+Test(panes, alert_detail_has_description_runbook_source_and_receivers)
+{
+	struct snapshot *s = build_alerts();
+	struct alerts_model *m = s->data;
+	struct pane p = make_pane(&pane_alerts_ops);
+	struct pane_ctx c = make_ctx(s, NULL);
+	struct alert_row *a = &m->alerts[3];    /* HighErrorRate, first */
+	char *d;
+
+	a->description = S(s, "More than 5 % of api requests fail.\n"
+			   "Check the latest deploy.");
+	a->runbook_url = S(s, "https://runbooks.example.com/api/5xx");
+	a->generator_url = S(s, "http://prom:9090/graph?g0.expr=x");
+	a->receivers = S(s, "pagerduty-api, slack-incidents");
+	a->matchers = S(s, "alertname=\"HighErrorRate\" service=\"api\"");
+	draw_full(&p, &c);
+	d = p.ops->detail(&p, &c);
+	cr_assert_not_null(d);
+	cr_assert(strstr(d, "receivers: pagerduty-api, slack-incidents\n")
+		  != NULL, "%s", d);
+	cr_assert(strstr(d, "runbook: https://runbooks.example.com/api/5xx\n")
+		  != NULL, "%s", d);
+	cr_assert(strstr(d, "source: http://prom:9090/graph?g0.expr=x\n") !=
+		  NULL, "%s", d);
+	cr_assert(strstr(d, "all labels: alertname=\"HighErrorRate\" "
+			 "service=\"api\"\n") != NULL, "%s", d);
+	cr_assert(strstr(d, "\ndescription:\nMore than 5 % of api requests "
+			 "fail.\nCheck the latest deploy.\n") != NULL, "%s",
+		  d);
+	free(d);
+	/* Without them (Prometheus's own alerts): dashes, no description. */
+	press(&p, &c, 'j');
+	d = p.ops->detail(&p, &c);
+	cr_assert(strstr(d, "runbook: \u2014\n") != NULL, "%s", d);
+	cr_assert(strstr(d, "description:") == NULL, "%s", d);
+	free(d);
 	p.ops->free(&p);
 	snapshot_unref(s);
 }
@@ -1521,14 +1933,15 @@ Test(panes, status_hints_come_from_the_source_actions)
 	a.panes[alerts].ops->draw(&a.panes[alerts], &c, stdscr, 0, 0, ROWS,
 				  COLS);
 	header_hints(&a, hints, sizeof(hints));
-	cr_expect(strstr(hints, "E\texpire silence\ns\tsort\nv\talerts\n")
-		  != NULL, "%s", hints);
+	cr_expect(strstr(hints, "E\texpire silence\nX\textend silence\n"
+			 "s\tsort\nv\talerts\n") != NULL, "%s", hints);
 	cr_expect(strstr(hints, "A\tsilence\n") == NULL, "%s", hints);
 
 	/* Read-only removes both: they are destructive, in the demo too. */
 	a.read_only = true;
 	header_hints(&a, hints, sizeof(hints));
 	cr_expect(strstr(hints, "expire silence") == NULL, "%s", hints);
+	cr_expect(strstr(hints, "extend silence") == NULL, "%s", hints);
 	cr_expect(strstr(hints, "s\tsort\nv\talerts\n") != NULL, "%s",
 		  hints);
 	app_ctx_release(&c);

@@ -210,7 +210,7 @@ model(const char *query, const char *state)
 	x[0].user = "billing";
 	x[0].db = "orders";
 	x[0].client = "10.0.0.5:51234";
-	x[0].app = "";
+	x[0].app = "billing-worker";
 	x[0].state = state;
 	x[0].wait_event = "";
 	x[0].query = query;
@@ -220,6 +220,7 @@ model(const char *query, const char *state)
 	x[0].lock_mode = "";
 	x[0].lock_rel = "";
 	x[0].wait_s = NAN;
+	x[0].state_s = 25;
 	x[1] = x[0];
 	x[1].pid = 4301;
 	x[1].blocked_by = snapshot_alloc(s, sizeof(int));
@@ -268,10 +269,13 @@ Test(postgres, describe_without_a_server)
 	cr_assert(strstr(buf, "SELECT pg_terminate_backend(4242);\n") == buf,
 		  "%s", buf);
 	cr_assert(strstr(buf, "target: pid 4242, user billing, db orders, "
-			 "client 10.0.0.5:51234, backend started "
-			 "2026-11-18 11:06:40Z") != NULL, "%s", buf);
+			 "application billing-worker, client 10.0.0.5:51234, "
+			 "backend started 2026-11-18 11:06:40Z") != NULL, "%s",
+		  buf);
 	cr_assert(strstr(buf, "state: active, query started ") != NULL, "%s",
 		  buf);
+	cr_assert(strstr(buf, "(30s before the poll), transaction open 31s\n")
+		  != NULL, "%s", buf);
 	/* One line, escapes shown, never sent to the terminal. */
 	cr_assert(strstr(buf, "query: UPDATE accounts SET x = 1 /* "
 			 "\\x1b[2J */\n") != NULL, "%s", buf);
@@ -294,6 +298,12 @@ Test(postgres, describe_without_a_server)
 	cr_assert(strstr(buf, "SELECT pg_cancel_backend(4242);") == buf);
 	cr_assert(strstr(buf, "cancel will not release its locks") != NULL,
 		  "%s", buf);
+	/* Idle: how long, and its last query is not said to be running. */
+	cr_assert(strstr(buf, "state: idle in transaction for 25s, "
+			 "transaction open 31s\n") != NULL, "%s", buf);
+	cr_assert(strstr(buf, "last query (finished): UPDATE t SET v = 1\n")
+		  != NULL, "%s", buf);
+	cr_assert(strstr(buf, "query started") == NULL, "%s", buf);
 
 	/* Not a session: the text says so instead of naming a pid. */
 	req.target.type = TARGET_SOURCE;

@@ -294,7 +294,9 @@ Test(prom_json, fingerprint_matches_alertmanager)
 static const char am_alerts[] =
 	"[{\"annotations\":{\"summary\":\"5xx high\",\"description\":\"d\"},"
 	"\"endsAt\":\"2026-11-22T14:20:55.245Z\",\"fingerprint\":"
-	"\"0df005333d9e37c9\",\"receivers\":[{\"name\":\"null\"}],"
+	"\"0df005333d9e37c9\",\"receivers\":[{\"name\":\"null\"},"
+	"{\"name\":\"pager\"}],\"generatorURL\":"
+	"\"http://prom:9090/graph?g0.expr=up\","
 	"\"startsAt\":\"2026-11-22T14:00:00.000Z\",\"status\":{\"inhibitedBy\":"
 	"[],\"silencedBy\":[],\"state\":\"active\"},\"updatedAt\":"
 	"\"2026-11-22T14:15:55.245Z\",\"labels\":{\"alertname\":"
@@ -332,6 +334,12 @@ Test(prom_json, am_alerts)
 	cr_assert_eq(a.v[1].n_inhibited_by, 1);
 	cr_assert_str_eq(a.v[1].silenced_by[0],
 			 "fe0f2500-3618-4159-b170-b6bb94bf5606");
+	/* Where it came from and where it goes, for its record. */
+	cr_assert_str_eq(a.v[0].receivers, "null, pager");
+	cr_assert_str_eq(a.v[0].generator_url, "http://prom:9090/graph?g0."
+			 "expr=up");
+	cr_assert_null(a.v[1].receivers);
+	cr_assert_null(a.v[1].generator_url);
 	prom_alerts_finish(&a);
 }
 
@@ -455,6 +463,29 @@ Test(prom_json, silences)
 	cr_assert_str_eq(s.v[1].state, "expired");
 	cr_assert_eq(s.v[1].n_matchers, 0);
 	prom_silences_finish(&s);
+
+	/* GET /api/v2/silence/ID: one of them, on its own. */
+	{
+		const char *one = strchr(body, '{');
+		const char *end = strstr(body, "},{\"id\":\"b\"");
+		char *obj = strndup(one, (size_t)(end - one) + 1);
+
+		cr_assert_eq(prom_json_parse_am_silence(obj, strlen(obj), &s,
+							&err), 0, "%s",
+			     err.msg);
+		cr_assert_eq(s.n, 1);
+		cr_assert_str_eq(s.v[0].id,
+				 "fe0f2500-3618-4159-b170-b6bb94bf5606");
+		cr_assert_eq(s.v[0].starts_ms,
+			     1795356000000LL + 16 * 60000);
+		cr_assert_eq(s.v[0].n_matchers, 3);
+		prom_silences_finish(&s);
+		cr_assert_eq(prom_json_parse_am_silence("[]", 2, &s, &err),
+			     -1);
+		cr_assert_not_null(strstr(err.msg, "a silence is not an "
+					  "object"), "%s", err.msg);
+		free(obj);
+	}
 }
 
 struct bad_silence_case {
@@ -723,32 +754,55 @@ ParameterizedTest(struct panel_key_case *c, prom_panels, loader_rejects,
 /* ---- silences: the operator's argument and the request body ------------- */
 
 struct arg_case {
-	char arg[64];
+	char arg[96];
 	int rc;
 	long long ms;
-	char comment[40];       /* or a part of the error */
+	char comment[48];       /* or a part of the error */
+	char matchers[96];      /* as alerts_matchers_text() writes them */
 };
 
 ParameterizedTestParameters(am_silence, arg)
 {
 	static struct arg_case cases[] = {
 		{ "2h deploy rollback in progress", 0, 7200000,
-		  "deploy rollback in progress" },
-		{ "  30m   db failover", 0, 1800000, "db failover" },
-		{ "1h30m x", 0, 5400000, "x" },
-		{ "1d maintenance", 0, 86400000, "maintenance" },
-		{ "90s y", 0, 90000, "y" },
-		{ "30d z", 0, 2592000000LL, "z" },
-		{ "2h", -1, 0, "usage: DURATION COMMENT" },
-		{ "2h   ", -1, 0, "usage: DURATION COMMENT" },
-		{ "deploy 2h", -1, 0, "usage: DURATION COMMENT" },
-		{ "2 h comment", -1, 0, "usage: DURATION COMMENT" },
-		{ "2x comment", -1, 0, "usage: DURATION COMMENT" },
-		{ "h comment", -1, 0, "usage: DURATION COMMENT" },
-		{ "", -1, 0, "usage: DURATION COMMENT" },
-		{ "30s too short", -1, 0, "must be 1m..30d" },
-		{ "31d too long", -1, 0, "must be 1m..30d" },
-		{ "99999999h overflow", -1, 0, "usage" },
+		  "deploy rollback in progress", "" },
+		{ "  30m   db failover", 0, 1800000, "db failover", "" },
+		{ "1h30m x", 0, 5400000, "x", "" },
+		{ "1d maintenance", 0, 86400000, "maintenance", "" },
+		{ "90s y", 0, 90000, "y", "" },
+		{ "30d z", 0, 2592000000LL, "z", "" },
+		/* Matchers, edited or typed, before the comment. */
+		{ "2h service=api deploy", 0, 7200000, "deploy",
+		  "service=\"api\"" },
+		{ "2h alertname=\"HighErrorRate\" service=~\"api|web\" "
+		  "rollback", 0, 7200000, "rollback",
+		  "alertname=\"HighErrorRate\" service=~\"api|web\"" },
+		{ "2h env!=\"prod\" team!~\"x.*\" alertname=A note", 0, 7200000,
+		  "note", "env!=\"prod\" team!~\"x.*\" alertname=\"A\"" },
+		{ "2h msg=\"say \\\"hi\\\"\" c", 0, 7200000, "c",
+		  "msg=\"say \\\"hi\\\"\"" },
+		{ "2h fix x=y later", 0, 7200000, "fix x=y later", "" },
+		{ "2h", -1, 0, "usage: DURATION [MATCHERS] COMMENT", "" },
+		{ "2h   ", -1, 0, "a comment is needed after the duration",
+		  "" },
+		{ "2h service=api", -1, 0, "a comment is needed after the "
+		  "matchers", "" },
+		{ "2h service=\"api deploy", -1, 0, "a quote is not closed",
+		  "" },
+		{ "2h env=~\"\" x", -1, 0, "an empty regex", "" },
+		{ "2h env!=\"prod\" x", -1, 0, "must not match an empty value",
+		  "" },
+		{ "2h a=~\".*\" x", -1, 0, "must not match an empty value", "" },
+		{ "2h a=\"b\"c x", -1, 0, "text after its quoted value", "" },
+		{ "deploy 2h", -1, 0, "usage: DURATION [MATCHERS] COMMENT",
+		  "" },
+		{ "2 h comment", -1, 0, "usage: DURATION", "" },
+		{ "2x comment", -1, 0, "usage: DURATION", "" },
+		{ "h comment", -1, 0, "usage: DURATION", "" },
+		{ "", -1, 0, "usage: DURATION", "" },
+		{ "30s too short", -1, 0, "must be 1m..30d", "" },
+		{ "31d too long", -1, 0, "must be 1m..30d", "" },
+		{ "99999999h overflow", -1, 0, "usage", "" },
 	};
 
 	return cr_make_param_array(struct arg_case, cases,
@@ -757,14 +811,95 @@ ParameterizedTestParameters(am_silence, arg)
 
 ParameterizedTest(struct arg_case *c, am_silence, arg)
 {
-	int64_t ms = -1;
-	const char *comment = NULL;
+	struct alerts_silence sil;
 	struct err err = { "" };
+	char text[256];
 
-	cr_assert_eq(alerts_parse_silence(c->arg, &ms, &comment, &err), c->rc,
+	cr_assert_eq(alerts_parse_silence(c->arg, &sil, &err), c->rc,
 		     "'%s': %s", c->arg, err.msg);
 	/* The spec checks the operator's input the same way. */
 	cr_assert_eq(action_silence.check_input(c->arg, &err), c->rc,
+		     "'%s': %s", c->arg, err.msg);
+	if (c->rc == 0) {
+		cr_assert_eq(sil.dur_ms, c->ms);
+		cr_assert_str_eq(sil.comment, c->comment);
+		alerts_matchers_text(sil.m, sil.n_m, text, sizeof(text));
+		cr_assert_str_eq(text, c->matchers);
+	} else {
+		cr_assert_not_null(strstr(err.msg, c->comment), "'%s'",
+				   err.msg);
+	}
+}
+
+/* Matchers written out read back as the same matchers. */
+Test(am_silence, matchers_round_trip)
+{
+	struct alerts_silence a, b;
+	struct err err = { "" };
+	char text[512], again[600];
+
+	cr_assert_eq(alerts_parse_silence("1h job=\"a b\" path=~\"/x\\\\d+\" "
+					  "q!=\"\\\"\" why", &a, &err), 0,
+		     "%s", err.msg);
+	cr_assert_eq(a.n_m, 3);
+	cr_assert_str_eq(a.m[0].value, "a b");
+	cr_assert_str_eq(a.m[1].value, "/x\\d+");
+	cr_assert_str_eq(a.m[2].value, "\"");
+	alerts_matchers_text(a.m, a.n_m, text, sizeof(text));
+	snprintf(again, sizeof(again), "1h %s why", text);
+	cr_assert_eq(alerts_parse_silence(again, &b, &err), 0, "%s", err.msg);
+	cr_assert_eq(b.n_m, a.n_m);
+	cr_assert_eq(memcmp(a.m, b.m, a.n_m * sizeof(a.m[0])), 0);
+	/* Whole matchers only when cut. */
+	alerts_matchers_text(a.m, a.n_m, text, 20);
+	cr_assert_str_eq(text, "job=\"a b\"");
+}
+
+Test(am_silence, matchers_match_labels)
+{
+	static const char *const names[] = { "alertname", "service" };
+	static const char *const values[] = { "HighErrorRate", "api" };
+	struct alerts_silence s;
+	struct err err = { "" };
+
+	cr_assert_eq(alerts_parse_silence("1h service=~\"api|web\" "
+					  "alertname!=Other x", &s, &err), 0);
+	cr_assert_eq(alerts_matchers_match(s.m, s.n_m, names, values, 2), 1);
+	cr_assert_eq(alerts_parse_silence("1h service=~\"ap\" x", &s, &err),
+		     0);
+	/* Anchored at both ends, as Alertmanager's. */
+	cr_assert_eq(alerts_matchers_match(s.m, s.n_m, names, values, 2), 0);
+	cr_assert_eq(alerts_parse_silence("1h zone=b x", &s, &err), 0);
+	cr_assert_eq(alerts_matchers_match(s.m, s.n_m, names, values, 2), 0);
+	cr_assert_eq(alerts_parse_silence("1h service=~\"(\" x", &s, &err), 0);
+	cr_assert_eq(alerts_matchers_match(s.m, s.n_m, names, values, 2), -1);
+}
+
+ParameterizedTestParameters(am_silence, extend)
+{
+	static struct arg_case cases[] = {
+		{ "2h", 0, 7200000, "", "" },
+		{ " 30m the fix needs another deploy", 0, 1800000,
+		  "the fix needs another deploy", "" },
+		{ "", -1, 0, "usage: DURATION [COMMENT]", "" },
+		{ "soon", -1, 0, "usage: DURATION [COMMENT]", "" },
+		{ "2hx", -1, 0, "usage", "" },
+		{ "30s", -1, 0, "extend by 1m..30d", "" },
+	};
+
+	return cr_make_param_array(struct arg_case, cases,
+				   sizeof(cases) / sizeof(cases[0]));
+}
+
+ParameterizedTest(struct arg_case *c, am_silence, extend)
+{
+	const char *comment = NULL;
+	int64_t ms = -1;
+	struct err err = { "" };
+
+	cr_assert_eq(alerts_parse_extend(c->arg, &ms, &comment, &err), c->rc,
+		     "'%s': %s", c->arg, err.msg);
+	cr_assert_eq(action_extend_silence.check_input(c->arg, &err), c->rc,
 		     "'%s': %s", c->arg, err.msg);
 	if (c->rc == 0) {
 		cr_assert_eq(ms, c->ms);
@@ -781,7 +916,9 @@ Test(am_silence, body_matches_every_label_exactly)
 		{ (char *)"alertname", (char *)"HighErrorRate" },
 		{ (char *)"service", (char *)"a\"pi" },
 	};
-	char *body = am_silence_body(l, 2, 1795356000000LL,
+	struct alerts_matcher am[ALERTS_MATCHERS_MAX];
+	size_t n = am_label_matchers(l, 2, am, ALERTS_MATCHERS_MAX);
+	char *body = am_silence_body(NULL, am, n, 1795356000000LL,
 				     1795356000000LL + 7200000, "root@h",
 				     "rollback \"now\"");
 	cJSON *doc = cJSON_Parse(body), *m;
@@ -803,6 +940,25 @@ Test(am_silence, body_matches_every_label_exactly)
 						    "isRegex")));
 	cr_assert(cJSON_IsTrue(cJSON_GetObjectItem(cJSON_GetArrayItem(m, 0),
 						   "isEqual")));
+	cr_assert_null(cJSON_GetObjectItem(doc, "id"), "a new silence");
+	cJSON_Delete(doc);
+	free(body);
+
+	/* An update names its silence; regex and negative matchers keep
+	 * their flags. */
+	am[1].is_regex = true;
+	am[1].is_equal = false;
+	body = am_silence_body("fe0f2500-3618-4159-b170-b6bb94bf5606", am, n,
+			       1795356000000LL, 1795356000000LL + 7200000,
+			       "root@h", "x");
+	doc = cJSON_Parse(body);
+	cr_assert_str_eq(cJSON_GetObjectItem(doc, "id")->valuestring,
+			 "fe0f2500-3618-4159-b170-b6bb94bf5606");
+	m = cJSON_GetObjectItem(doc, "matchers");
+	cr_assert(cJSON_IsTrue(cJSON_GetObjectItem(cJSON_GetArrayItem(m, 1),
+						   "isRegex")));
+	cr_assert(cJSON_IsFalse(cJSON_GetObjectItem(cJSON_GetArrayItem(m, 1),
+						    "isEqual")));
 	cJSON_Delete(doc);
 	free(body);
 }

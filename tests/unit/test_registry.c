@@ -312,10 +312,18 @@ Test(registry, demo_adds_one_source_per_kind)
 {
 	struct config demo = { 0 };
 	struct err err = { "" };
+	bool seen[SNAP_KIND_COUNT] = { false };
 
 	cr_assert_eq(probe_add_demo(&demo, r, 1, &err), 0, "%s", err.msg);
-	cr_expect_eq(demo.n_sections, SNAP_KIND_COUNT);
-	cr_expect_eq(state_source_count(st), SNAP_KIND_COUNT);
+	/* Every kind, and two endpoint checks. */
+	cr_expect_eq(demo.n_sections, SNAP_KIND_COUNT + 1);
+	cr_expect_eq(state_source_count(st), demo.n_sections);
+	for (size_t i = 0; i < state_source_count(st); i++) {
+		seen[state_source_kind(st, (int)i)] = true;
+	}
+	for (int k = 0; k < SNAP_KIND_COUNT; k++) {
+		cr_expect(seen[k], "no demo source of kind %d", k);
+	}
 	cr_expect_geq(state_find_source(st, "postgres.demo"), 0);
 	cr_expect_eq(probe_add_demo(&demo, r, 0, &err), -1);
 	cr_expect_str_eq(err.msg, "demo speed must be above 0, got 0");

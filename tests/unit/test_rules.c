@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "core/rules.h"
+#include "core/rules_internal.h"
 #include "core/snapshot.h"
 #include "core/state.h"
 #include "core/timeline.h"
@@ -161,6 +162,20 @@ kafka_snap(const char *group, const char *topic, double lag, double rate)
 	m->groups[0].lag_per_s = rate;
 	m->n_groups = 1;
 	s->data = m;
+	return s;
+}
+
+/* A group the evaluator judged: status with its reason. */
+static struct snapshot *
+kafka_status_snap(const char *group, enum kafka_status st,
+		  const char *reason, double lag)
+{
+	struct snapshot *s = kafka_snap(group, "orders", lag, 0);
+	struct kafka_model *m = s->data;
+
+	m->groups[0].status = st;
+	m->groups[0].reason = reason;
+	m->under_replicated = -1;
 	return s;
 }
 
@@ -378,7 +393,8 @@ Test(rules, pg_blocked_chain_counts_transitively)
 	pg_add(s, m, 101, 5, by_100);
 	pg_add(s, m, 102, 10, by_root);
 	assert_one(s, "pg-blocked:4242", HEALTH_CRIT,
-		   "3 sessions blocked behind pid 4242 (longest 42s)");
+		   "3 sessions blocked behind pid 4242, longest wait 42 s > "
+		   "30 s");
 	snapshot_unref(s);
 }
 
@@ -391,7 +407,7 @@ Test(rules, pg_one_short_wait_is_warn)
 	/* The blocker is not visible to the role: still the root. */
 	pg_add(s, m, 8, 3, by);
 	assert_one(s, "pg-blocked:7", HEALTH_WARN,
-		   "1 session blocked behind pid 7 (longest 3s)");
+		   "1 session blocked behind pid 7, longest wait 3.0 s");
 	snapshot_unref(s);
 }
 
@@ -408,7 +424,8 @@ Test(rules, pg_five_blocked_is_crit)
 	}
 	/* No lock wait known: a waiter's wait is its query's age (1 s). */
 	assert_one(s, "pg-blocked:1", HEALTH_CRIT,
-		   "5 sessions blocked behind pid 1 (longest 1s)");
+		   "5 sessions blocked behind pid 1, longest wait 1.0 s; 5 "
+		   "sessions waiting in all >= 5");
 	snapshot_unref(s);
 
 	/* Neither known: no longest. */
@@ -418,7 +435,8 @@ Test(rules, pg_five_blocked_is_crit)
 		pg_add(s, m, pid, NAN, by)->query_s = NAN;
 	}
 	assert_one(s, "pg-blocked:1", HEALTH_CRIT,
-		   "5 sessions blocked behind pid 1");
+		   "5 sessions blocked behind pid 1; 5 sessions waiting in all "
+		   ">= 5");
 	snapshot_unref(s);
 }
 
@@ -430,7 +448,7 @@ Test(rules, pg_lock_cycle)
 
 	pg_add(s, m, 10, 1, by_a);
 	pg_add(s, m, 11, 1, by_b);
-	assert_one(s, "pg-blocked:cycle", HEALTH_CRIT,
+	assert_one(s, "pg-cycle", HEALTH_CRIT,
 		   "2 sessions blocked in a lock cycle");
 	snapshot_unref(s);
 }
@@ -454,11 +472,11 @@ Test(rules, pg_connections)
 
 	s = pg_conns(34, 200);
 	assert_one(s, "pg-conns", HEALTH_WARN,
-		   "connections at 92% of max_connections (184/200)");
+		   "connections at 92 % > 80 % of max_connections (184/200)");
 	snapshot_unref(s);
 	s = pg_conns(42, 200);
 	assert_one(s, "pg-conns", HEALTH_CRIT,
-		   "connections at 96% of max_connections (192/200)");
+		   "connections at 96 % > 95 % of max_connections (192/200)");
 	snapshot_unref(s);
 	s = pg_conns(10, 200);  /* exactly 80 % */
 	assert_none(s);
@@ -481,8 +499,8 @@ Test(rules, pg_idle_in_transaction)
 	x->state = "idle in transaction";
 	x->xact_s = 60;
 	assert_one(s, "pg-idle-xact", HEALTH_WARN,
-		   "1 session idle in transaction for more than 5m "
-		   "(oldest 12m03s, pid 777)");
+		   "1 session idle in transaction for more than 5 min "
+		   "(oldest pid 777, 12m03s)");
 	snapshot_unref(s);
 }
 
@@ -493,7 +511,8 @@ Test(rules, pg_idle_in_transaction_unseen_session)
 
 	m->oldest_idle_xact_s = 301;
 	assert_one(s, "pg-idle-xact", HEALTH_WARN,
-		   "a session is idle in transaction for 5m01s");
+		   "a session is idle in transaction for 5m01s (more than 5 "
+		   "min)");
 	snapshot_unref(s);
 	m = pg_new(&s);
 	m->oldest_idle_xact_s = 299;
@@ -503,23 +522,57 @@ Test(rules, pg_idle_in_transaction_unseen_session)
 
 /* ---- redis ------------------------------------------------------------ */
 
+/* Asserts that s has exactly two findings, worst first. */
+static void
+assert_two(struct snapshot *s, const char *key0, enum health sev0,
+	   const char *text0, const char *key1, enum health sev1,
+	   const char *text1)
+{
+	struct finding f[4];
+
+	cr_assert_eq(rules_findings(s, f, 4), 2);
+	cr_assert_str_eq(f[0].key, key0);
+	cr_assert_str_eq(f[0].text, text0);
+	cr_assert_eq(f[0].sev, sev0);
+	cr_assert_str_eq(f[1].key, key1);
+	cr_assert_str_eq(f[1].text, text1);
+	cr_assert_eq(f[1].sev, sev1);
+}
+
 Test(rules, redis_memory)
 {
 	struct snapshot *s = redis_snap(97, 100, 120);
 
-	assert_one(s, "redis-memory", HEALTH_CRIT,
-		   "memory at 97% of maxmemory, evicting 120 keys/s");
+	assert_two(s, "redis-memory", HEALTH_CRIT,
+		   "memory at 97 % > 95 % of maxmemory (97 B of 100 B)",
+		   "redis-evicting", HEALTH_WARN,
+		   "evicting keys at 120/s (maxmemory-policy allkeys-lru)");
 	snapshot_unref(s);
 	s = redis_snap(96, 100, 0);
 	assert_one(s, "redis-memory", HEALTH_CRIT,
-		   "memory at 96% of maxmemory");
+		   "memory at 96 % > 95 % of maxmemory (96 B of 100 B)");
 	snapshot_unref(s);
 	s = redis_snap(85, 100, 0);
 	assert_one(s, "redis-memory", HEALTH_WARN,
-		   "memory at 85% of maxmemory");
+		   "memory at 85 % > 80 % of maxmemory (85 B of 100 B)");
 	snapshot_unref(s);
 	s = redis_snap(50, 100, NAN);
 	assert_none(s);
+	snapshot_unref(s);
+}
+
+/* The numbers the issue saw: 2.39 M evicted at 90k/s, memory at 92 %. */
+Test(rules, redis_evicting_keys)
+{
+	struct snapshot *s = redis_snap(0.92 * 2147483648.0, 2147483648.0,
+					90000);
+
+	((struct redis_model *)s->data)->evicted_keys = 2390000;
+	assert_two(s, "redis-evicting", HEALTH_CRIT,
+		   "evicting keys at 90k/s > 1.0k/s (maxmemory-policy "
+		   "allkeys-lru, 2.4M since the server started)",
+		   "redis-memory", HEALTH_WARN,
+		   "memory at 92 % > 80 % of maxmemory (1.84 GiB of 2 GiB)");
 	snapshot_unref(s);
 }
 
@@ -530,22 +583,74 @@ Test(rules, redis_no_limit)
 	assert_none(s);
 	snapshot_unref(s);
 	s = redis_snap(10, 0, 0.5);
-	assert_one(s, "redis-memory", HEALTH_CRIT, "evicting 0.5 keys/s");
+	assert_one(s, "redis-evicting", HEALTH_WARN,
+		   "evicting keys at 0.5/s (maxmemory-policy allkeys-lru)");
 	snapshot_unref(s);
 }
 
 /* ---- kafka ------------------------------------------------------------ */
+
+Test(rules, kafka_status_is_a_finding_with_its_rule)
+{
+	struct snapshot *s;
+
+	s = kafka_status_snap("billing", KAFKA_STALL, "STALL: partition 3 "
+			      "committed 18,400 for 4m10s while log end rose "
+			      "9,200 (lag 10,200, 2 members)", 10200);
+	assert_one(s, "kafka:STALL:billing", HEALTH_CRIT,
+		   "billing STALL: partition 3 committed 18,400 for 4m10s "
+		   "while log end rose 9,200 (lag 10,200, 2 members)");
+	snapshot_unref(s);
+	s = kafka_status_snap("billing", KAFKA_STOP, "STOP: ...", 5);
+	assert_one(s, "kafka:STOP:billing", HEALTH_CRIT, "billing STOP: ...");
+	snapshot_unref(s);
+	s = kafka_status_snap("billing", KAFKA_REWIND, "REWIND: ...", 5);
+	assert_one(s, "kafka:REWIND:billing", HEALTH_WARN,
+		   "billing REWIND: ...");
+	snapshot_unref(s);
+	s = kafka_status_snap("billing", KAFKA_WARN, "WARN: ...", 5000);
+	assert_one(s, "kafka:WARN:billing", HEALTH_WARN, "billing WARN: ...");
+	snapshot_unref(s);
+	/* Growth past the runbook's critical lag is critical. */
+	s = kafka_status_snap("billing", KAFKA_WARN, "WARN: ...", 200000);
+	assert_one(s, "kafka:WARN:billing", HEALTH_CRIT, "billing WARN: ...");
+	snapshot_unref(s);
+	/* A judged group that is OK says nothing, whatever its lag. */
+	s = kafka_status_snap("billing", KAFKA_OK, "OK: lag ...", 500000);
+	assert_none(s);
+	snapshot_unref(s);
+}
+
+Test(rules, kafka_brokers_down_and_under_replicated)
+{
+	struct snapshot *s = kafka_status_snap("billing", KAFKA_OK, "OK", 0);
+	struct kafka_model *m = s->data;
+
+	m->brokers_up = 2;
+	m->brokers_total = 3;
+	assert_one(s, "kafka-brokers", HEALTH_CRIT,
+		   "1 of 3 Kafka brokers down");
+	snapshot_unref(s);
+	s = kafka_status_snap("billing", KAFKA_OK, "OK", 0);
+	m = s->data;
+	m->under_replicated = 12;
+	assert_one(s, "kafka-urp", HEALTH_WARN,
+		   "12 under-replicated partitions");
+	snapshot_unref(s);
+}
 
 Test(rules, kafka_lag)
 {
 	struct snapshot *s = kafka_snap("billing", "orders", 120000, 1200);
 
 	assert_one(s, "kafka-lag:billing/orders", HEALTH_CRIT,
-		   "group billing lag 120k and growing 1.2k/s (topic orders)");
+		   "group billing lag 120k > 100k messages and growing "
+		   "1.2k/s (topic orders)");
 	snapshot_unref(s);
 	s = kafka_snap("billing", "orders", 5000, 12);
 	assert_one(s, "kafka-lag:billing/orders", HEALTH_WARN,
-		   "group billing lag 5.0k and growing 12/s (topic orders)");
+		   "group billing lag 5.0k > 1.0k messages and growing 12/s "
+		   "(topic orders)");
 	snapshot_unref(s);
 	s = kafka_snap("billing", "orders", 5000, -40);
 	assert_none(s);
@@ -566,19 +671,19 @@ Test(rules, metrics_thresholds)
 
 	s = metric_snap("5xx ratio", UNIT_RATIO, 0.01, 0.05, "", 0.073);
 	assert_one(s, "metric:5xx ratio", HEALTH_CRIT,
-		   "5xx ratio 7.3 % (crit > 5 %)");
+		   "5xx ratio 7.3 % > 5 % (crit)");
 	snapshot_unref(s);
 	s = metric_snap("5xx ratio", UNIT_RATIO, 0.01, 0.05, "api", 0.02);
 	assert_one(s, "metric:5xx ratio:api", HEALTH_WARN,
-		   "5xx ratio [api] 2 % (warn > 1 %)");
+		   "5xx ratio [api] 2 % > 1 % (warn)");
 	snapshot_unref(s);
 	s = metric_snap("p99 latency", UNIT_SECONDS, 0.25, NAN, "", 0.35);
 	assert_one(s, "metric:p99 latency", HEALTH_WARN,
-		   "p99 latency 350 ms (warn > 250 ms)");
+		   "p99 latency 350 ms > 250 ms (warn)");
 	snapshot_unref(s);
 	s = metric_snap("hit ratio", UNIT_RATIO, 0.9, 0.8, "", 0.85);
 	assert_one(s, "metric:hit ratio", HEALTH_WARN,
-		   "hit ratio 85 % (warn < 90 %)");
+		   "hit ratio 85 % < 90 % (warn)");
 	snapshot_unref(s);
 }
 
@@ -612,17 +717,32 @@ Test(rules, alerts)
 	struct snapshot *s = alerts_snap(crit, 3);
 	struct finding f[4];
 
-	cr_assert_eq(rules_findings(s, f, 4), 2);
+	cr_assert_eq(rules_findings(s, f, 4), 3);
 	cr_assert_str_eq(f[0].key, "alert:abc123");
 	cr_assert_str_eq(f[0].text, "alert HighErrorRate firing (critical)");
 	cr_assert_eq(f[0].sev, HEALTH_CRIT);
 	cr_assert_str_eq(f[1].key, "alert:def456");
 	cr_assert_str_eq(f[1].text, "alert DiskFilling firing (warning)");
 	cr_assert_eq(f[1].sev, HEALTH_WARN);
+	/* Silenced: still there, as Alertmanager says, last and not
+	 * counted. */
+	cr_assert_str_eq(f[2].key, "alert:0a0a0a");
+	cr_assert_str_eq(f[2].text, "alert NodeDown firing (critical), "
+			 "silenced");
+	cr_assert(f[2].suppressed);
 	cr_assert_eq(rules_health(s), HEALTH_CRIT);
 	snapshot_unref(s);
 	s = alerts_snap(quiet, 1);
-	assert_none(s);
+	cr_assert_eq(rules_findings(s, f, 4), 1);
+	cr_assert(f[0].suppressed);
+	cr_assert_eq(rules_health(s), HEALTH_OK);
+	snapshot_unref(s);
+	((struct alerts_model *)(s = alerts_snap(crit, 1))->data)
+		->alerts[0].inhibited = true;
+	cr_assert_eq(rules_findings(s, f, 4), 1);
+	cr_assert_str_eq(f[0].text, "alert HighErrorRate firing (critical), "
+			 "inhibited");
+	cr_assert(f[0].suppressed);
 	snapshot_unref(s);
 }
 
@@ -635,8 +755,22 @@ struct tracker_fixture {
 
 static struct tracker_fixture fx;
 
+/* A tracker whose rules hold nothing: each finding opens and closes at
+ * the first snapshot that says so. */
 static void
 tracker_setup(void)
+{
+	fx.tl = timeline_new(NULL, NULL);
+	fx.rt = rules_tracker_new(fx.tl);
+	for (size_t i = 0; i < rules_hold_count(); i++) {
+		cr_assert_eq(rules_tracker_set_hold(fx.rt, rules_hold_name(i),
+						    0), 0);
+	}
+}
+
+/* One with the rules' own holds. */
+static void
+held_setup(void)
 {
 	fx.tl = timeline_new(NULL, NULL);
 	fx.rt = rules_tracker_new(fx.tl);
@@ -687,12 +821,44 @@ Test(rules, tracker_alert_open_close, .init = tracker_setup,
 	feed("alertmanager.prod", alerts_snap(NULL, 0));
 	cr_assert_eq(timeline_count(fx.tl), 2);
 	assert_entry(1, TL_ALERT_CLOSE, "alertmanager.prod",
-		     "resolved: alert HighErrorRate firing (critical)");
+		     "resolved: alert HighErrorRate no longer firing (fired 0s; "
+		     "was: alert HighErrorRate firing (critical))");
 	feed("alertmanager.prod", alerts_snap(NULL, 0));
 	cr_assert_eq(timeline_count(fx.tl), 2);
 	cr_assert_eq(rules_tracker_health(fx.rt, "alertmanager.prod"),
 		     HEALTH_OK);
 	cr_assert_eq(rules_tracker_health(fx.rt, "other"), HEALTH_UNKNOWN);
+}
+
+Test(rules, tracker_kafka_status_change_is_on_the_timeline,
+     .init = tracker_setup, .fini = tracker_teardown)
+{
+	feed("kafka.events", kafka_status_snap("billing", KAFKA_OK, "OK", 0));
+	cr_assert_eq(timeline_count(fx.tl), 0);
+	feed("kafka.events", kafka_status_snap("billing", KAFKA_WARN,
+					       "WARN: lag grew", 5000));
+	feed("kafka.events", kafka_status_snap("billing", KAFKA_WARN,
+					       "WARN: lag grew more", 9000));
+	cr_assert_eq(timeline_count(fx.tl), 1);
+	assert_entry(0, TL_FINDING_OPEN, "kafka.events",
+		     "billing WARN: lag grew");
+	/* WARN to STALL: one closes (saying what the group is now), the
+	 * other opens. */
+	feed("kafka.events", kafka_status_snap("billing", KAFKA_STALL,
+					       "STALL: stuck", 9000));
+	cr_assert_eq(timeline_count(fx.tl), 3);
+	assert_entry(1, TL_FINDING_CLOSE, "kafka.events",
+		     "cleared: billing now STALL: stuck (open 0s; worst: "
+		     "billing WARN: lag grew)");
+	assert_entry(2, TL_FINDING_OPEN, "kafka.events",
+		     "billing STALL: stuck");
+	cr_assert_eq(rules_tracker_health(fx.rt, "kafka.events"),
+		     HEALTH_CRIT);
+	feed("kafka.events", kafka_status_snap("billing", KAFKA_OK, "OK", 0));
+	cr_assert_eq(timeline_count(fx.tl), 4);
+	assert_entry(3, TL_FINDING_CLOSE, "kafka.events",
+		     "cleared: billing now OK (open 0s; was: billing "
+		     "STALL: stuck)");
 }
 
 Test(rules, tracker_uses_source_argument, .init = tracker_setup,
@@ -701,16 +867,20 @@ Test(rules, tracker_uses_source_argument, .init = tracker_setup,
 	feed("redis.sessions", redis_snap(99, 100, 0));
 	cr_assert_eq(timeline_count(fx.tl), 1);
 	assert_entry(0, TL_FINDING_OPEN, "redis.sessions",
-		     "memory at 99% of maxmemory");
+		     "memory at 99 % > 95 % of maxmemory (99 B of 100 B)");
 	/* Another source with the same finding is tracked apart. */
 	feed("redis.cache", redis_snap(99, 100, 0));
 	cr_assert_eq(timeline_count(fx.tl), 2);
 	assert_entry(1, TL_FINDING_OPEN, "redis.cache",
-		     "memory at 99% of maxmemory");
+		     "memory at 99 % > 95 % of maxmemory (99 B of 100 B)");
 	feed("redis.cache", redis_snap(10, 100, 0));
 	cr_assert_eq(timeline_count(fx.tl), 3);
+	/* What cleared it, with the value that did. */
 	assert_entry(2, TL_FINDING_CLOSE, "redis.cache",
-		     "resolved: memory at 99% of maxmemory");
+		     "cleared: memory at 10 % of maxmemory (10 B) (open 0s; "
+		     "was: memory at 99 % > 95 % of maxmemory (99 B of "
+		     "100 B))");
+	cr_assert_eq(timeline_get(fx.tl, 2)->finding->value, 0.1);
 	cr_assert_eq(rules_tracker_findings(fx.rt, "redis.sessions", NULL, 0),
 		     1);
 	cr_assert_eq(rules_tracker_findings(fx.rt, "redis.cache", NULL, 0),
@@ -732,7 +902,7 @@ Test(rules, tracker_down_up_keeps_findings, .init = tracker_setup,
 	feed("postgres.main", s);
 	cr_assert_eq(timeline_count(fx.tl), 1);
 	assert_entry(0, TL_FINDING_OPEN, "postgres.main",
-		     "1 session blocked behind pid 4242 (longest 2s)");
+		     "1 session blocked behind pid 4242, longest wait 2.0 s");
 
 	s = snapshot_new(SNAP_PG, "postgres.main");
 	snapshot_set_error(s, "connection refused (127.0.0.1:5432)");
@@ -758,8 +928,9 @@ Test(rules, tracker_down_up_keeps_findings, .init = tracker_setup,
 	assert_entry(2, TL_SOURCE_UP, "postgres.main",
 		     "postgres.main up (down for 1m05s)");
 	assert_entry(3, TL_FINDING_CLOSE, "postgres.main",
-		     "resolved: 1 session blocked behind pid 4242 "
-		     "(longest 2s)");
+		     "cleared: no session waits behind pid 4242, which has "
+		     "ended (0 waiting for locks in all) (open 1m15s; was: 1 "
+		     "session blocked behind pid 4242, longest wait 2.0 s)");
 	cr_assert_eq(rules_tracker_health(fx.rt, "postgres.main"),
 		     HEALTH_OK);
 	(void)m;
@@ -820,7 +991,8 @@ Test(rules, tracker_restarts_rising, .init = tracker_setup,
 	feed("k8s.prod", s);
 	cr_assert_eq(timeline_count(fx.tl), 2);
 	assert_entry(1, TL_FINDING_CLOSE, "k8s.prod",
-		     "resolved: pod api-1 restarting (3 restarts)");
+		     "cleared: pod api-1 Running, 3 restarts (open 10m00s; "
+		     "was: pod api-1 restarting (3 restarts))");
 	cr_assert_eq(rules_tracker_health(fx.rt, "k8s.prod"), HEALTH_OK);
 }
 
@@ -921,6 +1093,8 @@ Test(rules, derive_count_is_one_per_published_snapshot)
 	struct rules_tracker *rt = rules_tracker_new(tl);
 	int plain = state_add_source(st, "redis.cache", SNAP_REDIS);
 	int tracked = state_add_source(st, "redis.sessions", SNAP_REDIS);
+
+	cr_assert_eq(rules_tracker_set_hold(rt, "redis-memory", 0), 0);
 	struct snapshot *s;
 	unsigned long before = rules_derive_count();
 	int round, i;
@@ -991,4 +1165,327 @@ Test(rules, tracker_derives_what_it_is_fed, .init = tracker_setup,
 	cr_assert_eq(rules_tracker_health(fx.rt, "redis.other"),
 		     HEALTH_UNKNOWN);
 	snapshot_unref(late);
+}
+
+/* ---- findings with a life: holds, one per subject, severity changes ---- */
+
+#define MONO0 1000000
+/* 2026-11-22 10:00:00 UTC */
+#define WALL0 1795341600000LL
+
+/* s as taken t_ms after the start. */
+static struct snapshot *
+at(struct snapshot *s, int64_t t_ms)
+{
+	s->taken_mono_ms = MONO0 + t_ms;
+	s->taken_ms = WALL0 + t_ms;
+	return s;
+}
+
+/* A database where nobody waits. */
+static struct snapshot *
+pg_empty(void)
+{
+	struct snapshot *s;
+
+	pg_new(&s);
+	return s;
+}
+
+/* A pile-up: n sessions behind pid 4242 (idle in transaction for xact_s),
+ * the longest waiting wait_s. */
+static struct snapshot *
+pile_up(int n, double wait_s, double xact_s)
+{
+	struct snapshot *s;
+	struct pg_model *m = pg_new(&s);
+	struct pg_session *b;
+	int by[] = { 4242, 0 };
+
+	b = pg_add(s, m, 4242, NAN, NULL);
+	b->state = "idle in transaction";
+	b->xact_s = xact_s;
+	for (int i = 0; i < n; i++) {
+		pg_add(s, m, 5000 + i, i == 0 ? wait_s : wait_s / 2, by);
+	}
+	return s;
+}
+
+static size_t
+count_kind(enum tl_kind kind)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < timeline_count(fx.tl); i++) {
+		k += timeline_get(fx.tl, i)->kind == kind;
+	}
+	return k;
+}
+
+/* Under OLTP load waits come and go in well under a second, behind
+ * ever-changing pids: none of them is a finding. */
+Test(rules, sub_second_lock_waits_are_no_finding, .init = held_setup,
+     .fini = tracker_teardown)
+{
+	int t;
+
+	for (t = 0; t < 120; t++) {
+		struct snapshot *s;
+		struct pg_model *m = pg_new(&s);
+		int by[] = { 100 + t % 7, 0 };
+
+		pg_add(s, m, 100 + t % 7, NAN, NULL);
+		pg_add(s, m, 200 + t % 5, 0.05 * (t % 9), by);
+		feed("postgres.main", at(s, t * 1000));
+	}
+	cr_assert_eq(timeline_count(fx.tl), 0);
+	cr_assert_eq(rules_tracker_health(fx.rt, "postgres.main"), HEALTH_OK);
+}
+
+/* One pile-up is one finding: it opens once its longest wait passes the
+ * 5 s hold, is updated in place as it grows, says when it turns
+ * critical, and closes 5 s after it cleared, with what cleared it. */
+Test(rules, a_pile_up_is_one_finding_for_its_life, .init = held_setup,
+     .fini = tracker_teardown)
+{
+	struct snapshot *s;
+	struct finding f[2];
+	const struct tl_entry *e;
+
+	feed("postgres.main", at(pg_empty(), 0));
+	s = at(pile_up(1, 2, 3), 2000);
+	rules_track(fx.rt, "postgres.main", s);
+	cr_assert_eq(s->n_findings, 0, "2 s is not 5 s yet");
+	snapshot_unref(s);
+	feed("postgres.main", at(pile_up(2, 5.5, 6.5), 5500));
+	cr_assert_eq(timeline_count(fx.tl), 1);
+	assert_entry(0, TL_FINDING_OPEN, "postgres.main",
+		     "2 sessions blocked behind pid 4242, idle in transaction "
+		     "for 6.5 s, longest wait 5.5 s");
+	e = timeline_get(fx.tl, 0);
+	cr_assert_not_null(e->finding);
+	cr_assert_str_eq(e->finding->key, "pg-blocked:4242");
+	cr_assert_str_eq(e->finding->subject,
+			 "sessions blocked behind pid 4242");
+	cr_assert_eq(e->finding->value, 2);
+	cr_assert_eq(e->finding->since_ms, WALL0);
+	cr_assert_not(e->finding->preexisting);
+
+	/* Growing: the snapshot's finding says so, the record does not
+	 * repeat it. */
+	s = at(pile_up(4, 12, 13), 12000);
+	rules_track(fx.rt, "postgres.main", s);
+	cr_assert_eq(s->n_findings, 1);
+	cr_assert_str_eq(s->findings[0].text, "4 sessions blocked behind pid "
+			 "4242, idle in transaction for 13 s, longest wait "
+			 "12 s");
+	cr_assert_eq(s->findings[0].opened_ms, WALL0 + 5500);
+	cr_assert_eq(s->findings[0].peak, 4);
+	snapshot_unref(s);
+	cr_assert_eq(timeline_count(fx.tl), 1);
+
+	/* Seven waiting: critical once it has held 5 s. */
+	feed("postgres.main", at(pile_up(7, 20, 21), 20000));
+	cr_assert_eq(timeline_count(fx.tl), 1);
+	feed("postgres.main", at(pile_up(7, 23, 24), 23000));
+	cr_assert_eq(timeline_count(fx.tl), 1);
+	feed("postgres.main", at(pile_up(7, 25, 26), 25000));
+	cr_assert_eq(timeline_count(fx.tl), 2);
+	assert_entry(1, TL_FINDING_SEV, "postgres.main",
+		     "warn -> crit: 7 sessions blocked behind pid 4242, idle "
+		     "in transaction for 26 s, longest wait 25 s; 7 sessions "
+		     "waiting in all >= 5");
+	cr_assert_eq(timeline_get(fx.tl, 1)->finding->sev, HEALTH_CRIT);
+	cr_assert_eq(rules_tracker_health(fx.rt, "postgres.main"),
+		     HEALTH_CRIT);
+	feed("postgres.main", at(pile_up(7, 200, 201), 200000));
+	cr_assert_eq(timeline_count(fx.tl), 2);
+
+	/* Terminated: gone, but a finding closes only after 5 s clear. */
+	feed("postgres.main", at(pg_empty(), 202000));
+	cr_assert_eq(timeline_count(fx.tl), 2);
+	cr_assert_eq(rules_tracker_findings(fx.rt, "postgres.main", f, 2), 1);
+	cr_assert(f[0].clearing);
+	feed("postgres.main", at(pg_empty(), 207000));
+	cr_assert_eq(timeline_count(fx.tl), 3);
+	assert_entry(2, TL_FINDING_CLOSE, "postgres.main",
+		     "cleared: no session waits behind pid 4242, which has "
+		     "ended (0 waiting for locks in all) (open 3m21s; was: "
+		     "7 sessions blocked behind pid 4242, idle in transaction "
+		     "for 3m21s, longest wait 3m20s; 7 sessions waiting in "
+		     "all >= 5)");
+	e = timeline_get(fx.tl, 2);
+	cr_assert_eq(e->finding->value, 0, "the clearing value");
+	cr_assert_eq(e->finding->peak, 7);
+	cr_assert_eq(e->finding->opened_ms, WALL0 + 5500);
+	cr_assert_eq(rules_tracker_health(fx.rt, "postgres.main"), HEALTH_OK);
+	cr_assert_eq(count_kind(TL_FINDING_OPEN), 1);
+}
+
+/* A clear shorter than the hold is not a close: the finding stays one. */
+Test(rules, a_short_clear_does_not_close, .init = held_setup,
+     .fini = tracker_teardown)
+{
+	feed("postgres.main", at(pg_empty(), 0));
+	feed("postgres.main", at(pile_up(2, 6, 7), 6000));
+	feed("postgres.main", at(pg_empty(), 8000));
+	feed("postgres.main", at(pile_up(2, 9, 10), 10000));
+	feed("postgres.main", at(pg_empty(), 12000));
+	feed("postgres.main", at(pg_empty(), 16000));
+	cr_assert_eq(timeline_count(fx.tl), 1);
+	feed("postgres.main", at(pg_empty(), 17000));
+	cr_assert_eq(timeline_count(fx.tl), 2);
+	cr_assert_eq(count_kind(TL_FINDING_CLOSE), 1);
+}
+
+/* warn -> crit and crit -> warn are entries once they held the rule's
+ * hold (metrics: 15 s); a one-poll spike is none. */
+Test(rules, metric_severity_changes_are_entries, .init = held_setup,
+     .fini = tracker_teardown)
+{
+	static const double v[] = {
+		0.0157, 0.0157, 0.0157, 0.0157, 0.088, 0.0157, 0.088, 0.088,
+		0.088, 0.088, 0.02, 0.02, 0.02, 0.02, 0.004, 0.004, 0.004,
+		0.004,
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(v) / sizeof(v[0]); i++) {
+		feed("prometheus.prod", at(metric_snap("5xx ratio", UNIT_RATIO,
+						       0.01, 0.05, "api",
+						       v[i]),
+					   (int64_t)i * 5000));
+	}
+	cr_assert_eq(timeline_count(fx.tl), 4);
+	assert_entry(0, TL_FINDING_OPEN, "prometheus.prod",
+		     "5xx ratio [api] 1.57 % > 1 % (warn)");
+	assert_entry(1, TL_FINDING_SEV, "prometheus.prod",
+		     "warn -> crit: 5xx ratio [api] 8.8 % > 5 % (crit)");
+	assert_entry(2, TL_FINDING_SEV, "prometheus.prod",
+		     "crit -> warn: 5xx ratio [api] 2 % > 1 % (warn)");
+	assert_entry(3, TL_FINDING_CLOSE, "prometheus.prod",
+		     "cleared: 5xx ratio [api] 0.4 % (open 1m10s; worst: 5xx "
+		     "ratio [api] 8.8 % > 5 % (crit))");
+	cr_assert_eq(timeline_get(fx.tl, 3)->finding->value, 0.004);
+	cr_assert_eq(timeline_get(fx.tl, 3)->finding->peak, 0.088);
+}
+
+/* Numbers with enough digits that the comparison shows. */
+Test(rules, comparisons_print_the_digits_that_differ)
+{
+	char buf[64];
+
+	cr_assert_str_eq(rules_fmt_cmp(UNIT_RATIO, 0.0104, ">", 0.01, buf,
+				       sizeof(buf)), "1.04 % > 1 %");
+	cr_assert_str_eq(rules_fmt_cmp(UNIT_RATIO, 0.01004, ">", 0.01, buf,
+				       sizeof(buf)), "1.004 % > 1 %");
+	cr_assert_str_eq(rules_fmt_cmp(UNIT_SECONDS, 2.0004, ">", 2, buf,
+				       sizeof(buf)), "2.0004 s > 2 s");
+	cr_assert_str_eq(rules_fmt_cmp(UNIT_NONE, 100000.4, ">", 100000,
+				       buf, sizeof(buf)),
+			 "100000.4 > 100000");
+	cr_assert_str_eq(rules_fmt_cmp(UNIT_RATIO, 0.073, ">", 0.05, buf,
+				       sizeof(buf)), "7.3 % > 5 %");
+	cr_assert_str_eq(rules_fmt_cmp(UNIT_SECONDS, 0.35, ">", 0.25, buf,
+				       sizeof(buf)), "350 ms > 250 ms");
+	cr_assert_str_eq(rules_fmt_cmp(UNIT_RATIO, 0.01, ">", 0.01, buf,
+				       sizeof(buf)), "1 % > 1 %");
+}
+
+/* A condition there at the first poll opens marked as such: it does not
+ * say when the incident started. */
+Test(rules, conditions_there_from_the_start_are_marked, .init = held_setup,
+     .fini = tracker_teardown)
+{
+	feed("redis.cache", at(redis_snap(90, 100, 0), 0));
+	feed("redis.cache", at(redis_snap(90, 100, 0), 10000));
+	cr_assert_eq(timeline_count(fx.tl), 1);
+	cr_assert(timeline_get(fx.tl, 0)->finding->preexisting);
+	feed("redis.sessions", at(redis_snap(10, 100, 0), 0));
+	feed("redis.sessions", at(redis_snap(90, 100, 0), 2000));
+	feed("redis.sessions", at(redis_snap(90, 100, 0), 12000));
+	cr_assert_eq(timeline_count(fx.tl), 2);
+	cr_assert_not(timeline_get(fx.tl, 1)->finding->preexisting);
+}
+
+/* What a resumed journal says is open stays open without a new entry
+ * while it holds; one that went away closes after its hold. */
+Test(rules, seeded_findings_continue, .init = held_setup,
+     .fini = tracker_teardown)
+{
+	struct finding f;
+
+	memset(&f, 0, sizeof(f));
+	strcpy(f.key, "redis-memory");
+	strcpy(f.text, "memory at 90 % > 80 % of maxmemory");
+	f.sev = HEALTH_WARN;
+	f.value = 0.9;
+	f.peak = 0.95;
+	f.opened_ms = WALL0 - 60000;
+	rules_tracker_seed(fx.rt, "redis.cache", &f);
+	strcpy(f.key, "redis-evicting");
+	rules_tracker_seed(fx.rt, "redis.cache", &f);
+	cr_assert_eq(rules_tracker_findings(fx.rt, "redis.cache", NULL, 0), 2);
+	feed("redis.cache", at(redis_snap(90, 100, 0), 0));
+	feed("redis.cache", at(redis_snap(90, 100, 0), 5000));
+	cr_assert_eq(timeline_count(fx.tl), 1);
+	assert_entry(0, TL_FINDING_CLOSE, "redis.cache",
+		     "cleared: no key evicted since the last poll (open 1m05s; "
+		     "was: memory at 90 % > 80 % of maxmemory)");
+	cr_assert_eq(rules_tracker_findings(fx.rt, "redis.cache", NULL, 0), 1);
+}
+
+/* A silence is Alertmanager suppressing a firing alert: an alert-state
+ * entry, never a resolution; its end is another; the resolution is when
+ * the alert goes. */
+Test(rules, silences_are_states_not_resolutions, .init = held_setup,
+     .fini = tracker_teardown)
+{
+	struct alert_spec firing[] = {
+		{ "abc123", "HighErrorRate", "critical", false },
+	};
+	struct alert_spec silenced[] = {
+		{ "abc123", "HighErrorRate", "critical", true },
+	};
+
+	feed("alertmanager.prod", at(alerts_snap(firing, 1), 0));
+	feed("alertmanager.prod", at(alerts_snap(silenced, 1), 5000));
+	cr_assert_eq(rules_tracker_health(fx.rt, "alertmanager.prod"),
+		     HEALTH_OK, "suppressed: not counted");
+	feed("alertmanager.prod", at(alerts_snap(silenced, 1), 10000));
+	feed("alertmanager.prod", at(alerts_snap(firing, 1), 15000));
+	feed("alertmanager.prod", at(alerts_snap(NULL, 0), 20000));
+	cr_assert_eq(timeline_count(fx.tl), 4);
+	assert_entry(0, TL_ALERT_OPEN, "alertmanager.prod",
+		     "alert HighErrorRate firing (critical)");
+	assert_entry(1, TL_ALERT_STATE, "alertmanager.prod",
+		     "alert HighErrorRate firing (critical), silenced");
+	assert_entry(2, TL_ALERT_STATE, "alertmanager.prod",
+		     "no longer suppressed: alert HighErrorRate firing "
+		     "(critical)");
+	assert_entry(3, TL_ALERT_CLOSE, "alertmanager.prod",
+		     "resolved: alert HighErrorRate no longer firing (fired "
+		     "20s; was: alert HighErrorRate firing (critical))");
+	cr_assert_eq(count_kind(TL_ALERT_CLOSE), 1);
+}
+
+/* The condition of a pile-up is a wait past the hold: once the blocker's
+ * sessions wait only a moment each (it committed and went back to work),
+ * the finding closes, though the pid still blocks now and then. */
+Test(rules, a_blocker_back_to_short_waits_clears, .init = held_setup,
+     .fini = tracker_teardown)
+{
+	int t;
+
+	feed("postgres.main", at(pg_empty(), 0));
+	feed("postgres.main", at(pile_up(3, 8, 9), 8000));
+	cr_assert_eq(count_kind(TL_FINDING_OPEN), 1);
+	for (t = 10; t <= 20; t += 2) {
+		feed("postgres.main", at(pile_up(1, 0.3, 0.4), t * 1000));
+	}
+	cr_assert_eq(count_kind(TL_FINDING_CLOSE), 1);
+	assert_entry(1, TL_FINDING_CLOSE, "postgres.main",
+		     "cleared: 1 session behind pid 4242, longest wait 0.3 s "
+		     "(open 8s; was: 3 sessions blocked behind pid 4242, "
+		     "idle in transaction for 9.0 s, longest wait 8.0 s)");
 }

@@ -200,41 +200,71 @@ Test(timeline, null_notify_is_allowed)
 	timeline_free(t);
 }
 
-static uint64_t sunk[8];
-static int n_sunk;
+static const char *recorded[8];
+static int n_recorded;
+static struct timeline *rec_tl;
 
+/* A recorder that makes every other entry "durable": stores it. */
 static void
-record_sink(void *ctx, const struct tl_entry *e)
+record_half(void *ctx, const struct tl_entry *e)
 {
-	cr_assert_eq(ctx, &n_sunk);
-	if (n_sunk < 8) {
-		sunk[n_sunk++] = e->seq;
+	cr_assert_eq(ctx, &n_recorded);
+	cr_assert_eq(e->seq, 0, "not stored yet");
+	if (n_recorded < 8) {
+		recorded[n_recorded] = e->text;
+	}
+	if (n_recorded++ % 2 == 0) {
+		cr_assert_gt(timeline_store(rec_tl, e), 0);
 	}
 }
 
-Test(timeline, sink_sees_every_entry_and_append_at_keeps_its_time)
+Test(timeline, recorder_decides_what_is_stored_and_append_at_keeps_time)
 {
 	struct timeline *t = timeline_new(NULL, NULL);
 	const struct tl_entry *e;
+	struct tl_finding f = {
+		.key = "pg-blocked:4242",
+		.subject = "sessions blocked behind pid 4242",
+		.sev = HEALTH_CRIT,
+		.value = 7,
+		.limit = 5,
+		.peak = 7,
+	};
 
 	clock_set_fake(1000, 1763780000000);
-	timeline_append(t, TL_INFO, "", "", "before the sink", "");
-	timeline_set_sink(t, record_sink, &n_sunk);
-	timeline_append(t, TL_NOTE, "", "alice", "now", "");
+	rec_tl = t;
+	timeline_append(t, TL_INFO, "", "", "before the recorder", "");
+	cr_assert_eq(timeline_set_recorder(t, record_half, &n_recorded), 1);
+	cr_assert_eq(timeline_append(t, TL_NOTE, "", "alice", "kept", ""), 0);
+	cr_assert_eq(timeline_append(t, TL_NOTE, "", "alice", "dropped", ""),
+		     0);
+	cr_assert_eq(timeline_append_finding(t, TL_FINDING_OPEN, "pg",
+					     "7 sessions", "", &f), 0);
+	/* Replays bypass it. */
 	timeline_append_at(t, 1700000000123, TL_STATUS, "", "", "replayed",
 			   "");
 	timeline_append_at(t, 0, TL_INFO, "", "", "zero means now", "");
 
-	cr_assert_eq(n_sunk, 3);
-	cr_expect_eq(sunk[0], 2);
-	cr_expect_eq(sunk[1], 3);
-	cr_expect_eq(sunk[2], 4);
+	cr_assert_eq(n_recorded, 3);
+	cr_expect_eq(timeline_count(t), 5);
+	cr_expect_str_eq(timeline_get(t, 1)->text, "kept");
+	cr_expect_eq(timeline_get(t, 1)->at_ms, 1763780000000);
 	e = timeline_get(t, 2);
-	cr_assert_not_null(e);
+	cr_expect_str_eq(e->text, "7 sessions");
+	cr_assert_not_null(e->finding);
+	cr_expect_str_eq(e->finding->key, "pg-blocked:4242");
+	cr_expect_str_eq(e->finding->subject,
+			 "sessions blocked behind pid 4242");
+	cr_expect_eq(e->finding->sev, HEALTH_CRIT);
+	cr_expect_eq(e->finding->value, 7);
+	e = timeline_get(t, 3);
 	cr_expect_eq(e->at_ms, 1700000000123);
 	cr_expect_str_eq(e->text, "replayed");
-	cr_expect_eq(timeline_get(t, 1)->at_ms, 1763780000000);
-	cr_expect_eq(timeline_get(t, 3)->at_ms, 1763780000000);
+	cr_expect_null(e->finding);
+	cr_expect_eq(timeline_get(t, 4)->at_ms, 1763780000000);
+	/* Without a recorder again: stored at once. */
+	timeline_set_recorder(t, NULL, NULL);
+	cr_expect_eq(timeline_append(t, TL_NOTE, "", "", "direct", ""), 6);
 	timeline_free(t);
 	clock_set_real();
 }
