@@ -15,8 +15,9 @@
 
 #define KEY_ESC 27
 
-static const char pods_hints[] = "l logs  L previous  d describe  v view  "
-				 "s sort";
+/* L (the previous container's logs) is in the help: the status line has
+ * room for the hints that matter most. */
+static const char pods_hints[] = "l logs  d describe  v view  s sort";
 
 /* ---- shared with the views ---------------------------------------------- */
 
