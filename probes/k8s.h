@@ -28,6 +28,10 @@ const char *kj_str(const cJSON *o, const char *path);
 /* The number at path, def when absent. */
 double kj_num(const cJSON *o, const char *path, double def);
 bool kj_bool(const cJSON *o, const char *path);
+/* The number at path as an int, clamped to its range; def when absent. */
+int kj_int(const cJSON *o, const char *path, int def);
+/* A decimal integer as an int, clamped; 0 when s is not one. */
+int k8s_atoi(const char *s);
 /* RFC 3339 ("2026-12-06T03:11:50Z", fractions and offsets too) into wall
  * ms; 0 when empty or unreadable. */
 int64_t k8s_time_ms(const char *s);

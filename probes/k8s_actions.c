@@ -377,7 +377,7 @@ scale(const struct action_req *req, bool dry, char *out, size_t n,
 		snprintf(out, n, "deployment %s/%s scaled from %d to %d "
 			 "replicas", req->target.u.deploy.ns,
 			 req->target.u.deploy.name, d ? d->replicas : -1,
-			 (int)kj_num(reply, "spec.replicas", want));
+			 kj_int(reply, "spec.replicas", want));
 	}
 	cJSON_Delete(reply);
 	k8s_op_finish(&o);

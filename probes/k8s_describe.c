@@ -155,10 +155,10 @@ container_state(struct out *o, const char *label, const cJSON *st)
 	} else if (t != NULL) {
 		add(o, "    %-15s Terminated", label);
 		add(o, "      Reason:       %s", or_none(kj_str(t, "reason")));
-		add(o, "      Exit Code:    %d", (int)kj_num(t, "exitCode", 0));
+		add(o, "      Exit Code:    %d", kj_int(t, "exitCode", 0));
 		if (kj_num(t, "signal", 0) != 0) {
 			add(o, "      Signal:       %d",
-			    (int)kj_num(t, "signal", 0));
+			    kj_int(t, "signal", 0));
 		}
 		if (kj_str(t, "message")[0] != '\0') {
 			add(o, "      Message:      %s", kj_str(t, "message"));
@@ -206,7 +206,7 @@ containers(struct out *o, const cJSON *pod, const char *spec,
 			add(o, "    Ready:          %s",
 			    kj_bool(cs, "ready") ? "True" : "False");
 			add(o, "    Restart Count:  %d",
-			    (int)kj_num(cs, "restartCount", 0));
+			    kj_int(cs, "restartCount", 0));
 		}
 		pairs(kj_at(c, "resources.limits"), buf, sizeof(buf));
 		add(o, "    Limits:         %s", or_none(buf));
@@ -271,8 +271,8 @@ describe_deploy(struct out *o, const struct k8s_model *m, const cJSON *d)
 {
 	const struct k8s_rset *rs[RSETS_SHOWN];
 	const cJSON *c;
-	int want = (int)kj_num(d, "spec.replicas", 1);
-	int avail = (int)kj_num(d, "status.availableReplicas", 0);
+	int want = kj_int(d, "spec.replicas", 1);
+	int avail = kj_int(d, "status.availableReplicas", 0);
 	size_t n;
 	char buf[512];
 
@@ -281,9 +281,9 @@ describe_deploy(struct out *o, const struct k8s_model *m, const cJSON *d)
 	add(o, "Selector:         %s", or_none(buf));
 	add(o, "Replicas:         %d desired | %d updated | %d total | %d "
 	    "available | %d unavailable", want,
-	    (int)kj_num(d, "status.updatedReplicas", 0),
-	    (int)kj_num(d, "status.replicas", 0), avail,
-	    (int)kj_num(d, "status.unavailableReplicas", 0));
+	    kj_int(d, "status.updatedReplicas", 0),
+	    kj_int(d, "status.replicas", 0), avail,
+	    kj_int(d, "status.unavailableReplicas", 0));
 	add(o, "StrategyType:     %s", or_none(kj_str(d, "spec.strategy.type")));
 	add(o, "Revision:         %s",
 	    or_none(kj_str(cJSON_GetObjectItemCaseSensitive(
@@ -382,11 +382,11 @@ describe_hpa(struct out *o, const struct k8s_model *m, const cJSON *h)
 				   0));
 		}
 	}
-	add(o, "Min replicas:     %d", (int)kj_num(h, "spec.minReplicas", 1));
-	add(o, "Max replicas:     %d", (int)kj_num(h, "spec.maxReplicas", 0));
+	add(o, "Min replicas:     %d", kj_int(h, "spec.minReplicas", 1));
+	add(o, "Max replicas:     %d", kj_int(h, "spec.maxReplicas", 0));
 	add(o, "Replicas:         %d current / %d desired",
-	    (int)kj_num(h, "status.currentReplicas", 0),
-	    (int)kj_num(h, "status.desiredReplicas", 0));
+	    kj_int(h, "status.currentReplicas", 0),
+	    kj_int(h, "status.desiredReplicas", 0));
 	conditions(o, h);
 	events(o, m, "horizontalpodautoscaler", h);
 }

@@ -4,6 +4,7 @@
 #include "probes/k8s.h"
 
 #include <ctype.h>
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,6 +51,41 @@ kj_num(const cJSON *o, const char *path, double def)
 	const cJSON *it = kj_at(o, path);
 
 	return cJSON_IsNumber(it) ? it->valuedouble : def;
+}
+
+/* What a server sends is not to be trusted with a cast: a count past
+ * INT_MAX is clamped, not undefined. */
+static int
+clamp_int(double v)
+{
+	if (isnan(v)) {
+		return 0;
+	}
+	return v >= INT_MAX ? INT_MAX : v <= INT_MIN ? INT_MIN : (int)v;
+}
+
+int
+kj_int(const cJSON *o, const char *path, int def)
+{
+	const cJSON *it = kj_at(o, path);
+
+	return cJSON_IsNumber(it) ? clamp_int(it->valuedouble) : def;
+}
+
+int
+k8s_atoi(const char *s)
+{
+	char *end;
+	long long v;
+
+	if (s == NULL) {
+		return 0;
+	}
+	v = strtoll(s, &end, 10);
+	if (end == s) {
+		return 0;
+	}
+	return v >= INT_MAX ? INT_MAX : v <= INT_MIN ? INT_MIN : (int)v;
 }
 
 bool

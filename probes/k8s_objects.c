@@ -138,10 +138,10 @@ terminated_reason(const cJSON *t, const char *prefix, char *buf, size_t n)
 		snprintf(buf, n, "%s%s", prefix, r);
 	} else if (kj_num(t, "signal", 0) != 0) {
 		snprintf(buf, n, "%sSignal:%d", prefix,
-			 (int)kj_num(t, "signal", 0));
+			 kj_int(t, "signal", 0));
 	} else {
 		snprintf(buf, n, "%sExitCode:%d", prefix,
-			 (int)kj_num(t, "exitCode", 0));
+			 kj_int(t, "exitCode", 0));
 	}
 }
 
@@ -173,7 +173,7 @@ scan_init(const cJSON *pod, struct pod_scan *ps, int *sidecar_restarts,
 		const cJSON *term = kj_at(cs, "state.terminated");
 		const cJSON *wait = kj_at(cs, "state.waiting");
 		bool sidecar = restartable_init(pod, kj_str(cs, "name"));
-		int rc = (int)kj_num(cs, "restartCount", 0);
+		int rc = kj_int(cs, "restartCount", 0);
 
 		ps->restarts += rc;
 		if (finished_at(cs) > ps->last_restart_ms) {
@@ -228,7 +228,7 @@ scan_containers(const cJSON *pod, struct pod_scan *ps)
 		const cJSON *wait = kj_at(cs, "state.waiting");
 		const cJSON *term = kj_at(cs, "state.terminated");
 
-		ps->restarts += (int)kj_num(cs, "restartCount", 0);
+		ps->restarts += kj_int(cs, "restartCount", 0);
 		if (finished_at(cs) > ps->last_restart_ms) {
 			ps->last_restart_ms = finished_at(cs);
 		}
@@ -415,9 +415,9 @@ rollout_state(const cJSON *d, int replicas, char *state, size_t sn,
 	const cJSON *prog = condition(d, "Progressing");
 	double gen = kj_num(d, "metadata.generation", 0);
 	double seen = kj_num(d, "status.observedGeneration", 0);
-	int updated = (int)kj_num(d, "status.updatedReplicas", 0);
-	int current = (int)kj_num(d, "status.replicas", 0);
-	int available = (int)kj_num(d, "status.availableReplicas", 0);
+	int updated = kj_int(d, "status.updatedReplicas", 0);
+	int current = kj_int(d, "status.replicas", 0);
+	int available = kj_int(d, "status.availableReplicas", 0);
 
 	msg[0] = '\0';
 	if (kj_bool(d, "spec.paused")) {
@@ -464,7 +464,7 @@ parse_deploy(const cJSON *d)
 	const char *src[NSTR(off)];
 	char state[32], msg[WHY_MAX];
 	struct k8s_deploy *r;
-	int replicas = (int)kj_num(d, "spec.replicas", 1);
+	int replicas = kj_int(d, "spec.replicas", 1);
 
 	if (kj_str(d, "metadata.name")[0] == '\0') {
 		return NULL;
@@ -478,10 +478,10 @@ parse_deploy(const cJSON *d)
 	src[5] = msg;
 	r = row_new(sizeof(*r), NSTR(off), src, off);
 	r->replicas = replicas;
-	r->ready = (int)kj_num(d, "status.readyReplicas", 0);
-	r->updated = (int)kj_num(d, "status.updatedReplicas", 0);
-	r->available = (int)kj_num(d, "status.availableReplicas", 0);
-	r->revision = atoi(annotation(d, "deployment.kubernetes.io/revision"));
+	r->ready = kj_int(d, "status.readyReplicas", 0);
+	r->updated = kj_int(d, "status.updatedReplicas", 0);
+	r->available = kj_int(d, "status.availableReplicas", 0);
+	r->revision = k8s_atoi(annotation(d, "deployment.kubernetes.io/revision"));
 	r->created_ms = created(d);
 	return r;
 }
@@ -510,7 +510,7 @@ parse_rset(const cJSON *rs)
 		 kj_str(owner, "name") : "";
 	src[4] = first_image(rs);
 	r = row_new(sizeof(*r), NSTR(off), src, off);
-	r->revision = atoi(annotation(rs,
+	r->revision = k8s_atoi(annotation(rs,
 				      "deployment.kubernetes.io/revision"));
 	return r;
 }
@@ -558,7 +558,7 @@ parse_event(const cJSON *e)
 	src[4] = object;
 	src[5] = kj_str(e, "message");
 	r = row_new(sizeof(*r), NSTR(off), src, off);
-	r->count = (int)kj_num(e, "count", kj_num(e, "series.count", 1));
+	r->count = kj_int(e, "count", kj_int(e, "series.count", 1));
 	r->at_ms = at;
 	return r;
 }
@@ -677,10 +677,10 @@ parse_hpa(const cJSON *h)
 	src[4] = strcmp(kj_str(limited, "status"), "True") == 0 ?
 		 kj_str(limited, "message") : "";
 	r = row_new(sizeof(*r), NSTR(off), src, off);
-	r->min = (int)kj_num(h, "spec.minReplicas", 1);
-	r->max = (int)kj_num(h, "spec.maxReplicas", 0);
-	r->current = (int)kj_num(h, "status.currentReplicas", 0);
-	r->desired = (int)kj_num(h, "status.desiredReplicas", 0);
+	r->min = kj_int(h, "spec.minReplicas", 1);
+	r->max = kj_int(h, "spec.maxReplicas", 0);
+	r->current = kj_int(h, "status.currentReplicas", 0);
+	r->desired = kj_int(h, "status.desiredReplicas", 0);
 	r->created_ms = created(h);
 	return r;
 }

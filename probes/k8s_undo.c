@@ -56,7 +56,7 @@ revision_of(const cJSON *obj)
 	const cJSON *v = cJSON_GetObjectItemCaseSensitive(
 		kj_at(obj, "metadata.annotations"), REVISION);
 
-	return cJSON_IsString(v) ? atoi(v->valuestring) : 0;
+	return cJSON_IsString(v) ? k8s_atoi(v->valuestring) : 0;
 }
 
 /* The deployment's selector as a labelSelector query value. */
