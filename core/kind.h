@@ -67,6 +67,7 @@ extern const struct kind_desc kind_kafka;
 extern const struct kind_desc kind_metrics;
 extern const struct kind_desc kind_alerts;
 extern const struct kind_desc kind_http;
+extern const struct kind_desc kind_diag;
 
 /* ---- what the kinds derive that others read ---------------------------- */
 

@@ -14,6 +14,7 @@ static const struct kind_desc *const kinds[SNAP_KIND_COUNT] = {
 	[SNAP_METRICS] = &kind_metrics,
 	[SNAP_ALERTS] = &kind_alerts,
 	[SNAP_HTTP] = &kind_http,
+	[SNAP_DIAGNOSIS] = &kind_diag,
 };
 
 const struct kind_desc *

@@ -19,6 +19,7 @@ enum snap_kind {
 	SNAP_METRICS,
 	SNAP_ALERTS,
 	SNAP_HTTP,
+	SNAP_DIAGNOSIS,
 	SNAP_KIND_COUNT,
 };
 
@@ -453,6 +454,20 @@ struct endpoint_model {
 	const char *cert_subject;
 	double cert_warn_days;  /* from the section; NAN: none */
 	double cert_crit_days;
+};
+
+/* ---- Diagnosis (core/correlate.c) ------------------------------------ */
+
+struct finding;
+
+/* What the correlation rules concluded from the latest snapshots of every
+ * source: one finding each (struct finding, core/snapshot.h), with its
+ * evidence, runbook step and action set. */
+struct diag_model {
+	struct finding *findings;
+	size_t n_findings;
+	int sources;            /* sources read */
+	int sources_down;       /* of those, failing or not polled yet */
 };
 
 /* ---- Alerts -------------------------------------------------------- */

@@ -236,6 +236,12 @@ snapshot_endpoint(const struct snapshot *s)
 	return typed_data(s, SNAP_HTTP);
 }
 
+const struct diag_model *
+snapshot_diag(const struct snapshot *s)
+{
+	return typed_data(s, SNAP_DIAGNOSIS);
+}
+
 const struct pods_model *
 snapshot_pods(const struct snapshot *s)
 {

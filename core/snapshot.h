@@ -17,6 +17,8 @@ struct snapshot_block;
 #define FINDING_KEY_MAX 96
 #define FINDING_TEXT_MAX 200
 #define FINDING_SUBJECT_MAX 96
+#define FINDING_SOURCE_MAX 64
+#define FINDING_RUNBOOK_MAX 160
 
 /* Something wrong that the rules found in a snapshot: one per subject (a
  * blocker pid, a pod's workload, a metric's series), with the number that
@@ -44,7 +46,38 @@ struct finding {
 	int64_t opened_ms;
 	double peak;
 	bool clearing;
+	/* Set by the correlation rules (core/correlate.c), "" and 0 on the
+	 * kinds' own findings. Where the evidence is shown, for Enter in the
+	 * Findings strip: a source and a row of its pane, as the
+	 * list below the struct says; "" for none. */
+	char at_source[FINDING_SOURCE_MAX];
+	char at_row[FINDING_KEY_MAX];
+	/* The action that addresses it, in at_source's pane: its key ('U'
+	 * undo, 'S' scale, 'l' logs) and its name ("undo"); 0 and "" none. */
+	char action_key;
+	char action[16];
+	/* A prefilled input for that action ("6" replicas), "" none. */
+	char action_input[16];
+	/* The runbook step it corresponds to, quoted briefly, with its file
+	 * and section: "004_1853ff55f289b06d.txt §3.4: check database
+	 * health". */
+	char runbook[FINDING_RUNBOOK_MAX];
+	/* The source finding it is built on ("oom:prod/api-7d9-2xvdk" of
+	 * k8s.demo), so a list of findings may show the two together;
+	 * "" none. */
+	char cites_source[FINDING_SOURCE_MAX];
+	char cites[FINDING_KEY_MAX];
 };
+
+/* The rows at_row names, by the pane of at_source's kind (a pane's own
+ * findings are found by their key):
+ *   pods      deploy:NS/NAME  pod:NS/NAME
+ *   database  pid:PID
+ *   redis     "" (the pane itself)
+ *   kafka     group:GROUP
+ *   metrics   panel:PANEL/ROW (ROW the split label's value, "" none)
+ *   endpoints source:SOURCE
+ *   alerts    alert:FINGERPRINT */
 
 struct snapshot {
 	enum snap_kind kind;
@@ -119,5 +152,6 @@ const struct kafka_model *snapshot_kafka(const struct snapshot *s);
 const struct metrics_model *snapshot_metrics(const struct snapshot *s);
 const struct alerts_model *snapshot_alerts(const struct snapshot *s);
 const struct endpoint_model *snapshot_endpoint(const struct snapshot *s);
+const struct diag_model *snapshot_diag(const struct snapshot *s);
 
 #endif

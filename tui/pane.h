@@ -68,6 +68,12 @@ struct pane_ops {
 	/* The selected row's full record for the detail view (xmalloc'd,
 	 * raw text; the caller frees), or NULL. */
 	char *(*detail)(struct pane *p, const struct pane_ctx *c);
+	/* Selects the row a finding points at (struct finding's at_row, as
+	 * core/snapshot.h lists them, or one of the pane's own findings'
+	 * keys), switching to the view that shows it; false when there is
+	 * no such row. May be NULL: the pane has no rows to point at. */
+	bool (*select)(struct pane *p, const struct pane_ctx *c,
+		       const char *row);
 	/* Frees priv. May be NULL. */
 	void (*free)(struct pane *p);
 };

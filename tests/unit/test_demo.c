@@ -298,6 +298,7 @@ snap_eq(enum snap_kind kind, double t1, double t2)
 	case SNAP_HTTP:
 		eq = endpoint_eq(snapshot_endpoint(a), snapshot_endpoint(b));
 		break;
+	case SNAP_DIAGNOSIS:    /* not a demo source: concluded from them */
 	case SNAP_KIND_COUNT:
 		break;
 	}
