@@ -34,7 +34,7 @@ config_layout_pane(const char *name)
 		return CONFIG_PANE_TIMELINE;
 	}
 	kd = kind_find(name);
-	return kd != NULL ? (int)kd->kind : -1;
+	return kd != NULL && !kd->paneless ? (int)kd->kind : -1;
 }
 
 const char *
@@ -58,6 +58,9 @@ unknown_pane(const char *name, struct err *why)
 	for (int k = 0; k < SNAP_KIND_COUNT; k++) {
 		size_t len = strlen(names);
 
+		if (kind_of((enum snap_kind)k)->paneless) {
+			continue;
+		}
 		snprintf(names + len, sizeof(names) - len, "%s, ",
 			 kind_of((enum snap_kind)k)->name);
 	}

@@ -33,6 +33,9 @@ struct kind_desc {
 	const char *name;       /* "database": the word for it in commands */
 	const char *title;      /* "Database": the pane's title */
 	const char *abbrev;     /* "pg": the header, where room is short */
+	/* Shown by no pane of its own (the diagnosis: its findings are in
+	 * the Findings strip), so no [layout] or pane name. */
+	bool paneless;
 	/* Other words for it in commands (":db"), ended by NULL; may be
 	 * NULL. */
 	const char *const *aliases;

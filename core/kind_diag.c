@@ -40,6 +40,7 @@ const struct kind_desc kind_diag = {
 	.name = "diagnosis",
 	.title = "Diagnosis",
 	.abbrev = "dx",
+	.paneless = true,
 	.aliases = (const char *const[]){ "findings", NULL },
 	.derive = diag_derive,
 	.cleared = diag_cleared,
