@@ -82,6 +82,11 @@ struct deploy_row {
 	const char *prev_rs;    /* its ReplicaSet */
 	const char *prev_image;
 	int64_t created_ms;     /* wall ms */
+	/* Wall ms the current revision's ReplicaSet was created: when its
+	 * pods began to replace the old ones (a rollback to an old
+	 * ReplicaSet keeps that one's time; the diagnosis also notes when it
+	 * saw the revision change). 0 unknown. */
+	int64_t revision_ms;
 };
 
 struct event_row {

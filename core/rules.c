@@ -89,6 +89,15 @@ static const struct {
 	/* a rollout is briefly short of ready replicas */
 	{ "deploy", 30000 },
 	{ "restarts", 0 },
+	/* the diagnosis (core/correlate.c): its evidence has held already;
+	 * two polls more say it is no coincidence of one poll */
+	{ "pool-exhaustion", 5000 },
+	{ "suspect-rollout", 5000 },
+	{ "oom-crashloop", 5000 },
+	{ "consumers", 5000 },
+	{ "cache-stampede", 10000 },
+	{ "app-error", 5000 },
+	{ "cert-expiry", 0 },
 };
 
 #define N_HOLDS (sizeof(holds) / sizeof(holds[0]))

@@ -1,6 +1,6 @@
 /* What core/rules.c lends the kinds' derivations (core/kind_*.c) and the
  * tracker: the growing list of findings, numbers formatted for findings,
- * and the threshold table. No file outside core/rules*.c and core/kind*.c
+ * and the threshold table. No file outside core/rules*.c, core/kind*.c, core/correlate.c
  * (and their tests) includes it. Pure functions: any thread. */
 #ifndef WARROOM_RULES_INTERNAL_H
 #define WARROOM_RULES_INTERNAL_H

@@ -16,6 +16,9 @@
 #include "core/xalloc.h"
 #include "probes/demo_sim.h"
 
+/* The diagnosis source the demo adds beside its own. */
+#define DEMO_DIAGNOSIS "diagnosis.demo"
+
 static pthread_mutex_t sim_mutex = PTHREAD_MUTEX_INITIALIZER;
 static struct demo_sim sim_state;
 
@@ -206,7 +209,8 @@ demo_history(struct snapshot *s, struct series *out, size_t n,
 
 	out->v = snapshot_alloc(s, n * sizeof(double));
 	out->n = n;
-	out->step_ms = (int64_t)(step_s * 1000);
+	/* in wall time, as a real source's: at speed, shorter */
+	out->step_ms = (int64_t)(step_s * 1000 / sim->speed);
 	for (i = 0; i + 1 < n; i++) {
 		double at = last - (double)(n - 1 - i) * step_s;
 
@@ -227,14 +231,17 @@ static const struct demo_kind {
 	void *(*build)(struct snapshot *s, const struct demo_sim *sim,
 		       double t);
 	const struct action_impl *actions;
+	/* An endpoint's backend deployment (its pods = NS/NAME), or NULL. */
+	const char *pods;
 } demo_kinds[] = {
 	{ SNAP_PODS, "k8s.demo", demo_build_pods, demo_pods_actions },
 	{ SNAP_METRICS, "prometheus.demo", demo_build_metrics, NULL },
 	{ SNAP_PG, "postgres.demo", demo_build_pg, demo_pg_actions },
 	{ SNAP_REDIS, "redis.demo", demo_build_redis, demo_redis_actions },
 	{ SNAP_KAFKA, "kafka.demo", demo_build_kafka, NULL },
-	{ SNAP_HTTP, "http.api", demo_build_http, NULL },
-	{ SNAP_HTTP, "http.checkout", demo_build_http, NULL },
+	{ SNAP_HTTP, "http.api", demo_build_http, NULL, "prod/api" },
+	{ SNAP_HTTP, "http.checkout", demo_build_http, NULL,
+	  "prod/checkout" },
 	{ SNAP_ALERTS, "alertmanager.demo", demo_build_alerts,
 	  demo_alerts_actions },
 };
@@ -376,6 +383,7 @@ int
 demo_setup(struct config *cfg, struct runner *r, double speed,
 	   struct err *err)
 {
+	struct config_section *diag;
 	int interval;
 	char buf[32];
 	size_t i;
@@ -406,7 +414,14 @@ demo_setup(struct config *cfg, struct runner *r, double speed,
 		config_section_set(sec, "timeout", "2s");
 		sec->interval_ms = interval;
 		sec->timeout_ms = 2000;
+		if (demo_kinds[i].pods != NULL) {
+			config_section_set(sec, "pods", demo_kinds[i].pods);
+		}
 	}
+	/* The diagnosis reads them all, as it does real sources. */
+	diag = config_add_section(cfg, DEMO_DIAGNOSIS);
+	diag->interval_ms = interval;
+	diag->timeout_ms = 2000;
 	demo_reset(speed);
 	for (i = 0; i < N_DEMO_KINDS; i++) {
 		const struct demo_kind *dk = &demo_kinds[i];
@@ -420,5 +435,6 @@ demo_setup(struct config *cfg, struct runner *r, double speed,
 			return -1;
 		}
 	}
-	return 0;
+	return runner_add(r, probe_find("diagnosis"), find_section(cfg,
+			  DEMO_DIAGNOSIS), err) < 0 ? -1 : 0;
 }

@@ -1,6 +1,7 @@
 /* The demo's endpoint checks: api's health endpoint, which fails with the
  * bad deploy and whose certificate is inside its warning window, and
- * checkout's readiness, which slows down while the lock pile-up holds the
+ * checkout's readiness, which fails for half a minute with a bug of its
+ * own before the incident and slows down while the lock pile-up holds the
  * billing tables. Built from the script on any thread. */
 #include <math.h>
 #include <string.h>
@@ -37,11 +38,19 @@ endpoint_of(const char *source)
 	return &endpoints[0];
 }
 
+/* Before the incident proper, checkout's own bug: its readiness answers
+ * 500 for half a minute while its pods run and the database is fine. */
+#define CHECKOUT_BUG_FROM 8.0
+#define CHECKOUT_BUG_TO 38.0
+
 /* api answers 503 once the bad deploy has taken most of its pods. */
-static bool
+static long
 failing(const struct demo_sim *sim, const struct endpoint_def *e, double t)
 {
-	return e == &endpoints[0] && demo_api_badness(sim, t) > 0.45;
+	if (e == &endpoints[0]) {
+		return demo_api_badness(sim, t) > 0.45 ? 503 : 0;
+	}
+	return t >= CHECKOUT_BUG_FROM && t < CHECKOUT_BUG_TO ? 500 : 0;
 }
 
 static double
@@ -84,10 +93,10 @@ demo_build_http(struct snapshot *s, const struct demo_sim *sim, double t)
 					     (int64_t)t);
 	m->tls_ms = 9;
 	m->first_byte_ms = m->latency_ms - 1;
-	if (failing(sim, e, t)) {
-		m->status = 503;
+	if ((m->status = failing(sim, e, t)) != 0) {
 		m->ok = false;
-		m->reason = "HTTP 503 (expected 2xx)";
+		m->reason = m->status == 503 ? "HTTP 503 (expected 2xx)" :
+			    "HTTP 500 (expected 2xx)";
 	} else {
 		m->status = 200;
 		m->ok = true;

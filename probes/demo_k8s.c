@@ -554,6 +554,9 @@ demo_build_pods(struct snapshot *s, const struct demo_sim *sim, double t)
 		dr->name = snapshot_strdup(s, demo_deploy_defs[d].name);
 		dr->replicas = n;
 		dr->revision = ep->revision;
+		/* The first template's pods are as old as the deployment's. */
+		dr->revision_ms = demo_sim_wall(sim, ep->at > -DEMO_NEVER ?
+					   ep->at : -demo_deploy_defs[d].age_s);
 		dr->image = snapshot_strdup(s, demo_epoch_image(d, ep));
 		for (i = 0; i < n; i++) {
 			struct demo_pod ps;

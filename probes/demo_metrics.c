@@ -30,6 +30,7 @@ enum series_id {
 	S_LAG_BILLING,
 	S_LAG_SEARCH,
 	S_LAG_INVOICES,
+	S_LAG_ORDERS,
 };
 
 double
@@ -117,6 +118,24 @@ billing_partition_lag(const struct demo_sim *sim, double t, int p)
 		     billing_weights[p]) + base;
 }
 
+/* Lag of api's partition p of orders: api consumes orders too, and while
+ * the bad deploy crash-loops its pods nobody reads them: the lag grows
+ * as its pods fail (60 messages/s per partition at worst). */
+#define ORDERS_PARTITIONS 4
+
+static double
+orders_partition_lag(const struct demo_sim *sim, double t, int p)
+{
+	double sum = 0;
+
+	/* the integral of the badness, second by second since it began */
+	for (double u = 25; u < t; u += 1) {
+		sum += demo_api_badness(sim, u);
+	}
+	return floor(60 * sum + 8 * demo_noise01(demo_hash(0x0de, (uint64_t)p),
+						(int64_t)floor(t / 2)));
+}
+
 /* Lag of search-indexer's partition p: a few messages, never behind. */
 static double
 search_partition_lag(double t, int p)
@@ -171,6 +190,14 @@ series_at(const struct demo_sim *sim, double t, const void *arg)
 		       search_partition_lag(t, 2);
 	case S_LAG_INVOICES:
 		return 0;
+	case S_LAG_ORDERS: {
+		double sum = 0;
+
+		for (int p = 0; p < ORDERS_PARTITIONS; p++) {
+			sum += orders_partition_lag(sim, t, p);
+		}
+		return sum;
+	}
 	}
 	return NAN;
 }
@@ -400,6 +427,27 @@ static const struct demo_part billing_parts[6] = {
 	  "billing-consumer-7d9f-2@10.42.1.19" },
 };
 
+static double
+orders_high(const struct demo_sim *sim, double t, int p)
+{
+	/* faster than the lag can grow: commits never go back */
+	(void)sim;
+	return floor(8000000.0 + 2000000.0 * p + 90 * t);
+}
+
+static double
+orders_lag(const struct demo_sim *sim, double t, int p)
+{
+	return orders_partition_lag(sim, t, p);
+}
+
+static const struct demo_part orders_parts[ORDERS_PARTITIONS] = {
+	{ "orders", 0, orders_high, orders_lag, "api-5c6d8f7b9-0@10.42.1.31" },
+	{ "orders", 1, orders_high, orders_lag, "api-5c6d8f7b9-1@10.42.2.12" },
+	{ "orders", 2, orders_high, orders_lag, "api-5c6d8f7b9-2@10.42.3.7" },
+	{ "orders", 3, orders_high, orders_lag, "api-5c6d8f7b9-3@10.42.1.44" },
+};
+
 static const struct demo_part search_parts[3] = {
 	{ "catalog", 0, search_high, search_lag, "search-indexer-0@10.42.2.4" },
 	{ "catalog", 1, search_high, search_lag, "search-indexer-0@10.42.2.4" },
@@ -420,6 +468,7 @@ demo_build_kafka(struct snapshot *s, const struct demo_sim *sim, double t)
 	static const enum series_id lag_billing = S_LAG_BILLING;
 	static const enum series_id lag_search = S_LAG_SEARCH;
 	static const enum series_id lag_invoices = S_LAG_INVOICES;
+	static const enum series_id lag_orders = S_LAG_ORDERS;
 	struct kafka_model *m = snapshot_alloc(s, sizeof(*m));
 	struct kafka_group *g;
 	double rate;
@@ -431,8 +480,8 @@ demo_build_kafka(struct snapshot *s, const struct demo_sim *sim, double t)
 	m->brokers_total = 3;
 	m->under_replicated = 0;
 	m->notice = snapshot_strdup(s, "");
-	m->groups = snapshot_alloc(s, 3 * sizeof(*m->groups));
-	m->n_groups = 3;
+	m->groups = snapshot_alloc(s, 4 * sizeof(*m->groups));
+	m->n_groups = 4;
 
 	/* billing-consumer on payments: the one falling behind */
 	g = &m->groups[0];
@@ -476,5 +525,13 @@ demo_build_kafka(struct snapshot *s, const struct demo_sim *sim, double t)
 				    "a commit, no rule fired");
 	g->lag_per_s = 0;
 	group_history(s, g, sim, t, &lag_invoices);
+
+	/* api on orders: behind while the bad deploy crash-loops its pods */
+	g = &m->groups[3];
+	g->group = snapshot_strdup(s, "api");
+	demo_group(s, sim, t, g, orders_parts, ORDERS_PARTITIONS, 4,
+		   "Stable");
+	g->lag_per_s = 60 * ORDERS_PARTITIONS * demo_api_badness(sim, t);
+	group_history(s, g, sim, t, &lag_orders);
 	return m;
 }

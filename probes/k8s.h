@@ -167,6 +167,7 @@ struct k8s_deploy {
 struct k8s_rset {
 	char *ns, *name, *owner_uid, *owner, *image;
 	int revision;
+	int64_t created_ms;
 };
 
 struct k8s_event {

@@ -432,6 +432,9 @@ previous_revision(struct k8s_rset **all, size_t n, const char *uid,
 			prev = rs;
 		}
 	}
+	if (latest != NULL && latest->revision == d->revision) {
+		d->revision_ms = latest->created_ms;
+	}
 	if (prev != NULL) {
 		d->prev_revision = prev->revision;
 		d->prev_rs = dup(s, prev->name);

@@ -512,6 +512,7 @@ parse_rset(const cJSON *rs)
 	r = row_new(sizeof(*r), NSTR(off), src, off);
 	r->revision = k8s_atoi(annotation(rs,
 				      "deployment.kubernetes.io/revision"));
+	r->created_ms = created(rs);
 	return r;
 }
 

@@ -75,6 +75,18 @@ const struct config_section *probe_section(const struct probe *p);
 int probe_interval_ms(const struct probe *p);
 int probe_timeout_ms(const struct probe *p);
 
+/* The sources of the state p publishes to (a diagnosis reads them all,
+ * its own among them): how many there are; source i's name (NULL once
+ * retired by a reload), a new reference to its latest snapshot (NULL
+ * before its first poll; the caller unrefs it) and its section (NULL for
+ * one this runner does not feed). Probe thread: sources are added and
+ * retired only while no probe runs. */
+size_t probe_peer_count(const struct probe *p);
+const char *probe_peer_name(const struct probe *p, int i);
+struct snapshot *probe_peer_get(const struct probe *p, int i);
+const struct config_section *probe_peer_section(const struct probe *p,
+						 int i);
+
 /* A snapshot of this probe's kind and source, for stream(). */
 struct snapshot *probe_snapshot_new(const struct probe *p);
 

@@ -4,6 +4,8 @@
  * demo's. The lookups from any thread; the adding on the main thread. */
 #include "probes/probe.h"
 
+#include "core/correlate.h"
+
 #include <pthread.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -20,6 +22,7 @@
 
 /* Backends whose probe is one file with no header of its own. */
 extern const struct probe_ops http_check_probe_ops;
+extern const struct probe_ops diagnosis_probe_ops;
 
 /* Every backend a config section may name ("demo" adds its own sources),
  * in the order the environment fallback makes its sections. */
@@ -31,6 +34,7 @@ static const struct probe_ops *const registry[] = {
 	&prometheus_probe_ops,
 	&alertmanager_probe_ops,
 	&http_check_probe_ops,
+	&diagnosis_probe_ops,
 };
 
 #define N_BACKENDS (sizeof(registry) / sizeof(registry[0]))
@@ -119,6 +123,21 @@ probe_add_sources(struct config *cfg, struct runner *r, struct err *err)
 {
 	size_t i, n = cfg->n_sections;
 
+	for (i = 0; i < n; i++) {
+		struct err why;
+
+		if (correlate_check_section(&cfg->sections[i], &why) < 0) {
+			return err_set(err, "%s:%d: %s in [%s]",
+				       cfg->path ? cfg->path : "environment",
+				       cfg->sections[i].line, why.msg,
+				       cfg->sections[i].name);
+		}
+	}
+	/* The diagnosis reads every source: one unless configured. */
+	if (n > 0 && !kind_configured(cfg, n, SNAP_DIAGNOSIS)) {
+		config_add_section(cfg, "diagnosis.main");
+	}
+	n = cfg->n_sections;
 	/* The companions' sections first: runner_add() keeps pointers. */
 	for (i = 0; i < n; i++) {
 		const struct probe_ops *ops =

@@ -152,6 +152,33 @@ probe_section(const struct probe *p)
 	return p->sec;
 }
 
+size_t
+probe_peer_count(const struct probe *p)
+{
+	return state_source_count(p->r->st);
+}
+
+const char *
+probe_peer_name(const struct probe *p, int i)
+{
+	if (state_source_retired(p->r->st, i)) {
+		return NULL;
+	}
+	return state_source_name(p->r->st, i);
+}
+
+struct snapshot *
+probe_peer_get(const struct probe *p, int i)
+{
+	return state_get(p->r->st, i);
+}
+
+const struct config_section *
+probe_peer_section(const struct probe *p, int i)
+{
+	return runner_section(p->r, i);
+}
+
 int
 probe_interval_ms(const struct probe *p)
 {
