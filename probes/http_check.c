@@ -304,6 +304,9 @@ static const struct config_key_spec http_check_keys[] = {
 	  .help = "days before the certificate expires to warn" },
 	{ .name = "cert_crit", .type = CONFIG_TEXT, .def = CERT_CRIT_DAYS,
 	  .help = "days before the certificate expires to go critical" },
+	{ .name = "pods", .type = CONFIG_TEXT,
+	  .help = "the deployment (NAMESPACE/NAME) behind the endpoint, for "
+		  "the diagnosis" },
 	{ .name = NULL },
 };
 

@@ -241,6 +241,10 @@ static const struct config_key_spec kafka_keys[] = {
 	{ .name = "librdkafka.NAME.NAME.NAME.NAME", .type = CONFIG_TEXT,
 	  .pattern = true, .secret = true,
 	  .help = "any other librdkafka client property" },
+	{ .name = "consumers.GROUP", .type = CONFIG_TEXT, .pattern = true,
+	  .help = "the deployment (NAMESPACE/NAME) that runs GROUP's "
+		  "consumers, for the diagnosis (default: the one named as "
+		  "the group)" },
 	{ .name = NULL },
 };
 

@@ -474,6 +474,12 @@ static const struct config_key_spec kubernetes_keys[] = {
 	{ .name = "watch", .type = CONFIG_BOOL, .def = "true",
 	  .help = "false lists everything again every interval instead of "
 		  "watching" },
+	{ .name = "rollout_window", .type = CONFIG_DURATION,
+	  .help = "how recent a revision must be for the diagnosis to "
+		  "suspect it (default 15m)" },
+	{ .name = "cpu_throttled", .type = CONFIG_TEXT,
+	  .help = "the share of its CPU limit from which the diagnosis "
+		  "calls a pod throttled (default 90%)" },
 	{ .name = NULL },
 };
 

@@ -380,6 +380,9 @@ static const struct config_key_spec postgres_keys[] = {
 	  .help = "a file whose first line is the password" },
 	{ .name = "long_query", .type = CONFIG_DURATION, .def = "5s",
 	  .help = "the age from which a running query counts as long" },
+	{ .name = "pool_near", .type = CONFIG_TEXT,
+	  .help = "the share of max_connections from which the diagnosis "
+		  "calls the pool near exhaustion (default 80%)" },
 	{ .name = NULL },
 };
 

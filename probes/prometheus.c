@@ -644,6 +644,12 @@ static const struct config_key_spec prometheus_keys[] = {
 	  .help = "a label whose every value is one row" },
 	{ .name = "panel.PANEL.title", .type = CONFIG_TEXT, .pattern = true,
 	  .help = "the name shown (default: PANEL)" },
+	{ .name = "errors_panel", .type = CONFIG_TEXT,
+	  .help = "the panel the diagnosis reads as the error ratio "
+		  "(default: the first named 5xx... or error...)" },
+	{ .name = "latency_panel", .type = CONFIG_TEXT,
+	  .help = "the panel the diagnosis reads as the latency (default: "
+		  "the first named p95..., p99... or latency...)" },
 	{ .name = NULL },
 };
 

@@ -644,7 +644,7 @@ Test(config, backends_list)
 {
 	static const char *const want[] = {
 		"kubernetes", "postgres", "redis", "kafka", "prometheus",
-		"alertmanager", "http",
+		"alertmanager", "http", "diagnosis",
 	};
 	const struct config_backend_spec *const *specs = probe_config_specs();
 	size_t i;

@@ -210,8 +210,9 @@ Test(registry, prometheus_alone_brings_its_alerts)
 	add("prometheus.lab", "url", "http://lab:9090");
 
 	cr_assert_eq(probe_add_sources(&cfg, r, &err), 0, "%s", err.msg);
-	cr_assert_eq(cfg.n_sections, 5);
-	cr_expect_eq(state_source_count(st), 5);
+	/* and the diagnosis that reads them all */
+	cr_assert_eq(cfg.n_sections, 6);
+	cr_expect_eq(state_source_count(st), 6);
 	idx = state_find_source(st, "prometheus-alerts.prod");
 	cr_assert_geq(idx, 0);
 	cr_expect_eq(state_source_kind(st, idx), SNAP_ALERTS);
@@ -247,8 +248,9 @@ Test(registry, an_alertmanager_means_no_companion)
 	add("prometheus.prod", "url", "http://prom:9090");
 	add("alertmanager.prod", "url", "http://am:9093");
 	cr_assert_eq(probe_add_sources(&cfg, r, &err), 0, "%s", err.msg);
-	cr_expect_eq(cfg.n_sections, 2);
-	cr_expect_eq(state_source_count(st), 2);
+	cr_expect_eq(cfg.n_sections, 3);
+	cr_expect_eq(state_source_count(st), 3);
+	cr_expect_geq(state_find_source(st, "diagnosis.main"), 0);
 	cr_expect_lt(state_find_source(st, "prometheus-alerts.prod"), 0);
 	idx = state_find_source(st, "alertmanager.prod");
 	cr_assert_geq(idx, 0);

@@ -146,7 +146,7 @@ Test(reload, sources_swapped_and_told)
 	cr_expect_str_eq(err.msg, "a reload is already under way");
 	wait_reloaded();
 	cr_expect(strstr(a.status, "reloaded ") != NULL &&
-		  strstr(a.status, ": 2 sources (1 new, 0 gone)") != NULL,
+		  strstr(a.status, ": 3 sources (1 new, 0 gone)") != NULL,
 		  "%s", a.status);
 	/* The old source is retired, its name a new source now (of a new
 	 * runner, which may sit where the old one did). */

@@ -1097,7 +1097,7 @@ Test(runner, registry_matches_config_backends)
 		cr_expect_eq(&ops->config, specs[i],
 			     "the spec is the one in the ops");
 	}
-	cr_expect_eq(i, 7);
+	cr_expect_eq(i, 8);
 	cr_expect_eq(probe_find("k8s"), probe_find("kubernetes"));
 	cr_expect_str_eq(probe_find("k8s")->config.name, "kubernetes");
 	cr_expect_eq(probe_find("prometheus")->companion,
