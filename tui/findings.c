@@ -621,7 +621,7 @@ findings_click(struct app *a, int dy)
 /* ---- the jump ------------------------------------------------------------ */
 
 /* Asks pane i to select row; when a filter hides it, clears the filter
- * and asks again. */
+ * and asks again. A pane without rows (Redis) is itself the row. */
 static bool
 select_row(struct app *a, int i, const char *row)
 {
@@ -631,7 +631,7 @@ select_row(struct app *a, int i, const char *row)
 	bool ok;
 
 	if (p->ops->select == NULL) {
-		return false;
+		return true;    /* no rows: the pane is what it points at */
 	}
 	memcpy(focus, p->focus, sizeof(focus));
 	app_ctx_get(a, i, &c);
@@ -730,8 +730,8 @@ findings_jump(struct app *a, size_t k)
 		findings_forget_prefill(a);
 	}
 	if (!ok) {
-		app_set_status(a, ROLE_WARN, "%s: not shown in %s now", what,
-			       pane_title(&a->panes[i]));
+		app_set_status(a, ROLE_WARN, "%s: no row for it in %s now",
+			       what, pane_title(&a->panes[i]));
 	} else if (f->action_key != '\0') {
 		app_set_status(a, ROLE_STATUS, "%s  %c %s%s%s%s", what,
 			       f->action_key, f->action[0] ? f->action :
