@@ -711,11 +711,12 @@ Test(jump, pods_pod)
 	cr_expect_str_eq(focused_target(TARGET_POD), "pod prod/cache-0");
 }
 
-Test(jump, pods_workload_selects_its_worst_pod)
+Test(jump, pods_workload_selects_one_of_its_pods)
 {
-	jump_to("kubernetes.prod", "crashloop:prod/api");
+	jump_to("kubernetes.prod", "crashloop:prod/worker");
 	cr_assert_eq(a.focus, pane_of(SNAP_PODS));
-	cr_expect_str_eq(focused_target(TARGET_POD), "pod prod/api-7d9f-aaa");
+	cr_expect(strncmp(focused_target(TARGET_POD), "pod prod/worker-0",
+			  17) == 0, "%s", focused_target(TARGET_POD));
 }
 
 Test(jump, database_pid)
@@ -772,19 +773,19 @@ Test(jump, endpoints_source)
 
 Test(jump, a_kinds_own_finding_by_its_key)
 {
-	struct snapshot *db = pg();
+	struct snapshot *k = kafka();
 
-	add(db, HEALTH_CRIT, "pg-blocked:4242", "1 session blocked behind "
-	    "pid 4242", 3);
-	publish(db);
+	/* Not the first group: the groups are sorted by lag. */
+	add(k, HEALTH_WARN, "kafka:WARN:audit", "audit WARN: lag rising", 3);
+	publish(k);
 	publish(pods("kubernetes.prod"));
 	start_app();
 	app_focus(&a, pane_of(SNAP_PODS));
 	key('w');
 	key('\n');
-	cr_assert_eq(a.focus, pane_of(SNAP_PG));
-	cr_expect(strstr(focused_target(TARGET_PG_BACKEND), "4242") != NULL,
-		  "%s", focused_target(TARGET_PG_BACKEND));
+	cr_assert_eq(a.focus, pane_of(SNAP_KAFKA));
+	cr_expect(strncmp(focused_detail(), "consumer group audit\n", 21) ==
+		  0, "%s", focused_detail());
 }
 
 Test(jump, shows_the_source_unhides_the_pane_and_clears_the_filter)
