@@ -13,6 +13,7 @@
 #include "core/clock.h"
 #include "core/sanitize.h"
 #include "core/xalloc.h"
+#include "tui/findings.h"
 
 /* Every pane, in the default focus order: one line per pane. */
 static const struct pane_ops *const pane_table[] = {
@@ -52,6 +53,9 @@ relayout(struct app *a)
 	for (int b = 0; b < LAYOUT_BANDS; b++) {
 		spec.band_share[b] = a->layout_conf.heights[b];
 	}
+	/* The Findings strip, over every pane. */
+	spec.strip = a->first_run ? 0 : a->strip.rows;
+	spec.strip_zoomed = a->strip.zoomed;
 	layout_compute(&a->lay, a->cols, a->rows, &spec, a->focus,
 		       a->zoomed);
 }
@@ -121,6 +125,8 @@ app_init(struct app *a, struct state *st, struct runner *r,
 	_Static_assert(N_PANES <= APP_PANES, "too many panes");
 	a->dirty_all = true;
 	a->adhoc.pane = -1;
+	a->strip.rows = 1;
+	a->strip.prefill_pane = -1;
 	/* The panes of the sources registered so far (the timeline alone
 	 * when none is); again once they all are. */
 	app_bind_sources(a);
@@ -341,6 +347,9 @@ app_bind_sources(struct app *a)
 	}
 	memset(a->title_age, 0, sizeof(a->title_age));
 	memset(a->pane_body, 0, sizeof(a->pane_body));
+	memset(a->frame_health, 0, sizeof(a->frame_health));
+	findings_forget_prefill(a);
+	a->strip.rows = findings_strip_rows(a);
 	relayout(a);
 	a->dirty_all = true;
 }
@@ -507,7 +516,7 @@ app_ctx_get(struct app *a, int i, struct pane_ctx *c)
 	c->timeline = a->tl;
 	c->now_mono_ms = clock_mono_ms();
 	c->now_wall_ms = clock_wall_ms();
-	c->focused = i == a->focus;
+	c->focused = i == a->focus && !a->strip.focused;
 	c->zoomed = a->zoomed && i == a->focus;
 	c->read_only = a->read_only;
 	if (adhoc_shows(a, i) && a->adhoc.answer != NULL) {
@@ -690,7 +699,7 @@ bool
 app_any_dirty(const struct app *a)
 {
 	if (a->dirty_all || a->dirty_header || a->dirty_status ||
-	    a->dirty_overlay) {
+	    a->dirty_overlay || a->dirty_strip) {
 		return true;
 	}
 	for (int i = 0; i < a->n_panes; i++) {
@@ -715,9 +724,28 @@ production(struct app *a)
 	return false;
 }
 
+/* After new snapshots: the strip's height, and the frames whose colour a
+ * finding changed. */
+static void
+collect_findings(struct app *a)
+{
+	int rows = findings_strip_rows(a);
+
+	if (rows != a->strip.rows) {
+		a->strip.rows = rows;
+		app_resize(a, a->rows, a->cols);
+	}
+	for (int i = 0; i < a->n_panes; i++) {
+		if (findings_pane_health(a, i) != a->frame_health[i]) {
+			a->pane_dirty[i] |= PANE_DIRTY_TITLE | PANE_DIRTY_BODY;
+		}
+	}
+}
+
 bool
 app_collect(struct app *a)
 {
+	bool any_new = false;
 	int64_t sec;
 
 	state_drain(a->st);
@@ -731,6 +759,7 @@ app_collect(struct app *a)
 			continue;
 		}
 		a->seen_gen[i] = g;
+		any_new = true;
 		snap = state_get(a->st, (int)i);
 		if (snap == NULL) {
 			continue;
@@ -763,10 +792,19 @@ app_collect(struct app *a)
 		}
 	}
 
+	if (any_new && !a->first_run) {
+		collect_findings(a);
+	}
 	if (a->first_run || a->lay.mode == LAYOUT_TOO_SMALL) {
 		return app_any_dirty(a);
 	}
 	sec = clock_wall_ms() / 1000;
+	/* A finding's age moves by the minute: the strip is drawn again
+	 * only when what it says changed. */
+	if ((any_new || sec != a->header_second) &&
+	    findings_signature(a) != a->strip.drawn) {
+		a->dirty_strip = true;
+	}
 	if (sec != a->header_second) {
 		a->header_second = sec;
 		a->dirty_header = true;

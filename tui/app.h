@@ -83,6 +83,25 @@ struct app_incident {
 
 struct incident_ui;
 
+/* The Findings strip's state (tui/findings.c). */
+struct app_strip {
+	bool focused;           /* keys go to the strip, not a pane */
+	bool zoomed;            /* alone on the body, every finding listed */
+	size_t sel;             /* the selected line */
+	size_t top;             /* the first line shown */
+	int rows;               /* rows asked of the layout */
+	uint64_t drawn;         /* findings_signature() at the last draw */
+	/* The selected finding, which stays selected as others come and
+	 * go. */
+	char sel_source[FINDING_SOURCE_MAX];
+	char sel_key[FINDING_KEY_MAX];
+	/* After a jump: the finding's action key, the input it prefills and
+	 * the pane it is for (key 0: none). */
+	char prefill_key;
+	char prefill_input[sizeof(((struct finding *)0)->action_input)];
+	int prefill_pane;
+};
+
 /* An action between its key and its confirmation. */
 struct app_pending {
 	const struct action_impl *impl;
@@ -156,8 +175,15 @@ struct app {
 	bool *down;             /* per source: its latest poll failed */
 	size_t seen_timeline;
 
+	/* The Findings strip under the header. */
+	struct app_strip strip;
+	/* Each pane's frame colour at its last draw: the worst finding about
+	 * its source (findings_pane_health()). */
+	enum health frame_health[APP_PANES];
+
 	/* Redraw flags: set by changes, cleared by screen_draw(). */
 	bool dirty_all;
+	bool dirty_strip;
 	bool dirty_header;
 	bool dirty_status;
 	bool dirty_overlay;

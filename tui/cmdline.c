@@ -495,6 +495,12 @@ cmdline_app_words(const void *ctx, const char *cmd, int argi,
 			n = add_word(out, n, max, pane_word(&a->panes[i]));
 		}
 		for (int k = 0; k < SNAP_KIND_COUNT; k++) {
+			const struct kind_desc *kd =
+				kind_of((enum snap_kind)k);
+
+			if (kd != NULL && kd->paneless) {
+				continue;
+			}
 			for (size_t j = 0; j < a->n_kind_src[k]; j++) {
 				n = add_word(out, n, max, state_source_name(
 						     a->st, a->kind_src[k][j]));
@@ -602,6 +608,14 @@ parse_pane(const struct app *a, const char *verb, const char *rest,
 
 	if (!known) {
 		src = state_find_source(a->st, verb);
+		if (src >= 0) {
+			kd = kind_of(state_source_kind(a->st, src));
+		}
+		/* The diagnosis has no pane: its findings are the strip's. */
+		if (kd != NULL && kd->paneless) {
+			*c = make(CMD_STRIP, 0, 1);
+			return true;
+		}
 		if (src < 0) {
 			snprintf(why, n, "unknown command '%.40s' (Tab lists "
 				 "them)", verb);

@@ -14,6 +14,7 @@
 #include "tui/adhoc.h"
 #include "tui/app.h"
 #include "tui/cmdline.h"
+#include "tui/findings.h"
 #include "tui/help.h"
 #include "tui/incident_ui.h"
 #include "tui/keymap.h"
@@ -315,6 +316,10 @@ start_action(struct app *a, const struct action_impl *d)
 		if (sp->initial_input != NULL) {
 			sp->initial_input(&pd->req, initial, sizeof(initial));
 		}
+		/* Right after a jump from the Findings strip: the input the
+		 * finding suggests ("6" replicas). */
+		findings_take_prefill(a, pd->pane, sp->key, initial,
+				      sizeof(initial));
 		dialog_open_input(&a->dlg, APP_DLG_ACTION_ARG, sp->label,
 				  sp->input, initial);
 		a->dirty_overlay = true;
@@ -590,9 +595,30 @@ cmdline_key_in(struct app *a, int key, bool is_wchar)
 	command_apply(a, &c);
 }
 
+/* Commands that give the focus to a pane take it from the strip. */
+static bool
+leaves_strip(enum command_kind k)
+{
+	switch (k) {
+	case CMD_FOCUS:
+	case CMD_FOCUS_STEP:
+	case CMD_SHOW_SOURCE:
+	case CMD_PANE_CLICK:
+	case CMD_PANE_KEY:
+	case CMD_HIDE:
+	case CMD_SHOW:
+		return true;
+	default:
+		return false;
+	}
+}
+
 void
 command_apply(struct app *a, const struct command *c)
 {
+	if (a->strip.focused && leaves_strip(c->kind)) {
+		findings_focus(a, false);
+	}
 	switch (c->kind) {
 	case CMD_NONE:
 		break;
@@ -705,6 +731,16 @@ command_apply(struct app *a, const struct command *c)
 	case CMD_RELOAD:
 		start_reload(a);
 		break;
+	case CMD_STRIP:
+		findings_focus(a, c->arg == 1 || !a->strip.focused);
+		break;
+	case CMD_STRIP_KEY:
+		findings_focus(a, true);
+		findings_key(a, c->key, c->is_wchar);
+		break;
+	case CMD_STRIP_CLICK:
+		findings_click(a, c->dy);
+		break;
 	}
 }
 
@@ -713,6 +749,10 @@ command_key(struct app *a, int key, bool is_wchar)
 {
 	struct command c = keymap_command(a, key, is_wchar);
 
+	/* A jump's prefilled input is for its action's key, pressed next. */
+	if (c.kind != CMD_ACTION) {
+		findings_forget_prefill(a);
+	}
 	command_apply(a, &c);
 }
 

@@ -42,6 +42,10 @@ enum command_kind {
 	CMD_FILTER_SET,         /* text: the focused pane's filter */
 	CMD_PROMQL,             /* text: an ad-hoc query, Metrics pane */
 	CMD_RELOAD,             /* read the configuration again */
+	CMD_STRIP,              /* focus the Findings strip (arg 1), or
+				 * leave it when focused (arg 0) */
+	CMD_STRIP_KEY,          /* key, is_wchar: to the focused strip */
+	CMD_STRIP_CLICK,        /* on line dy of the strip */
 };
 
 struct command {

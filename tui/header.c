@@ -97,14 +97,21 @@ dot_label(struct app *a, int i, enum dot_style style, char *buf, size_t n)
 	}
 }
 
-/* The sources the header shows (retired ones left out), in the order of
- * the configuration; returns how many. */
+/* The sources the header shows (retired ones and those of a kind without
+ * a pane left out), in the order of the configuration; returns how
+ * many. */
 static size_t
 header_sources(const struct app *a, int *out)
 {
 	size_t n = 0;
 
 	for (int k = 0; k < SNAP_KIND_COUNT; k++) {
+		const struct kind_desc *kd = kind_of((enum snap_kind)k);
+
+		/* No backend: the diagnosis speaks in the Findings strip. */
+		if (kd != NULL && kd->paneless) {
+			continue;
+		}
 		for (size_t j = 0; j < a->n_kind_src[k]; j++) {
 			out[n++] = a->kind_src[k][j];
 		}

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "tui/app.h"
+#include "tui/findings.h"
 
 #define KEY_ESC 27
 #define KEY_CTRL_D 4
@@ -18,6 +19,9 @@
 const struct keymap_entry keymap_global[] = {
 	{ "q", "quit (asks first)" },
 	{ "?", "show every key binding" },
+	{ "w", "focus the Findings strip (Up Down j k select, Enter shows "
+	       "the finding's row in its pane, z lists all, Esc or w "
+	       "leaves)" },
 	{ "Tab S-Tab", "focus the next / previous pane" },
 	{ "1-9", "focus a pane by the number in its title (brings back a "
 		 "hidden one)" },
@@ -101,6 +105,8 @@ global_key(const struct app *a, int key, bool is_wchar)
 	}
 	case '?':
 		return cmd(CMD_HELP, 0);
+	case FINDINGS_KEY:
+		return cmd(CMD_STRIP, 0);
 	case '\t':
 		return cmd(CMD_FOCUS_STEP, 1);
 	case '1': case '2': case '3': case '4': case '5': case '6': case '7':
@@ -148,6 +154,47 @@ global_key(const struct app *a, int key, bool is_wchar)
 	}
 }
 
+/* The keys of the focused strip: its own (moving, Enter, z, Esc), then
+ * the global ones (quit, help, the command line, focusing a pane, which
+ * leaves the strip) and the incident's; a pane's keys and actions wait
+ * until a pane has the focus again. */
+static bool
+is_strip_key(int key, bool is_wchar)
+{
+	if (!is_wchar) {
+		return key == KEY_UP || key == KEY_DOWN || key == KEY_PPAGE ||
+		       key == KEY_NPAGE || key == KEY_HOME || key == KEY_END ||
+		       key == KEY_ENTER;
+	}
+	if (key == KEY_ESC || key == FINDINGS_KEY) {
+		return true;
+	}
+	return key > 0 && key < 0x80 && strchr("jkgGz\n\r", key) != NULL;
+}
+
+static struct command
+strip_key(const struct app *a, int key, bool is_wchar)
+{
+	struct command c;
+
+	if (is_strip_key(key, is_wchar)) {
+		c = cmd(CMD_STRIP_KEY, 0);
+		c.key = key;
+		c.is_wchar = is_wchar;
+		return c;
+	}
+	c = global_key(a, key, is_wchar);
+	if (c.kind != CMD_NONE) {
+		return c;
+	}
+	if (is_wchar && a->iu != NULL && key > 0 && key < 0x80 &&
+	    strchr(incident_keys, key) != NULL) {
+		c = cmd(CMD_INCIDENT, 0);
+		c.key = key;
+	}
+	return c;
+}
+
 static struct command
 first_run_key(int key, bool is_wchar)
 {
@@ -186,6 +233,9 @@ keymap_command(const struct app *a, int key, bool is_wchar)
 		c.key = key;
 		c.is_wchar = is_wchar;
 		return c;
+	}
+	if (a->strip.focused) {
+		return strip_key(a, key, is_wchar);
 	}
 	c = global_key(a, key, is_wchar);
 	if (c.kind != CMD_NONE) {
@@ -230,6 +280,21 @@ keymap_mouse(const struct app *a, const MEVENT *ev, struct command *out,
 				       ev->bstate & BUTTON4_PRESSED ?
 				       -WHEEL_STEP : WHEEL_STEP);
 		}
+		return n;
+	}
+	if (a->lay.strip.h > 0 && ev->y >= a->lay.strip.y &&
+	    ev->y < a->lay.strip.y + a->lay.strip.h) {
+		if (ev->bstate & (BUTTON4_PRESSED | BUTTON5_PRESSED)) {
+			out[n] = cmd(CMD_STRIP_KEY, 0);
+			out[n++].key = ev->bstate & BUTTON4_PRESSED ? KEY_UP :
+				       KEY_DOWN;
+			return n;
+		}
+		if (!(ev->bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED))) {
+			return 0;
+		}
+		out[n] = cmd(CMD_STRIP_CLICK, 0);
+		out[n++].dy = ev->y - a->lay.strip.y;
 		return n;
 	}
 	i = layout_pane_at(&a->lay, ev->y, ev->x);

@@ -91,11 +91,24 @@ layout_accordion(struct layout *l, const struct layout_spec *s, int y0,
 	}
 }
 
+/* The strip's rows: what spec asks, at most a quarter of the body, at
+ * least one when it asks for any. */
+static int
+strip_rows(const struct layout_spec *s, int rows)
+{
+	int max = (rows - 2) / 4;
+
+	if (s->strip <= 0) {
+		return 0;
+	}
+	return s->strip < max ? s->strip : max > 1 ? max : 1;
+}
+
 void
 layout_compute(struct layout *l, int cols, int rows,
 	       const struct layout_spec *s, int focus, bool zoomed)
 {
-	int bh = rows - 2, n_shown = 0;
+	int strip = strip_rows(s, rows), bh, n_shown = 0;
 
 	memset(l, 0, sizeof(*l));
 	l->cols = cols;
@@ -110,6 +123,11 @@ layout_compute(struct layout *l, int cols, int rows,
 		for (focus = 0; focus < l->n && !shown(s, focus); focus++) {
 		}
 	}
+	/* The accordion needs three rows for its open pane. */
+	while (strip > 0 && rows - 2 - strip - (n_shown - 1) < 3) {
+		strip--;
+	}
+	bh = rows - 2 - strip;
 	if (cols < LAYOUT_MIN_COLS || rows < LAYOUT_MIN_ROWS ||
 	    n_shown == 0 || bh - (n_shown - 1) < 3) {
 		l->mode = LAYOUT_TOO_SMALL;
@@ -117,15 +135,39 @@ layout_compute(struct layout *l, int cols, int rows,
 	}
 	l->header = (struct rect){ 0, 0, 1, cols };
 	l->status = (struct rect){ rows - 1, 0, 1, cols };
+	if (s->strip_zoomed && strip > 0) {
+		/* The strip alone: every finding, no pane. */
+		l->mode = LAYOUT_ZOOMED;
+		l->strip = (struct rect){ 1, 0, rows - 2, cols };
+		return;
+	}
 	if (zoomed) {
 		l->mode = LAYOUT_ZOOMED;
-		l->pane[focus] = (struct rect){ 1, 0, bh, cols };
-	} else if (layout_grid(l, s, 1, bh)) {
+		l->pane[focus] = (struct rect){ 1 + strip, 0, bh, cols };
+	} else if (layout_grid(l, s, 1 + strip, bh)) {
 		l->mode = LAYOUT_GRID;
 	} else {
-		memset(l->pane, 0, sizeof(l->pane));
-		l->mode = LAYOUT_ACCORDION;
-		layout_accordion(l, s, 1, bh, focus, n_shown);
+		/* A grid under a one-line strip rather than no grid. */
+		int fit = strip - 1;
+
+		while (fit >= 1) {
+			memset(l->pane, 0, sizeof(l->pane));
+			if (layout_grid(l, s, 1 + fit, rows - 2 - fit)) {
+				break;
+			}
+			fit--;
+		}
+		if (fit >= 1) {
+			l->mode = LAYOUT_GRID;
+			strip = fit;
+		} else {
+			memset(l->pane, 0, sizeof(l->pane));
+			l->mode = LAYOUT_ACCORDION;
+			layout_accordion(l, s, 1 + strip, bh, focus, n_shown);
+		}
+	}
+	if (strip > 0) {
+		l->strip = (struct rect){ 1, 0, strip, cols };
 	}
 }
 

@@ -46,12 +46,18 @@ struct layout_spec {
 	int weight[LAYOUT_PANES_MAX];
 	/* Each band's share of the height (weights); 0: the default. */
 	int band_share[LAYOUT_BANDS];
+	/* Rows the Findings strip asks for under the header (0: none); it
+	 * gets fewer when the panes would not fit, at least one. */
+	int strip;
+	/* The strip alone takes the whole body (it is zoomed). */
+	bool strip_zoomed;
 };
 
 struct layout {
 	int cols, rows;
 	enum layout_mode mode;
 	struct rect header;
+	struct rect strip;      /* the Findings strip; h == 0: none */
 	struct rect status;
 	int n;                  /* panes laid out */
 	/* Each pane's frame (h >= 3), or its summary line (h == 1, accordion
@@ -60,8 +66,9 @@ struct layout {
 };
 
 /* Lays out a cols x rows screen for the panes of spec (at most
- * LAYOUT_PANES_MAX), with pane focus open (or alone, when zoomed). With no
- * pane to show the screen is too small. */
+ * LAYOUT_PANES_MAX), with pane focus open (or alone, when zoomed), under
+ * the Findings strip when spec asks for one. With no pane to show the
+ * screen is too small. */
 void layout_compute(struct layout *l, int cols, int rows,
 		    const struct layout_spec *spec, int focus, bool zoomed);
 

@@ -692,6 +692,33 @@ alerts_detail(struct pane *p, const struct pane_ctx *c)
 	return pane_buf_take(&b);
 }
 
+/* "alert:FINGERPRINT" (an alert without one: its name): its row in the
+ * alerts view. */
+static bool
+alerts_select(struct pane *p, const struct pane_ctx *c, const char *row)
+{
+	struct alerts_priv *ap = alerts_priv(p);
+
+	if (strncmp(row, "alert:", 6) != 0) {
+		return false;
+	}
+	row += 6;
+	if (p->sub != SUB_ALERTS) {
+		pane_switch_sub(p, ap->saved, SUB_COUNT, SUB_ALERTS);
+	}
+	alerts_refresh(p, c);
+	for (size_t i = 0; ap->m != NULL && i < ap->ix.n; i++) {
+		const struct alert_row *a = &ap->m->alerts[ap->ix.idx[i]];
+
+		if (strcmp(a->fingerprint[0] != '\0' ? a->fingerprint :
+			   a->name, row) == 0) {
+			p->view.sel = i;
+			return true;
+		}
+	}
+	return false;
+}
+
 static void
 alerts_free(struct pane *p)
 {
@@ -714,5 +741,6 @@ const struct pane_ops pane_alerts_ops = {
 	.click = alerts_click,
 	.target = alerts_target,
 	.detail = alerts_detail,
+	.select = alerts_select,
 	.free = alerts_free,
 };

@@ -668,6 +668,86 @@ db_detail(struct pane *p, const struct pane_ctx *c)
 	return NULL;
 }
 
+/* ---- selecting a finding's row ------------------------------------------ */
+
+/* Selects the first selectable row of session pid; false when the view
+ * shows none. */
+static bool
+select_pid(struct pane *p, struct db_priv *dp, int pid)
+{
+	size_t i;
+
+	if (p->sub == SUB_OVERVIEW) {
+		for (i = 0; i < dp->tree.n_sel; i++) {
+			const struct locktree_line *tl =
+				&dp->tree.lines[dp->tree.sel[i]];
+
+			if (dp->m->sessions[tl->sess].pid == pid) {
+				p->view.sel = i;
+				return true;
+			}
+		}
+	}
+	if (p->sub != SUB_OVERVIEW && p->sub != SUB_SESSIONS) {
+		return false;
+	}
+	for (i = 0; i < dp->ix.n; i++) {
+		if (dp->m->sessions[dp->ix.idx[i]].pid == pid) {
+			p->view.sel = i + (p->sub == SUB_OVERVIEW ?
+					   dp->tree.n_sel : 0);
+			return true;
+		}
+	}
+	return false;
+}
+
+static void
+to_sub(struct pane *p, const struct pane_ctx *c, struct db_priv *dp, int sub)
+{
+	if (p->sub != sub) {
+		pane_switch_sub(p, dp->saved, SUB_COUNT, sub);
+	}
+	db_refresh(p, c);
+}
+
+/* "pid:PID" (and a blocker's "pg-blocked:PID"): the session, in the lock
+ * tree or the long queries, else among all sessions; a replica's
+ * findings: its row of the replication view. */
+static bool
+db_select(struct pane *p, const struct pane_ctx *c, const char *row)
+{
+	struct db_priv *dp = db_priv(p);
+	const char *name = NULL;
+	char end;
+	int pid;
+
+	if (sscanf(row, "pid:%d%c", &pid, &end) == 1 ||
+	    sscanf(row, "pg-blocked:%d%c", &pid, &end) == 1) {
+		to_sub(p, c, dp, SUB_OVERVIEW);
+		if (dp->m != NULL && select_pid(p, dp, pid)) {
+			return true;
+		}
+		to_sub(p, c, dp, SUB_SESSIONS);
+		return dp->m != NULL && select_pid(p, dp, pid);
+	}
+	if (strncmp(row, "pg-replica-lag:", 15) == 0) {
+		name = row + 15;
+	} else if (strncmp(row, "pg-replica-gone:", 16) == 0) {
+		name = row + 16;
+	}
+	if (name == NULL) {
+		return false;
+	}
+	to_sub(p, c, dp, SUB_REPLICATION);
+	for (size_t i = 0; dp->m != NULL && i < dp->ix.n; i++) {
+		if (strcmp(dp->m->replicas[dp->ix.idx[i]].name, name) == 0) {
+			p->view.sel = i;
+			return true;
+		}
+	}
+	return false;
+}
+
 static void
 db_free(struct pane *p)
 {
@@ -691,5 +771,6 @@ const struct pane_ops pane_db_ops = {
 	.click = db_click,
 	.target = db_target,
 	.detail = db_detail,
+	.select = db_select,
 	.free = db_free,
 };

@@ -295,6 +295,38 @@ http_detail(struct pane *p, const struct pane_ctx *c)
 	return pane_buf_take(&b);
 }
 
+/* "source:SOURCE", and the kind's own "http:SOURCE", "http-slow:SOURCE",
+ * "cert:SOURCE": that source's row. */
+static bool
+http_select(struct pane *p, const struct pane_ctx *c, const char *row)
+{
+	static const char *const prefixes[] = {
+		"source:", "http:", "http-slow:", "cert:",
+	};
+	struct http_priv *hp = http_priv(p);
+	const char *name = NULL;
+
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
+		if (strncmp(row, prefixes[i], strlen(prefixes[i])) == 0) {
+			name = row + strlen(prefixes[i]);
+			break;
+		}
+	}
+	if (name == NULL) {
+		return false;
+	}
+	index_rows(p, c);
+	for (size_t i = 0; i < hp->n_rows; i++) {
+		const struct snapshot *s = c->kind_snaps[hp->rows[i]];
+
+		if (s != NULL && strcmp(s->source, name) == 0) {
+			p->view.sel = i;
+			return true;
+		}
+	}
+	return false;
+}
+
 static void
 http_free(struct pane *p)
 {
@@ -315,5 +347,6 @@ const struct pane_ops pane_http_ops = {
 	.key = http_key,
 	.click = http_click,
 	.detail = http_detail,
+	.select = http_select,
 	.free = http_free,
 };

@@ -656,6 +656,46 @@ kafka_detail(struct pane *p, const struct pane_ctx *c)
 	return pane_buf_take(&b);
 }
 
+/* "group:GROUP", and the kind's own "kafka:STATUS:GROUP" and
+ * "kafka-lag:GROUP/TOPIC": the group's row in the groups view. */
+static bool
+kafka_select(struct pane *p, const struct pane_ctx *c, const char *row)
+{
+	struct kafka_priv *kp = kafka_priv(p);
+	char group[256];
+	const char *topic = NULL, *colon;
+
+	if (strncmp(row, "group:", 6) == 0) {
+		strlcpy_safe(group, row + 6, sizeof(group));
+	} else if (strncmp(row, "kafka:", 6) == 0 &&
+		   (colon = strchr(row + 6, ':')) != NULL) {
+		strlcpy_safe(group, colon + 1, sizeof(group));
+	} else if (strncmp(row, "kafka-lag:", 10) == 0 &&
+		   (topic = strrchr(row + 10, '/')) != NULL &&
+		   (size_t)(topic - (row + 10)) < sizeof(group)) {
+		memcpy(group, row + 10, (size_t)(topic - (row + 10)));
+		group[topic - (row + 10)] = '\0';
+		topic++;
+	} else {
+		return false;
+	}
+	if (p->sub != SUB_GROUPS) {
+		pane_switch_sub(p, kp->saved, SUB_COUNT, SUB_GROUPS);
+	}
+	kafka_refresh(p, c);
+	for (size_t i = 0; kp->m != NULL && i < kp->ix.n; i++) {
+		const struct kafka_group *g = &kp->m->groups[kp->ix.idx[i]];
+
+		if (strcmp(g->group, group) == 0 &&
+		    (topic == NULL || strcmp(g->topic, topic) == 0)) {
+			p->view.sel = i;
+			remember_group(kp, g);
+			return true;
+		}
+	}
+	return false;
+}
+
 static void
 kafka_free(struct pane *p)
 {
@@ -677,5 +717,6 @@ const struct pane_ops pane_kafka_ops = {
 	.key = kafka_key,
 	.click = kafka_click,
 	.detail = kafka_detail,
+	.select = kafka_select,
 	.free = kafka_free,
 };

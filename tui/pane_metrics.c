@@ -626,6 +626,45 @@ metrics_detail(struct pane *p, const struct pane_ctx *c)
 	return pane_buf_take(&b);
 }
 
+/* "panel:PANEL/ROW" (ROW the split label's value, "" the panel's first
+ * entry) and the kind's own "metric:PANEL:ROW", "metric:PANEL": that
+ * entry. */
+static bool
+metrics_select(struct pane *p, const struct pane_ctx *c, const char *row)
+{
+	struct metrics_priv *mp = metrics_priv(p);
+	char want[512];
+	size_t first = NO_ROW;
+
+	metrics_refresh(p, c);
+	for (size_t i = 0; mp->m != NULL && i < mp->n_ents; i++) {
+		const struct metric_panel *pn = &mp->m->panels[mp->ents[i].panel];
+		const char *label = mp->ents[i].row == NO_ROW ? "" :
+				    pn->rows[mp->ents[i].row].label;
+
+		snprintf(want, sizeof(want), "panel:%s/%s", pn->name, label);
+		if (strcmp(row, want) == 0) {
+			p->view.sel = i;
+			return true;
+		}
+		snprintf(want, sizeof(want), "metric:%s%s%s", pn->name,
+			 label[0] ? ":" : "", label);
+		if (strcmp(row, want) == 0) {
+			p->view.sel = i;
+			return true;
+		}
+		snprintf(want, sizeof(want), "panel:%s/", pn->name);
+		if (first == NO_ROW && strcmp(row, want) == 0) {
+			first = i;
+		}
+	}
+	if (first != NO_ROW) {
+		p->view.sel = first;
+		return true;
+	}
+	return false;
+}
+
 static void
 metrics_free(struct pane *p)
 {
@@ -648,5 +687,6 @@ const struct pane_ops pane_metrics_ops = {
 	.key = metrics_key,
 	.click = metrics_click,
 	.detail = metrics_detail,
+	.select = metrics_select,
 	.free = metrics_free,
 };

@@ -633,6 +633,98 @@ pods_detail(struct pane *p, const struct pane_ctx *c)
 	return NULL;
 }
 
+/* ---- selecting a finding's row ------------------------------------------ */
+
+/* "PREFIX:NS/NAME": the namespace into ns (size n) and the name; false
+ * when row is not one. */
+static bool
+split_ns_name(const char *row, const char *prefix, char *ns, size_t n,
+	      const char **name)
+{
+	size_t len = strlen(prefix);
+	const char *slash;
+
+	if (strncmp(row, prefix, len) != 0) {
+		return false;
+	}
+	row += len;
+	slash = strchr(row, '/');
+	if (slash == NULL || (size_t)(slash - row) >= n) {
+		return false;
+	}
+	memcpy(ns, row, (size_t)(slash - row));
+	ns[slash - row] = '\0';
+	*name = slash + 1;
+	return true;
+}
+
+/* Selects in sub-view `to` the first row, in the order shown, of ns and
+ * name: the object itself, or, with workload, a pod of the workload of
+ * that name (the worst: problems are listed first). */
+static bool
+select_in(struct pane *p, const struct pane_ctx *c, int to, const char *ns,
+	  const char *name, bool workload)
+{
+	struct pods_priv *pp = pods_priv(p);
+
+	if (pp->nested != NEST_NONE) {
+		pods_close_nested(p, pp);
+	}
+	if (p->sub != to) {
+		pane_switch_sub(p, pp->saved, SUB_COUNT, to);
+	}
+	pods_refresh(p, c);
+	for (size_t i = 0; pp->m != NULL && i < pp->ix.n; i++) {
+		const char *rns, *rname;
+
+		subs[to]->key(pp->m, pp->ix.idx[i], &rns, &rname);
+		if (workload) {
+			const struct pod_row *r = &pp->m->pods[pp->ix.idx[i]];
+
+			rname = r->owner[0] != '\0' ? r->owner : r->name;
+		}
+		if (strcmp(rns, ns) == 0 && strcmp(rname, name) == 0) {
+			p->view.sel = i;
+			return true;
+		}
+	}
+	return false;
+}
+
+static bool
+pods_select(struct pane *p, const struct pane_ctx *c, const char *row)
+{
+	static const struct {
+		const char *prefix;
+		int sub;
+	} objects[] = {
+		{ "deploy:", SUB_DEPLOYS },
+		{ "stuck:", SUB_DEPLOYS },
+		{ "pod:", SUB_PODS },
+		{ "oom:", SUB_PODS },
+		{ "restarts:", SUB_PODS },
+		{ "hpa:", SUB_HPAS },
+	};
+	char ns[256];
+	const char *name;
+
+	for (size_t i = 0; i < sizeof(objects) / sizeof(objects[0]); i++) {
+		if (split_ns_name(row, objects[i].prefix, ns, sizeof(ns),
+				  &name)) {
+			return select_in(p, c, objects[i].sub, ns, name, false);
+		}
+	}
+	/* A workload's crashing pods: its worst pod, else the workload. */
+	if (split_ns_name(row, "crashloop:", ns, sizeof(ns), &name)) {
+		return select_in(p, c, SUB_PODS, ns, name, true) ||
+		       select_in(p, c, SUB_DEPLOYS, ns, name, false);
+	}
+	if (strncmp(row, "node:", 5) == 0) {
+		return select_in(p, c, SUB_NODES, "", row + 5, false);
+	}
+	return false;
+}
+
 static void
 pods_free(struct pane *p)
 {
@@ -656,5 +748,6 @@ const struct pane_ops pane_pods_ops = {
 	.click = pods_click,
 	.target = pods_target,
 	.detail = pods_detail,
+	.select = pods_select,
 	.free = pods_free,
 };

@@ -10,6 +10,7 @@
 #include "core/sanitize.h"
 #include "tui/adhoc.h"
 #include "tui/app.h"
+#include "tui/findings.h"
 #include "tui/header.h"
 #include "tui/help.h"
 #include "widgets/draw.h"
@@ -23,6 +24,25 @@ pane_health(const struct app *a, int i)
 		return HEALTH_UNKNOWN;
 	}
 	return a->health[src];
+}
+
+/* The frame's colour, by precedence: the worst open finding about the
+ * pane's source (warn or crit, in bold, so that in production a pane
+ * with a finding still stands out), then production (every frame
+ * critical: what is done here hits production), then focus. The title's
+ * brackets mark the focus without colour. */
+static attr_t
+frame_attr(struct app *a, int i)
+{
+	enum health h = a->frame_health[i];
+
+	if (h == HEALTH_CRIT || h == HEALTH_WARN) {
+		return theme_attr(&a->theme, h == HEALTH_CRIT ? ROLE_CRIT :
+				  ROLE_WARN) | A_BOLD;
+	}
+	return theme_attr(&a->theme, a->production ? ROLE_CRIT :
+			  i == a->focus && !a->strip.focused ?
+			  ROLE_BORDER_FOCUS : ROLE_BORDER);
 }
 
 static void
@@ -132,13 +152,11 @@ draw_title(struct app *a, int i, const struct pane_ctx *c)
 {
 	struct pane *p = &a->panes[i];
 	struct rect r = a->lay.pane[i];
-	bool focused = i == a->focus;
+	bool focused = i == a->focus && !a->strip.focused;
 	int y = r.y, x = r.x + 1, x_end = r.x + r.w - 1;
 	char buf[128], age[32];
 
-	wattrset(a->win, theme_attr(&a->theme, a->production ? ROLE_CRIT :
-				    focused ? ROLE_BORDER_FOCUS :
-				    ROLE_BORDER));
+	wattrset(a->win, frame_attr(a, i));
 	mvwhline(a->win, y, r.x + 1, ACS_HLINE, r.w - 2);
 	wattrset(a->win, A_NORMAL);
 
@@ -508,14 +526,9 @@ draw_pane(struct app *a, int i)
 		return;
 	}
 	in = layout_inside(r);
+	a->frame_health[i] = findings_pane_health(a, i);
 	if (d & PANE_DIRTY_BODY) {
-		/* Production: every frame in the critical colour; the
-		 * title's brackets still mark the focus. */
-		draw_frame(a->win, r, theme_attr(&a->theme,
-						 a->production ? ROLE_CRIT :
-						 i == a->focus ?
-						 ROLE_BORDER_FOCUS :
-						 ROLE_BORDER));
+		draw_frame(a->win, r, frame_attr(a, i));
 	}
 	draw_title(a, i, &c);
 	err_rows = draw_error_line(a, &c, in);
@@ -599,6 +612,7 @@ clear_dirty(struct app *a)
 	a->dirty_header = false;
 	a->dirty_status = false;
 	a->dirty_overlay = false;
+	a->dirty_strip = false;
 	memset(a->pane_dirty, 0, sizeof(a->pane_dirty));
 }
 
@@ -632,6 +646,9 @@ screen_draw(struct app *a)
 	}
 	if (a->dirty_header) {
 		header_draw(a);
+	}
+	if (a->dirty_strip || a->dirty_all) {
+		findings_draw(a);
 	}
 	for (int i = 0; i < a->n_panes; i++) {
 		if (a->pane_dirty[i] != 0 && a->lay.pane[i].h > 0 &&
