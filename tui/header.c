@@ -491,6 +491,13 @@ header_hints(struct app *a, char *buf, size_t n)
 	/* Help and quit first: the status bar drops hints from the end
 	 * when the line is narrow, and these two must stay findable. */
 	snprintf(buf, n, "?\thelp\nq\tquit\n");
+	if (a->strip.focused) {
+		len = strlen(buf);
+		snprintf(buf + len, n - len, "Enter\tshow its row\n"
+			 "j k\tselect\nz\t%s\nEsc\tback to the panes",
+			 a->strip.zoomed ? "fewer" : "all findings");
+		return;
+	}
 	d = p->source >= 0 ? runner_actions(a->r, p->source) : NULL;
 	for (; d != NULL && d->spec != NULL; d++) {
 		char key[2] = { (char)d->spec->key, '\0' };

@@ -807,6 +807,18 @@ Test(bin, snapshot_160x48_has_every_pane, .timeout = 20)
 	cr_expect(strstr(r.out, "postgres.demo") != NULL, "%s", r.out);
 	cr_expect(strstr(r.out, "[DEMO]") != NULL);
 	cr_expect(strstr(r.out, "R restart") != NULL, "%s", r.out);
+	{
+		/* Under the header, the Findings strip: its findings with
+		 * their sources, or that there is none. */
+		const char *strip = strchr(r.out, '\n') + 1;
+		char *line = strndup(strip, strcspn(strip, "\n"));
+
+		cr_expect(strstr(line, "no open findings") != NULL ||
+			  strstr(line, ".demo \u00b7 ") != NULL ||
+			  strstr(line, "http.api \u00b7 ") != NULL, "%s",
+			  line);
+		free(line);
+	}
 	cr_expect(strchr(r.out, '\033') == NULL, "ESC in the snapshot");
 	cr_expect(strstr(r.out, "needs at least") == NULL);
 	cr_expect_str_empty(r.err);
