@@ -760,15 +760,16 @@ static const char *const pane_titles[] = {
 static const char *const demo_sources[] = {
 	"k8s.demo", "postgres.demo", "redis.demo", "kafka.demo",
 	"prometheus.demo", "alertmanager.demo", "http.api", "http.checkout",
+	"diagnosis.demo",
 };
 #define N_DEMO_SOURCES (sizeof(demo_sources) / sizeof(demo_sources[0]))
 
-/* A --snapshot of rows lines, then "Sources (8)" naming each demo
+/* A --snapshot of rows lines, then "Sources (9)" naming each demo
  * source on a line of its own with its state. */
 static void
 expect_frame_and_sources(const char *out, int rows)
 {
-	const char *list = strstr(out, "\nSources (8)\n");
+	const char *list = strstr(out, "\nSources (9)\n");
 
 	cr_expect_eq(count_lines(out), rows + 2 + (int)N_DEMO_SOURCES, "%s",
 		     out);
