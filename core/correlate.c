@@ -103,15 +103,27 @@ revision_time(struct correlate_memory *mem, const char *source,
 	struct seen_revision *r = NULL;
 	char key[160];
 	int64_t t = d->revision_ms;
+	size_t lo, hi;
 
 	if (mem == NULL || d->revision <= 0) {
 		return t;
 	}
 	cfmt(key, sizeof(key), "%s %s/%s", source, d->ns, d->name);
-	for (size_t i = 0; i < mem->n_revs; i++) {
-		if (strcmp(mem->revs[i].key, key) == 0) {
-			r = &mem->revs[i];
+	/* sorted by key: thousands of deployments, each looked up per run */
+	lo = 0;
+	hi = mem->n_revs;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int cmp = strcmp(mem->revs[mid].key, key);
+
+		if (cmp == 0) {
+			r = &mem->revs[mid];
 			break;
+		}
+		if (cmp < 0) {
+			lo = mid + 1;
+		} else {
+			hi = mid;
 		}
 	}
 	if (r == NULL) {
@@ -120,7 +132,10 @@ revision_time(struct correlate_memory *mem, const char *source,
 			mem->revs = xreallocarray(mem->revs, mem->cap_revs,
 						  sizeof(*mem->revs));
 		}
-		r = &mem->revs[mem->n_revs++];
+		memmove(&mem->revs[lo + 1], &mem->revs[lo],
+			(mem->n_revs - lo) * sizeof(*mem->revs));
+		mem->n_revs++;
+		r = &mem->revs[lo];
 		memset(r, 0, sizeof(*r));
 		strlcpy_safe(r->key, key, sizeof(r->key));
 		r->revision = d->revision;
@@ -217,12 +232,22 @@ memory_sweep(struct correlate_memory *mem)
 
 /* ---- reading the sources -------------------------------------------------- */
 
+/* The pods of one pods source sorted by namespace and owner, so that a
+ * workload's pods are a range (10,000 pods: one sort per run, not one
+ * scan per deployment). */
+struct pod_index {
+	const struct pods_model *m;
+	const struct pod_row **by_owner;
+	size_t n;
+};
+
 struct cx {
 	const struct correlate_src *src;
 	size_t n;
 	int64_t now_ms;
 	struct correlate_memory *mem;
 	struct rules_list *out;
+	struct pod_index *pods;         /* one per source, built on demand */
 };
 
 /* The snapshot with data of source i of kind (its last good one while it
@@ -495,19 +520,77 @@ pod_ready(const struct pod_row *p)
 	       strcmp(p->phase, "Running") == 0;
 }
 
-static void
-workload_pods(struct workload *w)
+/* A failing pod whose container was OOM-killed (kubectl shows OOMKilled,
+ * then CrashLoopBackOff with the last termination OOMKilled). */
+static bool
+pod_oom(const struct pod_row *p)
 {
+	return strcmp(p->reason, "OOMKilled") == 0 ||
+	       (p->last_term != NULL && strcmp(p->last_term, "OOMKilled") == 0);
+}
+
+static int
+cmp_owner(const char *ns_a, const char *owner_a, const struct pod_row *b)
+{
+	int r = strcmp(ns_a, b->ns);
+
+	return r != 0 ? r : strcmp(owner_a, b->owner);
+}
+
+static int
+cmp_pod_owner(const void *a, const void *b)
+{
+	const struct pod_row *x = *(const struct pod_row *const *)a;
+	const struct pod_row *y = *(const struct pod_row *const *)b;
+	int r = cmp_owner(x->ns, x->owner, y);
+
+	/* then by name, so that "the first pod" is the same every run */
+	return r != 0 ? r : strcmp(x->name, y->name);
+}
+
+static const struct pod_index *
+pod_index(const struct cx *c, size_t src)
+{
+	struct pod_index *ix = &c->pods[src];
+	const struct pods_model *m = c->src[src].snap->data;
+
+	if (ix->m != m) {
+		free(ix->by_owner);
+		ix->m = m;
+		ix->n = m->n_pods;
+		ix->by_owner = xcalloc(m->n_pods + 1, sizeof(*ix->by_owner));
+		for (size_t i = 0; i < m->n_pods; i++) {
+			ix->by_owner[i] = &m->pods[i];
+		}
+		qsort(ix->by_owner, ix->n, sizeof(*ix->by_owner),
+		      cmp_pod_owner);
+	}
+	return ix;
+}
+
+/* Fills w's counts from the pods of its deployment. */
+static void
+workload_pods(const struct cx *c, struct workload *w)
+{
+	const struct pod_index *ix = pod_index(c, w->src);
+	size_t lo = 0, hi = ix->n;
+
 	w->cpu_share = NAN;
 	w->mem_limit = NAN;
-	for (size_t i = 0; i < w->m->n_pods; i++) {
-		const struct pod_row *p = &w->m->pods[i];
+	while (lo < hi) {               /* the first pod of ns/owner */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (cmp_owner(w->d->ns, w->d->name, ix->by_owner[mid]) > 0) {
+			lo = mid + 1;
+		} else {
+			hi = mid;
+		}
+	}
+	for (size_t i = lo; i < ix->n &&
+	     cmp_owner(w->d->ns, w->d->name, ix->by_owner[i]) == 0; i++) {
+		const struct pod_row *p = ix->by_owner[i];
 		double share;
 
-		if (strcmp(p->ns, w->d->ns) != 0 ||
-		    strcmp(p->owner, w->d->name) != 0) {
-			continue;
-		}
 		w->pods++;
 		if (w->first == NULL) {
 			w->first = p;
@@ -519,11 +602,7 @@ workload_pods(struct workload *w)
 		}
 		if (p->sev >= HEALTH_CRIT) {
 			w->crashing++;
-			if (strcmp(p->reason, "OOMKilled") == 0 ||
-			    (p->last_term != NULL &&
-			     strcmp(p->last_term, "OOMKilled") == 0)) {
-				w->oom++;
-			}
+			w->oom += pod_oom(p);
 		}
 		if (!isnan(p->mem_limit_bytes)) {
 			w->mem_limit = p->mem_limit_bytes;
@@ -555,7 +634,7 @@ find_workload(const struct cx *c, const char *ns, const char *name,
 				w->src = i;
 				w->m = m;
 				w->d = d;
-				workload_pods(w);
+				workload_pods(c, w);
 				return true;
 			}
 		}
@@ -785,7 +864,7 @@ rule_oom(const struct cx *c, const struct rule *r)
 			struct finding *f;
 			bool recent;
 
-			workload_pods(&w);
+			workload_pods(c, &w);
 			if (w.oom == 0) {
 				continue;
 			}
@@ -1201,7 +1280,8 @@ correlate_run(const struct correlate_src *srcs, size_t n, int64_t now_ms,
 {
 	struct diag_model *m = snapshot_alloc(out, sizeof(*m));
 	struct rules_list fl = { 0 };
-	struct cx c = { srcs, n, now_ms, mem, &fl };
+	struct cx c = { srcs, n, now_ms, mem, &fl,
+			xcalloc(n + 1, sizeof(struct pod_index)) };
 
 	for (size_t i = 0; i < n; i++) {
 		if (srcs[i].name == NULL) {
@@ -1224,6 +1304,10 @@ correlate_run(const struct correlate_src *srcs, size_t n, int64_t now_ms,
 		rules[i].run(&c, &rules[i]);
 	}
 	memory_sweep(mem);
+	for (size_t i = 0; i < n; i++) {
+		free(c.pods[i].by_owner);
+	}
+	free(c.pods);
 	rules_list_sort(&fl);
 	m->n_findings = fl.n;
 	m->findings = snapshot_alloc(out, (fl.n ? fl.n : 1) *
