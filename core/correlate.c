@@ -726,6 +726,7 @@ rule_pool(const struct cx *c, const struct rule *r)
 		struct finding *f;
 		double near, used, share;
 		char conns[64] = "", why[96] = "", pid[16] = "";
+		char subject[FINDING_SUBJECT_MAX];
 
 		if (m == NULL) {
 			continue;
@@ -763,8 +764,16 @@ rule_pool(const struct cx *c, const struct rule *r)
 			 v, e.row->label[0] ? " on " : "", e.row->label,
 			 c->src[i].name, conns, why);
 		f = yield(c, r, c->src[i].name, e.f->sev, text);
-		rules_finding_measure(f, "share of max_connections", share,
-				      near, UNIT_RATIO);
+		/* its measure: what made the pool the suspect */
+		if (pile != NULL && !isnan(pile->value)) {
+			rules_finding_measure(f, pile->subject, pile->value,
+					      NAN, UNIT_NONE);
+		} else {
+			cfmt(subject, sizeof(subject), "share of "
+			     "max_connections of %s", c->src[i].name);
+			rules_finding_measure(f, subject,
+					      share, near, UNIT_RATIO);
+		}
 		if (pile != NULL) {
 			set_at(f, c, i, "pid:%s%s", pid, "");
 			set_action(f, &action_pg_terminate, NULL);
@@ -836,7 +845,9 @@ rule_rollout(const struct cx *c, const struct rule *r)
 				     c->now_ms, at, how, sizeof(how)),
 				 e.panel->name, v, was);
 			f = yield(c, r, subject, e.f->sev, text);
-			rules_finding_measure(f, e.panel->name, e.row->value,
+			cfmt(subject, sizeof(subject), "%s after the "
+			     "rollout of %s/%s", e.panel->name, d->ns, d->name);
+			rules_finding_measure(f, subject, e.row->value,
 					      e.panel->warn, e.panel->unit);
 			f->since_ms = at;
 			set_at(f, c, i, "deploy:%s/%s", d->ns, d->name);
@@ -896,7 +907,8 @@ rule_oom(const struct cx *c, const struct rule *r)
 					 subject, w.oom, lim);
 			}
 			f = yield(c, r, subject, HEALTH_CRIT, text);
-			rules_finding_measure(f, "pods OOMKilled", w.oom, NAN,
+			cfmt(key, sizeof(key), "pods of %s OOMKilled", subject);
+			rules_finding_measure(f, key, w.oom, NAN,
 					      UNIT_NONE);
 			if (recent) {
 				set_at(f, c, i, "deploy:%s/%s", w.d->ns,
@@ -990,8 +1002,11 @@ rule_consumers(const struct cx *c, const struct rule *r)
 					 lag, w.ready, w.pods, w.d->ns,
 					 w.d->name);
 				f = yield(c, r, g->group, HEALTH_CRIT, text);
-				rules_finding_measure(f, "pods Ready", w.ready,
+				cfmt(key, sizeof(key), "pods of %s/%s Ready",
+				     w.d->ns, w.d->name);
+				rules_finding_measure(f, key, w.ready,
 						      w.pods, UNIT_NONE);
+				f->lower_is_worse = true;
 				if (w.not_ready != NULL) {
 					set_at(f, c, w.src, "pod:%s/%s",
 					       w.not_ready->ns,
@@ -1029,7 +1044,9 @@ rule_consumers(const struct cx *c, const struct rule *r)
 				 w.ready, w.pods, w.d->ns, w.d->name,
 				 w.cpu_share * 100, want);
 			f = yield(c, r, g->group, HEALTH_WARN, text);
-			rules_finding_measure(f, "CPU of its limit",
+			cfmt(key, sizeof(key), "CPU of %s/%s of its limit",
+			     w.d->ns, w.d->name);
+			rules_finding_measure(f, key,
 					      w.cpu_share, throttled,
 					      UNIT_RATIO);
 			set_at(f, c, w.src, "deploy:%s/%s", w.d->ns, w.d->name);
@@ -1103,8 +1120,10 @@ rule_stampede(const struct cx *c, const struct rule *r)
 			 ev != NULL ? "evicting keys" : "at maxmemory",
 			 lat.panel->name, lb, ln, db);
 		f = yield(c, r, c->src[i].name, HEALTH_WARN, text);
-		rules_finding_measure(f, lat.panel->name, lat.row->value,
-				      lat_before, lat.panel->unit);
+		cfmt(db, sizeof(db), "%s in a stampede on %s", lat.panel->name,
+		     c->src[i].name);
+		rules_finding_measure(f, db, lat.row->value, NAN,
+				      lat.panel->unit);
 		set_at(f, c, i, "%s%s", "", "");
 		set_cites(f, c, i, cited);
 	}
@@ -1204,7 +1223,9 @@ rule_cert(const struct cx *c, const struct rule *r)
 				 m->cert_issuer[0] ? m->cert_issuer : "unknown");
 		}
 		f = yield(c, r, c->src[i].name, cf->sev, text);
-		rules_finding_measure(f, "days to expiry", m->cert_days,
+		cfmt(key, sizeof(key), "days to expiry of %s's certificate",
+		     c->src[i].name);
+		rules_finding_measure(f, key, m->cert_days,
 				      cf->sev >= HEALTH_CRIT ?
 				      m->cert_crit_days : m->cert_warn_days,
 				      UNIT_NONE);

@@ -242,6 +242,14 @@ is_oom_pod(const struct demo_pod *ps)
 	return ps->deploy == DEMO_API && ps->slot == 2;
 }
 
+/* A container's CPU limit: 1.6 times its typical use, in whole tenths of
+ * a core. */
+static double
+cpu_limit(const struct demo_deploy_def *def)
+{
+	return ceil(def->cpu_m * 1.6 / 100) * 100;
+}
+
 static void
 fill_pod(struct snapshot *s, const struct demo_sim *sim, double t,
 	 const struct demo_pod *ps, struct pod_row *row)
@@ -269,6 +277,11 @@ fill_pod(struct snapshot *s, const struct demo_sim *sim, double t,
 		if (ps->deploy == DEMO_API) {
 			/* load follows traffic, lower while errors are high */
 			cpu *= 1 - 0.3 * demo_api_badness(sim, tm);
+		}
+		if (ps->deploy == DEMO_SEARCH && demo_reindex_s(tm) > 0) {
+			/* the reindex: at the limit, throttled */
+			cpu = cpu_limit(def) *
+			      (0.95 + 0.04 * demo_noise01(id, (int64_t)tm));
 		}
 		mem *= 1048576.0;
 		break;
@@ -305,6 +318,7 @@ fill_pod(struct snapshot *s, const struct demo_sim *sim, double t,
 	row->cpu_mcores = cpu;
 	row->mem_bytes = mem;
 	row->mem_limit_bytes = def->limit_mib * 1048576.0;
+	row->cpu_limit_mcores = cpu_limit(def);
 }
 
 struct event_tmp {

@@ -136,12 +136,28 @@ orders_partition_lag(const struct demo_sim *sim, double t, int p)
 						(int64_t)floor(t / 2)));
 }
 
-/* Lag of search-indexer's partition p: a few messages, never behind. */
+/* At 150 s a full reindex starts writing to catalog: its log end rises
+ * 600 messages/s per partition faster, and search-indexer, its pods busy
+ * at their CPU limit, keeps up with only 450 of them. */
+#define REINDEX_AT 150.0
+#define REINDEX_IN_PER_S 600.0
+#define REINDEX_OUT_PER_S 450.0
+
+double
+demo_reindex_s(double t)
+{
+	return t > REINDEX_AT ? t - REINDEX_AT : 0;
+}
+
+/* Lag of search-indexer's partition p: a few messages, until the reindex
+ * outruns it. */
 static double
 search_partition_lag(double t, int p)
 {
 	return floor(20 * demo_noise01(demo_hash(0x5ea, (uint64_t)p),
-				       (int64_t)floor(t / 2)));
+				       (int64_t)floor(t / 2)) +
+		     (REINDEX_IN_PER_S - REINDEX_OUT_PER_S) *
+		     demo_reindex_s(t));
 }
 
 static double
@@ -334,7 +350,8 @@ static double
 search_high(const struct demo_sim *sim, double t, int p)
 {
 	(void)sim;
-	return floor(4100000.0 + 900000.0 * p + 40 * t);
+	return floor(4100000.0 + 900000.0 * p + 40 * t +
+		     REINDEX_IN_PER_S * demo_reindex_s(t));
 }
 
 static double

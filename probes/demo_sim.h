@@ -24,6 +24,7 @@
 /* ---- Kubernetes ---- */
 #define DEMO_N_DEPLOYS 10
 #define DEMO_API 0              /* index of prod/api */
+#define DEMO_SEARCH 5           /* index of prod/search-indexer */
 #define DEMO_MAX_SLOTS 100      /* replicas are 0..100 */
 #define DEMO_MAX_EPOCHS 12
 #define DEMO_MAX_KEVENTS 24
@@ -257,6 +258,9 @@ double demo_err_ratio(const struct demo_sim *sim, const char *service,
 /* Total lag of billing-consumer, noise-free; *rate gets its growth/s. */
 double demo_kafka_billing_lag(const struct demo_sim *sim, double t,
 			      double *rate);
+/* Seconds into the catalog reindex that search-indexer cannot keep up
+ * with (0 before it). */
+double demo_reindex_s(double t);
 void *demo_build_metrics(struct snapshot *s, const struct demo_sim *sim,
 			 double t);
 void *demo_build_kafka(struct snapshot *s, const struct demo_sim *sim,

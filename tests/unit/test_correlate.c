@@ -741,7 +741,7 @@ struct expect {
 	double seen;            /* scenario s it was first open, or -1 */
 };
 
-Test(correlate, the_demo_fires_each_rule_at_its_moment, .timeout = 120)
+Test(correlate, the_demo_fires_each_rule_at_its_moment, .timeout = 150)
 {
 	struct expect want[] = {
 		{ "cert-expiry:http.api", 0, 10, "source:http.api", 0,
@@ -759,9 +759,12 @@ Test(correlate, the_demo_fires_each_rule_at_its_moment, .timeout = 120)
 		  "consumers down, not slow", -1 },
 		{ "cache-stampede:redis.demo", 20, 130, "", 0,
 		  "cache stampede", -1 },
+		{ "consumers:search-indexer", 150, 200,
+		  "deploy:prod/search-indexer", 'X',
+		  "consumers too slow: search-indexer WARN", -1 },
 	};
 	const size_t n_want = sizeof(want) / sizeof(want[0]);
-	const double speed = 5;
+	const double speed = 8;
 	struct config c = { 0 };
 	struct state *st;
 	struct runner *r;
@@ -786,7 +789,7 @@ Test(correlate, the_demo_fires_each_rule_at_its_moment, .timeout = 120)
 	dx = state_find_source(st, "diagnosis.demo");
 	cr_assert_geq(dx, 0);
 	cr_assert_eq(runner_start(r, &err), 0, "%s", err.msg);
-	while (demo_time() < 135) {
+	while (demo_time() < 205) {
 		struct snapshot *s = state_get(st, dx);
 		double t = demo_time();
 

@@ -675,14 +675,16 @@ Test(demo, kafka_status_comes_from_the_evaluator)
 	snapshot_unref(s80);
 }
 
+/* Until the reindex outruns search-indexer at 150 s. */
 Test(demo, kafka_healthy_groups_never_flap)
 {
-	for (double t = 0; t < 600; t += 2.5) {
+	for (double t = 0; t < 150; t += 2.5) {
 		struct snapshot *s = demo_snapshot_at(SNAP_KAFKA, t);
 		const struct kafka_group *g =
 			group(snapshot_kafka(s), "search-indexer");
 
 		cr_assert_eq(g->status, KAFKA_OK, "t=%g: %s", t, g->reason);
+		cr_assert_lt(g->total_lag, 100, "t=%g", t);
 		cr_assert_eq(group(snapshot_kafka(s),
 				   "rechnungsprüfung")->status, KAFKA_OK);
 		snapshot_unref(s);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "core/clock.h"
+#include "core/correlate.h"
 #include "core/export.h"
 #include "core/incident.h"
 #include "core/incident_rt.h"
@@ -38,6 +39,7 @@ static struct {
 	struct state *st;
 	struct incident_rt *rt;
 	int idx[SNAP_KIND_COUNT];
+	struct correlate_memory *mem;   /* the diagnosis's */
 	int64_t t_ms;           /* scenario time */
 } w;
 
@@ -76,11 +78,14 @@ open_room(void)
 	w.tl = timeline_new(NULL, NULL);
 	w.tracker = rules_tracker_new(w.tl);
 	w.st = state_new();
-	/* The scripted kinds (the diagnosis, last, is test_correlate's). */
+	/* The scripted kinds, and the diagnosis (the last) over them. */
 	for (k = 0; k < SNAP_DIAGNOSIS; k++) {
 		w.idx[k] = state_add_source(w.st, demo_source_name(k), k);
 		cr_assert_geq(w.idx[k], 0);
 	}
+	w.idx[SNAP_DIAGNOSIS] = state_add_source(w.st, "diagnosis.demo",
+						 SNAP_DIAGNOSIS);
+	w.mem = correlate_memory_new();
 	state_set_tracker(w.st, w.tracker);
 	o.tracker = w.tracker;
 	w.rt = incident_rt_new(w.st, w.tl, NULL, &o);
@@ -93,9 +98,33 @@ static void
 close_room(void)
 {
 	incident_rt_free(w.rt);
+	correlate_memory_free(w.mem);
 	state_free(w.st);
 	rules_tracker_free(w.tracker);
 	timeline_free(w.tl);
+}
+
+/* The diagnosis over what was just published, as its probe does. */
+static void
+diagnose(void)
+{
+	struct correlate_src src[SNAP_DIAGNOSIS];
+	struct snapshot *held[SNAP_DIAGNOSIS];
+	struct snapshot *s = snapshot_new(SNAP_DIAGNOSIS, "diagnosis.demo");
+	int k;
+
+	for (k = 0; k < SNAP_DIAGNOSIS; k++) {
+		held[k] = state_get(w.st, w.idx[k]);
+		src[k] = (struct correlate_src){ demo_source_name(k), held[k],
+						 NULL };
+	}
+	s->interval_ms = POLL_MS;
+	s->data = correlate_run(src, SNAP_DIAGNOSIS, clock_wall_ms(), w.mem,
+				s);
+	state_publish(w.st, w.idx[SNAP_DIAGNOSIS], s);
+	for (k = 0; k < SNAP_DIAGNOSIS; k++) {
+		snapshot_unref(held[k]);
+	}
 }
 
 /* Polls every source at the scenario's now and publishes. */
@@ -112,6 +141,7 @@ poll_all(void)
 		cr_assert_eq(demo_probe_ops(k)->poll(NULL, s, &err), 0);
 		state_publish(w.st, w.idx[k], s);
 	}
+	diagnose();
 }
 
 /* Runs the scenario, polling every 2 s, up to t seconds. */
