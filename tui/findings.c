@@ -488,6 +488,11 @@ findings_focus(struct app *a, bool on)
 	if (!on) {
 		set_zoom(a, false);
 	} else {
+		/* Each visit starts on the worst. */
+		a->strip.sel = 0;
+		a->strip.top = 0;
+		a->strip.sel_key[0] = '\0';
+		a->strip.sel_source[0] = '\0';
 		say_selected(a);
 	}
 	strip_dirty(a);
