@@ -310,9 +310,11 @@ line_right(struct app *a, const struct findings_item *it, int64_t now,
 		 age[0] ? (text_utf8 ? " \u00b7 " : " - ") : "", age);
 }
 
+/* One finding's line; more, when not NULL, goes before its source (a
+ * one-line strip's count of the others). */
 static void
 draw_item(struct app *a, int y, const struct findings_item *it, bool sel,
-	  int64_t now)
+	  int64_t now, const char *more)
 {
 	const struct theme *t = &a->theme;
 	const struct finding *f = it->f;
@@ -328,6 +330,10 @@ draw_item(struct app *a, int y, const struct findings_item *it, bool sel,
 	rw = draw_text_right(a->win, y, x_end - 1, w / 3, buf,
 			     sel ? ROLE_SELECTED : ROLE_DIM, t);
 	x_end -= rw + 1;
+	if (more != NULL) {
+		x_end -= draw_text_right(a->win, y, x_end, w / 4, more,
+					 ROLE_KEY, t);
+	}
 	x += draw_text(a->win, y, x + 1, x_end - x - 1,
 		       sev_mark(f->sev), sel ? ROLE_SELECTED :
 		       f->suppressed ? ROLE_DIM :
@@ -374,17 +380,14 @@ findings_draw(struct app *a)
 			  "no open findings", a->strip.focused ?
 			  ROLE_SELECTED : ROLE_DIM, &a->theme);
 	}
-	for (int k = 0; k < lines && a->strip.top + (size_t)k < l.n; k++) {
-		size_t i = a->strip.top + (size_t)k;
-
-		draw_item(a, r.y + k, &l.items[i],
-			  a->strip.focused && i == a->strip.sel, now);
-	}
 	if (l.n > (size_t)lines) {
 		size_t above = a->strip.top;
 		size_t below = l.n - above - (size_t)lines;
 
-		if (above > 0) {
+		if (lines == r.h) {
+			/* No line for it: beside the last finding. */
+			snprintf(buf, sizeof(buf), " +%zu more", above + below);
+		} else if (above > 0) {
 			snprintf(buf, sizeof(buf), "+%zu more (%zu above, %zu "
 				 "below)  %c then z lists all", above + below,
 				 above, below, FINDINGS_KEY);
@@ -392,8 +395,18 @@ findings_draw(struct app *a)
 			snprintf(buf, sizeof(buf), "+%zu more  %c then z "
 				 "lists all", below, FINDINGS_KEY);
 		}
-		draw_text(a->win, r.y + lines, r.x + 3, r.w - 4, buf,
-			  ROLE_DIM, &a->theme);
+		if (lines < r.h) {
+			draw_text(a->win, r.y + lines, r.x + 3, r.w - 4, buf,
+				  ROLE_DIM, &a->theme);
+		}
+	}
+	for (int k = 0; k < lines && a->strip.top + (size_t)k < l.n; k++) {
+		size_t i = a->strip.top + (size_t)k;
+
+		draw_item(a, r.y + k, &l.items[i],
+			  a->strip.focused && i == a->strip.sel, now,
+			  l.n > (size_t)lines && lines == r.h &&
+			  k == lines - 1 ? buf : NULL);
 	}
 	remember_sel(a, &l);
 	findings_list_free(&l);
