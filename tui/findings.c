@@ -347,10 +347,6 @@ draw_item(struct app *a, int y, const struct findings_item *it, bool sel,
 	if (x < x_end) {
 		x += draw_text(a->win, y, x, x_end - x, f->text, text_role, t);
 	}
-	if (f->suppressed && x < x_end) {
-		x += draw_text(a->win, y, x, x_end - x, " (silenced)",
-			       ROLE_DIM, t);
-	}
 	if (it->cited > 0 && x < x_end) {
 		snprintf(buf, sizeof(buf), "  +%d cited", it->cited);
 		draw_text(a->win, y, x, x_end - x, buf,
