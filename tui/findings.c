@@ -1,7 +1,8 @@
 /* The Findings strip (tui/findings.h): the list of every source's open
- * findings, its drawing, keys and clicks, the jump to the row a finding
- * points at, and the colour findings give the frames. UI thread only. */
+ * findings, its drawing, keys and clicks; where a finding leads is
+ * tui/findings_jump.c. UI thread only. */
 #include "tui/findings.h"
+#include "tui/findings_internal.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,7 +12,6 @@
 #include "core/kind.h"
 #include "core/sanitize.h"
 #include "core/xalloc.h"
-#include "tui/adhoc.h"
 #include "tui/app.h"
 #include "tui/header.h"
 #include "widgets/draw.h"
@@ -20,9 +20,8 @@
 
 /* ---- the list ------------------------------------------------------------ */
 
-/* Worse first: critical, warning, then the rest. */
-static int
-sev_rank(enum health h)
+int
+findings_sev_rank(enum health h)
 {
 	switch (h) {
 	case HEALTH_CRIT:
@@ -54,7 +53,8 @@ findings_cmp(const struct findings_item *x, const struct findings_item *y)
 	if (x->f->suppressed != y->f->suppressed) {
 		return x->f->suppressed ? 1 : -1;
 	}
-	if ((r = sev_rank(x->f->sev) - sev_rank(y->f->sev)) != 0) {
+	if ((r = findings_sev_rank(x->f->sev) -
+	     findings_sev_rank(y->f->sev)) != 0) {
 		return r;
 	}
 	if (x->diag != y->diag) {
@@ -79,8 +79,8 @@ cmp_items(const void *pa, const void *pb)
 	return findings_cmp(pa, pb);
 }
 
-static bool
-is_diag_source(struct app *a, int src)
+bool
+findings_is_diag(struct app *a, int src)
 {
 	const struct kind_desc *kd = kind_of(state_source_kind(a->st, src));
 
@@ -145,7 +145,7 @@ findings_list_build(struct app *a, struct findings_list *l)
 			}
 			l->items[l->n++] = (struct findings_item){
 				.f = &s->findings[j], .src = (int)i,
-				.diag = is_diag_source(a, (int)i),
+				.diag = findings_is_diag(a, (int)i),
 			};
 		}
 	}
@@ -310,9 +310,11 @@ line_right(struct app *a, const struct findings_item *it, int64_t now,
 		 age[0] ? (text_utf8 ? " \u00b7 " : " - ") : "", age);
 }
 
+/* One finding's line; more, when not NULL, goes before its source (a
+ * one-line strip's count of the others). */
 static void
 draw_item(struct app *a, int y, const struct findings_item *it, bool sel,
-	  int64_t now)
+	  int64_t now, const char *more)
 {
 	const struct theme *t = &a->theme;
 	const struct finding *f = it->f;
@@ -328,6 +330,10 @@ draw_item(struct app *a, int y, const struct findings_item *it, bool sel,
 	rw = draw_text_right(a->win, y, x_end - 1, w / 3, buf,
 			     sel ? ROLE_SELECTED : ROLE_DIM, t);
 	x_end -= rw + 1;
+	if (more != NULL) {
+		x_end -= draw_text_right(a->win, y, x_end, w / 4, more,
+					 ROLE_KEY, t);
+	}
 	x += draw_text(a->win, y, x + 1, x_end - x - 1,
 		       sev_mark(f->sev), sel ? ROLE_SELECTED :
 		       f->suppressed ? ROLE_DIM :
@@ -340,10 +346,6 @@ draw_item(struct app *a, int y, const struct findings_item *it, bool sel,
 	}
 	if (x < x_end) {
 		x += draw_text(a->win, y, x, x_end - x, f->text, text_role, t);
-	}
-	if (f->suppressed && x < x_end) {
-		x += draw_text(a->win, y, x, x_end - x, " (silenced)",
-			       ROLE_DIM, t);
 	}
 	if (it->cited > 0 && x < x_end) {
 		snprintf(buf, sizeof(buf), "  +%d cited", it->cited);
@@ -374,17 +376,14 @@ findings_draw(struct app *a)
 			  "no open findings", a->strip.focused ?
 			  ROLE_SELECTED : ROLE_DIM, &a->theme);
 	}
-	for (int k = 0; k < lines && a->strip.top + (size_t)k < l.n; k++) {
-		size_t i = a->strip.top + (size_t)k;
-
-		draw_item(a, r.y + k, &l.items[i],
-			  a->strip.focused && i == a->strip.sel, now);
-	}
 	if (l.n > (size_t)lines) {
 		size_t above = a->strip.top;
 		size_t below = l.n - above - (size_t)lines;
 
-		if (above > 0) {
+		if (lines == r.h) {
+			/* No line for it: beside the last finding. */
+			snprintf(buf, sizeof(buf), " +%zu more", above + below);
+		} else if (above > 0) {
 			snprintf(buf, sizeof(buf), "+%zu more (%zu above, %zu "
 				 "below)  %c then z lists all", above + below,
 				 above, below, FINDINGS_KEY);
@@ -392,8 +391,18 @@ findings_draw(struct app *a)
 			snprintf(buf, sizeof(buf), "+%zu more  %c then z "
 				 "lists all", below, FINDINGS_KEY);
 		}
-		draw_text(a->win, r.y + lines, r.x + 3, r.w - 4, buf,
-			  ROLE_DIM, &a->theme);
+		if (lines < r.h) {
+			draw_text(a->win, r.y + lines, r.x + 3, r.w - 4, buf,
+				  ROLE_DIM, &a->theme);
+		}
+	}
+	for (int k = 0; k < lines && a->strip.top + (size_t)k < l.n; k++) {
+		size_t i = a->strip.top + (size_t)k;
+
+		draw_item(a, r.y + k, &l.items[i],
+			  a->strip.focused && i == a->strip.sel, now,
+			  l.n > (size_t)lines && lines == r.h &&
+			  k == lines - 1 ? buf : NULL);
 	}
 	remember_sel(a, &l);
 	findings_list_free(&l);
@@ -488,6 +497,11 @@ findings_focus(struct app *a, bool on)
 	if (!on) {
 		set_zoom(a, false);
 	} else {
+		/* Each visit starts on the worst. */
+		a->strip.sel = 0;
+		a->strip.top = 0;
+		a->strip.sel_key[0] = '\0';
+		a->strip.sel_source[0] = '\0';
 		say_selected(a);
 	}
 	strip_dirty(a);
@@ -616,207 +630,4 @@ findings_click(struct app *a, int dy)
 	remember_sel(a, &l);
 	findings_list_free(&l);
 	findings_jump(a, i);
-}
-
-/* ---- the jump ------------------------------------------------------------ */
-
-/* Asks pane i to select row; when a filter hides it, clears the filter
- * and asks again. A pane without rows (Redis) is itself the row. */
-static bool
-select_row(struct app *a, int i, const char *row)
-{
-	struct pane *p = &a->panes[i];
-	char focus[sizeof(p->focus)];
-	struct pane_ctx c;
-	bool ok;
-
-	if (p->ops->select == NULL) {
-		return true;    /* no rows: the pane is what it points at */
-	}
-	memcpy(focus, p->focus, sizeof(focus));
-	app_ctx_get(a, i, &c);
-	ok = p->ops->select(p, &c, row);
-	if (!ok && p->filter[0] != '\0') {
-		p->filter[0] = '\0';
-		memset(&p->view, 0, sizeof(p->view));
-		ok = p->ops->select(p, &c, row);
-		if (ok) {
-			app_set_status(a, ROLE_STATUS, "%s: filter cleared",
-				       pane_title(p));
-		}
-	}
-	app_ctx_release(&c);
-	/* Selecting may close a nested view that asked its source for
-	 * something (a pod's logs). */
-	if (a->r != NULL && p->source >= 0 && strcmp(focus, p->focus) != 0) {
-		runner_set_focus(a->r, p->source, p->focus);
-	}
-	return ok;
-}
-
-/* Shows source src in pane i (when it shows another of its kind). */
-static void
-show_source(struct app *a, int i, int src)
-{
-	struct pane *p = &a->panes[i];
-	int was = p->source;
-
-	if (p->ops->whole_kind || was == src) {
-		return;
-	}
-	app_show_source(a, i, src);
-	if (a->r != NULL && p->focus[0] != '\0' && p->source != was) {
-		runner_set_focus(a->r, was, "");
-		runner_set_focus(a->r, p->source, p->focus);
-	}
-}
-
-bool
-findings_jump(struct app *a, size_t k)
-{
-	struct findings_list l;
-	const struct findings_item *it;
-	const struct finding *f;
-	const char *where, *row;
-	char what[FINDING_KEY_MAX + FINDING_SOURCE_MAX + 8];
-	int src, i;
-	bool ok;
-
-	findings_list_build(a, &l);
-	if (k >= l.n) {
-		findings_list_free(&l);
-		app_set_status(a, ROLE_DIM, "no finding selected");
-		return false;
-	}
-	it = &l.items[k];
-	f = it->f;
-	if (it->diag) {
-		where = f->at_source;
-		row = f->at_row;
-	} else {
-		where = state_source_name(a->st, it->src);
-		row = f->key;
-	}
-	src = where[0] != '\0' ? state_find_source(a->st, where) : -1;
-	i = src >= 0 ? app_pane_of_kind(a, state_source_kind(a->st, src)) :
-	    -1;
-	if (i < 0) {
-		app_set_status(a, ROLE_WARN, "%s%s", where[0] ?
-			       "no pane shows " : "no row to show for this "
-			       "finding", where);
-		findings_list_free(&l);
-		return false;
-	}
-	findings_focus(a, false);
-	if (adhoc_shows(a, i)) {
-		adhoc_stop(a);
-	}
-	if (a->zoomed && a->focus != i) {
-		a->zoomed = false;
-	}
-	/* Focusing a hidden pane shows it. */
-	app_focus(a, i);
-	show_source(a, i, src);
-	ok = row[0] == '\0' || select_row(a, i, row);
-	a->pane_dirty[i] |= PANE_DIRTY_TITLE | PANE_DIRTY_BODY;
-	app_resize(a, a->rows, a->cols);
-	snprintf(what, sizeof(what), "%s%s%s", where, row[0] ? " " : "", row);
-	if (f->action_key != '\0' && f->action_input[0] != '\0') {
-		a->strip.prefill_key = f->action_key;
-		a->strip.prefill_pane = i;
-		strlcpy_safe(a->strip.prefill_input, f->action_input,
-			     sizeof(a->strip.prefill_input));
-	} else {
-		findings_forget_prefill(a);
-	}
-	if (!ok) {
-		app_set_status(a, ROLE_WARN, "%s: no row for it in %s now",
-			       what, pane_title(&a->panes[i]));
-	} else if (f->action_key != '\0') {
-		app_set_status(a, ROLE_STATUS, "%s  %c %s%s%s%s", what,
-			       f->action_key, f->action[0] ? f->action :
-			       "acts on it", f->action_input[0] ? " (" : "",
-			       f->action_input, f->action_input[0] ? ")" : "");
-	} else {
-		app_set_status(a, ROLE_STATUS, "%s", what);
-	}
-	findings_list_free(&l);
-	return ok;
-}
-
-bool
-findings_take_prefill(struct app *a, int pane, char key, char *buf,
-		      size_t n)
-{
-	bool hit = a->strip.prefill_key != '\0' &&
-		   a->strip.prefill_key == key && a->strip.prefill_pane == pane;
-
-	if (hit) {
-		strlcpy_safe(buf, a->strip.prefill_input, n);
-	}
-	findings_forget_prefill(a);
-	return hit;
-}
-
-void
-findings_forget_prefill(struct app *a)
-{
-	a->strip.prefill_key = '\0';
-	a->strip.prefill_input[0] = '\0';
-	a->strip.prefill_pane = -1;
-}
-
-/* ---- the frames ---------------------------------------------------------- */
-
-static enum health
-worse(enum health a, enum health b)
-{
-	return sev_rank(b) < sev_rank(a) ? b : a;
-}
-
-enum health
-findings_pane_health(struct app *a, int i)
-{
-	const struct pane *p = &a->panes[i];
-	const int *all;
-	size_t n = app_pane_sources(a, i, &all), n_src;
-	enum health h = HEALTH_UNKNOWN;
-
-	if (p->source < 0) {
-		return h;
-	}
-	n_src = state_source_count(a->st);
-	for (size_t j = 0; j < n_src; j++) {
-		bool mine = false, diag = is_diag_source(a, (int)j);
-		struct snapshot *s;
-
-		for (size_t k = 0; k < n; k++) {
-			mine |= all[k] == (int)j &&
-				(p->ops->whole_kind || all[k] == p->source);
-		}
-		if ((!mine && !diag) || state_source_retired(a->st, (int)j) ||
-		    (s = state_get(a->st, (int)j)) == NULL) {
-			continue;
-		}
-		for (size_t k = 0; k < s->n_findings; k++) {
-			const struct finding *f = &s->findings[k];
-			bool about = mine;
-
-			if (f->suppressed) {
-				continue;
-			}
-			for (size_t m = 0; diag && !about && m < n; m++) {
-				about = (p->ops->whole_kind ||
-					 all[m] == p->source) &&
-					strcmp(f->at_source,
-					       state_source_name(a->st,
-								 all[m])) == 0;
-			}
-			if (about) {
-				h = worse(h, f->sev);
-			}
-		}
-		snapshot_unref(s);
-	}
-	return h == HEALTH_WARN || h == HEALTH_CRIT ? h : HEALTH_UNKNOWN;
 }

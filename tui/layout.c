@@ -161,6 +161,13 @@ layout_compute(struct layout *l, int cols, int rows,
 			l->mode = LAYOUT_GRID;
 			strip = fit;
 		} else {
+			/* The open pane before the strip's lines: a table's
+			 * heading and a few rows. */
+			while (strip > 1 && bh - (n_shown - 1) <
+			       LAYOUT_GRID_MIN_H) {
+				strip--;
+				bh++;
+			}
 			memset(l->pane, 0, sizeof(l->pane));
 			l->mode = LAYOUT_ACCORDION;
 			layout_accordion(l, s, 1 + strip, bh, focus, n_shown);

@@ -699,10 +699,9 @@ alerts_select(struct pane *p, const struct pane_ctx *c, const char *row)
 {
 	struct alerts_priv *ap = alerts_priv(p);
 
-	if (strncmp(row, "alert:", 6) != 0) {
+	if ((row = pane_after(row, "alert:")) == NULL) {
 		return false;
 	}
-	row += 6;
 	if (p->sub != SUB_ALERTS) {
 		pane_switch_sub(p, ap->saved, SUB_COUNT, SUB_ALERTS);
 	}

@@ -148,6 +148,9 @@ char *pane_fmt_num(double v, char *buf, int n);
  * tab, ...) made one space: a query or message on one line. Other control
  * characters are left for the sanitizer to show. */
 void pane_oneline(char *dst, size_t n, const char *src);
+/* What follows prefix at the start of s ("group:billing" after "group:":
+ * "billing"), or NULL when s does not start with it. */
+const char *pane_after(const char *s, const char *prefix);
 /* Case-insensitive substring search (ASCII). */
 bool pane_contains_ci(const char *hay, const char *needle);
 /* snprintf that reports truncation: false when buf was too small. */

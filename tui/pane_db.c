@@ -730,10 +730,8 @@ db_select(struct pane *p, const struct pane_ctx *c, const char *row)
 		to_sub(p, c, dp, SUB_SESSIONS);
 		return dp->m != NULL && select_pid(p, dp, pid);
 	}
-	if (strncmp(row, "pg-replica-lag:", 15) == 0) {
-		name = row + 15;
-	} else if (strncmp(row, "pg-replica-gone:", 16) == 0) {
-		name = row + 16;
+	if ((name = pane_after(row, "pg-replica-lag:")) == NULL) {
+		name = pane_after(row, "pg-replica-gone:");
 	}
 	if (name == NULL) {
 		return false;

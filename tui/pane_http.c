@@ -306,11 +306,9 @@ http_select(struct pane *p, const struct pane_ctx *c, const char *row)
 	struct http_priv *hp = http_priv(p);
 	const char *name = NULL;
 
-	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]); i++) {
-		if (strncmp(row, prefixes[i], strlen(prefixes[i])) == 0) {
-			name = row + strlen(prefixes[i]);
-			break;
-		}
+	for (size_t i = 0; i < sizeof(prefixes) / sizeof(prefixes[0]) &&
+	     name == NULL; i++) {
+		name = pane_after(row, prefixes[i]);
 	}
 	if (name == NULL) {
 		return false;

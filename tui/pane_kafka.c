@@ -663,18 +663,18 @@ kafka_select(struct pane *p, const struct pane_ctx *c, const char *row)
 {
 	struct kafka_priv *kp = kafka_priv(p);
 	char group[256];
-	const char *topic = NULL, *colon;
+	const char *topic = NULL, *rest, *colon;
 
-	if (strncmp(row, "group:", 6) == 0) {
-		strlcpy_safe(group, row + 6, sizeof(group));
-	} else if (strncmp(row, "kafka:", 6) == 0 &&
-		   (colon = strchr(row + 6, ':')) != NULL) {
+	if ((rest = pane_after(row, "group:")) != NULL) {
+		strlcpy_safe(group, rest, sizeof(group));
+	} else if ((rest = pane_after(row, "kafka:")) != NULL &&
+		   (colon = strchr(rest, ':')) != NULL) {
 		strlcpy_safe(group, colon + 1, sizeof(group));
-	} else if (strncmp(row, "kafka-lag:", 10) == 0 &&
-		   (topic = strrchr(row + 10, '/')) != NULL &&
-		   (size_t)(topic - (row + 10)) < sizeof(group)) {
-		memcpy(group, row + 10, (size_t)(topic - (row + 10)));
-		group[topic - (row + 10)] = '\0';
+	} else if ((rest = pane_after(row, "kafka-lag:")) != NULL &&
+		   (topic = strrchr(rest, '/')) != NULL &&
+		   (size_t)(topic - rest) < sizeof(group)) {
+		memcpy(group, rest, (size_t)(topic - rest));
+		group[topic - rest] = '\0';
 		topic++;
 	} else {
 		return false;

@@ -638,7 +638,8 @@ metrics_select(struct pane *p, const struct pane_ctx *c, const char *row)
 
 	metrics_refresh(p, c);
 	for (size_t i = 0; mp->m != NULL && i < mp->n_ents; i++) {
-		const struct metric_panel *pn = &mp->m->panels[mp->ents[i].panel];
+		const struct metric_panel *pn =
+			&mp->m->panels[mp->ents[i].panel];
 		const char *label = mp->ents[i].row == NO_ROW ? "" :
 				    pn->rows[mp->ents[i].row].label;
 

@@ -641,13 +641,11 @@ static bool
 split_ns_name(const char *row, const char *prefix, char *ns, size_t n,
 	      const char **name)
 {
-	size_t len = strlen(prefix);
 	const char *slash;
 
-	if (strncmp(row, prefix, len) != 0) {
+	if ((row = pane_after(row, prefix)) == NULL) {
 		return false;
 	}
-	row += len;
 	slash = strchr(row, '/');
 	if (slash == NULL || (size_t)(slash - row) >= n) {
 		return false;
@@ -719,8 +717,8 @@ pods_select(struct pane *p, const struct pane_ctx *c, const char *row)
 		return select_in(p, c, SUB_PODS, ns, name, true) ||
 		       select_in(p, c, SUB_DEPLOYS, ns, name, false);
 	}
-	if (strncmp(row, "node:", 5) == 0) {
-		return select_in(p, c, SUB_NODES, "", row + 5, false);
+	if ((name = pane_after(row, "node:")) != NULL) {
+		return select_in(p, c, SUB_NODES, "", name, false);
 	}
 	return false;
 }

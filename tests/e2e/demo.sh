@@ -56,9 +56,12 @@ wait_for "api"
 keys Enter
 wait_gone "Filter Pods"
 wait_for "/api"
-# The Pods pane: the top-left frame. Only api pods may be listed.
-wait_region 2 21 1 80 "api-"
-pods=$(region 3 20 1 80)
+# The Pods pane: the top-left frame, under the Findings strip. Only api
+# pods may be listed.
+top=$(screen | grep -n "\[1 Pods\]" | head -n 1 | cut -d: -f1)
+[ -n "$top" ] || fail "no Pods frame"
+wait_region "$top" 21 1 80 "api-"
+pods=$(region $((top + 1)) 20 1 80)
 for other in web- worker- billing- checkout- coredns- prometheus-server; do
 	if grep -qF -- "$other" <<<"$pods"; then
 		fail "the api filter still lists $other pods"

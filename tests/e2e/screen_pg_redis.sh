@@ -42,11 +42,14 @@ done
 # The not-configured kinds are named once, on the status line.
 wait_for "not configured: Pods, Kafka, Metrics, Alerts"
 
-STEP="Database takes the whole width"
-top=$(screen | sed -n 2p)
+STEP="Database takes the whole width, under the Findings strip"
+case "$(screen | sed -n 2p)" in
+*"┌"*) fail "row 2 is a frame, not the Findings strip" ;;
+esac
+top=$(screen | grep -m 1 "┌")
 case "$top" in
 "┌[1 Database] postgres.main"*"┐") ;;
-*) fail "row 2 is not the Database frame alone: $top" ;;
+*) fail "the first frame is not the Database frame alone: $top" ;;
 esac
 [ "$(printf '%s' "$top" | grep -o '┌' | wc -l)" = 1 ] ||
 	fail "another frame beside the Database pane: $top"

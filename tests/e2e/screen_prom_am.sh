@@ -42,10 +42,12 @@ done
 STEP="Metrics has room"
 metrics_top=$(screen | grep -n "┌\[1 Metrics\]" | cut -d: -f1)
 alerts_top=$(screen | grep -n "┌ 2 Alerts" | cut -d: -f1)
-[ "$metrics_top" = 2 ] || fail "Metrics frame at row $metrics_top"
-[ -n "$alerts_top" ] && [ "$alerts_top" -ge 20 ] ||
+# Under the header and the Findings strip (one to four lines).
+[ -n "$metrics_top" ] && [ "$metrics_top" -ge 3 ] &&
+	[ "$metrics_top" -le 6 ] || fail "Metrics frame at row $metrics_top"
+[ -n "$alerts_top" ] && [ "$alerts_top" -ge $((metrics_top + 17)) ] ||
 	fail "Metrics is only $((alerts_top - metrics_top)) rows high"
-case "$(screen | sed -n 2p)" in
+case "$(screen | sed -n "${metrics_top}p")" in
 *"┐") ;;
 *) fail "Metrics is not as wide as the screen" ;;
 esac

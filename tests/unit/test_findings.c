@@ -988,3 +988,39 @@ Test(paneless, the_diagnosis_has_no_pane_no_slot_no_dot)
 	command_apply(&a, &c);
 	cr_expect(a.strip.focused);
 }
+
+Test(strip, a_small_screen_keeps_one_line_with_the_count)
+{
+	struct snapshot *db = bare(SNAP_PG, "postgres.main");
+	char text[32];
+
+	for (int i = 0; i < 4; i++) {
+		snprintf(text, sizeof(text), "k%d", i);
+		add(db, HEALTH_WARN, text, text, 4 - i);
+	}
+	publish(db);
+	publish(bare(SNAP_PODS, "kubernetes.prod"));
+	publish(bare(SNAP_REDIS, "redis.cache"));
+	publish(bare(SNAP_KAFKA, "kafka.main"));
+	publish(bare(SNAP_METRICS, "prometheus.main"));
+	publish(bare(SNAP_ALERTS, "alertmanager.main"));
+	start_app();
+	cr_expect_eq(a.lay.strip.h, 4);
+	werase(stdscr);
+	app_resize(&a, LAYOUT_MIN_ROWS, LAYOUT_MIN_COLS);
+	screen_draw(&a);
+	cr_assert_eq(a.lay.mode, LAYOUT_ACCORDION);
+	/* The open pane keeps a table's worth of rows. */
+	cr_expect_eq(a.lay.strip.h, 1);
+	cr_expect_geq(a.lay.pane[a.focus].h, 7);
+	cr_expect(strstr(row(1), "k0") != NULL, "%s", row(1));
+	cr_expect(strstr(row(1), "+3 more") != NULL, "%s", row(1));
+	/* The strip drawn alone draws nothing past it: the open pane's
+	 * frame stays whole. */
+	a.dirty_strip = true;
+	screen_draw(&a);
+	cr_expect_eq(a.lay.pane[a.focus].y, 2);
+	cr_expect(scr_attrs(2, 0) & A_ALTCHARSET, "%s", row(2));
+	cr_expect(strstr(row(2), "Pods]") != NULL, "%s", row(2));
+	cr_expect(strstr(row(2), "more") == NULL, "%s", row(2));
+}

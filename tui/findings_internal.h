@@ -1,0 +1,18 @@
+/* What tui/findings.c and tui/findings_jump.c share. UI thread only. */
+#ifndef WARROOM_FINDINGS_INTERNAL_H
+#define WARROOM_FINDINGS_INTERNAL_H
+
+#include <stdbool.h>
+
+#include "core/model.h"
+
+struct app;
+
+/* 0 critical, 1 warning, 2 ok, 3 unknown: lower is worse. */
+int findings_sev_rank(enum health h);
+
+/* Whether source src is of a kind without a pane of its own (the
+ * diagnosis), whose findings point at the other sources' rows. */
+bool findings_is_diag(struct app *a, int src);
+
+#endif
