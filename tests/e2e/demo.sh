@@ -108,6 +108,8 @@ wait_for " 7 Timeline"
 STEP="help"
 keys '?'
 wait_for "Global keys"
+# the actions of the panes below the first page
+keys NPage
 wait_for "Terminate session"
 keys Escape
 wait_gone "Global keys"

@@ -77,7 +77,10 @@ for size in 160x48 80x24; do
 	XDG_STATE_HOME="$WORK/state" "$BIN" --config "$WORK/config.ini" \
 		--snapshot --size "$size" >"$WORK/snap" 2>"$WORK/snap.err" ||
 		fail "--snapshot failed: $(cat "$WORK/snap.err")"
-	grep -q "^Sources (3)$" "$WORK/snap" || fail "no source list ($size)"
+	# the three configured, and the diagnosis that reads them
+	grep -q "^Sources (4)$" "$WORK/snap" || fail "no source list ($size)"
+	grep -q "^  ● diagnosis.main" "$WORK/snap" ||
+		fail "diagnosis not listed: $(cat "$WORK/snap")"
 	grep -q "^  ✕ postgres.billing  down .*password authentication failed" \
 		"$WORK/snap" || fail "billing not listed: $(cat "$WORK/snap")"
 	grep -Eq "^  ● postgres.main     (warn|crit) .*4 sessions blocked" \

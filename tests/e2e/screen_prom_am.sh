@@ -71,7 +71,7 @@ write_config "
 [layout]
 hide = timeline"
 keys ":rel" Tab Enter
-wait_for "reloaded $WORK/config.ini: 2 sources (0 new, 0 gone)"
+wait_for "reloaded $WORK/config.ini: 3 sources (0 new, 0 gone)"
 wait_gone "Timeline"
 header_shows "$incident" || fail "the incident changed: $(screen | sed -n 1p)"
 wait_for "HighErrorRate"
