@@ -170,6 +170,19 @@ keys n
 wait_gone "[ No ]"
 wait_for "cancelled"
 
+STEP="the Findings strip leads to the rollback"
+# api still crash-loops after its bad deploy: the diagnosis's worst
+# finding is about it, and its key is rollback.
+keys w
+wait_for "[U] rollback" 15000
+keys Enter
+wait_for "[1 Pods]"
+keys U
+wait_for "rollout undo deployment/api -n prod"
+keys n
+wait_gone "[ No ]"
+wait_for "cancelled"
+
 STEP="quit"
 quit 5000
 
