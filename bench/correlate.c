@@ -72,7 +72,8 @@ pods(int64_t now)
 			bool crash = bad && p > 0;
 
 			m->pods[m->n_pods++] = (struct pod_row){
-				.ns = "prod", .name = name(s, "svc-%d-%d", d, p),
+				.ns = "prod",
+				.name = name(s, "svc-%d-%d", d, p),
 				.owner = dn, .phase = "Running",
 				.reason = crash ? "CrashLoopBackOff" : "",
 				.node = "n", .ready = crash ? 0 : 1,

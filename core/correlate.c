@@ -9,7 +9,6 @@
 
 #include <ctype.h>
 #include <math.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,20 +32,6 @@
 #define RISE_WINDOW_S 300.0
 /* the database's active sessions kept for "load rising" */
 #define LOAD_SAMPLES 64
-
-/* snprintf() whose cut is intended: texts end where the finding does. */
-static void cfmt(char *buf, size_t n, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
-
-static void
-cfmt(char *buf, size_t n, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, n, fmt, ap);
-	va_end(ap);
-}
 
 /* ---- memory: what only a series of runs shows --------------------------- */
 
@@ -108,7 +93,7 @@ revision_time(struct correlate_memory *mem, const char *source,
 	if (mem == NULL || d->revision <= 0) {
 		return t;
 	}
-	cfmt(key, sizeof(key), "%s %s/%s", source, d->ns, d->name);
+	strprintf(key, sizeof(key), "%s %s/%s", source, d->ns, d->name);
 	/* sorted by key: thousands of deployments, each looked up per run */
 	lo = 0;
 	hi = mem->n_revs;
@@ -230,7 +215,7 @@ memory_sweep(struct correlate_memory *mem)
 	mem->n_loads = k;
 }
 
-/* ---- reading the sources -------------------------------------------------- */
+/* ---- reading the sources ----------------------------------------------- */
 
 /* The pods of one pods source sorted by namespace and owner, so that a
  * workload's pods are a range (10,000 pods: one sort per run, not one
@@ -422,11 +407,11 @@ panel_up(const struct cx *c, const char *key, const char *const *defaults,
 				continue;
 			}
 			if (row->label[0] != '\0') {
-				cfmt(prefix, sizeof(prefix), "metric:%s:%s",
-					 p->name, row->label);
+				strprintf(prefix, sizeof(prefix),
+					  "metric:%s:%s", p->name, row->label);
 			} else {
-				cfmt(prefix, sizeof(prefix), "metric:%s",
-					 p->name);
+				strprintf(prefix, sizeof(prefix), "metric:%s",
+					  p->name);
 			}
 			f = open_finding(s, prefix);
 			if (f == NULL ||
@@ -669,7 +654,7 @@ set_at(struct finding *f, const struct cx *c, size_t src, const char *fmt,
        const char *a, const char *b)
 {
 	strlcpy_safe(f->at_source, c->src[src].name, sizeof(f->at_source));
-	cfmt(f->at_row, sizeof(f->at_row), fmt, a, b);
+	strprintf(f->at_row, sizeof(f->at_row), fmt, a, b);
 }
 
 static void
@@ -741,36 +726,37 @@ rule_pool(const struct cx *c, const struct rule *r)
 			continue;
 		}
 		if (!isnan(share)) {
-			cfmt(conns, sizeof(conns), "%.0f of %.0f connections "
-				 "(%.0f %%)", used, m->max_connections,
-				 share * 100);
+			strprintf(conns, sizeof(conns), "%.0f of %.0f "
+				  "connections (%.0f %%)", used,
+				  m->max_connections, share * 100);
 		}
 		if (pile != NULL) {
 			const char *p = strchr(pile->key, ':');
 
-			cfmt(pid, sizeof(pid), "%s", p ? p + 1 : "");
+			strprintf(pid, sizeof(pid), "%s", p ? p + 1 : "");
 			if (!isnan(pile->value)) {
-				cfmt(why, sizeof(why), "%s%.0f sessions "
-					 "blocked behind pid %s",
-					 conns[0] ? ", " : "", pile->value, pid);
+				strprintf(why, sizeof(why), "%s%.0f sessions "
+					  "blocked behind pid %s",
+					  conns[0] ? ", " : "", pile->value,
+					  pid);
 			} else {
-				cfmt(why, sizeof(why), "%sa pile-up "
-					 "behind pid %s", conns[0] ? ", " : "",
-					 pid);
+				strprintf(why, sizeof(why), "%sa pile-up "
+					  "behind pid %s", conns[0] ? ", " : "",
+					  pid);
 			}
 		}
-		cfmt(text, sizeof(text), "connection pool exhaustion: %s "
-			 "%s%s%s while %s has %s%s", e.panel->name,
-			 v, e.row->label[0] ? " on " : "", e.row->label,
-			 c->src[i].name, conns, why);
+		strprintf(text, sizeof(text), "connection pool exhaustion: %s "
+			  "%s%s%s while %s has %s%s", e.panel->name, v,
+			  e.row->label[0] ? " on " : "", e.row->label,
+			  c->src[i].name, conns, why);
 		f = yield(c, r, c->src[i].name, e.f->sev, text);
 		/* its measure: what made the pool the suspect */
 		if (pile != NULL && !isnan(pile->value)) {
 			rules_finding_measure(f, pile->subject, pile->value,
 					      NAN, UNIT_NONE);
 		} else {
-			cfmt(subject, sizeof(subject), "share of "
-			     "max_connections of %s", c->src[i].name);
+			strprintf(subject, sizeof(subject), "share of "
+				  "max_connections of %s", c->src[i].name);
 			rules_finding_measure(f, subject,
 					      share, near, UNIT_RATIO);
 		}
@@ -832,21 +818,22 @@ rule_rollout(const struct cx *c, const struct rule *r)
 			if (!isnan(then)) {
 				char tv[48];
 
-				cfmt(was, sizeof(was), ", %s then",
-					 rules_fmt_unit(e.panel->unit, then, tv,
-							sizeof(tv)));
+				rules_fmt_unit(e.panel->unit, then, tv,
+					       sizeof(tv));
+				strprintf(was, sizeof(was), ", %s then", tv);
 			}
-			cfmt(subject, sizeof(subject), "%s/%s", d->ns,
-				 d->name);
-			cfmt(text, sizeof(text), "suspect the rollout of "
-				 "%s (revision %d, current %s before %s rose "
-				 "to %s%s)", subject, d->revision,
-				 ago(e.f->opened_ms > 0 ? e.f->opened_ms :
-				     c->now_ms, at, how, sizeof(how)),
-				 e.panel->name, v, was);
+			strprintf(subject, sizeof(subject), "%s/%s", d->ns,
+				  d->name);
+			strprintf(text, sizeof(text), "suspect the rollout of "
+				  "%s (revision %d, current %s before %s rose "
+				  "to %s%s)", subject, d->revision,
+				  ago(e.f->opened_ms > 0 ? e.f->opened_ms :
+				      c->now_ms, at, how, sizeof(how)),
+				  e.panel->name, v, was);
 			f = yield(c, r, subject, e.f->sev, text);
-			cfmt(subject, sizeof(subject), "%s after the "
-			     "rollout of %s/%s", e.panel->name, d->ns, d->name);
+			strprintf(subject, sizeof(subject), "%s after the "
+				  "rollout of %s/%s", e.panel->name, d->ns,
+				  d->name);
 			rules_finding_measure(f, subject, e.row->value,
 					      e.panel->warn, e.panel->unit);
 			f->since_ms = at;
@@ -883,31 +870,34 @@ rule_oom(const struct cx *c, const struct rule *r)
 					   c->now_ms);
 			recent = at > 0 && w.d->revision > 1 &&
 				 c->now_ms - at <= rollout_window_ms(c, i);
-			cfmt(subject, sizeof(subject), "%s/%s", w.d->ns,
-				 w.d->name);
+			strprintf(subject, sizeof(subject), "%s/%s", w.d->ns,
+				  w.d->name);
 			if (!isnan(w.mem_limit)) {
 				char b[32];
 
-				cfmt(lim, sizeof(lim), " (limit %s)",
-					 rules_fmt_unit(UNIT_BYTES, w.mem_limit,
-							b, sizeof(b)));
+				strprintf(lim, sizeof(lim), " (limit %s)",
+					  rules_fmt_unit(UNIT_BYTES,
+							 w.mem_limit, b,
+							 sizeof(b)));
 			}
 			if (recent) {
-				cfmt(text, sizeof(text), "%d of %d pods of "
-					 "%s crash-looping, %d OOMKilled%s: "
-					 "revision %d is %s old, roll back",
-					 w.crashing, w.pods, subject, w.oom, lim,
-					 w.d->revision,
-					 ago(c->now_ms, at, how, sizeof(how)));
+				strprintf(text, sizeof(text), "%d of %d pods "
+					  "of %s crash-looping, %d "
+					  "OOMKilled%s: revision %d is %s old, "
+					  "roll back", w.crashing, w.pods,
+					  subject, w.oom, lim, w.d->revision,
+					  ago(c->now_ms, at, how, sizeof(how)));
 			} else {
-				cfmt(text, sizeof(text), "%d of %d pods of "
-					 "%s crash-looping, %d OOMKilled%s, and "
-					 "the deployment has not changed: raise "
-					 "the memory limit", w.crashing, w.pods,
-					 subject, w.oom, lim);
+				strprintf(text, sizeof(text), "%d of %d pods "
+					  "of %s crash-looping, %d "
+					  "OOMKilled%s, and the deployment has "
+					  "not changed: raise the memory limit",
+					  w.crashing, w.pods, subject, w.oom,
+					  lim);
 			}
 			f = yield(c, r, subject, HEALTH_CRIT, text);
-			cfmt(key, sizeof(key), "pods of %s OOMKilled", subject);
+			strprintf(key, sizeof(key), "pods of %s OOMKilled",
+				  subject);
 			rules_finding_measure(f, key, w.oom, NAN,
 					      UNIT_NONE);
 			if (recent) {
@@ -918,11 +908,11 @@ rule_oom(const struct cx *c, const struct rule *r)
 				set_at(f, c, i, "deploy:%s/%s", w.d->ns,
 				       w.d->name);
 			}
-			cfmt(key, sizeof(key), "crashloop:%s", subject);
+			strprintf(key, sizeof(key), "crashloop:%s", subject);
 			if (open_finding(s, key) == NULL) {
 				/* all of them OOM kills: the pods' own */
-				cfmt(key, sizeof(key), "oom:%s/%s-", w.d->ns,
-				     w.d->name);
+				strprintf(key, sizeof(key), "oom:%s/%s-",
+					  w.d->ns, w.d->name);
 			}
 			set_cites(f, c, i, first_finding(s, key));
 		}
@@ -942,7 +932,7 @@ group_workload(const struct cx *c, size_t ksrc, const char *group,
 	char key[FINDING_KEY_MAX], ns[64], name[254];
 	const char *v;
 
-	cfmt(key, sizeof(key), "consumers.%s", group);
+	strprintf(key, sizeof(key), "consumers.%s", group);
 	v = c->src[ksrc].sec ? config_get(c->src[ksrc].sec, key) : NULL;
 	if (v != NULL) {
 		return split_ns_name(v, ns, sizeof(ns), name, sizeof(name)) &&
@@ -987,23 +977,23 @@ rule_consumers(const struct cx *c, const struct rule *r)
 			    g->status != KAFKA_STALL) {
 				continue;
 			}
-			cfmt(key, sizeof(key), "kafka:%s:%s",
-				 kafka_status_name(g->status), g->group);
+			strprintf(key, sizeof(key), "kafka:%s:%s",
+				  kafka_status_name(g->status), g->group);
 			gf = open_finding(s, key);
 			if (gf == NULL || !group_workload(c, i, g->group, &w)) {
 				continue;
 			}
 			rules_fmt_count(g->total_lag, lag, sizeof(lag));
 			if (w.ready < w.pods || w.pods == 0) {
-				cfmt(text, sizeof(text), "consumers down, "
-					 "not slow: %s %s (lag %s) while %d of "
-					 "%d pods of %s/%s are Ready",
-					 g->group, kafka_status_name(g->status),
-					 lag, w.ready, w.pods, w.d->ns,
-					 w.d->name);
+				strprintf(text, sizeof(text), "consumers down, "
+					  "not slow: %s %s (lag %s) while %d "
+					  "of %d pods of %s/%s are Ready",
+					  g->group,
+					  kafka_status_name(g->status), lag,
+					  w.ready, w.pods, w.d->ns, w.d->name);
 				f = yield(c, r, g->group, HEALTH_CRIT, text);
-				cfmt(key, sizeof(key), "pods of %s/%s Ready",
-				     w.d->ns, w.d->name);
+				strprintf(key, sizeof(key), "pods of %s/%s "
+					  "Ready", w.d->ns, w.d->name);
 				rules_finding_measure(f, key, w.ready,
 						      w.pods, UNIT_NONE);
 				f->lower_is_worse = true;
@@ -1036,16 +1026,17 @@ rule_consumers(const struct cx *c, const struct rule *r)
 			if (want <= w.d->replicas) {
 				continue;
 			}
-			cfmt(input, sizeof(input), "%d", want);
-			cfmt(text, sizeof(text), "consumers too slow: %s %s "
-				 "(lag %s) with %d of %d pods of %s/%s Ready at "
-				 "%.0f %% of their CPU limit: scale to %d",
-				 g->group, kafka_status_name(g->status), lag,
-				 w.ready, w.pods, w.d->ns, w.d->name,
-				 w.cpu_share * 100, want);
+			strprintf(input, sizeof(input), "%d", want);
+			strprintf(text, sizeof(text), "consumers too slow: %s "
+				  "%s (lag %s) with %d of %d pods of %s/%s "
+				  "Ready at %.0f %% of their CPU limit: scale "
+				  "to %d", g->group,
+				  kafka_status_name(g->status), lag, w.ready,
+				  w.pods, w.d->ns, w.d->name, w.cpu_share * 100,
+				  want);
 			f = yield(c, r, g->group, HEALTH_WARN, text);
-			cfmt(key, sizeof(key), "CPU of %s/%s of its limit",
-			     w.d->ns, w.d->name);
+			strprintf(key, sizeof(key), "CPU of %s/%s of its limit",
+				  w.d->ns, w.d->name);
 			rules_finding_measure(f, key,
 					      w.cpu_share, throttled,
 					      UNIT_RATIO);
@@ -1100,14 +1091,14 @@ rule_stampede(const struct cx *c, const struct rule *r)
 			before = load_before(c->mem, c->src[k].name,
 					     pm->conns_active, c->now_ms);
 			if (rose(before, pm->conns_active, 2)) {
-				cfmt(db, sizeof(db), "%s active sessions "
-					 "%.0f -> %.0f", c->src[k].name, before,
-					 pm->conns_active);
+				strprintf(db, sizeof(db), "%s active sessions "
+					  "%.0f -> %.0f", c->src[k].name,
+					  before, pm->conns_active);
 				loaded = true;
 			} else if (open_finding(ps, "pg-blocked") != NULL ||
 				   open_finding(ps, "pg-long-query") != NULL) {
-				cfmt(db, sizeof(db), "%s with sessions "
-					 "waiting", c->src[k].name);
+				strprintf(db, sizeof(db), "%s with sessions "
+					  "waiting", c->src[k].name);
 				loaded = true;
 			}
 		}
@@ -1115,13 +1106,13 @@ rule_stampede(const struct cx *c, const struct rule *r)
 			continue;
 		}
 		cited = ev != NULL ? ev : mem;
-		cfmt(text, sizeof(text), "cache stampede: %s %s while %s "
-			 "rose %s -> %s and %s", c->src[i].name,
-			 ev != NULL ? "evicting keys" : "at maxmemory",
-			 lat.panel->name, lb, ln, db);
+		strprintf(text, sizeof(text), "cache stampede: %s %s while %s "
+			  "rose %s -> %s and %s", c->src[i].name,
+			  ev != NULL ? "evicting keys" : "at maxmemory",
+			  lat.panel->name, lb, ln, db);
 		f = yield(c, r, c->src[i].name, HEALTH_WARN, text);
-		cfmt(db, sizeof(db), "%s in a stampede on %s", lat.panel->name,
-		     c->src[i].name);
+		strprintf(db, sizeof(db), "%s in a stampede on %s",
+			  lat.panel->name, c->src[i].name);
 		rules_finding_measure(f, db, lat.row->value, NAN,
 				      lat.panel->unit);
 		set_at(f, c, i, "%s%s", "", "");
@@ -1149,7 +1140,7 @@ rule_app_error(const struct cx *c, const struct rule *r)
 		if (m == NULL || pods == NULL) {
 			continue;
 		}
-		cfmt(key, sizeof(key), "http:%s", c->src[i].name);
+		strprintf(key, sizeof(key), "http:%s", c->src[i].name);
 		hf = open_finding(s, key);
 		if (hf == NULL ||
 		    !split_ns_name(pods, ns, sizeof(ns), name, sizeof(name)) ||
@@ -1166,24 +1157,24 @@ rule_app_error(const struct cx *c, const struct rule *r)
 			if (ps->error[0] != '\0' || ps->health >= HEALTH_CRIT) {
 				db_ok = false;
 			} else {
-				cfmt(dbs, sizeof(dbs), "%s is healthy",
-					 c->src[k].name);
+				strprintf(dbs, sizeof(dbs), "%s is healthy",
+					  c->src[k].name);
 			}
 		}
 		if (!db_ok) {
 			continue;
 		}
-		cfmt(text, sizeof(text), "application error: %s failing "
-			 "(%s) while %d of %d pods of %s/%s are Ready and %s: "
-			 "read the logs", c->src[i].name,
-			 m->status > 0 ? "HTTP error" : "no reply", w.ready,
-			 w.pods, ns, name, dbs);
+		strprintf(text, sizeof(text), "application error: %s failing "
+			  "(%s) while %d of %d pods of %s/%s are Ready and %s: "
+			  "read the logs", c->src[i].name,
+			  m->status > 0 ? "HTTP error" : "no reply", w.ready,
+			  w.pods, ns, name, dbs);
 		if (m->status > 0) {
-			cfmt(text, sizeof(text), "application error: %s "
-				 "failing (HTTP %ld) while %d of %d pods of "
-				 "%s/%s are Ready and %s: read the logs",
-				 c->src[i].name, m->status, w.ready, w.pods,
-				 ns, name, dbs);
+			strprintf(text, sizeof(text), "application error: %s "
+				  "failing (HTTP %ld) while %d of %d pods of "
+				  "%s/%s are Ready and %s: read the logs",
+				  c->src[i].name, m->status, w.ready, w.pods,
+				  ns, name, dbs);
 		}
 		f = yield(c, r, c->src[i].name, HEALTH_CRIT, text);
 		set_at(f, c, w.src, "pod:%s/%s", w.first->ns, w.first->name);
@@ -1207,24 +1198,27 @@ rule_cert(const struct cx *c, const struct rule *r)
 		if (m == NULL || isnan(m->cert_days)) {
 			continue;
 		}
-		cfmt(key, sizeof(key), "cert:%s", c->src[i].name);
+		strprintf(key, sizeof(key), "cert:%s", c->src[i].name);
 		if ((cf = open_finding(s, key)) == NULL) {
 			continue;
 		}
 		if (m->cert_days < 0) {
-			cfmt(text, sizeof(text), "certificate of %s expired "
-				 "%.1f days ago (issuer %s): renew it now",
-				 c->src[i].name, -m->cert_days,
-				 m->cert_issuer[0] ? m->cert_issuer : "unknown");
+			strprintf(text, sizeof(text), "certificate of %s "
+				  "expired %.1f days ago (issuer %s): renew it "
+				  "now", c->src[i].name, -m->cert_days,
+				  m->cert_issuer[0] ? m->cert_issuer :
+				  "unknown");
 		} else {
-			cfmt(text, sizeof(text), "certificate of %s expires "
-				 "in %.1f days (issuer %s): renew it before "
-				 "it does", c->src[i].name, m->cert_days,
-				 m->cert_issuer[0] ? m->cert_issuer : "unknown");
+			strprintf(text, sizeof(text), "certificate of %s "
+				  "expires in %.1f days (issuer %s): renew it "
+				  "before it does", c->src[i].name,
+				  m->cert_days,
+				  m->cert_issuer[0] ? m->cert_issuer :
+				  "unknown");
 		}
 		f = yield(c, r, c->src[i].name, cf->sev, text);
-		cfmt(key, sizeof(key), "days to expiry of %s's certificate",
-		     c->src[i].name);
+		strprintf(key, sizeof(key), "days to expiry of %s's "
+			  "certificate", c->src[i].name);
 		rules_finding_measure(f, key, m->cert_days,
 				      cf->sev >= HEALTH_CRIT ?
 				      m->cert_crit_days : m->cert_warn_days,
@@ -1289,7 +1283,7 @@ yield(const struct cx *c, const struct rule *r, const char *subject,
 	char key[FINDING_KEY_MAX];
 	struct finding *f;
 
-	cfmt(key, sizeof(key), "%s:%s", r->name, subject);
+	strprintf(key, sizeof(key), "%s:%s", r->name, subject);
 	f = rules_list_add(c->out, sev, key, "%s", text);
 	strlcpy_safe(f->runbook, r->runbook, sizeof(f->runbook));
 	return f;
@@ -1362,8 +1356,9 @@ correlate_check_section(const struct config_section *sec, struct err *err)
 		if ((strncmp(k, "consumers.", 10) == 0 ||
 		     strcmp(k, "pods") == 0) &&
 		    !split_ns_name(val, ns, sizeof(ns), name, sizeof(name))) {
-			return err_set(err, "%s: expected NAMESPACE/DEPLOYMENT, "
-				       "got '%.64s'", k, val);
+			return err_set(err, "%s: expected "
+				       "NAMESPACE/DEPLOYMENT, got '%.64s'", k,
+				       val);
 		}
 	}
 	return 0;

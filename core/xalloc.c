@@ -122,6 +122,16 @@ strlcpy_safe(char *dst, const char *src, size_t n)
 }
 
 void
+strprintf(char *buf, size_t n, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, n, fmt, ap);
+	va_end(ap);
+}
+
+void
 strappendf(char *buf, size_t n, const char *fmt, ...)
 {
 	size_t len = strnlen(buf, n);

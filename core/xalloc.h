@@ -18,6 +18,11 @@ char *xvasprintf(const char *fmt, va_list ap);
 
 /* Copies src into dst of size n, always NUL-terminated; returns strlen(src). */
 size_t strlcpy_safe(char *dst, const char *src, size_t n);
+/* snprintf() for a text whose cut is intended (a finding, one line of a
+ * pane): formats into buf (size n > 0), truncating; buf stays
+ * terminated. */
+void strprintf(char *buf, size_t n, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
 /* Appends printf-style text to the string in buf (size n), truncating;
  * buf stays terminated. */
 void strappendf(char *buf, size_t n, const char *fmt, ...)

@@ -93,7 +93,8 @@ metrics_snap(double err_before, double err_now, double p95_before,
 		r->history.step_ms = 5000;
 		r->history.v = snapshot_alloc(s, 60 * sizeof(double));
 		for (int i = 0; i < 60; i++) {
-			r->history.v[i] = i >= 60 - step_at ? now[p] : before[p];
+			r->history.v[i] = i >= 60 - step_at ? now[p] :
+					  before[p];
 		}
 		m->panels[p].rows = r;
 		m->panels[p].n_rows = 1;
@@ -279,7 +280,8 @@ diagnose(struct correlate_memory *mem, int64_t now_ms,
 		src[n].snap = snaps[n];
 		src[n].sec = NULL;
 		for (size_t i = 0; i < cfg.n_sections; i++) {
-			if (strcmp(cfg.sections[i].name, snaps[n]->source) == 0) {
+			if (strcmp(cfg.sections[i].name,
+				   snaps[n]->source) == 0) {
 				src[n].sec = &cfg.sections[i];
 			}
 		}
@@ -533,7 +535,7 @@ Test(correlate, lag_with_pods_not_ready_is_consumers_down)
 	unref_all(v);
 }
 
-Test(correlate, lag_with_throttled_ready_pods_is_too_slow_and_scale_is_prefilled)
+Test(correlate, throttled_ready_consumers_are_too_slow_scale_prefilled)
 {
 	/* 2 pods at 480m of a 500m limit; 3 partitions: scale to 3, not 4 */
 	struct snapshot *v[] = {
@@ -648,7 +650,7 @@ Test(correlate, a_stampede_counts_active_sessions_rising_over_time)
 	correlate_memory_free(mem);
 }
 
-Test(correlate, an_endpoint_failing_with_ready_pods_and_a_healthy_db_is_an_app_error)
+Test(correlate, failing_with_ready_pods_and_a_healthy_db_is_an_app_error)
 {
 	struct snapshot *v[] = {
 		http_snap("http.api", 500, 60),
