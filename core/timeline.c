@@ -203,6 +203,13 @@ timeline_append_finding(struct timeline *tl, enum tl_kind kind,
 		.finding = f,
 	};
 
+	/* An opening is stamped at the instant its later entries name as
+	 * its opening (deriving may end a millisecond after it). */
+	if ((kind == TL_FINDING_OPEN || kind == TL_ALERT_OPEN) && f != NULL &&
+	    f->opened_ms > 0) {
+		e.at_ms = f->opened_ms;
+	}
+
 	return add(tl, &e);
 }
 

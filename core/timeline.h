@@ -71,7 +71,8 @@ void timeline_free(struct timeline *tl);
 uint64_t timeline_append(struct timeline *tl, enum tl_kind kind,
 			 const char *source, const char *who, const char *text,
 			 const char *detail);
-/* As timeline_append(), for a finding or alert entry. */
+/* As timeline_append(), for a finding or alert entry; an opening with
+ * f->opened_ms set is stamped then. */
 uint64_t timeline_append_finding(struct timeline *tl, enum tl_kind kind,
 				 const char *source, const char *text,
 				 const char *detail,
