@@ -20,6 +20,7 @@
 #include "core/state.h"
 #include "core/timeline.h"
 #include "probes/demo.h"
+#include "tests/unit/model_fixture.h"
 #include "tests/unit/screen_fixture.h"
 #include "themes/theme.h"
 #include "tui/app.h"
@@ -144,26 +145,6 @@ add_dx(struct snapshot *s, enum health sev, const char *key,
 	return f;
 }
 
-static void
-set_pod(struct snapshot *s, struct pod_row *r, const char *ns,
-	const char *name, const char *owner, const char *phase,
-	const char *reason, int ready, int restarts)
-{
-	r->ns = S(s, ns);
-	r->name = S(s, name);
-	r->owner = S(s, owner);
-	r->phase = S(s, phase);
-	r->reason = S(s, reason);
-	r->node = S(s, "node-1");
-	r->ready = ready;
-	r->containers = 1;
-	r->restarts = restarts;
-	r->started_ms = WALL0 - 3600 * 1000;
-	r->cpu_mcores = 120;
-	r->mem_bytes = 256.0 * 1024 * 1024;
-	r->mem_limit_bytes = 512.0 * 1024 * 1024;
-}
-
 /* Five pods (two workers, three of api: one crashing), a cache killed by
  * OOM; deployments worker and api. */
 static struct snapshot *
@@ -175,18 +156,18 @@ pods(const char *source)
 
 	m->context = S(s, "prod");
 	m->pods = snapshot_alloc(s, 6 * sizeof(*m->pods));
-	set_pod(s, &m->pods[i++], "prod", "worker-00", "worker", "Running",
-		"", 1, 0);
-	set_pod(s, &m->pods[i++], "prod", "worker-01", "worker", "Running",
-		"", 1, 0);
-	set_pod(s, &m->pods[i++], "prod", "api-7d9f-bbb", "api", "Running",
-		"", 1, 0);
-	set_pod(s, &m->pods[i++], "prod", "cache-0", "cache", "Running",
-		"OOMKilled", 0, 3);
-	set_pod(s, &m->pods[i++], "prod", "api-7d9f-aaa", "api", "Running",
-		"CrashLoopBackOff", 0, 12);
-	set_pod(s, &m->pods[i++], "prod", "api-7d9f-ccc", "api", "Running",
-		"", 1, 0);
+	fixture_pod(s, &m->pods[i++], "prod", "worker-00", "worker", "Running",
+		    "", 1, 0);
+	fixture_pod(s, &m->pods[i++], "prod", "worker-01", "worker", "Running",
+		    "", 1, 0);
+	fixture_pod(s, &m->pods[i++], "prod", "api-7d9f-bbb", "api", "Running",
+		    "", 1, 0);
+	fixture_pod(s, &m->pods[i++], "prod", "cache-0", "cache", "Running",
+		    "OOMKilled", 0, 3);
+	fixture_pod(s, &m->pods[i++], "prod", "api-7d9f-aaa", "api", "Running",
+		    "CrashLoopBackOff", 0, 12);
+	fixture_pod(s, &m->pods[i++], "prod", "api-7d9f-ccc", "api", "Running",
+		    "", 1, 0);
 	m->n_pods = i;
 	m->deploys = snapshot_alloc(s, 2 * sizeof(*m->deploys));
 	m->deploys[0] = (struct deploy_row){ S(s, "prod"), S(s, "worker"), 2,
@@ -198,29 +179,6 @@ pods(const char *source)
 	m->n_deploys = 2;
 	s->data = m;
 	return prepared(s);
-}
-
-static struct pg_session *
-add_session(struct snapshot *s, struct pg_model *m, int pid,
-	    const char *state, const char *query)
-{
-	struct pg_session *x = &m->sessions[m->n_sessions++];
-
-	x->pid = pid;
-	x->user = S(s, "billing");
-	x->db = S(s, "orders");
-	x->client = S(s, "10.0.0.5:51234");
-	x->app = S(s, "billing-api");
-	x->state = S(s, state);
-	x->wait_event = S(s, "");
-	x->query = S(s, query);
-	x->backend_start_us = (WALL0 - 3600 * 1000) * 1000 + pid;
-	x->query_s = 30;
-	x->xact_s = 30;
-	x->lock_mode = S(s, "");
-	x->lock_rel = S(s, "");
-	x->wait_s = NAN;
-	return x;
 }
 
 /* 4242 idle in transaction blocks 5012; 7000 and 7001 idle. */
@@ -239,9 +197,10 @@ pg(void)
 	m->sessions = snapshot_alloc(s, 8 * sizeof(*m->sessions));
 	m->replay_delay_s = NAN;
 	m->notice = S(s, "");
-	add_session(s, m, 4242, "idle in transaction",
-		    "UPDATE accounts SET balance = 0");
-	x = add_session(s, m, 5012, "active", "UPDATE accounts SET x = 1");
+	fixture_session(s, m, 4242, "idle in transaction", "UPDATE accounts "
+			"SET balance = 0", 30);
+	x = fixture_session(s, m, 5012, "active", "UPDATE accounts SET x = 1",
+			    30);
 	x->blocked_by = snapshot_alloc(s, sizeof(int));
 	memcpy(x->blocked_by, by4242, sizeof(int));
 	x->n_blocked_by = 1;
@@ -249,8 +208,8 @@ pg(void)
 	x->lock_rel = S(s, "accounts");
 	x->wait_event = S(s, "Lock:transactionid");
 	x->wait_s = 40;
-	add_session(s, m, 7000, "idle", "SELECT 1");
-	add_session(s, m, 7001, "idle", "SELECT 2");
+	fixture_session(s, m, 7000, "idle", "SELECT 1", 30);
+	fixture_session(s, m, 7001, "idle", "SELECT 2", 30);
 	s->data = m;
 	return prepared(s);
 }

@@ -16,6 +16,7 @@
 #include "core/state.h"
 #include "core/timeline.h"
 #include "probes/demo.h"
+#include "tests/unit/model_fixture.h"
 #include "tests/unit/screen_fixture.h"
 #include "themes/theme.h"
 #include "tui/app.h"
@@ -209,26 +210,6 @@ make_series(struct snapshot *s, size_t n, double base, double step)
 
 /* ---- builders ------------------------------------------------------------ */
 
-static void
-set_pod(struct snapshot *s, struct pod_row *r, const char *ns,
-	const char *name, const char *owner, const char *phase,
-	const char *reason, int ready, int restarts)
-{
-	r->ns = S(s, ns);
-	r->name = S(s, name);
-	r->owner = S(s, owner);
-	r->phase = S(s, phase);
-	r->reason = S(s, reason);
-	r->node = S(s, "node-1");
-	r->ready = ready;
-	r->containers = 1;
-	r->restarts = restarts;
-	r->started_ms = WALL0 - 3600 * 1000;
-	r->cpu_mcores = 120;
-	r->mem_bytes = 256.0 * 1024 * 1024;
-	r->mem_limit_bytes = 512.0 * 1024 * 1024;
-}
-
 /* 27 pods: 3 api pods (one crashing, one pending), a cache pod killed
  * by OOM, a proxy being created, 22 healthy workers; 2 deployments; 2
  * events. */
@@ -244,19 +225,19 @@ build_pods(void)
 	m->pods = snapshot_alloc(s, 27 * sizeof(*m->pods));
 	for (int k = 0; k < 22; k++) {
 		snprintf(name, sizeof(name), "worker-%02d", k);
-		set_pod(s, &m->pods[i++], "prod", name, "worker", "Running",
-			"", 1, k % 3);
+		fixture_pod(s, &m->pods[i++], "prod", name, "worker", "Running",
+			    "", 1, k % 3);
 	}
-	set_pod(s, &m->pods[i++], "prod", "api-7d9f-bbb", "api", "Running",
-		"", 1, 0);
-	set_pod(s, &m->pods[i++], "prod", "db-proxy", "db-proxy", "Pending",
-		"ContainerCreating", 0, 0);
-	set_pod(s, &m->pods[i++], "prod", "api-7d9f-ccc", "api", "Pending",
-		"", 0, 0);
-	set_pod(s, &m->pods[i++], "prod", "cache-0", "cache", "Running",
-		"OOMKilled", 0, 3);
-	set_pod(s, &m->pods[i++], "prod", "api-7d9f-aaa", "api", "Running",
-		"CrashLoopBackOff", 0, 12);
+	fixture_pod(s, &m->pods[i++], "prod", "api-7d9f-bbb", "api", "Running",
+		    "", 1, 0);
+	fixture_pod(s, &m->pods[i++], "prod", "db-proxy", "db-proxy", "Pending",
+		    "ContainerCreating", 0, 0);
+	fixture_pod(s, &m->pods[i++], "prod", "api-7d9f-ccc", "api", "Pending",
+		    "", 0, 0);
+	fixture_pod(s, &m->pods[i++], "prod", "cache-0", "cache", "Running",
+		    "OOMKilled", 0, 3);
+	fixture_pod(s, &m->pods[i++], "prod", "api-7d9f-aaa", "api", "Running",
+		    "CrashLoopBackOff", 0, 12);
 	m->n_pods = i;
 	m->deploys = snapshot_alloc(s, 2 * sizeof(*m->deploys));
 	m->deploys[0] = (struct deploy_row){ S(s, "prod"), S(s, "worker"), 22,
@@ -279,29 +260,6 @@ build_pods(void)
 	m->n_events = 2;
 	s->data = m;
 	return s;
-}
-
-static struct pg_session *
-add_session(struct snapshot *s, struct pg_model *m, int pid,
-	    const char *state, const char *query, double query_s)
-{
-	struct pg_session *x = &m->sessions[m->n_sessions++];
-
-	x->pid = pid;
-	x->user = S(s, "billing");
-	x->db = S(s, "orders");
-	x->client = S(s, "10.0.0.5:51234");
-	x->app = S(s, "billing-api");
-	x->state = S(s, state);
-	x->wait_event = S(s, "");
-	x->query = S(s, query);
-	x->backend_start_us = (WALL0 - 3600 * 1000) * 1000 + pid;
-	x->query_s = query_s;
-	x->xact_s = query_s;
-	x->lock_mode = S(s, "");
-	x->lock_rel = S(s, "");
-	x->wait_s = NAN;
-	return x;
 }
 
 static void
@@ -353,26 +311,25 @@ build_pg(void)
 	static const int by4300[] = { 4300 };
 	static const int by5012[] = { 5012 };
 
-	add_session(s, m, 4300, "active",
-		    "ALTER TABLE invoices ADD COLUMN note text", 20);
-	x = add_session(s, m, 6001, "active", "SELECT * FROM invoices", 8);
+	fixture_session(s, m, 4300, "active", "ALTER TABLE invoices ADD COLUMN "
+			"note text", 20);
+	x = fixture_session(s, m, 6001, "active", "SELECT * FROM invoices", 8);
 	block(s, x, by4300, 1, 8);
-	x = add_session(s, m, 5013, "active",
-			"UPDATE accounts SET balance = 0 WHERE id = 2", 40);
+	x = fixture_session(s, m, 5013, "active", "UPDATE accounts SET balance "
+			    "= 0 WHERE id = 2", 40);
 	block(s, x, by4242, 1, 40);
-	x = add_session(s, m, 5020, "active",
-			"DELETE FROM accounts WHERE id = 1", 30);
+	x = fixture_session(s, m, 5020, "active", "DELETE FROM accounts WHERE "
+			    "id = 1", 30);
 	block(s, x, by5012, 1, 30);
-	x = add_session(s, m, 4242, "idle in transaction",
-			"UPDATE accounts SET balance = balance - 10\n"
-			"  WHERE id = 1", 252);
+	x = fixture_session(s, m, 4242, "idle in transaction", "UPDATE "
+			    "accounts SET balance = balance - 10\n  WHERE id = "
+			    "1", 252);
 	x->backend_start_us = WALL0 * 1000 + 123456;
-	x = add_session(s, m, 5012, "active",
-			"UPDATE accounts SET balance = balance + 10 "
-			"WHERE id = 1", 42);
+	x = fixture_session(s, m, 5012, "active", "UPDATE accounts SET balance "
+			    "= balance + 10 WHERE id = 1", 42);
 	block(s, x, by4242, 1, 42);
-	add_session(s, m, 7000, "idle", "SELECT 1", 600);
-	add_session(s, m, 7001, "active", "SELECT pg_sleep(12)", 12);
+	fixture_session(s, m, 7000, "idle", "SELECT 1", 600);
+	fixture_session(s, m, 7001, "active", "SELECT pg_sleep(12)", 12);
 	return s;
 }
 
@@ -644,9 +601,10 @@ Test(panes, lock_tree_cycle_terminates, .timeout = 5)
 	struct pg_session *a, *b, *w;
 	static const int by1[] = { 101 }, by2[] = { 102 };
 
-	a = add_session(s, m, 101, "active", "UPDATE t SET x = 1", 3);
-	b = add_session(s, m, 102, "active", "UPDATE t SET x = 2", 3);
-	w = add_session(s, m, 103, "active", "SELECT * FROM t FOR UPDATE", 2);
+	a = fixture_session(s, m, 101, "active", "UPDATE t SET x = 1", 3);
+	b = fixture_session(s, m, 102, "active", "UPDATE t SET x = 2", 3);
+	w = fixture_session(s, m, 103, "active", "SELECT * FROM t FOR UPDATE",
+			    2);
 	block(s, a, by2, 1, 3);
 	block(s, b, by1, 1, 2);
 	block(s, w, by1, 1, 1);
@@ -676,11 +634,13 @@ Test(panes, lock_tree_several_blockers_and_hidden_ones)
 	struct line l;
 	int r;
 
-	add_session(s, m, 201, "idle in transaction", "UPDATE a SET x = 1", 90);
-	add_session(s, m, 202, "idle in transaction", "UPDATE a SET x = 2", 80);
-	w = add_session(s, m, 203, "active", "LOCK TABLE a", 10);
+	fixture_session(s, m, 201, "idle in transaction", "UPDATE a SET x = 1",
+			90);
+	fixture_session(s, m, 202, "idle in transaction", "UPDATE a SET x = 2",
+			80);
+	w = fixture_session(s, m, 203, "active", "LOCK TABLE a", 10);
 	block(s, w, two, 2, 10);
-	h = add_session(s, m, 204, "active", "UPDATE b SET y = 0", 5);
+	h = fixture_session(s, m, 204, "active", "UPDATE b SET y = 0", 5);
 	block(s, h, hidden, 1, 5);
 	c = make_ctx(s, NULL);
 	draw_full(&p, &c);
@@ -831,7 +791,7 @@ Test(panes, db_sessions_show_application_idle_time_and_unknowns)
 	struct line l;
 	int hdr, r;
 
-	x = add_session(s, m, 7002, "idle", "", NAN);
+	x = fixture_session(s, m, 7002, "idle", "", NAN);
 	x->xact_s = NAN;
 	x->state_s = 75;
 	x->app = S(s, "psql");
@@ -1208,10 +1168,10 @@ Test(panes, pods_wide_names_keep_columns)
 
 	m->context = S(s, "");
 	m->pods = snapshot_alloc(s, 2 * sizeof(*m->pods));
-	set_pod(s, &m->pods[0], "prod", "ascii-pod", "x", "Running", "", 1,
-		0);
-	set_pod(s, &m->pods[1], "prod", "支付服务-日本語", "y", "Running", "",
-		1, 1);
+	fixture_pod(s, &m->pods[0], "prod", "ascii-pod", "x", "Running", "", 1,
+		    0);
+	fixture_pod(s, &m->pods[1], "prod", "支付服务-日本語", "y", "Running", "", 1,
+		    1);
 	m->n_pods = 2;
 	s->data = m;
 	c = make_ctx(s, NULL);
@@ -1240,9 +1200,9 @@ Test(panes, pods_ten_thousand, .timeout = 20)
 	m->pods = snapshot_alloc(s, 10000 * sizeof(*m->pods));
 	for (int i = 0; i < 10000; i++) {
 		snprintf(name, sizeof(name), "pod-%05d", i);
-		set_pod(s, &m->pods[i], i % 2 ? "prod" : "staging", name, "app",
-			"Running", i % 997 == 5 ? "CrashLoopBackOff" : "", 1,
-			i % 7);
+		fixture_pod(s, &m->pods[i], i % 2 ? "prod" : "staging", name,
+			    "app", "Running",
+			    i % 997 == 5 ? "CrashLoopBackOff" : "", 1, i % 7);
 	}
 	m->n_pods = 10000;
 	s->data = m;
