@@ -280,21 +280,15 @@ static void
 open_for(const struct finding *f, int64_t now_ms, char *buf, size_t n)
 {
 	int64_t t = opened_at(f);
-	long long m;
 
 	if (t <= 0) {
 		buf[0] = '\0';
 		return;
 	}
-	m = now_ms > t ? (long long)((now_ms - t) / 60000) : 0;
-	if (m < 1) {
+	if (now_ms - t < 60000) {
 		snprintf(buf, n, "<1m");
-	} else if (m < 60) {
-		snprintf(buf, n, "%lldm", m);
-	} else if (m < 24 * 60) {
-		snprintf(buf, n, "%lldh%02lldm", m / 60, m % 60);
 	} else {
-		snprintf(buf, n, "%lldd%02lldh", m / (24 * 60), m / 60 % 24);
+		header_fmt_minutes(now_ms - t, buf, n);
 	}
 }
 

@@ -220,10 +220,8 @@ draw_dots(struct app *a, int y, int x, int x_end)
  * has run, when the next update is due) does not need seconds until the
  * last minute before the update is due. */
 
-/* Minutes since the incident began, rounded down: "0m", "59m", "1h05m",
- * "2d03h". */
-static void
-format_minutes(int64_t ms, char *buf, size_t n)
+void
+header_fmt_minutes(int64_t ms, char *buf, size_t n)
 {
 	long long m = ms < 0 ? 0 : (long long)(ms / 60000);
 
@@ -244,7 +242,7 @@ format_countdown(int64_t ms, char *buf, size_t n)
 	if (ms <= 59000) {
 		snprintf(buf, n, "%llds", (long long)((ms + 999) / 1000));
 	} else {
-		format_minutes(ms + 59999, buf, n);
+		header_fmt_minutes(ms + 59999, buf, n);
 	}
 }
 
@@ -256,7 +254,7 @@ format_overdue(int64_t ms, char *buf, size_t n)
 	if (ms < 60000) {
 		snprintf(buf, n, "%llds", (long long)(ms / 1000));
 	} else {
-		format_minutes(ms, buf, n);
+		header_fmt_minutes(ms, buf, n);
 	}
 }
 
@@ -317,7 +315,7 @@ draw_incident(struct app *a, int y, int x, int x_end, bool compact)
 	snprintf(buf, sizeof(buf), " %s", in->status);
 	x += draw_text(win, y, x, x_end - x, buf,
 		       in->resolved ? ROLE_OK : ROLE_HEADER, t);
-	format_minutes(in->elapsed_ms, span, sizeof(span));
+	header_fmt_minutes(in->elapsed_ms, span, sizeof(span));
 	snprintf(buf, sizeof(buf), compact ? " %s" : " for %s", span);
 	x += draw_text(win, y, x, x_end - x, buf, ROLE_HEADER, t);
 	if (in->journal_failed) {

@@ -4,6 +4,7 @@
 #define WARROOM_HEADER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "core/model.h"
 #include "themes/theme.h"
@@ -20,5 +21,8 @@ void header_hints(struct app *a, char *buf, size_t n);
 /* The role that shows health h (a header dot, a pane title, a finding);
  * unknown for HEALTH_UNKNOWN. */
 enum role header_health_role(enum health h, enum role unknown);
+/* A span in whole minutes, rounded down: "0m", "59m", "1h05m", "2d03h"
+ * (the incident's age, a finding's). */
+void header_fmt_minutes(int64_t ms, char *buf, size_t n);
 
 #endif

@@ -172,6 +172,20 @@ is_strip_key(int key, bool is_wchar)
 	return key > 0 && key < 0x80 && strchr("jkgGz\n\r", key) != NULL;
 }
 
+/* A key of the loop's own or of the incident's; CMD_NONE for others. */
+static struct command
+global_or_incident_key(const struct app *a, int key, bool is_wchar)
+{
+	struct command c = global_key(a, key, is_wchar);
+
+	if (c.kind == CMD_NONE && is_wchar && a->iu != NULL && key > 0 &&
+	    key < 0x80 && strchr(incident_keys, key) != NULL) {
+		c = cmd(CMD_INCIDENT, 0);
+		c.key = key;
+	}
+	return c;
+}
+
 static struct command
 strip_key(const struct app *a, int key, bool is_wchar)
 {
@@ -183,16 +197,7 @@ strip_key(const struct app *a, int key, bool is_wchar)
 		c.is_wchar = is_wchar;
 		return c;
 	}
-	c = global_key(a, key, is_wchar);
-	if (c.kind != CMD_NONE) {
-		return c;
-	}
-	if (is_wchar && a->iu != NULL && key > 0 && key < 0x80 &&
-	    strchr(incident_keys, key) != NULL) {
-		c = cmd(CMD_INCIDENT, 0);
-		c.key = key;
-	}
-	return c;
+	return global_or_incident_key(a, key, is_wchar);
 }
 
 static struct command
@@ -237,14 +242,8 @@ keymap_command(const struct app *a, int key, bool is_wchar)
 	if (a->strip.focused) {
 		return strip_key(a, key, is_wchar);
 	}
-	c = global_key(a, key, is_wchar);
+	c = global_or_incident_key(a, key, is_wchar);
 	if (c.kind != CMD_NONE) {
-		return c;
-	}
-	if (is_wchar && a->iu != NULL && key > 0 && key < 0x80 &&
-	    strchr(incident_keys, key) != NULL) {
-		c = cmd(CMD_INCIDENT, 0);
-		c.key = key;
 		return c;
 	}
 	if (is_wchar && ((key >= 'A' && key <= 'Z') || key == KEY_CTRL_D) &&
