@@ -89,6 +89,28 @@ findings_is_diag(struct app *a, int src)
 	return kd != NULL && kd->paneless;
 }
 
+bool
+findings_action_allowed(struct app *a, const struct finding *f)
+{
+	int src = state_find_source(a->st, f->at_source);
+	const struct kind_desc *kd;
+
+	if (f->action_key == '\0') {
+		return false;
+	}
+	if (!a->read_only || src < 0 ||
+	    (kd = kind_of(state_source_kind(a->st, src))) == NULL) {
+		return true;
+	}
+	for (size_t i = 0; kd->actions != NULL && kd->actions[i] != NULL;
+	     i++) {
+		if (kd->actions[i]->key == f->action_key) {
+			return !kd->actions[i]->destructive;
+		}
+	}
+	return true;    /* a pane's own key (l logs) */
+}
+
 /* Folds under each diagnosis finding the kind's finding it cites. */
 static void
 fold_cited(struct app *a, struct findings_list *l)
@@ -332,7 +354,7 @@ draw_item(struct app *a, int y, const struct findings_item *it, bool sel,
 		       sev_mark(f->sev), sel ? ROLE_SELECTED :
 		       f->suppressed ? ROLE_DIM :
 		       header_health_role(f->sev, ROLE_DIM), t) + 2;
-	if (f->action_key != '\0' && x < x_end) {
+	if (findings_action_allowed(a, f) && x < x_end) {
 		snprintf(buf, sizeof(buf), "[%c] %s ", f->action_key,
 			 f->action[0] ? f->action : "action");
 		x += draw_text(a->win, y, x, x_end - x, buf,

@@ -15,4 +15,10 @@ int findings_sev_rank(enum health h);
  * diagnosis), whose findings point at the other sources' rows. */
 bool findings_is_diag(struct app *a, int src);
 
+struct finding;
+
+/* Whether f's action key may be offered: not a destructive action of
+ * at_source's kind under --read-only (which removes those everywhere). */
+bool findings_action_allowed(struct app *a, const struct finding *f);
+
 #endif

@@ -113,7 +113,7 @@ findings_jump(struct app *a, size_t k)
 	a->pane_dirty[i] |= PANE_DIRTY_TITLE | PANE_DIRTY_BODY;
 	app_resize(a, a->rows, a->cols);
 	snprintf(what, sizeof(what), "%s%s%s", where, row[0] ? " " : "", row);
-	if (f->action_key != '\0' && f->action_input[0] != '\0') {
+	if (findings_action_allowed(a, f) && f->action_input[0] != '\0') {
 		a->strip.prefill_key = f->action_key;
 		a->strip.prefill_pane = i;
 		strlcpy_safe(a->strip.prefill_input, f->action_input,
@@ -124,7 +124,7 @@ findings_jump(struct app *a, size_t k)
 	if (!ok) {
 		app_set_status(a, ROLE_WARN, "%s: no row for it in %s now",
 			       what, pane_title(&a->panes[i]));
-	} else if (f->action_key != '\0') {
+	} else if (findings_action_allowed(a, f)) {
 		app_set_status(a, ROLE_STATUS, "%s  %c %s%s%s%s", what,
 			       f->action_key, f->action[0] ? f->action :
 			       "acts on it", f->action_input[0] ? " (" : "",

@@ -373,15 +373,21 @@ publish(struct snapshot *s)
 }
 
 static void
-start_app(void)
+start_app_ro(bool read_only)
 {
-	app_init(&a, st, runner, tl, NULL, &theme, false, false);
+	app_init(&a, st, runner, tl, NULL, &theme, read_only, false);
 	app_up = true;
 	a.win = stdscr;
 	app_bind_sources(&a);
 	app_resize(&a, ROWS, COLS);
 	app_collect(&a);
 	screen_draw(&a);
+}
+
+static void
+start_app(void)
+{
+	start_app_ro(false);
 }
 
 /* Takes in what was published since and draws it. */
@@ -982,4 +988,34 @@ Test(strip, a_small_screen_keeps_one_line_with_the_count)
 	cr_expect(scr_attrs(2, 0) & A_ALTCHARSET, "%s", row(2));
 	cr_expect(strstr(row(2), "Pods]") != NULL, "%s", row(2));
 	cr_expect(strstr(row(2), "more") == NULL, "%s", row(2));
+}
+
+/* --read-only removes the destructive actions everywhere: the strip does
+ * not offer them, and keeps a key that only reads (l logs). */
+Test(strip, read_only_offers_no_destructive_key)
+{
+	struct snapshot *k8s = pods("k8s.prod");
+	struct snapshot *dx = bare(SNAP_DIAGNOSIS, "diagnosis.main");
+	struct finding *f;
+
+	f = add_dx(dx, HEALTH_CRIT, "suspect-rollout:prod/api",
+		   "suspect the rollout of prod/api", "k8s.prod",
+		   "deploy:prod/api");
+	f->action_key = 'U';
+	strcpy(f->action, "rollback");
+	f = add_dx(dx, HEALTH_WARN, "app-error:http.api",
+		   "application error", "k8s.prod", "pod:prod/api-7d9f-aaa");
+	f->action_key = 'l';
+	strcpy(f->action, "logs");
+	publish(k8s);
+	publish(dx);
+	start_app_ro(true);
+	cr_expect_not(on_strip("[U] rollback"));
+	cr_expect(on_strip("suspect the rollout of prod/api"));
+	cr_expect(on_strip("[l] logs"));
+	app_finish(&a);
+	app_up = false;
+	erase();
+	start_app_ro(false);
+	cr_expect(on_strip("[U] rollback"));
 }
