@@ -233,10 +233,13 @@ struct cx {
 	struct correlate_memory *mem;
 	struct rules_list *out;
 	struct pod_index *pods;         /* one per source, built on demand */
+	/* Per source, a database's lowest active sessions over the last
+	 * 5 minutes (NAN: not a database, or not watched that long). */
+	double *load_before;
 };
 
-/* The snapshot with data of source i of kind (its last good one while it
- * fails: the evidence it last showed), or NULL. */
+/* The snapshot of source i when it is of kind and has data, else NULL: a
+ * source that fails gives no evidence (its last good data is stale). */
 static const struct snapshot *
 data_of(const struct cx *c, size_t i, enum snap_kind kind)
 {
@@ -1088,8 +1091,7 @@ rule_stampede(const struct cx *c, const struct rule *r)
 			if (pm == NULL) {
 				continue;
 			}
-			before = load_before(c->mem, c->src[k].name,
-					     pm->conns_active, c->now_ms);
+			before = c->load_before[k];
 			if (rose(before, pm->conns_active, 2)) {
 				strprintf(db, sizeof(db), "%s active sessions "
 					  "%.0f -> %.0f", c->src[k].name,
@@ -1315,9 +1317,20 @@ correlate_run(const struct correlate_src *srcs, size_t n, int64_t now_ms,
 			m->sources_down++;
 		}
 	}
+	c.load_before = xcalloc(n + 1, sizeof(*c.load_before));
+	for (size_t i = 0; i < n; i++) {
+		const struct snapshot *ps = data_of(&c, i, SNAP_PG);
+		const struct pg_model *pm = ps ? ps->data : NULL;
+
+		/* every run, so the window is there when a rule needs it */
+		c.load_before[i] = pm == NULL ? NAN :
+				   load_before(mem, srcs[i].name,
+					       pm->conns_active, now_ms);
+	}
 	for (size_t i = 0; i < N_RULES; i++) {
 		rules[i].run(&c, &rules[i]);
 	}
+	free(c.load_before);
 	memory_sweep(mem);
 	for (size_t i = 0; i < n; i++) {
 		free(c.pods[i].by_owner);

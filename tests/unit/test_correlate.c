@@ -624,10 +624,11 @@ Test(correlate, a_stampede_counts_active_sessions_rising_over_time)
 	struct correlate_memory *mem = correlate_memory_new();
 	struct snapshot *d = NULL;
 
-	/* 5 minutes at 10 active, then 40 */
+	/* 5 minutes calm at 10 active; then Redis evicts and 40 are */
 	for (int i = 0; i <= 70; i++) {
 		struct snapshot *v[] = {
-			redis_snap(4.0e9, 4.0e9, 1500),
+			i < 65 ? redis_snap(1.0e9, 4.0e9, 0) :
+				 redis_snap(4.0e9, 4.0e9, 1500),
 			metrics_snap(0.002, 0.002, 0.18, 2.9, 20),
 			pg_snap(i < 65 ? 10 : 40, 200, 0), NULL,
 		};
