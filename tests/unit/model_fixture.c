@@ -46,3 +46,32 @@ fixture_session(struct snapshot *s, struct pg_model *m, int pid,
 	x->wait_s = NAN;
 	return x;
 }
+
+void
+fixture_alert(struct snapshot *s, struct alert_row *r, const char *fingerprint,
+	      const char *name, const char *severity, const char *labels,
+	      const char *summary, int64_t starts_ms)
+{
+	*r = (struct alert_row){ 0 };
+	r->fingerprint = snapshot_strdup(s, fingerprint);
+	r->name = snapshot_strdup(s, name);
+	r->severity = snapshot_strdup(s, severity);
+	r->labels = snapshot_strdup(s, labels);
+	r->summary = snapshot_strdup(s, summary);
+	r->starts_ms = starts_ms;
+	r->silence_id = snapshot_strdup(s, "");
+}
+
+void
+fixture_panel(struct snapshot *s, struct metric_panel *pn, const char *name,
+	      const char *expr, enum metric_unit unit, double warn,
+	      double crit, size_t n_rows)
+{
+	pn->name = snapshot_strdup(s, name);
+	pn->expr = snapshot_strdup(s, expr);
+	pn->unit = unit;
+	pn->warn = warn;
+	pn->crit = crit;
+	pn->rows = snapshot_alloc(s, n_rows * sizeof(*pn->rows));
+	pn->n_rows = 0;
+}

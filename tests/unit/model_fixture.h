@@ -1,6 +1,6 @@
 /* Rows of the models built by hand, shared by the tests of the panes and
- * of the Findings strip: a pod and a PostgreSQL session with the fields a
- * pane draws, in the snapshot's memory. */
+ * of the Findings strip: a pod, a PostgreSQL session, a metric panel and an alert with the
+ * fields a pane draws, in the snapshot's memory. */
 #ifndef WARROOM_MODEL_FIXTURE_H
 #define WARROOM_MODEL_FIXTURE_H
 
@@ -25,5 +25,18 @@ void fixture_pod(struct snapshot *s, struct pod_row *r, const char *ns,
 struct pg_session *fixture_session(struct snapshot *s, struct pg_model *m,
 				   int pid, const char *state,
 				   const char *query, double query_s);
+
+/* Fills r: an alert firing since starts_ms, not silenced, labels "k=v". */
+void fixture_alert(struct snapshot *s, struct alert_row *r,
+		   const char *fingerprint, const char *name,
+		   const char *severity, const char *labels,
+		   const char *summary, int64_t starts_ms);
+
+/* Fills pn: a panel of expr with room for n_rows rows (the caller fills
+ * them and sets n_rows); warn and crit NAN for none. */
+void fixture_panel(struct snapshot *s, struct metric_panel *pn,
+		   const char *name, const char *expr,
+		   enum metric_unit unit, double warn, double crit,
+		   size_t n_rows);
 
 #endif

@@ -274,21 +274,14 @@ metrics(void)
 
 	m->panels = snapshot_alloc(s, 2 * sizeof(*m->panels));
 	pn = &m->panels[0];
-	pn->name = S(s, "p95 latency");
-	pn->expr = S(s, "histogram_quantile(0.95, ...)");
-	pn->unit = UNIT_SECONDS;
-	pn->warn = pn->crit = NAN;
-	pn->rows = snapshot_alloc(s, sizeof(*pn->rows));
+	fixture_panel(s, pn, "p95 latency", "histogram_quantile(0.95, ...)",
+		      UNIT_SECONDS, NAN, NAN, 1);
 	pn->rows[0] = (struct metric_row){ S(s, "checkout"), 0.8, S(s, ""),
 					   flat(s, 10, 0.8) };
 	pn->n_rows = 1;
 	pn = &m->panels[1];
-	pn->name = S(s, "5xx ratio");
-	pn->expr = S(s, "sum(rate(http_requests_total[5m]))");
-	pn->unit = UNIT_RATIO;
-	pn->warn = 0.5;
-	pn->crit = 0.9;
-	pn->rows = snapshot_alloc(s, 3 * sizeof(*pn->rows));
+	fixture_panel(s, pn, "5xx ratio", "sum(rate(http_requests_total[5m]))",
+		      UNIT_RATIO, 0.5, 0.9, 3);
 	pn->rows[0] = (struct metric_row){ S(s, "web"), 0.01, S(s, ""),
 					   flat(s, 10, 0.01) };
 	pn->rows[1] = (struct metric_row){ S(s, "api"), 0.042, S(s, ""),
@@ -308,20 +301,15 @@ alerts(void)
 	struct alerts_model *m = snapshot_alloc(s, sizeof(*m));
 
 	m->alerts = snapshot_alloc(s, 3 * sizeof(*m->alerts));
-	m->alerts[0] = (struct alert_row){ S(s, "fp-disk"), S(s, "DiskFilling"),
-					   S(s, "warning"), S(s, "node=n1"),
-					   S(s, "disk 85 % full"),
-					   WALL0 - 7200000, false, S(s, "") };
-	m->alerts[1] = (struct alert_row){ S(s, "fp-crash"),
-					   S(s, "PodCrashLooping"),
-					   S(s, "critical"), S(s, "pod=api"),
-					   S(s, "api is crash looping"),
-					   WALL0 - 60000, false, S(s, "") };
-	m->alerts[2] = (struct alert_row){ S(s, "fp-5xx"),
-					   S(s, "HighErrorRate"),
-					   S(s, "warning"), S(s, "service=api"),
-					   S(s, "5xx above 5 %"),
-					   WALL0 - 600000, false, S(s, "") };
+	fixture_alert(s, &m->alerts[0], "fp-disk", "DiskFilling",
+		      "warning", "node=n1",
+		      "disk 85 % full", WALL0 - 7200000);
+	fixture_alert(s, &m->alerts[1], "fp-crash", "PodCrashLooping",
+		      "critical", "pod=api",
+		      "api is crash looping", WALL0 - 60000);
+	fixture_alert(s, &m->alerts[2], "fp-5xx", "HighErrorRate",
+		      "warning", "service=api",
+		      "5xx above 5 %", WALL0 - 600000);
 	m->n_alerts = 3;
 	s->data = m;
 	return prepared(s);

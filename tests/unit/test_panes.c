@@ -445,12 +445,9 @@ build_metrics(void)
 
 	m->panels = snapshot_alloc(s, 2 * sizeof(*m->panels));
 	pn = &m->panels[0];
-	pn->name = S(s, "5xx ratio");
-	pn->expr = S(s, "sum(rate(http_requests_total{code=~\"5..\"}[5m]))");
-	pn->unit = UNIT_RATIO;
-	pn->warn = 0.01;
-	pn->crit = 0.05;
-	pn->rows = snapshot_alloc(s, 3 * sizeof(*pn->rows));
+	fixture_panel(s, pn, "5xx ratio",
+		      "sum(rate(http_requests_total{code=~\"5..\"}[5m]))",
+		      UNIT_RATIO, 0.01, 0.05, 3);
 	pn->rows[0] = (struct metric_row){ S(s, "api"), 0.042, S(s, ""),
 					   make_series(s, 30, 0.01, 0.001) };
 	pn->rows[1] = (struct metric_row){ S(s, "web"), NAN, S(s, ""),
@@ -460,12 +457,8 @@ build_metrics(void)
 					   { NULL, 0, 15000 } };
 	pn->n_rows = 3;
 	pn = &m->panels[1];
-	pn->name = S(s, "p95 latency");
-	pn->expr = S(s, "histogram_quantile(0.95, ...)");
-	pn->unit = UNIT_SECONDS;
-	pn->warn = NAN;
-	pn->crit = NAN;
-	pn->rows = snapshot_alloc(s, sizeof(*pn->rows));
+	fixture_panel(s, pn, "p95 latency", "histogram_quantile(0.95, ...)",
+		      UNIT_SECONDS, NAN, NAN, 1);
 	pn->rows[0] = (struct metric_row){ S(s, "checkout"), 0.87, S(s, ""),
 					   make_series(s, 30, 0.5, 0.01) };
 	pn->n_rows = 1;
@@ -481,30 +474,23 @@ build_alerts(void)
 	struct alerts_model *m = snapshot_alloc(s, sizeof(*m));
 
 	m->alerts = snapshot_alloc(s, 5 * sizeof(*m->alerts));
-	m->alerts[0] = (struct alert_row){ S(s, "fp-warn"), S(s, "DiskFilling"),
-					   S(s, "warning"), S(s, "node=n1"),
-					   S(s, "disk 85 % full"),
-					   WALL0 - 7200000, false, S(s, "") };
-	m->alerts[1] = (struct alert_row){ S(s, "fp-crit-new"),
-					   S(s, "PodCrashLooping"),
-					   S(s, "critical"), S(s, "pod=api"),
-					   S(s, "api is crash looping"),
-					   WALL0 - 60000, false, S(s, "") };
-	m->alerts[2] = (struct alert_row){ S(s, "fp-info"), S(s, "Deploy"),
-					   S(s, "info"), S(s, ""),
-					   S(s, "a deploy happened"),
-					   WALL0 - 9000000, false, S(s, "") };
-	m->alerts[3] = (struct alert_row){ S(s, "fp-crit-old"),
-					   S(s, "HighErrorRate"),
-					   S(s, "critical"),
-					   S(s, "service=api"),
-					   S(s, "5xx above 5 %"),
-					   WALL0 - 600000, true,
-					   S(s, "sil-1") };
-	m->alerts[4] = (struct alert_row){ S(s, "fp-none"), S(s, "Watchdog"),
-					   S(s, ""), S(s, ""),
-					   S(s, "always firing"),
-					   WALL0 - 99000000, false, S(s, "") };
+	fixture_alert(s, &m->alerts[0], "fp-warn", "DiskFilling",
+		      "warning", "node=n1",
+		      "disk 85 % full", WALL0 - 7200000);
+	fixture_alert(s, &m->alerts[1], "fp-crit-new", "PodCrashLooping",
+		      "critical", "pod=api",
+		      "api is crash looping", WALL0 - 60000);
+	fixture_alert(s, &m->alerts[2], "fp-info", "Deploy",
+		      "info", "",
+		      "a deploy happened", WALL0 - 9000000);
+	fixture_alert(s, &m->alerts[3], "fp-crit-old", "HighErrorRate",
+		      "critical", "service=api",
+		      "5xx above 5 %", WALL0 - 600000);
+	m->alerts[3].silenced = true;
+	m->alerts[3].silence_id = S(s, "sil-1");
+	fixture_alert(s, &m->alerts[4], "fp-none", "Watchdog",
+		      "", "",
+		      "always firing", WALL0 - 99000000);
 	m->n_alerts = 5;
 	s->data = m;
 	return s;
