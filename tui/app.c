@@ -736,7 +736,11 @@ collect_findings(struct app *a)
 		app_resize(a, a->rows, a->cols);
 	}
 	for (int i = 0; i < a->n_panes; i++) {
-		if (findings_pane_health(a, i) != a->frame_health[i]) {
+		enum health h = findings_pane_health(a, i);
+
+		/* Kept here too: a closed pane's one line draws no frame. */
+		if (h != a->frame_health[i]) {
+			a->frame_health[i] = h;
 			a->pane_dirty[i] |= PANE_DIRTY_TITLE | PANE_DIRTY_BODY;
 		}
 	}

@@ -100,6 +100,8 @@ struct app_strip {
 	char prefill_key;
 	char prefill_input[sizeof(((struct finding *)0)->action_input)];
 	int prefill_pane;
+	/* Where a one-line strip's "+N more" is drawn (w 0: not shown). */
+	int more_x, more_w;
 };
 
 /* An action between its key and its confirmation. */

@@ -739,8 +739,22 @@ command_apply(struct app *a, const struct command *c)
 		findings_key(a, c->key, c->is_wchar);
 		break;
 	case CMD_STRIP_CLICK:
-		findings_click(a, c->dy);
+		findings_click(a, c->dy, c->dx);
 		break;
+	}
+}
+
+void
+command_mouse(struct app *a, const MEVENT *ev)
+{
+	struct command c[2];
+	size_t n = keymap_mouse(a, ev, c, 2);
+
+	/* A click moves the selection: a jump's prefilled input is not for
+	 * that row (a click on the strip jumps again and prefills anew). */
+	findings_forget_prefill(a);
+	for (size_t k = 0; k < n; k++) {
+		command_apply(a, &c[k]);
 	}
 }
 

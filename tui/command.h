@@ -7,6 +7,8 @@
 
 #include <stdbool.h>
 
+#include <curses.h>
+
 #include "core/action.h"
 
 struct app;
@@ -67,6 +69,10 @@ void command_apply(struct app *a, const struct command *c);
 /* One key from wget_wch() (a character when is_wchar, else a KEY_ code):
  * keymap_command() and then command_apply(). */
 void command_key(struct app *a, int key, bool is_wchar);
+
+/* One mouse event: keymap_mouse() and then command_apply() for each of
+ * its commands. */
+void command_mouse(struct app *a, const MEVENT *ev);
 
 /* Takes in what changed since the last call: app_collect() (snapshots,
  * the timeline, the clock), then finished actions and previews, and the

@@ -4,6 +4,7 @@
 #include "tui/findings.h"
 #include "tui/findings_internal.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -347,8 +348,12 @@ draw_item(struct app *a, int y, const struct findings_item *it, bool sel,
 			     sel ? ROLE_SELECTED : ROLE_DIM, t);
 	x_end -= rw + 1;
 	if (more != NULL) {
-		x_end -= draw_text_right(a->win, y, x_end, w / 4, more,
+		int mw = draw_text_right(a->win, y, x_end, w / 4, more,
 					 ROLE_KEY, t);
+
+		x_end -= mw;
+		a->strip.more_x = x_end;
+		a->strip.more_w = mw;
 	}
 	x += draw_text(a->win, y, x + 1, x_end - x - 1,
 		       sev_mark(f->sev), sel ? ROLE_SELECTED :
@@ -370,6 +375,44 @@ draw_item(struct app *a, int y, const struct findings_item *it, bool sel,
 	}
 }
 
+/* FNV-1a over bytes. */
+static uint64_t
+mix(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+
+	for (size_t i = 0; i < n; i++) {
+		h = (h ^ b[i]) * 1099511628211ULL;
+	}
+	return h;
+}
+
+static uint64_t
+list_signature(struct app *a, const struct findings_list *l)
+{
+	uint64_t h = 1469598103934665603ULL;
+	int64_t now = clock_wall_ms();
+	char right[128];
+
+	h = mix(h, &l->n, sizeof(l->n));
+	h = mix(h, &a->strip.focused, sizeof(a->strip.focused));
+	h = mix(h, &a->strip.sel, sizeof(a->strip.sel));
+	h = mix(h, &a->strip.top, sizeof(a->strip.top));
+	for (size_t i = 0; i < l->n; i++) {
+		const struct finding *f = l->items[i].f;
+
+		h = mix(h, f->key, strlen(f->key) + 1);
+		h = mix(h, f->text, strlen(f->text) + 1);
+		h = mix(h, &f->sev, sizeof(f->sev));
+		h = mix(h, &f->suppressed, sizeof(f->suppressed));
+		h = mix(h, &f->action_key, sizeof(f->action_key));
+		h = mix(h, &l->items[i].cited, sizeof(l->items[i].cited));
+		line_right(a, &l->items[i], now, right, sizeof(right));
+		h = mix(h, right, strlen(right) + 1);
+	}
+	return h;
+}
+
 void
 findings_draw(struct app *a)
 {
@@ -385,6 +428,7 @@ findings_draw(struct app *a)
 	findings_list_build(a, &l);
 	lines = finding_lines(l.n, r.h);
 	follow_sel(a, &l, lines);
+	a->strip.more_w = 0;
 	draw_fill(a->win, r.y, r.x, r.h, r.w, ROLE_NORMAL, &a->theme);
 	if (l.n == 0) {
 		draw_text(a->win, r.y, r.x + 1, r.w - 2, a->strip.focused ?
@@ -421,47 +465,20 @@ findings_draw(struct app *a)
 			  k == lines - 1 ? buf : NULL);
 	}
 	remember_sel(a, &l);
+	/* What was drawn, not a newer list: a finding published meanwhile
+	 * still differs from it. */
+	a->strip.drawn = list_signature(a, &l);
 	findings_list_free(&l);
-	a->strip.drawn = findings_signature(a);
-}
-
-/* FNV-1a over bytes. */
-static uint64_t
-mix(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *b = p;
-
-	for (size_t i = 0; i < n; i++) {
-		h = (h ^ b[i]) * 1099511628211ULL;
-	}
-	return h;
 }
 
 uint64_t
 findings_signature(struct app *a)
 {
 	struct findings_list l;
-	uint64_t h = 1469598103934665603ULL;
-	int64_t now = clock_wall_ms();
-	char right[128];
+	uint64_t h;
 
 	findings_list_build(a, &l);
-	h = mix(h, &l.n, sizeof(l.n));
-	h = mix(h, &a->strip.focused, sizeof(a->strip.focused));
-	h = mix(h, &a->strip.sel, sizeof(a->strip.sel));
-	h = mix(h, &a->strip.top, sizeof(a->strip.top));
-	for (size_t i = 0; i < l.n; i++) {
-		const struct finding *f = l.items[i].f;
-
-		h = mix(h, f->key, strlen(f->key) + 1);
-		h = mix(h, f->text, strlen(f->text) + 1);
-		h = mix(h, &f->sev, sizeof(f->sev));
-		h = mix(h, &f->suppressed, sizeof(f->suppressed));
-		h = mix(h, &f->action_key, sizeof(f->action_key));
-		h = mix(h, &l.items[i].cited, sizeof(l.items[i].cited));
-		line_right(a, &l.items[i], now, right, sizeof(right));
-		h = mix(h, right, strlen(right) + 1);
-	}
+	h = list_signature(a, &l);
 	findings_list_free(&l);
 	return h;
 }
@@ -527,6 +544,9 @@ findings_focus(struct app *a, bool on)
 	}
 }
 
+/* A move past either end: the first or the last line. */
+#define SEL_FAR (LONG_MAX / 2)
+
 /* Moves the selection by delta lines (clamped). */
 static void
 move_sel(struct app *a, long delta)
@@ -569,13 +589,13 @@ findings_key(struct app *a, int key, bool is_wchar)
 			move_sel(a, FINDINGS_STRIP_LINES);
 			return true;
 		case KEY_HOME:
-			move_sel(a, -(long)SIZE_MAX / 2);
+			move_sel(a, -SEL_FAR);
 			return true;
 		case KEY_END:
-			move_sel(a, (long)SIZE_MAX / 2);
+			move_sel(a, SEL_FAR);
 			return true;
 		case KEY_ENTER:
-			findings_jump(a, a->strip.sel);
+			findings_jump(a);
 			return true;
 		default:
 			return false;
@@ -589,14 +609,14 @@ findings_key(struct app *a, int key, bool is_wchar)
 		move_sel(a, 1);
 		return true;
 	case 'g':
-		move_sel(a, -(long)SIZE_MAX / 2);
+		move_sel(a, -SEL_FAR);
 		return true;
 	case 'G':
-		move_sel(a, (long)SIZE_MAX / 2);
+		move_sel(a, SEL_FAR);
 		return true;
 	case '\n':
 	case '\r':
-		findings_jump(a, a->strip.sel);
+		findings_jump(a);
 		return true;
 	case 'z':
 		set_zoom(a, !a->strip.zoomed);
@@ -618,18 +638,29 @@ findings_key(struct app *a, int key, bool is_wchar)
 	}
 }
 
+size_t
+findings_follow(struct app *a, const struct findings_list *l)
+{
+	follow_sel(a, l, strip_lines(a, l->n));
+	return a->strip.sel;
+}
+
 void
-findings_click(struct app *a, int dy)
+findings_click(struct app *a, int dy, int x)
 {
 	struct findings_list l;
 	int lines;
 	size_t i;
+	/* A one-line strip's "+N more" sits beside its last finding. */
+	bool more = dy == a->lay.strip.h - 1 && a->strip.more_w > 0 &&
+		    x >= a->strip.more_x &&
+		    x < a->strip.more_x + a->strip.more_w;
 
 	findings_list_build(a, &l);
 	lines = strip_lines(a, l.n);
 	follow_sel(a, &l, lines);
 	i = a->strip.top + (size_t)dy;
-	if (dy >= lines || i >= l.n) {
+	if (more || dy >= lines || i >= l.n) {
 		bool any = l.n > 0;
 
 		findings_list_free(&l);
@@ -645,5 +676,5 @@ findings_click(struct app *a, int dy)
 	a->strip.sel = i;
 	remember_sel(a, &l);
 	findings_list_free(&l);
-	findings_jump(a, i);
+	findings_jump(a);
 }

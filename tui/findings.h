@@ -67,14 +67,15 @@ void findings_focus(struct app *a, bool on);
  * strip's (the global keys then apply). */
 bool findings_key(struct app *a, int key, bool is_wchar);
 
-/* A click on line dy of the strip: selects that finding and jumps to
- * it; a click on "+N more" lists them all. */
-void findings_click(struct app *a, int dy);
+/* A click on line dy of the strip, at column x: selects that finding and
+ * jumps to it; a click on "+N more" lists them all. */
+void findings_click(struct app *a, int dy, int x);
 
-/* Enter: focuses the pane that shows line i's finding (switching it to
- * the source, showing it if hidden, clearing a filter that hides the
- * row) and selects its row. False, and says why, when it cannot. */
-bool findings_jump(struct app *a, size_t i);
+/* Enter: focuses the pane that shows the selected finding (found again
+ * in the newest list, however others moved; switching the pane to its
+ * source, showing it if hidden, clearing a filter that hides the row)
+ * and selects its row. False, and says why, when it cannot. */
+bool findings_jump(struct app *a);
 
 /* The worst open, unsuppressed finding about pane i's shown source (of
  * every source, for a pane that shows its whole kind): its own, and the

@@ -16,6 +16,11 @@ int findings_sev_rank(enum health h);
 bool findings_is_diag(struct app *a, int src);
 
 struct finding;
+struct findings_list;
+
+/* The selected finding's line in l, a newer list than the one drawn:
+ * found again by its source and key (else the line, clamped). */
+size_t findings_follow(struct app *a, const struct findings_list *l);
 
 /* Whether f's action key may be offered: not a destructive action of
  * at_source's kind under --read-only (which removes those everywhere). */

@@ -64,7 +64,7 @@ show_source(struct app *a, int i, int src)
 }
 
 bool
-findings_jump(struct app *a, size_t k)
+findings_jump(struct app *a)
 {
 	struct findings_list l;
 	const struct findings_item *it;
@@ -74,7 +74,10 @@ findings_jump(struct app *a, size_t k)
 	int src, i;
 	bool ok;
 
+	size_t k;
+
 	findings_list_build(a, &l);
+	k = findings_follow(a, &l);
 	if (k >= l.n) {
 		findings_list_free(&l);
 		app_set_status(a, ROLE_DIM, "no finding selected");
@@ -113,7 +116,9 @@ findings_jump(struct app *a, size_t k)
 	a->pane_dirty[i] |= PANE_DIRTY_TITLE | PANE_DIRTY_BODY;
 	app_resize(a, a->rows, a->cols);
 	snprintf(what, sizeof(what), "%s%s%s", where, row[0] ? " " : "", row);
-	if (findings_action_allowed(a, f) && f->action_input[0] != '\0') {
+	/* Prefilled only for the row it was computed for. */
+	if (ok && findings_action_allowed(a, f) &&
+	    f->action_input[0] != '\0') {
 		a->strip.prefill_key = f->action_key;
 		a->strip.prefill_pane = i;
 		strlcpy_safe(a->strip.prefill_input, f->action_input,

@@ -293,7 +293,8 @@ keymap_mouse(const struct app *a, const MEVENT *ev, struct command *out,
 			return 0;
 		}
 		out[n] = cmd(CMD_STRIP_CLICK, 0);
-		out[n++].dy = ev->y - a->lay.strip.y;
+		out[n].dy = ev->y - a->lay.strip.y;
+		out[n++].dx = ev->x;
 		return n;
 	}
 	i = layout_pane_at(&a->lay, ev->y, ev->x);

@@ -14,7 +14,6 @@
 #include "core/clock.h"
 #include "tui/app.h"
 #include "tui/command.h"
-#include "tui/keymap.h"
 #include "tui/screen.h"
 #include "tui/term.h"
 
@@ -68,14 +67,9 @@ read_keys(struct app *a, WINDOW *in)
 		n++;
 		if (rc == KEY_CODE_YES && wch == KEY_MOUSE) {
 			MEVENT ev;
-			struct command c[2];
-			size_t m = 0;
 
 			if (getmouse(&ev) == OK) {
-				m = keymap_mouse(a, &ev, c, 2);
-			}
-			for (size_t k = 0; k < m; k++) {
-				command_apply(a, &c[k]);
+				command_mouse(a, &ev);
 			}
 		} else {
 			command_key(a, (int)wch, rc != KEY_CODE_YES);

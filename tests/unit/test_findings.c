@@ -412,6 +412,16 @@ key(int k)
 	screen_draw(&a);
 }
 
+/* A left click at (y, x) of the screen, then a draw. */
+static void
+click(int y, int x)
+{
+	MEVENT ev = { .y = y, .x = x, .bstate = BUTTON1_CLICKED };
+
+	command_mouse(&a, &ev);
+	screen_draw(&a);
+}
+
 static int
 pane_of(enum snap_kind k)
 {
@@ -570,6 +580,16 @@ Test(strip, more_than_four_say_how_many_and_z_lists_all)
 	cr_expect_eq(a.strip.sel, 5);
 	cr_expect(on_strip("finding number 5"));
 	cr_expect(on_strip("+3 more (3 above, 0 below)"), "%s", row(4));
+	/* g and Home: the first; G and End: the last. */
+	key('g');
+	cr_expect_eq(a.strip.sel, 0);
+	cr_expect(on_strip("finding number 0"));
+	key('G');
+	cr_expect_eq(a.strip.sel, 5);
+	command_key(&a, KEY_HOME, false);
+	cr_expect_eq(a.strip.sel, 0);
+	command_key(&a, KEY_END, false);
+	cr_expect_eq(a.strip.sel, 5);
 }
 
 Test(strip, none_is_one_line)
@@ -792,6 +812,69 @@ Test(jump, a_click_on_a_line_jumps)
 		  "%s", focused_target(TARGET_PG_BACKEND));
 }
 
+/* Enter goes to the finding that was selected, even when a worse one
+ * arrived since the strip was drawn and moved it down a line. */
+Test(jump, enter_follows_the_selected_finding_not_its_line)
+{
+	struct snapshot *dx = bare(SNAP_DIAGNOSIS, "diagnosis.main");
+
+	publish(pods("kubernetes.prod"));
+	publish(pg());
+	add_dx(dx, HEALTH_CRIT, "dx:1", "first", "kubernetes.prod",
+	       "deploy:prod/api");
+	add_dx(dx, HEALTH_WARN, "dx:2", "second", "postgres.main",
+	       "pid:5012");
+	publish(dx);
+	start_app();
+	key('w');
+	key('j');
+	cr_assert_eq(a.strip.sel, 1);
+	dx = bare(SNAP_DIAGNOSIS, "diagnosis.main");
+	add_dx(dx, HEALTH_CRIT, "dx:0", "newest and worst", "kubernetes.prod",
+	       "pod:prod/cache-0");
+	add_dx(dx, HEALTH_CRIT, "dx:1", "first", "kubernetes.prod",
+	       "deploy:prod/api");
+	add_dx(dx, HEALTH_WARN, "dx:2", "second", "postgres.main",
+	       "pid:5012");
+	publish(dx);
+	app_collect(&a);        /* taken in, not drawn yet */
+	command_key(&a, '\n', true);
+	cr_assert_eq(a.focus, pane_of(SNAP_PG));
+	cr_expect(strstr(focused_target(TARGET_PG_BACKEND), "5012") != NULL,
+		  "%s", focused_target(TARGET_PG_BACKEND));
+}
+
+/* The Database pane's findings about many sessions lead to the one their
+ * text names; those about the whole server to the pane, without a
+ * warning. */
+Test(jump, database_findings_without_a_pid_in_their_key)
+{
+	struct snapshot *db = pg();
+	struct pg_model *m = db->data;
+
+	m->sessions[2].state = S(db, "idle in transaction");
+	m->sessions[2].xact_s = 90;
+	add(db, HEALTH_WARN, "pg-idle-xact", "1 session idle in transaction "
+	    "(oldest pid 7000, 1m30s)", 3);
+	add(db, HEALTH_WARN, "pg-conns", "connections at 95 %", 2);
+	publish(db);
+	publish(pods("kubernetes.prod"));
+	start_app();
+	app_focus(&a, pane_of(SNAP_PODS));
+	key('w');
+	key('\n');
+	cr_assert_eq(a.focus, pane_of(SNAP_PG));
+	cr_expect(strstr(focused_target(TARGET_PG_BACKEND), "7000") != NULL,
+		  "%s", focused_target(TARGET_PG_BACKEND));
+	cr_expect(strstr(a.status, "no row") == NULL, "%s", a.status);
+	app_focus(&a, pane_of(SNAP_PODS));
+	key('w');
+	key('j');
+	key('\n');
+	cr_expect_eq(a.focus, pane_of(SNAP_PG));
+	cr_expect(strstr(a.status, "no row") == NULL, "%s", a.status);
+}
+
 /* ---- the action's input -------------------------------------------------- */
 
 Test(jump, the_findings_input_prefills_the_actions_dialog)
@@ -835,6 +918,47 @@ Test(jump, the_findings_input_prefills_the_actions_dialog)
 	key('X');
 	cr_assert(dialog_is_open(&a.dlg));
 	cr_expect_str_neq(a.dlg.input, "6");
+	key(27);
+	/* So does a click. */
+	key('w');
+	key('\n');
+	click(a.lay.pane[a.focus].y + 3, a.lay.pane[a.focus].x + 3);
+	key('X');
+	cr_assert(dialog_is_open(&a.dlg));
+	cr_expect_str_neq(a.dlg.input, "6");
+	key(27);
+}
+
+/* A jump that finds no row for its finding prefills nothing: the input
+ * was for that row, not for the one the pane is left on. */
+Test(jump, no_row_no_prefill)
+{
+	struct err err = { "" };
+	const char *k8s;
+	struct snapshot *dx;
+	struct finding *f;
+
+	cr_assert_eq(demo_setup(&cfg, runner, 1, &err), 0, "%s", err.msg);
+	k8s = demo_source_name(SNAP_PODS);
+	publish(pods(k8s));
+	dx = bare(SNAP_DIAGNOSIS, "diagnosis.test");
+	f = add_dx(dx, HEALTH_CRIT, "dx:scale", "gone needs more replicas",
+		   k8s, "deploy:prod/gone");
+	f->action_key = 'X';
+	snprintf(f->action, sizeof(f->action), "scale");
+	snprintf(f->action_input, sizeof(f->action_input), "6");
+	publish(dx);
+	start_app();
+	key('w');
+	key('\n');
+	cr_assert_eq(a.focus, pane_of(SNAP_PODS));
+	cr_expect(strstr(a.status, "no row") != NULL, "%s", a.status);
+	key('X');
+	if (dialog_is_open(&a.dlg)) {
+		cr_expect_str_neq(a.dlg.input, "6");
+		key(27);
+	}
+	cr_expect_eq(a.strip.prefill_key, 0);
 }
 
 /* ---- the frame ----------------------------------------------------------- */
@@ -976,6 +1100,18 @@ Test(strip, a_small_screen_keeps_one_line_with_the_count)
 	cr_expect(scr_attrs(2, 0) & A_ALTCHARSET, "%s", row(2));
 	cr_expect(strstr(row(2), "Pods]") != NULL, "%s", row(2));
 	cr_expect(strstr(row(2), "more") == NULL, "%s", row(2));
+	/* A click on "+3 more" lists them all; on the finding, jumps. */
+	cr_assert_gt(a.strip.more_w, 0);
+	click(1, a.strip.more_x + 1);
+	cr_expect(a.strip.focused);
+	cr_expect(a.strip.zoomed);
+	key(27);
+	key(27);
+	cr_assert_not(a.strip.focused);
+	cr_expect_eq(a.lay.strip.h, 1);
+	click(1, 3);
+	cr_expect_not(a.strip.zoomed);
+	cr_expect_eq(a.focus, pane_of(SNAP_PG));
 }
 
 /* --read-only removes the destructive actions everywhere: the strip does
