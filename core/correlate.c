@@ -35,8 +35,11 @@
 
 /* ---- memory: what only a series of runs shows --------------------------- */
 
+/* Names are kept whole (a deployment's may be 253 bytes): two long ones
+ * that share a prefix must not become one entry. */
 struct seen_revision {
-	char key[160];          /* "k8s.demo prod/api" */
+	char *source;           /* "k8s.demo" */
+	char *ns, *name;        /* the deployment */
 	int revision;
 	int64_t changed_ms;     /* wall ms the change was seen, 0 never */
 	bool used;              /* seen in the latest run */
@@ -48,14 +51,14 @@ struct load_sample {
 };
 
 struct seen_load {
-	char source[64];
+	char *source;
 	struct load_sample v[LOAD_SAMPLES];
 	size_t n, next;
 	bool used;
 };
 
 struct correlate_memory {
-	struct seen_revision *revs;
+	struct seen_revision *revs;     /* sorted by source, ns, name */
 	size_t n_revs, cap_revs;
 	struct seen_load *loads;
 	size_t n_loads, cap_loads;
@@ -67,15 +70,41 @@ correlate_memory_new(void)
 	return xcalloc(1, sizeof(struct correlate_memory));
 }
 
+static void
+rev_free(struct seen_revision *r)
+{
+	free(r->source);
+	free(r->ns);
+	free(r->name);
+}
+
 void
 correlate_memory_free(struct correlate_memory *mem)
 {
 	if (mem == NULL) {
 		return;
 	}
+	for (size_t i = 0; i < mem->n_revs; i++) {
+		rev_free(&mem->revs[i]);
+	}
+	for (size_t i = 0; i < mem->n_loads; i++) {
+		free(mem->loads[i].source);
+	}
 	free(mem->revs);
 	free(mem->loads);
 	free(mem);
+}
+
+static int
+rev_cmp(const struct seen_revision *r, const char *source,
+	const struct deploy_row *d)
+{
+	int cmp = strcmp(r->source, source);
+
+	if (cmp == 0) {
+		cmp = strcmp(r->ns, d->ns);
+	}
+	return cmp != 0 ? cmp : strcmp(r->name, d->name);
 }
 
 /* When d's current revision became current: its ReplicaSet's creation,
@@ -86,20 +115,18 @@ revision_time(struct correlate_memory *mem, const char *source,
 	      const struct deploy_row *d, int64_t now_ms)
 {
 	struct seen_revision *r = NULL;
-	char key[160];
 	int64_t t = d->revision_ms;
 	size_t lo, hi;
 
 	if (mem == NULL || d->revision <= 0) {
 		return t;
 	}
-	strprintf(key, sizeof(key), "%s %s/%s", source, d->ns, d->name);
-	/* sorted by key: thousands of deployments, each looked up per run */
+	/* sorted: thousands of deployments, each looked up per run */
 	lo = 0;
 	hi = mem->n_revs;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
-		int cmp = strcmp(mem->revs[mid].key, key);
+		int cmp = rev_cmp(&mem->revs[mid], source, d);
 
 		if (cmp == 0) {
 			r = &mem->revs[mid];
@@ -121,9 +148,9 @@ revision_time(struct correlate_memory *mem, const char *source,
 			(mem->n_revs - lo) * sizeof(*mem->revs));
 		mem->n_revs++;
 		r = &mem->revs[lo];
-		memset(r, 0, sizeof(*r));
-		strlcpy_safe(r->key, key, sizeof(r->key));
-		r->revision = d->revision;
+		*r = (struct seen_revision){ xstrdup(source), xstrdup(d->ns),
+					     xstrdup(d->name), d->revision, 0,
+					     false };
 	} else if (r->revision != d->revision) {
 		r->revision = d->revision;
 		r->changed_ms = now_ms;
@@ -160,7 +187,7 @@ load_before(struct correlate_memory *mem, const char *source, double active,
 		}
 		l = &mem->loads[mem->n_loads++];
 		memset(l, 0, sizeof(*l));
-		strlcpy_safe(l->source, source, sizeof(l->source));
+		l->source = xstrdup(source);
 	}
 	l->used = true;
 	/* one sample per 5 s is plenty for a 5-minute window */
@@ -188,31 +215,6 @@ load_before(struct correlate_memory *mem, const char *source, double active,
 		}
 	}
 	return old_enough ? low : NAN;
-}
-
-/* Forgets what the latest run did not see (a source reloaded away). */
-static void
-memory_sweep(struct correlate_memory *mem)
-{
-	size_t i, k;
-
-	if (mem == NULL) {
-		return;
-	}
-	for (i = k = 0; i < mem->n_revs; i++) {
-		if (mem->revs[i].used) {
-			mem->revs[i].used = false;
-			mem->revs[k++] = mem->revs[i];
-		}
-	}
-	mem->n_revs = k;
-	for (i = k = 0; i < mem->n_loads; i++) {
-		if (mem->loads[i].used) {
-			mem->loads[i].used = false;
-			mem->loads[k++] = mem->loads[i];
-		}
-	}
-	mem->n_loads = k;
 }
 
 /* ---- reading the sources ----------------------------------------------- */
@@ -251,6 +253,59 @@ data_of(const struct cx *c, size_t i, enum snap_kind kind)
 	return s->data != NULL ? s : NULL;
 }
 
+/* Whether source is there but gave no data this run (failing, or not
+ * polled yet): what the memory holds of it is kept for when it is back. */
+static bool
+source_silent(const struct cx *c, const char *source)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		const struct snapshot *s = c->src[i].snap;
+
+		if (c->src[i].name != NULL &&
+		    strcmp(c->src[i].name, source) == 0) {
+			return s == NULL || s->data == NULL;
+		}
+	}
+	return false;
+}
+
+/* Forgets what the latest run did not see (a deployment deleted, a
+ * source reloaded away), but not what a source that failed this run
+ * could not show: one timed-out poll does not wipe five minutes of
+ * samples or the moment a revision changed. */
+static void
+memory_sweep(const struct cx *c)
+{
+	struct correlate_memory *mem = c->mem;
+	size_t i, k;
+
+	if (mem == NULL) {
+		return;
+	}
+	for (i = k = 0; i < mem->n_revs; i++) {
+		struct seen_revision *r = &mem->revs[i];
+
+		if (r->used || source_silent(c, r->source)) {
+			r->used = false;
+			mem->revs[k++] = *r;
+		} else {
+			rev_free(r);
+		}
+	}
+	mem->n_revs = k;
+	for (i = k = 0; i < mem->n_loads; i++) {
+		struct seen_load *l = &mem->loads[i];
+
+		if (l->used || source_silent(c, l->source)) {
+			l->used = false;
+			mem->loads[k++] = *l;
+		} else {
+			free(l->source);
+		}
+	}
+	mem->n_loads = k;
+}
+
 /* An open finding of s whose key is prefix, or starts with prefix and
  * ':' ("metric:5xx ratio" matches "metric:5xx ratio:api"); the worst
  * first. NULL when none. */
@@ -267,18 +322,6 @@ open_finding(const struct snapshot *s, const char *prefix)
 		}
 		if (f->key[len] == '\0' || f->key[len] == ':') {
 			return f;
-		}
-	}
-	return NULL;
-}
-
-/* The first open finding of s whose key starts with prefix, or NULL. */
-static const struct finding *
-first_finding(const struct snapshot *s, const char *prefix)
-{
-	for (size_t i = 0; s != NULL && i < s->n_findings; i++) {
-		if (strncmp(s->findings[i].key, prefix, strlen(prefix)) == 0) {
-			return &s->findings[i];
 		}
 	}
 	return NULL;
@@ -495,6 +538,7 @@ struct workload {
 	const struct deploy_row *d;
 	int pods, ready, crashing, oom;
 	const struct pod_row *not_ready;        /* the first, or NULL */
+	const struct pod_row *oom_pod;          /* the first OOM-killed */
 	const struct pod_row *first;
 	const struct pod_row *hottest;          /* highest CPU share */
 	double cpu_share;                       /* of its limit, NAN */
@@ -590,7 +634,12 @@ workload_pods(const struct cx *c, struct workload *w)
 		}
 		if (p->sev >= HEALTH_CRIT) {
 			w->crashing++;
-			w->oom += pod_oom(p);
+			if (pod_oom(p)) {
+				w->oom++;
+				if (w->oom_pod == NULL) {
+					w->oom_pod = p;
+				}
+			}
 		}
 		if (!isnan(p->mem_limit_bytes)) {
 			w->mem_limit = p->mem_limit_bytes;
@@ -651,6 +700,9 @@ struct rule;
 static struct finding *
 yield(const struct cx *c, const struct rule *r, const char *subject,
       enum health sev, const char *text);
+static struct finding *
+yield_of(const struct cx *c, const struct rule *r, size_t src,
+	 const char *subject, enum health sev, const char *text);
 
 static void
 set_at(struct finding *f, const struct cx *c, size_t src, const char *fmt,
@@ -792,8 +844,8 @@ rule_rollout(const struct cx *c, const struct rule *r)
 			int64_t at = revision_time(c->mem, c->src[i].name, d,
 						   c->now_ms);
 			struct panel_up e;
-			double then;
-			char subject[FINDING_SUBJECT_MAX];
+			double then, limit;
+			char subject[FINDING_KEY_MAX];
 			char text[FINDING_TEXT_MAX], v[48], was[64] = "";
 			char how[32];
 			struct finding *f;
@@ -808,12 +860,17 @@ rule_rollout(const struct cx *c, const struct rule *r)
 				      d->name, &e)) {
 				continue;
 			}
-			/* Already past its threshold just before the
-			 * revision came: not this rollout's doing. */
+			/* Already past its threshold before the revision
+			 * came (open then, or so by the panel's history): not
+			 * this rollout's doing. */
+			if (e.f->opened_ms > 0 && e.f->opened_ms < at) {
+				continue;
+			}
 			then = series_at(&e.row->history, c->now_ms,
 					 at - e.row->history.step_ms);
-			if (!isnan(then) && !isnan(e.panel->warn) &&
-			    then > e.panel->warn) {
+			limit = !isnan(e.panel->warn) ? e.panel->warn :
+				e.panel->crit;
+			if (!isnan(then) && !isnan(limit) && then > limit) {
 				continue;
 			}
 			rules_fmt_unit(e.panel->unit, e.row->value, v,
@@ -833,7 +890,7 @@ rule_rollout(const struct cx *c, const struct rule *r)
 				  ago(e.f->opened_ms > 0 ? e.f->opened_ms :
 				      c->now_ms, at, how, sizeof(how)),
 				  e.panel->name, v, was);
-			f = yield(c, r, subject, e.f->sev, text);
+			f = yield_of(c, r, i, subject, e.f->sev, text);
 			strprintf(subject, sizeof(subject), "%s after the "
 				  "rollout of %s/%s", e.panel->name, d->ns,
 				  d->name);
@@ -860,7 +917,7 @@ rule_oom(const struct cx *c, const struct rule *r)
 			struct workload w = { .src = i, .m = m,
 					      .d = &m->deploys[j] };
 			int64_t at;
-			char subject[FINDING_SUBJECT_MAX], key[FINDING_KEY_MAX];
+			char subject[FINDING_KEY_MAX], key[FINDING_KEY_MAX];
 			char text[FINDING_TEXT_MAX], lim[48] = "", how[32];
 			struct finding *f;
 			bool recent;
@@ -898,7 +955,7 @@ rule_oom(const struct cx *c, const struct rule *r)
 					  w.crashing, w.pods, subject, w.oom,
 					  lim);
 			}
-			f = yield(c, r, subject, HEALTH_CRIT, text);
+			f = yield_of(c, r, i, subject, HEALTH_CRIT, text);
 			strprintf(key, sizeof(key), "pods of %s OOMKilled",
 				  subject);
 			rules_finding_measure(f, key, w.oom, NAN,
@@ -913,11 +970,11 @@ rule_oom(const struct cx *c, const struct rule *r)
 			}
 			strprintf(key, sizeof(key), "crashloop:%s", subject);
 			if (open_finding(s, key) == NULL) {
-				/* all of them OOM kills: the pods' own */
-				strprintf(key, sizeof(key), "oom:%s/%s-",
-					  w.d->ns, w.d->name);
+				/* all of them OOM kills: the pod's own */
+				strprintf(key, sizeof(key), "oom:%s/%s",
+					  w.oom_pod->ns, w.oom_pod->name);
 			}
-			set_cites(f, c, i, first_finding(s, key));
+			set_cites(f, c, i, open_finding(s, key));
 		}
 	}
 }
@@ -994,7 +1051,8 @@ rule_consumers(const struct cx *c, const struct rule *r)
 					  g->group,
 					  kafka_status_name(g->status), lag,
 					  w.ready, w.pods, w.d->ns, w.d->name);
-				f = yield(c, r, g->group, HEALTH_CRIT, text);
+				f = yield_of(c, r, i, g->group, HEALTH_CRIT,
+					     text);
 				strprintf(key, sizeof(key), "pods of %s/%s "
 					  "Ready", w.d->ns, w.d->name);
 				rules_finding_measure(f, key, w.ready,
@@ -1037,7 +1095,7 @@ rule_consumers(const struct cx *c, const struct rule *r)
 				  kafka_status_name(g->status), lag, w.ready,
 				  w.pods, w.d->ns, w.d->name, w.cpu_share * 100,
 				  want);
-			f = yield(c, r, g->group, HEALTH_WARN, text);
+			f = yield_of(c, r, i, g->group, HEALTH_WARN, text);
 			strprintf(key, sizeof(key), "CPU of %s/%s of its limit",
 				  w.d->ns, w.d->name);
 			rules_finding_measure(f, key,
@@ -1278,6 +1336,8 @@ correlate_rule_name(size_t i)
 	return i < N_RULES ? rules[i].name : NULL;
 }
 
+/* Rule r's finding about subject, a source's name: its key is
+ * "RULE:SOURCE". */
 static struct finding *
 yield(const struct cx *c, const struct rule *r, const char *subject,
       enum health sev, const char *text)
@@ -1291,6 +1351,19 @@ yield(const struct cx *c, const struct rule *r, const char *subject,
 	return f;
 }
 
+/* Rule r's finding about subject inside source src (a deployment, a
+ * group): "RULE:SOURCE:SUBJECT", so that the same name in two clusters is
+ * two findings, each acting on its own. */
+static struct finding *
+yield_of(const struct cx *c, const struct rule *r, size_t src,
+	 const char *subject, enum health sev, const char *text)
+{
+	char key[FINDING_KEY_MAX];
+
+	strprintf(key, sizeof(key), "%s:%s", c->src[src].name, subject);
+	return yield(c, r, key, sev, text);
+}
+
 struct diag_model *
 correlate_run(const struct correlate_src *srcs, size_t n, int64_t now_ms,
 	      struct correlate_memory *mem, struct snapshot *out)
@@ -1302,7 +1375,7 @@ correlate_run(const struct correlate_src *srcs, size_t n, int64_t now_ms,
 
 	for (size_t i = 0; i < n; i++) {
 		if (srcs[i].name == NULL) {
-			continue;       /* retired by a reload */
+			continue;       /* retired by a reload, or the reader */
 		}
 		if (srcs[i].snap == NULL ||
 		    srcs[i].snap->kind == SNAP_DIAGNOSIS) {
@@ -1331,7 +1404,7 @@ correlate_run(const struct correlate_src *srcs, size_t n, int64_t now_ms,
 		rules[i].run(&c, &rules[i]);
 	}
 	free(c.load_before);
-	memory_sweep(mem);
+	memory_sweep(&c);
 	for (size_t i = 0; i < n; i++) {
 		free(c.pods[i].by_owner);
 	}

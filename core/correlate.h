@@ -26,7 +26,9 @@
 
 /* One source as the rules see it. */
 struct correlate_src {
-	const char *name;                       /* "postgres.main" */
+	/* "postgres.main"; NULL: not a source to read (retired, or the
+	 * diagnosis itself). */
+	const char *name;
 	/* Its latest snapshot (may carry an error), NULL before its first
 	 * poll. A snapshot of the diagnosis itself is skipped. */
 	const struct snapshot *snap;

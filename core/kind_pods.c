@@ -242,7 +242,7 @@ pods_findings(const struct pods_model *m, struct rules_list *fl)
 /* ---- restarts: what only a series of snapshots shows ---------------------- */
 
 struct pod_restarts {
-	char key[FINDING_KEY_MAX];      /* "ns/pod" */
+	const char *key;                /* "ns/pod", in the history's keys */
 	int restarts;
 	bool rose;                      /* the count rose while tracked */
 	int64_t rose_mono_ms;           /* when it last rose */
@@ -251,6 +251,7 @@ struct pod_restarts {
 struct pods_history {
 	struct pod_restarts *pods;
 	size_t n_pods;
+	char *keys;                     /* every pod's key, whole */
 };
 
 static void
@@ -260,6 +261,7 @@ pods_history_free(void *h)
 
 	if (ph != NULL) {
 		free(ph->pods);
+		free(ph->keys);
 		free(ph);
 	}
 }
@@ -282,15 +284,22 @@ track_restarts(struct pods_history *ph, const struct snapshot *s,
 	struct pod_restarts *next = xcalloc(m->n_pods + 1, sizeof(*next));
 	int64_t window_ms = (int64_t)(rules_threshold(
 					      TH_POD_RESTART_WINDOW_S) * 1000);
-	char key[FINDING_KEY_MAX];
-	size_t i;
+	char key[FINDING_KEY_MAX], *keys, *at;
+	size_t i, len = 1;
 
+	/* The keys whole, in one block: names of 253 bytes that share a
+	 * prefix stay two pods. */
+	for (i = 0; i < m->n_pods; i++) {
+		len += strlen(m->pods[i].ns) + strlen(m->pods[i].name) + 2;
+	}
+	keys = at = xmalloc(len);
 	for (i = 0; i < m->n_pods; i++) {
 		const struct pod_row *p = &m->pods[i];
 		struct pod_restarts *r = &next[i];
 		const struct pod_restarts *was;
 
-		snprintf(r->key, sizeof(r->key), "%s/%s", p->ns, p->name);
+		r->key = at;
+		at += sprintf(at, "%s/%s", p->ns, p->name) + 1;
 		r->restarts = p->restarts;
 		was = ph->n_pods == 0 ? NULL :
 		      bsearch(r, ph->pods, ph->n_pods, sizeof(*ph->pods),
@@ -316,8 +325,10 @@ track_restarts(struct pods_history *ph, const struct snapshot *s,
 	}
 	qsort(next, m->n_pods, sizeof(*next), cmp_restarts);
 	free(ph->pods);
+	free(ph->keys);
 	ph->pods = next;
 	ph->n_pods = m->n_pods;
+	ph->keys = keys;
 }
 
 static const char *

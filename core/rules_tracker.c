@@ -326,7 +326,7 @@ close_item(struct rules_tracker *rt, struct tracked *t, struct item *it,
 {
 	const struct kind_desc *kd = kind_of(s->kind);
 	struct tl_finding tf;
-	char now[FINDING_TEXT_MAX + 32], dur[32], *text;
+	char now[FINDING_TEXT_MAX + FINDING_KEY_MAX], dur[32], *text;
 	const char *worst = it->peak_text[0] ? it->peak_text : it->f.text;
 	double value = NAN;
 	int64_t began = it->f.since_ms > 0 ? it->f.since_ms : it->opened_ms;

@@ -14,7 +14,10 @@
 
 struct snapshot_block;
 
-#define FINDING_KEY_MAX 96
+/* "RULE:SOURCE:NAMESPACE/NAME" whole for Kubernetes' longest names (a
+ * namespace of 63 bytes, a name of 253): a key cut short could make two
+ * findings one. */
+#define FINDING_KEY_MAX 400
 #define FINDING_TEXT_MAX 200
 #define FINDING_SUBJECT_MAX 96
 #define FINDING_SOURCE_MAX 64

@@ -75,8 +75,8 @@ const struct config_section *probe_section(const struct probe *p);
 int probe_interval_ms(const struct probe *p);
 int probe_timeout_ms(const struct probe *p);
 
-/* The sources of the state p publishes to (a diagnosis reads them all,
- * its own among them): how many there are; source i's name (NULL once
+/* The sources of the state p publishes to (a diagnosis reads them all):
+ * how many there are; source i's name (NULL for p's own, and once
  * retired by a reload), a new reference to its latest snapshot (NULL
  * before its first poll; the caller unrefs it) and its section (NULL for
  * one this runner does not feed). Probe thread: sources are added and

@@ -161,7 +161,7 @@ probe_peer_count(const struct probe *p)
 const char *
 probe_peer_name(const struct probe *p, int i)
 {
-	if (state_source_retired(p->r->st, i)) {
+	if (i == p->idx || state_source_retired(p->r->st, i)) {
 		return NULL;
 	}
 	return state_source_name(p->r->st, i);

@@ -25,43 +25,66 @@
 
 /* ---- snapshots built by hand ---- */
 
+/* A pods source with one deployment per name (NULL ended) in namespace
+ * prod, each of n_pods pods NAME-7d9-N of which the first ready_pods are
+ * Ready and the others fail with reason. */
 static struct snapshot *
-pods_snap(int64_t revision_ms, int revision, int ready_pods, int n_pods,
-	  const char *reason, const char *last_term, double cpu, double limit)
+pods_of(const char *source, const char *const *names, int64_t revision_ms,
+	int revision, int ready_pods, int n_pods, const char *reason,
+	const char *last_term, double cpu, double limit)
 {
-	struct snapshot *s = snapshot_new(SNAP_PODS, "k8s.prod");
+	struct snapshot *s = snapshot_new(SNAP_PODS, source);
 	struct pods_model *m = snapshot_alloc(s, sizeof(*m));
+	size_t nd = 0;
 
+	while (names[nd] != NULL) {
+		nd++;
+	}
 	m->context = "prod";
-	m->deploys = snapshot_alloc(s, sizeof(*m->deploys));
-	m->n_deploys = 1;
-	m->deploys[0] = (struct deploy_row){
-		.ns = "prod", .name = "api", .replicas = n_pods,
-		.ready = ready_pods, .updated = n_pods, .available = ready_pods,
-		.revision = revision, .image = "api:v2", .rollout = "complete",
-		.rollout_msg = "", .prev_rs = "", .prev_image = "",
-		.revision_ms = revision_ms,
-	};
-	m->pods = snapshot_alloc(s, (size_t)n_pods * sizeof(*m->pods));
-	m->n_pods = (size_t)n_pods;
-	for (int i = 0; i < n_pods; i++) {
-		char *name = snapshot_alloc(s, 32);
-		bool ready = i < ready_pods;
-
-		snprintf(name, 32, "api-7d9-%d", i);
-		m->pods[i] = (struct pod_row){
-			.ns = "prod", .name = name, .owner = "api",
-			.phase = "Running", .reason = ready ? "" : reason,
-			.node = "n1", .ready = ready ? 1 : 0, .containers = 1,
-			.restarts = ready ? 0 : 4, .cpu_mcores = cpu,
-			.mem_bytes = 400e6, .mem_limit_bytes = 512.0 * 1048576,
-			.last_term = ready ? "" : last_term, .why = "",
-			.cpu_limit_mcores = limit,
+	m->deploys = snapshot_alloc(s, nd * sizeof(*m->deploys));
+	m->n_deploys = nd;
+	m->pods = snapshot_alloc(s, nd * (size_t)n_pods * sizeof(*m->pods));
+	for (size_t d = 0; d < nd; d++) {
+		m->deploys[d] = (struct deploy_row){
+			.ns = "prod", .name = names[d], .replicas = n_pods,
+			.ready = ready_pods, .updated = n_pods,
+			.available = ready_pods, .revision = revision,
+			.image = "api:v2", .rollout = "complete",
+			.rollout_msg = "", .prev_rs = "", .prev_image = "",
+			.revision_ms = revision_ms,
 		};
+		for (int i = 0; i < n_pods; i++) {
+			char *name = snapshot_alloc(s, 300);
+			bool ready = i < ready_pods;
+
+			snprintf(name, 300, "%s-7d9-%d", names[d], i);
+			m->pods[m->n_pods++] = (struct pod_row){
+				.ns = "prod", .name = name,
+				.owner = names[d], .phase = "Running",
+				.reason = ready ? "" : reason, .node = "n1",
+				.ready = ready ? 1 : 0, .containers = 1,
+				.restarts = ready ? 0 : 4, .cpu_mcores = cpu,
+				.mem_bytes = 400e6,
+				.mem_limit_bytes = 512.0 * 1048576,
+				.last_term = ready ? "" : last_term, .why = "",
+				.cpu_limit_mcores = limit,
+			};
+		}
 	}
 	s->data = m;
 	rules_derive(s);
 	return s;
+}
+
+/* k8s.prod with the deployment prod/api. */
+static struct snapshot *
+pods_snap(int64_t revision_ms, int revision, int ready_pods, int n_pods,
+	  const char *reason, const char *last_term, double cpu, double limit)
+{
+	static const char *const api[] = { "api", NULL };
+
+	return pods_of("k8s.prod", api, revision_ms, revision, ready_pods,
+		       n_pods, reason, last_term, cpu, limit);
 }
 
 /* A metrics source with the default panels' names: a 5xx ratio of api
@@ -388,7 +411,7 @@ Test(correlate, a_rollout_before_the_errors_is_suspect_and_the_key_is_undo)
 		metrics_snap(0.002, 0.088, 0.2, 0.2, 10), NULL,
 	};
 	struct snapshot *d = diagnose(NULL, NOW_MS, v);
-	const struct finding *f = find(d, "suspect-rollout:prod/api");
+	const struct finding *f = find(d, "suspect-rollout:k8s.prod:prod/api");
 
 	cr_assert_not_null(f);
 	cr_expect(strstr(f->text, "rollout of prod/api (revision 7") != NULL,
@@ -448,7 +471,7 @@ Test(correlate, a_revision_change_seen_counts_from_when_it_was_seen)
 	struct snapshot *d1 = diagnose(mem, NOW_MS - MIN_MS, a);
 	struct snapshot *d0 = diagnose(mem, NOW_MS - 30000, b0);
 	struct snapshot *d2 = diagnose(mem, NOW_MS, b);
-	const struct finding *f = find(d2, "suspect-rollout:prod/api");
+	const struct finding *f = find(d2, "suspect-rollout:k8s.prod:prod/api");
 
 	cr_expect_eq(count_rule(d1, "suspect-rollout"), 0);
 	cr_expect_eq(count_rule(d0, "suspect-rollout"), 0);
@@ -462,6 +485,184 @@ Test(correlate, a_revision_change_seen_counts_from_when_it_was_seen)
 	correlate_memory_free(mem);
 }
 
+/* A panel that has only a critical threshold: errors past it before the
+ * revision came are not the rollout's doing either. */
+Test(correlate, a_rollout_is_not_suspect_for_errors_past_a_crit_only_panel)
+{
+	struct snapshot *v[] = {
+		pods_snap(NOW_MS - 2 * MIN_MS, 7, 5, 5, "", "", 100, 500),
+		metrics_snap(0.10, 0.10, 0.2, 0.2, 10), NULL,
+	};
+	struct metrics_model *mm = v[1]->data;
+	struct snapshot *d;
+
+	mm->panels[0].warn = NAN;
+	d = diagnose(NULL, NOW_MS, v);
+	cr_expect_eq(count_rule(d, "suspect-rollout"), 0, "%s",
+		     d->n_findings ? d->findings[0].text : "");
+	snapshot_unref(d);
+	unref_all(v);
+}
+
+/* The panel's history does not reach back to the revision, but its
+ * finding opened before it: not suspect; opened after it: suspect. */
+Test(correlate, a_rollout_after_the_errors_opened_is_not_suspect)
+{
+	struct snapshot *v[] = {
+		pods_snap(NOW_MS - 10 * MIN_MS, 7, 5, 5, "", "", 100, 500),
+		metrics_snap(0.088, 0.088, 0.2, 0.2, 60), NULL,
+	};
+	struct finding *ef = NULL;
+	struct snapshot *d1, *d2;
+
+	for (size_t i = 0; i < v[1]->n_findings; i++) {
+		if (strncmp(v[1]->findings[i].key, "metric:5xx", 10) == 0) {
+			ef = (struct finding *)&v[1]->findings[i];
+		}
+	}
+	cr_assert_not_null(ef);
+	ef->opened_ms = NOW_MS - 12 * MIN_MS;
+	d1 = diagnose(NULL, NOW_MS, v);
+	cr_expect_eq(count_rule(d1, "suspect-rollout"), 0, "%s",
+		     d1->n_findings ? d1->findings[0].text : "");
+	ef->opened_ms = NOW_MS - 5 * MIN_MS;
+	d2 = diagnose(NULL, NOW_MS, v);
+	cr_expect_eq(count_rule(d2, "suspect-rollout"), 1);
+	snapshot_unref(d1);
+	snapshot_unref(d2);
+	unref_all(v);
+}
+
+/* The same deployment in two clusters: two findings, each pointing at
+ * its own cluster with its own revision (an undo must not reach the
+ * other one). */
+Test(correlate, the_same_deployment_in_two_clusters_is_two_findings)
+{
+	static const char *const api[] = { "api", NULL };
+	struct snapshot *v[] = {
+		pods_of("k8s.us", api, NOW_MS - 4 * MIN_MS, 7, 5, 5, "", "",
+			100, 500),
+		pods_of("k8s.eu", api, NOW_MS - 3 * MIN_MS, 9, 5, 5, "", "",
+			100, 500),
+		metrics_snap(0.002, 0.088, 0.2, 0.2, 10), NULL,
+	};
+	struct snapshot *d = diagnose(NULL, NOW_MS, v);
+	const struct finding *us = find(d, "suspect-rollout:k8s.us:prod/api");
+	const struct finding *eu = find(d, "suspect-rollout:k8s.eu:prod/api");
+
+	cr_assert_not_null(us);
+	cr_assert_not_null(eu);
+	cr_expect_str_eq(us->at_source, "k8s.us");
+	cr_expect(strstr(us->text, "revision 7") != NULL, "%s", us->text);
+	cr_expect_str_eq(eu->at_source, "k8s.eu");
+	cr_expect(strstr(eu->text, "revision 9") != NULL, "%s", eu->text);
+	snapshot_unref(d);
+	unref_all(v);
+}
+
+/* A revision change seen before the cluster's source failed for a poll
+ * still counts from when it was seen once the source is back. */
+Test(correlate, a_failed_poll_keeps_what_was_seen)
+{
+	struct correlate_memory *mem = correlate_memory_new();
+	struct snapshot *a[] = {
+		pods_snap(NOW_MS - 3 * 86400000LL, 7, 5, 5, "", "", 100, 500),
+		metrics_snap(0.002, 0.002, 0.2, 0.2, 10), NULL,
+	};
+	struct snapshot *b[] = {
+		pods_snap(NOW_MS - 3 * 86400000LL, 8, 5, 5, "", "", 100, 500),
+		metrics_snap(0.002, 0.088, 0.2, 0.2, 2), NULL,
+	};
+	struct snapshot *down = snapshot_new(SNAP_PODS, "k8s.prod");
+	struct snapshot *changed[] = { b[0], a[1], NULL };
+	struct snapshot *failed[] = { down, a[1], NULL };
+	struct snapshot *d[4];
+	const struct finding *f;
+
+	snprintf(down->error, sizeof(down->error), "connection refused");
+	d[0] = diagnose(mem, NOW_MS - 2 * MIN_MS, a);
+	d[1] = diagnose(mem, NOW_MS - 90000, changed);
+	d[2] = diagnose(mem, NOW_MS - 60000, failed);
+	d[3] = diagnose(mem, NOW_MS, b);
+	f = find(d[3], "suspect-rollout:k8s.prod:prod/api");
+	cr_assert_not_null(f, "the change seen 90 s ago is still recent");
+	cr_expect_eq(f->since_ms, NOW_MS - 90000);
+	for (int i = 0; i < 4; i++) {
+		snapshot_unref(d[i]);
+	}
+	snapshot_unref(down);
+	unref_all(a);
+	unref_all(b);
+	correlate_memory_free(mem);
+}
+
+/* Two deployments whose long names share their first 249 characters
+ * are two deployments to the memory: the one that changed is suspect,
+ * the other is not. */
+Test(correlate, long_names_that_share_a_prefix_stay_apart)
+{
+	struct correlate_memory *mem = correlate_memory_new();
+	char n1[254], n2[254];
+	const char *names[] = { n1, n2, NULL };
+	struct snapshot *v[3], *d = NULL;
+	const struct finding *f;
+
+	memset(n1, 'a', 250);
+	n1[250] = '\0';
+	memcpy(n2, n1, sizeof(n2));
+	n1[249] = '1';
+	n2[249] = '2';
+	/* n2 moves to revision 8 in the second run, the errors rise in the
+	 * third */
+	for (int i = 0; i < 3; i++) {
+		v[0] = pods_of("k8s.prod", names, NOW_MS - 3 * 86400000LL, 7,
+			       2, 2, "", "", 100, 500);
+		v[1] = i < 2 ? metrics_snap(0.002, 0.002, 0.2, 0.2, 2) :
+		       metrics_snap(0.002, 0.088, 0.2, 0.2, 2);
+		v[2] = NULL;
+		/* an unsplit 5xx ratio: about every deployment */
+		((struct metrics_model *)v[1]->data)->panels[0].rows[0].label =
+			"";
+		((struct pods_model *)v[0]->data)->deploys[1].revision =
+			i == 0 ? 7 : 8;
+		snapshot_unref(d);
+		d = diagnose(mem, NOW_MS - (2 - i) * 30000, v);
+		unref_all(v);
+	}
+	cr_assert_eq(count_rule(d, "suspect-rollout"), 1);
+	f = &d->findings[0];
+	/* the names whole where Enter and the key look */
+	cr_expect(strncmp(f->at_row, "deploy:prod/", 12) == 0 &&
+		  strcmp(f->at_row + 12, n2) == 0, "%s", f->at_row);
+	cr_expect(strstr(f->key, n2) != NULL, "%s", f->key);
+	snapshot_unref(d);
+	correlate_memory_free(mem);
+}
+
+/* Deployments api-gateway and api both crash on OOM kills: each cites a
+ * pod of its own. */
+Test(correlate, oom_cites_a_pod_of_its_own_deployment)
+{
+	static const char *const two[] = { "api-gateway", "api", NULL };
+	struct snapshot *v[] = {
+		pods_of("k8s.prod", two, NOW_MS - 5 * 86400000LL, 7, 0, 2,
+			"CrashLoopBackOff", "OOMKilled", 100, 500), NULL,
+	};
+	struct snapshot *d = diagnose(NULL, NOW_MS, v);
+	const struct finding *api = find(d, "oom-crashloop:k8s.prod:prod/api");
+	const struct finding *gw = find(d, "oom-crashloop:k8s.prod:"
+					"prod/api-gateway");
+
+	cr_assert_not_null(api);
+	cr_assert_not_null(gw);
+	cr_expect(strncmp(api->cites, "oom:prod/api-7d9-", 17) == 0, "%s",
+		  api->cites);
+	cr_expect(strncmp(gw->cites, "oom:prod/api-gateway-7d9-", 25) == 0,
+		  "%s", gw->cites);
+	snapshot_unref(d);
+	unref_all(v);
+}
+
 Test(correlate, oom_crashloop_says_roll_back_after_a_change)
 {
 	struct snapshot *v[] = {
@@ -469,7 +670,7 @@ Test(correlate, oom_crashloop_says_roll_back_after_a_change)
 			  "OOMKilled", 100, 500), NULL,
 	};
 	struct snapshot *d = diagnose(NULL, NOW_MS, v);
-	const struct finding *f = find(d, "oom-crashloop:prod/api");
+	const struct finding *f = find(d, "oom-crashloop:k8s.prod:prod/api");
 
 	cr_assert_not_null(f);
 	cr_expect_eq(f->sev, HEALTH_CRIT);
@@ -498,7 +699,7 @@ Test(correlate, oom_crashloop_says_raise_the_limit_without_a_change)
 	};
 	struct snapshot *d = diagnose(NULL, NOW_MS, v);
 	struct snapshot *d2 = diagnose(NULL, NOW_MS, other);
-	const struct finding *f = find(d, "oom-crashloop:prod/api");
+	const struct finding *f = find(d, "oom-crashloop:k8s.prod:prod/api");
 
 	cr_assert_not_null(f);
 	cr_expect(strstr(f->text, "raise the memory limit") != NULL, "%s",
@@ -520,7 +721,7 @@ Test(correlate, lag_with_pods_not_ready_is_consumers_down)
 			  "Error", 100, 500), NULL,
 	};
 	struct snapshot *d = diagnose(NULL, NOW_MS, v);
-	const struct finding *f = find(d, "consumers:api-consumer");
+	const struct finding *f = find(d, "consumers:kafka.events:api-consumer");
 
 	cr_assert_not_null(f);
 	cr_expect(strstr(f->text, "consumers down, not slow") != NULL, "%s",
@@ -550,7 +751,7 @@ Test(correlate, throttled_ready_consumers_are_too_slow_scale_prefilled)
 	};
 	struct snapshot *d = diagnose(NULL, NOW_MS, v);
 	struct snapshot *d2 = diagnose(NULL, NOW_MS, cool);
-	const struct finding *f = find(d, "consumers:api");
+	const struct finding *f = find(d, "consumers:kafka.events:api");
 
 	cr_assert_not_null(f);
 	cr_expect(strstr(f->text, "consumers too slow") != NULL, "%s",
@@ -582,7 +783,7 @@ Test(correlate, a_group_maps_to_its_deployment_by_the_kafka_section)
 	config_section_set(section("kafka.events"), "consumers.payments-v2",
 			   "prod/api");
 	d2 = diagnose(NULL, NOW_MS, v);
-	cr_expect_not_null(find(d2, "consumers:payments-v2"));
+	cr_expect_not_null(find(d2, "consumers:kafka.events:payments-v2"));
 	snapshot_unref(d1);
 	snapshot_unref(d2);
 	unref_all(v);
@@ -752,17 +953,17 @@ Test(correlate, the_demo_fires_each_rule_at_its_moment, .timeout = 150)
 		{ "app-error:http.checkout", 8, 40, "pod:prod/checkout-", 'l',
 		  "failing (HTTP 500) while 2 of 2 pods of prod/checkout are "
 		  "Ready", -1 },
-		{ "oom-crashloop:prod/api", 25, 45, "deploy:prod/api", 'U',
+		{ "oom-crashloop:k8s.demo:prod/api", 25, 45, "deploy:prod/api", 'U',
 		  "roll back", -1 },
-		{ "suspect-rollout:prod/api", 15, 75, "deploy:prod/api", 'U',
+		{ "suspect-rollout:k8s.demo:prod/api", 15, 75, "deploy:prod/api", 'U',
 		  "rollout of prod/api (revision 42", -1 },
 		{ "pool-exhaustion:postgres.demo", 40, 75, "pid:4242", 'T',
 		  "behind pid 4242", -1 },
-		{ "consumers:api", 25, 100, "pod:prod/api-", 'l',
+		{ "consumers:kafka.demo:api", 25, 100, "pod:prod/api-", 'l',
 		  "consumers down, not slow", -1 },
 		{ "cache-stampede:redis.demo", 20, 130, "", 0,
 		  "cache stampede", -1 },
-		{ "consumers:search-indexer", 150, 200,
+		{ "consumers:kafka.demo:search-indexer", 150, 200,
 		  "deploy:prod/search-indexer", 'X',
 		  "consumers too slow: search-indexer WARN", -1 },
 	};

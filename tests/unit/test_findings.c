@@ -1122,7 +1122,7 @@ Test(strip, read_only_offers_no_destructive_key)
 	struct snapshot *dx = bare(SNAP_DIAGNOSIS, "diagnosis.main");
 	struct finding *f;
 
-	f = add_dx(dx, HEALTH_CRIT, "suspect-rollout:prod/api",
+	f = add_dx(dx, HEALTH_CRIT, "suspect-rollout:k8s.prod:prod/api",
 		   "suspect the rollout of prod/api", "k8s.prod",
 		   "deploy:prod/api");
 	f->action_key = 'U';
