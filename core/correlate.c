@@ -1336,8 +1336,8 @@ correlate_rule_name(size_t i)
 	return i < N_RULES ? rules[i].name : NULL;
 }
 
-/* Rule r's finding about subject, a source's name: its key is
- * "RULE:SOURCE". */
+/* Rule r's finding about subject, a source's name ("RULE:SOURCE"), or
+ * yield_of()'s "SOURCE:SUBJECT". */
 static struct finding *
 yield(const struct cx *c, const struct rule *r, const char *subject,
       enum health sev, const char *text)

@@ -47,7 +47,7 @@ enum command_kind {
 	CMD_STRIP,              /* focus the Findings strip (arg 1), or
 				 * leave it when focused (arg 0) */
 	CMD_STRIP_KEY,          /* key, is_wchar: to the focused strip */
-	CMD_STRIP_CLICK,        /* on line dy of the strip */
+	CMD_STRIP_CLICK,        /* on line dy of the strip, screen column dx */
 };
 
 struct command {

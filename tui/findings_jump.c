@@ -72,9 +72,8 @@ findings_jump(struct app *a)
 	const char *where, *row;
 	char what[FINDING_KEY_MAX + FINDING_SOURCE_MAX + 8];
 	int src, i;
-	bool ok;
-
 	size_t k;
+	bool ok;
 
 	findings_list_build(a, &l);
 	k = findings_follow(a, &l);
