@@ -877,7 +877,10 @@ Test(jump, database_findings_without_a_pid_in_their_key)
 
 /* ---- the action's input -------------------------------------------------- */
 
-Test(jump, the_findings_input_prefills_the_actions_dialog)
+/* The demo's sources (whose actions the dialogs need), its pods, and one
+ * finding "scale to 6" pointing at row; the app started. */
+static void
+scale_to_6(const char *text, const char *at_row)
 {
 	struct err err = { "" };
 	const char *k8s;
@@ -888,13 +891,17 @@ Test(jump, the_findings_input_prefills_the_actions_dialog)
 	k8s = demo_source_name(SNAP_PODS);
 	publish(pods(k8s));
 	dx = bare(SNAP_DIAGNOSIS, "diagnosis.test");
-	f = add_dx(dx, HEALTH_CRIT, "dx:scale", "api needs more replicas",
-		   k8s, "deploy:prod/api");
+	f = add_dx(dx, HEALTH_CRIT, "dx:scale", text, k8s, at_row);
 	f->action_key = 'X';
 	snprintf(f->action, sizeof(f->action), "scale");
 	snprintf(f->action_input, sizeof(f->action_input), "6");
 	publish(dx);
 	start_app();
+}
+
+Test(jump, the_findings_input_prefills_the_actions_dialog)
+{
+	scale_to_6("api needs more replicas", "deploy:prod/api");
 	/* Only this finding: the demo's other sources have not polled. */
 	cr_assert(strstr(row(1), "[X] scale api needs more replicas") != NULL,
 		  "%s", row(1));
@@ -933,22 +940,7 @@ Test(jump, the_findings_input_prefills_the_actions_dialog)
  * was for that row, not for the one the pane is left on. */
 Test(jump, no_row_no_prefill)
 {
-	struct err err = { "" };
-	const char *k8s;
-	struct snapshot *dx;
-	struct finding *f;
-
-	cr_assert_eq(demo_setup(&cfg, runner, 1, &err), 0, "%s", err.msg);
-	k8s = demo_source_name(SNAP_PODS);
-	publish(pods(k8s));
-	dx = bare(SNAP_DIAGNOSIS, "diagnosis.test");
-	f = add_dx(dx, HEALTH_CRIT, "dx:scale", "gone needs more replicas",
-		   k8s, "deploy:prod/gone");
-	f->action_key = 'X';
-	snprintf(f->action, sizeof(f->action), "scale");
-	snprintf(f->action_input, sizeof(f->action_input), "6");
-	publish(dx);
-	start_app();
+	scale_to_6("gone needs more replicas", "deploy:prod/gone");
 	key('w');
 	key('\n');
 	cr_assert_eq(a.focus, pane_of(SNAP_PODS));
