@@ -217,6 +217,7 @@ idle_finding(const struct snapshot *snap, const struct pg_model *m,
 				   fmt_limit(th, cmp, sizeof(cmp)),
 				   oldest_pid,
 				   rules_fmt_secs(oldest, age, sizeof(age)));
+		snprintf(f->at_row, sizeof(f->at_row), "pid:%d", oldest_pid);
 	} else if (!isnan(m->oldest_idle_xact_s) &&
 		   m->oldest_idle_xact_s > th && m->locks.n_waiting == 0) {
 		/* The role may not see the session itself. */
@@ -282,6 +283,7 @@ long_query_finding(const struct snapshot *snap, const struct pg_model *m,
 			   n == 1 ? "y" : "ies", pid, user[0] ? " of " : "",
 			   user, rules_fmt_cmp(UNIT_SECONDS, longest, ">", th,
 					       cmp, sizeof(cmp)));
+	snprintf(f->at_row, sizeof(f->at_row), "pid:%d", pid);
 	rules_finding_measure(f, "longest running query", longest, th,
 			      UNIT_SECONDS);
 	f->since_ms = since_ms(snap, longest);

@@ -52,7 +52,9 @@ struct finding {
 	/* Set by the correlation rules (core/correlate.c), "" and 0 on the
 	 * kinds' own findings. Where the evidence is shown, for Enter in the
 	 * Findings strip: a source and a row of its pane, as the
-	 * list below the struct says; "" for none. */
+	 * list below the struct says; "" for none. A kind's own finding
+	 * about several rows may name the one to show in at_row (its
+	 * source is its own). */
 	char at_source[FINDING_SOURCE_MAX];
 	char at_row[FINDING_KEY_MAX];
 	/* The action that addresses it, in at_source's pane: its key ('U'

@@ -89,7 +89,9 @@ findings_jump(struct app *a)
 		row = f->at_row;
 	} else {
 		where = state_source_name(a->st, it->src);
-		row = f->key;
+		/* the row its kind named (the session a finding about
+		 * several names), else its key */
+		row = f->at_row[0] != '\0' ? f->at_row : f->key;
 	}
 	src = where[0] != '\0' ? state_find_source(a->st, where) : -1;
 	i = src >= 0 ? app_pane_of_kind(a, state_source_kind(a->st, src)) :

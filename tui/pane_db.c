@@ -10,7 +10,6 @@
 #include <string.h>
 
 #include "core/clock.h"
-#include "core/kind.h"
 #include "core/xalloc.h"
 #include "tui/pane.h"
 #include "tui/pane_common.h"
@@ -711,49 +710,22 @@ to_sub(struct pane *p, const struct pane_ctx *c, struct db_priv *dp, int sub)
 	db_refresh(p, c);
 }
 
-/* The session a finding about many names: the oldest transaction left
- * idle that blocks no one (pg-idle-xact; a blocker is pg-blocked's) or
- * the longest query that waits for no lock (pg-long-query), as the
- * finding's own text names it; 0 none. */
-static int
-worst_pid(const struct pg_model *m, bool idle_xact)
-{
-	double worst = NAN;
-	int pid = 0;
-
-	for (size_t i = 0; m != NULL && i < m->n_sessions; i++) {
-		const struct pg_session *s = &m->sessions[i];
-		double v = idle_xact ? s->xact_s : s->query_s;
-
-		if (idle_xact ? !pg_is_idle_xact(s->state) ||
-		    pg_locks_behind(m, s->pid) > 0 :
-		    strcmp(s->state, "active") != 0 || s->n_blocked_by > 0 ||
-		    s->pid == m->own_pid ||
-		    strncmp(s->query, "autovacuum:", 11) == 0) {
-			continue;
-		}
-		if (!isnan(v) && (isnan(worst) || v > worst)) {
-			worst = v;
-			pid = s->pid;
-		}
-	}
-	return pid;
-}
-
 /* "pid:PID" (and a blocker's "pg-blocked:PID"): the session, in the lock
- * tree or the long queries, else among all sessions; the idle and long
- * findings: their worst session; a replica's findings: its row of the
+ * tree or the long queries, else among all sessions (the idle and long
+ * findings name theirs so); a replica's findings: its row of the
  * replication view; the findings about the whole server (connections, a
- * lock cycle, replay): the overview, or the replication view. */
+ * lock cycle, replay, an idle session the role cannot see): the
+ * overview, or the replication view. */
 static bool
 db_select(struct pane *p, const struct pane_ctx *c, const char *row)
 {
 	struct db_priv *dp = db_priv(p);
 	const char *name = NULL;
 	char end;
-	int pid = 0;
+	int pid;
 
-	if (strcmp(row, "pg-conns") == 0 || strcmp(row, "pg-cycle") == 0) {
+	if (strcmp(row, "pg-conns") == 0 || strcmp(row, "pg-cycle") == 0 ||
+	    strcmp(row, "pg-idle-xact") == 0) {
 		to_sub(p, c, dp, SUB_OVERVIEW);
 		return true;
 	}
@@ -761,15 +733,7 @@ db_select(struct pane *p, const struct pane_ctx *c, const char *row)
 		to_sub(p, c, dp, SUB_REPLICATION);
 		return true;
 	}
-	if (strcmp(row, "pg-idle-xact") == 0 ||
-	    strcmp(row, "pg-long-query") == 0) {
-		to_sub(p, c, dp, SUB_OVERVIEW);
-		pid = worst_pid(dp->m, row[3] == 'i');
-		if (pid == 0) {
-			return true;    /* the role cannot see the session */
-		}
-	}
-	if (pid != 0 || sscanf(row, "pid:%d%c", &pid, &end) == 1 ||
+	if (sscanf(row, "pid:%d%c", &pid, &end) == 1 ||
 	    sscanf(row, "pg-blocked:%d%c", &pid, &end) == 1) {
 		to_sub(p, c, dp, SUB_OVERVIEW);
 		if (dp->m != NULL && select_pid(p, dp, pid)) {

@@ -854,8 +854,10 @@ Test(jump, database_findings_without_a_pid_in_their_key)
 
 	m->sessions[2].state = S(db, "idle in transaction");
 	m->sessions[2].xact_s = 90;
-	add(db, HEALTH_WARN, "pg-idle-xact", "1 session idle in transaction "
-	    "(oldest pid 7000, 1m30s)", 3);
+	/* as the kind names it (test_rules: pg_idle_in_transaction) */
+	snprintf(add(db, HEALTH_WARN, "pg-idle-xact", "1 session idle in "
+		     "transaction (oldest pid 7000, 1m30s)", 3)->at_row,
+		 FINDING_KEY_MAX, "pid:7000");
 	add(db, HEALTH_WARN, "pg-conns", "connections at 95 %", 2);
 	publish(db);
 	publish(pods("kubernetes.prod"));

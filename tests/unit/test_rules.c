@@ -233,6 +233,15 @@ alerts_snap(const struct alert_spec *a, size_t n)
 }
 
 /* Asserts that s has exactly one finding, with key, sev and text. */
+/* The at_row of s's only or worst finding ("" none). */
+static const char *
+first_at_row(struct snapshot *s)
+{
+	static struct finding f[4];
+
+	return rules_findings(s, f, 4) > 0 ? f[0].at_row : "";
+}
+
 static void
 assert_one(struct snapshot *s, const char *key, enum health sev,
 	   const char *text)
@@ -501,6 +510,21 @@ Test(rules, pg_idle_in_transaction)
 	assert_one(s, "pg-idle-xact", HEALTH_WARN,
 		   "1 session idle in transaction for more than 5 min "
 		   "(oldest pid 777, 12m03s)");
+	/* the row Enter shows: the session the text names */
+	cr_expect_str_eq(first_at_row(s), "pid:777");
+	snapshot_unref(s);
+}
+
+Test(rules, pg_long_query_names_the_longest)
+{
+	struct snapshot *s;
+	struct pg_model *m = pg_new(&s);
+
+	pg_add(s, m, 901, NAN, NULL)->query_s = 40;
+	pg_add(s, m, 902, NAN, NULL)->query_s = 90;
+	pg_add(s, m, 903, NAN, NULL)->query_s = 2;
+	cr_assert_eq(rules_health(s), HEALTH_WARN);
+	cr_expect_str_eq(first_at_row(s), "pid:902");
 	snapshot_unref(s);
 }
 
